@@ -1,0 +1,3 @@
+from authtrack.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""`authtrack [--db PATH] [COMMAND ...]` — with no command, the TUI opens.
+
+Sub-commands live in their own modules (``authtrack/cmd_*.py``), each with ``register(sub)``
+adding its parser and setting ``func`` to a ``run(args, ctx) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+
+from authtrack import cmd_demo
+from authtrack.context import Context, UsageError
+from priorauth import __version__
+from priorauth.config import load_config, resolve_data_file
+from priorauth.errors import AuthTrackError
+
+COMMANDS = [cmd_demo]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one sentence, exit 2 (argparse's own convention)
+        self.print_usage(sys.stderr)
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="authtrack",
+        description="Track insurance prior authorizations. With no command, opens the app.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="data file (default: $AUTHTRACK_DB, the "
+        "system config's data_file, or your data directory)",
+    )
+    parser.add_argument("--today", metavar="YYYY-MM-DD", type=_date, help=argparse.SUPPRESS)
+    parser.add_argument("--version", action="version", version=f"authtrack {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(os.umask(0o007) | 0o007)  # nothing we create is world-readable (patient data)
+    try:
+        args = build_parser().parse_args(argv)
+        config = load_config()
+        ctx = Context(db_path=resolve_data_file(args.db, config), config=config, today=args.today)
+        if args.command is None:
+            return run_tui(ctx)
+        return int(args.func(args, ctx))
+    except UsageError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    except AuthTrackError as e:
+        print(f"authtrack: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("authtrack: interrupted; nothing more was written.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # a bug: one sentence for the user, the details in a log file
+        log = _write_crash_log()
+        print(
+            f"authtrack: unexpected error ({type(e).__name__}: {e}); details are in {log}. "
+            "Your data file was not changed by the failed step.",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def run_tui(ctx: Context) -> int:
+    from tui.app import make_app  # imported late: batch commands never pay for Textual
+
+    app = make_app(ctx.db_path, today=ctx.today)
+    app.run()
+    return int(app.return_code or 0)
+
+
+def _write_crash_log() -> Path:
+    folder = Path(platformdirs.user_log_dir("authtrack", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "crash.log"
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"--- {dt.datetime.now().isoformat()} authtrack {' '.join(sys.argv[1:])}\n")
+        f.write(traceback.format_exc())
+    return path

@@ -1,0 +1,28 @@
+"""What every sub-command gets: the resolved data file, the user, "today", and a way to fail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from priorauth.config import Config
+from priorauth.store import Store
+from priorauth.tracker import Tracker
+
+
+@dataclass
+class Context:
+    db_path: Path
+    config: Config
+    today: dt.date | None = None  # None = the real today
+
+    def store(self) -> Store:
+        return Store(self.db_path)
+
+    def tracker(self) -> Tracker:
+        return Tracker(self.store(), today=self.today)
+
+
+class UsageError(Exception):
+    """Bad command-line use: printed as one sentence, exit status 2."""

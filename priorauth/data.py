@@ -1,0 +1,88 @@
+"""A snapshot of every record in the data file, with the look-ups the rules need."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from priorauth.model import Authorization, Client, Payer, ProcedureGroup, Service
+
+
+@dataclass(eq=False)
+class Data:
+    """All records at one moment. Treat as read-only: the store builds a new one after changes.
+
+    ``derived`` is a per-snapshot cache for values computed by :mod:`priorauth.rules`.
+    """
+
+    payers: dict[int, Payer] = field(default_factory=dict)
+    groups: dict[int, ProcedureGroup] = field(default_factory=dict)
+    clients: dict[int, Client] = field(default_factory=dict)
+    authorizations: dict[int, Authorization] = field(default_factory=dict)
+    services: dict[int, Service] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, dict[str, Any]]) -> Data:
+        """Build from TinyDB's on-disk layout: ``{table: {doc_id: document}}``."""
+
+        def load(record_cls: Any) -> dict[int, Any]:
+            table = raw.get(record_cls.TABLE) or {}
+            return {int(k): record_cls.from_doc(int(k), doc) for k, doc in table.items()}
+
+        settings = dict((raw.get("settings") or {}).get("1") or {})
+        return cls(
+            payers=load(Payer),
+            groups=load(ProcedureGroup),
+            clients=load(Client),
+            authorizations=load(Authorization),
+            services=load(Service),
+            settings=settings,
+        )
+
+    # --- look-ups ------------------------------------------------------------------------------
+
+    @cached_property
+    def _payers_by_name(self) -> dict[str, Payer]:
+        return {p.name.casefold(): p for p in self.payers.values()}
+
+    def payer_named(self, name: str) -> Payer | None:
+        """The payer with this name, ignoring case and surrounding spaces."""
+        return self._payers_by_name.get(name.strip().casefold())
+
+    @cached_property
+    def _clients_by_client_id(self) -> dict[str, Client]:
+        return {c.client_id.casefold(): c for c in self.clients.values() if c.client_id}
+
+    def client_with_id(self, client_id: str) -> Client | None:
+        """The client with the practice's own id ``client_id`` (ignoring case)."""
+        return self._clients_by_client_id.get(client_id.strip().casefold())
+
+    @cached_property
+    def auths_by_client(self) -> dict[int, list[Authorization]]:
+        index: dict[int, list[Authorization]] = defaultdict(list)
+        for auth in self.authorizations.values():
+            index[auth.client].append(auth)
+        return index
+
+    @cached_property
+    def services_by_client(self) -> dict[int, list[Service]]:
+        index: dict[int, list[Service]] = defaultdict(list)
+        for service in sorted(self.services.values(), key=lambda s: (s.date, s.id)):
+            index[service.client].append(service)
+        return index
+
+    def authorizations_for(
+        self, client_id: int, payer_id: int | None = None
+    ) -> list[Authorization]:
+        auths = self.auths_by_client.get(client_id, [])
+        if payer_id is not None:
+            auths = [a for a in auths if a.payer == payer_id]
+        return auths
+
+    def payer_name(self, payer_id: int) -> str:
+        payer = self.payers.get(payer_id)
+        return payer.name if payer else f"(unknown payer #{payer_id})"

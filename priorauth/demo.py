@@ -1,0 +1,241 @@
+"""Synthetic demo data (no real patients), dated around "today" so reminders are live.
+
+Deterministic for a given seed and today, so tests and screenshots can rely on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from priorauth.model import (
+    Authorization,
+    CapMeasure,
+    CapPeriod,
+    Client,
+    ClientInsurance,
+    ClientStatus,
+    Payer,
+    Priority,
+    ProcedureGroup,
+    RequestStatus,
+    Service,
+)
+from priorauth.store import Store
+
+FIRST = (
+    "Avery",
+    "Jordan",
+    "Riley",
+    "Casey",
+    "Morgan",
+    "Taylor",
+    "Quinn",
+    "Rowan",
+    "Emery",
+    "Hayden",
+    "Jamie",
+    "Skyler",
+    "Parker",
+    "Reese",
+    "Dakota",
+    "Finley",
+    "Sawyer",
+    "Elliot",
+    "Harper",
+    "Logan",
+    "Marisol",
+    "Tomasz",
+    "Aiko",
+    "Nadia",
+    "Kwame",
+    "Ingrid",
+    "Rafael",
+    "Leila",
+    "Dmitri",
+    "Priya",
+    "Mateo",
+    "Yusuf",
+    "Hana",
+    "Olu",
+    "Beatriz",
+)
+LAST = (
+    "Alvarez",
+    "Brennan",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Fairbanks",
+    "Garrido",
+    "Holloway",
+    "Ibarra",
+    "Jankowski",
+    "Kowalczyk",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quintero",
+    "Rasmussen",
+    "Sandoval",
+    "Thibodeaux",
+    "Underwood",
+    "Valdivia",
+    "Whitfield",
+    "Xiong",
+    "Yamamoto",
+    "Zielinski",
+    "O'Connor",
+    "McAllister",
+    "Van der Berg",
+    "Abernathy",
+)
+PAYERS = (
+    ("Aetna", True, 10),
+    ("Blue Cross Blue Shield", True, 14),
+    ("Cigna Behavioral Health", True, 7),
+    ("Medicaid - State Plan", True, 21),
+    ("Optum / UnitedHealthcare", True, 10),
+    ("Tricare East", False, 14),
+)
+GROUPS = (
+    ("Psychotherapy", ["90832", "90834", "90837"]),
+    ("ABA treatment", ["97153", "97155", "97156"]),
+    ("Assessment", ["90791", "96130", "96131"]),
+    ("Community support", ["H2019-HN", "H0036"]),
+)
+CLINICIANS = ("mlopez", "jchen", "aokafor", "demo")
+
+
+def build_demo(
+    store: Store, today: dt.date | None = None, clients: int = 36, seed: int = 7
+) -> None:
+    """Fill an empty data file with a realistic practice."""
+    today = today or dt.date.today()
+    rnd = random.Random(seed)
+    with store.transaction() as tx:
+        payers = tx.insert_many(
+            [Payer(name=n, prior_auth_required=r, turnaround_days=t) for n, r, t in PAYERS],
+            summary="demo data",
+        )
+        groups = tx.insert_many(
+            [ProcedureGroup(name=n, codes=c) for n, c in GROUPS], summary="demo data"
+        )
+        client_records = []
+        for i in range(clients):
+            primary = payers[i % 5]
+            insurances = [
+                ClientInsurance(
+                    payer_id=primary.id,
+                    priority=Priority.PRIMARY,
+                    member_id=f"{primary.name[:2].upper()}{rnd.randrange(10**8):08d}",
+                    prior_auth_required=primary.prior_auth_required,
+                )
+            ]
+            if i % 4 == 0:
+                secondary = payers[(i + 2) % len(payers)]
+                insurances.append(
+                    ClientInsurance(
+                        payer_id=secondary.id,
+                        priority=Priority.SECONDARY,
+                        member_id=f"{secondary.name[:2].upper()}{rnd.randrange(10**8):08d}",
+                        prior_auth_required=secondary.prior_auth_required,
+                    )
+                )
+            client_records.append(
+                Client(
+                    client_id=f"C{1001 + i}",
+                    first_name=FIRST[i % len(FIRST)],
+                    last_name=LAST[(i * 7) % len(LAST)],
+                    dob=dt.date(
+                        1950 + rnd.randrange(65), rnd.randrange(1, 13), rnd.randrange(1, 29)
+                    ),
+                    clinician=CLINICIANS[i % len(CLINICIANS)],
+                    status=ClientStatus.DISCHARGED if i % 17 == 16 else ClientStatus.ACTIVE,
+                    insurances=insurances,
+                )
+            )
+        tx.insert_many(client_records, summary="demo data")
+
+        auths: list[Authorization] = []
+        services: list[Service] = []
+        for i, client in enumerate(client_records):
+            group = groups[i % len(groups)]
+            for ins in client.insurances:
+                if ins.priority == Priority.SECONDARY and i % 8:
+                    continue
+                # scenario by client: expiring soon, running low, exhausted, expired, healthy...
+                scenario = i % 9
+                length = rnd.choice((90, 120, 180))
+                start = today - dt.timedelta(days=rnd.randrange(20, length - 5))
+                if scenario == 0:
+                    start = today - dt.timedelta(days=length - rnd.randrange(5, 25))
+                elif scenario == 1:
+                    start = today - dt.timedelta(days=length + rnd.randrange(3, 20))
+                end = start + dt.timedelta(days=length)
+                units = rnd.choice((12, 16, 24, 30, 48))
+                visits = units if group.name != "ABA treatment" else None
+                if group.name == "ABA treatment":
+                    units = rnd.choice((240, 320, 480))
+                number = "" if scenario == 7 else f"{ins.payer_id}{rnd.randrange(10**7):07d}"
+                auth = Authorization(
+                    client=client.id,
+                    payer=ins.payer_id,
+                    auth_number=number,
+                    procedure_codes=list(group.codes),
+                    units_authorized=units,
+                    visits_authorized=visits,
+                    start_date=start,
+                    end_date=None if scenario == 8 else end,
+                    active=True,
+                    carried_units_used=rnd.randrange(0, 4),
+                    notes="Tracking sessions only; payer issues no number."
+                    if scenario == 7
+                    else "",
+                )
+                if group.name == "ABA treatment":
+                    auth.cap_amount, auth.cap_period, auth.cap_measure = (
+                        40,
+                        CapPeriod.WEEK,
+                        CapMeasure.UNITS,
+                    )
+                auths.append(auth)
+                pace = 7 if scenario in (2, 3) else 14
+                per_visit = 8 if group.name == "ABA treatment" else 1
+                target = units + 2 if scenario == 3 else int(units * rnd.uniform(0.3, 0.8))
+                day = start + dt.timedelta(days=rnd.randrange(1, 6))
+                used = 0
+                while day <= today + dt.timedelta(days=21) and used < target:
+                    services.append(
+                        Service(
+                            client=client.id,
+                            payer=ins.payer_id,
+                            date=day,
+                            procedure_code=group.codes[rnd.randrange(len(group.codes))],
+                            units=per_visit,
+                            recorded_by=client.clinician,
+                        )
+                    )
+                    used += per_visit
+                    day += dt.timedelta(days=pace if scenario in (2, 3) else rnd.choice((7, 7, 14)))
+            if i % 11 == 5:  # a renewal waiting on the payer
+                auths.append(
+                    Authorization(
+                        client=client.id,
+                        payer=client.insurances[0].payer_id,
+                        procedure_codes=list(group.codes),
+                        units_authorized=24,
+                        visits_authorized=24,
+                        start_date=today + dt.timedelta(days=10),
+                        end_date=today + dt.timedelta(days=190),
+                        active=False,
+                        status=RequestStatus.PENDING,
+                        requested_on=today - dt.timedelta(days=9),
+                        payer_reference=f"REF-{rnd.randrange(10**6):06d}",
+                        follow_up_on=today - dt.timedelta(days=1),
+                    )
+                )
+        tx.insert_many(auths, summary="demo data")
+        tx.insert_many(services, summary="demo data")

@@ -1,0 +1,279 @@
+"""The records of prior-authorization tracking, as plain dataclasses.
+
+Every record stored in the data file has an ``id`` (assigned by the store), a ``rev`` (revision,
+incremented on every save) and ``updated_by`` / ``updated_at`` (who saved that revision). The
+rules that work on these records live in :mod:`priorauth.rules`; the validation in
+:mod:`priorauth.validate`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+
+class Priority(enum.StrEnum):
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    TERTIARY = "tertiary"
+
+
+class ClientStatus(enum.StrEnum):
+    ACTIVE = "active"
+    DISCHARGED = "discharged"
+
+
+class RequestStatus(enum.StrEnum):
+    """Where the request behind an authorization stands with the payer."""
+
+    REQUESTED = "requested"
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+class CapPeriod(enum.StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+
+
+class CapMeasure(enum.StrEnum):
+    UNITS = "units"
+    VISITS = "visits"
+
+
+DEFAULT_REMINDER_DAYS = 30  # the seed's "remind me 1 month before expiring"
+
+
+@dataclass(kw_only=True)
+class Record:
+    """Fields every stored record has. ``id`` 0 means "not saved yet"."""
+
+    TABLE: ClassVar[str] = ""
+
+    id: int = 0
+    rev: int = 0
+    updated_by: str = ""
+    updated_at: str = ""  # ISO timestamp, UTC
+
+    def to_doc(self) -> dict[str, Any]:
+        """The JSON-ready document stored in the data file (without ``id``: that is the key)."""
+        doc: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            if f.name == "id":
+                continue
+            doc[f.name] = _to_json(getattr(self, f.name))
+        return doc
+
+    @classmethod
+    def from_doc(cls: type[R], doc_id: int, doc: dict[str, Any]) -> R:
+        """Build from a stored document; unknown keys are ignored, missing ones defaulted."""
+        kwargs: dict[str, Any] = {"id": int(doc_id)}
+        for name, convert in _converters(cls):
+            if name in doc:
+                value = doc[name]
+                kwargs[name] = value if value is None or convert is None else convert(value)
+        return cls(**kwargs)
+
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(kw_only=True)
+class Payer(Record):
+    TABLE: ClassVar[str] = "payers"
+
+    name: str
+    prior_auth_required: bool = True  # default for new client insurances with this payer
+    turnaround_days: int = 14  # how long this payer usually takes to answer a request
+    notes: str = ""
+
+
+@dataclass(kw_only=True)
+class ProcedureGroup(Record):
+    """A named set of procedure codes (the seed's "authorization groups")."""
+
+    TABLE: ClassVar[str] = "procedure_groups"
+
+    name: str
+    codes: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class ClientInsurance:
+    payer_id: int
+    priority: Priority = Priority.PRIMARY
+    member_id: str = ""
+    prior_auth_required: bool = True
+
+    def to_doc(self) -> dict[str, Any]:
+        return {f.name: _to_json(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> ClientInsurance:
+        kwargs: dict[str, Any] = {}
+        for name, convert in _converters(cls):
+            if name in doc:
+                value = doc[name]
+                kwargs[name] = value if value is None or convert is None else convert(value)
+        return cls(**kwargs)
+
+
+@dataclass(kw_only=True)
+class Client(Record):
+    TABLE: ClassVar[str] = "clients"
+
+    client_id: str = ""  # the practice's own id; generated when blank
+    first_name: str = ""
+    last_name: str = ""
+    dob: dt.date | None = None
+    clinician: str = ""  # OS account name of the clinician, for "my clients"
+    status: ClientStatus = ClientStatus.ACTIVE
+    notes: str = ""
+    insurances: list[ClientInsurance] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """ "Last, First" as the practice's log writes it."""
+        if self.last_name and self.first_name:
+            return f"{self.last_name}, {self.first_name}"
+        return self.last_name or self.first_name
+
+    def insurance(self, priority: Priority) -> ClientInsurance | None:
+        for ins in self.insurances:
+            if ins.priority == priority:
+                return ins
+        return None
+
+    def insurance_for(self, payer_id: int) -> ClientInsurance | None:
+        for ins in self.insurances:
+            if ins.payer_id == payer_id:
+                return ins
+        return None
+
+
+@dataclass(kw_only=True)
+class Authorization(Record):
+    TABLE: ClassVar[str] = "authorizations"
+
+    client: int  # Client.id
+    payer: int  # Payer.id
+    auth_number: str = ""  # may be blank: tracking remaining sessions without a number
+    procedure_codes: list[str] = field(default_factory=list)  # empty = any procedure
+    units_authorized: int | None = None  # None = no cap on units
+    visits_authorized: int | None = None  # None = no cap on visits
+    cap_amount: int | None = None  # optional limit per week or month
+    cap_period: CapPeriod | None = None
+    cap_measure: CapMeasure = CapMeasure.UNITS
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None  # None = open-ended
+    active: bool = True
+    reminder_days: int | None = DEFAULT_REMINDER_DAYS  # None = no reminder
+    confirmed_by: str = ""  # confirmed to billing by (blank = not confirmed)
+    confirmed_at: str = ""
+    notes: str = ""
+    carried_units_used: int = 0  # usage carried in from the log, before tracking began
+    carried_visits_used: int = 0
+    status: RequestStatus = RequestStatus.APPROVED
+    requested_on: dt.date | None = None
+    payer_reference: str = ""  # payer's reference / call number for the request
+    follow_up_on: dt.date | None = None
+    renewal_of: int | None = None  # Authorization.id this one renews
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.confirmed_by)
+
+    @property
+    def display_number(self) -> str:
+        """The auth number with the seed's "C" marker when confirmed to billing."""
+        number = self.auth_number or "(no number)"
+        return f"{number} C" if self.confirmed else number
+
+
+@dataclass(kw_only=True)
+class Service(Record):
+    """A session: past dates are used, future dates are scheduled."""
+
+    TABLE: ClassVar[str] = "services"
+
+    client: int  # Client.id
+    payer: int  # Payer.id billed for this service
+    date: dt.date
+    procedure_code: str = ""
+    units: int = 1
+    authorization: int | None = None  # pinned by hand; None = the covering one, found automatically
+    recorded_by: str = ""
+    note: str = ""
+
+
+@dataclass(kw_only=True)
+class AuditEntry:
+    """One change: who, when, what. Written by the store, never edited."""
+
+    at: str
+    user: str
+    action: str  # create / update / delete
+    table: str
+    record_id: int
+    summary: str = ""
+    changes: dict[str, list[Any]] = field(default_factory=dict)  # field -> [before, after]
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (Payer, ProcedureGroup, Client, Authorization, Service)
+
+
+# --- conversion helpers -------------------------------------------------------------------------
+
+_CONVERTERS: dict[type, list[tuple[str, Any]]] = {}
+
+
+def _converters(cls: type) -> list[tuple[str, Any]]:
+    """(field name, function turning its JSON value into the Python value, or None for as-is)."""
+    conv = _CONVERTERS.get(cls)
+    if conv is None:
+        hints = typing.get_type_hints(cls)
+        conv = [
+            (f.name, _converter_for(hints[f.name]))
+            for f in dataclasses.fields(cls)
+            if f.name != "id"
+        ]
+        _CONVERTERS[cls] = conv
+    return conv
+
+
+def _converter_for(hint: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _converter_for(args[0])
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        inner = _converter_for(item)
+        if inner is None:
+            return list
+        return lambda values: [inner(v) for v in values]
+    if hint is dt.date:
+        return dt.date.fromisoformat
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint
+    if hint is ClientInsurance:
+        return ClientInsurance.from_doc
+    return None
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_to_json(v) for v in value]
+    if isinstance(value, ClientInsurance):
+        return value.to_doc()
+    return value

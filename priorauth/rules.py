@@ -1,0 +1,285 @@
+"""The rules of prior-authorization tracking, as pure functions over a :class:`Data` snapshot.
+
+- Units used = carried-in units + units of services dated on or before today.
+- Visits used = carried-in visits + number of *distinct* dates of service on or before today
+  (a visit is a day of service, seed 002). Services after today are *scheduled*.
+- Remaining = authorized - used; below zero is over-utilization and is reported, never clamped.
+- The authorization covering a service: same client and payer, date within start..end, procedure
+  among its codes (or it lists none), not requested/pending/denied; the active one preferred.
+  Its number is the box 23 value for that client, payer and date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from priorauth.data import Data
+from priorauth.model import (
+    Authorization,
+    Client,
+    ClientInsurance,
+    Priority,
+    RequestStatus,
+    Service,
+)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How much of an authorization is used, scheduled and left on a given day."""
+
+    units_authorized: int | None
+    visits_authorized: int | None
+    units_used: int
+    visits_used: int
+    units_scheduled: int
+    visits_scheduled: int
+
+    @property
+    def units_remaining(self) -> int | None:
+        """None when units have no cap; negative when over-utilized."""
+        if self.units_authorized is None:
+            return None
+        return self.units_authorized - self.units_used
+
+    @property
+    def visits_remaining(self) -> int | None:
+        if self.visits_authorized is None:
+            return None
+        return self.visits_authorized - self.visits_used
+
+    @property
+    def units_remaining_after_scheduled(self) -> int | None:
+        r = self.units_remaining
+        return None if r is None else r - self.units_scheduled
+
+    @property
+    def visits_remaining_after_scheduled(self) -> int | None:
+        r = self.visits_remaining
+        return None if r is None else r - self.visits_scheduled
+
+    @property
+    def over_utilized(self) -> bool:
+        return any(r is not None and r < 0 for r in (self.units_remaining, self.visits_remaining))
+
+    @property
+    def exhausted(self) -> bool:
+        return any(r is not None and r <= 0 for r in (self.units_remaining, self.visits_remaining))
+
+    def fraction_used(self) -> float | None:
+        """The larger of units and visits used / authorized (None when neither is capped)."""
+        fractions = [
+            used / authorized
+            for used, authorized in (
+                (self.units_used, self.units_authorized),
+                (self.visits_used, self.visits_authorized),
+            )
+            if authorized
+        ]
+        return max(fractions) if fractions else None
+
+
+def describe_count(remaining: int | None, authorized: int | None) -> str:
+    """ "12 of 20 left", "no cap", "3 over" — how a count is spoken everywhere."""
+    if authorized is None or remaining is None:
+        return "no cap"
+    if remaining < 0:
+        return f"{-remaining} over (of {authorized})"
+    return f"{remaining} of {authorized} left"
+
+
+# --- which authorization a service counts against -----------------------------------------------
+
+
+def covers(auth: Authorization, day: dt.date, code: str | None = None) -> bool:
+    """Whether ``auth`` can cover a service on ``day`` with procedure ``code`` (any when None)."""
+    if auth.status != RequestStatus.APPROVED:
+        return False
+    if auth.start_date is None or day < auth.start_date:
+        return False
+    if auth.end_date is not None and day > auth.end_date:
+        return False
+    if code and auth.procedure_codes:
+        return code_matches(code, auth.procedure_codes)
+    return True
+
+
+def code_matches(code: str, codes: list[str]) -> bool:
+    """A service code matches when equal to an authorized code, or to its base code (no modifier)
+    when the authorized one has no modifier: 90837-HN is covered by an authorization for 90837."""
+    code = code.strip().upper()
+    base = code.split("-")[0]
+    return any(c == code or ("-" not in c and c == base) for c in codes)
+
+
+def _preference(auth: Authorization) -> tuple[bool, dt.date, int]:
+    return (auth.active, auth.start_date or dt.date.min, auth.id)
+
+
+def covering_authorization(
+    data: Data, client_id: int, payer_id: int, day: dt.date, code: str | None = None
+) -> Authorization | None:
+    """The authorization a service would count against (the active one preferred)."""
+    candidates = [a for a in data.authorizations_for(client_id, payer_id) if covers(a, day, code)]
+    return max(candidates, key=_preference, default=None)
+
+
+def assigned_authorization(data: Data, service: Service) -> Authorization | None:
+    """The authorization ``service`` counts against: pinned by hand, else the covering one."""
+    if service.authorization is not None:
+        pinned = data.authorizations.get(service.authorization)
+        if pinned is not None:
+            return pinned
+    return covering_authorization(
+        data, service.client, service.payer, service.date, service.procedure_code
+    )
+
+
+def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
+    """Every service grouped by the authorization it counts against (None: not covered).
+
+    Computed once per snapshot.
+    """
+    key = "services_by_authorization"
+    cached = data.derived.get(key)
+    if cached is None:
+        cached = defaultdict(list)
+        for services in data.services_by_client.values():
+            for service in services:
+                auth = assigned_authorization(data, service)
+                cached[auth.id if auth else None].append(service)
+        data.derived[key] = cached
+    return cached
+
+
+def services_for(data: Data, auth: Authorization) -> list[Service]:
+    return services_by_authorization(data).get(auth.id, [])
+
+
+def uncovered_services(data: Data) -> list[Service]:
+    return services_by_authorization(data).get(None, [])
+
+
+def usage(data: Data, auth: Authorization, today: dt.date) -> Usage:
+    """Units and visits used (through ``today``) and scheduled (after it) for ``auth``."""
+    units_used = units_scheduled = 0
+    used_days: set[dt.date] = set()
+    scheduled_days: set[dt.date] = set()
+    for service in services_for(data, auth):
+        if service.date <= today:
+            units_used += service.units
+            used_days.add(service.date)
+        else:
+            units_scheduled += service.units
+            scheduled_days.add(service.date)
+    return Usage(
+        units_authorized=auth.units_authorized,
+        visits_authorized=auth.visits_authorized,
+        units_used=auth.carried_units_used + units_used,
+        visits_used=auth.carried_visits_used + len(used_days),
+        units_scheduled=units_scheduled,
+        visits_scheduled=len(scheduled_days),
+    )
+
+
+# --- active authorizations and box 23 -----------------------------------------------------------
+
+
+def other_active(data: Data, auth: Authorization) -> list[Authorization]:
+    """The authorizations that must become inactive when ``auth`` is made active."""
+    if not auth.active:
+        return []
+    return [
+        a for a in data.authorizations_for(auth.client, auth.payer) if a.active and a.id != auth.id
+    ]
+
+
+def active_authorization(data: Data, client_id: int, payer_id: int) -> Authorization | None:
+    for auth in data.authorizations_for(client_id, payer_id):
+        if auth.active:
+            return auth
+    return None
+
+
+@dataclass(frozen=True)
+class Box23:
+    """What goes in box 23 of the claim to one of the client's insurances for a date of service."""
+
+    priority: Priority
+    insurance: ClientInsurance
+    authorization: Authorization | None
+    note: str
+
+    @property
+    def value(self) -> str:
+        return self.authorization.auth_number if self.authorization else ""
+
+
+def box23(
+    data: Data, client: Client, day: dt.date, code: str | None = None
+) -> dict[Priority, Box23]:
+    """Box 23 for the primary and the secondary (and tertiary) claim on ``day``.
+
+    Authorization numbers are payer-specific, so each claim gets the number of the authorization
+    for *its* payer — never the primary's number copied onto the secondary claim.
+    """
+    result: dict[Priority, Box23] = {}
+    for ins in client.insurances:
+        payer = data.payer_name(ins.payer_id)
+        auth = covering_authorization(data, client.id, ins.payer_id, day, code)
+        if auth is None:
+            note = (
+                f"no authorization from {payer} covers {day:%m/%d/%Y}"
+                if ins.prior_auth_required
+                else f"{payer} does not require prior authorization: leave box 23 blank"
+            )
+        elif not auth.auth_number:
+            note = f"the {payer} authorization has no number: leave box 23 blank"
+        else:
+            note = f"{payer} authorization {auth.auth_number}"
+        result[ins.priority] = Box23(ins.priority, ins, auth, note)
+    return result
+
+
+# --- renewal ------------------------------------------------------------------------------------
+
+
+def renewal(data: Data, auth: Authorization, today: dt.date) -> Authorization:
+    """A new authorization request copied from ``auth`` with the dates moved on.
+
+    Same client, payer, codes, counts and caps; status requested today, no number yet, not active
+    (it becomes active once approved), follow-up after the payer's usual turnaround.
+    """
+    if auth.start_date and auth.end_date:
+        length = auth.end_date - auth.start_date
+        start = auth.end_date + dt.timedelta(days=1)
+        end: dt.date | None = start + length
+    else:
+        start, end = max(today, auth.end_date or today), None
+    payer = data.payers.get(auth.payer)
+    turnaround = payer.turnaround_days if payer else 14
+    return dataclasses.replace(
+        auth,
+        id=0,
+        rev=0,
+        updated_by="",
+        updated_at="",
+        auth_number="",
+        start_date=start,
+        end_date=end,
+        active=False,
+        confirmed_by="",
+        confirmed_at="",
+        carried_units_used=0,
+        carried_visits_used=0,
+        status=RequestStatus.REQUESTED,
+        requested_on=today,
+        payer_reference="",
+        follow_up_on=today + dt.timedelta(days=min(turnaround, 7)),
+        notes="",
+        renewal_of=auth.id,
+        procedure_codes=list(auth.procedure_codes),
+    )

@@ -1,0 +1,296 @@
+"""The operations staff perform, each one validated, locked, revision-checked and audited.
+
+This is the one door to changing data: the TUI, the CLI and the Excel import all come through
+here, so the rules hold whichever front end is used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from priorauth import rules, validate
+from priorauth.data import Data
+from priorauth.errors import PermissionDenied, ValidationError
+from priorauth.model import (
+    Authorization,
+    Client,
+    ClientInsurance,
+    Payer,
+    ProcedureGroup,
+    Record,
+    Service,
+)
+from priorauth.store import Store, Transaction, describe
+
+# A permission check: called with an action name ("edit", "confirm", "import", "admin"...);
+# raises PermissionDenied when the current user may not do it. The default allows everything.
+Policy = Callable[[str], None]
+
+
+def allow_all(action: str) -> None:
+    return None
+
+
+@dataclass
+class SaveResult:
+    """A saved authorization and what saving it did to others."""
+
+    authorization: Authorization
+    deactivated: list[Authorization] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        if not self.deactivated:
+            return f"Saved {describe(self.authorization)}."
+        others = ", ".join(a.auth_number or "(no number)" for a in self.deactivated)
+        return f"Saved {describe(self.authorization)}; {others} is no longer active."
+
+
+@dataclass
+class ServiceResult:
+    service: Service
+    authorization: Authorization | None
+    warnings: list[str] = field(default_factory=list)
+
+
+class Tracker:
+    """Domain operations on one :class:`Store` for one user."""
+
+    def __init__(
+        self, store: Store, today: dt.date | None = None, policy: Policy = allow_all
+    ) -> None:
+        self.store = store
+        self._today = today
+        self.policy = policy
+
+    @property
+    def user(self) -> str:
+        return self.store.user
+
+    @property
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def data(self) -> Data:
+        return self.store.snapshot()
+
+    def can(self, action: str) -> bool:
+        """Whether the current user may do ``action`` (for greying out what they cannot)."""
+        try:
+            self.policy(action)
+        except PermissionDenied:
+            return False
+        return True
+
+    # --- payers and procedure groups ----------------------------------------------------------
+
+    def save_payer(self, payer: Payer) -> Payer:
+        self.policy("admin" if payer.id else "edit")
+        payer.name = payer.name.strip()
+        with self.store.transaction() as tx:
+            validate.check(validate.payer_problems(tx.data, payer))
+            return tx.update(payer) if payer.id else tx.insert(payer)
+
+    def ensure_payer(self, tx: Transaction, name: str) -> Payer:
+        """The payer with this name, created (prior auth required by default) when new."""
+        payer = tx.data.payer_named(name)
+        if payer is None:
+            payer = Payer(name=name.strip())
+            validate.check(validate.payer_problems(tx.data, payer))
+            tx.insert(payer)
+        return payer
+
+    def save_group(self, group: ProcedureGroup) -> ProcedureGroup:
+        self.policy("admin")
+        group.name = group.name.strip()
+        group.codes = [validate.normalize_code(c) for c in group.codes if c.strip()]
+        with self.store.transaction() as tx:
+            validate.check(validate.group_problems(tx.data, group))
+            return tx.update(group) if group.id else tx.insert(group)
+
+    # --- clients ------------------------------------------------------------------------------
+
+    def new_insurance(self, data: Data, payer_id: int, **fields: object) -> ClientInsurance:
+        """A client insurance whose "prior auth required" starts from the payer's default."""
+        payer = data.payers[payer_id]
+        values: dict[str, object] = {"prior_auth_required": payer.prior_auth_required}
+        values.update(fields)
+        return ClientInsurance(payer_id=payer_id, **values)  # type: ignore[arg-type]
+
+    def save_client(self, client: Client) -> Client:
+        self.policy("edit")
+        client.first_name, client.last_name = client.first_name.strip(), client.last_name.strip()
+        client.client_id = client.client_id.strip()
+        with self.store.transaction() as tx:
+            validate.check(validate.client_problems(tx.data, client, self.today))
+            if not client.client_id:
+                client.client_id = next_client_id(tx.data)
+            return tx.update(client) if client.id else tx.insert(client)
+
+    def delete_client(self, client: Client) -> None:
+        """Delete a client with its authorizations and services (the audit keeps them)."""
+        self.policy("delete")
+        with self.store.transaction() as tx:
+            data = tx.data
+            for service in data.services_by_client.get(client.id, []):
+                tx.delete(service, f"deleted with client {client.name}")
+            for auth in data.authorizations_for(client.id):
+                tx.delete(auth, f"deleted with client {client.name}")
+            tx.delete(client)
+
+    # --- authorizations -----------------------------------------------------------------------
+
+    def save_authorization(self, auth: Authorization) -> SaveResult:
+        """Add or edit an authorization. Making it active deactivates the client's other active
+        authorization with the same payer; the result says which."""
+        self.policy("edit")
+        auth.auth_number = auth.auth_number.strip()
+        auth.procedure_codes = _unique([validate.normalize_code(c) for c in auth.procedure_codes])
+        with self.store.transaction() as tx:
+            validate.check(validate.authorization_problems(tx.data, auth))
+            if auth.id:
+                old = tx.get(Authorization, auth.id)
+                if old.confirmed and _billing_fields_changed(old, auth) and auth.confirmed:
+                    auth.confirmed_by, auth.confirmed_at = "", ""  # billing must re-confirm
+            deactivated = self._deactivate_others(tx, auth)
+            saved = tx.update(auth) if auth.id else tx.insert(auth)
+            return SaveResult(saved, deactivated)
+
+    def _deactivate_others(self, tx: Transaction, auth: Authorization) -> list[Authorization]:
+        others = rules.other_active(tx.data, auth)
+        for other in others:
+            other = dataclasses.replace(other, active=False)
+            tx.update(other, f"made inactive: {describe(auth)} is now the active one")
+        return others
+
+    def make_active(self, auth: Authorization) -> SaveResult:
+        return self.save_authorization(dataclasses.replace(auth, active=True))
+
+    def confirm_to_billing(self, auth: Authorization) -> Authorization:
+        """The seed's CONFIRM TO Billing; needs the confirm permission."""
+        self.policy("confirm")
+        confirmed = dataclasses.replace(
+            auth,
+            confirmed_by=self.user,
+            confirmed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+        with self.store.transaction() as tx:
+            return tx.update(confirmed, f"confirmed {describe(auth)} to billing")
+
+    def renew(self, auth: Authorization) -> Authorization:
+        """Start the renewal request: a copy with dates moved on, status requested."""
+        self.policy("edit")
+        with self.store.transaction() as tx:
+            current = tx.get(Authorization, auth.id)
+            new = rules.renewal(tx.data, current, self.today)
+            return tx.insert(new, f"renewal requested for {describe(current)}")
+
+    def delete_authorization(self, auth: Authorization) -> None:
+        """Delete an authorization; services pinned to it go back to automatic assignment."""
+        self.policy("delete")
+        with self.store.transaction() as tx:
+            for service in tx.data.services.values():
+                if service.authorization == auth.id:
+                    tx.update(dataclasses.replace(service, authorization=None))
+            tx.delete(auth)
+
+    # --- services -----------------------------------------------------------------------------
+
+    def record_service(self, service: Service) -> ServiceResult:
+        """Record (or edit) a service; says which authorization it counts against and warns when
+        none covers it or the authorization is used up."""
+        self.policy("edit")
+        service.procedure_code = validate.normalize_code(service.procedure_code)
+        if not service.recorded_by:
+            service.recorded_by = self.user
+        with self.store.transaction() as tx:
+            validate.check(validate.service_problems(tx.data, service))
+            saved = tx.update(service) if service.id else tx.insert(service)
+            data = tx.data
+            auth = rules.assigned_authorization(data, saved)
+            return ServiceResult(saved, auth, service_warnings(data, saved, auth, self.today))
+
+    def delete_service(self, service: Service) -> None:
+        self.policy("edit")
+        with self.store.transaction() as tx:
+            tx.delete(service)
+
+    def delete(self, record: Record) -> None:
+        """Delete any record, with the cascade its kind needs."""
+        if isinstance(record, Client):
+            self.delete_client(record)
+        elif isinstance(record, Authorization):
+            self.delete_authorization(record)
+        elif isinstance(record, Service):
+            self.delete_service(record)
+        else:
+            self.policy("admin")
+            with self.store.transaction() as tx:
+                tx.delete(record)
+
+
+def service_warnings(
+    data: Data, service: Service, auth: Authorization | None, today: dt.date
+) -> list[str]:
+    """What staff should hear after recording ``service``."""
+    client = data.clients.get(service.client)
+    payer = data.payer_name(service.payer)
+    if auth is None:
+        ins = client.insurance_for(service.payer) if client else None
+        if ins is not None and not ins.prior_auth_required:
+            return []
+        return [
+            f"No {payer} authorization covers {service.date:%m/%d/%Y}"
+            + (f" for {service.procedure_code}" if service.procedure_code else "")
+            + ": the claim may be denied."
+        ]
+    warnings = []
+    use = rules.usage(data, auth, max(today, service.date))
+    for remaining, authorized, what in (
+        (use.units_remaining, use.units_authorized, "units"),
+        (use.visits_remaining, use.visits_authorized, "visits"),
+    ):
+        if remaining is not None and remaining < 0:
+            warnings.append(
+                f"Authorization {auth.auth_number or '(no number)'} is over its {authorized} "
+                f"{what} by {-remaining}."
+            )
+        elif remaining == 0:
+            warnings.append(
+                f"This uses the last of the {authorized} {what} of authorization "
+                f"{auth.auth_number or '(no number)'}."
+            )
+    return warnings
+
+
+def next_client_id(data: Data) -> str:
+    """A new client id "C0001"-style, one past the highest generated one."""
+    highest = 0
+    for client in data.clients.values():
+        cid = client.client_id
+        if cid[:1] == "C" and cid[1:].isdigit():
+            highest = max(highest, int(cid[1:]))
+    return f"C{highest + 1:04d}"
+
+
+def _billing_fields_changed(old: Authorization, new: Authorization) -> bool:
+    fields = (
+        "auth_number",
+        "start_date",
+        "end_date",
+        "units_authorized",
+        "visits_authorized",
+        "procedure_codes",
+        "payer",
+    )
+    return any(getattr(old, f) != getattr(new, f) for f in fields)
+
+
+def _unique(codes: list[str]) -> list[str]:
+    return list(dict.fromkeys(c for c in codes if c))
+
+
+__all__ = ["SaveResult", "ServiceResult", "Tracker", "ValidationError", "allow_all"]

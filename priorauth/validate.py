@@ -1,0 +1,221 @@
+"""Validation: every rule a record must meet before it is saved, each with a clear sentence.
+
+Functions return the list of problems (empty = valid) so forms can show each next to its field;
+:func:`check` raises them together as :class:`ValidationErrors`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from priorauth.data import Data
+from priorauth.errors import ValidationError, ValidationErrors
+from priorauth.model import (
+    Authorization,
+    CapPeriod,
+    Client,
+    Payer,
+    Priority,
+    ProcedureGroup,
+    RequestStatus,
+    Service,
+)
+
+# CPT (5 digits, or 4 digits + F/T/U), HCPCS level II (letter + 4 digits), each optionally with
+# up to four 2-character modifiers joined by "-": 90837, H2019-HN, 97153-HO-U1.
+CODE_RE = re.compile(r"^(?:\d{5}|\d{4}[FTU]|[A-Z]\d{4})(?:-[A-Z0-9]{2}){0,4}$")
+
+
+def normalize_code(code: str) -> str:
+    """Upper-case, spaces removed, modifiers joined with "-" ("h2019 hn" -> "H2019-HN")."""
+    parts = [p for p in re.split(r"[\s:\-]+", code.strip().upper()) if p]
+    return "-".join(parts)
+
+
+def check_code(code: str) -> ValidationError | None:
+    if not CODE_RE.match(code):
+        return ValidationError(
+            f'"{code}" is not a procedure code: use a CPT or HCPCS code such as 90837 or H2019, '
+            "optionally with modifiers (H2019-HN).",
+            "procedure_codes",
+        )
+    return None
+
+
+def check(problems: list[ValidationError]) -> None:
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ValidationErrors(problems)
+
+
+def _non_negative(value: int | None, label: str, field: str) -> ValidationError | None:
+    if value is not None and value < 0:
+        return ValidationError(f"{label} cannot be negative (it is {value}).", field)
+    return None
+
+
+def payer_problems(data: Data, payer: Payer) -> list[ValidationError]:
+    problems = []
+    if not payer.name.strip():
+        problems.append(ValidationError("A payer needs a name.", "name"))
+    same = data.payer_named(payer.name)
+    if same is not None and same.id != payer.id:
+        problems.append(ValidationError(f'There is already a payer named "{same.name}".', "name"))
+    if payer.turnaround_days < 0:
+        problems.append(ValidationError("Turnaround days cannot be negative.", "turnaround_days"))
+    return problems
+
+
+def group_problems(data: Data, group: ProcedureGroup) -> list[ValidationError]:
+    problems = []
+    if not group.name.strip():
+        problems.append(ValidationError("A procedure group needs a name.", "name"))
+    for other in data.groups.values():
+        if other.id != group.id and other.name.casefold() == group.name.strip().casefold():
+            problems.append(
+                ValidationError(f'There is already a group named "{other.name}".', "name")
+            )
+    if not group.codes:
+        problems.append(ValidationError("A procedure group needs at least one code.", "codes"))
+    problems.extend(p for p in map(check_code, group.codes) if p)
+    return problems
+
+
+def client_problems(data: Data, client: Client, today: dt.date) -> list[ValidationError]:
+    problems = []
+    if not (client.first_name.strip() or client.last_name.strip()):
+        problems.append(ValidationError("A client needs a first or last name.", "last_name"))
+    if client.dob is not None and client.dob > today:
+        problems.append(
+            ValidationError(f"Date of birth {client.dob:%m/%d/%Y} is in the future.", "dob")
+        )
+    if client.client_id:
+        same = data.client_with_id(client.client_id)
+        if same is not None and same.id != client.id:
+            problems.append(
+                ValidationError(
+                    f"Client id {client.client_id} already belongs to {same.name}.", "client_id"
+                )
+            )
+    seen_priorities: set[str] = set()
+    seen_payers: set[int] = set()
+    for ins in client.insurances:
+        try:
+            priority = Priority(ins.priority)
+        except ValueError:
+            problems.append(
+                ValidationError(
+                    f'Unknown insurance priority "{ins.priority}": use primary, secondary or '
+                    "tertiary.",
+                    "insurances",
+                )
+            )
+            continue
+        if priority in seen_priorities:
+            problems.append(
+                ValidationError(f"The client has two {priority} insurances.", "insurances")
+            )
+        seen_priorities.add(priority)
+        if ins.payer_id not in data.payers:
+            problems.append(ValidationError(f"Unknown payer #{ins.payer_id}.", "insurances"))
+        elif ins.payer_id in seen_payers:
+            problems.append(
+                ValidationError(
+                    f"{data.payer_name(ins.payer_id)} is listed twice for this client.",
+                    "insurances",
+                )
+            )
+        seen_payers.add(ins.payer_id)
+    return problems
+
+
+def authorization_problems(data: Data, auth: Authorization) -> list[ValidationError]:
+    problems: list[ValidationError] = []
+    if auth.client not in data.clients:
+        problems.append(ValidationError("Choose the client this authorization is for.", "client"))
+    if auth.payer not in data.payers:
+        problems.append(ValidationError("Choose a known payer for this authorization.", "payer"))
+    try:
+        status = RequestStatus(auth.status)
+    except ValueError:
+        problems.append(
+            ValidationError(
+                f'Unknown request status "{auth.status}": use requested, pending, approved or '
+                "denied.",
+                "status",
+            )
+        )
+        status = None
+    if status == RequestStatus.APPROVED and auth.start_date is None:
+        problems.append(
+            ValidationError(
+                "An approved authorization needs a start (effective) date.", "start_date"
+            )
+        )
+    if auth.start_date and auth.end_date and auth.end_date < auth.start_date:
+        problems.append(
+            ValidationError(
+                f"The end date {auth.end_date:%m/%d/%Y} is before the start date "
+                f"{auth.start_date:%m/%d/%Y}.",
+                "end_date",
+            )
+        )
+    for value, label, field in (
+        (auth.units_authorized, "Units authorized", "units_authorized"),
+        (auth.visits_authorized, "Visits authorized", "visits_authorized"),
+        (auth.carried_units_used, "Units already used", "carried_units_used"),
+        (auth.carried_visits_used, "Visits already used", "carried_visits_used"),
+        (auth.reminder_days, "Reminder days", "reminder_days"),
+    ):
+        problem = _non_negative(value, label, field)
+        if problem:
+            problems.append(problem)
+    if auth.cap_amount is not None:
+        if auth.cap_amount <= 0:
+            problems.append(
+                ValidationError("A weekly or monthly cap must be above zero.", "cap_amount")
+            )
+        if auth.cap_period not in (CapPeriod.WEEK, CapPeriod.MONTH):
+            problems.append(
+                ValidationError("Say whether the cap is per week or per month.", "cap_period")
+            )
+    problems.extend(p for p in map(check_code, auth.procedure_codes) if p)
+    if auth.active and status in (RequestStatus.DENIED,):
+        problems.append(ValidationError("A denied authorization cannot be active.", "active"))
+    client = data.clients.get(auth.client)
+    if client is not None and auth.payer in data.payers and not client.insurance_for(auth.payer):
+        problems.append(
+            ValidationError(
+                f"{client.name} has no insurance with {data.payer_name(auth.payer)}; add it to "
+                "the client first.",
+                "payer",
+            )
+        )
+    return problems
+
+
+def service_problems(data: Data, service: Service) -> list[ValidationError]:
+    problems = []
+    client = data.clients.get(service.client)
+    if client is None:
+        problems.append(ValidationError("Choose the client this service was for.", "client"))
+    if service.payer not in data.payers:
+        problems.append(ValidationError("Choose a known payer for this service.", "payer"))
+    if service.units <= 0:
+        problems.append(ValidationError("Units must be at least 1.", "units"))
+    if service.procedure_code:
+        problem = check_code(service.procedure_code)
+        if problem:
+            problem.field = "procedure_code"
+            problems.append(problem)
+    if service.authorization is not None:
+        auth = data.authorizations.get(service.authorization)
+        if auth is None or auth.client != service.client:
+            problems.append(
+                ValidationError(
+                    "That authorization does not belong to this client.", "authorization"
+                )
+            )
+    return problems

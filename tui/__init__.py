@@ -1,0 +1,1 @@
+"""The Textual app. Calls the domain (priorauth); holds no business rules."""
