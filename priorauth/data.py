@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from priorauth.model import Authorization, Client, Payer, ProcedureGroup, Service
+from priorauth.model import Authorization, Client, Dismissal, Payer, ProcedureGroup, Service
 
 
 @dataclass(eq=False)
@@ -23,6 +23,7 @@ class Data:
     authorizations: dict[int, Authorization] = field(default_factory=dict)
     services: dict[int, Service] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
+    dismissals: dict[int, Dismissal] = field(default_factory=dict)  # every user's, see notify
     derived: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -41,6 +42,7 @@ class Data:
             authorizations=load(Authorization),
             services=load(Service),
             settings=settings,
+            dismissals=load(Dismissal),
         )
 
     # --- look-ups ------------------------------------------------------------------------------

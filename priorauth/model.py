@@ -213,6 +213,34 @@ class Service(Record):
 
 
 @dataclass(kw_only=True)
+class Dismissal(Record):
+    """One user's "seen it" on a notification (see :mod:`priorauth.notify`).
+
+    Hidden while the notification's ``fingerprint`` (its facts) is unchanged and, for a snooze,
+    until the day ``until`` (exclusive); ``until`` None = dismissed until the facts change.
+    """
+
+    TABLE: ClassVar[str] = "dismissals"
+
+    user: str  # OS account that dismissed it; dismissals are per user
+    key: str  # Notification.key
+    fingerprint: str  # Notification.fingerprint when dismissed
+    until: dt.date | None = None  # snoozed until this day; None = dismissed
+
+
+@dataclass(kw_only=True)
+class PracticeSettings(Record):
+    """Practice-wide thresholds for notifications and reports: one record (id 1), shared by all."""
+
+    TABLE: ClassVar[str] = "settings"
+
+    low_percent: int = 20  # "running low" at or below this percent of authorized...
+    low_floor: int = 1  # ...or at or below this many, whichever is more
+    renewal_margin_days: int = 7  # ask for a renewal this many days before the payer's turnaround
+    pace_weeks: int = 4  # recent weeks of use that set a client's pace
+
+
+@dataclass(kw_only=True)
 class AuditEntry:
     """One change: who, when, what. Written by the store, never edited."""
 
