@@ -197,8 +197,18 @@ class LockedJSONStorage(Storage):
         meta = self._data.setdefault(META_TABLE, {})
         meta.setdefault("1", {})["schema_version"] = SCHEMA_VERSION
         payload = orjson.dumps(self._data)
+        self._sweep_temp_files()
         self._stamp = atomic_write(self.path, payload)
         self.commits += 1
+
+    def _sweep_temp_files(self) -> None:
+        """Remove temporary files left by a writer that was killed mid-write.
+
+        Only the lock holder writes temporary files, so under the lock any that exist are stale.
+        """
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
 
 
 def atomic_write(path: Path, payload: bytes) -> Stamp:

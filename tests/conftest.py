@@ -1,0 +1,48 @@
+"""Shared fixtures: a data file in a temporary folder, a tracker with a fixed "today"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from priorauth.model import Client, ClientInsurance, Payer, Priority
+from priorauth.store import Store
+from priorauth.tracker import Tracker
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "authtrack.json"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Store:
+    return Store(db_path, user="alice")
+
+
+@pytest.fixture
+def tracker(store: Store) -> Tracker:
+    return Tracker(store, today=TODAY)
+
+
+@pytest.fixture
+def practice(tracker: Tracker) -> dict[str, object]:
+    """Two payers and a client insured primary with Aetna and secondary with Cigna."""
+    aetna = tracker.save_payer(Payer(name="Aetna"))
+    cigna = tracker.save_payer(Payer(name="Cigna"))
+    client = tracker.save_client(
+        Client(
+            first_name="Ann",
+            last_name="Lee",
+            dob=dt.date(1990, 4, 2),
+            insurances=[
+                ClientInsurance(payer_id=aetna.id, priority=Priority.PRIMARY, member_id="W123"),
+                ClientInsurance(payer_id=cigna.id, priority=Priority.SECONDARY, member_id="C9"),
+            ],
+        )
+    )
+    return {"aetna": aetna, "cigna": cigna, "client": client}

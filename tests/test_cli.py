@@ -1,0 +1,100 @@
+"""The `authtrack` command as scripts and cron jobs use it: exit codes and one-sentence errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from authtrack.cli import main
+from priorauth.store import Store
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "authtrack", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_demo_fills_an_empty_file_once(db_path: Path) -> None:
+    first = run("--db", str(db_path), "demo")
+    assert first.returncode == 0, first.stderr
+    assert "Demo data written" in first.stdout
+    data = Store(db_path).snapshot()
+    assert len(data.clients) >= 30 and len(data.authorizations) >= 30 and data.services
+    before = db_path.read_bytes()
+    second = run("--db", str(db_path), "demo")
+    assert second.returncode == 0 and "already holds data" in second.stdout
+    assert db_path.read_bytes() == before
+
+
+def test_unreadable_data_file_is_one_sentence_and_exit_2(db_path: Path) -> None:
+    db_path.write_bytes(b"{broken")
+    result = run("--db", str(db_path), "demo")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert str(db_path) in result.stderr and result.stderr.count("\n") == 1
+    assert db_path.read_bytes() == b"{broken"
+
+
+def test_db_from_environment(tmp_path: Path) -> None:
+    target = tmp_path / "from-env.json"
+    result = run("demo", env={"AUTHTRACK_DB": str(target), "AUTHTRACK_CONFIG": "/nonexistent"})
+    assert result.returncode == 0 and target.exists()
+
+
+def test_db_from_system_config(tmp_path: Path) -> None:
+    target = tmp_path / "shared" / "practice.json"
+    config = tmp_path / "config.toml"
+    config.write_text(f'data_file = "{target}"\n')
+    env = {"AUTHTRACK_CONFIG": str(config), "AUTHTRACK_DB": ""}
+    result = run("demo", env=env)
+    assert result.returncode == 0, result.stderr
+    assert target.exists()
+
+
+def test_bad_config_is_one_sentence(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("data_file = [unclosed\n")
+    result = run("demo", env={"AUTHTRACK_CONFIG": str(config), "AUTHTRACK_DB": ""})
+    assert result.returncode == 2
+    assert "cannot read the authtrack config file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["no-such-command"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_unexpected_errors_are_one_sentence_with_a_log(
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    import authtrack.cmd_demo
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("simulated bug")
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setattr(authtrack.cmd_demo, "build_demo", boom)
+    assert main(["--db", str(db_path), "demo"]) == 2
+    err = capsys.readouterr().err
+    assert "unexpected error (ZeroDivisionError: simulated bug)" in err
+    assert "Traceback" not in err
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.startswith("authtrack ")
+    assert json.dumps(result.stdout)  # printable

@@ -1,0 +1,186 @@
+"""The shared data file: revisions, audit, modes, unreadable files, schema version."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import pwd
+import stat
+from pathlib import Path
+
+import pytest
+
+from priorauth.errors import ConflictError, DataFileError, NotFoundError
+from priorauth.model import Client, Payer
+from priorauth.storage import SCHEMA_VERSION, LockedJSONStorage
+from priorauth.store import Store
+from priorauth.tracker import Tracker
+from tests.conftest import TODAY
+
+
+def test_stale_revision_is_refused_with_who_and_when(db_path: Path) -> None:
+    alice = Tracker(Store(db_path, user="alice"), today=TODAY)
+    bob = Tracker(Store(db_path, user="bob"), today=TODAY)
+    client = alice.save_client(Client(first_name="Ann", last_name="Lee"))
+    bobs_copy = bob.data().clients[client.id]
+    alice.save_client(dataclasses.replace(client, notes="alice was here"))
+    with pytest.raises(ConflictError) as info:
+        bob.save_client(dataclasses.replace(bobs_copy, notes="bob's edit"))
+    assert "changed by alice at" in str(info.value)
+    assert info.value.changed_by == "alice"
+    assert bob.data().clients[client.id].notes == "alice was here"  # nothing overwritten
+
+
+def test_edit_of_deleted_record_is_refused(db_path: Path) -> None:
+    alice = Tracker(Store(db_path, user="alice"), today=TODAY)
+    bob = Tracker(Store(db_path, user="bob"), today=TODAY)
+    client = alice.save_client(Client(first_name="Ann", last_name="Lee"))
+    bobs = bob.data().clients[client.id]
+    alice.delete(client)
+    with pytest.raises(NotFoundError, match="was deleted by alice"):
+        bob.save_client(dataclasses.replace(bobs, notes="x"))
+
+
+def test_revision_and_stamp_on_each_save(tracker: Tracker) -> None:
+    client = tracker.save_client(Client(first_name="Ann", last_name="Lee"))
+    assert (client.rev, client.updated_by) == (1, "alice")
+    again = tracker.save_client(dataclasses.replace(client, notes="n"))
+    assert again.rev == 2
+    same = tracker.save_client(dataclasses.replace(again))
+    assert same.rev == 2  # no change, no new revision
+    assert len(tracker.store.audit()) == 2
+
+
+def test_audit_names_real_os_user_not_environment(db_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("USER", "mallory")
+    monkeypatch.setenv("LOGNAME", "mallory")
+    tracker = Tracker(Store(db_path), today=TODAY)
+    tracker.save_payer(Payer(name="Aetna"))
+    (entry,) = tracker.store.audit()
+    assert entry.user == pwd.getpwuid(os.getuid()).pw_name != "mallory"
+    assert entry.action == "create" and entry.table == "payers"
+    assert entry.changes["name"] == [None, "Aetna"]
+    assert dt.datetime.fromisoformat(entry.at).tzinfo is not None
+
+
+def test_audit_records_before_and_after(tracker: Tracker) -> None:
+    client = tracker.save_client(Client(first_name="Ann", last_name="Lee"))
+    tracker.save_client(dataclasses.replace(client, last_name="Lee-Park"))
+    entry = tracker.store.audit()[-1]
+    assert entry.action == "update" and entry.user == "alice"
+    assert entry.changes == {"last_name": ["Lee", "Lee-Park"]}
+
+
+def test_new_file_is_not_world_readable(db_path: Path, tracker: Tracker) -> None:
+    old = os.umask(0o002)  # even with a permissive umask
+    try:
+        tracker.save_payer(Payer(name="Aetna"))
+    finally:
+        os.umask(old)
+    for path in (db_path, db_path.with_name(db_path.name + ".lock")):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o007 == 0, oct(mode)
+        assert mode & 0o660 == 0o660, oct(mode)
+
+
+def test_existing_mode_kept_and_world_bits_dropped(db_path: Path, tracker: Tracker) -> None:
+    tracker.save_payer(Payer(name="Aetna"))
+    os.chmod(db_path, 0o644)
+    tracker.save_payer(Payer(name="Cigna"))
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"clients": {"1": {"first_name": "Ann"',
+        b"not json at all",
+        b"[1, 2, 3]",
+        b'{"clients": 5}',
+    ],
+)
+def test_unreadable_file_is_never_overwritten(db_path: Path, content: bytes) -> None:
+    db_path.write_bytes(content)
+    tracker = Tracker(Store(db_path, user="alice"), today=TODAY)
+    with pytest.raises(DataFileError) as info:
+        tracker.save_payer(Payer(name="Aetna"))
+    assert str(db_path) in str(info.value) and "left untouched" in str(info.value)
+    with pytest.raises(DataFileError):
+        tracker.data()
+    assert db_path.read_bytes() == content
+
+
+def test_newer_schema_is_refused(db_path: Path) -> None:
+    content = json.dumps({"meta": {"1": {"schema_version": SCHEMA_VERSION + 1}}}).encode()
+    db_path.write_bytes(content)
+    with pytest.raises(DataFileError, match="newer authtrack"):
+        Store(db_path).snapshot()
+    assert db_path.read_bytes() == content
+
+
+def test_schema_version_is_written(db_path: Path, tracker: Tracker) -> None:
+    tracker.save_payer(Payer(name="Aetna"))
+    raw = json.loads(db_path.read_bytes())
+    assert raw["meta"]["1"]["schema_version"] == SCHEMA_VERSION
+    assert raw["payers"]["1"]["name"] == "Aetna"  # TinyDB's own layout: table -> id -> document
+
+
+def test_empty_file_is_an_empty_database(db_path: Path) -> None:
+    db_path.touch()
+    tracker = Tracker(Store(db_path, user="alice"), today=TODAY)
+    assert tracker.data().clients == {}
+    tracker.save_payer(Payer(name="Aetna"))
+    assert tracker.data().payer_named("AETNA") is not None
+
+
+def test_failed_transaction_writes_nothing(db_path: Path, tracker: Tracker) -> None:
+    tracker.save_payer(Payer(name="Aetna"))
+    before = db_path.read_bytes()
+    with pytest.raises(RuntimeError), tracker.store.transaction() as tx:
+        tx.insert(Payer(name="Cigna"))
+        raise RuntimeError("boom")
+    assert db_path.read_bytes() == before
+    assert [p.name for p in tracker.data().payers.values()] == ["Aetna"]
+
+
+def test_other_process_change_is_seen(db_path: Path) -> None:
+    first = Store(db_path, user="alice")
+    second = Store(db_path, user="bob")
+    Tracker(first).save_payer(Payer(name="Aetna"))
+    assert second.snapshot().payer_named("aetna") is not None
+    assert not second.changed_on_disk()
+    Tracker(first).save_payer(Payer(name="Cigna"))
+    assert second.changed_on_disk()
+    assert len(second.snapshot().payers) == 2
+
+
+def test_snapshot_is_cached_until_the_file_changes(db_path: Path, tracker: Tracker) -> None:
+    tracker.save_payer(Payer(name="Aetna"))
+    first = tracker.store.snapshot()
+    assert tracker.store.snapshot() is first
+    tracker.save_payer(Payer(name="Cigna"))
+    assert tracker.store.snapshot() is not first
+
+
+def test_writes_outside_a_transaction_are_refused(db_path: Path) -> None:
+    storage = LockedJSONStorage(db_path)
+    with pytest.raises(RuntimeError, match="inside"):
+        storage.write({})
+    assert not db_path.exists()
+
+
+def test_backup_is_a_copy_beside_the_file(db_path: Path, tracker: Tracker) -> None:
+    tracker.save_payer(Payer(name="Aetna"))
+    backup = tracker.store.backup("import")
+    assert backup is not None and backup.read_bytes() == db_path.read_bytes()
+    assert backup.parent == db_path.parent / "backups" and "import" in backup.name
+    assert stat.S_IMODE(backup.stat().st_mode) & 0o007 == 0
+
+
+def test_no_temporary_files_left_behind(db_path: Path, tracker: Tracker) -> None:
+    for name in ("A", "B", "C"):
+        tracker.save_payer(Payer(name=name))
+    leftovers = [p.name for p in db_path.parent.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
