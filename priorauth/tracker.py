@@ -11,18 +11,21 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from priorauth import rules, validate
+from priorauth import notify, practice, rules, validate
 from priorauth.data import Data
 from priorauth.errors import PermissionDenied, ValidationError
 from priorauth.model import (
     Authorization,
     Client,
     ClientInsurance,
+    Dismissal,
     Payer,
+    PracticeSettings,
     ProcedureGroup,
     Record,
     Service,
 )
+from priorauth.notify import Notification
 from priorauth.store import Store, Transaction, describe
 
 # A permission check: called with an action name ("edit", "confirm", "import", "admin"...);
@@ -98,6 +101,7 @@ class Tracker:
         """The payer with this name, created (prior auth required by default) when new."""
         payer = tx.data.payer_named(name)
         if payer is None:
+            self.policy("edit")
             payer = Payer(name=name.strip())
             validate.check(validate.payer_problems(tx.data, payer))
             tx.insert(payer)
@@ -230,6 +234,83 @@ class Tracker:
             self.policy("admin")
             with self.store.transaction() as tx:
                 tx.delete(record)
+
+    # --- notifications and practice settings --------------------------------------------------
+
+    def notifications(self, *, mine: bool = False, everything: bool = False) -> list[Notification]:
+        """Today's notifications for this user, most urgent first: without the ones they dismissed
+        or snoozed unless ``everything``; only their own clients' when ``mine``."""
+        data = self.data()
+        found = notify.compute(data, self.today)
+        if mine:
+            found = notify.for_clinician(data, found, self.user)
+        if not everything:
+            found = notify.visible(data, found, self.user, self.today)
+        return found
+
+    def dismiss(self, notification: Notification) -> Dismissal:
+        """Hide ``notification`` from this user until its facts change."""
+        return self._dismiss(notification, None, f"dismissed notification {notification.key}")
+
+    def snooze(
+        self, notification: Notification, days: int = notify.DEFAULT_SNOOZE_DAYS
+    ) -> Dismissal:
+        """Hide ``notification`` from this user for ``days`` days (or until its facts change)."""
+        if days < 1:
+            raise ValidationError("Snooze a notification for at least one day.", "days")
+        until = self.today + dt.timedelta(days=days)
+        return self._dismiss(
+            notification, until, f"snoozed notification {notification.key} until {until:%m/%d/%Y}"
+        )
+
+    def restore(self, notification: Notification) -> None:
+        """Undo this user's dismissal or snooze of ``notification``."""
+        self.policy("dismiss")
+        with self.store.transaction() as tx:
+            existing = notify.dismissals_of(tx.data, self.user).get(notification.key)
+            if existing is not None:
+                tx.delete(existing, f"restored notification {notification.key}")
+
+    def _dismiss(
+        self, notification: Notification, until: dt.date | None, summary: str
+    ) -> Dismissal:
+        self.policy("dismiss")
+        with self.store.transaction() as tx:
+            mine = notify.dismissals_of(tx.data, self.user)
+            for old in mine.values():  # snoozes that ended hide nothing any more
+                if (
+                    old.until is not None
+                    and old.until <= self.today
+                    and old.key != (notification.key)
+                ):
+                    tx.delete(old, f"snooze of {old.key} ended")
+            existing = mine.get(notification.key)
+            if existing is None:
+                record = Dismissal(
+                    user=self.user,
+                    key=notification.key,
+                    fingerprint=notification.fingerprint,
+                    until=until,
+                )
+                return tx.insert(record, summary)
+            updated = dataclasses.replace(
+                existing, fingerprint=notification.fingerprint, until=until
+            )
+            return tx.update(updated, summary)
+
+    def settings(self) -> PracticeSettings:
+        """The practice's thresholds, as every user sees them."""
+        return practice.practice_settings(self.data())
+
+    def save_settings(self, settings: PracticeSettings) -> PracticeSettings:
+        """Change the practice's thresholds (an admin action; revision-checked like any edit)."""
+        self.policy("admin")
+        validate.check(practice.settings_problems(settings))
+        with self.store.transaction() as tx:
+            if settings.id or tx.data.settings:
+                settings.id = 1  # one record; a stale revision is refused as a conflict
+                return tx.update(settings, "changed the practice settings")
+            return tx.insert(settings, "set the practice settings")
 
 
 def service_warnings(
