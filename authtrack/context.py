@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from priorauth.config import Config
+from priorauth.roles import access_for
 from priorauth.store import Store
 from priorauth.tracker import Tracker
 
@@ -21,7 +22,9 @@ class Context:
         return Store(self.db_path)
 
     def tracker(self) -> Tracker:
-        return Tracker(self.store(), today=self.today)
+        """A tracker for the current OS user, with the role the config file gives them."""
+        store = self.store()
+        return Tracker(store, today=self.today, policy=access_for(store.user, self.config))
 
 
 class UsageError(Exception):

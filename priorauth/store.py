@@ -103,6 +103,12 @@ class Store:
             yield tx
             tx.finish()
 
+    def initialize(self) -> None:
+        """Write an empty data file (with its schema version) if there is none yet."""
+        with self.storage.transaction() as raw:
+            if not self.path.exists():
+                self.storage.write(raw)
+
     def backup(self, reason: str = "backup") -> Path | None:
         """Copy the data file to a timestamped backup beside it (None when there is no file yet)."""
         if not self.path.exists():

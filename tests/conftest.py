@@ -14,6 +14,15 @@ from priorauth.tracker import Tracker
 TODAY = dt.date(2026, 11, 23)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the machine's /etc/authtrack config or the developer's own data file."""
+    monkeypatch.setenv("AUTHTRACK_CONFIG", str(tmp_path / "no-system-config.toml"))
+    monkeypatch.delenv("AUTHTRACK_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "authtrack.json"

@@ -1,0 +1,30 @@
+"""`authtrack doctor`: check the data file's mode, group, lock, folder and config."""
+
+from __future__ import annotations
+
+import argparse
+
+from authtrack.context import Context
+from priorauth.identity import current_user
+from priorauth.shared import doctor
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "doctor",
+        help="check the shared set-up and say what to fix",
+        description="Check the data file, its folder, lock file, backups and the config file, "
+        "and your own access. Exit status 1 when something needs fixing.",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    findings = doctor(ctx.db_path, ctx.config, current_user())
+    for f in findings:
+        print(f"{'ok     ' if f.ok else 'PROBLEM'}  {f.message}")
+        if f.fix:
+            print(f"         fix: {f.fix}")
+    problems = sum(not f.ok for f in findings)
+    print(f"{problems} problem(s)." if problems else "All good.")
+    return 1 if problems else 0

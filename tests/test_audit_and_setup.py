@@ -1,0 +1,157 @@
+"""The audit trail command, `init --shared` and `doctor`."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import grp
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from authtrack.cli import main
+from priorauth.model import Authorization, Client, Service
+from priorauth.store import Store
+from priorauth.tracker import Tracker
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_audit_for_a_client_covers_its_authorizations_and_deleted_services(
+    tracker: Tracker, practice, db_path: Path, capsys
+) -> None:
+    client = practice["client"]
+    auth = tracker.save_authorization(
+        Authorization(
+            client=client.id,
+            payer=practice["aetna"].id,
+            auth_number="AET-9",
+            units_authorized=10,
+            start_date=dt.date(2026, 11, 1),
+        )
+    ).authorization
+    tracker.save_authorization(dataclasses.replace(auth, units_authorized=12))
+    service = tracker.record_service(
+        Service(client=client.id, payer=practice["aetna"].id, date=dt.date(2026, 11, 3))
+    ).service
+    tracker.delete_service(service)
+    code, out, err = _run(
+        capsys, "--db", str(db_path), "audit", "--client", client.client_id, "--json"
+    )
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [(r["action"], r["record"]) for r in rows] == [
+        ("create", "client"),
+        ("create", "authorization"),
+        ("update", "authorization"),
+        ("create", "service"),
+        ("delete", "service"),
+    ]
+    assert all(r["user"] == "alice" for r in rows)
+    assert rows[2]["changes"] == {"units_authorized": {"before": 10, "after": 12}}
+    code, text, _ = _run(capsys, "--db", str(db_path), "audit", "--client", client.client_id)
+    assert "units_authorized: 10 → 12" in text and "alice" in text
+
+
+def test_audit_since_and_unknown_client(tracker: Tracker, practice, db_path: Path, capsys) -> None:
+    code, out, _ = _run(capsys, "--db", str(db_path), "audit", "--since", "2999-01-01")
+    assert code == 0 and "No changes match." in out
+    code, _, err = _run(capsys, "--db", str(db_path), "audit", "--client", "NOPE")
+    assert code == 2 and "no client with id 'NOPE'" in err
+    code, _, err = _run(capsys, "--db", str(db_path), "audit", "--since", "yesterday")
+    assert code == 2 and "is not YYYY-MM-DD" in err
+
+
+def test_audit_cannot_be_changed_through_the_store(tracker: Tracker, practice) -> None:
+    assert not hasattr(tracker, "delete_audit")
+    entries = tracker.store.audit()
+    entries[0].user = "someone else"  # a copy: the file keeps the truth
+    assert tracker.store.audit()[0].user == "alice"
+
+
+def _own_group() -> str:
+    return grp.getgrgid(os.getgid()).gr_name
+
+
+def test_init_shared_creates_modes_and_config(tmp_path: Path, capsys) -> None:
+    folder, config = tmp_path / "srv" / "authtrack", tmp_path / "etc" / "config.toml"
+    code, out, err = _run(
+        capsys,
+        "init",
+        "--shared",
+        str(folder),
+        "--group",
+        _own_group(),
+        "--config",
+        str(config),
+        "--admin",
+        "mlopez",
+    )
+    assert code == 0, err
+    data_file = folder / "authtrack.json"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o2770
+    assert stat.S_IMODE(data_file.stat().st_mode) == 0o660
+    assert stat.S_IMODE(Path(f"{data_file}.lock").stat().st_mode) == 0o660
+    assert stat.S_IMODE((folder / "backups").stat().st_mode) == 0o2770
+    assert stat.S_IMODE(config.stat().st_mode) == 0o644
+    text = config.read_text()
+    assert f'data_file = "{data_file}"' in text and 'admin = ["mlopez"]' in text
+    assert Store(data_file).snapshot().clients == {}
+    # running it again keeps the data and the config
+    Tracker(Store(data_file, user="x")).save_client(Client(last_name="Kept"))
+    code, out, _ = _run(
+        capsys, "init", "--shared", str(folder), "--group", _own_group(), "--config", str(config)
+    )
+    assert code == 0 and "kept as it is" in out
+    assert [c.last_name for c in Store(data_file).snapshot().clients.values()] == ["Kept"]
+
+
+def test_init_unknown_group_is_one_sentence(tmp_path: Path, capsys) -> None:
+    code, _, err = _run(
+        capsys,
+        "init",
+        "--shared",
+        str(tmp_path / "s"),
+        "--group",
+        "no-such-group-x",
+        "--config",
+        str(tmp_path / "c.toml"),
+    )
+    assert code == 2 and "no Unix group named 'no-such-group-x'" in err
+    assert not (tmp_path / "s").exists()
+
+
+def test_doctor_finds_and_explains_problems(tmp_path: Path, capsys, monkeypatch) -> None:
+    folder, config = tmp_path / "srv", tmp_path / "config.toml"
+    assert (
+        main(["init", "--shared", str(folder), "--group", _own_group(), "--config", str(config)])
+        == 0
+    )
+    capsys.readouterr()
+    monkeypatch.setenv("AUTHTRACK_CONFIG", str(config))
+    monkeypatch.delenv("AUTHTRACK_DB", raising=False)
+    code, out, _ = _run(capsys, "doctor")
+    if os.getuid() == 0:
+        assert code == 0, out
+        assert "All good." in out
+    data_file = folder / "authtrack.json"
+    os.chmod(data_file, 0o664)
+    os.chmod(folder, 0o770)  # setgid lost
+    code, out, _ = _run(capsys, "doctor")
+    assert code == 1
+    assert "other accounts can read patient data" in out and f"fix: chmod o-rwx {data_file}" in out
+    data_file.write_text("{oops")
+    code, out, _ = _run(capsys, "doctor")
+    assert code == 1 and "left untouched" in out and "backups" in out
+
+
+def test_doctor_without_data_file(tmp_path: Path, capsys) -> None:
+    code, out, _ = _run(capsys, "--db", str(tmp_path / "none.json"), "doctor")
+    assert code == 1 and "does not exist yet" in out
