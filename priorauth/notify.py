@@ -103,7 +103,11 @@ def compute(
         found: list[Notification] = []
         for auth in data.authorizations.values():
             client = data.clients.get(auth.client)
-            if client is not None:
+            if client is None:
+                continue
+            if (auth.cap_amount and auth.cap_period is not None) or (
+                client.status == ClientStatus.ACTIVE and (auth.active or auth.status in _WAITING)
+            ):
                 found.extend(_for_authorization(data, client, auth, today, settings))
         found.extend(_no_active_auth(data, today))
         found.extend(_outside_auth(data, today))

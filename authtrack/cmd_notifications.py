@@ -1,0 +1,164 @@
+"""`authtrack notifications`: the daily digest of what needs acting on, for people and scripts.
+
+Plain text by default, grouped by kind and most urgent first, fit to mail from cron (colour only
+on a terminal); ``--json`` prints a list of objects (DESIGN.md "CLI contract"). Always exit 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import textwrap
+from typing import Any, TextIO
+
+from authtrack.context import Context
+from priorauth import notify
+from priorauth.data import Data
+from priorauth.errors import DataFileError
+from priorauth.notify import Notification
+
+WIDTH = 100
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "notifications",
+        help="list what needs attention (for cron jobs and scripts)",
+        description="List the notifications for a day: authorizations expiring, expired, running "
+        "low, used up or projected to run out, clients with no active authorization, services no "
+        "authorization covers, caps exceeded, requests to follow up. The ones you dismissed or "
+        "snoozed are left out unless --all.",
+    )
+    p.add_argument(
+        "--today",
+        dest="day",
+        metavar="YYYY-MM-DD",
+        type=_date,
+        help="compute them for this day instead of today",
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON list for scripts")
+    p.add_argument(
+        "--mine", action="store_true", help="only clients whose clinician is you (your account)"
+    )
+    p.add_argument(
+        "--all", action="store_true", help="include the ones you dismissed or snoozed (marked so)"
+    )
+    p.set_defaults(func=run)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    if not ctx.db_path.exists():
+        raise DataFileError(
+            f"{ctx.db_path}: there is no data file there; name the practice's file with --db or "
+            "AUTHTRACK_DB."
+        )
+    store = ctx.store()
+    today = args.day or ctx.today or dt.date.today()
+    data = store.snapshot()
+    found = notify.compute(data, today)
+    if args.mine:
+        found = notify.for_clinician(data, found, store.user)
+    shown = found if args.all else notify.visible(data, found, store.user, today)
+    hidden = len(found) - len(shown)
+    if args.json:
+        rows = [as_json(data, n, today, notify.hiding(data, n, store.user, today)) for n in shown]
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        write_digest(sys.stdout, data, shown, today, user=store.user, mine=args.mine, hidden=hidden)
+    return 0
+
+
+def as_json(
+    data: Data, n: Notification, today: dt.date, hidden_by: Any | None = None
+) -> dict[str, Any]:
+    """One notification as scripts get it: DESIGN.md's keys first, then the extras."""
+    client = data.clients.get(n.client)
+    auth = data.authorizations.get(n.authorization) if n.authorization is not None else None
+    return {
+        "kind": n.kind,
+        "client_id": client.client_id if client else "",
+        "client_name": client.name if client else "",
+        "payer": n.payer,
+        "auth_number": auth.auth_number if auth else "",
+        "date": n.date.isoformat(),
+        "message": n.message,
+        "label": n.label,
+        "days": (n.date - today).days,
+        "clinician": client.clinician if client else "",
+        "authorization": n.authorization,
+        "key": n.key,
+        "urgency": n.urgency,
+        "dismissed": hidden_by is not None and hidden_by.until is None,
+        "snoozed_until": hidden_by.until.isoformat() if hidden_by and hidden_by.until else None,
+    }
+
+
+def write_digest(
+    out: TextIO,
+    data: Data,
+    notifications: list[Notification],
+    today: dt.date,
+    *,
+    user: str,
+    mine: bool = False,
+    hidden: int = 0,
+) -> None:
+    """The plain-text digest: a heading line, then one section per kind, most urgent first."""
+    bold = _bold if out.isatty() and not os.environ.get("NO_COLOR") else _plain
+    whose = f" for {user}'s clients" if mine else ""
+    count = len(notifications)
+    if not count:
+        out.write(f"No notifications{whose} on {today:%A, %B} {today.day}, {today.year}.\n")
+    else:
+        plural = "" if count == 1 else "s"
+        out.write(
+            bold(f"{count} notification{plural}{whose} on {today:%A, %B} {today.day}, {today.year}")
+            + "\n"
+        )
+    by_kind: dict[str, list[Notification]] = {}
+    for n in notifications:  # already most urgent first; kinds come out in urgency order
+        by_kind.setdefault(n.kind, []).append(n)
+    for kind, items in sorted(by_kind.items(), key=lambda kv: notify.KINDS.index(kv[0])):
+        out.write("\n" + bold(f"{notify.KIND_LABELS[kind]} ({len(items)})") + "\n")
+        for n in items:
+            out.write(_line(data, n, user, today) + "\n")
+    if hidden:
+        out.write(
+            f"\n{hidden} more dismissed or snoozed by {user} (authtrack notifications --all "
+            "shows them).\n"
+        )
+
+
+def _line(data: Data, n: Notification, user: str, today: dt.date) -> str:
+    client = data.clients.get(n.client)
+    who = f"{client.name} ({client.client_id})" if client else f"client #{n.client}"
+    mark = ""
+    hidden_by = notify.hiding(data, n, user, today)
+    if hidden_by is not None:
+        mark = f" [snoozed until {hidden_by.until:%m/%d/%Y}]" if hidden_by.until else " [dismissed]"
+    return textwrap.fill(
+        f"{who}: {n.message}{mark}",
+        width=WIDTH,
+        initial_indent="  - ",
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+    )
+
+
+def _bold(text: str) -> str:
+    return f"\x1b[1m{text}\x1b[0m"
+
+
+def _plain(text: str) -> str:
+    return text
