@@ -16,13 +16,20 @@ from pathlib import Path
 
 import platformdirs
 
-from authtrack import cmd_audit, cmd_demo, cmd_doctor, cmd_init, cmd_notifications
+from authtrack import (
+    cmd_audit,
+    cmd_demo,
+    cmd_doctor,
+    cmd_init,
+    cmd_notifications,
+    cmd_report,
+)
 from authtrack.context import Context, UsageError
 from priorauth import __version__
 from priorauth.config import load_config, resolve_data_file
 from priorauth.errors import AuthTrackError
 
-COMMANDS = [cmd_demo, cmd_audit, cmd_init, cmd_doctor, cmd_notifications]
+COMMANDS = [cmd_demo, cmd_audit, cmd_init, cmd_doctor, cmd_notifications, cmd_report]
 
 
 class _Parser(argparse.ArgumentParser):

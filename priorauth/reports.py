@@ -1,0 +1,372 @@
+"""Reports: expiring authorizations, utilization by payer and by clinician, renewals to request.
+
+Each report is computed as typed rows (for the app) and as a :class:`Report` of plain
+:class:`Table` s (columns + values) that the CLI prints, dumps as JSON, and ``sync.report_export``
+writes to a workbook — so all three show the same figures.
+
+Only active clients and their active, approved authorizations are counted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from priorauth import pace, rules
+from priorauth.data import Data
+from priorauth.model import Authorization, Client, ClientStatus, PracticeSettings, RequestStatus
+from priorauth.practice import practice_settings
+
+DEFAULT_EXPIRING_DAYS = 30
+
+
+# --- generic tables -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # JSON key
+    title: str  # column heading
+    kind: str = "text"  # text, int, date, percent (a number from 0 to 100, or more)
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    sheet: str = ""  # short name for a workbook sheet (31 characters at most)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip((c.key for c in self.columns), row, strict=True)) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Report:
+    kind: str
+    title: str
+    today: dt.date
+    tables: tuple[Table, ...]
+    parameters: dict[str, Any] = field(default_factory=dict)  # e.g. {"days": 30}
+
+
+# --- expiring -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpiringRow:
+    client: Client
+    auth: Authorization
+    payer: str
+    days_left: int
+    use: rules.Usage
+    renewal: Authorization | None  # the request or authorization already following it
+
+
+def _current_auths(data: Data) -> list[tuple[Client, Authorization]]:
+    found = []
+    for auth in data.authorizations.values():
+        client = data.clients.get(auth.client)
+        if (
+            client is not None
+            and client.status == ClientStatus.ACTIVE
+            and auth.active
+            and auth.status == RequestStatus.APPROVED
+        ):
+            found.append((client, auth))
+    return found
+
+
+def following(data: Data, auth: Authorization) -> Authorization | None:
+    """The renewal of ``auth`` already entered: marked as its renewal, or a later authorization
+    (not denied) for the same client and payer."""
+    later = [
+        other
+        for other in data.authorizations_for(auth.client, auth.payer)
+        if other.id != auth.id
+        and other.status != RequestStatus.DENIED
+        and (
+            other.renewal_of == auth.id
+            or (
+                other.start_date is not None
+                and auth.start_date is not None
+                and other.start_date > auth.start_date
+            )
+        )
+    ]
+    return min(later, key=lambda a: (a.start_date or dt.date.max, a.id), default=None)
+
+
+def expiring(data: Data, today: dt.date, days: int = DEFAULT_EXPIRING_DAYS) -> list[ExpiringRow]:
+    """Active authorizations ending from today through ``days`` days from now, soonest first."""
+    rows = []
+    for client, auth in _current_auths(data):
+        end = auth.end_date
+        if end is None or not 0 <= (end - today).days <= days:
+            continue
+        rows.append(
+            ExpiringRow(
+                client=client,
+                auth=auth,
+                payer=data.payer_name(auth.payer),
+                days_left=(end - today).days,
+                use=rules.usage(data, auth, today),
+                renewal=following(data, auth),
+            )
+        )
+    rows.sort(key=lambda r: (r.days_left, r.client.name.casefold(), r.auth.id))
+    return rows
+
+
+# --- utilization --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UtilizationRow:
+    group: str  # the payer or clinician; "All" for the total
+    authorizations: int
+    units_authorized: int
+    units_used: int
+    visits_authorized: int
+    visits_used: int
+
+    @property
+    def units_percent(self) -> float | None:
+        return _percent(self.units_used, self.units_authorized)
+
+    @property
+    def visits_percent(self) -> float | None:
+        return _percent(self.visits_used, self.visits_authorized)
+
+
+def _percent(used: int, authorized: int) -> float | None:
+    return round(used * 100 / authorized, 1) if authorized else None
+
+
+def utilization(data: Data, today: dt.date, by: str = "payer") -> list[UtilizationRow]:
+    """Authorized vs used, for the authorizations in force today, by payer or by clinician.
+
+    Units (and visits) are summed only over authorizations that cap them, so the percent is of
+    what was authorized; the last row is the total.
+    """
+    if by not in ("payer", "clinician"):
+        raise ValueError(f"utilization by {by!r}: use 'payer' or 'clinician'")
+    sums: dict[str, list[int]] = {}
+    for client, auth in _current_auths(data):
+        if auth.start_date is None or auth.start_date > today:
+            continue
+        if auth.end_date is not None and auth.end_date < today:
+            continue
+        group = data.payer_name(auth.payer) if by == "payer" else client.clinician or "(none)"
+        use = rules.usage(data, auth, today)
+        row = sums.setdefault(group, [0, 0, 0, 0, 0])
+        row[0] += 1
+        if use.units_authorized is not None:
+            row[1] += use.units_authorized
+            row[2] += use.units_used
+        if use.visits_authorized is not None:
+            row[3] += use.visits_authorized
+            row[4] += use.visits_used
+    rows = [UtilizationRow(g, *v) for g, v in sorted(sums.items(), key=lambda kv: kv[0].lower())]
+    total = [sum(column) for column in zip(*sums.values(), strict=True)] or [0] * 5
+    rows.append(UtilizationRow("All", *total))
+    return rows
+
+
+# --- renewals -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenewalRow:
+    client: Client
+    auth: Authorization
+    payer: str
+    reason: str  # "ends 12/05/2026", "runs out around 12/01/2026", "used up"
+    needed_by: dt.date  # when the new authorization must be in place
+    request_by: dt.date  # needed_by less the payer's turnaround (may be past: overdue)
+    turnaround_days: int
+
+
+def renewals(
+    data: Data, today: dt.date, settings: PracticeSettings | None = None
+) -> list[RenewalRow]:
+    """Authorizations whose renewal should be requested now: they end, are used up, or run out at
+    the recent pace within the payer's turnaround plus the practice's margin, and no renewal is
+    entered yet. The most pressing first."""
+    settings = settings or practice_settings(data)
+    rows = []
+    for client, auth in _current_auths(data):
+        payer = data.payers.get(auth.payer)
+        turnaround = payer.turnaround_days if payer else 14
+        horizon = today + dt.timedelta(days=turnaround + settings.renewal_margin_days)
+        use = rules.usage(data, auth, today)
+        reasons: list[tuple[dt.date, str]] = []
+        if auth.end_date is not None and auth.end_date <= horizon:
+            verb = "ended" if auth.end_date < today else "ends"
+            reasons.append((auth.end_date, f"{verb} {auth.end_date:%m/%d/%Y}"))
+        if use.exhausted:
+            reasons.append((today, "used up"))
+        else:
+            projected = pace.projection(data, auth, today, weeks=settings.pace_weeks, use=use)
+            if projected is not None and projected.run_out <= horizon:
+                reasons.append(
+                    (
+                        projected.run_out,
+                        f"{projected.measure} run out around {projected.run_out:%m/%d/%Y}",
+                    )
+                )
+        if not reasons or following(data, auth) is not None:
+            continue
+        needed_by, reason = min(reasons)
+        rows.append(
+            RenewalRow(
+                client=client,
+                auth=auth,
+                payer=data.payer_name(auth.payer),
+                reason=reason,
+                needed_by=needed_by,
+                request_by=needed_by - dt.timedelta(days=turnaround),
+                turnaround_days=turnaround,
+            )
+        )
+    rows.sort(key=lambda r: (r.request_by, r.client.name.casefold(), r.auth.id))
+    return rows
+
+
+# --- as tables ----------------------------------------------------------------------------------
+
+_CLIENT_COLUMNS = (
+    Column("client_id", "Client ID"),
+    Column("client_name", "Client Name"),
+    Column("clinician", "Clinician"),
+    Column("payer", "Payer"),
+    Column("auth_number", "Auth Number"),
+)
+
+
+def expiring_report(data: Data, today: dt.date, days: int = DEFAULT_EXPIRING_DAYS) -> Report:
+    columns = (
+        *_CLIENT_COLUMNS,
+        Column("end_date", "End Date", "date"),
+        Column("days_left", "Days Left", "int"),
+        Column("units_remaining", "Units Remaining", "int"),
+        Column("visits_remaining", "Visits Remaining", "int"),
+        Column("renewal", "Renewal"),
+    )
+    rows = tuple(
+        (
+            r.client.client_id,
+            r.client.name,
+            r.client.clinician,
+            r.payer,
+            r.auth.auth_number,
+            r.auth.end_date,
+            r.days_left,
+            r.use.units_remaining,
+            r.use.visits_remaining,
+            _renewal_state(r.renewal),
+        )
+        for r in expiring(data, today, days)
+    )
+    table = Table(
+        "authorizations", f"Expiring in the next {days} days", columns, rows, sheet="Expiring"
+    )
+    return Report("expiring", table.title, today, (table,), {"days": days})
+
+
+def _renewal_state(renewal: Authorization | None) -> str:
+    if renewal is None:
+        return ""
+    if renewal.status == RequestStatus.APPROVED:
+        return f"approved {renewal.auth_number}".strip()
+    since = f" {renewal.requested_on:%m/%d/%Y}" if renewal.requested_on else ""
+    return f"{renewal.status}{since}"
+
+
+def utilization_report(data: Data, today: dt.date) -> Report:
+    tables = []
+    for by, title in (("payer", "Payer"), ("clinician", "Clinician")):
+        columns = (
+            Column(by, title),
+            Column("authorizations", "Authorizations", "int"),
+            Column("units_authorized", "Units Authorized", "int"),
+            Column("units_used", "Units Used", "int"),
+            Column("units_percent", "Units Used %", "percent"),
+            Column("visits_authorized", "Visits Authorized", "int"),
+            Column("visits_used", "Visits Used", "int"),
+            Column("visits_percent", "Visits Used %", "percent"),
+        )
+        rows = tuple(
+            (
+                r.group,
+                r.authorizations,
+                r.units_authorized,
+                r.units_used,
+                r.units_percent,
+                r.visits_authorized,
+                r.visits_used,
+                r.visits_percent,
+            )
+            for r in utilization(data, today, by)
+        )
+        tables.append(Table(f"by_{by}", f"Utilization by {by}", columns, rows, sheet=f"By {title}"))
+    return Report("utilization", "Utilization: authorized vs used", today, tuple(tables))
+
+
+def renewals_report(data: Data, today: dt.date, settings: PracticeSettings | None = None) -> Report:
+    settings = settings or practice_settings(data)
+    columns = (
+        *_CLIENT_COLUMNS,
+        Column("reason", "Reason"),
+        Column("needed_by", "Needed By", "date"),
+        Column("request_by", "Request By", "date"),
+        Column("turnaround_days", "Turnaround Days", "int"),
+    )
+    rows = tuple(
+        (
+            r.client.client_id,
+            r.client.name,
+            r.client.clinician,
+            r.payer,
+            r.auth.auth_number,
+            r.reason,
+            r.needed_by,
+            r.request_by,
+            r.turnaround_days,
+        )
+        for r in renewals(data, today, settings)
+    )
+    margin = settings.renewal_margin_days
+    table = Table(
+        "renewals",
+        f"Renewals to request now (payer turnaround + {margin} days)",
+        columns,
+        rows,
+        sheet="Renewals",
+    )
+    return Report("renewals", table.title, today, (table,), {"margin_days": margin})
+
+
+REPORTS: dict[str, str] = {
+    "expiring": "authorizations expiring in the next N days (default 30)",
+    "utilization": "units and visits authorized vs used, by payer and by clinician",
+    "renewals": "renewals to request now: the payer's turnaround plus a margin of N days",
+}
+
+
+def build(kind: str, data: Data, today: dt.date, *, days: int | None = None) -> Report:
+    """The report ``kind`` (a key of :data:`REPORTS`). ``days`` is the look-ahead of
+    ``expiring`` and the margin of ``renewals`` (default: the practice's setting)."""
+    if kind == "expiring":
+        return expiring_report(data, today, DEFAULT_EXPIRING_DAYS if days is None else days)
+    if kind == "utilization":
+        return utilization_report(data, today)
+    if kind == "renewals":
+        settings = practice_settings(data)
+        if days is not None:
+            settings = dataclasses.replace(settings, renewal_margin_days=days)
+        return renewals_report(data, today, settings)
+    raise ValueError(f"unknown report {kind!r}: use one of {', '.join(REPORTS)}")
