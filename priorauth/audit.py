@@ -33,7 +33,8 @@ def client_of_records(entries: Iterable[AuditEntry], data: Data) -> dict[tuple[s
     owner: dict[tuple[str, int], int] = {}
     for entry in entries:
         if entry.table == "clients":
-            owner[(entry.table, entry.record_id)] = entry.record_id
+            for record_id in entry.record_ids or [entry.record_id]:
+                owner[(entry.table, record_id)] = record_id
             continue
         client = entry.changes.get("client")
         if client is not None:
@@ -64,7 +65,10 @@ def select(
             continue
         if user is not None and entry.user != user:
             continue
-        if client is not None and owners.get((entry.table, entry.record_id)) != client:
+        if client is not None and not any(
+            owners.get((entry.table, record_id)) == client
+            for record_id in entry.record_ids or [entry.record_id]
+        ):
             continue
         chosen.append(entry)
     return chosen
@@ -101,6 +105,7 @@ def as_json(entry: AuditEntry) -> dict[str, Any]:
         "action": entry.action,
         "record": _TABLE_WORDS.get(entry.table, entry.table),
         "record_id": entry.record_id,
+        "record_ids": entry.record_ids or [entry.record_id],
         "summary": entry.summary,
         "changes": {k: {"before": v[0], "after": v[1]} for k, v in entry.changes.items()},
     }

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from priorauth.model import Authorization, Client, Dismissal, Payer, ProcedureGroup, Service
+from priorauth.model import (
+    Authorization,
+    Client,
+    Dismissal,
+    Payer,
+    ProcedureGroup,
+    Service,
+    record_builder,
+)
 
 
 @dataclass(eq=False)
@@ -32,7 +40,8 @@ class Data:
 
         def load(record_cls: Any) -> dict[int, Any]:
             table = raw.get(record_cls.TABLE) or {}
-            return {int(k): record_cls.from_doc(int(k), doc) for k, doc in table.items()}
+            build = record_builder(record_cls)
+            return {(i := int(k)): build(i, doc) for k, doc in table.items()}
 
         settings = dict((raw.get("settings") or {}).get("1") or {})
         return cls(
@@ -44,6 +53,26 @@ class Data:
             settings=settings,
             dismissals=load(Dismissal),
         )
+
+    def changed(self, table: str, docs: dict[int, dict[str, Any] | None]) -> Data:
+        """A new snapshot with the records of ``table`` replaced by ``docs`` (None = removed).
+
+        Other tables are shared with this snapshot; look-ups and derived values start afresh.
+        Used by a transaction so that it need not rebuild every record after each change.
+        """
+        values = {name: getattr(self, name) for name in _FIELDS}
+        if table == "settings":
+            values["settings"] = dict(docs.get(1) or {})
+        elif table in _ATTRIBUTE:
+            attr, record_cls = _ATTRIBUTE[table]
+            records = dict(values[attr])
+            for record_id, doc in docs.items():
+                if doc is None:
+                    records.pop(record_id, None)
+                else:
+                    records[record_id] = record_cls.from_doc(record_id, doc)
+            values[attr] = records
+        return Data(**values)
 
     # --- look-ups ------------------------------------------------------------------------------
 
@@ -88,3 +117,14 @@ class Data:
     def payer_name(self, payer_id: int) -> str:
         payer = self.payers.get(payer_id)
         return payer.name if payer else f"(unknown payer #{payer_id})"
+
+
+_ATTRIBUTE: dict[str, tuple[str, Any]] = {
+    Payer.TABLE: ("payers", Payer),
+    ProcedureGroup.TABLE: ("groups", ProcedureGroup),
+    Client.TABLE: ("clients", Client),
+    Authorization.TABLE: ("authorizations", Authorization),
+    Service.TABLE: ("services", Service),
+    Dismissal.TABLE: ("dismissals", Dismissal),
+}
+_FIELDS = ("payers", "groups", "clients", "authorizations", "services", "settings", "dismissals")

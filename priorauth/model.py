@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -73,7 +74,11 @@ class Record:
     @classmethod
     def from_doc(cls: type[R], doc_id: int, doc: dict[str, Any]) -> R:
         """Build from a stored document; unknown keys are ignored, missing ones defaulted."""
-        kwargs: dict[str, Any] = {"id": int(doc_id)}
+        return record_builder(cls)(int(doc_id), doc)
+
+    @classmethod
+    def _from_doc_slow(cls: type[R], doc_id: int, doc: dict[str, Any]) -> R:
+        kwargs: dict[str, Any] = {"id": doc_id}
         for name, convert in _converters(cls):
             if name in doc:
                 value = doc[name]
@@ -251,6 +256,7 @@ class AuditEntry:
     record_id: int
     summary: str = ""
     changes: dict[str, list[Any]] = field(default_factory=dict)  # field -> [before, after]
+    record_ids: list[int] = field(default_factory=list)  # a bulk create: every record it made
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (Payer, ProcedureGroup, Client, Authorization, Service)
@@ -259,6 +265,39 @@ RECORD_TYPES: tuple[type[Record], ...] = (Payer, ProcedureGroup, Client, Authori
 # --- conversion helpers -------------------------------------------------------------------------
 
 _CONVERTERS: dict[type, list[tuple[str, Any]]] = {}
+_BUILDERS: dict[type, Any] = {}
+
+
+def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
+    """A function (doc_id, document) -> record, fast for documents this version wrote.
+
+    A document with exactly the record's fields skips ``__init__`` (opening a large data file
+    builds hundreds of thousands of records); any other goes through it, for the defaults.
+    """
+    build = _BUILDERS.get(cls)
+    if build is not None:
+        return build
+    conv = _converters(cls)
+    names = frozenset(name for name, _ in conv)
+    converts = [(name, fn) for name, fn in conv if fn is not None]
+    new = object.__new__
+    slow = cls._from_doc_slow  # type: ignore[attr-defined]
+
+    def build(doc_id: int, doc: dict[str, Any]) -> R:
+        if doc.keys() != names:
+            return slow(doc_id, doc)
+        values = doc.copy()
+        for name, convert in converts:
+            value = values[name]
+            if value is not None:
+                values[name] = convert(value)
+        values["id"] = doc_id
+        record = new(cls)
+        record.__dict__ = values
+        return record
+
+    _BUILDERS[cls] = build
+    return build
 
 
 def _converters(cls: type) -> list[tuple[str, Any]]:

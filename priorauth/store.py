@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tinydb import TinyDB
-from tinydb.table import Document
 
 from priorauth.data import Data
 from priorauth.errors import ConflictError, NotFoundError
@@ -65,6 +64,8 @@ class Store:
     ) -> None:
         self.path = Path(path).expanduser()
         self.user = user or current_user()
+        # A TinyDB database: scripts may query it with TinyDB's own API (read-only; changes go
+        # through transactions, which keep revisions and the audit).
         self.db = TinyDB(self.path, storage=LockedJSONStorage, lock_timeout=lock_timeout)
         self.storage: LockedJSONStorage = self.db.storage  # type: ignore[assignment]
         self._snapshot: Data | None = None
@@ -95,13 +96,23 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------------
 
+    def cached_snapshot(self) -> Data | None:
+        """The last snapshot, if it is still what the storage holds (no re-read)."""
+        if self._snapshot is not None and self._snapshot_stamp == self.storage.stamp:
+            return self._snapshot
+        return None
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """Lock, reload, apply, commit atomically. Raises leave the file as it was."""
+        tx: Transaction | None = None
         with self.storage.transaction():
             tx = Transaction(self)
             yield tx
             tx.finish()
+        # the transaction's snapshot is exactly what was committed: no need to read it back
+        if tx._data is not None:
+            self._snapshot, self._snapshot_stamp = tx._data, self.storage.stamp
 
     def initialize(self) -> None:
         """Write an empty data file (with its schema version) if there is none yet."""
@@ -128,7 +139,12 @@ class Store:
 
 
 class Transaction:
-    """Changes applied inside one lock; see :meth:`Store.transaction`."""
+    """Changes applied inside one lock; see :meth:`Store.transaction`.
+
+    Changes go straight into the storage's in-memory copy of the file (TinyDB's layout,
+    ``{table: {id: document}}``), one dictionary operation each, and are written once when the
+    transaction ends. :attr:`data` follows every change without rebuilding untouched tables.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -137,17 +153,15 @@ class Transaction:
         self._raw: dict[str, Any] = store.storage.read() or {}
         self._next_ids: dict[str, int] = {}
         self._audit: list[dict[str, Any]] = []
-        self._data: Data | None = None
+        self._data: Data | None = store.cached_snapshot()
+        self.changed = False
 
     @property
     def data(self) -> Data:
-        """The records as they are inside this transaction (rebuilt after each change)."""
+        """The records as they are inside this transaction, changes included."""
         if self._data is None:
             self._data = Data.from_raw(self._raw)
         return self._data
-
-    def _table(self, name: str):
-        return self.store.db.table(name, cache_size=0)
 
     def _next_id(self, table: str) -> int:
         nxt = self._next_ids.get(table)
@@ -155,6 +169,22 @@ class Transaction:
             nxt = max((int(k) for k in self._raw.get(table, {})), default=0) + 1
         self._next_ids[table] = nxt + 1
         return nxt
+
+    def _put(self, table: str, docs: dict[int, dict[str, Any] | None]) -> None:
+        """Write (or, for None, remove) documents, and keep :attr:`data` in step."""
+        raw_table = self._raw.setdefault(table, {})
+        for record_id, doc in docs.items():
+            if doc is None:
+                raw_table.pop(str(record_id), None)
+            else:
+                raw_table[str(record_id)] = doc
+        self.store.storage.write(self._raw)
+        self.changed = True
+        if self._data is not None:
+            if len(docs) > 1000:  # a bulk change: rebuilding the table once is cheaper
+                self._data = None
+            else:
+                self._data = self._data.changed(table, docs)
 
     def get(self, cls: type[R], record_id: int) -> R:
         doc = self._raw.get(cls.TABLE, {}).get(str(record_id))
@@ -168,21 +198,24 @@ class Transaction:
         return record
 
     def insert_many(self, records: list[R], summary: str = "") -> list[R]:
-        if not records:
-            return records
-        docs: list[Document] = []
+        """Store new records. One record gets an audit row with its values; a bulk insert gets
+        one row per table listing the ids it made (an import's values are in its backup)."""
+        by_table: dict[str, dict[int, dict[str, Any]]] = {}
         for record in records:
             record.id = self._next_id(record.TABLE)
             record.rev, record.updated_by, record.updated_at = 1, self.user, self.now
-            doc = record.to_doc()
-            docs.append(Document(doc, doc_id=record.id))
-            self._log("create", record, summary or f"created {describe(record)}", _diff({}, doc))
-        by_table: dict[str, list[Document]] = {}
-        for record, doc in zip(records, docs, strict=True):
-            by_table.setdefault(record.TABLE, []).append(doc)
-        for table, table_docs in by_table.items():
-            self._table(table).insert_multiple(table_docs)
-        self._changed()
+            by_table.setdefault(record.TABLE, {})[record.id] = record.to_doc()
+        for table, docs in by_table.items():
+            self._put(table, docs)  # type: ignore[arg-type]
+            if len(docs) == 1:
+                ((record_id, doc),) = docs.items()
+                record = next(r for r in records if table == r.TABLE)
+                text = summary or f"created {describe(record)}"
+                self._log("create", table, record_id, text, _diff({}, doc))
+            else:
+                ids = list(docs)
+                text = f"{summary or 'created'}: {len(ids)} {table}"
+                self._log("create", table, ids[0], text, {}, record_ids=ids)
         return records
 
     def update(self, record: R, summary: str = "") -> R:
@@ -196,19 +229,15 @@ class Transaction:
                 changed_by=current.get("updated_by", ""),
                 changed_at=current.get("updated_at", ""),
             )
-        record.rev, record.updated_by, record.updated_at = record.rev + 1, self.user, self.now
         doc = record.to_doc()
+        doc.update(rev=record.rev + 1, updated_by=self.user, updated_at=self.now)
         changes = _diff(current, doc)
         if not changes:
-            record.rev, record.updated_by, record.updated_at = (
-                current["rev"],
-                current.get("updated_by", ""),
-                current.get("updated_at", ""),
-            )
             return record  # nothing changed: no new revision, no audit row
-        self._table(record.TABLE).update(doc, doc_ids=[record.id])
-        self._log("update", record, summary or f"changed {describe(record)}", changes)
-        self._changed()
+        record.rev, record.updated_by, record.updated_at = record.rev + 1, self.user, self.now
+        self._put(record.TABLE, {record.id: doc})
+        text = summary or f"changed {describe(record)}"
+        self._log("update", record.TABLE, record.id, text, changes)
         return record
 
     def delete(self, record: Record, summary: str = "") -> None:
@@ -220,9 +249,9 @@ class Transaction:
                 changed_by=current.get("updated_by", ""),
                 changed_at=current.get("updated_at", ""),
             )
-        self._table(record.TABLE).remove(doc_ids=[record.id])
-        self._log("delete", record, summary or f"deleted {describe(record)}", _diff(current, {}))
-        self._changed()
+        self._put(record.TABLE, {record.id: None})
+        text = summary or f"deleted {describe(record)}"
+        self._log("delete", record.TABLE, record.id, text, _diff(current, {}))
 
     def _current(self, record: Record) -> dict[str, Any]:
         if not record.id:
@@ -245,28 +274,35 @@ class Transaction:
                 return f" by {doc.get('user')} at {local_time(doc.get('at', ''))}"
         return ""
 
-    def _log(self, action: str, record: Record, summary: str, changes: dict[str, Any]) -> None:
-        self._audit.append(
-            {
-                "at": self.now,
-                "user": self.user,
-                "action": action,
-                "table": record.TABLE,
-                "record_id": record.id,
-                "summary": summary,
-                "changes": changes,
-            }
-        )
-
-    def _changed(self) -> None:
-        self._raw = self.store.storage.read() or {}
-        self._data = None
+    def _log(
+        self,
+        action: str,
+        table: str,
+        record_id: int,
+        summary: str,
+        changes: dict[str, Any],
+        record_ids: list[int] | None = None,
+    ) -> None:
+        entry: dict[str, Any] = {
+            "at": self.now,
+            "user": self.user,
+            "action": action,
+            "table": table,
+            "record_id": record_id,
+            "summary": summary,
+            "changes": changes,
+        }
+        if record_ids:
+            entry["record_ids"] = record_ids
+        self._audit.append(entry)
 
     def finish(self) -> None:
+        """Append this transaction's audit rows (called once, just before the commit)."""
         if self._audit:
-            start = self._next_id(AUDIT_TABLE)
-            docs = [Document(doc, doc_id=start + i) for i, doc in enumerate(self._audit)]
-            self._table(AUDIT_TABLE).insert_multiple(docs)
+            audit = self._raw.setdefault(AUDIT_TABLE, {})
+            for entry in self._audit:
+                audit[str(self._next_id(AUDIT_TABLE))] = entry
+            self.store.storage.write(self._raw)
             self._audit = []
 
 

@@ -184,3 +184,41 @@ def test_no_temporary_files_left_behind(db_path: Path, tracker: Tracker) -> None
         tracker.save_payer(Payer(name=name))
     leftovers = [p.name for p in db_path.parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_transaction_data_follows_changes_and_matches_the_file(
+    db_path: Path, tracker: Tracker
+) -> None:
+    aetna = tracker.save_payer(Payer(name="Aetna"))
+    with tracker.store.transaction() as tx:
+        client = tx.insert(Client(first_name="Ann", last_name="Lee"))
+        assert tx.data.clients[client.id].last_name == "Lee"
+        tx.update(dataclasses.replace(client, last_name="Lee-Park"))
+        assert tx.data.clients[client.id].last_name == "Lee-Park"
+        tx.delete(tx.data.payers[aetna.id])
+        assert aetna.id not in tx.data.payers
+    kept = tracker.store.snapshot()  # adopted from the transaction, not re-read
+    fresh = Store(db_path).snapshot()
+    assert kept.clients == fresh.clients and kept.payers == fresh.payers == {}
+
+
+def test_bulk_insert_has_one_audit_row_per_table(tracker: Tracker) -> None:
+    payers = [Payer(name=f"P{i}") for i in range(3)]
+    with tracker.store.transaction() as tx:
+        tx.insert_many(payers, "imported log.xlsx")
+    (entry,) = tracker.store.audit()
+    assert entry.summary == "imported log.xlsx: 3 payers"
+    assert entry.record_ids == [p.id for p in payers] == [1, 2, 3]
+    assert entry.user == "alice" and entry.action == "create"
+
+
+def test_records_read_back_equal_what_was_saved(tracker: Tracker, practice) -> None:
+    data = Store(tracker.store.path).snapshot()
+    assert data.clients[practice["client"].id] == practice["client"]
+    assert data.payers[practice["aetna"].id] == practice["aetna"]
+    # documents from an older version (a missing field) still load, with the default
+    raw = json.loads(tracker.store.path.read_bytes())
+    del raw["clients"]["1"]["notes"]
+    raw["clients"]["1"]["from_the_future"] = 1
+    tracker.store.path.write_text(json.dumps(raw))
+    assert Store(tracker.store.path).snapshot().clients[1].notes == ""
