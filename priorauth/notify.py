@@ -404,13 +404,10 @@ def _auth_name(auth: Authorization, payer: str) -> str:
 
 
 def _day(day: dt.date, today: dt.date) -> str:
-    """ "11/20/2026 (3 days ago)" — a past or present date as people say it."""
+    """ "11/20/2026 (3 days ago)", "11/22/2026 (yesterday)": a past or present date."""
     ago = (today - day).days
-    if ago == 0:
-        return f"today, {day:%m/%d/%Y}"
-    if ago == 1:
-        return f"yesterday, {day:%m/%d/%Y}"
-    return f"{day:%m/%d/%Y} ({ago} days ago)"
+    when = "today" if ago == 0 else "yesterday" if ago == 1 else f"{ago} days ago"
+    return f"{day:%m/%d/%Y} ({when})"
 
 
 # --- per user: dismissed, snoozed, mine ---------------------------------------------------------
