@@ -28,6 +28,8 @@ from authtrack.context import Context, UsageError
 from priorauth import __version__
 from priorauth.config import load_config, resolve_data_file
 from priorauth.errors import AuthTrackError
+from priorauth.identity import current_user
+from priorauth.roles import access_for
 
 COMMANDS = [cmd_demo, cmd_audit, cmd_init, cmd_doctor, cmd_notifications, cmd_report]
 
@@ -97,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_tui(ctx: Context) -> int:
     from tui.app import make_app  # imported late: batch commands never pay for Textual
 
-    app = make_app(ctx.db_path, today=ctx.today)
+    user = current_user()
+    app = make_app(ctx.db_path, today=ctx.today, user=user, policy=access_for(user, ctx.config))
     app.run()
     return int(app.return_code or 0)
 
