@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from priorauth import notify, practice, rules, validate
 from priorauth.data import Data
-from priorauth.errors import PermissionDenied, ValidationError
+from priorauth.errors import ConflictError, PermissionDenied, ValidationError
 from priorauth.model import (
     Authorization,
     Client,
@@ -26,7 +26,7 @@ from priorauth.model import (
     Service,
 )
 from priorauth.notify import Notification
-from priorauth.store import Store, Transaction, describe
+from priorauth.store import Store, Transaction, describe, local_time
 
 # A permission check: called with an action name ("edit", "confirm", "import", "admin"...);
 # raises PermissionDenied when the current user may not do it. The default allows everything.
@@ -306,11 +306,20 @@ class Tracker:
         """Change the practice's thresholds (an admin action; revision-checked like any edit)."""
         self.policy("admin")
         validate.check(practice.settings_problems(settings))
-        with self.store.transaction() as tx:
-            if settings.id or tx.data.settings:
-                settings.id = 1  # one record; a stale revision is refused as a conflict
-                return tx.update(settings, "changed the practice settings")
-            return tx.insert(settings, "set the practice settings")
+        try:
+            with self.store.transaction() as tx:
+                if settings.id or tx.data.settings:
+                    settings.id = 1  # one record; a stale revision is refused as a conflict
+                    return tx.update(settings, "changed the practice settings")
+                return tx.insert(settings, "set the practice settings")
+        except ConflictError as e:
+            raise ConflictError(
+                f"The practice settings were changed by {e.changed_by} at "
+                f"{local_time(e.changed_at)} after you opened them; reload them and make your "
+                "change again.",
+                changed_by=e.changed_by,
+                changed_at=e.changed_at,
+            ) from None
 
 
 def service_warnings(
