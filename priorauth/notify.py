@@ -18,7 +18,7 @@ Kinds (DESIGN.md "Notifications"), most urgent first:
 - ``low_remaining``: remaining above zero and at or below the practice's threshold: the larger of
   ``low_percent`` % of authorized and ``low_floor``.
 - ``projected_exhaustion``: at the recent pace (:mod:`priorauth.pace`) the units or visits run out
-  before the end date.
+  before the end date (or, open-ended, at all), within :data:`PROJECTION_HORIZON_DAYS`.
 
 Discharged clients get only the kinds about recorded services (``service_outside_auth``,
 ``over_cap``). Each user may dismiss or snooze a notification (:class:`~priorauth.model.Dismissal`);
@@ -62,6 +62,7 @@ KINDS: tuple[str, ...] = tuple(KIND_LABELS)  # in order of urgency
 _RANK = {kind: i for i, kind in enumerate(KINDS)}
 
 OVER_CAP_LOOKBACK_DAYS = 31
+PROJECTION_HORIZON_DAYS = 90  # a run-out further ahead is not worth a notification yet
 DEFAULT_SNOOZE_DAYS = 7
 _WAITING = (RequestStatus.REQUESTED, RequestStatus.PENDING)
 
@@ -256,7 +257,7 @@ def _for_authorization(
     if gone:
         return
     projected = pace.projection(data, auth, today, weeks=settings.pace_weeks, use=use)
-    if projected is not None:
+    if projected is not None and (projected.run_out - today).days <= PROJECTION_HORIZON_DAYS:
         rate = f"{projected.per_week:.1f} {projected.measure} a week"
         early = (
             f", {projected.days_before_end} days before it ends on {end:%m/%d/%Y}"

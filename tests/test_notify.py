@@ -297,6 +297,17 @@ def test_projection_for_open_ended_authorization() -> None:
     assert n.date == D(2026, 12, 21) and "no end date" in n.message
 
 
+def test_projection_looks_ninety_days_ahead() -> None:
+    # 30 - 4 carried - 8 recent = 18 left at 2 a week: 63 days; 26 left would be 91 days
+    assert of_kind(_paced(4, end=None), TODAY, "projected_exhaustion")
+    assert of_kind(_paced(0, end=D(2027, 3, 1)), TODAY, "projected_exhaustion")  # 22: 77 days
+    far = world(
+        auth(units_authorized=34, carried_units_used=0, end_date=None),
+        services=[service(s.date, s.units) for s in WEEKLY],
+    )  # 26 left: 91 days
+    assert not of_kind(far, TODAY, "projected_exhaustion")
+
+
 def test_projection_counts_visits_as_days() -> None:
     services = [service(d) for d in (D(2026, 11, 2), D(2026, 11, 2), D(2026, 11, 9))]
     services += [service(D(2026, 11, 16)), service(D(2026, 11, 23))]  # 4 days in 4 weeks
