@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from priorauth.model import (  # noqa: E402
+from priorauth.model import (
     Authorization,
     CapMeasure,
     CapPeriod,
@@ -31,7 +31,7 @@ from priorauth.model import (  # noqa: E402
     RequestStatus,
     Service,
 )
-from priorauth.store import Store  # noqa: E402
+from priorauth.store import Store
 
 TODAY = dt.date(2026, 11, 23)
 SCALES = {
@@ -40,8 +40,32 @@ SCALES = {
     "large": (10_000, 4, 10),
 }
 CODES = (["90832", "90834", "90837"], ["97153", "97155"], ["H2019-HN"], ["90791"])
-FIRST = "Avery Jordan Riley Casey Morgan Taylor Quinn Rowan Emery Hayden Marisol Tomasz".split()
-LAST = "Alvarez Brennan Castillo Dubois Eriksen Garrido Holloway Ibarra Okafor Petrov".split()
+FIRST = [
+    "Avery",
+    "Jordan",
+    "Riley",
+    "Casey",
+    "Morgan",
+    "Taylor",
+    "Quinn",
+    "Rowan",
+    "Emery",
+    "Hayden",
+    "Marisol",
+    "Tomasz",
+]
+LAST = [
+    "Alvarez",
+    "Brennan",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Garrido",
+    "Holloway",
+    "Ibarra",
+    "Okafor",
+    "Petrov",
+]
 
 
 def build_records(
@@ -93,7 +117,11 @@ def build_records(
                 notes="Renewal faxed" if k == 0 else "",
             )
             if c % 7 == 0:
-                auth.cap_amount, auth.cap_period, auth.cap_measure = 2, CapPeriod.WEEK, CapMeasure.VISITS
+                auth.cap_amount, auth.cap_period, auth.cap_measure = (
+                    2,
+                    CapPeriod.WEEK,
+                    CapMeasure.VISITS,
+                )
             auths.append(auth)
             for s in range(services_per):
                 services.append(

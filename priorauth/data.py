@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from priorauth.model import (
     Authorization,
@@ -13,9 +14,57 @@ from priorauth.model import (
     Dismissal,
     Payer,
     ProcedureGroup,
+    Record,
     Service,
     record_builder,
 )
+
+R = TypeVar("R", bound=Record)
+
+
+class LazyRecords(Mapping[int, R]):
+    """A table's records, built from their documents the first time anything asks for them.
+
+    Opening a large data file need not build the 200,000 services of an agency when the task at
+    hand (an import, the audit) does not look at them. The documents are copied shallowly at
+    creation, so the records are those of this moment even if the file's in-memory copy changes.
+    """
+
+    __slots__ = ("_cls", "_docs", "_records")
+
+    def __init__(self, cls: type[R], docs: dict[str, dict[str, Any]], copy: bool = True) -> None:
+        self._cls = cls
+        self._docs: dict[str, dict[str, Any]] | None = dict(docs) if copy else docs
+        self._records: dict[int, R] | None = None
+
+    @property
+    def documents(self) -> dict[str, dict[str, Any]] | None:
+        """The stored documents while the records are not built yet (else None)."""
+        return self._docs
+
+    def _load(self) -> dict[int, R]:
+        records = self._records
+        if records is None:
+            build = record_builder(self._cls)
+            docs = self._docs or {}
+            records = {(i := int(k)): build(i, doc) for k, doc in docs.items()}
+            self._records, self._docs = records, None
+        return records
+
+    def __getitem__(self, key: int) -> R:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._records if self._records is not None else self._docs or ())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._load()
+
+    def __repr__(self) -> str:
+        return f"LazyRecords({self._cls.__name__}, {len(self)} records)"
 
 
 @dataclass(eq=False)
@@ -25,23 +74,21 @@ class Data:
     ``derived`` is a per-snapshot cache for values computed by :mod:`priorauth.rules`.
     """
 
-    payers: dict[int, Payer] = field(default_factory=dict)
-    groups: dict[int, ProcedureGroup] = field(default_factory=dict)
-    clients: dict[int, Client] = field(default_factory=dict)
-    authorizations: dict[int, Authorization] = field(default_factory=dict)
-    services: dict[int, Service] = field(default_factory=dict)
+    payers: Mapping[int, Payer] = field(default_factory=dict)
+    groups: Mapping[int, ProcedureGroup] = field(default_factory=dict)
+    clients: Mapping[int, Client] = field(default_factory=dict)
+    authorizations: Mapping[int, Authorization] = field(default_factory=dict)
+    services: Mapping[int, Service] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
-    dismissals: dict[int, Dismissal] = field(default_factory=dict)  # every user's, see notify
+    dismissals: Mapping[int, Dismissal] = field(default_factory=dict)  # every user's, see notify
     derived: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_raw(cls, raw: dict[str, dict[str, Any]]) -> Data:
         """Build from TinyDB's on-disk layout: ``{table: {doc_id: document}}``."""
 
-        def load(record_cls: Any) -> dict[int, Any]:
-            table = raw.get(record_cls.TABLE) or {}
-            build = record_builder(record_cls)
-            return {(i := int(k)): build(i, doc) for k, doc in table.items()}
+        def load(record_cls: Any) -> Any:
+            return LazyRecords(record_cls, raw.get(record_cls.TABLE) or {})
 
         settings = dict((raw.get("settings") or {}).get("1") or {})
         return cls(
@@ -65,13 +112,24 @@ class Data:
             values["settings"] = dict(docs.get(1) or {})
         elif table in _ATTRIBUTE:
             attr, record_cls = _ATTRIBUTE[table]
-            records = dict(values[attr])
-            for record_id, doc in docs.items():
-                if doc is None:
-                    records.pop(record_id, None)
-                else:
-                    records[record_id] = record_cls.from_doc(record_id, doc)
-            values[attr] = records
+            current = values[attr]
+            pending = current.documents if isinstance(current, LazyRecords) else None
+            if pending is not None:
+                documents = dict(pending)  # not built yet: stay lazy
+                for record_id, doc in docs.items():
+                    if doc is None:
+                        documents.pop(str(record_id), None)
+                    else:
+                        documents[str(record_id)] = doc
+                values[attr] = LazyRecords(record_cls, documents, copy=False)
+            else:
+                records = dict(current)
+                for record_id, doc in docs.items():
+                    if doc is None:
+                        records.pop(record_id, None)
+                    else:
+                        records[record_id] = record_cls.from_doc(record_id, doc)
+                values[attr] = records
         return Data(**values)
 
     # --- look-ups ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from priorauth.errors import ConflictError, DataFileError, NotFoundError
-from priorauth.model import Client, Payer
+from priorauth.model import Client, Payer, Service
 from priorauth.storage import SCHEMA_VERSION, LockedJSONStorage
 from priorauth.store import Store
 from priorauth.tracker import Tracker
@@ -222,3 +222,16 @@ def test_records_read_back_equal_what_was_saved(tracker: Tracker, practice) -> N
     raw["clients"]["1"]["from_the_future"] = 1
     tracker.store.path.write_text(json.dumps(raw))
     assert Store(tracker.store.path).snapshot().clients[1].notes == ""
+
+
+def test_a_snapshot_keeps_its_moment_while_records_are_built_lazily(
+    tracker: Tracker, practice
+) -> None:
+    before = Store(tracker.store.path).snapshot()  # services not built yet
+    assert len(before.services) == 0
+    tracker.record_service(
+        Service(client=practice["client"].id, payer=practice["aetna"].id, date=TODAY)
+    )
+    assert list(before.services.values()) == []  # built now, still as of its moment
+    after = Store(tracker.store.path).snapshot()
+    assert len(after.services) == 1 and next(iter(after.services.values())).date == TODAY

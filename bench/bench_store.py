@@ -1,0 +1,109 @@
+"""Benchmark: opening the data file and committing one edit, each beside its floor.
+
+- open  = ``Store.snapshot()`` on a new Store (read, parse, build every record)
+  floor = ``orjson.loads`` of the same bytes (a bare JSON parse)
+- edit  = ``Tracker.save_authorization`` of one changed note (lock, stale check, validate,
+  serialise, write a temporary file, fsync, atomic replace, fsync the folder)
+  floor = ``orjson.dumps`` of the same data + write a new file + fsync (a bare serialise-and-fsync)
+
+Scales: practice, agency and large (see bench/generate.py), to show how each grows with the data.
+
+    .venv/bin/python bench/bench_store.py [--scales practice,agency,large] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate import write_data_file
+from priorauth.store import Store
+from priorauth.tracker import Tracker
+
+
+def best(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bare_write(folder: Path, raw: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=folder)
+    try:
+        os.write(fd, orjson.dumps(raw))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+        os.unlink(tmp)
+
+
+def measure(scale: str, folder: Path, runs: int) -> dict[str, float]:
+    path = write_data_file(folder / f"{scale}.json", scale)
+    payload = path.read_bytes()
+    parse = best(lambda: orjson.loads(payload), runs)
+    open_ = best(lambda: Store(path).snapshot(), runs)
+
+    def open_and_build() -> None:
+        data = Store(path).snapshot()
+        for table in (data.payers, data.clients, data.authorizations, data.services):
+            len(list(table.values()))
+
+    built = best(open_and_build, runs)
+    raw = orjson.loads(payload)
+    write = best(lambda: bare_write(folder, raw), runs)
+    tracker = Tracker(Store(path, user="bench"))
+    counter = iter(range(10**9))
+
+    def edit() -> None:
+        auth = tracker.data().authorizations[1]
+        tracker.save_authorization(dataclasses.replace(auth, notes=f"edit {next(counter)}"))
+
+    edit()  # the first builds the snapshot; later ones are what a user's save costs
+    edit_time = best(edit, runs)
+    return {
+        "size_mb": len(payload) / 1e6,
+        "parse": parse,
+        "open": open_,
+        "built": built,
+        "write": write,
+        "edit": edit_time,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="practice,agency,large")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    print(
+        f"{'scale':<9} {'MB':>6} {'parse':>8} {'open':>8} {'ratio':>6}   "
+        f"{'write':>8} {'edit':>8} {'ratio':>6}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in args.scales.split(","):
+            m = measure(scale, Path(tmp), args.runs)
+            print(
+                f"{scale:<9} {m['size_mb']:6.1f} {m['parse'] * 1e3:6.0f}ms "
+                f"{m['open'] * 1e3:6.0f}ms "
+                f"{m['open'] / m['parse']:5.2f}x {m['built'] * 1e3:6.0f}ms "
+                f"{m['built'] / m['parse']:5.2f}x   {m['write'] * 1e3:6.0f}ms "
+                f"{m['edit'] * 1e3:6.0f}ms {m['edit'] / m['write']:5.2f}x"
+            )
+    print(f"best of {args.runs} runs each")
+
+
+if __name__ == "__main__":
+    main()
