@@ -45,7 +45,7 @@ from priorauth.model import (
     PracticeSettings,
     RequestStatus,
 )
-from priorauth.practice import is_low, practice_settings
+from priorauth.practice import is_low, practice_settings  # the app uses notify.is_low
 
 KIND_LABELS: dict[str, str] = {
     "exhausted": "Used up",

@@ -204,3 +204,16 @@ def test_stale_settings_are_refused(db_path: Path, setup: dict) -> None:
     with pytest.raises(ConflictError, match="The practice settings were changed by admin"):
         second.save_settings(theirs)
     assert second.settings().low_percent == 30
+
+
+def test_dismissing_follows_the_role_policy(db_path: Path, setup: dict) -> None:
+    def no_dismiss(action: str) -> None:
+        if action == "dismiss":
+            raise PermissionDenied("Dismissing notifications needs the viewer role.")
+
+    locked = as_user(db_path, "guest", policy=no_dismiss)
+    n = find(locked, "expiring")
+    for act in (locked.dismiss, locked.snooze, locked.restore):
+        with pytest.raises(PermissionDenied):
+            act(n)
+    assert not locked.data().dismissals
