@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from priorauth import notify, rules  # noqa: E402
-from priorauth.data import Data  # noqa: E402
-from priorauth.model import (  # noqa: E402
+from priorauth import notify, rules
+from priorauth.data import Data
+from priorauth.model import (
     Authorization,
     CapMeasure,
     CapPeriod,
