@@ -1,57 +1,280 @@
-"""A minimal first screen: the clients with their active authorization and what is left."""
+"""The authtrack terminal app: screens as modes, the shared data file read in workers, polling.
+
+Every read and write of the data file runs in a worker thread under one lock (the store is not
+shared between threads otherwise); the screens draw from ``app.data``, the latest snapshot, which
+is immutable by convention. A poll (one ``stat`` a second) notices other users' saves and
+refreshes the screens in place.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import traceback
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header
+from textual.message import Message
+from textual.reactive import reactive
 
-from priorauth import rules
-from priorauth.model import Priority
+from priorauth import notify
+from priorauth.data import Data
+from priorauth.errors import AuthTrackError, ConflictError, DataFileError
 from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.tracker import Policy, Tracker, allow_all
+from tui.commands import ScreenCommands
+from tui.screens.authorizations import AuthorizationsScreen
+from tui.screens.base import BaseScreen
+from tui.screens.clients import ClientsScreen
+from tui.screens.dialogs import ConflictDialog
+from tui.screens.help import HelpScreen
+from tui.screens.notifications import NotificationsScreen
+from tui.screens.transfer import ExportScreen, ImportScreen
+
+POLL_SECONDS = 1.0
+
+OpDone = Callable[[Any], object]
+OpFailed = Callable[[AuthTrackError], bool]  # True: handled; False: show it the usual way
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a read of the data file gives the screens."""
+
+    data: Data
+    notifications: list[notify.Notification] = field(default_factory=list)
+
+
+class Loaded(Message):
+    def __init__(self, snapshot: Snapshot | None, error: AuthTrackError | None = None) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.error = error
+
+
+class OpFinished(Message):
+    def __init__(
+        self,
+        result: object,
+        error: Exception | None,
+        done: OpDone | None,
+        failed: OpFailed | None,
+    ) -> None:
+        super().__init__()
+        self.result = result
+        self.error = error
+        self.done = done
+        self.failed = failed
 
 
 class AuthTrackApp(App[int]):
+    """Prior authorizations, by client, for the whole practice, over SSH."""
+
     TITLE = "authtrack"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit")]
+    CSS_PATH = "app.tcss"
+    COMMANDS = {ScreenCommands}
+    MODES = {
+        "clients": ClientsScreen,
+        "authorizations": AuthorizationsScreen,
+        "notifications": NotificationsScreen,
+        "import": ImportScreen,
+        "export": ExportScreen,
+    }
+    DEFAULT_MODE = "clients"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
+        Binding("1", "switch_mode('clients')", "Clients", id="go_clients", show=False),
+        Binding("2", "switch_mode('authorizations')", "Authorizations", id="go_auths", show=False),
+        Binding("3", "switch_mode('notifications')", "Notifications", id="go_notes", show=False),
+        Binding("4", "switch_mode('import')", "Import a workbook", id="go_import", show=False),
+        Binding("5", "switch_mode('export')", "Export a workbook", id="go_export", show=False),
+    ]
+
+    notification_count: reactive[int] = reactive(0)
 
     def __init__(self, tracker: Tracker) -> None:
         super().__init__()
         self.tracker = tracker
+        self.data: Data | None = None
+        self.notifications: list[notify.Notification] = []
+        self.load_error: str = ""
+        self.unexpected: list[str] = []  # tracebacks of bugs shown to the user (tests check it)
+        self._store_lock = threading.Lock()
+        self._loading = False
+        self._screens: weakref.WeakSet[BaseScreen] = weakref.WeakSet()
+        self._permissions: dict[str, bool] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(id="clients", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    @property
+    def today(self) -> dt.date:
+        return self.tracker.today
+
+    @property
+    def user(self) -> str:
+        return self.tracker.user
+
+    # --- start --------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Client", "ID", "Payer", "Auth #", "Units left", "Ends")
+        self.set_interval(POLL_SECONDS, self.poll)
+        self.reload()
+
+    def watch_screen(self, screen: BaseScreen) -> None:
+        """Register a screen for live refreshes."""
+        self._screens.add(screen)
+
+    def may(self, action: str) -> bool:
+        """Whether the user may do ``action`` ("edit", "delete", "confirm", "import", "admin")."""
+        allowed = self._permissions.get(action)
+        if allowed is None:
+            allowed = self._permissions[action] = self.tracker.can(action)
+        return allowed
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def poll(self) -> None:
+        """Once a second: has anybody else saved? (one stat; the read itself runs in a worker)"""
+        if self._loading or self._store_lock.locked():
+            return
+        try:
+            changed = self.tracker.store.changed_on_disk()
+        except OSError:
+            changed = True
+        if changed:
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the data file (in a worker) and refresh every screen."""
+        if self._loading:
+            return
+        self._loading = True
+        self.run_worker(self._read, thread=True, group="read", exit_on_error=False)
+
+    def _read(self) -> None:
+        try:
+            with self._store_lock:
+                snapshot = self._snapshot()
+        except AuthTrackError as e:
+            self.post_message(Loaded(None, e))
+            return
+        self.post_message(Loaded(snapshot))
+
+    def _snapshot(self) -> Snapshot:
+        """Read under the lock (worker thread)."""
         data = self.tracker.data()
         today = self.tracker.today
-        for client in sorted(data.clients.values(), key=lambda c: c.name.casefold()):
-            ins = client.insurance(Priority.PRIMARY)
-            auth = rules.active_authorization(data, client.id, ins.payer_id) if ins else None
-            left = ""
-            if auth:
-                use = rules.usage(data, auth, today)
-                left = rules.describe_count(use.units_remaining, use.units_authorized)
-            table.add_row(
-                Text(client.name),
-                Text(client.client_id),
-                Text(data.payer_name(ins.payer_id) if ins else ""),
-                Text(auth.display_number if auth else ""),
-                Text(left),
-                Text(f"{auth.end_date:%m/%d/%Y}" if auth and auth.end_date else ""),
-                key=str(client.id),
+        found = notify.compute(data, today)
+        visible = notify.visible(data, found, self.tracker.user, today)
+        return Snapshot(data, visible)
+
+    def on_loaded(self, message: Loaded) -> None:
+        self._loading = False
+        if message.error is not None:
+            text = str(message.error)
+            if text != self.load_error:
+                self.load_error = text
+                self.notify(text, title="Cannot read the data file", severity="error", timeout=20)
+            return
+        self.load_error = ""
+        assert message.snapshot is not None
+        self.apply(message.snapshot)
+
+    def apply(self, snapshot: Snapshot) -> None:
+        if snapshot.data is self.data and snapshot.notifications == self.notifications:
+            return
+        self.data = snapshot.data
+        self.notifications = snapshot.notifications
+        self.notification_count = len(snapshot.notifications)
+        for screen in list(self._screens):
+            if screen.is_attached:
+                screen.data_changed()
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def store_call(
+        self,
+        op: Callable[[Tracker], Any],
+        *,
+        done: OpDone | None = None,
+        failed: OpFailed | None = None,
+    ) -> None:
+        """Run ``op(tracker)`` in a worker under the store lock, then re-read and refresh.
+
+        ``done(result)`` runs on the UI thread after the screens were refreshed. A domain error
+        goes to ``failed(error)`` first; unless that returns True it is shown: a conflict as a
+        dialog offering to reload, anything else as a message.
+        """
+
+        def work() -> None:
+            result: object = None
+            error: Exception | None = None
+            snapshot: Snapshot | None = None
+            with self._store_lock:
+                try:
+                    result = op(self.tracker)
+                except AuthTrackError as e:
+                    error = e
+                except Exception as e:  # a bug: shown to the user, traceback kept
+                    error = e
+                    self.unexpected.append(traceback.format_exc())
+                try:
+                    snapshot = self._snapshot()
+                except AuthTrackError as e:
+                    error = error or e
+            if snapshot is not None:
+                self.post_message(Loaded(snapshot))
+            self.post_message(OpFinished(result, error, done, failed))
+
+        self.run_worker(work, thread=True, group="write", exit_on_error=False)
+
+    def on_op_finished(self, message: OpFinished) -> None:
+        error = message.error
+        if error is None:
+            if message.done is not None:
+                message.done(message.result)
+            return
+        if isinstance(error, AuthTrackError):
+            if message.failed is not None and message.failed(error):
+                return
+            self.show_error(error)
+        else:
+            self.notify(
+                f"Something went wrong ({type(error).__name__}: {error}); nothing was saved.",
+                title="Unexpected error",
+                severity="error",
+                timeout=20,
             )
 
+    def show_error(self, error: AuthTrackError) -> None:
+        """A conflict offers to reload; other errors are one sentence in a message."""
+        if isinstance(error, ConflictError):
+            self.push_screen(ConflictDialog(str(error)), self._after_conflict)
+            return
+        title = "Data file problem" if isinstance(error, DataFileError) else "Not done"
+        self.notify(str(error), title=title, severity="error", timeout=12)
 
-def make_app(db_path: Path, today: dt.date | None = None, user: str | None = None) -> AuthTrackApp:
+    def _after_conflict(self, reload: bool | None) -> None:
+        if reload:
+            self.reload()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+
+def make_app(
+    db_path: Path,
+    today: dt.date | None = None,
+    user: str | None = None,
+    policy: Policy | None = None,
+) -> AuthTrackApp:
     """Build the app from explicit arguments, the same way for the CLI and the tests."""
-    return AuthTrackApp(Tracker(Store(db_path, user=user), today=today))
+    store = Store(db_path, user=user)
+    return AuthTrackApp(Tracker(store, today=today, policy=policy or allow_all))

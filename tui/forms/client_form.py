@@ -1,0 +1,211 @@
+"""Add or edit a client, with the primary, secondary and tertiary insurance."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from priorauth import validate
+from priorauth.errors import ValidationError
+from priorauth.model import Client, ClientInsurance, ClientStatus, Payer, Priority
+from priorauth.tracker import Tracker
+from tui.forms.base import FormScreen, field_row, section
+from tui.forms.payer_form import PayerForm
+
+PRIORITIES = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
+
+
+class ClientForm(FormScreen[Client]):
+    BINDINGS: ClassVar = [
+        Binding("ctrl+n", "new_payer", "New payer", id="form_new_payer"),
+    ]
+    PERMISSIONS: ClassVar = {"new_payer": "edit"}
+
+    def __init__(self, client: Client | None) -> None:
+        super().__init__()
+        self.client = client
+
+    def title_text(self) -> str:
+        if self.client is None:
+            return "New client"
+        return f"Edit client {self.client.name} ({self.client.client_id})"
+
+    def payer_options(self) -> list[tuple[str, int]]:
+        payers = sorted(self.data.payers.values(), key=lambda p: p.name.casefold())
+        return [(p.name, p.id) for p in payers]
+
+    def compose_fields(self) -> ComposeResult:
+        c = self.client or Client()
+        yield field_row("last_name", "Last name", Input(c.last_name, compact=True))
+        yield field_row("first_name", "First name", Input(c.first_name, compact=True))
+        yield field_row(
+            "dob",
+            "Date of birth",
+            Input(f"{c.dob:%m/%d/%Y}" if c.dob else "", placeholder="MM/DD/YYYY", compact=True),
+        )
+        yield field_row(
+            "client_id",
+            "Client ID",
+            Input(c.client_id, placeholder="blank: next free id", compact=True),
+        )
+        yield field_row(
+            "clinician",
+            "Clinician",
+            Input(c.clinician, placeholder="login name, for 'my clients'", compact=True),
+        )
+        yield field_row(
+            "status",
+            "Status",
+            Select(
+                [("active", ClientStatus.ACTIVE), ("discharged", ClientStatus.DISCHARGED)],
+                value=c.status,
+                allow_blank=False,
+                compact=True,
+            ),
+        )
+        yield field_row("notes", "Notes", Input(c.notes, compact=True))
+        yield section("Insurances (ctrl+n adds a payer to the list)")
+        options = self.payer_options()
+        for priority in PRIORITIES:
+            ins = c.insurance(priority)
+            yield Vertical(
+                Horizontal(
+                    Label(Text(priority.value.capitalize()), classes="field-label"),
+                    Select(
+                        options,
+                        value=ins.payer_id
+                        if ins and ins.payer_id in self.data.payers
+                        else Select.NULL,
+                        prompt="(none)",
+                        compact=True,
+                        id=f"{priority.value}-payer",
+                        classes="ins-payer",
+                    ),
+                    Input(
+                        ins.member_id if ins else "",
+                        placeholder="member id",
+                        compact=True,
+                        id=f"{priority.value}-member",
+                        classes="ins-member",
+                    ),
+                    Checkbox(
+                        "prior auth",
+                        ins.prior_auth_required if ins else True,
+                        compact=True,
+                        id=f"{priority.value}-auth",
+                        classes="ins-auth",
+                    ),
+                    classes="field-line",
+                ),
+                Static(classes="field-error", id=f"error-{priority.value}"),
+                classes="field",
+                id=f"field-{priority.value}",
+            )
+
+    def blank_hint(self, name: str) -> str:
+        return "not known" if name == "dob" else ""
+
+    def row_of(self, widget_id: str) -> str:
+        return widget_id.split("-")[0] if "-" in widget_id else widget_id
+
+    def field_changed(self, name: str) -> None:
+        if name.endswith("-payer"):
+            priority = name.split("-")[0]
+            payer_id = self.choice(name)
+            if payer_id is not None:
+                ins = self.at.tracker.new_insurance(self.data, payer_id)
+                self.query_one(f"#{priority}-auth", Checkbox).value = ins.prior_auth_required
+
+    def field_for(self, field: str | None) -> str | None:
+        if field == "insurances":
+            return "primary"
+        return field
+
+    def build(self) -> tuple[Client, list[ValidationError]]:
+        problems: list[ValidationError] = []
+        dob = self.date_field("dob", problems, past=True)
+        status = self.choice("status") or ClientStatus.ACTIVE
+        insurances = []
+        for priority in PRIORITIES:
+            payer_id = self.choice(f"{priority.value}-payer")
+            member = self.text(f"{priority.value}-member").strip()
+            if payer_id is None:
+                if member:
+                    problems.append(
+                        ValidationError(f"Choose the {priority.value} payer.", priority.value)
+                    )
+                continue
+            insurances.append(
+                ClientInsurance(
+                    payer_id=payer_id,
+                    priority=priority,
+                    member_id=member,
+                    prior_auth_required=self.checked(f"{priority.value}-auth"),
+                )
+            )
+        values = {
+            "first_name": self.text("first_name").strip(),
+            "last_name": self.text("last_name").strip(),
+            "client_id": self.text("client_id").strip(),
+            "clinician": self.text("clinician").strip(),
+            "notes": self.text("notes").strip(),
+            "dob": dob,
+            "status": ClientStatus(status),
+            "insurances": insurances,
+        }
+        if self.client is None:
+            record = Client(**values)
+        else:
+            record = dataclasses.replace(self.client, **values)
+        return record, problems
+
+    def problems(self, record: Client) -> list[ValidationError]:
+        return validate.client_problems(self.data, record, self.today)
+
+    def save(self, tracker: Tracker, record: Client) -> Client:
+        return tracker.save_client(record)
+
+    def after_change(self, record: Client) -> None:
+        if not self.data.payers:
+            self.set_note("There are no payers yet: press ctrl+n to add the first one.", "warn")
+        elif record.id == 0 and not record.client_id:
+            from priorauth.tracker import next_client_id
+
+            self.set_note(f"The client id will be {next_client_id(self.data)}.")
+        else:
+            self.set_note("")
+
+    # --- payers -------------------------------------------------------------------------------
+
+    def action_new_payer(self) -> None:
+        self.app.push_screen(PayerForm(), self._payer_added)
+
+    def _payer_added(self, payer: Payer | None) -> None:
+        if payer is None:
+            return
+        options = self.payer_options()
+        if all(pid != payer.id for _, pid in options):
+            options.append((payer.name, payer.id))
+        for priority in PRIORITIES:
+            select = self.query_one(f"#{priority.value}-payer", Select)
+            value = select.value
+            select.set_options(options)
+            if value is not Select.NULL:
+                select.value = value
+        empty = next(
+            (
+                p
+                for p in PRIORITIES
+                if self.query_one(f"#{p.value}-payer", Select).value is Select.NULL
+            ),
+            None,
+        )
+        if empty is not None:
+            self.query_one(f"#{empty.value}-payer", Select).value = payer.id
+            self.query_one(f"#{empty.value}-payer", Select).focus()

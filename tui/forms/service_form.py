@@ -1,0 +1,123 @@
+"""Record (or edit) a service: the form says which authorization it will count against."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select
+
+from priorauth import rules, validate
+from priorauth.errors import ValidationError
+from priorauth.model import Authorization, Client, Priority, Service
+from priorauth.tracker import ServiceResult, Tracker
+from tui import fmt
+from tui.forms.base import FormScreen, field_row
+
+
+class ServiceForm(FormScreen[ServiceResult]):
+    """A new service for ``client`` (defaults from the selected ``auth``), or edit ``service``."""
+
+    def __init__(
+        self,
+        client: Client,
+        auth: Authorization | None = None,
+        service: Service | None = None,
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.auth = auth
+        self.service = service
+
+    def title_text(self) -> str:
+        verb = "Edit service" if self.service else "Record a service"
+        return f"{verb} for {self.client.name}"
+
+    def compose_fields(self) -> ComposeResult:
+        s = self.service
+        data = self.data
+        payers = [(data.payer_name(i.payer_id), i.payer_id) for i in self.client.insurances]
+        primary = self.client.insurance(Priority.PRIMARY)
+        if s is not None:
+            payer = s.payer
+        elif self.auth is not None:
+            payer = self.auth.payer
+        else:
+            payer = primary.payer_id if primary else (payers[0][1] if payers else 0)
+        code = s.procedure_code if s else ""
+        if s is None and self.auth is not None and len(self.auth.procedure_codes) == 1:
+            code = self.auth.procedure_codes[0]
+        yield field_row(
+            "date",
+            "Date",
+            Input(fmt.date(s.date if s else self.today), compact=True),
+        )
+        yield field_row(
+            "payer",
+            "Payer",
+            Select(
+                payers,
+                value=payer if any(p == payer for _, p in payers) else Select.NULL,
+                prompt="(choose)",
+                compact=True,
+            ),
+        )
+        yield field_row(
+            "procedure_code",
+            "Code",
+            Input(code, placeholder="90837", compact=True),
+        )
+        yield field_row("units", "Units", Input(str(s.units if s else 1), compact=True))
+        yield field_row("note", "Note", Input(s.note if s else "", compact=True))
+
+    def build(self) -> tuple[Service, list[ValidationError]]:
+        problems: list[ValidationError] = []
+        day = self.date_field("date", problems)
+        if day is None and not any(p.field == "date" for p in problems):
+            problems.append(ValidationError("A service needs its date.", "date"))
+        units = self.count_field("units", problems, blank=1)
+        values = {
+            "client": self.client.id,
+            "payer": self.choice("payer") or 0,
+            "date": day or self.today,
+            "procedure_code": validate.normalize_code(self.text("procedure_code")),
+            "units": 1 if units is None else units,
+            "note": self.text("note").strip(),
+        }
+        if self.service is None:
+            record = Service(**values)
+        else:
+            record = dataclasses.replace(self.service, **values)
+        return record, problems
+
+    def problems(self, record: Service) -> list[ValidationError]:
+        return validate.service_problems(self.data, record)
+
+    def after_change(self, record: Service) -> None:
+        data = self.data
+        if not record.payer:
+            self.set_note("")
+            return
+        when = "scheduled" if record.date > self.today else "used"
+        auth = rules.covering_authorization(
+            data, record.client, record.payer, record.date, record.procedure_code or None
+        )
+        if auth is None:
+            code = f" for {record.procedure_code}" if record.procedure_code else ""
+            self.set_note(
+                f"No {data.payer_name(record.payer)} authorization covers "
+                f"{fmt.date(record.date)}{code}: the claim may be denied.",
+                "warn",
+            )
+            return
+        use = rules.usage(data, auth, self.today)
+        left = rules.describe_count(use.units_remaining, use.units_authorized)
+        self.set_note(
+            f"Counts ({when}) against {auth.auth_number or 'the authorization without a number'}"
+            f" — units {left}, visits "
+            f"{rules.describe_count(use.visits_remaining, use.visits_authorized)}.",
+            "warn" if use.exhausted else "",
+        )
+
+    def save(self, tracker: Tracker, record: Service) -> ServiceResult:
+        return tracker.record_service(record)

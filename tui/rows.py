@@ -1,0 +1,202 @@
+"""What the tables show, computed from a snapshot through the domain rules.
+
+Each row is a plain frozen value, so a refresh can compare the new rows with the old and leave the
+screen alone when nothing visible changed (no flicker on every poll).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from priorauth import notify, pace, rules
+from priorauth.data import Data
+from priorauth.model import Authorization, Client, ClientStatus, Priority, RequestStatus
+
+# How full a count is: "ok", "low" (at or below the practice's threshold), "out" (nothing left
+# or over), "none" (no cap / nothing to say).
+Level = str
+
+
+def count_level(remaining: int | None, authorized: int | None, data: Data) -> Level:
+    if remaining is None or authorized is None:
+        return "none"
+    if remaining <= 0:
+        return "out"
+    if notify.is_low(remaining, authorized, notify.practice_settings(data)):
+        return "low"
+    return "ok"
+
+
+def worst(*levels: Level) -> Level:
+    order = ("out", "low", "ok", "none")
+    return min(levels, key=order.index)
+
+
+def end_level(auth: Authorization | None, today: dt.date) -> Level:
+    """ "out" once ended, "low" inside the reminder window."""
+    if auth is None or auth.end_date is None:
+        return "none"
+    if auth.end_date < today:
+        return "out"
+    if auth.reminder_days is not None and (auth.end_date - today).days <= auth.reminder_days:
+        return "low"
+    return "ok"
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    id: int
+    name: str
+    client_id: str
+    dob: dt.date | None
+    payer: str
+    auth_number: str  # display number of the primary's active authorization ("" = none)
+    units_remaining: int | None
+    units_authorized: int | None
+    visits_remaining: int | None
+    visits_authorized: int | None
+    units_level: Level
+    visits_level: Level
+    next_end: dt.date | None
+    end_level: Level
+    status: ClientStatus
+    clinician: str
+    search: str  # what type-to-filter matches against (case-folded)
+
+
+def client_row(data: Data, client: Client, today: dt.date) -> ClientRow:
+    ins = client.insurance(Priority.PRIMARY) or (
+        client.insurances[0] if client.insurances else None
+    )
+    auth = rules.active_authorization(data, client.id, ins.payer_id) if ins else None
+    use = rules.usage(data, auth, today) if auth else None
+    active = [a for a in data.authorizations_for(client.id) if a.active and a.end_date]
+    nearest = min(active, key=lambda a: a.end_date or dt.date.max, default=None)
+    payer = data.payer_name(ins.payer_id) if ins else ""
+    number = auth.display_number if auth else ""
+    dob = f"{client.dob:%m/%d/%Y}" if client.dob else ""
+    return ClientRow(
+        id=client.id,
+        name=client.name,
+        client_id=client.client_id,
+        dob=client.dob,
+        payer=payer,
+        auth_number=number,
+        units_remaining=use.units_remaining if use else None,
+        units_authorized=use.units_authorized if use else None,
+        visits_remaining=use.visits_remaining if use else None,
+        visits_authorized=use.visits_authorized if use else None,
+        units_level=count_level(use.units_remaining, use.units_authorized, data) if use else "none",
+        visits_level=count_level(use.visits_remaining, use.visits_authorized, data)
+        if use
+        else "none",
+        next_end=nearest.end_date if nearest else None,
+        end_level=end_level(nearest, today),
+        status=client.status,
+        clinician=client.clinician,
+        search=" ".join((client.name, client.first_name, client.client_id, payer, number, dob))
+        .casefold()
+        .replace(",", ""),
+    )
+
+
+def client_rows(data: Data, today: dt.date) -> list[ClientRow]:
+    """Every client's row (cached per snapshot and day)."""
+    key = ("tui.client_rows", today)
+    rows = data.derived.get(key)
+    if rows is None:
+        rows = [client_row(data, c, today) for c in data.clients.values()]
+        data.derived[key] = rows
+    return rows
+
+
+@dataclass(frozen=True)
+class AuthRow:
+    id: int
+    client: int
+    client_name: str
+    clinician: str
+    number: str  # display number, with " C" when confirmed to billing
+    payer: str
+    codes: tuple[str, ...]
+    start: dt.date | None
+    end: dt.date | None
+    active: bool
+    status: RequestStatus
+    reminder_days: int | None
+    follow_up: dt.date | None
+    usage: rules.Usage
+    units_level: Level
+    visits_level: Level
+    end_level: Level
+    run_out: dt.date | None  # projected run-out at the recent pace (None: lasts / no pace)
+    folded: bool  # expired or denied: hidden in the client's tracker unless asked for
+    search: str
+
+
+def auth_row(data: Data, auth: Authorization, today: dt.date) -> AuthRow:
+    client = data.clients.get(auth.client)
+    use = rules.usage(data, auth, today)
+    projected = None
+    if auth.active and auth.status == RequestStatus.APPROVED:
+        projected = pace.projection(
+            data, auth, today, weeks=notify.practice_settings(data).pace_weeks, use=use
+        )
+    ended = auth.end_date is not None and auth.end_date < today
+    payer = data.payer_name(auth.payer)
+    name = client.name if client else f"(client #{auth.client})"
+    return AuthRow(
+        id=auth.id,
+        client=auth.client,
+        client_name=name,
+        clinician=client.clinician if client else "",
+        number=auth.display_number,
+        payer=payer,
+        codes=tuple(auth.procedure_codes),
+        start=auth.start_date,
+        end=auth.end_date,
+        active=auth.active,
+        status=auth.status,
+        reminder_days=auth.reminder_days,
+        follow_up=auth.follow_up_on,
+        usage=use,
+        units_level=count_level(use.units_remaining, use.units_authorized, data),
+        visits_level=count_level(use.visits_remaining, use.visits_authorized, data),
+        end_level=end_level(auth, today) if auth.active else "none",
+        run_out=projected.run_out if projected else None,
+        folded=ended or auth.status == RequestStatus.DENIED,
+        search=" ".join(
+            (
+                name,
+                client.client_id if client else "",
+                auth.auth_number,
+                payer,
+                *auth.procedure_codes,
+            )
+        )
+        .casefold()
+        .replace(",", ""),
+    )
+
+
+def auth_rows(data: Data, today: dt.date) -> list[AuthRow]:
+    """Every authorization's row (cached per snapshot and day)."""
+    key = ("tui.auth_rows", today)
+    rows = data.derived.get(key)
+    if rows is None:
+        rows = [auth_row(data, a, today) for a in data.authorizations.values()]
+        data.derived[key] = rows
+    return rows
+
+
+def client_auth_rows(data: Data, client_id: int, today: dt.date) -> list[AuthRow]:
+    """The client's authorizations, newest first (active ones on top)."""
+    rows = [auth_row(data, a, today) for a in data.authorizations_for(client_id)]
+    rows.sort(key=lambda r: (not r.active, -(r.start or dt.date.min).toordinal(), -r.id))
+    return rows
+
+
+def matches(search: str, query: str) -> bool:
+    """Every word of ``query`` appears in ``search`` (both case-folded)."""
+    return all(word in search for word in query.casefold().replace(",", " ").split())

@@ -1,0 +1,307 @@
+"""Authorizations across all clients: who runs out, what expires, which requests wait."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Key
+from textual.widgets import DataTable, Input, Static
+
+from priorauth import rules
+from priorauth.model import RequestStatus
+from tui import fmt
+from tui.rows import AuthRow, auth_rows, matches
+from tui.screens.base import BaseScreen
+from tui.screens.dialogs import PickDialog, PromptDialog
+from tui.widgets import Cell, Col, RecordTable
+
+COLUMNS = [
+    Col("client", "Client", 14, flex=3),
+    Col("number", "Auth #", 11),
+    Col("payer", "Payer", 8, flex=1),
+    Col("end", "Ends", 8),
+    Col("units", "Units", 6, align="right"),
+    Col("visits", "Visits", 6, align="right"),
+    Col("info", "Note", 10, flex=1),
+]
+
+WAITING = (RequestStatus.REQUESTED, RequestStatus.PENDING)
+
+
+def _current(r: AuthRow) -> bool:
+    return r.active and r.status == RequestStatus.APPROVED
+
+
+VIEWS: dict[str, str] = {
+    "active": "active",
+    "expiring": "expiring",
+    "exhausted": "used up",
+    "waiting": "requested/pending",
+    "inactive": "inactive",
+    "all": "all",
+}
+SORTS: dict[str, str] = {
+    "end": "end date",
+    "left": "least left",
+    "run_out": "projected run-out",
+    "client": "client",
+}
+
+
+def _least_left(r: AuthRow) -> tuple[int, int]:
+    lefts = [x for x in (r.usage.units_remaining, r.usage.visits_remaining) if x is not None]
+    return (0, min(lefts)) if lefts else (1, 0)
+
+
+SORT_KEYS: dict[str, Callable[[AuthRow], object]] = {
+    "end": lambda r: (r.end or dt.date.max, r.client_name.casefold(), r.id),
+    "left": lambda r: (*_least_left(r), r.client_name.casefold(), r.id),
+    "run_out": lambda r: (r.run_out or dt.date.max, r.end or dt.date.max, r.id),
+    "client": lambda r: (r.client_name.casefold(), -(r.start or dt.date.min).toordinal(), r.id),
+}
+
+
+def info(r: AuthRow) -> Cell:
+    if r.status in WAITING:
+        return (f"f/u {fmt.date(r.follow_up, short=True)}" if r.follow_up else r.status, "flag")
+    if r.status == RequestStatus.DENIED:
+        return ("denied", "muted")
+    if r.run_out is not None:
+        return (f"out ~{fmt.date(r.run_out, short=True)}", "low")
+    if not r.active:
+        return ("inactive", "muted")
+    return ("", "")
+
+
+def cells(r: AuthRow) -> list[Cell]:
+    muted = "" if _current(r) or r.status in WAITING else "muted"
+    use = r.usage
+    return [
+        (r.client_name, muted),
+        (r.number, muted),
+        (r.payer, muted),
+        (fmt.date(r.end, short=True, blank="open"), muted or r.end_level),
+        (fmt.count(use.units_remaining, use.units_authorized), muted or r.units_level),
+        (fmt.count(use.visits_remaining, use.visits_authorized), muted or r.visits_level),
+        info(r),
+    ]
+
+
+class AuthorizationsScreen(BaseScreen):
+    WHERE = "Authorizations"
+    BINDINGS: ClassVar = [
+        Binding("slash", "filter", "Filter", id="auths_filter"),
+        Binding("enter", "open", "Open", id="auths_open"),
+        Binding("v", "view", "View", id="auths_view"),
+        Binding("p", "payer", "Payer", id="auths_payer"),
+        Binding("m", "mine", "Mine", id="auths_mine"),
+        Binding("x", "days", "Expiring within…", id="auths_days", show=False),
+        Binding("o", "sort", "Sort", id="auths_sort"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = "active"
+        self.sort = "end"
+        self.payer: int | None = None
+        self.mine = False
+        self.days = 30
+        self._rows: dict[int, AuthRow] = {}
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="filter-bar"):
+            yield Input(
+                placeholder="/ filter: client, auth #, payer, code", id="filter", compact=True
+            )
+            yield Static(id="summary")
+        yield Static(id="state", classes="state-line")
+        yield RecordTable(COLUMNS, id="authorizations")
+        yield Static(id="detail", classes="detail-line")
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        super().on_mount()
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one(RecordTable)
+
+    def _keep(self, r: AuthRow, today: dt.date) -> bool:
+        if self.payer is not None and self.at.data is not None:
+            auth = self.at.data.authorizations.get(r.id)
+            if auth is None or auth.payer != self.payer:
+                return False
+        if self.mine and r.clinician != self.at.user:
+            return False
+        view = self.view
+        if view == "active":
+            return _current(r) and not r.folded
+        if view == "expiring":
+            return (
+                _current(r)
+                and r.end is not None
+                and today <= r.end <= today + dt.timedelta(days=self.days)
+            )
+        if view == "exhausted":
+            return _current(r) and r.usage.exhausted
+        if view == "waiting":
+            return r.status in WAITING
+        if view == "inactive":
+            return not r.active
+        return True
+
+    def refresh_data(self) -> None:
+        data = self.at.data
+        if data is None:
+            return
+        today = self.at.today
+        query = self.query_one("#filter", Input).value
+        shown = [
+            r
+            for r in auth_rows(data, today)
+            if self._keep(r, today) and (not query or matches(r.search, query))
+        ]
+        shown.sort(key=SORT_KEYS[self.sort])  # type: ignore[arg-type]
+        self._rows = {r.id: r for r in shown}
+        self.table.set_rows([(str(r.id), cells(r)) for r in shown])
+        view = VIEWS[self.view]
+        if self.view == "expiring":
+            view = f"expiring within {self.days} days (x)"
+        payer = data.payer_name(self.payer) if self.payer is not None else "all payers"
+        self.query_one("#summary", Static).update(
+            Text(f"{len(shown)} of {len(data.authorizations)}")
+        )
+        self.query_one("#state", Static).update(
+            Text.assemble(
+                ("v ", "bold"),
+                f"{view} · ",
+                ("p ", "bold"),
+                f"{payer} · ",
+                ("m ", "bold"),
+                f"{'my clients' if self.mine else 'all clinicians'} · ",
+                ("o ", "bold"),
+                f"by {SORTS[self.sort]}",
+            )
+        )
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        data = self.at.data
+        key = self.table.current_key()
+        detail = self.query_one("#detail", Static)
+        auth = data.authorizations.get(int(key)) if data and key else None
+        if data is None or auth is None:
+            detail.update(
+                Text("Nothing matches: v changes the view, / the filter." if data else "")
+            )
+            return
+        today = self.at.today
+        use = rules.usage(data, auth, today)
+        client = data.clients.get(auth.client)
+        parts = [
+            client.name if client else "",
+            f"{data.payer_name(auth.payer)} {auth.auth_number or '(no number)'}",
+            fmt.codes(auth.procedure_codes),
+            f"{fmt.date(auth.start_date, blank='?')}–{fmt.date(auth.end_date, blank='open-ended')}",
+            f"units {rules.describe_count(use.units_remaining, use.units_authorized)}",
+            f"visits {rules.describe_count(use.visits_remaining, use.visits_authorized)}",
+        ]
+        row = self._rows.get(auth.id)
+        if row is not None and row.run_out is not None:
+            parts.append(f"runs out ~{fmt.date(row.run_out)} at the recent pace")
+        if auth.status != RequestStatus.APPROVED:
+            parts.append(auth.status.value)
+            if auth.follow_up_on:
+                parts.append(f"follow up {fmt.date(auth.follow_up_on)}")
+        detail.update(Text(" · ".join(p for p in parts if p)))
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_selected()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.refresh_data()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def on_key(self, event: Key) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus and event.key in ("escape", "down"):
+            if event.key == "escape":
+                box.value = ""
+            self.table.focus()
+            event.stop()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_open(self) -> None:
+        from tui.screens.client import ClientScreen
+
+        key = self.table.current_key()
+        data = self.at.data
+        auth = data.authorizations.get(int(key)) if data and key else None
+        if auth is not None:
+            self.app.push_screen(ClientScreen(auth.client, auth.id))
+
+    def action_view(self) -> None:
+        keys = list(VIEWS)
+        self.view = keys[(keys.index(self.view) + 1) % len(keys)]
+        self.refresh_data()
+
+    def action_sort(self) -> None:
+        keys = list(SORTS)
+        self.sort = keys[(keys.index(self.sort) + 1) % len(keys)]
+        self.refresh_data()
+
+    def action_mine(self) -> None:
+        self.mine = not self.mine
+        self.refresh_data()
+
+    def action_payer(self) -> None:
+        data = self.at.data
+        if data is None:
+            return
+        payers = sorted(data.payers.values(), key=lambda p: p.name.casefold())
+        options: list[tuple[str, int | None]] = [("All payers", None)]
+        options += [(p.name, p.id) for p in payers]
+
+        def chosen(value: object) -> None:
+            if value is not PickDialog.CANCELLED:
+                self.payer = value  # type: ignore[assignment]
+                self.refresh_data()
+
+        self.app.push_screen(PickDialog("Show authorizations from", options, self.payer), chosen)
+
+    def action_days(self) -> None:
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                days = int(text.strip())
+            except ValueError:
+                self.notify(f'"{text}" is not a number of days.', severity="warning")
+                return
+            self.days = max(0, days)
+            self.view = "expiring"
+            self.refresh_data()
+
+        self.app.push_screen(
+            PromptDialog("Expiring within", "How many days ahead?", str(self.days)), chosen
+        )

@@ -1,0 +1,91 @@
+"""What every full screen has: the top bar with the notification badge, the footer, live data,
+permissions on its actions, and its actions in the command palette."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from tui.commands import Command, ScreenCommands, binding_commands
+from tui.widgets import TopBar
+
+if TYPE_CHECKING:
+    from tui.app import AuthTrackApp
+
+
+def screen_bindings(cls: type) -> list[Binding]:
+    """The bindings a screen class declares, its own first, then its bases'."""
+    found: list[Binding] = []
+    for klass in cls.__mro__:
+        for binding in klass.__dict__.get("BINDINGS", []):
+            if isinstance(binding, Binding) and binding not in found:
+                found.append(binding)
+    return found
+
+
+class Permissions:
+    """Mixin: actions named in ``PERMISSIONS`` are greyed out unless the user may do them."""
+
+    PERMISSIONS: ClassVar[dict[str, str]] = {}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        permission = self.PERMISSIONS.get(action)
+        if permission and not cast("AuthTrackApp", self.app).may(permission):  # type: ignore[attr-defined]
+            return None
+        return True
+
+
+class BaseScreen(Permissions, Screen):
+    """A full screen of the app (Clients, Authorizations, ...)."""
+
+    WHERE: ClassVar[str] = ""
+    COMMANDS = {ScreenCommands}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._stale = False
+
+    @property
+    def at(self) -> AuthTrackApp:
+        """The app, typed."""
+        return cast("AuthTrackApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.WHERE)
+        yield from self.compose_body()
+        yield Footer(compact=True)
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.at.watch_screen(self)
+        if self.at.data is not None:
+            self.refresh_data()
+
+    # --- live data ----------------------------------------------------------------------------
+
+    def data_changed(self) -> None:
+        """New data arrived: redraw now if visible, else when the screen comes back."""
+        if self.is_current:
+            self.refresh_data()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Redraw from ``self.at.data`` (keeping the cursor on the same record)."""
+
+    # --- commands -----------------------------------------------------------------------------
+
+    def palette_commands(self) -> Iterator[Command]:
+        return binding_commands(self, screen_bindings(type(self)))

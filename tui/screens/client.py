@@ -1,0 +1,524 @@
+"""One client's authorization tracker: insurances and today's box 23, the authorizations with
+what is used, scheduled and left, and the services counted against the selected one."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Label, Static
+
+from priorauth import rules
+from priorauth.data import Data
+from priorauth.model import Authorization, Client, Priority, RequestStatus, Service
+from priorauth.tracker import SaveResult, ServiceResult
+from tui import fmt
+from tui.rows import AuthRow, client_auth_rows
+from tui.screens.base import BaseScreen
+from tui.screens.dialogs import ConfirmDialog, NotesDialog
+from tui.widgets import Cell, Col, RecordTable, TopBar
+
+AUTH_COLUMNS = [
+    Col("number", "Auth #", 11),
+    Col("payer", "Payer", 7, flex=2),
+    Col("codes", "Codes", 12, flex=2, hide_below=100),
+    Col("start", "Start", 8),
+    Col("end", "End", 8),
+    Col("units", "Units used", 10),
+    Col("visits", "Visits used", 10, short="Visits"),
+    Col("state", "State", 6),
+    Col("remind", "Rem.", 4),
+]
+SERVICE_COLUMNS = [
+    Col("date", "Date", 8),
+    Col("code", "Code", 9),
+    Col("units", "Units", 5, align="right"),
+    Col("state", "", 6),
+    Col("by", "By", 8),
+    Col("note", "Note", 10, flex=1),
+]
+
+
+def state_text(row: AuthRow) -> tuple[str, str]:
+    """The State column: where the authorization stands, and its style level."""
+    if row.status == RequestStatus.DENIED:
+        return "denied", "muted"
+    if row.status == RequestStatus.REQUESTED:
+        return "req'd", "flag"
+    if row.status == RequestStatus.PENDING:
+        return "pend.", "flag"
+    if row.folded:
+        return "ended", "out" if row.active else "muted"
+    return ("active", "ok") if row.active else ("off", "muted")
+
+
+def usage_cell(used: int, authorized: int | None, level: str) -> Cell:
+    if authorized is None:
+        return (f"{used} no cap", "")
+    fraction = used / authorized if authorized else 1.0
+    return (f"{fmt.bar(fraction, 3)} {used}/{authorized}", level)
+
+
+def auth_cells(row: AuthRow) -> list[Cell]:
+    muted = "muted" if row.folded or not row.active else ""
+    use = row.usage
+    return [
+        (row.number, "flag" if row.number.endswith(" C") and not muted else muted),
+        (row.payer, muted),
+        (fmt.codes(list(row.codes)), muted),
+        (fmt.date(row.start, short=True), muted),
+        (fmt.date(row.end, short=True, blank="open"), muted or row.end_level),
+        usage_cell(use.units_used, use.units_authorized, muted or row.units_level),
+        usage_cell(use.visits_used, use.visits_authorized, muted or row.visits_level),
+        state_text(row),
+        ("—" if row.reminder_days is None else f"{row.reminder_days}d", muted),
+    ]
+
+
+def service_cells(service: Service, today: dt.date) -> list[Cell]:
+    scheduled = service.date > today
+    level = "muted" if scheduled else ""
+    return [
+        (fmt.date(service.date, short=True), level),
+        (service.procedure_code or "—", level),
+        (str(service.units), level),
+        ("sched." if scheduled else "", "flag" if scheduled else ""),
+        (service.recorded_by, level),
+        (service.note, level),
+    ]
+
+
+class ClientScreen(BaseScreen):
+    WHERE = "Client"
+    BINDINGS: ClassVar = [
+        Binding("escape,backspace", "back", "Back", id="client_back"),
+        Binding("n", "new_auth", "New", id="client_new_auth", tooltip="New authorization"),
+        Binding("e", "edit", "Edit", id="client_edit"),
+        Binding("s", "service", "Service", id="client_service"),
+        Binding("r", "renew", "Renew", id="client_renew"),
+        Binding("m", "make_active", "Activate", id="client_make_active", tooltip="Make active"),
+        Binding("c", "confirm", "Confirm", id="client_confirm"),
+        Binding("o", "notes", "Notes", id="client_notes", show=False),
+        Binding("d", "delete", "Delete", id="client_delete", show=False),
+        Binding("i", "edit_client", "Client & insurances", id="client_edit_client", show=False),
+        Binding("h", "history", "Show/fold ended", id="client_history", show=False),
+    ]
+    PERMISSIONS: ClassVar = {
+        "new_auth": "edit",
+        "edit": "edit",
+        "service": "edit",
+        "renew": "edit",
+        "make_active": "edit",
+        "confirm": "confirm",
+        "notes": "edit",
+        "delete": "delete",
+        "edit_client": "edit",
+    }
+
+    def __init__(self, client_id: int, auth_id: int | None = None) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.show_folded = False
+        self._keep_auth = str(auth_id) if auth_id else None
+        self._gone = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="client-head")
+        yield Static(id="insurances")
+        yield Label(id="auths-title", classes="section-title")
+        yield RecordTable(AUTH_COLUMNS, id="auths")
+        yield Static(id="auth-detail")
+        yield Label(id="services-title", classes="section-title")
+        yield RecordTable(SERVICE_COLUMNS, id="services")
+
+    def on_mount(self) -> None:
+        self.auths.focus()
+        super().on_mount()
+
+    @property
+    def auths(self) -> RecordTable:
+        return self.query_one("#auths", RecordTable)
+
+    @property
+    def services(self) -> RecordTable:
+        return self.query_one("#services", RecordTable)
+
+    # --- data ---------------------------------------------------------------------------------
+
+    @property
+    def client(self) -> Client | None:
+        data = self.at.data
+        return data.clients.get(self.client_id) if data else None
+
+    def selected_auth(self) -> Authorization | None:
+        key = self.auths.current_key()
+        data = self.at.data
+        return data.authorizations.get(int(key)) if key and data else None
+
+    def selected_service(self) -> Service | None:
+        key = self.services.current_key()
+        data = self.at.data
+        return data.services.get(int(key)) if key and data else None
+
+    def refresh_data(self) -> None:
+        data = self.at.data
+        client = self.client
+        if data is None:
+            return
+        if client is None:
+            if not self._gone:
+                self._gone = True
+                self.notify("This client was deleted by another user.", severity="warning")
+                self.app.pop_screen()
+            return
+        today = self.at.today
+        self.query_one(TopBar).set_where(f"{client.name} ({client.client_id})")
+        dob = f"born {fmt.date(client.dob)} · " if client.dob else ""
+        clinician = f"clinician {client.clinician} · " if client.clinician else ""
+        self.query_one("#client-head", Static).update(
+            Text.assemble(
+                (client.name, "bold"),
+                f"  {client.client_id} · {dob}{clinician}{client.status}",
+                (f" · {client.notes}" if client.notes else ""),
+            )
+        )
+        self.query_one("#insurances", Static).update(self._insurances(client))
+        rows = client_auth_rows(data, client.id, today)
+        keep = self._keep_auth
+        if keep is not None and any(str(r.id) == keep and r.folded for r in rows):
+            self.show_folded = True
+        shown = [r for r in rows if self.show_folded or not r.folded]
+        folded = len(rows) - len(shown)
+        self.auths.set_rows([(str(r.id), auth_cells(r)) for r in shown], keep_key=keep)
+        self._keep_auth = None
+        title = f"Authorizations ({len(shown)})"
+        if folded:
+            title += f" · {folded} ended or denied folded away: h shows them"
+        elif self.show_folded and any(r.folded for r in rows):
+            title += " · h folds ended and denied"
+        if not rows:
+            title = "No authorizations yet: press n to add one"
+        self.query_one("#auths-title", Label).update(Text(title))
+        self._show_selected()
+
+    def _insurances(self, client: Client) -> Text:
+        data = self.at.data
+        assert data is not None
+        today = self.at.today
+        boxes = rules.box23(data, client, today)
+        text = Text()
+        if not client.insurances:
+            text.append("No insurance on file: press i to add one.", style="italic")
+            return text
+        order = list(Priority)
+        for i, ins in enumerate(sorted(client.insurances, key=lambda x: order.index(x.priority))):
+            box = boxes.get(ins.priority)
+            if i:
+                text.append("\n")
+            needs = "" if ins.prior_auth_required else " · no prior auth"
+            text.append(f"{ins.priority.value.capitalize():9} ", style="bold")
+            text.append(
+                f"{data.payer_name(ins.payer_id)} · {ins.member_id or 'no member id'}{needs}"
+                " · box 23 today: "
+            )
+            if box is not None and box.value:
+                text.append(box.value, style="bold")
+            else:
+                text.append("blank", style="bold")
+                if box is not None:
+                    text.append(f" ({box.note})")
+        return text
+
+    def _show_selected(self) -> None:
+        data = self.at.data
+        auth = self.selected_auth()
+        detail = self.query_one("#auth-detail", Static)
+        title = self.query_one("#services-title", Label)
+        if data is None or auth is None:
+            detail.update("")
+            title.update(Text("Services"))
+            self.services.set_rows([])
+            return
+        today = self.at.today
+        use = rules.usage(data, auth, today)
+        detail.update(auth_detail(data, auth, use, today))
+        services = rules.services_for(data, auth)
+        title.update(
+            Text(
+                f"Services counted against {auth.auth_number or 'this authorization'} "
+                f"({len(services)})"
+            )
+        )
+        self.services.set_rows([(str(s.id), service_cells(s, today)) for s in reversed(services)])
+
+    @on(DataTable.RowHighlighted, "#auths")
+    def _auth_highlighted(self) -> None:
+        self._show_selected()
+
+    @on(DataTable.RowSelected, "#auths")
+    def _auth_selected(self) -> None:
+        self.action_edit()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_history(self) -> None:
+        self.show_folded = not self.show_folded
+        self.refresh_data()
+
+    def action_new_auth(self) -> None:
+        from tui.forms.auth_form import AuthForm
+
+        client = self.client
+        if client is not None:
+            self.app.push_screen(AuthForm(client, None), self._auth_saved)
+
+    def action_edit(self) -> None:
+        from tui.forms.auth_form import AuthForm
+        from tui.forms.service_form import ServiceForm
+
+        client = self.client
+        if client is None:
+            return
+        if self.services.has_focus:
+            service = self.selected_service()
+            if service is not None:
+                self.app.push_screen(ServiceForm(client, service=service), self._service_saved)
+            return
+        auth = self.selected_auth()
+        if auth is not None:
+            self.app.push_screen(AuthForm(client, auth), self._auth_saved)
+
+    def _auth_saved(self, result: SaveResult | None) -> None:
+        if result is None:
+            return
+        self._keep_auth = str(result.authorization.id)
+        self.refresh_data()
+        self.notify(result.message)
+
+    def action_service(self) -> None:
+        from tui.forms.service_form import ServiceForm
+
+        client = self.client
+        if client is not None:
+            self.app.push_screen(ServiceForm(client, self.selected_auth()), self._service_saved)
+
+    def _service_saved(self, result: ServiceResult | None) -> None:
+        if result is None:
+            return
+        if result.authorization is not None:
+            self._keep_auth = str(result.authorization.id)
+            self.refresh_data()
+        where = (
+            f"counted against {result.authorization.auth_number or 'the authorization'}"
+            if result.authorization
+            else "not covered by any authorization"
+        )
+        self.notify(f"Service on {fmt.date(result.service.date)} recorded, {where}.")
+        for warning in result.warnings:
+            self.notify(warning, severity="warning", timeout=10)
+
+    def action_renew(self) -> None:
+        from tui.forms.auth_form import AuthForm
+
+        auth = self.selected_auth()
+        client = self.client
+        if auth is None or client is None:
+            return
+
+        def renewed(new: Authorization) -> None:
+            self._keep_auth = str(new.id)
+            self.refresh_data()
+            self.app.push_screen(
+                AuthForm(
+                    client,
+                    new,
+                    title=f"Renewal request (saved) of {auth.auth_number or 'the authorization'}",
+                ),
+                self._auth_saved,
+            )
+
+        self.at.store_call(lambda t: t.renew(auth), done=renewed)
+
+    def action_make_active(self) -> None:
+        auth = self.selected_auth()
+        data = self.at.data
+        if auth is None or data is None:
+            return
+        if auth.active:
+            self.notify(f"{auth.auth_number or 'This authorization'} is already the active one.")
+            return
+        others = rules.other_active(data, dataclasses.replace(auth, active=True))
+
+        def go(yes: bool | None = True) -> None:
+            if yes:
+                self.at.store_call(lambda t: t.make_active(auth), done=self._auth_saved)
+
+        if not others:
+            go()
+            return
+        names = ", ".join(a.auth_number or "(no number)" for a in others)
+        self.app.push_screen(
+            ConfirmDialog(
+                "Make active",
+                f"Make {auth.auth_number or 'this authorization'} the active "
+                f"{data.payer_name(auth.payer)} authorization? {names} will become inactive "
+                "(it stays in the history).",
+                "Make active",
+            ),
+            go,
+        )
+
+    def action_confirm(self) -> None:
+        auth = self.selected_auth()
+        if auth is None:
+            return
+        if auth.confirmed:
+            when = auth.confirmed_at[:10]
+            self.notify(f"Already confirmed to billing by {auth.confirmed_by} on {when}.")
+            return
+
+        def done(saved: Authorization) -> None:
+            self.notify(f"{saved.auth_number or 'The authorization'} is confirmed to billing (C).")
+
+        self.at.store_call(lambda t: t.confirm_to_billing(auth), done=done)
+
+    def action_notes(self) -> None:
+        auth = self.selected_auth()
+        if auth is None:
+            return
+
+        def save(text: str | None) -> None:
+            if text is not None and text != auth.notes:
+                self.at.store_call(
+                    lambda t: t.save_authorization(dataclasses.replace(auth, notes=text)),
+                    done=self._auth_saved,
+                )
+
+        title = f"Notes on {auth.auth_number or 'the authorization'}"
+        self.app.push_screen(NotesDialog(title, auth.notes), save)
+
+    def action_delete(self) -> None:
+        data = self.at.data
+        if data is None:
+            return
+        if self.services.has_focus:
+            service = self.selected_service()
+            if service is None:
+                return
+            units = f"{service.units} unit{'s' if service.units != 1 else ''}"
+            question = (
+                f"Delete the {service.procedure_code or ''} service of "
+                f"{fmt.date(service.date)} ({units})?"
+            )
+
+            def delete_service(yes: bool | None) -> None:
+                if yes:
+                    self.at.store_call(
+                        lambda t: t.delete_service(service),
+                        done=lambda _: self.notify("Service deleted."),
+                    )
+
+            self.app.push_screen(
+                ConfirmDialog("Delete service", question, "Delete"), delete_service
+            )
+            return
+        auth = self.selected_auth()
+        if auth is None:
+            return
+        count = len(rules.services_for(data, auth))
+        question = (
+            f"Delete {data.payer_name(auth.payer)} authorization "
+            f"{auth.auth_number or '(no number)'}? Its {count} service"
+            f"{'s' if count != 1 else ''} will count against another authorization that covers "
+            "them, or none. The audit keeps a record."
+        )
+
+        def delete_auth(yes: bool | None) -> None:
+            if yes:
+                self.at.store_call(
+                    lambda t: t.delete_authorization(auth),
+                    done=lambda _: self.notify("Authorization deleted."),
+                )
+
+        self.app.push_screen(ConfirmDialog("Delete authorization", question, "Delete"), delete_auth)
+
+    def action_edit_client(self) -> None:
+        from tui.forms.client_form import ClientForm
+
+        client = self.client
+        if client is not None:
+            self.app.push_screen(ClientForm(client), lambda _: self.refresh_data())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "delete" and self.services.has_focus:
+            return True if self.at.may("edit") else None
+        return super().check_action(action, parameters)
+
+
+def auth_detail(data: Data, auth: Authorization, use: rules.Usage, today: dt.date) -> Text:
+    """Used, scheduled and left for units and visits, with a bar; then the rest in words."""
+    text = Text()
+    for label, used, scheduled, remaining, after, authorized in (
+        (
+            "Units ",
+            use.units_used,
+            use.units_scheduled,
+            use.units_remaining,
+            use.units_remaining_after_scheduled,
+            use.units_authorized,
+        ),
+        (
+            "Visits",
+            use.visits_used,
+            use.visits_scheduled,
+            use.visits_remaining,
+            use.visits_remaining_after_scheduled,
+            use.visits_authorized,
+        ),
+    ):
+        if text:
+            text.append("\n")
+        text.append(f"{label} ", style="bold")
+        if authorized is None:
+            text.append(f"{used} used · {scheduled} scheduled · no cap")
+            continue
+        fraction = used / authorized if authorized else 1.0
+        text.append(f"{fmt.bar(fraction, 8)} {fmt.percent(fraction):>4}  ")
+        text.append(f"{used} used · {scheduled} sched. · ")
+        left = rules.describe_count(remaining, authorized)
+        text.append(left, style="bold" if remaining is not None and remaining <= 0 else "")
+        if scheduled and after is not None:
+            text.append(f", {after} after sched.")
+    start = fmt.date(auth.start_date, blank="no start")
+    facts = [
+        data.payer_name(auth.payer),
+        fmt.codes(auth.procedure_codes),
+        f"{start}–{fmt.date(auth.end_date, blank='open-ended')}",
+    ]
+    if auth.end_date and auth.end_date >= today:
+        facts.append(f"ends {fmt.days_until(auth.end_date, today)}")
+    if auth.cap_amount and auth.cap_period:
+        facts.append(f"cap {auth.cap_amount} {auth.cap_measure.value}/{auth.cap_period.value}")
+    if auth.confirmed:
+        facts.append(f"confirmed by {auth.confirmed_by}")
+    text.append("\n" + " · ".join(facts))
+    if auth.status != RequestStatus.APPROVED or auth.requested_on or auth.payer_reference:
+        request = [f"Request {auth.status.value}"]
+        if auth.requested_on:
+            request.append(f"asked {fmt.date(auth.requested_on)}")
+        if auth.payer_reference:
+            request.append(f"ref {auth.payer_reference}")
+        if auth.follow_up_on:
+            request.append(f"follow up {fmt.date(auth.follow_up_on)}")
+        text.append("\n" + " · ".join(request))
+    if auth.notes:
+        text.append(f"\nNotes: {auth.notes}")
+    return text

@@ -1,0 +1,228 @@
+"""Clients (home): who is authorized, what is left, what ends next. Type-to-filter with ``/``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Static
+
+from priorauth.model import Client, ClientStatus
+from tui import fmt
+from tui.rows import ClientRow, client_rows, matches, worst
+from tui.screens.base import BaseScreen
+from tui.screens.dialogs import ConfirmDialog
+from tui.widgets import Cell, Col, RecordTable
+
+COLUMNS = [
+    Col("name", "Client", 14, flex=4),
+    Col("cid", "ID", 5),
+    Col("dob", "Born", 8),
+    Col("payer", "Payer", 9, flex=2),
+    Col("auth", "Auth #", 10, flex=1),
+    Col("units", "Units left", 7, align="right", short="U left"),
+    Col("visits", "Visits left", 7, align="right", short="V left"),
+    Col("ends", "Ends", 8),
+]
+
+SORTS: dict[str, str] = {
+    "name": "name",
+    "id": "client id",
+    "left": "least left",
+    "ends": "ending first",
+}
+VIEWS: dict[str, str] = {"active": "active", "discharged": "discharged", "all": "all clients"}
+
+
+def _left_key(row: ClientRow) -> tuple[int, int]:
+    lefts = [r for r in (row.units_remaining, row.visits_remaining) if r is not None]
+    return (0, min(lefts)) if lefts else (1, 0)
+
+
+SORT_KEYS = {
+    "name": lambda r: (r.name.casefold(), r.id),
+    "id": lambda r: (r.client_id.casefold(), r.id),
+    "left": lambda r: (*_left_key(r), r.name.casefold()),
+    "ends": lambda r: (r.next_end or dt.date.max, r.name.casefold()),
+}
+
+
+def client_cells(row: ClientRow) -> list[Cell]:
+    muted = "muted" if row.status == ClientStatus.DISCHARGED else ""
+    level = worst(row.units_level, row.visits_level)
+    return [
+        (row.name, muted or ("" if level in ("ok", "none") else level)),
+        (row.client_id, muted),
+        (fmt.date(row.dob, short=True), muted),
+        (row.payer, muted),
+        (row.auth_number or "—", muted or ("muted" if not row.auth_number else "")),
+        (fmt.count(row.units_remaining, row.units_authorized), muted or row.units_level),
+        (fmt.count(row.visits_remaining, row.visits_authorized), muted or row.visits_level),
+        (fmt.date(row.next_end, short=True), muted or row.end_level),
+    ]
+
+
+class ClientsScreen(BaseScreen):
+    WHERE = "Clients"
+    BINDINGS: ClassVar = [
+        Binding("slash", "filter", "Filter", id="clients_filter"),
+        Binding("enter", "open", "Open", id="clients_open"),
+        Binding("n", "new", "New client", id="clients_new"),
+        Binding("e", "edit", "Edit", id="clients_edit"),
+        Binding("s", "sort", "Sort", id="clients_sort"),
+        Binding("a", "view", "Active/all", id="clients_view"),
+        Binding("d", "delete", "Delete", id="clients_delete", show=False),
+    ]
+    PERMISSIONS: ClassVar = {"new": "edit", "edit": "edit", "delete": "delete"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = "name"
+        self.view = "active"
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(classes="filter-bar"):
+            yield Input(placeholder="/ filter: name, id, payer, auth #", id="filter", compact=True)
+            yield Static(id="summary")
+        yield RecordTable(COLUMNS, id="clients")
+        yield Static(id="empty", classes="empty")
+
+    def on_mount(self) -> None:
+        self.query_one(RecordTable).focus()
+        self._summary("Reading the data file…")
+        super().on_mount()
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one(RecordTable)
+
+    # --- data ---------------------------------------------------------------------------------
+
+    def refresh_data(self, keep: str | None = None) -> None:
+        data = self.at.data
+        if data is None:
+            return
+        rows = client_rows(data, self.at.today)
+        counts = {s: 0 for s in ClientStatus}
+        for row in rows:
+            counts[row.status] += 1
+        query = self.query_one("#filter", Input).value
+        shown = [
+            r
+            for r in rows
+            if (self.view == "all" or r.status == self.view)
+            and (not query or matches(r.search, query))
+        ]
+        shown.sort(key=SORT_KEYS[self.sort])
+        self.table.set_rows([(str(r.id), client_cells(r)) for r in shown], keep_key=keep)
+        self._summary(
+            f"{len(shown)} shown · {counts[ClientStatus.ACTIVE]} active · "
+            f"{counts[ClientStatus.DISCHARGED]} discharged · {VIEWS[self.view]}, "
+            f"by {SORTS[self.sort]}"
+        )
+        empty = self.query_one("#empty", Static)
+        if not rows:
+            empty.update(
+                Text("No clients yet. Press n to add one, or 4 to import your authorization log.")
+            )
+        elif not shown:
+            empty.update(Text("No client matches. Press escape in the filter to clear it."))
+        empty.display = not shown
+
+    def _summary(self, text: str) -> None:
+        self.query_one("#summary", Static).update(Text(text))
+
+    def selected(self) -> Client | None:
+        key = self.table.current_key()
+        data = self.at.data
+        if key is None or data is None:
+            return None
+        return data.clients.get(int(key))
+
+    # --- filter -------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.refresh_data()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        box = self.query_one("#filter", Input)
+        if box.has_focus and event.key in ("escape", "down"):
+            if event.key == "escape":
+                box.value = ""
+            self.table.focus()
+            event.stop()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_open(self) -> None:
+        from tui.screens.client import ClientScreen
+
+        client = self.selected()
+        if client is not None:
+            self.app.push_screen(ClientScreen(client.id))
+
+    def action_new(self) -> None:
+        from tui.forms.client_form import ClientForm
+
+        self.app.push_screen(ClientForm(None), self._saved)
+
+    def action_edit(self) -> None:
+        from tui.forms.client_form import ClientForm
+
+        client = self.selected()
+        if client is not None:
+            self.app.push_screen(ClientForm(client), self._saved)
+
+    def _saved(self, client: Client | None) -> None:
+        if client is not None:
+            self.refresh_data(keep=str(client.id))
+
+    def action_sort(self) -> None:
+        keys = list(SORTS)
+        self.sort = keys[(keys.index(self.sort) + 1) % len(keys)]
+        self.refresh_data()
+
+    def action_view(self) -> None:
+        keys = list(VIEWS)
+        self.view = keys[(keys.index(self.view) + 1) % len(keys)]
+        self.refresh_data()
+
+    def action_delete(self) -> None:
+        client = self.selected()
+        data = self.at.data
+        if client is None or data is None:
+            return
+        auths = len(data.authorizations_for(client.id))
+        services = len(data.services_by_client.get(client.id, []))
+        question = (
+            f"Delete {client.name} ({client.client_id}) with {auths} authorization"
+            f"{'s' if auths != 1 else ''} and {services} service{'s' if services != 1 else ''}? "
+            "The audit keeps a record of them. To keep the history, edit the client and set "
+            "the status to discharged instead."
+        )
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.at.store_call(
+                    lambda t: t.delete_client(client),
+                    done=lambda _: self.notify(f"Deleted {client.name}."),
+                )
+
+        self.app.push_screen(ConfirmDialog("Delete client", question, "Delete"), answer)

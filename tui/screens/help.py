@@ -1,0 +1,88 @@
+"""Help (``?``): every key of every screen, the current screen's first."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+from tui.screens.base import screen_bindings
+
+INTRO = (
+    "authtrack tracks prior authorizations: what each client is authorized for, what is used, "
+    "scheduled and left, and which number goes in box 23. Every action has one key, shown "
+    "below and in the footer; ctrl+p opens the command palette, where every action can also "
+    "be found by name. Dates can be typed as 11/23/2026, 11/23/26, 2026-11-23, Nov 23 2026, "
+    "today, +30 (days), +6m (months)."
+)
+
+
+def help_sections(current: type | None) -> list[tuple[str, list[Binding]]]:
+    """(title, bindings) for the current screen, the other screens, the forms and the app."""
+    from tui.app import AuthTrackApp
+    from tui.forms.base import FormScreen
+    from tui.forms.client_form import ClientForm
+    from tui.screens.authorizations import AuthorizationsScreen
+    from tui.screens.client import ClientScreen
+    from tui.screens.clients import ClientsScreen
+    from tui.screens.notifications import NotificationsScreen
+    from tui.screens.transfer import ExportScreen, ImportScreen
+
+    screens: list[type] = [
+        ClientsScreen,
+        ClientScreen,
+        AuthorizationsScreen,
+        NotificationsScreen,
+        ImportScreen,
+        ExportScreen,
+    ]
+    if current in screens:
+        screens.remove(current)
+        screens.insert(0, current)
+    sections = [(getattr(s, "WHERE", s.__name__), screen_bindings(s)) for s in screens]
+    sections.append(("Forms", screen_bindings(FormScreen) + screen_bindings(ClientForm)))
+    sections.append(
+        ("Everywhere", [*AuthTrackApp.BINDINGS, Binding("ctrl+p", "", "Command palette")])
+    )  # type: ignore[list-item]
+    return sections
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar = [
+        Binding("escape,question_mark,q", "close", "Close", id="help_close"),
+    ]
+
+    def __init__(self, current: Screen | None = None) -> None:
+        super().__init__(classes="dialog")
+        self.current = type(current) if current is not None else None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box -help"):
+            yield Label("Help · keys", classes="dialog-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(self._text())
+            yield Static(Text("↑↓ scroll · esc close"), classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def _text(self) -> Text:
+        assert self.app is not None
+        text = Text(INTRO + "\n")
+        for title, bindings in help_sections(self.current):
+            text.append(f"\n{title}\n", style="bold underline")
+            for b in bindings:
+                if not b.description:
+                    continue
+                key = b.key_display or self.app.get_key_display(b)
+                text.append(f"  {key:>12}  ", style="bold")
+                text.append(f"{b.description}\n")
+        return text
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,187 @@
+"""Notifications, grouped by kind with counts: open, dismiss, snooze for a week."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from priorauth import notify
+from priorauth.notify import Notification
+from tui import fmt
+from tui.screens.base import BaseScreen
+from tui.widgets import Cell, Col, RecordTable
+
+COLUMNS = [
+    Col("date", "Date", 8),
+    Col("client", "Client", 14, flex=1),
+    Col("payer", "Payer", 9),
+    Col("message", "What", 20, flex=3),
+]
+SNOOZE_DAYS = notify.DEFAULT_SNOOZE_DAYS
+GROUP = "group:"
+
+
+class NotificationsScreen(BaseScreen):
+    WHERE = "Notifications"
+    BINDINGS: ClassVar = [
+        Binding("enter", "open", "Open", id="notes_open"),
+        Binding("d", "dismiss_note", "Dismiss", id="notes_dismiss"),
+        Binding("z", "snooze", f"Snooze {SNOOZE_DAYS} d", id="notes_snooze"),
+        Binding("m", "mine", "Mine/all", id="notes_mine"),
+    ]
+    PERMISSIONS: ClassVar = {"dismiss_note": "dismiss", "snooze": "dismiss"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mine = False
+        self._by_key: dict[str, Notification] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="summary", classes="state-line")
+        yield RecordTable(COLUMNS, id="notifications")
+        yield Static(id="detail", classes="detail-line")
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        super().on_mount()
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one(RecordTable)
+
+    def shown(self) -> list[Notification]:
+        data = self.at.data
+        if data is None:
+            return []
+        found = self.at.notifications
+        if self.mine:
+            found = notify.for_clinician(data, found, self.at.user)
+        return found
+
+    def refresh_data(self, keep: str | None = None) -> None:
+        data = self.at.data
+        if data is None:
+            return
+        shown = self.shown()
+        groups: dict[str, list[Notification]] = {}
+        for n in shown:
+            groups.setdefault(n.kind, []).append(n)
+        rows: list[tuple[str, list[Cell]]] = []
+        for kind in notify.KINDS:
+            items = groups.get(kind)
+            if not items:
+                continue
+            rows.append(
+                (
+                    GROUP + kind,
+                    [
+                        ("", "head"),
+                        (f"{notify.KIND_LABELS[kind]} ({len(items)})", "head"),
+                        ("", "head"),
+                        ("", "head"),
+                    ],
+                )
+            )
+            for n in items:
+                client = data.clients.get(n.client)
+                rows.append(
+                    (
+                        n.key,
+                        [
+                            (fmt.date(n.date, short=True), ""),
+                            (client.name if client else "?", ""),
+                            (n.payer, ""),
+                            (n.message, ""),
+                        ],
+                    )
+                )
+        self._by_key = {n.key: n for n in shown}
+        self.table.set_rows(rows, keep_key=keep)
+        whose = "my clients" if self.mine else "all clients"
+        counts = " · ".join(
+            f"{len(groups[k])} {notify.KIND_LABELS[k].lower()}" for k in notify.KINDS if k in groups
+        )
+        self.query_one("#summary", Static).update(
+            Text(f"{len(shown)} for {whose} (m switches)" + (f": {counts}" if counts else ""))
+        )
+        self._show_selected()
+
+    def selected(self) -> Notification | None:
+        key = self.table.current_key()
+        return self._by_key.get(key) if key else None
+
+    def _show_selected(self) -> None:
+        detail = self.query_one("#detail", Static)
+        n = self.selected()
+        data = self.at.data
+        if n is None or data is None:
+            empty = not self._by_key
+            detail.update(
+                Text(
+                    "Nothing needs your attention."
+                    if empty
+                    else "Choose a notification below a heading."
+                )
+            )
+            return
+        client = data.clients.get(n.client)
+        who = f"{client.name} ({client.client_id})" if client else ""
+        detail.update(Text(f"{who} · {n.message}"))
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_selected()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        from tui.screens.client import ClientScreen
+
+        n = self.selected()
+        if n is not None:
+            self.app.push_screen(ClientScreen(n.client, n.authorization))
+
+    def _next_key(self, n: Notification) -> str | None:
+        keys = self.table.keys
+        i = keys.index(n.key)
+        for k in keys[i + 1 :] + list(reversed(keys[:i])):
+            if not k.startswith(GROUP):
+                return k
+        return None
+
+    def action_dismiss_note(self) -> None:
+        n = self.selected()
+        if n is None:
+            return
+        keep = self._next_key(n)
+        self.at.store_call(
+            lambda t: t.dismiss(n),
+            done=lambda _: self._after(keep, "Dismissed: it comes back if its facts change."),
+        )
+
+    def action_snooze(self) -> None:
+        n = self.selected()
+        if n is None:
+            return
+        keep = self._next_key(n)
+        self.at.store_call(
+            lambda t: t.snooze(n, days=SNOOZE_DAYS),
+            done=lambda _: self._after(keep, f"Snoozed for {SNOOZE_DAYS} days."),
+        )
+
+    def _after(self, keep: str | None, message: str) -> None:
+        self.refresh_data(keep=keep)
+        self.notify(message)
+
+    def action_mine(self) -> None:
+        self.mine = not self.mine
+        self.refresh_data()

@@ -1,0 +1,37 @@
+"""Helpers for driving the app in tests and benchmarks (Pilot): wait until the data file work is
+done, and read the screen as plain text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.worker import WorkerState
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.pilot import Pilot
+
+
+async def settle(pilot: Pilot[Any], rounds: int = 20) -> None:
+    """Wait until no worker runs and every message they posted was handled."""
+    app = pilot.app
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy and not getattr(app, "_loading", False):
+            await pilot.pause()
+            return
+    raise TimeoutError("the app kept working")
+
+
+def screen_text(app: App[Any]) -> str:
+    """What the terminal shows now, as plain text lines."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip).rstrip() for strip in strips)
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    """Type ``text`` key by key, as a person would."""
+    keys = ["space" if ch == " " else ch for ch in text]
+    await pilot.press(*keys)
