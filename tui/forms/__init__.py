@@ -1,0 +1,1 @@
+"""Modal forms: client, authorization, service, payer."""
