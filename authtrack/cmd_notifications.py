@@ -17,7 +17,6 @@ from typing import Any, TextIO
 from authtrack.context import Context
 from priorauth import notify
 from priorauth.data import Data
-from priorauth.errors import DataFileError
 from priorauth.notify import Notification
 
 WIDTH = 100
@@ -58,10 +57,16 @@ def _date(text: str) -> dt.date:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     if not ctx.db_path.exists():
-        raise DataFileError(
-            f"{ctx.db_path}: there is no data file there; name the practice's file with --db or "
-            "AUTHTRACK_DB."
+        # The contract says exit 0 (a cron job must not fail on a new install), but a mistyped
+        # path must not pass for a quiet day: say so on stderr.
+        print(
+            f"authtrack: {ctx.db_path}: there is no data file there yet, so nothing to notify; "
+            "name the practice's file with --db or AUTHTRACK_DB.",
+            file=sys.stderr,
         )
+        if args.json:
+            print("[]")
+        return 0
     store = ctx.store()
     today = args.day or ctx.today or dt.date.today()
     data = store.snapshot()

@@ -141,14 +141,23 @@ def test_dismissed_hidden_unless_all(practice_file: Path) -> None:
     assert "expires in 10 days, on 12/03/2026. [dismissed]" in run(*args, "--all").stdout
 
 
-def test_missing_data_file_is_an_error_not_an_empty_digest(tmp_path: Path) -> None:
-    missing = tmp_path / "typo.json"
-    result = run("--db", str(missing), "notifications")
-    assert result.returncode == 2
-    assert str(missing) in result.stderr and "Traceback" not in result.stderr
-    assert not missing.exists()
-
-
 def test_bad_date_is_a_usage_error(practice_file: Path) -> None:
     result = run("--db", str(practice_file), "notifications", "--today", "23/11/2026")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_missing_data_file_exits_0_but_says_so(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    missing = tmp_path / "typo.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "authtrack", "--db", str(missing), "notifications", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == "[]"
+    assert "there is no data file there yet" in result.stderr and str(missing) in result.stderr
+    assert not missing.exists()
