@@ -119,12 +119,29 @@ def _preference(auth: Authorization) -> tuple[bool, dt.date, int]:
     return (auth.active, auth.start_date or dt.date.min, auth.id)
 
 
+def _candidates(data: Data) -> dict[tuple[int, int], list[Authorization]]:
+    """Approved, dated authorizations by (client, payer), most preferred first (per snapshot)."""
+    key = "covering_candidates"
+    index = data.derived.get(key)
+    if index is None:
+        index = defaultdict(list)
+        for auth in data.authorizations.values():
+            if auth.status == RequestStatus.APPROVED and auth.start_date is not None:
+                index[(auth.client, auth.payer)].append(auth)
+        for auths in index.values():
+            auths.sort(key=_preference, reverse=True)
+        data.derived[key] = index
+    return index
+
+
 def covering_authorization(
     data: Data, client_id: int, payer_id: int, day: dt.date, code: str | None = None
 ) -> Authorization | None:
     """The authorization a service would count against (the active one preferred)."""
-    candidates = [a for a in data.authorizations_for(client_id, payer_id) if covers(a, day, code)]
-    return max(candidates, key=_preference, default=None)
+    for auth in _candidates(data).get((client_id, payer_id), ()):
+        if covers(auth, day, code):
+            return auth
+    return None
 
 
 def assigned_authorization(data: Data, service: Service) -> Authorization | None:
@@ -139,20 +156,37 @@ def assigned_authorization(data: Data, service: Service) -> Authorization | None
 
 
 def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
-    """Every service grouped by the authorization it counts against (None: not covered).
-
-    Computed once per snapshot.
-    """
+    """Every service grouped by the authorization it counts against (None: not covered), each
+    list in date order. Computed once per snapshot."""
     key = "services_by_authorization"
     cached = data.derived.get(key)
     if cached is None:
         cached = defaultdict(list)
-        for services in data.services_by_client.values():
-            for service in services:
-                auth = assigned_authorization(data, service)
-                cached[auth.id if auth else None].append(service)
+        candidates = _candidates(data)
+        pinned_to = data.authorizations
+        for service in data.services.values():
+            auth = None
+            if service.authorization is not None:
+                auth = pinned_to.get(service.authorization)
+            if auth is None:
+                day, code = service.date, service.procedure_code
+                for candidate in candidates.get((service.client, service.payer), ()):
+                    if candidate.start_date <= day and (  # type: ignore[operator]
+                        candidate.end_date is None or day <= candidate.end_date
+                    ):
+                        codes = candidate.procedure_codes
+                        if not code or not codes or code in codes or code_matches(code, codes):
+                            auth = candidate
+                            break
+            cached[auth.id if auth else None].append(service)
+        for services in cached.values():
+            services.sort(key=_by_date)
         data.derived[key] = cached
     return cached
+
+
+def _by_date(service: Service) -> tuple[dt.date, int]:
+    return (service.date, service.id)
 
 
 def services_for(data: Data, auth: Authorization) -> list[Service]:
