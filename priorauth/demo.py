@@ -163,10 +163,14 @@ def build_demo(
         services: list[Service] = []
         for i, client in enumerate(client_records):
             group = groups[i % len(groups)]
+            aba = group.name == "ABA treatment"
             for ins in client.insurances:
                 if ins.priority == Priority.SECONDARY and i % 8:
                     continue
-                # scenario by client: expiring soon, running low, exhausted, expired, healthy...
+                # a scenario per client, so every kind of notification shows up:
+                # 0 expiring soon, 1 expired but still active, 2 running low, 3 used up
+                # (over by one), 4 will run out before the end date, 7 no auth number,
+                # 8 open-ended, others healthy
                 scenario = i % 9
                 length = rnd.choice((90, 120, 180))
                 start = today - dt.timedelta(days=rnd.randrange(20, length - 5))
@@ -174,52 +178,83 @@ def build_demo(
                     start = today - dt.timedelta(days=length - rnd.randrange(5, 25))
                 elif scenario == 1:
                     start = today - dt.timedelta(days=length + rnd.randrange(3, 20))
+                elif scenario in (2, 3):
+                    start = today - dt.timedelta(days=rnd.randrange(63, 80))
+                elif scenario == 4:
+                    start = today - dt.timedelta(days=rnd.randrange(28, 40))
                 end = start + dt.timedelta(days=length)
-                units = rnd.choice((12, 16, 24, 30, 48))
-                visits = units if group.name != "ABA treatment" else None
-                if group.name == "ABA treatment":
-                    units = rnd.choice((240, 320, 480))
-                number = "" if scenario == 7 else f"{ins.payer_id}{rnd.randrange(10**7):07d}"
+                pace = 7 if scenario in (2, 3, 4) else rnd.choice((7, 14))
+                per_visit = 8 if aba else 1
+                visits = []
+                day = start + dt.timedelta(days=rnd.randrange(1, 5))
+                while day <= min(end, today + dt.timedelta(days=21)):
+                    visits.append(day)
+                    day += dt.timedelta(days=pace)
+                past = sum(1 for d in visits if d <= today)
+                units = rnd.choice((24, 30, 48)) if not aba else rnd.choice((320, 480))
+                if scenario == 2:
+                    units = (past + 2) * per_visit  # two visits left: running low
+                elif scenario == 3:
+                    units = (past - 1) * per_visit  # one visit too many: used up, over by one
+                elif scenario == 4:
+                    units = (past + 6) * per_visit  # weekly pace runs out before the end
+                if scenario == 3:
+                    visits = [d for d in visits if d <= today]
                 auth = Authorization(
                     client=client.id,
                     payer=ins.payer_id,
-                    auth_number=number,
+                    auth_number=""
+                    if scenario == 7
+                    else f"{ins.payer_id}{rnd.randrange(10**7):07d}",
                     procedure_codes=list(group.codes),
                     units_authorized=units,
-                    visits_authorized=visits,
+                    visits_authorized=None if aba else units,
                     start_date=start,
                     end_date=None if scenario == 8 else end,
                     active=True,
-                    carried_units_used=rnd.randrange(0, 4),
                     notes="Tracking sessions only; payer issues no number."
                     if scenario == 7
                     else "",
                 )
-                if group.name == "ABA treatment":
-                    auth.cap_amount, auth.cap_period, auth.cap_measure = (
-                        40,
-                        CapPeriod.WEEK,
-                        CapMeasure.UNITS,
-                    )
+                if aba:
+                    auth.cap_amount, auth.cap_period = 40, CapPeriod.WEEK
+                    auth.cap_measure = CapMeasure.UNITS
                 auths.append(auth)
-                pace = 7 if scenario in (2, 3) else 14
-                per_visit = 8 if group.name == "ABA treatment" else 1
-                target = units + 2 if scenario == 3 else int(units * rnd.uniform(0.3, 0.8))
-                day = start + dt.timedelta(days=rnd.randrange(1, 6))
-                used = 0
-                while day <= today + dt.timedelta(days=21) and used < target:
+                for n, visit in enumerate(visits):
                     services.append(
                         Service(
                             client=client.id,
                             payer=ins.payer_id,
-                            date=day,
-                            procedure_code=group.codes[rnd.randrange(len(group.codes))],
+                            date=visit,
+                            procedure_code=group.codes[n % len(group.codes)],
                             units=per_visit,
                             recorded_by=client.clinician,
                         )
                     )
-                    used += per_visit
-                    day += dt.timedelta(days=pace if scenario in (2, 3) else rnd.choice((7, 7, 14)))
+                if scenario == 1:  # still being seen after the authorization ended
+                    services.append(
+                        Service(
+                            client=client.id,
+                            payer=ins.payer_id,
+                            date=today - dt.timedelta(days=2),
+                            procedure_code=group.codes[0],
+                            units=per_visit,
+                            recorded_by=client.clinician,
+                        )
+                    )
+                if aba and visits and scenario not in (3,):  # a make-up session: over the cap
+                    extra = max(d for d in visits if d <= today) if past else visits[0]
+                    services.append(
+                        Service(
+                            client=client.id,
+                            payer=ins.payer_id,
+                            date=extra + dt.timedelta(days=1),
+                            procedure_code=group.codes[0],
+                            units=36,
+                            recorded_by=client.clinician,
+                            note="make-up session",
+                        )
+                    )
             if i % 11 == 5:  # a renewal waiting on the payer
                 auths.append(
                     Authorization(
