@@ -45,7 +45,7 @@ def main() -> int:
     failed = []
     for name in SCRIPTS:
         print(f"=== {name} " + "=" * (70 - len(name)), flush=True)
-        result = subprocess.run([sys.executable, str(HERE / name), *sys.argv[1:]], cwd=HERE.parent)
+        result = subprocess.run([sys.executable, str(HERE / name)], cwd=HERE.parent)
         if result.returncode:
             failed.append(name)
         print(flush=True)
