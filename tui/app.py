@@ -179,6 +179,9 @@ class AuthTrackApp(App[int]):
             if text != self.load_error:
                 self.load_error = text
                 self.notify(text, title="Cannot read the data file", severity="error", timeout=20)
+                for screen in list(self._screens):
+                    if screen.is_attached:
+                        screen.data_failed(text)
             return
         self.load_error = ""
         assert message.snapshot is not None

@@ -131,7 +131,8 @@ class AuthRow:
     visits_level: Level
     end_level: Level
     run_out: dt.date | None  # projected run-out at the recent pace (None: lasts / no pace)
-    folded: bool  # expired or denied: hidden in the client's tracker unless asked for
+    ended: bool  # the end date has passed
+    folded: bool  # ended and inactive, or denied: hidden in the client's tracker unless asked
     search: str
 
 
@@ -165,7 +166,8 @@ def auth_row(data: Data, auth: Authorization, today: dt.date) -> AuthRow:
         visits_level=count_level(use.visits_remaining, use.visits_authorized, data),
         end_level=end_level(auth, today) if auth.active else "none",
         run_out=projected.run_out if projected else None,
-        folded=ended or auth.status == RequestStatus.DENIED,
+        ended=ended,
+        folded=(ended and not auth.active) or auth.status == RequestStatus.DENIED,
         search=" ".join(
             (
                 name,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import DataTable, Static
@@ -66,6 +68,7 @@ class Col:
 
 
 Cell = tuple[str, str]  # (text, style level: "", "ok", "low", "out", "muted", "flag", "head")
+SPAN = "span"  # a row whose first cell has this level is one heading across all columns
 
 
 class RecordTable(DataTable):
@@ -91,6 +94,9 @@ class RecordTable(DataTable):
     DEFAULT_CSS = """
     RecordTable { scrollbar-size-vertical: 1; }
     """
+    BINDINGS: ClassVar = [
+        Binding("enter", "select_cursor", "Open", id="table_open", show=True),
+    ]
 
     def __init__(self, columns: Sequence[Col], *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=0)
@@ -157,6 +163,9 @@ class RecordTable(DataTable):
             for level in ("ok", "low", "out", "muted", "flag", "head")
         }
         for key, cells in self._rows:
+            if cells and cells[0][1] == SPAN:
+                self.add_row(*self._span(cells[0][0], widths, styles["head"]), key=key)
+                continue
             self.add_row(
                 *(
                     self._cell(text, level, w, spec.align, styles)
@@ -176,6 +185,18 @@ class RecordTable(DataTable):
             self.move_cursor(row=index, animate=False, scroll=False)
             self.scroll_to(y=scroll_y, animate=False, immediate=True)
             self.call_after_refresh(self._scroll_cursor_into_view)
+
+    @staticmethod
+    def _span(text: str, widths: list[int], style: Style) -> list[Text]:
+        """One text across every column (a group heading)."""
+        text = " " + text
+        cells, start = [], 0
+        for w in widths:
+            if not w:
+                continue
+            cells.append(Text(text[start : start + w + 1], style=style, no_wrap=True))
+            start += w + 1
+        return cells
 
     @staticmethod
     def _text(text: str, width: int, align: str) -> str:

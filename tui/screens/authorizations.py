@@ -23,12 +23,12 @@ from tui.screens.dialogs import PickDialog, PromptDialog
 from tui.widgets import Cell, Col, RecordTable
 
 COLUMNS = [
-    Col("client", "Client", 14, flex=3),
+    Col("client", "Client", 14, flex=2),
     Col("number", "Auth #", 11),
-    Col("payer", "Payer", 8, flex=1),
+    Col("payer", "Payer", 8, flex=2),
     Col("end", "Ends", 8),
-    Col("units", "Units", 6, align="right"),
-    Col("visits", "Visits", 6, align="right"),
+    Col("units", "Units left", 7, align="right", short="U left"),
+    Col("visits", "Visits left", 7, align="right", short="V left"),
     Col("info", "Note", 10, flex=1),
 ]
 
@@ -98,7 +98,7 @@ class AuthorizationsScreen(BaseScreen):
     WHERE = "Authorizations"
     BINDINGS: ClassVar = [
         Binding("slash", "filter", "Filter", id="auths_filter"),
-        Binding("enter", "open", "Open", id="auths_open"),
+        Binding("enter", "open", "Open", id="auths_open", show=False),
         Binding("v", "view", "View", id="auths_view"),
         Binding("p", "payer", "Payer", id="auths_payer"),
         Binding("m", "mine", "Mine", id="auths_mine"),

@@ -85,6 +85,9 @@ class BaseScreen(Permissions, Screen):
     def refresh_data(self) -> None:
         """Redraw from ``self.at.data`` (keeping the cursor on the same record)."""
 
+    def data_failed(self, message: str) -> None:
+        """The data file could not be read (``message`` says why and what to do)."""
+
     # --- commands -----------------------------------------------------------------------------
 
     def palette_commands(self) -> Iterator[Command]:

@@ -52,7 +52,7 @@ def state_text(row: AuthRow) -> tuple[str, str]:
         return "req'd", "flag"
     if row.status == RequestStatus.PENDING:
         return "pend.", "flag"
-    if row.folded:
+    if row.ended:
         return "ended", "out" if row.active else "muted"
     return ("active", "ok") if row.active else ("off", "muted")
 
@@ -96,7 +96,9 @@ def service_cells(service: Service, today: dt.date) -> list[Cell]:
 class ClientScreen(BaseScreen):
     WHERE = "Client"
     BINDINGS: ClassVar = [
-        Binding("escape,backspace", "back", "Back", id="client_back"),
+        Binding(
+            "escape,backspace", "back", "Back", id="client_back", key_display="esc", show=False
+        ),
         Binding("n", "new_auth", "New", id="client_new_auth", tooltip="New authorization"),
         Binding("e", "edit", "Edit", id="client_edit"),
         Binding("s", "service", "Service", id="client_service"),
@@ -260,8 +262,8 @@ class ClientScreen(BaseScreen):
     def _auth_highlighted(self) -> None:
         self._show_selected()
 
-    @on(DataTable.RowSelected, "#auths")
-    def _auth_selected(self) -> None:
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
         self.action_edit()
 
     # --- actions ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from tui.widgets import Cell, Col, RecordTable
 COLUMNS = [
     Col("name", "Client", 14, flex=4),
     Col("cid", "ID", 5),
-    Col("dob", "Born", 8),
+    Col("dob", "Born", 10),
     Col("payer", "Payer", 9, flex=2),
     Col("auth", "Auth #", 10, flex=1),
     Col("units", "Units left", 7, align="right", short="U left"),
@@ -58,7 +58,7 @@ def client_cells(row: ClientRow) -> list[Cell]:
     return [
         (row.name, muted or ("" if level in ("ok", "none") else level)),
         (row.client_id, muted),
-        (fmt.date(row.dob, short=True), muted),
+        (fmt.date(row.dob), muted),
         (row.payer, muted),
         (row.auth_number or "—", muted or ("muted" if not row.auth_number else "")),
         (fmt.count(row.units_remaining, row.units_authorized), muted or row.units_level),
@@ -71,7 +71,7 @@ class ClientsScreen(BaseScreen):
     WHERE = "Clients"
     BINDINGS: ClassVar = [
         Binding("slash", "filter", "Filter", id="clients_filter"),
-        Binding("enter", "open", "Open", id="clients_open"),
+        Binding("enter", "open", "Open", id="clients_open", show=False),
         Binding("n", "new", "New client", id="clients_new"),
         Binding("e", "edit", "Edit", id="clients_edit"),
         Binding("s", "sort", "Sort", id="clients_sort"),
@@ -133,6 +133,13 @@ class ClientsScreen(BaseScreen):
         elif not shown:
             empty.update(Text("No client matches. Press escape in the filter to clear it."))
         empty.display = not shown
+
+    def data_failed(self, message: str) -> None:
+        if self.at.data is None:
+            self._summary("The data file cannot be read.")
+            empty = self.query_one("#empty", Static)
+            empty.update(Text(message))
+            empty.display = True
 
     def _summary(self, text: str) -> None:
         self.query_one("#summary", Static).update(Text(text))

@@ -14,7 +14,7 @@ from priorauth import notify
 from priorauth.notify import Notification
 from tui import fmt
 from tui.screens.base import BaseScreen
-from tui.widgets import Cell, Col, RecordTable
+from tui.widgets import SPAN, Cell, Col, RecordTable
 
 COLUMNS = [
     Col("date", "Date", 8),
@@ -29,7 +29,7 @@ GROUP = "group:"
 class NotificationsScreen(BaseScreen):
     WHERE = "Notifications"
     BINDINGS: ClassVar = [
-        Binding("enter", "open", "Open", id="notes_open"),
+        Binding("enter", "open", "Open", id="notes_open", show=False),
         Binding("d", "dismiss_note", "Dismiss", id="notes_dismiss"),
         Binding("z", "snooze", f"Snooze {SNOOZE_DAYS} d", id="notes_snooze"),
         Binding("m", "mine", "Mine/all", id="notes_mine"),
@@ -76,17 +76,7 @@ class NotificationsScreen(BaseScreen):
             items = groups.get(kind)
             if not items:
                 continue
-            rows.append(
-                (
-                    GROUP + kind,
-                    [
-                        ("", "head"),
-                        (f"{notify.KIND_LABELS[kind]} ({len(items)})", "head"),
-                        ("", "head"),
-                        ("", "head"),
-                    ],
-                )
-            )
+            rows.append((GROUP + kind, [(f"{notify.KIND_LABELS[kind]} ({len(items)})", SPAN)]))
             for n in items:
                 client = data.clients.get(n.client)
                 rows.append(
@@ -101,13 +91,17 @@ class NotificationsScreen(BaseScreen):
                     )
                 )
         self._by_key = {n.key: n for n in shown}
+        current = self.table.current_key()
+        if keep is None and (current is None or current.startswith(GROUP)):
+            keep = next((k for k, _ in rows if not k.startswith(GROUP)), None)
         self.table.set_rows(rows, keep_key=keep)
-        whose = "my clients" if self.mine else "all clients"
-        counts = " · ".join(
-            f"{len(groups[k])} {notify.KIND_LABELS[k].lower()}" for k in notify.KINDS if k in groups
-        )
+        whose = "your clients" if self.mine else "all clients"
         self.query_one("#summary", Static).update(
-            Text(f"{len(shown)} for {whose} (m switches)" + (f": {counts}" if counts else ""))
+            Text(
+                f"{len(shown)} notification{'s' if len(shown) != 1 else ''} for {whose} "
+                f"in {len(groups)} group{'s' if len(groups) != 1 else ''} · m: "
+                + ("all clients" if self.mine else "only my clients")
+            )
         )
         self._show_selected()
 
