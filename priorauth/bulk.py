@@ -1,0 +1,164 @@
+"""Many changes at once (an Excel import): checked against an in-memory view, applied in one
+transaction.
+
+New records carry temporary negative ids (``-1``, ``-2``, ... per table) so that they can refer
+to each other before the store gives them real ones: a new authorization's ``client`` may be
+``-3``, the third new client. :func:`overlay` shows the data as it will be after the changes,
+:func:`problems` runs the ordinary validation rules on every new or changed record against that
+view (no record is validated against a half-applied file), and :func:`apply` writes everything
+with one ``insert_many`` per table inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from priorauth import validate
+from priorauth.data import Data
+from priorauth.errors import ValidationError
+from priorauth.model import (
+    Authorization,
+    Client,
+    Payer,
+    ProcedureGroup,
+    Record,
+    Service,
+)
+from priorauth.store import Transaction
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass
+class Changes:
+    """New records (negative ids) and edited copies of existing ones (their ids and revisions)."""
+
+    payers: list[Payer] = field(default_factory=list)
+    groups: list[ProcedureGroup] = field(default_factory=list)
+    clients: list[Client] = field(default_factory=list)
+    authorizations: list[Authorization] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+
+    def records(self) -> Iterator[Record]:
+        yield from self.payers
+        yield from self.groups
+        yield from self.clients
+        yield from self.authorizations
+        yield from self.services
+
+    def __bool__(self) -> bool:
+        return any(True for _ in self.records())
+
+
+def overlay(data: Data, changes: Changes) -> Data:
+    """``data`` as it will be once ``changes`` are applied (new records under their temporary
+    ids). Built from dictionaries, not from the file: cheap even for tens of thousands."""
+
+    def merged(existing: Mapping[int, R], records: list[R]) -> Mapping[int, R]:
+        if not records:
+            return existing
+        out = dict(existing)
+        for record in records:
+            out[record.id] = record
+        return out
+
+    return dataclasses.replace(
+        data,
+        payers=merged(data.payers, changes.payers),
+        groups=merged(data.groups, changes.groups),
+        clients=merged(data.clients, changes.clients),
+        authorizations=merged(data.authorizations, changes.authorizations),
+        services=merged(data.services, changes.services),
+        derived={},
+    )
+
+
+def problems(
+    data: Data, changes: Changes, today: dt.date
+) -> dict[tuple[str, int], list[ValidationError]]:
+    """Every validation problem of the changed records, by (table, id), checked against
+    :func:`overlay`. Empty when all is well."""
+    view = overlay(data, changes)
+    found: dict[tuple[str, int], list[ValidationError]] = {}
+
+    def check(record: Record, errors: list[ValidationError]) -> None:
+        if errors:
+            found[(record.TABLE, record.id)] = errors
+
+    for payer in changes.payers:
+        check(payer, validate.payer_problems(view, payer))
+    for group in changes.groups:
+        check(group, validate.group_problems(view, group))
+    for client in changes.clients:
+        check(client, validate.client_problems(view, client, today))
+    for auth in changes.authorizations:
+        check(auth, validate.authorization_problems(view, auth))
+    for service in changes.services:
+        check(service, validate.service_problems(view, service))
+    return found
+
+
+@dataclass
+class Applied:
+    """What :func:`apply` wrote: real ids for the temporary ones, and counts."""
+
+    ids: dict[tuple[str, int], int] = field(default_factory=dict)  # (table, temp id) -> id
+    created: dict[str, int] = field(default_factory=dict)  # table -> records created
+    updated: dict[str, int] = field(default_factory=dict)  # table -> records changed
+
+
+def apply(tx: Transaction, changes: Changes, summary: str) -> Applied:
+    """Write ``changes`` inside ``tx``: new records with one ``insert_many`` per table (payers
+    first, so clients can point at them), edits with revision-checked updates."""
+    applied = Applied()
+
+    def real(table: str, record_id: int | None) -> int | None:
+        if record_id is None or record_id > 0:
+            return record_id
+        return applied.ids[(table, record_id)]
+
+    def store(records: list[Record]) -> None:
+        new = [r for r in records if r.id < 0]
+        old = [r for r in records if r.id > 0]
+        temp_ids = [r.id for r in new]
+        if new:
+            tx.insert_many(new, summary=summary)
+            table = new[0].TABLE
+            for temp, record in zip(temp_ids, new, strict=True):
+                applied.ids[(table, temp)] = record.id
+            applied.created[table] = len(new)
+        changed = 0
+        for record in old:
+            rev = record.rev
+            tx.update(record, summary=summary)
+            changed += record.rev != rev
+        if old:
+            applied.updated[old[0].TABLE] = changed
+
+    store(list(changes.payers))
+    store(list(changes.groups))
+    for client in changes.clients:
+        client.insurances = [
+            dataclasses.replace(ins, payer_id=real(Payer.TABLE, ins.payer_id) or 0)
+            for ins in client.insurances
+        ]
+    store(list(changes.clients))
+    for auth in changes.authorizations:
+        auth.client = real(Client.TABLE, auth.client) or 0
+        auth.payer = real(Payer.TABLE, auth.payer) or 0
+        if auth.renewal_of is not None and auth.renewal_of < 0:  # renews a record made here
+            auth.renewal_of = applied.ids.get((Authorization.TABLE, auth.renewal_of))
+    store(list(changes.authorizations))
+    for service in changes.services:
+        service.client = real(Client.TABLE, service.client) or 0
+        service.payer = real(Payer.TABLE, service.payer) or 0
+        service.authorization = real(Authorization.TABLE, service.authorization)
+    store(list(changes.services))
+    return applied
+
+
+__all__ = ["Applied", "Changes", "apply", "overlay", "problems"]

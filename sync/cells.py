@@ -1,0 +1,439 @@
+"""Turn raw cell values (as calamine gives them) into typed values, or say plainly what is wrong.
+
+Every parser takes one raw value and returns the typed value (None for blank) or raises
+:class:`CellError` whose message describes the problem in words a receptionist understands; the
+caller adds the sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from priorauth.model import CapMeasure, CapPeriod, Priority, RequestStatus
+from priorauth.validate import CODE_RE, normalize_code
+
+_EPOCH_1900 = dt.date(1899, 12, 30)
+_EPOCH_1904 = dt.date(1904, 1, 1)
+_MIN_YEAR, _MAX_YEAR = 1900, 2199
+_BLANKS = frozenset({"", "-", "--", "—", "–", "n/a", "na", "none", "null", "tbd", "?", "#n/a"})
+_OPEN_ENDED = frozenset({"open", "open-ended", "ongoing", "no end", "indefinite", "continuous"})
+_NO_CAP = frozenset({"unlimited", "no cap", "no limit", "uncapped", "any", "open"})
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
+_US = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}.*)?$")
+_COMPACT = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})$")
+_NAMED_MDY = re.compile(r"^([a-z]{3,9})\.?[-\s]+(\d{1,2})(?:st|nd|rd|th)?,?[-\s]+(\d{2}|\d{4})$")
+_NAMED_DMY = re.compile(r"^(\d{1,2})[-\s]+([a-z]{3,9})\.?,?[-\s]+(\d{2}|\d{4})$")
+_NUMBER = re.compile(r"^[+]?(\d+(?:\.\d+)?)\s*(?:units?|visits?|sessions?|hrs?|hours?|days?)?$")
+_RANGE_SPLIT = re.compile(r"\s+(?:-|–|—|to|thru|through|until)\s+|\s*[–—]\s*")
+_CODE_SPLIT = re.compile(r"\s*(?:[,;/|\n&+]|\band\b)\s*")
+_CAP = re.compile(
+    r"^(\d+)\s*(units?|visits?|sessions?)?\s*(?:per|/|a|an|each|every|x)?\s*"
+    r"(week|wk|w|weekly|month|mo|m|monthly)$"
+)
+
+DATE_HINT = "write dates like 03/31/2025"
+
+
+class CellError(ValueError):
+    """A cell's value cannot be used; ``str()`` says why in plain words."""
+
+
+def quoted(value: Any) -> str:
+    """The value as shown in messages: "abc" for text, 12.5 for numbers."""
+    if isinstance(value, str):
+        return f'"{value.strip()}"'
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.timedelta):
+        return "a duration"
+    if isinstance(value, dt.time):
+        return f"the time {value:%H:%M}"
+    return str(value)
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+
+def text(value: Any) -> str:
+    """Text as typed, trimmed; numbers without a needless ".0" (member ids typed as numbers)."""
+    if type(value) is str:
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return f"{value:%m/%d/%Y}" if not (value.hour or value.minute) else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return f"{value:%m/%d/%Y}"
+    return str(value).strip()
+
+
+def identifier(value: Any) -> str:
+    """An id or number column: text, blank for "n/a"-style placeholders."""
+    out = text(value)
+    return "" if out.lower() in _BLANKS else out
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+def _year(y: str) -> int:
+    year = int(y)
+    if len(y) == 2:
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def _make(year: int, month: int, day: int, raw: Any) -> dt.date:
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        raise CellError(f"{quoted(raw)} is not a date; {DATE_HINT}.")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellError(f"{quoted(raw)} is not a real date; {DATE_HINT}.") from None
+
+
+def from_serial(serial: float, epoch_1904: bool, raw: Any = None) -> dt.date:
+    """An Excel date serial number as a date (1900 or 1904 date system)."""
+    days = int(serial)
+    if epoch_1904:
+        base = _EPOCH_1904
+    else:
+        if days < 1:
+            raise CellError(f"{quoted(raw if raw is not None else serial)} is not a date.")
+        base = _EPOCH_1900 if days >= 61 else dt.date(1899, 12, 31)  # Excel's 1900 leap bug
+    try:
+        day = base + dt.timedelta(days=days)
+    except OverflowError:
+        day = dt.date.max
+    if not _MIN_YEAR <= day.year <= _MAX_YEAR:
+        raise CellError(
+            f"{quoted(raw if raw is not None else serial)} is not a date (as a date serial "
+            f"number it would be the year {day.year}); {DATE_HINT}."
+        )
+    return day
+
+
+def date(value: Any, epoch_1904: bool = False) -> dt.date | None:
+    """A date from a real date cell, a serial number, or text (US formats and ISO)."""
+    t = type(value)
+    if t is dt.date:
+        return value
+    if t is dt.datetime:
+        return value.date()
+    if t is str:
+        return _date_text(value, epoch_1904)
+    if value is None:
+        return None
+    if t is float or t is int:
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CellError(f"{quoted(value)} is not a date; {DATE_HINT}.")
+        return from_serial(value, epoch_1904, value)
+    if isinstance(value, dt.timedelta | dt.time):
+        raise CellError(f"{quoted(value)} is not a date; {DATE_HINT}.")
+    if isinstance(value, bool):
+        raise CellError(f"{quoted(value)} is not a date; {DATE_HINT}.")
+    raise CellError(f"{quoted(value)} is not a date; {DATE_HINT}.")
+
+
+def _date_text(value: str, epoch_1904: bool) -> dt.date | None:
+    s = value.strip().lower()
+    if s in _BLANKS or s in _OPEN_ENDED:
+        return None
+    m = _US.match(s)
+    if m:
+        return _make(_year(m.group(3)), int(m.group(1)), int(m.group(2)), value)
+    m = _ISO.match(s)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), value)
+    m = _COMPACT.match(s)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), value)
+    m = _NAMED_MDY.match(s)
+    if m and m.group(1) in _MONTHS:
+        return _make(_year(m.group(3)), _MONTHS[m.group(1)], int(m.group(2)), value)
+    m = _NAMED_DMY.match(s)
+    if m and m.group(2) in _MONTHS:
+        return _make(_year(m.group(3)), _MONTHS[m.group(2)], int(m.group(1)), value)
+    if s.isdigit() and 4 <= len(s) <= 6:  # a serial number stored as text
+        return from_serial(int(s), epoch_1904, value)
+    raise CellError(f"{quoted(value)} is not a date; {DATE_HINT}.")
+
+
+def period(value: Any, epoch_1904: bool = False) -> tuple[dt.date | None, dt.date | None]:
+    """ "01/01/2025 - 06/30/2025" (or "to", "thru") as (start, end)."""
+    if is_blank(value):
+        return None, None
+    if not isinstance(value, str):
+        return date(value, epoch_1904), None
+    parts = [p for p in _RANGE_SPLIT.split(value.strip()) if p.strip()]
+    if len(parts) == 1 and value.count("-") in (1, 5):  # "1/1/25-6/30/25", ISO "2025-01-01-..."
+        head, _, tail = value.strip().rpartition("-") if value.count("-") == 1 else ("", "", "")
+        if head and "/" in head:
+            parts = [head, tail]
+        elif value.count("-") == 5:
+            pieces = value.strip().split("-")
+            parts = ["-".join(pieces[:3]), "-".join(pieces[3:])]
+    if len(parts) != 2:
+        raise CellError(
+            f'{quoted(value)} is not a date range; write it like "01/01/2025 - 06/30/2025".'
+        )
+    return date(parts[0], epoch_1904), date(parts[1], epoch_1904)
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def count(value: Any, what: str = "units") -> int | None:
+    """A whole, non-negative count; blank (and "unlimited") is None."""
+    t = type(value)
+    if t is float:
+        if value.is_integer() and value >= 0:
+            return int(value)
+        if value < 0:
+            raise CellError(f"{quoted(value)} {what} cannot be negative.")
+        raise CellError(f"{quoted(value)} is not a whole number of {what}.")
+    if t is int:
+        if value < 0:
+            raise CellError(f"{value} {what} cannot be negative.")
+        return value
+    if t is str:
+        s = value.strip().lower().replace(",", "")
+        if s in _BLANKS or s in _NO_CAP:
+            return None
+        m = _NUMBER.match(s)
+        if m:
+            number = float(m.group(1))
+            if number.is_integer():
+                return int(number)
+            raise CellError(f"{quoted(value)} is not a whole number of {what}.")
+        if s.startswith("-") and _NUMBER.match(s[1:]):
+            raise CellError(f"{quoted(value)} {what} cannot be negative.")
+        raise CellError(f"{quoted(value)} is not a number of {what}; write a whole number like 24.")
+    if value is None:
+        return None
+    raise CellError(f"{quoted(value)} is not a number of {what}; write a whole number like 24.")
+
+
+# --- yes / no and choices -----------------------------------------------------------------------
+
+_YES = frozenset({"yes", "y", "true", "t", "x", "1", "✓", "✔", "active", "current", "confirmed"})
+_NO = frozenset({"no", "n", "false", "f", "0", "inactive", "not active", "expired", "closed"})
+
+
+def yes_no(value: Any) -> bool | None:
+    if value is True or value is False:
+        return value
+    if type(value) is float or type(value) is int:
+        if value in (0, 1):
+            return bool(value)
+    elif isinstance(value, str):
+        s = value.strip().lower()
+        if s in _YES:
+            return True
+        if s in _NO:
+            return False
+        if s in _BLANKS:
+            return None
+    elif value is None:
+        return None
+    raise CellError(f"{quoted(value)} is not Yes or No.")
+
+
+_PRIORITIES = {
+    "primary": Priority.PRIMARY,
+    "1": Priority.PRIMARY,
+    "1st": Priority.PRIMARY,
+    "first": Priority.PRIMARY,
+    "p": Priority.PRIMARY,
+    "pri": Priority.PRIMARY,
+    "secondary": Priority.SECONDARY,
+    "2": Priority.SECONDARY,
+    "2nd": Priority.SECONDARY,
+    "second": Priority.SECONDARY,
+    "s": Priority.SECONDARY,
+    "sec": Priority.SECONDARY,
+    "tertiary": Priority.TERTIARY,
+    "3": Priority.TERTIARY,
+    "3rd": Priority.TERTIARY,
+    "third": Priority.TERTIARY,
+    "t": Priority.TERTIARY,
+    "ter": Priority.TERTIARY,
+}
+
+
+def priority(value: Any) -> Priority | None:
+    s = text(value).lower().rstrip(".")
+    if s in _BLANKS:
+        return None
+    found = _PRIORITIES.get(s)
+    if found is None:
+        raise CellError(
+            f"{quoted(value)} is not an insurance priority; write Primary, Secondary or Tertiary."
+        )
+    return found
+
+
+_STATUSES = {
+    "approved": RequestStatus.APPROVED,
+    "authorized": RequestStatus.APPROVED,
+    "auth'd": RequestStatus.APPROVED,
+    "granted": RequestStatus.APPROVED,
+    "pending": RequestStatus.PENDING,
+    "in review": RequestStatus.PENDING,
+    "under review": RequestStatus.PENDING,
+    "submitted": RequestStatus.PENDING,
+    "requested": RequestStatus.REQUESTED,
+    "request sent": RequestStatus.REQUESTED,
+    "to request": RequestStatus.REQUESTED,
+    "denied": RequestStatus.DENIED,
+    "rejected": RequestStatus.DENIED,
+    "declined": RequestStatus.DENIED,
+}
+_ACTIVITY = {
+    "active": True,
+    "current": True,
+    "open": True,
+    "inactive": False,
+    "expired": False,
+    "closed": False,
+    "ended": False,
+    "exhausted": False,
+    "discharged": False,
+}
+
+
+def status(value: Any) -> tuple[RequestStatus | None, bool | None]:
+    """A Status cell: the request status, or (in many logs) whether the authorization is active."""
+    s = text(value).lower()
+    if s in _BLANKS:
+        return None, None
+    if s in _STATUSES:
+        return _STATUSES[s], None
+    if s in _ACTIVITY:
+        return None, _ACTIVITY[s]
+    raise CellError(
+        f"{quoted(value)} is not a status authtrack knows; use approved, pending, requested or "
+        "denied (or active / inactive)."
+    )
+
+
+def reminder(value: Any) -> int | None:
+    """Reminder days: a number, "1 month", Yes (30 days) or No / blank (no reminder)."""
+    if isinstance(value, str):
+        s = value.strip().lower()
+        if s in ("yes", "y", "true", "x", "✓"):
+            return 30
+        if s in ("no", "n", "false") or s in _BLANKS:
+            return None
+        m = re.match(r"^(\d+)\s*(days?|d|weeks?|wks?|w|months?|mos?|m)$", s)
+        if m:
+            n, unit = int(m.group(1)), m.group(2)[0]
+            return n * {"d": 1, "w": 7, "m": 30}[unit]
+    if value is True:
+        return 30
+    if value is False:
+        return None
+    return count(value, "reminder days")
+
+
+def cap(value: Any) -> tuple[int, CapPeriod, CapMeasure] | None:
+    """ "40 units per week", "8 visits/month" -> (amount, period, measure)."""
+    s = text(value).lower()
+    if s in _BLANKS:
+        return None
+    m = _CAP.match(s)
+    if not m:
+        raise CellError(f'{quoted(value)} is not a cap; write it like "40 units per week".')
+    measure = CapMeasure.VISITS if (m.group(2) or "u")[0] in "vs" else CapMeasure.UNITS
+    per = CapPeriod.WEEK if m.group(3)[0] == "w" else CapPeriod.MONTH
+    amount = int(m.group(1))
+    if amount <= 0:
+        raise CellError(f"{quoted(value)}: a cap must be above zero.")
+    return amount, per, measure
+
+
+def describe_cap(amount: int | None, per: CapPeriod | None, measure: CapMeasure) -> str:
+    if amount is None or per is None:
+        return ""
+    return f"{amount} {measure.value} per {per.value}"
+
+
+# --- codes and names ----------------------------------------------------------------------------
+
+_BASE = re.compile(r"^(?:\d{5}|\d{4}[FTU]|[A-Z]\d{4})$")
+
+
+def codes(value: Any) -> list[str]:
+    """Procedure codes from one cell: "90837, 90834", "H2019 HN / H0036", 90837 (a number)."""
+    if type(value) is float and value.is_integer():
+        value = str(int(value))
+    s = text(value)
+    if s.lower() in _BLANKS or s.lower() in ("any", "all"):
+        return []
+    out: list[str] = []
+    for piece in _CODE_SPLIT.split(s.upper()):
+        if not piece:
+            continue
+        current: list[str] = []
+        for word in re.split(r"[\s]+", piece.replace("(", " ").replace(")", " ")):
+            if not word:
+                continue
+            if _BASE.match(word.split("-")[0]) and current:
+                out.append(normalize_code(" ".join(current)))
+                current = []
+            current.append(word)
+        if current:
+            out.append(normalize_code(" ".join(current)))
+    for code in out:
+        if not CODE_RE.match(code):
+            raise CellError(
+                f'"{code}" is not a procedure code; use CPT or HCPCS codes such as 90837 or '
+                "H2019-HN, separated by commas."
+            )
+    return list(dict.fromkeys(out))
+
+
+def split_name(value: Any) -> tuple[str, str]:
+    """(first, last) from "Last, First" or "First Last"."""
+    s = " ".join(text(value).split())
+    if "," in s:
+        last, _, first = s.partition(",")
+        return first.strip(), last.strip()
+    if " " in s:
+        first, _, last = s.rpartition(" ")
+        return first.strip(), last.strip()
+    return "", s

@@ -1,0 +1,123 @@
+"""The fields an authorization log can hold, and the canonical workbook's column headers.
+
+The canonical headers (DESIGN.md, "The canonical workbook") are what ``export`` writes; the header
+recognition in :mod:`sync.headers` reads them back, along with the many names practices use.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Col(enum.StrEnum):
+    """A field of an authorization log row."""
+
+    CLIENT_ID = "client id"
+    NAME = "client name"
+    FIRST = "first name"
+    LAST = "last name"
+    DOB = "date of birth"
+    PAYER = "payer"
+    MEMBER_ID = "member id"
+    PRIORITY = "priority"
+    AUTH_NUMBER = "authorization number"
+    CODES = "procedure codes"
+    START = "start date"
+    END = "end date"
+    PERIOD = "authorization period"  # one cell holding "start - end"
+    UNITS_AUTH = "units authorized"
+    UNITS_USED = "units used"
+    UNITS_LEFT = "units remaining"
+    VISITS_AUTH = "visits authorized"
+    VISITS_USED = "visits used"
+    VISITS_LEFT = "visits remaining"
+    ACTIVE = "active"
+    CONFIRMED = "confirmed to billing"
+    REMINDER = "reminder days"
+    NOTES = "notes"
+    STATUS = "request status"
+    REQUESTED_ON = "requested on"
+    PAYER_REF = "payer reference"
+    CLINICIAN = "clinician"
+    FOLLOW_UP = "follow-up date"
+    CAP = "cap"
+    CONFIRMED_BY = "confirmed by"
+    CONFIRMED_AT = "confirmed at"
+
+
+# DESIGN.md's Authorizations sheet, in this order, then the columns that keep the rest of an
+# authorization so that export -> import reproduces it.
+AUTH_HEADERS: list[tuple[str, Col]] = [
+    ("Client ID", Col.CLIENT_ID),
+    ("Client Name", Col.NAME),
+    ("Date of Birth", Col.DOB),
+    ("Payer", Col.PAYER),
+    ("Member ID", Col.MEMBER_ID),
+    ("Priority", Col.PRIORITY),
+    ("Auth Number", Col.AUTH_NUMBER),
+    ("Procedure Codes", Col.CODES),
+    ("Start Date", Col.START),
+    ("End Date", Col.END),
+    ("Units Authorized", Col.UNITS_AUTH),
+    ("Units Used", Col.UNITS_USED),
+    ("Units Remaining", Col.UNITS_LEFT),
+    ("Visits Authorized", Col.VISITS_AUTH),
+    ("Visits Used", Col.VISITS_USED),
+    ("Visits Remaining", Col.VISITS_LEFT),
+    ("Active", Col.ACTIVE),
+    ("Confirmed", Col.CONFIRMED),
+    ("Reminder Days", Col.REMINDER),
+    ("Notes", Col.NOTES),
+    ("Status", Col.STATUS),
+    ("Requested On", Col.REQUESTED_ON),
+    ("Payer Reference", Col.PAYER_REF),
+    ("Clinician", Col.CLINICIAN),
+]
+AUTH_EXTRA_HEADERS: list[tuple[str, Col]] = [
+    ("Follow-up On", Col.FOLLOW_UP),
+    ("Cap", Col.CAP),
+    ("Confirmed By", Col.CONFIRMED_BY),
+    ("Confirmed At", Col.CONFIRMED_AT),
+]
+
+AUTH_SHEET = "Authorizations"
+CLIENTS_SHEET = "Clients"
+SERVICES_SHEET = "Services"
+PAYERS_SHEET = "Payers"
+GROUPS_SHEET = "Procedure Groups"
+
+PRIORITIES = ("Primary", "Secondary", "Tertiary")
+
+CLIENT_HEADERS: list[str] = [
+    "Client ID",
+    "Last Name",
+    "First Name",
+    "Date of Birth",
+    "Clinician",
+    "Status",
+    "Notes",
+    *(f"{p} {what}" for p in PRIORITIES for what in ("Payer", "Member ID", "Prior Auth Required")),
+]
+SERVICE_HEADERS: list[str] = [
+    "Client ID",
+    "Client Name",
+    "Date of Service",
+    "Payer",
+    "Procedure Code",
+    "Units",
+    "Auth Number",
+    "Counted Against",  # "automatic" or "pinned" (chosen by hand)
+    "Recorded By",
+    "Note",
+]
+PAYER_HEADERS: list[str] = ["Payer", "Prior Auth Required", "Turnaround Days", "Notes"]
+GROUP_HEADERS: list[str] = ["Procedure Group", "Codes"]
+
+
+def column_letter(number: int) -> str:
+    """1 -> "A", 27 -> "AA"."""
+    letters = ""
+    while number > 0:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

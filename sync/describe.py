@@ -1,0 +1,101 @@
+"""Records and their changes in words, for ``--dry-run`` and the import summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from priorauth.model import Authorization, Client, Record
+
+_LABELS = {
+    "auth_number": "auth number",
+    "procedure_codes": "codes",
+    "units_authorized": "units authorized",
+    "visits_authorized": "visits authorized",
+    "cap_amount": "cap",
+    "cap_period": "cap per",
+    "cap_measure": "cap measures",
+    "start_date": "start",
+    "end_date": "end",
+    "active": "active",
+    "reminder_days": "reminder days",
+    "confirmed_by": "confirmed by",
+    "confirmed_at": "confirmed at",
+    "carried_units_used": "units used (from the log)",
+    "carried_visits_used": "visits used (from the log)",
+    "status": "status",
+    "requested_on": "requested on",
+    "payer_reference": "payer reference",
+    "follow_up_on": "follow-up",
+    "client_id": "client id",
+    "first_name": "first name",
+    "last_name": "last name",
+    "dob": "date of birth",
+    "insurances": "insurances",
+    "prior_auth_required": "prior auth required",
+    "turnaround_days": "turnaround days",
+    "procedure_code": "code",
+    "authorization": "counted against",
+    "recorded_by": "recorded by",
+}
+_SKIP = {"id", "rev", "updated_by", "updated_at", "client", "payer", "renewal_of"}
+
+
+def value(v: Any) -> str:
+    if v is None or v == "" or v == []:
+        return "blank"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, dt.date):
+        return f"{v:%m/%d/%Y}"
+    if isinstance(v, list):
+        return ", ".join(str(x) for x in v)
+    return str(v)
+
+
+def changes(before: Record, after: Record, names: dict[int, str] | None = None) -> list[str]:
+    """ "units authorized 24 → 30" for each field that differs."""
+    out = []
+    for name, old in vars(before).items():
+        if name in _SKIP:
+            continue
+        new = getattr(after, name)
+        if old == new:
+            continue
+        if name == "insurances":
+            out.append(
+                f"insurances {insurances(old, names or {})} → {insurances(new, names or {})}"
+            )
+            continue
+        out.append(f"{_LABELS.get(name, name.replace('_', ' '))} {value(old)} → {value(new)}")
+    return out
+
+
+def insurances(items: list[Any], names: dict[int, str]) -> str:
+    if not items:
+        return "none"
+    return ", ".join(
+        f"{i.priority} {names.get(i.payer_id, '?')}" + (f" ({i.member_id})" if i.member_id else "")
+        for i in items
+    )
+
+
+def authorization(auth: Authorization, client: Client | None, payer: str) -> str:
+    dates = f"{value(auth.start_date)}–{value(auth.end_date) if auth.end_date else 'open'}"
+    counts = []
+    if auth.units_authorized is not None:
+        counts.append(f"{auth.units_authorized} units")
+    if auth.visits_authorized is not None:
+        counts.append(f"{auth.visits_authorized} visits")
+    detail = "; ".join(
+        p
+        for p in (
+            ", ".join(auth.procedure_codes) or "any code",
+            dates,
+            ", ".join(counts) or "no cap",
+        )
+        if p
+    )
+    number = auth.auth_number or "(no number)"
+    who = client.name if client else "?"
+    return f"authorization {number} for {who} with {payer} ({detail})"

@@ -1,0 +1,13 @@
+"""Errors for workbooks that cannot be used at all (the CLI exits 2 on these)."""
+
+from __future__ import annotations
+
+from priorauth.errors import AuthTrackError
+
+
+class WorkbookError(AuthTrackError):
+    """The file is not a workbook authtrack can use; ``str(error)`` names the file and why."""
+
+
+class SheetChoiceError(WorkbookError):
+    """The workbook has no log sheet, several equally likely ones, or no sheet by that name."""

@@ -1,0 +1,350 @@
+"""Recognise a log's header row and what each of its columns holds.
+
+Header texts are reduced to normalised words ("Auth #" -> {authorization, number}, "Exp. Date" ->
+{end, date}, "Sessions Left" -> {visit, remaining}) and matched against rules that say which
+words a field needs and which it must not have. No list of exact strings: "Approved Units",
+"Units Approved", "# of Units Auth'd" and "Auth Units" all land on units authorized.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.columns import Col
+
+HEADER_SEARCH_ROWS = 40  # the header row is looked for in the first rows of a sheet
+
+_SPLIT = re.compile(r"[^0-9a-z]+")
+
+# word -> normalised word ("" drops it)
+_WORDS: dict[str, str] = {
+    # authorization
+    "auth": "authorization",
+    "auths": "authorization",
+    "authorisation": "authorization",
+    "authorizations": "authorization",
+    "authorisations": "authorization",
+    "preauth": "authorization",
+    "precert": "authorization",
+    "precertification": "authorization",
+    "pa": "authorization",
+    "prior": "",
+    "approval": "authorization",
+    # numbers
+    "no": "number",
+    "nbr": "number",
+    "num": "number",
+    "numbers": "number",
+    "hash": "number",
+    "of": "",
+    "the": "",
+    "a": "",
+    # dates
+    "eff": "start",
+    "effective": "start",
+    "from": "start",
+    "begin": "start",
+    "begins": "start",
+    "beginning": "start",
+    "starts": "start",
+    "exp": "end",
+    "expiration": "end",
+    "expires": "end",
+    "expire": "end",
+    "expiry": "end",
+    "expiring": "end",
+    "thru": "end",
+    "through": "end",
+    "to": "end",
+    "until": "end",
+    "ends": "end",
+    "stop": "end",
+    "term": "end",
+    "dob": "birth",
+    "birthdate": "birth",
+    "birthday": "birth",
+    "bday": "birth",
+    "dt": "date",
+    # people
+    "patient": "client",
+    "pt": "client",
+    "consumer": "client",
+    "individual": "client",
+    "clients": "client",
+    "mrn": "chart",
+    "acct": "account",
+    "fname": "first",
+    "given": "first",
+    "lname": "last",
+    "surname": "last",
+    "family": "last",
+    "therapist": "clinician",
+    "provider": "clinician",
+    "counselor": "clinician",
+    "counsellor": "clinician",
+    "bcba": "clinician",
+    "rendering": "clinician",
+    "staff": "clinician",
+    "clinicians": "clinician",
+    # payer
+    "ins": "insurance",
+    "insurer": "payer",
+    "payor": "payer",
+    "carrier": "payer",
+    "funder": "payer",
+    "funding": "payer",
+    "plan": "payer",
+    "payers": "payer",
+    "mbr": "member",
+    "subscriber": "member",
+    "sub": "member",
+    "policy": "member",
+    "medicaid": "member",
+    # codes
+    "cpt": "code",
+    "hcpcs": "code",
+    "codes": "code",
+    "proc": "procedure",
+    "procedures": "procedure",
+    "svc": "service",
+    "services": "service",
+    # counts
+    "units": "unit",
+    "approved": "authorized",
+    "authd": "authorized",
+    "allowed": "authorized",
+    "granted": "authorized",
+    "total": "authorized",
+    "max": "cap",
+    "maximum": "cap",
+    "limit": "cap",
+    "frequency": "cap",
+    "weekly": "week",
+    "wk": "week",
+    "monthly": "month",
+    "mo": "month",
+    "rem": "remaining",
+    "remain": "remaining",
+    "left": "remaining",
+    "balance": "remaining",
+    "bal": "remaining",
+    "avail": "remaining",
+    "available": "remaining",
+    "utilized": "used",
+    "consumed": "used",
+    "completed": "used",
+    "session": "visit",
+    "sessions": "visit",
+    "visits": "visit",
+    "appt": "visit",
+    "appts": "visit",
+    "appointment": "visit",
+    "appointments": "visit",
+    "sess": "visit",
+    # the rest
+    "ref": "reference",
+    "confirmation": "reference",
+    "ticket": "reference",
+    "notes": "note",
+    "comment": "note",
+    "comments": "note",
+    "remark": "note",
+    "remarks": "note",
+    "memo": "note",
+    "remind": "reminder",
+    "reminders": "reminder",
+    "alert": "reminder",
+    "confirm": "confirmed",
+    "request": "requested",
+    "submitted": "requested",
+    "followup": "follow",
+    "current": "active",
+    "dates": "period",
+    "range": "period",
+}
+
+_COUNT_WORDS = {"unit", "visit"}
+
+
+def words(text: str) -> frozenset[str]:
+    """The normalised words of a header text."""
+    text = text.lower().replace("#", " number ").replace("auth'd", "authd").replace("'", "")
+    out = set()
+    for raw in _SPLIT.split(text):
+        if not raw:
+            continue
+        word = _WORDS.get(raw, raw)
+        if word:
+            out.add(word)
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    col: Col
+    needs: frozenset[str]
+    forbids: frozenset[str] = frozenset()
+    only: bool = False  # the header has no words beyond ``needs`` (and "number"/"date")
+
+
+def _r(col: Col, needs: str, forbids: str = "", only: bool = False) -> _Rule:
+    return _Rule(col, frozenset(needs.split()), frozenset(forbids.split()), only)
+
+
+# First match wins, so the specific rules come before the general ones.
+_RULES: list[_Rule] = [
+    _r(Col.CONFIRMED_BY, "confirmed by"),
+    _r(Col.CONFIRMED_AT, "confirmed at"),
+    _r(Col.CONFIRMED_AT, "confirmed on"),
+    _r(Col.FOLLOW_UP, "follow"),
+    _r(Col.REQUESTED_ON, "requested", "status"),
+    _r(Col.CONFIRMED, "billing"),
+    _r(Col.CAP, "cap"),
+    _r(Col.CAP, "week"),
+    _r(Col.CAP, "month"),
+    _r(Col.UNITS_USED, "unit used"),
+    _r(Col.VISITS_USED, "visit used"),
+    _r(Col.UNITS_LEFT, "unit remaining"),
+    _r(Col.VISITS_LEFT, "visit remaining"),
+    _r(Col.VISITS_AUTH, "visit", "last next first date start end"),
+    _r(Col.UNITS_AUTH, "unit", "date start end"),
+    _r(Col.UNITS_USED, "used"),
+    _r(Col.UNITS_LEFT, "remaining"),
+    _r(Col.DOB, "birth"),
+    _r(Col.PERIOD, "period"),
+    _r(Col.START, "start", "requested"),
+    _r(Col.END, "end"),
+    _r(Col.FIRST, "first", "visit date"),
+    _r(Col.LAST, "last name"),
+    _r(Col.LAST, "last", only=True),
+    _r(Col.CLIENT_ID, "client id"),
+    _r(Col.CLIENT_ID, "client number"),
+    _r(Col.CLIENT_ID, "chart"),
+    _r(Col.CLIENT_ID, "account"),
+    _r(Col.CLIENT_ID, "record number"),
+    _r(Col.CLIENT_ID, "id", only=True),
+    _r(Col.NAME, "client", "payer insurance clinician status"),
+    _r(Col.NAME, "name", "payer insurance clinician member procedure code service"),
+    _r(Col.MEMBER_ID, "member"),
+    _r(Col.MEMBER_ID, "insurance id"),
+    _r(Col.MEMBER_ID, "insurance number"),
+    _r(Col.AUTH_NUMBER, "authorization number"),
+    _r(Col.AUTH_NUMBER, "authorization id"),
+    _r(Col.AUTH_NUMBER, "authorization code"),
+    _r(Col.AUTH_NUMBER, "authorization", "status date", only=True),
+    _r(Col.PRIORITY, "priority"),
+    _r(Col.PRIORITY, "primary secondary"),
+    _r(Col.PRIORITY, "coverage order"),
+    _r(Col.PAYER_REF, "reference"),
+    _r(Col.PAYER_REF, "call"),
+    _r(Col.PAYER, "payer"),
+    _r(Col.PAYER, "insurance"),
+    _r(Col.CODES, "code"),
+    _r(Col.CODES, "procedure"),
+    _r(Col.CODES, "service", "date"),
+    _r(Col.STATUS, "status", "client"),
+    _r(Col.ACTIVE, "active"),
+    _r(Col.CONFIRMED, "confirmed"),
+    _r(Col.REMINDER, "reminder"),
+    _r(Col.NOTES, "note"),
+    _r(Col.CLINICIAN, "clinician"),
+    _r(Col.UNITS_AUTH, "authorized", only=True),
+]
+_FILLER = frozenset({"number", "date"})
+_COUNTS = frozenset(
+    {Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT, Col.VISITS_AUTH, Col.VISITS_USED}
+    | {Col.VISITS_LEFT}
+)
+_BARE = frozenset({None, Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT, Col.AUTH_NUMBER})
+
+
+def recognise(text: str) -> Col | None:
+    """The field a header text names, or None."""
+    ws = words(text)
+    if not ws:
+        return None
+    for rule in _RULES:
+        if rule.needs <= ws and not (rule.forbids & ws):
+            if rule.only and not (ws - rule.needs) <= _FILLER:
+                continue
+            return rule.col
+    return None
+
+
+@dataclass
+class Header:
+    """A recognised header row: where it is and which column holds which field."""
+
+    index: int  # index in the sheet's rows
+    columns: dict[Col, int]  # field -> column index in the rows
+    names: dict[int, str]  # column index -> the header text as written
+    ignored: list[str] = field(default_factory=list)  # header texts not understood
+    duplicates: list[str] = field(default_factory=list)  # second columns for one field
+
+    @property
+    def score(self) -> int:
+        return len(self.columns)
+
+    def has_client(self) -> bool:
+        return bool(self.columns.keys() & {Col.NAME, Col.FIRST, Col.LAST, Col.CLIENT_ID})
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _group_labels(row: list[Any], width: int) -> list[str]:
+    """Labels of a group-header row ("Units" over Approved/Used/Left), carried to the right."""
+    labels: list[str] = []
+    current = ""
+    for j in range(width):
+        text = _text(row[j]) if j < len(row) else ""
+        if text:
+            current = text if words(text) & _COUNT_WORDS else ""
+        labels.append(current)
+    return labels
+
+
+def read_header(rows: list[list[Any]], index: int) -> Header:
+    """Interpret row ``index`` as a header row."""
+    row = rows[index]
+    groups = _group_labels(rows[index - 1], len(row)) if index > 0 else [""] * len(row)
+    columns: dict[Col, int] = {}
+    names: dict[int, str] = {}
+    ignored: list[str] = []
+    duplicates: list[str] = []
+    for j, value in enumerate(row):
+        text = _text(value)
+        if not text:
+            continue
+        names[j] = text
+        col = recognise(text)
+        if groups[j] and col in _BARE and not (words(text) & _COUNT_WORDS):
+            grouped = recognise(f"{groups[j]} {text}")
+            if grouped in _COUNTS:
+                col = grouped
+        if col is None:
+            ignored.append(text)
+        elif col in columns:
+            duplicates.append(text)
+        else:
+            columns[col] = j
+    return Header(index, columns, names, ignored, duplicates)
+
+
+def find_header(rows: list[list[Any]]) -> Header | None:
+    """The most convincing header row among the first rows: at least three fields, one of them
+    naming the client. None when no row qualifies."""
+    best: Header | None = None
+    for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        row = rows[i]
+        if sum(1 for v in row if isinstance(v, str) and v.strip()) < 3:
+            continue
+        header = read_header(rows, i)
+        if header.score < 3 or not header.has_client():
+            continue
+        if best is None or header.score > best.score:
+            best = header
+    return best

@@ -1,0 +1,405 @@
+"""Import an authorization log: :func:`plan_import` reads and checks, :func:`apply_import` writes.
+
+A plan says exactly what would be created, updated and left alone, and every row it cannot use
+(by sheet, row and column). Applying is all-or-nothing unless ``skip_invalid``: a timestamped
+backup of the data file first, then one transaction with one bulk insert per table; if someone
+changed the data since the plan was made, the plan is made again under the lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from priorauth import bulk
+from priorauth.data import Data
+from priorauth.errors import AuthTrackError, ConflictError
+from priorauth.tracker import Tracker
+from sync import canonical, describe
+from sync.columns import Col
+from sync.errors import SheetChoiceError, WorkbookError
+from sync.headers import Header, find_header
+from sync.logsheet import LogTable, RowError, read_log
+from sync.merge import Item, Merger
+from sync.merge_auths import Draft, merge_log, settle_activity, settle_usage
+from sync.progress import Progress, no_progress
+from sync.workbook import RawSheet, Workbook, open_workbook
+
+_MAX_PASSES = 4  # re-plans after validation removed rows (each pass removes at least one)
+
+
+class ImportBlocked(AuthTrackError):
+    """The plan has rows with errors and ``skip_invalid`` was not given: nothing was written."""
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do (see the module docstring). Nothing is written by planning."""
+
+    path: Path
+    sheet: str
+    today: dt.date
+    data: Data
+    created: list[Item] = field(default_factory=list)
+    updated: list[Item] = field(default_factory=list)
+    unchanged: list[Item] = field(default_factory=list)
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    clients_created: list[Item] = field(default_factory=list)
+    clients_updated: list[Item] = field(default_factory=list)
+    payers_created: list[str] = field(default_factory=list)
+    other_changes: list[Item] = field(default_factory=list)  # services, payers, groups
+    changes: bulk.Changes = field(default_factory=bulk.Changes)
+    inputs: canonical.Inputs | None = field(default=None, repr=False)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    def summary(self) -> str:
+        """One paragraph for people: the counts, and what stops the import if anything."""
+        parts = [
+            f"{len(self.created)} to create",
+            f"{len(self.updated)} to update",
+            f"{len(self.unchanged)} unchanged",
+        ]
+        text = f'{self.path.name}, sheet "{self.sheet}": authorizations {", ".join(parts)}'
+        extra = []
+        if self.clients_created or self.clients_updated:
+            extra.append(
+                f"clients {len(self.clients_created)} new, {len(self.clients_updated)} changed"
+            )
+        if self.payers_created:
+            extra.append(f"new payers: {', '.join(self.payers_created)}")
+        if self.other_changes:
+            extra.append(f"{len(self.other_changes)} other records")
+        if extra:
+            text += f" ({'; '.join(extra)})"
+        text += "."
+        if self.errors:
+            rows = len({(e.sheet, e.row) for e in self.errors})
+            text += (
+                f" {rows} row{'s' if rows != 1 else ''} cannot be imported"
+                f" ({len(self.errors)} problem{'s' if len(self.errors) != 1 else ''})."
+            )
+        if self.warnings:
+            text += f" {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}."
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        """DESIGN.md's ``import --json`` object (counts are of authorizations)."""
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "skipped": self.skipped,
+            "errors": [e.to_json() for e in self.errors],
+            "warnings": list(self.warnings),
+            "sheet": self.sheet,
+            "clients_created": len(self.clients_created),
+            "clients_updated": len(self.clients_updated),
+            "payers_created": len(self.payers_created),
+            "other_changes": len(self.other_changes),
+        }
+
+
+@dataclass
+class ImportResult:
+    plan: ImportPlan
+    backup: Path | None
+    written: bool
+
+    @property
+    def created(self) -> int:
+        return len(self.plan.created)
+
+    @property
+    def updated(self) -> int:
+        return len(self.plan.updated)
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.plan.unchanged)
+
+    @property
+    def skipped(self) -> int:
+        return self.plan.skipped
+
+
+def plan_import(
+    path: str | Path,
+    data: Data,
+    *,
+    sheet: str | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    user: str = "",
+) -> ImportPlan:
+    """Read ``path`` and work out what importing it into ``data`` would do. Writes nothing.
+
+    Raises :class:`~sync.errors.WorkbookError` when the file cannot be used at all.
+    """
+    progress = progress or no_progress
+    path = Path(path)
+    today = today or dt.date.today()
+    progress(0, 1, "reading")
+    with open_workbook(path) as wb:
+        raw, header = _choose_sheet(wb, sheet)
+        progress(1, 1, "reading")
+        table = read_log(raw, header, epoch_1904=wb.epoch_1904, progress=progress)
+        assert table is not None
+        del raw
+        inputs = canonical.read_inputs(wb, table)
+    inputs.user = user
+    return make_plan(path, data, inputs, today, progress)
+
+
+def make_plan(
+    path: Path, data: Data, inputs: canonical.Inputs, today: dt.date, progress: Progress
+) -> ImportPlan:
+    """The plan for already-parsed sheets against ``data`` (also used to re-plan under the
+    lock)."""
+    for attempt in range(_MAX_PASSES):
+        plan, problems = _plan_once(path, data, inputs, today, progress)
+        if not problems or attempt == _MAX_PASSES - 1:
+            return plan
+    raise AssertionError("unreachable")
+
+
+def _plan_once(
+    path: Path, data: Data, inputs: canonical.Inputs, today: dt.date, progress: Progress
+) -> tuple[ImportPlan, bool]:
+    log = inputs.log
+    merger = Merger(data, today)
+    canonical.merge_before(merger, inputs)
+    drafts = merge_log(merger, log, progress, inputs.user)
+    settle_activity(merger, drafts)
+    new_clients, changed_clients = merger.finish_clients()
+    merger.changes.authorizations = [d.auth for d in drafts] + merger.deactivated
+    canonical.merge_after(merger, inputs, drafts)
+    settle_usage(merger, drafts)
+    plan = ImportPlan(path=path, sheet=log.sheet, today=today, data=data, inputs=inputs)
+    changed_auths = _classify(plan, merger, drafts)
+    merger.changes.authorizations = changed_auths
+    progress(0, 1, "checking")
+    found = bulk.problems(data, merger.changes, today)
+    progress(1, 1, "checking")
+    if found:
+        _report(found, merger, drafts, inputs)
+        return plan, True
+    names = {p.id: p.name for p in (*data.payers.values(), *merger.changes.payers)}
+    plan.clients_created = [
+        Item(*merger.client_rows.get(c.id, (log.sheet, 0)), f"new client {c.name} ({c.client_id})")
+        for c in new_clients
+    ]
+    plan.clients_updated = [
+        Item(
+            *merger.client_rows.get(after.id, (log.sheet, 0)),
+            f"client {after.name} ({after.client_id})",
+            describe.changes(before, after, names),
+        )
+        for before, after in changed_clients
+    ]
+    plan.payers_created = [p.name for p in merger.changes.payers if p.id < 0]
+    plan.other_changes = canonical.described(merger, inputs)
+    plan.changes = merger.changes
+    plan.errors = [e for t in inputs.tables() for e in t.errors]
+    plan.skipped = len({(e.sheet, e.row) for e in log.errors if e.row})
+    warnings = [w for t in inputs.tables() for w in t.warnings] + merger.warnings
+    plan.warnings = list(dict.fromkeys(warnings))
+    return plan, False
+
+
+def _classify(plan: ImportPlan, merger: Merger, drafts: list[Draft]) -> list[Any]:
+    """Fill the plan's created / updated / unchanged lists; return the authorizations to write."""
+    names = {p.id: p.name for p in (*merger.data.payers.values(), *merger.changes.payers)}
+    out = []
+    for d in drafts:
+        auth = d.auth
+        client = merger.client(auth.client)
+        text = describe.authorization(auth, client, names.get(auth.payer, "?"))
+        if d.before is None:
+            plan.created.append(Item(d.table.sheet, d.row, f"new {text}"))
+            out.append(auth)
+        elif auth.to_doc() == d.before.to_doc():
+            plan.unchanged.append(Item(d.table.sheet, d.row, text))
+        else:
+            plan.updated.append(Item(d.table.sheet, d.row, text, describe.changes(d.before, auth)))
+            out.append(auth)
+    for auth in merger.deactivated:
+        client = merger.client(auth.client)
+        text = describe.authorization(auth, client, names.get(auth.payer, "?"))
+        plan.updated.append(Item(plan.sheet, 0, text, ["active yes → no (a log row is active)"]))
+        out.append(auth)
+    return out
+
+
+_FIELD_COLUMNS = {
+    "auth_number": Col.AUTH_NUMBER,
+    "procedure_codes": Col.CODES,
+    "start_date": Col.START,
+    "end_date": Col.END,
+    "units_authorized": Col.UNITS_AUTH,
+    "visits_authorized": Col.VISITS_AUTH,
+    "carried_units_used": Col.UNITS_USED,
+    "carried_visits_used": Col.VISITS_USED,
+    "reminder_days": Col.REMINDER,
+    "status": Col.STATUS,
+    "active": Col.ACTIVE,
+    "cap_amount": Col.CAP,
+    "cap_period": Col.CAP,
+    "payer": Col.PAYER,
+    "client": Col.NAME,
+    "dob": Col.DOB,
+    "last_name": Col.NAME,
+    "first_name": Col.NAME,
+    "client_id": Col.CLIENT_ID,
+    "insurances": Col.PAYER,
+}
+
+
+def _report(
+    found: dict[tuple[str, int], list[Any]],
+    merger: Merger,
+    drafts: list[Draft],
+    inputs: canonical.Inputs,
+) -> None:
+    """Turn validation problems into row errors, marking the rows bad for the next pass."""
+    log = inputs.log
+    by_auth = {d.auth.id: d for d in drafts}
+    for (table_name, record_id), errors in found.items():
+        if table_name == "authorizations" and record_id in by_auth:
+            d = by_auth[record_id]
+            for e in errors:
+                col = _FIELD_COLUMNS.get(e.field or "")
+                if col is not None and not d.table.has(col):
+                    col = Col.START if col is Col.END and d.table.has(Col.PERIOD) else None
+                d.table.error(d.index, col, _lower_first(str(e)))
+            continue
+        if canonical.report(inputs, table_name, record_id, errors):
+            continue
+        if table_name == "clients":
+            _, row = merger.client_rows.get(record_id, (log.sheet, 0))
+            rows = [d for d in drafts if d.auth.client == record_id] or []
+            for d in rows or []:
+                d.table.error(d.index, None, " ".join(_lower_first(str(e)) for e in errors))
+            if not rows:
+                for i, r in enumerate(log.rows):
+                    if r == row:
+                        log.error(i, None, " ".join(_lower_first(str(e)) for e in errors))
+            continue
+        # a payer (or an existing record) we cannot place on a row: report on the whole sheet
+        log.errors.append(
+            RowError(log.sheet, 0, "", " ".join(_lower_first(str(e)) for e in errors))
+        )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _choose_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header]:
+    path = wb.path
+    if wanted is not None:
+        info = wb.sheet_named(wanted)
+        raw = wb.read(info.name)
+        header = find_header(raw.rows)
+        if header is None:
+            raise SheetChoiceError(
+                f'{path}: sheet "{info.name}" has no header row authtrack recognises; it needs '
+                "columns for the client, the payer and the authorization (such as Auth #, "
+                "Start Date, Units)."
+            )
+        _need_payer(path, info.name, header)
+        return raw, header
+    found: list[tuple[tuple[int, int, int], RawSheet, Header]] = []
+    damaged: list[WorkbookError] = []
+    for info in wb.sheets:
+        try:
+            raw = wb.read(info.name)
+        except WorkbookError as e:
+            damaged.append(e)
+            continue
+        header = find_header(raw.rows)
+        if header is None:
+            continue
+        rank = (
+            header.score + (3 if Col.PAYER in header.columns else 0),
+            int(info.visible),
+            int(len(raw.rows) > header.index + 1),
+        )
+        found.append((rank, raw, header))
+    if not found:
+        if damaged and len(damaged) == len(wb.sheets):
+            raise damaged[0]
+        names = ", ".join(f'"{n}"' for n in wb.sheet_names) or "no sheets"
+        raise SheetChoiceError(
+            f"{path} has no sheet that looks like an authorization log (sheets: {names}); "
+            "authtrack looks for a header row naming the client, the payer and the "
+            "authorization (Auth #, Start Date, Units...)."
+        )
+    found.sort(key=lambda f: f[0], reverse=True)
+    best = found[0]
+    ties = [f for f in found if f[0] == best[0]]
+    if len(ties) > 1:
+        names = ", ".join(f'"{f[1].name}"' for f in ties)
+        raise SheetChoiceError(
+            f"{path} has {len(ties)} sheets that look equally like authorization logs "
+            f'({names}); choose one with --sheet, e.g. --sheet "{ties[0][1].name}".'
+        )
+    _need_payer(path, best[1].name, best[2])
+    return best[1], best[2]
+
+
+def _need_payer(path: Path, sheet: str, header: Header) -> None:
+    if Col.PAYER not in header.columns:
+        raise SheetChoiceError(
+            f'{path}: sheet "{sheet}" has no payer (insurance) column; authtrack needs to know '
+            'which payer issued each authorization: add a "Payer" column.'
+        )
+
+
+def apply_import(tracker: Tracker, plan: ImportPlan, *, skip_invalid: bool = False) -> ImportResult:
+    """Write ``plan``: backup first, then one transaction. Re-plans under the lock when the data
+    changed since planning; refuses (nothing written) when rows have errors, unless
+    ``skip_invalid``."""
+    tracker.policy("import")
+    if plan.errors and not skip_invalid:
+        rows = len({(e.sheet, e.row) for e in plan.errors})
+        raise ImportBlocked(
+            f"{plan.path} has {rows} row{'s' if rows != 1 else ''} with errors; nothing was "
+            "imported. Fix them, or import the other rows with --skip-invalid."
+        )
+    if not plan.has_changes:
+        return ImportResult(plan, None, written=False)
+    store = tracker.store
+    backup = store.backup("import")
+    final = plan
+    with store.transaction() as tx:
+        if tx.data is not plan.data and plan.inputs is not None:
+            before = {(e.sheet, e.row, e.message) for e in plan.errors}
+            final = make_plan(plan.path, tx.data, plan.inputs.fresh(), plan.today, no_progress)
+            new_errors = [e for e in final.errors if (e.sheet, e.row, e.message) not in before]
+            if new_errors:
+                raise ConflictError(
+                    f"Someone changed the data while {plan.path.name} was being imported, and "
+                    f"{len(new_errors)} row(s) no longer fit ({new_errors[0]}); nothing was "
+                    "imported: run the import again."
+                )
+        if final.has_changes:
+            bulk.apply(tx, final.changes, summary=f"imported from {plan.path.name}")
+    return ImportResult(final, backup, written=final.has_changes)
+
+
+__all__ = [
+    "ImportBlocked",
+    "ImportPlan",
+    "ImportResult",
+    "LogTable",
+    "RowError",
+    "apply_import",
+    "plan_import",
+]

@@ -1,0 +1,245 @@
+"""The state of an import being planned: which payers and clients rows refer to, new or existing.
+
+A :class:`Merger` starts from the data file's snapshot and collects :class:`priorauth.bulk.Changes`:
+new payers and clients get temporary negative ids; existing clients are copied the first time a
+row changes them, and only copies that really differ are kept as changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import count
+
+from priorauth.bulk import Changes
+from priorauth.data import Data
+from priorauth.model import Authorization, Client, ClientInsurance, Payer, Priority
+
+PRIORITY_ORDER = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
+
+
+def name_key(first: str, last: str) -> tuple[str, str]:
+    return (" ".join(last.split()).casefold(), " ".join(first.split()).casefold())
+
+
+@dataclass
+class Item:
+    """One record the import would create, change or leave alone, described for people."""
+
+    sheet: str
+    row: int
+    description: str
+    changes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        where = f"row {self.row}: " if self.row else ""
+        if self.changes:
+            return f"{where}{self.description}: {'; '.join(self.changes)}"
+        return f"{where}{self.description}"
+
+
+class Merger:
+    """Payers and clients as the rows being imported see them (see the module docstring)."""
+
+    def __init__(self, data: Data, today: dt.date) -> None:
+        self.data = data
+        self.today = today
+        self.changes = Changes()
+        self.warnings: list[str] = []
+        self._ids = {
+            kind: count(-1, -1) for kind in ("payers", "groups", "clients", "auths", "services")
+        }
+        self._payers: dict[str, Payer] = {p.name.casefold(): p for p in data.payers.values()}
+        self._by_client_id: dict[str, Client] = {}
+        self._by_name: dict[tuple[str, str], list[Client]] = defaultdict(list)
+        for client in data.clients.values():
+            if client.client_id:
+                self._by_client_id[client.client_id.casefold()] = client
+            self._by_name[name_key(client.first_name, client.last_name)].append(client)
+        self._copies: dict[int, Client] = {}  # existing id -> the copy rows edit
+        self.new_clients: list[Client] = []
+        self.client_rows: dict[int, tuple[str, int]] = {}  # client id -> (sheet, first row)
+        self.deactivated: list[Authorization] = []  # existing ones a log row replaces as active
+
+    def has_services(self) -> bool:
+        return bool(self.data.services) or bool(self.changes.services)
+
+    def new_id(self, kind: str) -> int:
+        return next(self._ids[kind])
+
+    # --- payers --------------------------------------------------------------------------------
+
+    def payer(self, name: str) -> Payer:
+        """The payer with this name (ignoring case), created when new."""
+        key = " ".join(name.split()).casefold()
+        payer = self._payers.get(key)
+        if payer is None:
+            payer = Payer(name=" ".join(name.split()), id=self.new_id("payers"))
+            self._payers[key] = payer
+            self.changes.payers.append(payer)
+        return payer
+
+    def replace_payer(self, payer: Payer) -> None:
+        """Use an edited copy of an existing payer from now on."""
+        self._payers[payer.name.casefold()] = payer
+
+    def payer_by_id(self, payer_id: int) -> Payer | None:
+        if payer_id > 0:
+            return self.data.payers.get(payer_id)
+        return next((p for p in self.changes.payers if p.id == payer_id), None)
+
+    # --- clients -------------------------------------------------------------------------------
+
+    def find_client(
+        self, client_id: str, first: str, last: str, dob: dt.date | None
+    ) -> Client | None:
+        """The client a row names (by client id, else by name and date of birth); None when new.
+
+        Returns the editable copy for existing clients already edited.
+        """
+        found: Client | None = None
+        if client_id:
+            found = self._by_client_id.get(client_id.casefold())
+        elif first or last:
+            candidates = self._by_name.get(name_key(first, last), [])
+            if dob is not None:
+                same = [c for c in candidates if c.dob == dob]
+                if not same:
+                    same = [c for c in candidates if c.dob is None]
+                candidates = same
+            if len(candidates) == 1:
+                found = candidates[0]
+            elif len(candidates) > 1:
+                found = candidates[0]
+                if dob is None:
+                    self.warnings.append(
+                        f'{len(candidates)} clients are named "{candidates[0].name}" and the log '
+                        "gives no date of birth; rows for that name were matched to the first "
+                        f"({candidates[0].client_id or 'no id'})."
+                    )
+        if found is not None and found.id > 0:
+            return self._copies.get(found.id, found)
+        return found
+
+    def new_client(
+        self,
+        client_id: str,
+        first: str,
+        last: str,
+        dob: dt.date | None,
+        where: tuple[str, int],
+    ) -> Client:
+        client = Client(
+            id=self.new_id("clients"),
+            client_id=client_id,
+            first_name=first,
+            last_name=last,
+            dob=dob,
+        )
+        if client_id:
+            self._by_client_id[client_id.casefold()] = client
+        self._by_name[name_key(first, last)].append(client)
+        self.new_clients.append(client)
+        self.client_rows[client.id] = where
+        return client
+
+    def editable(self, client: Client) -> Client:
+        """The copy of an existing client that rows may change (new clients are their own)."""
+        if client.id < 0:
+            return client
+        copy = self._copies.get(client.id)
+        if copy is None:
+            copy = dataclasses.replace(
+                client, insurances=[dataclasses.replace(i) for i in client.insurances]
+            )
+            self._copies[client.id] = copy
+        return copy
+
+    def client(self, client_id: int) -> Client | None:
+        if client_id < 0:
+            return next((c for c in self.new_clients if c.id == client_id), None)
+        return self._copies.get(client_id) or self.data.clients.get(client_id)
+
+    def ensure_insurance(
+        self,
+        client: Client,
+        payer: Payer,
+        priority: Priority | None,
+        member_id: str,
+    ) -> tuple[Client, str | None]:
+        """Make sure ``client`` is insured with ``payer``; returns the (possibly copied) client
+        and a problem sentence when the insurance cannot be added."""
+        ins = client.insurance_for(payer.id)
+        if ins is None:
+            taken = {i.priority for i in client.insurances}
+            free = [p for p in PRIORITY_ORDER if p not in taken]
+            if not free:
+                return client, (
+                    f"{client.name} already has three insurances; remove one before adding "
+                    f"{payer.name}."
+                )
+            chosen = priority if priority in free else free[0]
+            if priority is not None and chosen != priority:
+                holder = client.insurance(priority)
+                other = self.payer_by_id(holder.payer_id) if holder else None
+                self.warnings.append(
+                    f"{client.name} already has {other.name if other else 'another payer'} as "
+                    f"{priority} insurance; {payer.name} was added as {chosen}."
+                )
+            client = self.editable(client)
+            client.insurances.append(
+                ClientInsurance(
+                    payer_id=payer.id,
+                    priority=chosen,
+                    member_id=member_id,
+                    prior_auth_required=payer.prior_auth_required,
+                )
+            )
+            return client, None
+        if member_id and member_id != ins.member_id:
+            client = self.editable(client)
+            client.insurance_for(payer.id).member_id = member_id  # type: ignore[union-attr]
+        if priority is not None and priority != ins.priority:
+            if client.insurance(priority) is None:
+                client = self.editable(client)
+                client.insurance_for(payer.id).priority = priority  # type: ignore[union-attr]
+            else:
+                self.warnings.append(
+                    f"{client.name}: the log makes {payer.name} the {priority} insurance, but "
+                    "another payer already is; the priorities were left as they are."
+                )
+        return client, None
+
+    # --- the end ---------------------------------------------------------------------------------
+
+    def finish_clients(self) -> tuple[list[Client], list[tuple[Client, Client]]]:
+        """New clients (ids generated where missing) and (before, after) of changed ones."""
+        ids = _client_ids(self.data, self.new_clients)
+        for client in self.new_clients:
+            if not client.client_id:
+                client.client_id = next(ids)
+        changed = []
+        for client_id, copy in self._copies.items():
+            before = self.data.clients[client_id]
+            if copy.to_doc() != before.to_doc():
+                changed.append((before, copy))
+        self.changes.clients = [*self.new_clients, *(after for _, after in changed)]
+        return self.new_clients, changed
+
+
+def _client_ids(data: Data, new: list[Client]) -> Iterator[str]:
+    """Client ids "C0001"-style past the highest generated one (as the tracker makes them)."""
+    taken = {c.client_id.casefold() for c in data.clients.values() if c.client_id}
+    taken |= {c.client_id.casefold() for c in new if c.client_id}
+    highest = max(
+        (int(cid[1:]) for cid in taken if cid[:1] == "c" and cid[1:].isdigit()), default=0
+    )
+    n = highest
+    while True:
+        n += 1
+        candidate = f"C{n:04d}"
+        if candidate.casefold() not in taken:
+            yield candidate

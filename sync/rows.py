@@ -1,0 +1,167 @@
+"""The canonical workbook's rows: one list of cell values per record, in the columns' order.
+
+Shared by the export (whole sheets) and the write-back (one row at a time into a practice's own
+log, column by column). Values are what a spreadsheet should hold: real dates, whole numbers,
+"Yes"/"No", blanks as None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from priorauth import rules
+from priorauth.data import Data
+from priorauth.model import Authorization, Client, Priority, Service
+from sync.cells import describe_cap
+from sync.columns import AUTH_EXTRA_HEADERS, AUTH_HEADERS, PRIORITIES, Col
+
+AUTH_COLUMNS: list[Col] = [c for _, c in AUTH_HEADERS + AUTH_EXTRA_HEADERS]
+AUTH_INDEX: dict[Col, int] = {c: i for i, c in enumerate(AUTH_COLUMNS)}
+
+
+def _yes(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+def sorted_authorizations(data: Data) -> list[Authorization]:
+    """Authorizations by client name, client id, payer, start date (then as entered)."""
+    clients = data.clients
+
+    def key(a: Authorization) -> tuple[Any, ...]:
+        c = clients.get(a.client)
+        return (
+            c.name.casefold() if c else "",
+            c.client_id if c else "",
+            data.payer_name(a.payer).casefold(),
+            a.start_date or dt.date.min,
+            a.id,
+        )
+
+    return sorted(data.authorizations.values(), key=key)
+
+
+def authorization_rows(data: Data, today: dt.date) -> Iterator[list[Any]]:
+    """Rows of the Authorizations sheet (canonical columns, then the extra ones)."""
+    payer_names = {p.id: p.name for p in data.payers.values()}
+    by_auth = rules.services_by_authorization(data) if data.services else {}
+    clients = data.clients
+    for auth in sorted_authorizations(data):
+        client = clients.get(auth.client)
+        yield authorization_row(auth, client, payer_names, by_auth.get(auth.id, ()), today)
+
+
+def authorization_row(
+    auth: Authorization,
+    client: Client | None,
+    payer_names: dict[int, str],
+    services: Any,
+    today: dt.date,
+) -> list[Any]:
+    units_used, visits_used = auth.carried_units_used, auth.carried_visits_used
+    if services:
+        days = set()
+        for s in services:
+            if s.date <= today:
+                units_used += s.units
+                days.add(s.date)
+        visits_used += len(days)
+    units, visits = auth.units_authorized, auth.visits_authorized
+    ins = client.insurance_for(auth.payer) if client else None
+    return [
+        client.client_id if client else "",
+        client.name if client else "",
+        client.dob if client else None,
+        payer_names.get(auth.payer, ""),
+        ins.member_id if ins else "",
+        ins.priority.value.title() if ins else "",
+        auth.auth_number,
+        ", ".join(auth.procedure_codes),
+        auth.start_date,
+        auth.end_date,
+        units,
+        units_used,
+        None if units is None else units - units_used,
+        visits,
+        visits_used,
+        None if visits is None else visits - visits_used,
+        _yes(auth.active),
+        _yes(bool(auth.confirmed_by)),
+        auth.reminder_days,
+        auth.notes,
+        auth.status.value.title(),
+        auth.requested_on,
+        auth.payer_reference,
+        client.clinician if client else "",
+        auth.follow_up_on,
+        describe_cap(auth.cap_amount, auth.cap_period, auth.cap_measure),
+        auth.confirmed_by,
+        auth.confirmed_at,
+    ]
+
+
+def client_rows(data: Data) -> Iterator[list[Any]]:
+    payer_names = {p.id: p.name for p in data.payers.values()}
+    for client in sorted(data.clients.values(), key=lambda c: (c.client_id.casefold(), c.id)):
+        row: list[Any] = [
+            client.client_id,
+            client.last_name,
+            client.first_name,
+            client.dob,
+            client.clinician,
+            client.status.value.title(),
+            client.notes,
+        ]
+        for priority in Priority:
+            ins = client.insurance(priority)
+            if ins is None:
+                row += [None, None, None]
+            else:
+                row += [payer_names.get(ins.payer_id, ""), ins.member_id]
+                row.append(_yes(ins.prior_auth_required))
+        yield row
+
+
+assert len(PRIORITIES) == len(Priority)
+
+
+def service_rows(data: Data) -> Iterator[list[Any]]:
+    payer_names = {p.id: p.name for p in data.payers.values()}
+    clients = data.clients
+    by_auth = rules.services_by_authorization(data) if data.services else {}
+    counted: dict[int, Authorization | None] = {}
+    for auth_id, services in by_auth.items():
+        auth = data.authorizations.get(auth_id) if auth_id is not None else None
+        for s in services:
+            counted[s.id] = auth
+
+    def key(s: Service) -> tuple[Any, ...]:
+        c = clients.get(s.client)
+        return (s.date, c.client_id if c else "", s.id)
+
+    for s in sorted(data.services.values(), key=key):
+        client = clients.get(s.client)
+        auth = counted.get(s.id)
+        yield [
+            client.client_id if client else "",
+            client.name if client else "",
+            s.date,
+            payer_names.get(s.payer, ""),
+            s.procedure_code,
+            s.units,
+            auth.auth_number if auth else "",
+            "pinned" if s.authorization is not None else "automatic",
+            s.recorded_by,
+            s.note,
+        ]
+
+
+def payer_rows(data: Data) -> Iterator[list[Any]]:
+    for p in sorted(data.payers.values(), key=lambda p: p.name.casefold()):
+        yield [p.name, _yes(p.prior_auth_required), p.turnaround_days, p.notes]
+
+
+def group_rows(data: Data) -> Iterator[list[Any]]:
+    for g in sorted(data.groups.values(), key=lambda g: g.name.casefold()):
+        yield [g.name, ", ".join(g.codes)]
