@@ -88,12 +88,54 @@ class AuthTrackApp(App[int]):
     DEFAULT_MODE = "clients"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
-        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
-        Binding("1", "switch_mode('clients')", "Clients", id="go_clients", show=False),
-        Binding("2", "switch_mode('authorizations')", "Authorizations", id="go_auths", show=False),
-        Binding("3", "switch_mode('notifications')", "Notifications", id="go_notes", show=False),
-        Binding("4", "switch_mode('import')", "Import a workbook", id="go_import", show=False),
-        Binding("5", "switch_mode('export')", "Export a workbook", id="go_export", show=False),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="help",
+            key_display="?",
+            tooltip="Help: every key",
+        ),
+        Binding(
+            "1",
+            "switch_mode('clients')",
+            "Clients",
+            id="go_clients",
+            show=False,
+            tooltip="Go to Clients",
+        ),
+        Binding(
+            "2",
+            "switch_mode('authorizations')",
+            "Authorizations",
+            id="go_auths",
+            show=False,
+            tooltip="Go to Authorizations (all clients)",
+        ),
+        Binding(
+            "3",
+            "switch_mode('notifications')",
+            "Notifications",
+            id="go_notifications",
+            show=False,
+            tooltip="Go to Notifications",
+        ),
+        Binding(
+            "4",
+            "switch_mode('import')",
+            "Import",
+            id="go_import",
+            show=False,
+            tooltip="Go to Import a workbook",
+        ),
+        Binding(
+            "5",
+            "switch_mode('export')",
+            "Export",
+            id="go_export",
+            show=False,
+            tooltip="Go to Export a workbook",
+        ),
     ]
 
     notification_count: reactive[int] = reactive(0)

@@ -34,12 +34,14 @@ def binding_commands(node: DOMNode, bindings: list[Binding]) -> Iterator[Command
         check = node.check_action(name, ())
         if not check:  # False: not here; None: not allowed (greyed in the footer)
             continue
-        key = node.app.get_key_display(binding)
         yield Command(
-            binding.description,
-            f"{key}  ·  {binding.tooltip}" if binding.tooltip else key,
-            _runner(node, action),
+            binding.tooltip or binding.description, key_text(node, binding), _runner(node, action)
         )
+
+
+def key_text(node: DOMNode, binding: Binding) -> str:
+    """How to press it: "n", "ctrl+s"."""
+    return binding.key_display or node.app.get_key_display(binding)
 
 
 def _runner(node: DOMNode, action: str) -> Callable[[], object]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tui.app import AuthTrackApp
 
 T = TypeVar("T")
+FORM_CHROME = 8  # border, title, note, problems, keys
 
 
 def field_row(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
@@ -112,7 +113,15 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         yield from ()
 
     def on_mount(self) -> None:
+        self._fit(self.app.size.height)
         self.call_after_refresh(self._start)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        """The fields scroll; the title, the note and the keys stay visible at any height."""
+        self.query_one(".form-body").styles.max_height = max(4, height - FORM_CHROME)
 
     def _start(self) -> None:
         self._ready = True

@@ -23,7 +23,13 @@ PRIORITIES = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
 
 class ClientForm(FormScreen[Client]):
     BINDINGS: ClassVar = [
-        Binding("ctrl+n", "new_payer", "New payer", id="form_new_payer"),
+        Binding(
+            "ctrl+n",
+            "new_payer",
+            "New payer",
+            id="form_new_payer",
+            tooltip="Add a payer to the list",
+        ),
     ]
     PERMISSIONS: ClassVar = {"new_payer": "edit"}
 

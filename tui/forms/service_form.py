@@ -45,8 +45,11 @@ class ServiceForm(FormScreen[ServiceResult]):
         else:
             payer = primary.payer_id if primary else (payers[0][1] if payers else 0)
         code = s.procedure_code if s else ""
+        hint = "e.g. 90837"
         if s is None and self.auth is not None and len(self.auth.procedure_codes) == 1:
             code = self.auth.procedure_codes[0]
+        elif self.auth is not None and self.auth.procedure_codes:
+            hint = "one of " + ", ".join(self.auth.procedure_codes)
         yield field_row(
             "date",
             "Date",
@@ -65,7 +68,7 @@ class ServiceForm(FormScreen[ServiceResult]):
         yield field_row(
             "procedure_code",
             "Code",
-            Input(code, placeholder="90837", compact=True),
+            Input(code, placeholder=hint, compact=True),
         )
         yield field_row("units", "Units", Input(str(s.units if s else 1), compact=True))
         yield field_row("note", "Note", Input(s.note if s else "", compact=True))

@@ -97,13 +97,51 @@ def cells(r: AuthRow) -> list[Cell]:
 class AuthorizationsScreen(BaseScreen):
     WHERE = "Authorizations"
     BINDINGS: ClassVar = [
-        Binding("slash", "filter", "Filter", id="auths_filter"),
-        Binding("enter", "open", "Open", id="auths_open", show=False),
-        Binding("v", "view", "View", id="auths_view"),
-        Binding("p", "payer", "Payer", id="auths_payer"),
-        Binding("m", "mine", "Mine", id="auths_mine"),
-        Binding("x", "days", "Expiring within…", id="auths_days", show=False),
-        Binding("o", "sort", "Sort", id="auths_sort"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="auths_filter",
+            tooltip="Filter authorizations by typing",
+        ),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="auths_open",
+            show=False,
+            tooltip="Open the client at this authorization",
+        ),
+        Binding(
+            "v",
+            "view",
+            "View",
+            id="auths_view",
+            tooltip="View: active, expiring, used up, requested/pending, inactive, all",
+        ),
+        Binding("p", "payer", "Payer", id="auths_payer", tooltip="Only one payer's authorizations"),
+        Binding(
+            "m",
+            "mine",
+            "Mine",
+            id="auths_mine",
+            tooltip="Only my clients (clinician = me) or everyone's",
+        ),
+        Binding(
+            "x",
+            "days",
+            "Days",
+            id="auths_days",
+            show=False,
+            tooltip="Expiring within how many days",
+        ),
+        Binding(
+            "o",
+            "sort",
+            "Sort",
+            id="auths_sort",
+            tooltip="Sort: end date, least left, projected run-out, client",
+        ),
     ]
 
     def __init__(self) -> None:

@@ -70,13 +70,36 @@ def client_cells(row: ClientRow) -> list[Cell]:
 class ClientsScreen(BaseScreen):
     WHERE = "Clients"
     BINDINGS: ClassVar = [
-        Binding("slash", "filter", "Filter", id="clients_filter"),
-        Binding("enter", "open", "Open", id="clients_open", show=False),
+        Binding(
+            "slash", "filter", "Filter", id="clients_filter", tooltip="Filter clients by typing"
+        ),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="clients_open",
+            show=False,
+            tooltip="Open the client's authorizations",
+        ),
         Binding("n", "new", "New client", id="clients_new"),
-        Binding("e", "edit", "Edit", id="clients_edit"),
-        Binding("s", "sort", "Sort", id="clients_sort"),
-        Binding("a", "view", "Active/all", id="clients_view"),
-        Binding("d", "delete", "Delete", id="clients_delete", show=False),
+        Binding("e", "edit", "Edit", id="clients_edit", tooltip="Edit the client and insurances"),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            id="clients_sort",
+            tooltip="Sort: name, id, least left, ending first",
+        ),
+        Binding(
+            "a",
+            "view",
+            "Active/all",
+            id="clients_view",
+            tooltip="Show active, discharged or all clients",
+        ),
+        Binding(
+            "d", "delete", "Delete", id="clients_delete", show=False, tooltip="Delete the client"
+        ),
     ]
     PERMISSIONS: ClassVar = {"new": "edit", "edit": "edit", "delete": "delete"}
 

@@ -11,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from tui.commands import key_text
 from tui.screens.base import screen_bindings
 
 INTRO = (
@@ -46,9 +47,11 @@ def help_sections(current: type | None) -> list[tuple[str, list[Binding]]]:
         screens.insert(0, current)
     sections = [(getattr(s, "WHERE", s.__name__), screen_bindings(s)) for s in screens]
     sections.append(("Forms", screen_bindings(FormScreen) + screen_bindings(ClientForm)))
-    sections.append(
-        ("Everywhere", [*AuthTrackApp.BINDINGS, Binding("ctrl+p", "", "Command palette")])
-    )  # type: ignore[list-item]
+    palette = Binding(
+        "ctrl+p", "", "Commands", id="palette", tooltip="Command palette: find any action by name"
+    )
+    tab = Binding("tab", "", "Next", id="tab", tooltip="Next field or table (shift+tab: previous)")
+    sections.append(("Everywhere", [*AuthTrackApp.BINDINGS, palette, tab]))  # type: ignore[list-item]
     return sections
 
 
@@ -77,11 +80,10 @@ class HelpScreen(ModalScreen[None]):
         for title, bindings in help_sections(self.current):
             text.append(f"\n{title}\n", style="bold underline")
             for b in bindings:
-                if not b.description:
+                if not b.description or not b.id:
                     continue
-                key = b.key_display or self.app.get_key_display(b)
-                text.append(f"  {key:>12}  ", style="bold")
-                text.append(f"{b.description}\n")
+                text.append(f"  {key_text(self.app, b):>8}  ", style="bold")
+                text.append(f"{b.tooltip or b.description}\n")
         return text
 
     def action_close(self) -> None:

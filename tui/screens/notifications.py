@@ -19,8 +19,8 @@ from tui.widgets import SPAN, Cell, Col, RecordTable
 COLUMNS = [
     Col("date", "Date", 8),
     Col("client", "Client", 14, flex=1),
-    Col("payer", "Payer", 9),
-    Col("message", "What", 20, flex=3),
+    Col("payer", "Payer", 9, flex=1),
+    Col("message", "What", 20, flex=5),
 ]
 SNOOZE_DAYS = notify.DEFAULT_SNOOZE_DAYS
 GROUP = "group:"
@@ -29,10 +29,35 @@ GROUP = "group:"
 class NotificationsScreen(BaseScreen):
     WHERE = "Notifications"
     BINDINGS: ClassVar = [
-        Binding("enter", "open", "Open", id="notes_open", show=False),
-        Binding("d", "dismiss_note", "Dismiss", id="notes_dismiss"),
-        Binding("z", "snooze", f"Snooze {SNOOZE_DAYS} d", id="notes_snooze"),
-        Binding("m", "mine", "Mine/all", id="notes_mine"),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="notifications_open",
+            show=False,
+            tooltip="Open the client at this authorization",
+        ),
+        Binding(
+            "d",
+            "dismiss_note",
+            "Dismiss",
+            id="notifications_dismiss",
+            tooltip="Dismiss (until its facts change)",
+        ),
+        Binding(
+            "z",
+            "snooze",
+            f"Snooze {SNOOZE_DAYS} d",
+            id="notifications_snooze",
+            tooltip=f"Snooze for {SNOOZE_DAYS} days",
+        ),
+        Binding(
+            "m",
+            "mine",
+            "Mine/all",
+            id="notifications_mine",
+            tooltip="Only my clients' notifications, or all",
+        ),
     ]
     PERMISSIONS: ClassVar = {"dismiss_note": "dismiss", "snooze": "dismiss"}
 

@@ -130,9 +130,19 @@ class TransferScreen(BaseScreen):
 class ImportScreen(TransferScreen):
     WHERE = "Import"
     BINDINGS: ClassVar = [
-        Binding("ctrl+o", "browse", "Browse", id="import_browse"),
-        Binding("ctrl+r", "preview", "Preview", id="import_preview"),
-        Binding("ctrl+s", "apply", "Import", id="import_apply"),
+        Binding(
+            "ctrl+o", "browse", "Browse", id="import_browse", tooltip="Browse for the workbook"
+        ),
+        Binding(
+            "ctrl+r",
+            "preview",
+            "Preview",
+            id="import_preview",
+            tooltip="Preview the import (nothing is saved)",
+        ),
+        Binding(
+            "ctrl+s", "apply", "Import", id="import_apply", tooltip="Import the previewed workbook"
+        ),
     ]
     PERMISSIONS: ClassVar = {"apply": "import", "preview": "import", "browse": "import"}
 
@@ -321,8 +331,8 @@ class ImportScreen(TransferScreen):
 class ExportScreen(TransferScreen):
     WHERE = "Export"
     BINDINGS: ClassVar = [
-        Binding("ctrl+o", "browse", "Browse", id="export_browse"),
-        Binding("ctrl+s", "export", "Export", id="export_run"),
+        Binding("ctrl+o", "browse", "Browse", id="export_browse", tooltip="Browse for the folder"),
+        Binding("ctrl+s", "export", "Export", id="export_run", tooltip="Export the workbook"),
     ]
 
     def __init__(self) -> None:
