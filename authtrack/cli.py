@@ -20,6 +20,8 @@ from authtrack import (
     cmd_audit,
     cmd_demo,
     cmd_doctor,
+    cmd_export,
+    cmd_import,
     cmd_init,
     cmd_notifications,
     cmd_report,
@@ -31,7 +33,16 @@ from priorauth.errors import AuthTrackError
 from priorauth.identity import current_user
 from priorauth.roles import access_for
 
-COMMANDS = [cmd_demo, cmd_audit, cmd_init, cmd_doctor, cmd_notifications, cmd_report]
+COMMANDS = [
+    cmd_demo,
+    cmd_audit,
+    cmd_init,
+    cmd_doctor,
+    cmd_notifications,
+    cmd_report,
+    cmd_import,
+    cmd_export,
+]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -307,7 +307,7 @@ def described(merger: Merger, inputs: Inputs) -> list[Item]:
     """Items for the non-authorization records the plan writes."""
     out = []
     for kind, records in (
-        ("payer", merger.changes.payers),
+        ("payer", [p for p in merger.changes.payers if p.id > 0]),  # new ones: payers_created
         ("procedure group", merger.changes.groups),
         ("service", merger.changes.services),
     ):

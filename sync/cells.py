@@ -49,7 +49,7 @@ _NAMED_MDY = re.compile(r"^([a-z]{3,9})\.?[-\s]+(\d{1,2})(?:st|nd|rd|th)?,?[-\s]
 _NAMED_DMY = re.compile(r"^(\d{1,2})[-\s]+([a-z]{3,9})\.?,?[-\s]+(\d{2}|\d{4})$")
 _NUMBER = re.compile(r"^[+]?(\d+(?:\.\d+)?)\s*(?:units?|visits?|sessions?|hrs?|hours?|days?)?$")
 _RANGE_SPLIT = re.compile(r"\s+(?:-|–|—|to|thru|through|until)\s+|\s*[–—]\s*")
-_CODE_SPLIT = re.compile(r"\s*(?:[,;/|\n&+]|\band\b)\s*")
+_CODE_SPLIT = re.compile(r"\s*(?:[,;/|\n&+]|\band\b)\s*", re.IGNORECASE)
 _CAP = re.compile(
     r"^(\d+)\s*(units?|visits?|sessions?)?\s*(?:per|/|a|an|each|every|x)?\s*"
     r"(week|wk|w|weekly|month|mo|m|monthly)$"
@@ -224,11 +224,13 @@ def count(value: Any, what: str = "units") -> int | None:
         if value.is_integer() and value >= 0:
             return int(value)
         if value < 0:
-            raise CellError(f"{quoted(value)} {what} cannot be negative.")
+            raise CellError(
+                f"{quoted(value)} is below zero; a number of {what} cannot be negative."
+            )
         raise CellError(f"{quoted(value)} is not a whole number of {what}.")
     if t is int:
         if value < 0:
-            raise CellError(f"{value} {what} cannot be negative.")
+            raise CellError(f"{value} is below zero; a number of {what} cannot be negative.")
         return value
     if t is str:
         s = value.strip().lower().replace(",", "")
@@ -241,7 +243,9 @@ def count(value: Any, what: str = "units") -> int | None:
                 return int(number)
             raise CellError(f"{quoted(value)} is not a whole number of {what}.")
         if s.startswith("-") and _NUMBER.match(s[1:]):
-            raise CellError(f"{quoted(value)} {what} cannot be negative.")
+            raise CellError(
+                f"{quoted(value)} is below zero; a number of {what} cannot be negative."
+            )
         raise CellError(f"{quoted(value)} is not a number of {what}; write a whole number like 24.")
     if value is None:
         return None

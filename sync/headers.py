@@ -295,15 +295,24 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+_GROUP_WORDS = frozenset({"unit", "visit", "number", "authorization", "authorized"})
+_GROUP_SPAN = 4  # a group label covers at most this many columns
+
+
 def _group_labels(row: list[Any], width: int) -> list[str]:
-    """Labels of a group-header row ("Units" over Approved/Used/Left), carried to the right."""
+    """Labels of a group-header row ("Sessions" over Approved / Used / Left), carried right
+    over the blank cells of a merged label. Only labels that are just "units" or "visits"
+    count: a title like "Units and visits tracker" is not a group label."""
     labels: list[str] = []
-    current = ""
+    current, span = "", 0
     for j in range(width):
         text = _text(row[j]) if j < len(row) else ""
         if text:
-            current = text if words(text) & _COUNT_WORDS else ""
-        labels.append(current)
+            ws = words(text)
+            current = text if ws & _COUNT_WORDS and ws <= _GROUP_WORDS else ""
+            span = 0
+        span += 1
+        labels.append(current if span <= _GROUP_SPAN else "")
     return labels
 
 

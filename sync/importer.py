@@ -16,6 +16,7 @@ from typing import Any
 from priorauth import bulk
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError
+from priorauth.identity import current_user
 from priorauth.tracker import Tracker
 from sync import canonical, describe
 from sync.columns import Col
@@ -128,6 +129,27 @@ class ImportResult:
     def skipped(self) -> int:
         return self.plan.skipped
 
+    def summary(self) -> str:
+        plan = self.plan
+        if not self.written:
+            text = f"Nothing to change: {len(plan.unchanged)} authorizations already match."
+        else:
+            text = (
+                f"Created {len(plan.created)} and updated {len(plan.updated)} authorizations "
+                f"({len(plan.unchanged)} unchanged"
+            )
+            if plan.clients_created or plan.clients_updated:
+                text += (
+                    f"; clients: {len(plan.clients_created)} new, "
+                    f"{len(plan.clients_updated)} changed"
+                )
+            text += ")."
+        if plan.skipped:
+            text += f" {plan.skipped} row{'s' if plan.skipped != 1 else ''} with errors skipped."
+        if self.backup is not None:
+            text += f" Backup of the data file before the import: {self.backup}."
+        return text
+
 
 def plan_import(
     path: str | Path,
@@ -147,13 +169,13 @@ def plan_import(
     today = today or dt.date.today()
     progress(0, 1, "reading")
     with open_workbook(path) as wb:
-        raw, header = _choose_sheet(wb, sheet)
+        raw, header = choose_sheet(wb, sheet)
         progress(1, 1, "reading")
         table = read_log(raw, header, epoch_1904=wb.epoch_1904, progress=progress)
         assert table is not None
         del raw
         inputs = canonical.read_inputs(wb, table)
-    inputs.user = user
+    inputs.user = user or current_user()
     return make_plan(path, data, inputs, today, progress)
 
 
@@ -301,7 +323,7 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-def _choose_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header]:
+def choose_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header]:
     path = wb.path
     if wanted is not None:
         info = wb.sheet_named(wanted)

@@ -276,7 +276,7 @@ def _draft(
     if Col.ACTIVE in v:
         values["active"], explicit_active = bool(col[Col.ACTIVE][i]), True
     if Col.CONFIRMED in v or Col.CONFIRMED_BY in v:
-        _confirmation(values, before, col, i, user, merger.today, Col.CONFIRMED in v)
+        _confirmation(values, before, col, i, user, Col.CONFIRMED in v)
     for name, value in values.items():
         setattr(auth, name, value)
     if auth.status != RequestStatus.APPROVED and not explicit_active:
@@ -300,7 +300,6 @@ def _confirmation(
     col: dict[Col, list[Any]],
     i: int,
     user: str,
-    today: dt.date,
     has_flag: bool,
 ) -> None:
     by = col[Col.CONFIRMED_BY][i] or ""
@@ -312,7 +311,8 @@ def _confirmation(
     if before is not None and before.confirmed and not by:
         return  # still confirmed, as recorded
     values["confirmed_by"] = by or (before.confirmed_by if before else "") or user
-    values["confirmed_at"] = at or (before.confirmed_at if before else "") or today.isoformat()
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    values["confirmed_at"] = at or (before.confirmed_at if before else "") or now
 
 
 def settle_activity(merger: Merger, drafts: list[Draft]) -> None:

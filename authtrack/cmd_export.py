@@ -1,0 +1,106 @@
+"""`authtrack export FILE [--json]` and `authtrack export --into LOG.xlsx [--out NEW.xlsx]`.
+
+The first writes the canonical workbook; the second writes authtrack's authorizations back into
+the practice's own log, to a new file (LOG.authtrack.xlsx unless --out says otherwise). Exit
+status 0, or 2 on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from authtrack.bar import progress_for
+from authtrack.context import Context, UsageError
+from sync.exporter import export_workbook
+from sync.writeback import default_output, dropped_features, write_back
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export",
+        help="write the canonical workbook, or update the practice's own log (--into)",
+        description="Write every authorization (and the clients, services, payers and "
+        "procedure groups behind them) to FILE, the canonical workbook. With --into LOG, update "
+        "the practice's own log instead: matching rows in place, new authorizations appended, "
+        "written to a new file (--out, default LOG.authtrack.xlsx).",
+    )
+    p.add_argument("file", metavar="FILE", type=Path, nargs="?", help="the workbook to write")
+    p.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
+    p.add_argument(
+        "--into", metavar="LOG", type=Path, help="update this log workbook (it is not changed)"
+    )
+    p.add_argument(
+        "--out", metavar="NEW", type=Path, help="where --into writes (default LOG.authtrack.xlsx)"
+    )
+    p.add_argument("--sheet", metavar="NAME", help="with --into: the log's sheet")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    tracker = ctx.tracker()
+    tracker.policy("view")
+    data = tracker.data()
+    progress, bar = progress_for(args.json)
+    try:
+        if args.into is not None:
+            return _write_back(args, data, tracker.today, progress)
+        if args.file is None:
+            raise UsageError("authtrack export: give the workbook to write (FILE) or --into LOG.")
+        if args.out is not None or args.sheet is not None:
+            raise UsageError("authtrack export: --out and --sheet go with --into LOG.")
+        path = export_workbook(data, args.file, today=tracker.today, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    counts = {
+        "authorizations": len(data.authorizations),
+        "clients": len(data.clients),
+        "services": len(data.services),
+        "payers": len(data.payers),
+    }
+    if args.json:
+        _json({"file": str(path), **counts})
+    else:
+        print(
+            f"Exported {counts['authorizations']} authorizations, {counts['clients']} clients and "
+            f"{counts['services']} services to {path}."
+        )
+    return 0
+
+
+def _write_back(args: argparse.Namespace, data: Any, today: Any, progress: Any) -> int:
+    log: Path = args.into
+    out: Path = args.out or args.file or default_output(log)
+    dropped = dropped_features(log) if log.exists() else []
+    if dropped and not args.json:
+        print(
+            f"Note: {log} has {', '.join(dropped)}; openpyxl cannot keep them, so {out} will not "
+            f"have them ({log} itself is not changed).",
+            file=sys.stderr,
+        )
+    result = write_back(data, log, today=today, out=out, sheet=args.sheet, progress=progress)
+    if args.json:
+        _json(
+            {
+                "file": str(result.path),
+                "sheet": result.sheet,
+                "updated_rows": result.updated_rows,
+                "appended_rows": result.appended_rows,
+                "unchanged_rows": result.unchanged_rows,
+                "unknown_rows": result.unknown_rows,
+                "cells_changed": result.cells_changed,
+                "dropped": result.dropped,
+            }
+        )
+    else:
+        print(result.summary())
+    return 0
+
+
+def _json(obj: dict[str, Any]) -> None:
+    json.dump(obj, sys.stdout, indent=2)
+    sys.stdout.write("\n")

@@ -1,0 +1,146 @@
+"""Values written into a practice's own log in the way that log already writes them.
+
+The write-back changes a cell only when its meaning differs from authtrack's, and then keeps the
+log's habits: dates stay text if they were typed as text, "Y"/"N" stay "Y"/"N", "Last, First"
+stays "Last, First", codes keep their separator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from priorauth.model import RequestStatus
+from sync import cells
+from sync.columns import Col
+
+DATE_COLUMNS = frozenset({Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP})
+COUNT_COLUMNS = frozenset(
+    {
+        Col.UNITS_AUTH,
+        Col.UNITS_USED,
+        Col.UNITS_LEFT,
+        Col.VISITS_AUTH,
+        Col.VISITS_USED,
+        Col.VISITS_LEFT,
+        Col.REMINDER,
+    }
+)
+FLAG_COLUMNS = frozenset({Col.ACTIVE, Col.CONFIRMED})
+_EPOCH_1900 = dt.datetime(1899, 12, 30)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
+
+
+def same(col: Col, old: Any, new: Any, epoch_1904: bool) -> bool:
+    """Whether the cell already says what authtrack would write (compared by meaning)."""
+    try:
+        if col in DATE_COLUMNS:
+            return cells.date(old, epoch_1904) == new
+        if col in COUNT_COLUMNS:
+            if col is Col.REMINDER:
+                return cells.reminder(old) == new
+            return cells.count(old) == new
+        if col in FLAG_COLUMNS:
+            return bool(cells.yes_no(old)) == (new == "Yes")
+        if col is Col.CODES:
+            return cells.codes(old) == cells.codes(new)
+        if col is Col.PRIORITY:
+            return cells.priority(old) == cells.priority(new)
+        if col is Col.STATUS:
+            return _status_text(old, new) is None
+        if col is Col.NAME:
+            return cells.split_name(old) == cells.split_name(new)
+        if col is Col.CAP:
+            return cells.cap(old) == cells.cap(new)
+        if col is Col.PERIOD:
+            return cells.period(old, epoch_1904) == new
+    except cells.CellError:
+        return False
+    return cells.text(old) == cells.text(new)
+
+
+def styled(col: Col, old: Any, new: Any, epoch_1904: bool, context: dict[str, Any]) -> Any:
+    """``new`` written the way the log wrote ``old`` (or, for an empty cell, the column's
+    other cells: ``old`` is then a sample from the column)."""
+    if new is None or new == "":
+        return None
+    if col in DATE_COLUMNS:
+        return _date(old, new, epoch_1904)
+    if col is Col.PERIOD:
+        start, end = new
+        text = f"{_text_date(old, start)} - {_text_date(old, end) if end else 'open'}"
+        return text if start else None
+    if col in COUNT_COLUMNS:
+        return str(new) if isinstance(old, str) and old.strip() else new
+    if col in FLAG_COLUMNS:
+        return _flag(old, new == "Yes")
+    if col is Col.CODES:
+        sep = next((s for s in (";", "/", "\n") if isinstance(old, str) and s in old), ",")
+        return f"{sep} ".join(cells.codes(new)) if sep != "\n" else "\n".join(cells.codes(new))
+    if col is Col.NAME:
+        first, last = cells.split_name(new)
+        if isinstance(old, str) and old.strip() and "," not in old:
+            return f"{first} {last}".strip()
+        return new
+    if col is Col.STATUS:
+        return _status_text(old, new, context) or new
+    return new
+
+
+def _date(old: Any, new: dt.date, epoch_1904: bool) -> Any:
+    if isinstance(old, str) and old.strip():
+        return _text_date(old, new)
+    if type(old) in (int, float):
+        base = _EPOCH_1904 if epoch_1904 else _EPOCH_1900
+        return (dt.datetime.combine(new, dt.time()) - base).days
+    return new
+
+
+def _text_date(sample: Any, day: dt.date | None) -> str:
+    if day is None:
+        return ""
+    s = sample.strip() if isinstance(sample, str) else ""
+    if s[:4].isdigit() and len(s) >= 8 and s[4] in "-/.":
+        return day.isoformat()
+    short = len(s.split(" ")[0].split("/")[-1]) == 2 if "/" in s else False
+    return f"{day.month}/{day.day}/{day:%y}" if short else f"{day:%m/%d/%Y}"
+
+
+def _flag(old: Any, yes: bool) -> Any:
+    if isinstance(old, bool):
+        return yes
+    s = old.strip() if isinstance(old, str) else ""
+    if s.upper() in ("Y", "N"):
+        return ("Y" if yes else "N") if s.isupper() else ("y" if yes else "n")
+    if s.upper() == "X" or s == "✓":
+        return s if yes else None
+    if s.upper() in ("TRUE", "FALSE"):
+        return "TRUE" if yes else "FALSE"
+    return "Yes" if yes else "No"
+
+
+def _status_text(old: Any, new: Any, context: dict[str, Any] | None = None) -> str | None:
+    """The Status text to write, or None when the cell already agrees. ``new`` is the canonical
+    status ("Approved"); ``context`` has ``active`` and ``end`` for logs that write Active /
+    Expired in their Status column."""
+    try:
+        request, activity = cells.status(old)
+    except cells.CellError:
+        request, activity = None, None
+    wanted = RequestStatus(str(new).lower())
+    context = context or {}
+    if activity is not None or (request is None and context.get("activity_words")):
+        active = context.get("active")
+        if wanted != RequestStatus.APPROVED:
+            text = wanted.value.title()
+            return None if request == wanted else text
+        if active is None or activity == active:
+            return None
+        end = context.get("end")
+        if active:
+            return "Active"
+        today = context.get("today") or dt.date.today()
+        return "Expired" if end is not None and end < today else "Inactive"
+    if request == wanted:
+        return None
+    return wanted.value.title()

@@ -1,0 +1,320 @@
+"""Write authtrack's authorizations back into the practice's own log workbook.
+
+Rows of their log sheet that match an authorization (matched exactly as an import would) are
+updated in place, cell by cell and only where the meaning differs, in the log's own style;
+authorizations the log lacks are appended at the end of its table (before a total row, whose
+sums are extended). Their column order, header names, extra columns, formulas, other sheets and
+cell formatting are left alone. The result goes to a new file unless told otherwise: openpyxl,
+which writes it, cannot keep charts, images, pivot tables and some newer Excel features, and
+:func:`dropped_features` says beforehand which of those the workbook has.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.formula.translate import Translator
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from priorauth import rules
+from priorauth.data import Data
+from priorauth.model import Authorization
+from sync import styled
+from sync.columns import Col
+from sync.errors import WorkbookError
+from sync.importer import choose_sheet
+from sync.logsheet import FOLLOWERS, IDENTITY, LogTable, read_log
+from sync.merge import Merger
+from sync.merge_auths import merge_log
+from sync.progress import Progress, no_progress
+from sync.rows import AUTH_INDEX, authorization_row, sorted_authorizations
+from sync.workbook import open_workbook, sniff
+
+_REF = re.compile(r"(\$?[A-Za-z]{1,3}\$?)(\d+)")
+
+
+@dataclass
+class WriteBackResult:
+    path: Path  # the workbook written
+    sheet: str
+    updated_rows: list[int] = field(default_factory=list)  # their rows whose cells changed
+    unchanged_rows: int = 0
+    appended_rows: list[int] = field(default_factory=list)  # rows added for new authorizations
+    unknown_rows: list[int] = field(default_factory=list)  # their rows authtrack does not have
+    cells_changed: int = 0
+    dropped: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (
+            f'Wrote {self.path}: sheet "{self.sheet}", {len(self.updated_rows)} rows updated '
+            f"({self.cells_changed} cells), {len(self.appended_rows)} new rows appended, "
+            f"{self.unchanged_rows} unchanged."
+        )
+        if self.unknown_rows:
+            text += (
+                f" {len(self.unknown_rows)} rows of the log are not in authtrack and were left as "
+                "they are (import the log to bring them in)."
+            )
+        return text
+
+
+def default_output(log: Path) -> Path:
+    """LOG.xlsx -> LOG.authtrack.xlsx beside it (their own file is never overwritten by
+    default)."""
+    return log.with_name(f"{log.stem}.authtrack{log.suffix}")
+
+
+def dropped_features(path: Path) -> list[str]:
+    """What of this workbook openpyxl cannot carry over when it writes it, in words."""
+    found: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return found
+
+    def count(pattern: str) -> int:
+        return sum(1 for n in names if re.search(pattern, n))
+
+    for pattern, what in (
+        (r"^xl/charts/chart\d*\.xml$", "chart"),
+        (r"^xl/media/", "image"),
+        (r"^xl/pivotTables/.*\.xml$", "pivot table"),
+        (r"^xl/slicers/", "slicer"),
+        (r"^xl/timelines/", "timeline"),
+    ):
+        n = count(pattern)
+        if n:
+            found.append(f"{n} {what}{'s' if n != 1 else ''}")
+    if count(r"^xl/drawings/drawing\d*\.xml$") and not (
+        count(r"^xl/charts/") or count(r"^xl/media/")
+    ):
+        found.append("shapes or text boxes")
+    if count(r"^xl/vbaProject\.bin$") and path.suffix.lower() != ".xlsm":
+        found.append("macros")
+    return found
+
+
+def write_back(
+    data: Data,
+    log: str | Path,
+    *,
+    today: dt.date,
+    out: str | Path | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+) -> WriteBackResult:
+    """Update the log ``log`` with ``data`` and save the result to ``out`` (default
+    :func:`default_output`). Raises :class:`WorkbookError` when the log cannot be used."""
+    progress = progress or no_progress
+    log = Path(log)
+    out = Path(out) if out is not None else default_output(log)
+    if sniff(log) != "xlsx":
+        raise WorkbookError(
+            f"{log}: authtrack can write back only into .xlsx or .xlsm workbooks; save the log "
+            "as .xlsx in Excel or LibreOffice first."
+        )
+    if out.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise WorkbookError(f"{out}: the result is an Excel workbook; give it a .xlsx name.")
+    progress(0, 3, "reading the log")
+    with open_workbook(log) as wb:
+        raw, header = choose_sheet(wb, sheet)
+        table = read_log(raw, header, epoch_1904=wb.epoch_1904)
+        assert table is not None
+    matched, unknown = _match(data, table, today)
+    result = WriteBackResult(out, table.sheet, unknown_rows=unknown, dropped=dropped_features(log))
+    progress(1, 3, "updating rows")
+    try:
+        book = load_workbook(log, keep_vba=log.suffix.lower() == ".xlsm", keep_links=True)
+    except Exception as e:  # openpyxl raises many kinds on odd files; say which file, plainly
+        raise WorkbookError(f"{log} cannot be opened for writing back ({e}).") from None
+    ws = book[table.sheet]
+    epoch_1904 = book.epoch == CALENDAR_MAC_1904
+    writer = _RowWriter(data, table, today, epoch_1904)
+    for row, auth in matched.items():
+        changed = writer.update(ws, row, auth)
+        if changed:
+            result.updated_rows.append(row)
+            result.cells_changed += changed
+        else:
+            result.unchanged_rows += 1
+    in_log = {a.id for a in matched.values()}
+    new = [a for a in sorted_authorizations(data) if a.id not in in_log]
+    if new:
+        end = max(table.rows) if table.rows else table.header.index + raw.first_row
+        result.appended_rows = writer.append(ws, end, new)
+    progress(2, 3, "saving")
+    _save(book, out)
+    progress(3, 3, "saving")
+    return result
+
+
+def _match(data: Data, table: LogTable, today: dt.date) -> tuple[dict[int, Authorization], list]:
+    """Their row number -> the authorization it is (as an import would match it)."""
+    merger = Merger(data, today)
+    drafts = merge_log(merger, table)
+    matched = {d.row: data.authorizations[d.before.id] for d in drafts if d.before is not None}
+    unknown = sorted(
+        {d.row for d in drafts if d.before is None} | {table.rows[i] for i in table.bad}
+    )
+    return matched, unknown
+
+
+class _RowWriter:
+    def __init__(self, data: Data, table: LogTable, today: dt.date, epoch_1904: bool) -> None:
+        self.data = data
+        self.table = table
+        self.today = today
+        self.epoch_1904 = epoch_1904
+        self.payer_names = {p.id: p.name for p in data.payers.values()}
+        self.by_auth = rules.services_by_authorization(data) if data.services else {}
+        self.columns = sorted(table.header.columns.items(), key=lambda kv: kv[1])
+        self.activity_words = False
+        status = table.values.get(Col.STATUS) or []
+        self.activity_words = any(v is not None and v[1] is not None for v in status)
+
+    def values(self, auth: Authorization) -> dict[Col, Any]:
+        client = self.data.clients.get(auth.client)
+        row = authorization_row(
+            auth, client, self.payer_names, self.by_auth.get(auth.id, ()), self.today
+        )
+        out = {col: row[i] for col, i in AUTH_INDEX.items()}
+        out[Col.PERIOD] = (auth.start_date, auth.end_date)
+        out[Col.FIRST] = client.first_name if client else ""
+        out[Col.LAST] = client.last_name if client else ""
+        return out
+
+    def context(self, auth: Authorization) -> dict[str, Any]:
+        return {
+            "active": auth.active,
+            "end": auth.end_date,
+            "today": self.today,
+            "activity_words": self.activity_words,
+        }
+
+    def update(self, ws: Any, row: int, auth: Authorization) -> int:
+        values = self.values(auth)
+        first_col = self.table.first_col
+        changed = 0
+        for col, j in self.columns:
+            cell = ws.cell(row=row, column=first_col + j)
+            if cell.data_type == "f":
+                continue  # their formula: the spreadsheet recalculates it
+            old = cell.value
+            if (old is None or old == "") and col in (*IDENTITY, *FOLLOWERS):
+                continue  # written once per client, filled down by the reader
+            new = values.get(col)
+            if styled.same(col, old, new, self.epoch_1904):
+                continue
+            if (old is None or old == "") and (new is None or new == ""):
+                continue
+            cell.value = styled.styled(col, old, new, self.epoch_1904, self.context(auth))
+            changed += 1
+        return changed
+
+    def append(self, ws: Any, end: int, auths: list[Authorization]) -> list[int]:
+        """Add rows for ``auths`` after row ``end`` (the last data row), shaped like it."""
+        n = len(auths)
+        below = ws.max_row > end and any(
+            c.value not in (None, "") for r in ws.iter_rows(min_row=end + 1) for c in r
+        )
+        if below:
+            _insert_rows(ws, end, n)
+        first_col = self.table.first_col
+        template = {c.column: c for c in ws[end]} if end >= 1 else {}
+        samples = {j: ws.cell(row=end, column=first_col + j).value for _, j in self.columns}
+        rows = []
+        for k, auth in enumerate(auths, start=1):
+            r = end + k
+            values = self.values(auth)
+            for column, tpl in template.items():
+                cell = ws.cell(row=r, column=column)
+                if tpl.has_style:
+                    cell._style = copy.copy(tpl._style)
+                if tpl.data_type == "f" and isinstance(tpl.value, str):
+                    cell.value = Translator(tpl.value, origin=tpl.coordinate).translate_formula(
+                        cell.coordinate
+                    )
+            for col, j in self.columns:
+                cell = ws.cell(row=r, column=first_col + j)
+                if cell.data_type == "f":
+                    continue
+                value = values.get(col)
+                cell.value = styled.styled(
+                    col, samples.get(j), value, self.epoch_1904, self.context(auth)
+                )
+            rows.append(r)
+        return rows
+
+
+def _insert_rows(ws: Any, end: int, n: int) -> None:
+    """Insert ``n`` rows after ``end``; formulas and merged cells below move with their rows,
+    and ranges that end at ``end`` (the totals' SUM) grow to include the new rows."""
+    merged = [rng for rng in ws.merged_cells.ranges if rng.min_row > end]
+    ws.insert_rows(end + 1, n)
+    for rng in merged:
+        rng.shift(0, n)
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" and isinstance(cell.value, str):
+                cell.value = shift_formula(cell.value, end, n)
+
+
+def shift_formula(formula: str, end: int, n: int) -> str:
+    """References past row ``end`` move down ``n`` rows; a range ending at ``end`` grows."""
+    try:
+        tok = Tokenizer(formula)
+    except Exception:  # a formula openpyxl cannot parse: left as written
+        return formula
+    changed = False
+    for item in tok.items:
+        if item.type != Token.OPERAND or item.subtype != Token.RANGE or "!" in item.value:
+            continue
+        new = _shift_range(item.value, end, n)
+        if new != item.value:
+            item.value, changed = new, True
+    return tok.render() if changed else formula
+
+
+def _shift_range(ref: str, end: int, n: int) -> str:
+    parts = ref.split(":")
+    out = []
+    for k, part in enumerate(parts):
+        grow = len(parts) == 2 and k == 1  # the end of a range
+
+        def move(m: re.Match[str], grow: bool = grow) -> str:
+            row = int(m.group(2))
+            if row > end or (grow and row == end):
+                row += n
+            return f"{m.group(1)}{row}"
+
+        out.append(_REF.sub(move, part))
+    return ":".join(out)
+
+
+def _save(book: Any, out: Path) -> None:
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise WorkbookError(f"{out}: the folder {folder} does not exist.")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        book.save(tmp)
+        os.chmod(tmp, 0o660)
+        os.replace(tmp, out)
+    except OSError as e:
+        raise WorkbookError(f"{out}: the workbook cannot be written ({e.strerror or e}).") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)

@@ -1,0 +1,173 @@
+"""Cell values as logs really hold them: dates, counts, codes, names, yes/no, statuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from priorauth.model import CapMeasure, CapPeriod, Priority, RequestStatus
+from sync import cells
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (D(2026, 3, 1), D(2026, 3, 1)),
+        (dt.datetime(2026, 3, 1, 0, 0), D(2026, 3, 1)),
+        ("03/01/2026", D(2026, 3, 1)),
+        ("3/1/26", D(2026, 3, 1)),
+        ("3-1-2026", D(2026, 3, 1)),
+        ("3.1.2026", D(2026, 3, 1)),
+        ("2026-03-01", D(2026, 3, 1)),
+        ("2026-03-01 00:00:00", D(2026, 3, 1)),
+        ("2026/3/1", D(2026, 3, 1)),
+        ("20260301", D(2026, 3, 1)),
+        ("Mar 1, 2026", D(2026, 3, 1)),
+        ("March 1st 2026", D(2026, 3, 1)),
+        ("1-Mar-2026", D(2026, 3, 1)),
+        ("1 March 26", D(2026, 3, 1)),
+        (" 03/01/2026 ", D(2026, 3, 1)),
+        (46082.0, D(2026, 3, 1)),  # an Excel serial number
+        ("46082", D(2026, 3, 1)),  # ...stored as text
+        ("", None),
+        ("N/A", None),
+        ("open", None),
+        (None, None),
+    ],
+)
+def test_dates_in_the_forms_logs_use(raw: object, expected: dt.date | None) -> None:
+    assert cells.date(raw) == expected
+
+
+def test_serial_numbers_follow_the_workbooks_date_system() -> None:
+    assert cells.date(45000.0) == D(2023, 3, 15)
+    assert cells.date(45000.0, epoch_1904=True) == D(2027, 3, 16)
+    assert cells.date(59.0) == D(1900, 2, 28)  # before Excel's phantom 29 Feb 1900
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["13/45/2026", "02/30/2026", "soon", "2026-13-01", 2994626.0, -5.0, dt.timedelta(days=3)],
+)
+def test_what_is_not_a_date_is_said_plainly(raw: object) -> None:
+    with pytest.raises(cells.CellError) as e:
+        cells.date(raw)
+    assert "date" in str(e.value)
+    assert "Traceback" not in str(e.value)
+
+
+def test_a_serial_past_year_9999_is_refused_not_crashed() -> None:
+    with pytest.raises(cells.CellError, match="year"):
+        cells.date(2994626.0)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (24.0, 24),
+        (24, 24),
+        ("24", 24),
+        (" 480 ", 480),
+        ("1,200", 1200),
+        ("24.0", 24),
+        ("12 units", 12),
+        ("6 sessions", 6),
+        ("", None),
+        ("unlimited", None),
+        ("N/A", None),
+        ("-", None),
+    ],
+)
+def test_counts_including_numbers_stored_as_text(raw: object, expected: int | None) -> None:
+    assert cells.count(raw) == expected
+
+
+@pytest.mark.parametrize("raw", [-2.0, "-3", 1.5, "2.5", "twelve", True])
+def test_bad_counts(raw: object) -> None:
+    with pytest.raises(cells.CellError):
+        cells.count(raw)
+
+
+def test_negative_count_message_names_the_problem() -> None:
+    with pytest.raises(cells.CellError, match="cannot be negative"):
+        cells.count(-2.0, "units")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("90837", ["90837"]),
+        (90837.0, ["90837"]),
+        ("90837, 90834", ["90837", "90834"]),
+        ("90837/90834", ["90837", "90834"]),
+        ("90837; 90834", ["90837", "90834"]),
+        ("90837 90834", ["90837", "90834"]),
+        ("97153, 97155, 97156", ["97153", "97155", "97156"]),
+        ("h2019 hn", ["H2019-HN"]),
+        ("H2019 HN / H0036", ["H2019-HN", "H0036"]),
+        ("97153 (HO)", ["97153-HO"]),
+        ("90837 and 90846", ["90837", "90846"]),
+        ("90837, 90837", ["90837"]),
+        ("", []),
+        ("any", []),
+    ],
+)
+def test_several_codes_in_one_cell(raw: object, expected: list[str]) -> None:
+    assert cells.codes(raw) == expected
+
+
+def test_a_bad_code_names_the_code() -> None:
+    with pytest.raises(cells.CellError, match='"THERAPY"'):
+        cells.codes("therapy")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Lee, Ann", ("Ann", "Lee")),
+        ("Ann Lee", ("Ann", "Lee")),
+        ("Mary Ann  Lee ", ("Mary Ann", "Lee")),
+        ("O'Connor, Finley", ("Finley", "O'Connor")),
+        ("Cher", ("", "Cher")),
+    ],
+)
+def test_one_name_column(raw: str, expected: tuple[str, str]) -> None:
+    assert cells.split_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("Yes", True), ("y", True), ("X", True), (True, True), (1.0, True), ("No", False)],
+)
+def test_yes_no(raw: object, expected: bool) -> None:
+    assert cells.yes_no(raw) is expected
+
+
+def test_status_is_request_status_or_activity() -> None:
+    assert cells.status("Approved") == (RequestStatus.APPROVED, None)
+    assert cells.status("pending") == (RequestStatus.PENDING, None)
+    assert cells.status("Denied") == (RequestStatus.DENIED, None)
+    assert cells.status("Active") == (None, True)
+    assert cells.status("Expired") == (None, False)
+    with pytest.raises(cells.CellError):
+        cells.status("maybe")
+
+
+def test_priority_reminder_cap_and_text() -> None:
+    assert cells.priority("Secondary") == Priority.SECONDARY
+    assert cells.priority("1") == Priority.PRIMARY
+    assert cells.priority(2.0) == Priority.SECONDARY
+    assert cells.reminder("1 month") == 30
+    assert cells.reminder("2 weeks") == 14
+    assert cells.reminder("No") is None
+    assert cells.reminder(14.0) == 14
+    assert cells.cap("40 units per week") == (40, CapPeriod.WEEK, CapMeasure.UNITS)
+    assert cells.cap("8 visits/month") == (8, CapPeriod.MONTH, CapMeasure.VISITS)
+    assert cells.text(123456789.0) == "123456789"  # a member id typed as a number
+    assert cells.text(8595602512225.0) == "8595602512225"
+    assert cells.period("1/1/26 - 6/30/26") == (D(2026, 1, 1), D(2026, 6, 30))
+    assert cells.period("01/01/2026-06/30/2026") == (D(2026, 1, 1), D(2026, 6, 30))
+    assert cells.period("2026-01-01 to 2026-06-30") == (D(2026, 1, 1), D(2026, 6, 30))

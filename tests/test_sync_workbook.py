@@ -1,0 +1,188 @@
+"""Files that are not usable logs: refused with one sentence naming the file, never a crash."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from priorauth.data import Data
+from sync import workbook as workbook_module
+from sync.errors import SheetChoiceError, WorkbookError
+from sync.importer import plan_import
+from sync.workbook import open_workbook
+from tests.sync_helpers import CORPUS, SAMPLES, TODAY, add_far_cell, log_row, workbook
+
+
+def refused(path: Path, *words: str) -> str:
+    with pytest.raises(WorkbookError) as e:
+        plan_import(path, Data(), today=TODAY)
+    message = str(e.value)
+    assert str(path) in message
+    for word in words:
+        assert word in message
+    assert "\n" not in message
+    return message
+
+
+def test_missing_and_empty_files(tmp_path: Path) -> None:
+    refused(tmp_path / "nowhere.xlsx", "does not exist")
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    refused(empty, "empty")
+
+
+def test_csv_and_web_pages_with_an_excel_name(tmp_path: Path) -> None:
+    csv = tmp_path / "log.xlsx"
+    csv.write_text("Client,Payer,Auth #\nLee, Ann,Aetna,A1\n")
+    refused(csv, "CSV", "save it as .xlsx")
+    html = tmp_path / "report.xls"
+    html.write_text("<html><body><table><tr><td>Client</td></tr></table></body></html>")
+    refused(html, "web page")
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(bytes(range(256)) * 20)
+    refused(junk, "not an Excel")
+
+
+def test_truncated_workbook(tmp_path: Path) -> None:
+    good = workbook(tmp_path / "good.xlsx", [log_row()])
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    refused(cut, "damaged or incomplete")
+
+
+def test_word_document_renamed(tmp_path: Path) -> None:
+    doc = tmp_path / "letter.xlsx"
+    with zipfile.ZipFile(doc, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<document/>")
+    refused(doc, "Word document")
+
+
+@pytest.mark.parametrize("name", ["calamine__pass_protected.xlsx", "excelize__encryptAES.xlsx"])
+def test_password_protected(name: str) -> None:
+    refused(CORPUS / name, "password-protected")
+
+
+def test_zip_bomb_is_refused_by_declared_size(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(workbook_module, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"0" * (2 * 1024 * 1024))
+    assert bomb.stat().st_size < 100_000
+    refused(bomb, "zip bomb")
+
+
+def test_a_stray_value_in_the_last_cell_does_not_exhaust_memory(tmp_path: Path) -> None:
+    path = add_far_cell(workbook(tmp_path / "far.xlsx", [log_row()]))
+    started = time.monotonic()
+    message = refused(path, "1,048,576 rows", "16,384 columns")
+    assert "Ctrl+End" in message
+    assert time.monotonic() - started < 10
+
+
+def test_styled_empty_cells_to_the_last_row_are_harmless() -> None:
+    # Gnumeric wrote styled empty cells down to row 1,048,576 and across to XFD
+    with open_workbook(CORPUS / "calamine__issue_174.xlsx") as wb:
+        sheet = wb.read(wb.sheet_names[0])
+    assert len(sheet.rows) == 2
+
+
+def test_ods_repeating_a_value_a_million_times_is_refused_before_reading(tmp_path: Path) -> None:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        '<office:spreadsheet><table:table table:name="Log"><table:table-row>'
+        '<table:table-cell office:value-type="string"><text:p>Client</text:p></table:table-cell>'
+        '</table:table-row><table:table-row table:number-rows-repeated="1048575">'
+        '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" '
+        'office:value="1"/></table:table-row></table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    path = tmp_path / "bomb.ods"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content)
+    refused(path, "Log", "1,048,576 rows")
+
+
+def test_xml_entity_expansion_is_not_performed(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "lol.xlsx", [log_row()])
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(
+            f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
+            for i in range(1, 10)
+        )
+        + "]>"
+    )
+
+    def edit(xml: str) -> str:
+        body = xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml
+        return laughs + body.replace("<t>Lee, Ann</t>", "<t>&lol9;</t>", 1)
+
+    from tests.sync_helpers import edit_part
+
+    edit_part(path, "xl/workbook.xml", lambda x: laughs + x.split("?>", 1)[-1])
+    edit_part(path, "xl/worksheets/sheet1.xml", edit)
+    started = time.monotonic()
+    try:
+        plan = plan_import(path, Data(), today=TODAY)
+    except WorkbookError as e:
+        assert str(path) in str(e)
+    else:
+        assert all("lollollol" not in str(i) for i in plan.created)
+    assert time.monotonic() - started < 10
+
+
+def test_no_sheet_looks_like_a_log(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "budget.xlsx", [["Rent", 1200]], header=["Item", "Amount"])
+    with pytest.raises(SheetChoiceError, match="no sheet that looks like an authorization log"):
+        plan_import(path, Data(), today=TODAY)
+
+
+def test_two_equally_likely_sheets_name_both_and_sheet_option(tmp_path: Path) -> None:
+    from tests.sync_helpers import LOG_HEADER
+
+    path = workbook(
+        tmp_path / "two.xlsx",
+        [log_row()],
+        title="North office",
+        extra_sheets={"South office": [LOG_HEADER, log_row("Kim, Bo", "B-2")]},
+    )
+    with pytest.raises(SheetChoiceError) as e:
+        plan_import(path, Data(), today=TODAY)
+    assert '"North office"' in str(e.value) and '"South office"' in str(e.value)
+    assert "--sheet" in str(e.value)
+    plan = plan_import(path, Data(), today=TODAY, sheet="South office")
+    assert [i.description for i in plan.created] == [
+        "new authorization B-2 for Kim, Bo with Aetna (90837; 09/01/2026–02/28/2027; 24 units)"
+    ]
+
+
+def test_unknown_sheet_name_lists_the_sheets(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "log.xlsx", [log_row()])
+    with pytest.raises(SheetChoiceError, match=r'no sheet named "Logg" \(its sheets: "Log"\)'):
+        plan_import(path, Data(), today=TODAY, sheet="Logg")
+
+
+def test_a_log_without_a_payer_column(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "nopayer.xlsx",
+        [["Lee, Ann", "A1", "1/1/26"]],
+        header=["Client", "Auth #", "Eff"],
+    )
+    with pytest.raises(SheetChoiceError, match="no payer"):
+        plan_import(path, Data(), today=TODAY)
+
+
+def test_instructions_sheet_and_hidden_archive_are_passed_over() -> None:
+    assert plan_import(SAMPLES / "aba_agency_tracker.xlsx", Data(), today=TODAY).sheet == (
+        "Authorizations"
+    )
+    assert plan_import(SAMPLES / "group_practice_2026.xlsx", Data(), today=TODAY).sheet == "2026"
