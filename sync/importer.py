@@ -357,7 +357,9 @@ def choose_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header]:
     if not found:
         if damaged and len(damaged) == len(wb.sheets):
             raise damaged[0]
-        names = ", ".join(f'"{n}"' for n in wb.sheet_names) or "no sheets"
+        if not wb.sheet_names:
+            raise SheetChoiceError(f"{path} has no worksheets; it holds no authorization log.")
+        names = ", ".join(f'"{n}"' for n in wb.sheet_names)
         raise SheetChoiceError(
             f"{path} has no sheet that looks like an authorization log (sheets: {names}); "
             "authtrack looks for a header row naming the client, the payer and the "

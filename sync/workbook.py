@@ -90,6 +90,11 @@ class Workbook:
             sheet = self._book.get_sheet_by_name(name)
             start = sheet.start
             rows = sheet.to_python() if start is not None else []
+        except calamine.WorksheetNotFound:
+            raise WorkbookError(
+                f'{self.path}: sheet "{name}" is listed, but its contents are missing from the '
+                "file; the file is damaged. Re-save it in Excel or LibreOffice and try again."
+            ) from None
         except BaseException as e:  # calamine raises its own errors and, rarely, Rust panics
             _reraise_interrupts(e)
             raise WorkbookError(
