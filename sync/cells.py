@@ -217,6 +217,17 @@ def period(value: Any, epoch_1904: bool = False) -> tuple[dt.date | None, dt.dat
 # --- numbers ------------------------------------------------------------------------------------
 
 
+def remaining(value: Any, what: str = "units") -> int | None:
+    """A Remaining count: below zero is over-utilization, which logs do show."""
+    t = type(value)
+    if (t is float or t is int) and value < 0:
+        return -count(-value, what)  # type: ignore[operator]
+    if t is str and value.strip().startswith("-") and value.strip() not in _BLANKS:
+        inner = count(value.strip()[1:], what)
+        return None if inner is None else -inner
+    return count(value, what)
+
+
 def count(value: Any, what: str = "units") -> int | None:
     """A whole, non-negative count; blank (and "unlimited") is None."""
     t = type(value)

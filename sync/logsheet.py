@@ -104,9 +104,12 @@ def _parser(col: Col, epoch_1904: bool) -> Callable[[Any], Any]:
         return lambda v: cells.date(v, epoch_1904)
     if col is Col.PERIOD:
         return lambda v: cells.period(v, epoch_1904)
-    if col in (Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT):
+    if col in (Col.UNITS_LEFT, Col.VISITS_LEFT):
+        what = "units" if col is Col.UNITS_LEFT else "visits"
+        return lambda v: cells.remaining(v, what)
+    if col in (Col.UNITS_AUTH, Col.UNITS_USED):
         return lambda v: cells.count(v, "units")
-    if col in (Col.VISITS_AUTH, Col.VISITS_USED, Col.VISITS_LEFT):
+    if col in (Col.VISITS_AUTH, Col.VISITS_USED):
         return lambda v: cells.count(v, "visits")
     if col in (Col.CLIENT_ID, Col.MEMBER_ID, Col.AUTH_NUMBER):
         return cells.identifier
