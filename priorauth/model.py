@@ -64,12 +64,7 @@ class Record:
 
     def to_doc(self) -> dict[str, Any]:
         """The JSON-ready document stored in the data file (without ``id``: that is the key)."""
-        doc: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            if f.name == "id":
-                continue
-            doc[f.name] = _to_json(getattr(self, f.name))
-        return doc
+        return record_writer(type(self))(self)
 
     @classmethod
     def from_doc(cls: type[R], doc_id: int, doc: dict[str, Any]) -> R:
@@ -300,6 +295,39 @@ def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
     return build
 
 
+_WRITERS: dict[type, Any] = {}
+
+
+def record_writer(cls: type[R]) -> Callable[[R], dict[str, Any]]:
+    """A function record -> document, fast: only fields that need converting (dates, enums,
+    lists) are converted; an import writes tens of thousands of records at once."""
+    write = _WRITERS.get(cls)
+    if write is not None:
+        return write
+    names = [f.name for f in dataclasses.fields(cls) if f.name != "id"]
+    hints = typing.get_type_hints(cls)
+    converted = [(name, _json_converter_for(hints[name])) for name in names]
+    converted = [(name, fn) for name, fn in converted if fn is not None]
+
+    size = len(names) + 1  # the fields and the id
+
+    def write(record: R) -> dict[str, Any]:
+        values = record.__dict__
+        if len(values) == size and "id" in values:  # exactly its fields: copy in one go
+            doc = values.copy()
+            del doc["id"]
+        else:
+            doc = {name: getattr(record, name) for name in names}
+        for name, convert in converted:
+            value = doc[name]
+            if value is not None:
+                doc[name] = convert(value)
+        return doc
+
+    _WRITERS[cls] = write
+    return write
+
+
 def _converters(cls: type) -> list[tuple[str, Any]]:
     """(field name, function turning its JSON value into the Python value, or None for as-is)."""
     conv = _CONVERTERS.get(cls)
@@ -334,9 +362,32 @@ def _converter_for(hint: Any) -> Any:
     return None
 
 
+def _json_converter_for(hint: Any) -> Any:
+    """The function turning a field's Python value into its JSON value (None: as it is)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _json_converter_for(args[0]) if len(args) == 1 else _to_json
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        inner = _json_converter_for(item)
+        if inner is None:
+            return list
+        return lambda values: [inner(v) for v in values]
+    if hint is dt.date:
+        return dt.date.isoformat
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return _to_json
+    if hint is ClientInsurance:
+        return ClientInsurance.to_doc
+    if hint in (str, int, bool, float):
+        return None
+    return _to_json
+
+
 def _to_json(value: Any) -> Any:
     if isinstance(value, enum.Enum):
-        return value.value
+        return value._value_
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):

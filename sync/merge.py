@@ -61,6 +61,7 @@ class Merger:
             self._by_name[name_key(client.first_name, client.last_name)].append(client)
         self._copies: dict[int, Client] = {}  # existing id -> the copy rows edit
         self.new_clients: list[Client] = []
+        self._new_by_id: dict[int, Client] = {}
         self.client_rows: dict[int, tuple[str, int]] = {}  # client id -> (sheet, first row)
         self.deactivated: list[Authorization] = []  # existing ones a log row replaces as active
 
@@ -143,6 +144,7 @@ class Merger:
             self._by_client_id[client_id.casefold()] = client
         self._by_name[name_key(first, last)].append(client)
         self.new_clients.append(client)
+        self._new_by_id[client.id] = client
         self.client_rows[client.id] = where
         return client
 
@@ -160,7 +162,7 @@ class Merger:
 
     def client(self, client_id: int) -> Client | None:
         if client_id < 0:
-            return next((c for c in self.new_clients if c.id == client_id), None)
+            return self._new_by_id.get(client_id)
         return self._copies.get(client_id) or self.data.clients.get(client_id)
 
     def ensure_insurance(
