@@ -23,6 +23,7 @@ from priorauth.errors import ValidationError
 from priorauth.model import (
     Authorization,
     Client,
+    ClientInsurance,
     Payer,
     ProcedureGroup,
     Record,
@@ -113,23 +114,20 @@ class Applied:
 
 def apply(tx: Transaction, changes: Changes, summary: str) -> Applied:
     """Write ``changes`` inside ``tx``: new records with one ``insert_many`` per table (payers
-    first, so clients can point at them), edits with revision-checked updates."""
+    first, so clients can point at them), edits with revision-checked updates. New records get
+    their real ids, and references to temporary ids are replaced by them."""
     applied = Applied()
 
-    def real(table: str, record_id: int | None) -> int | None:
-        if record_id is None or record_id > 0:
-            return record_id
-        return applied.ids[(table, record_id)]
-
-    def store(records: list[Record]) -> None:
+    def store(records: list[R]) -> dict[int, int]:
         new = [r for r in records if r.id < 0]
         old = [r for r in records if r.id > 0]
-        temp_ids = [r.id for r in new]
+        ids: dict[int, int] = {}
         if new:
+            temp_ids = [r.id for r in new]
             tx.insert_many(new, summary=summary)
             table = new[0].TABLE
-            for temp, record in zip(temp_ids, new, strict=True):
-                applied.ids[(table, temp)] = record.id
+            ids = {temp: record.id for temp, record in zip(temp_ids, new, strict=True)}
+            applied.ids.update(((table, temp), real) for temp, real in ids.items())
             applied.created[table] = len(new)
         changed = 0
         for record in old:
@@ -138,26 +136,40 @@ def apply(tx: Transaction, changes: Changes, summary: str) -> Applied:
             changed += record.rev != rev
         if old:
             applied.updated[old[0].TABLE] = changed
+        return ids
 
-    store(list(changes.payers))
-    store(list(changes.groups))
+    payer_ids = store(changes.payers)
+    store(changes.groups)
     for client in changes.clients:
-        client.insurances = [
-            dataclasses.replace(ins, payer_id=real(Payer.TABLE, ins.payer_id) or 0)
-            for ins in client.insurances
-        ]
-    store(list(changes.clients))
+        if any(ins.payer_id < 0 for ins in client.insurances):
+            client.insurances = [
+                ClientInsurance(
+                    payer_id=payer_ids[ins.payer_id],
+                    priority=ins.priority,
+                    member_id=ins.member_id,
+                    prior_auth_required=ins.prior_auth_required,
+                )
+                if ins.payer_id < 0
+                else ins
+                for ins in client.insurances
+            ]
+    client_ids = store(changes.clients)
     for auth in changes.authorizations:
-        auth.client = real(Client.TABLE, auth.client) or 0
-        auth.payer = real(Payer.TABLE, auth.payer) or 0
+        if auth.client < 0:
+            auth.client = client_ids[auth.client]
+        if auth.payer < 0:
+            auth.payer = payer_ids[auth.payer]
         if auth.renewal_of is not None and auth.renewal_of < 0:  # renews a record made here
-            auth.renewal_of = applied.ids.get((Authorization.TABLE, auth.renewal_of))
-    store(list(changes.authorizations))
+            auth.renewal_of = None  # (its id is not known before the insert; nothing sets this)
+    auth_ids = store(changes.authorizations)
     for service in changes.services:
-        service.client = real(Client.TABLE, service.client) or 0
-        service.payer = real(Payer.TABLE, service.payer) or 0
-        service.authorization = real(Authorization.TABLE, service.authorization)
-    store(list(changes.services))
+        if service.client < 0:
+            service.client = client_ids[service.client]
+        if service.payer < 0:
+            service.payer = payer_ids[service.payer]
+        if service.authorization is not None and service.authorization < 0:
+            service.authorization = auth_ids[service.authorization]
+    store(changes.services)
     return applied
 
 

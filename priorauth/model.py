@@ -112,7 +112,7 @@ class ClientInsurance:
     prior_auth_required: bool = True
 
     def to_doc(self) -> dict[str, Any]:
-        return {f.name: _to_json(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return record_writer(ClientInsurance)(self)
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> ClientInsurance:
@@ -298,24 +298,26 @@ def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
 _WRITERS: dict[type, Any] = {}
 
 
-def record_writer(cls: type[R]) -> Callable[[R], dict[str, Any]]:
+def record_writer(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     """A function record -> document, fast: only fields that need converting (dates, enums,
-    lists) are converted; an import writes tens of thousands of records at once."""
+    lists) are converted; an import writes tens of thousands of records at once. A record's
+    ``id`` is left out (it is the document's key)."""
     write = _WRITERS.get(cls)
     if write is not None:
         return write
-    names = [f.name for f in dataclasses.fields(cls) if f.name != "id"]
+    fields = [f.name for f in dataclasses.fields(cls)]
+    names = [name for name in fields if name != "id"]
     hints = typing.get_type_hints(cls)
     converted = [(name, _json_converter_for(hints[name])) for name in names]
     converted = [(name, fn) for name, fn in converted if fn is not None]
+    size, has_id = len(fields), "id" in fields
 
-    size = len(names) + 1  # the fields and the id
-
-    def write(record: R) -> dict[str, Any]:
+    def write(record: Any) -> dict[str, Any]:
         values = record.__dict__
-        if len(values) == size and "id" in values:  # exactly its fields: copy in one go
+        if len(values) == size and (not has_id or "id" in values):  # exactly its fields
             doc = values.copy()
-            del doc["id"]
+            if has_id:
+                del doc["id"]
         else:
             doc = {name: getattr(record, name) for name in names}
         for name, convert in converted:

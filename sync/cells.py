@@ -18,6 +18,7 @@ _EPOCH_1900 = dt.date(1899, 12, 30)
 _EPOCH_1904 = dt.date(1904, 1, 1)
 _MIN_YEAR, _MAX_YEAR = 1900, 2199
 _BLANKS = frozenset({"", "-", "--", "—", "–", "n/a", "na", "none", "null", "tbd", "?", "#n/a"})
+BLANK_WORDS = _BLANKS  # what people write in a cell to mean "nothing here"
 _OPEN_ENDED = frozenset({"open", "open-ended", "ongoing", "no end", "indefinite", "continuous"})
 _NO_CAP = frozenset({"unlimited", "no cap", "no limit", "uncapped", "any", "open"})
 

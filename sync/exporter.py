@@ -41,6 +41,7 @@ from sync.columns import (
     Col,
 )
 from sync.errors import WorkbookError
+from sync.gcpause import gc_paused
 from sync.progress import STEP, Progress, no_progress
 
 DATE_FORMAT = "mm/dd/yyyy"
@@ -60,6 +61,11 @@ def export_workbook(
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise WorkbookError(f"{path}: the export is an Excel workbook; give it a .xlsx name.")
+    with gc_paused():
+        return _export(data, path, today, progress)
+
+
+def _export(data: Data, path: Path, today: dt.date, progress: Progress) -> Path:
     wb = Workbook(write_only=True)
     total = len(data.authorizations)
     auth_rows = canonical_rows.authorization_rows(data, today)

@@ -9,6 +9,7 @@ changed the data since the plan was made, the plan is made again under the lock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,12 @@ from priorauth import bulk
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError
 from priorauth.identity import current_user
+from priorauth.model import Authorization
 from priorauth.tracker import Tracker
 from sync import canonical, describe
 from sync.columns import Col
 from sync.errors import SheetChoiceError, WorkbookError
+from sync.gcpause import gc_paused
 from sync.headers import Header, find_header
 from sync.logsheet import LogTable, RowError, read_log
 from sync.merge import Item, Merger
@@ -168,6 +171,13 @@ def plan_import(
     path = Path(path)
     today = today or dt.date.today()
     progress(0, 1, "reading")
+    with gc_paused():
+        return _plan_import(path, data, sheet, today, progress, user)
+
+
+def _plan_import(
+    path: Path, data: Data, sheet: str | None, today: dt.date, progress: Progress, user: str
+) -> ImportPlan:
     with open_workbook(path) as wb:
         raw, header = choose_sheet(wb, sheet)
         progress(1, 1, "reading")
@@ -239,17 +249,23 @@ def _classify(plan: ImportPlan, merger: Merger, drafts: list[Draft]) -> list[Any
     """Fill the plan's created / updated / unchanged lists; return the authorizations to write."""
     names = {p.id: p.name for p in (*merger.data.payers.values(), *merger.changes.payers)}
     out = []
+
+    def words(auth: Authorization, prefix: str = "") -> Callable[[], str]:
+        return lambda: (
+            prefix
+            + describe.authorization(auth, merger.client(auth.client), names.get(auth.payer, "?"))
+        )
+
     for d in drafts:
         auth = d.auth
-        client = merger.client(auth.client)
-        text = describe.authorization(auth, client, names.get(auth.payer, "?"))
         if d.before is None:
-            plan.created.append(Item(d.table.sheet, d.row, f"new {text}"))
+            plan.created.append(Item(d.table.sheet, d.row, words(auth, "new ")))
             out.append(auth)
         elif auth.to_doc() == d.before.to_doc():
-            plan.unchanged.append(Item(d.table.sheet, d.row, text))
+            plan.unchanged.append(Item(d.table.sheet, d.row, words(auth)))
         else:
-            plan.updated.append(Item(d.table.sheet, d.row, text, describe.changes(d.before, auth)))
+            changes = describe.changes(d.before, auth)
+            plan.updated.append(Item(d.table.sheet, d.row, words(auth), changes))
             out.append(auth)
     for auth in merger.deactivated:
         client = merger.client(auth.client)
@@ -402,7 +418,7 @@ def apply_import(tracker: Tracker, plan: ImportPlan, *, skip_invalid: bool = Fal
     store = tracker.store
     backup = store.backup("import")
     final = plan
-    with store.transaction() as tx:
+    with gc_paused(), store.transaction() as tx:
         if tx.data is not plan.data and plan.inputs is not None:
             before = {(e.sheet, e.row, e.message) for e in plan.errors}
             final = make_plan(plan.path, tx.data, plan.inputs.fresh(), plan.today, no_progress)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from itertools import count
 
 from priorauth.bulk import Changes
@@ -25,20 +24,41 @@ def name_key(first: str, last: str) -> tuple[str, str]:
     return (" ".join(last.split()).casefold(), " ".join(first.split()).casefold())
 
 
-@dataclass
 class Item:
-    """One record the import would create, change or leave alone, described for people."""
+    """One record the import would create, change or leave alone, described for people.
 
-    sheet: str
-    row: int
-    description: str
-    changes: list[str] = field(default_factory=list)
+    The description may be given as a function: a 20,000-row plan need not word every row
+    unless someone reads it.
+    """
+
+    __slots__ = ("_description", "changes", "row", "sheet")
+
+    def __init__(
+        self,
+        sheet: str,
+        row: int,
+        description: str | Callable[[], str],
+        changes: list[str] | None = None,
+    ) -> None:
+        self.sheet = sheet
+        self.row = row
+        self._description = description
+        self.changes = changes or []
+
+    @property
+    def description(self) -> str:
+        if not isinstance(self._description, str):
+            self._description = self._description()
+        return self._description
 
     def __str__(self) -> str:
         where = f"row {self.row}: " if self.row else ""
         if self.changes:
             return f"{where}{self.description}: {'; '.join(self.changes)}"
         return f"{where}{self.description}"
+
+    def __repr__(self) -> str:
+        return f"Item({self.sheet!r}, {self.row}, {self.description!r})"
 
 
 class Merger:
@@ -159,6 +179,12 @@ class Merger:
             )
             self._copies[client.id] = copy
         return copy
+
+    def current(self, client: Client) -> Client:
+        """The version of ``client`` rows now see (its editable copy once one was made)."""
+        if client.id > 0:
+            return self._copies.get(client.id, client)
+        return client
 
     def client(self, client_id: int) -> Client | None:
         if client_id < 0:

@@ -91,58 +91,132 @@ class AuthMatcher:
         return None
 
 
+class _Columns:
+    """The parsed columns of a log, each a list by row (None where the log has no such
+    column), bound once so that the per-row work is list indexing."""
+
+    def __init__(self, table: LogTable) -> None:
+        v = table.values
+        self.present = set(v)
+        get = v.get
+        self.client_id, self.name, self.first, self.last = (
+            get(Col.CLIENT_ID),
+            get(Col.NAME),
+            get(Col.FIRST),
+            get(Col.LAST),
+        )
+        self.dob, self.payer, self.member_id, self.priority = (
+            get(Col.DOB),
+            get(Col.PAYER),
+            get(Col.MEMBER_ID),
+            get(Col.PRIORITY),
+        )
+        self.clinician, self.auth_number, self.codes = (
+            get(Col.CLINICIAN),
+            get(Col.AUTH_NUMBER),
+            get(Col.CODES),
+        )
+        self.start, self.end, self.period = get(Col.START), get(Col.END), get(Col.PERIOD)
+        self.units_used, self.units_left = get(Col.UNITS_USED), get(Col.UNITS_LEFT)
+        self.visits_used, self.visits_left = get(Col.VISITS_USED), get(Col.VISITS_LEFT)
+        self.cap, self.status, self.active = get(Col.CAP), get(Col.STATUS), get(Col.ACTIVE)
+        self.confirmed, self.confirmed_by, self.confirmed_at = (
+            get(Col.CONFIRMED),
+            get(Col.CONFIRMED_BY),
+            get(Col.CONFIRMED_AT),
+        )
+        # fields copied as they are, (attribute, column, blank value)
+        self.copied = [
+            (name, v[c], blank)
+            for c, name, blank in (
+                (Col.AUTH_NUMBER, "auth_number", ""),
+                (Col.UNITS_AUTH, "units_authorized", None),
+                (Col.VISITS_AUTH, "visits_authorized", None),
+                (Col.REMINDER, "reminder_days", None),
+                (Col.NOTES, "notes", ""),
+                (Col.PAYER_REF, "payer_reference", ""),
+                (Col.REQUESTED_ON, "requested_on", None),
+                (Col.FOLLOW_UP, "follow_up_on", None),
+            )
+            if c in v
+        ]
+        self.auth_data = [v[c] for c in _AUTH_FIELDS if c in v]
+
+
+_TEMPLATE = vars(Authorization(client=0, payer=0, reminder_days=DEFAULT_REMINDER_DAYS))
+
+
 def merge_log(
     merger: Merger, table: LogTable, progress: Progress = no_progress, user: str = ""
 ) -> list[Draft]:
     """Drafts for the rows of ``table``; rows that cannot be used are reported on ``table``."""
-    v = table.values
+    cols = _Columns(table)
     n = len(table.rows)
     matcher = AuthMatcher(merger)
     drafts: list[Draft] = []
-    none = [None] * n
-    col = {c: v.get(c, none) for c in Col}
-    has_auth_data = [c for c in _AUTH_FIELDS if c in v]
-    name_col = Col.NAME if Col.NAME in v else (Col.LAST if Col.LAST in v else Col.CLIENT_ID)
+    name_col = (
+        Col.NAME
+        if cols.name is not None
+        else (Col.LAST if cols.last is not None else Col.CLIENT_ID)
+    )
+    payers: dict[str, Any] = {}  # the log's spelling -> payer
+    last_key: tuple[Any, ...] | None = None  # consecutive rows are often the same client
+    last_client: Client | None = None
+    bad = table.bad
     for i in range(n):
         if i % STEP == 0:
             progress(i, n, "matching rows")
-        if i in table.bad:
+        if i in bad:
             continue
-        client_id = col[Col.CLIENT_ID][i] or ""
-        if Col.NAME in v:
-            first, last = cells.split_name(col[Col.NAME][i]) if col[Col.NAME][i] else ("", "")
+        client_id = (cols.client_id[i] if cols.client_id is not None else None) or ""
+        if cols.name is not None:
+            name = cols.name[i]
+            first, last = cells.split_name(name) if name else ("", "")
         else:
-            first, last = col[Col.FIRST][i] or "", col[Col.LAST][i] or ""
-        dob = col[Col.DOB][i]
-        payer_name = col[Col.PAYER][i] or ""
+            first = (cols.first[i] if cols.first is not None else None) or ""
+            last = (cols.last[i] if cols.last is not None else None) or ""
+        dob = cols.dob[i] if cols.dob is not None else None
+        payer_name = (cols.payer[i] if cols.payer is not None else None) or ""
         if not client_id and not (first or last):
             table.error(i, name_col, "the client's name is missing.")
             continue
         if not payer_name:
-            if Col.PAYER in v:
+            if cols.payer is not None:
                 table.error(i, Col.PAYER, "the payer (insurance) is missing.")
             else:
                 table.error(i, None, "the log has no payer (insurance) column.")
             continue
-        client = merger.find_client(client_id, first, last, dob)
-        if client is None:
-            client = merger.new_client(client_id, first, last, dob, (table.sheet, table.rows[i]))
+        key = (client_id, first, last, dob)
+        if key == last_key and last_client is not None:
+            client = merger.current(last_client)
         else:
-            client = _update_client(merger, table, i, client, first, last, dob)
-        clinician = col[Col.CLINICIAN][i]
+            found = merger.find_client(client_id, first, last, dob)
+            if found is None:
+                client = merger.new_client(
+                    client_id, first, last, dob, (table.sheet, table.rows[i])
+                )
+            else:
+                client = _update_client(merger, table, i, found, first, last, dob)
+        clinician = cols.clinician[i] if cols.clinician is not None else None
         if clinician and clinician != client.clinician:
             client = merger.editable(client)
             client.clinician = clinician
-        payer = merger.payer(payer_name)
+        payer = payers.get(payer_name)
+        if payer is None:
+            payer = payers[payer_name] = merger.payer(payer_name)
         client, problem = merger.ensure_insurance(
-            client, payer, col[Col.PRIORITY][i], col[Col.MEMBER_ID][i] or ""
+            client,
+            payer,
+            cols.priority[i] if cols.priority is not None else None,
+            (cols.member_id[i] if cols.member_id is not None else None) or "",
         )
+        last_key, last_client = key, client
         if problem:
             table.error(i, Col.PAYER, problem)
             continue
-        if not any(col[c][i] not in (None, "", []) for c in has_auth_data):
+        if not any(c[i] for c in cols.auth_data):
             continue  # a client and insurance, no authorization on this row
-        draft = _draft(merger, matcher, table, i, col, client, payer.id, user)
+        draft = _draft(merger, matcher, table, cols, i, client, payer.id, user)
         if draft is not None:
             drafts.append(draft)
     progress(n, n, "matching rows")
@@ -191,21 +265,24 @@ def _draft(
     merger: Merger,
     matcher: AuthMatcher,
     table: LogTable,
+    cols: _Columns,
     i: int,
-    col: dict[Col, list[Any]],
     client: Client,
     payer_id: int,
     user: str,
 ) -> Draft | None:
-    v = table.values
-    number = col[Col.AUTH_NUMBER][i] or ""
-    codes = col[Col.CODES][i] if Col.CODES in v else None
-    start, end = col[Col.START][i], col[Col.END][i]
-    if Col.PERIOD in v and col[Col.PERIOD][i] is not None:
-        p_start, p_end = col[Col.PERIOD][i]
-        start = start if Col.START in v else p_start
-        end = end if Col.END in v else p_end
-    has_start = Col.START in v or Col.PERIOD in v
+    present = cols.present
+    number = (cols.auth_number[i] if cols.auth_number is not None else "") or ""
+    codes = cols.codes[i] if cols.codes is not None else None
+    if cols.codes is not None and codes is None:
+        codes = []
+    start = cols.start[i] if cols.start is not None else None
+    end = cols.end[i] if cols.end is not None else None
+    if cols.period is not None and cols.period[i] is not None:
+        p_start, p_end = cols.period[i]
+        start = start if cols.start is not None else p_start
+        end = end if cols.end is not None else p_end
+    has_start = cols.start is not None or cols.period is not None
     if number:
         key = (payer_id, number.casefold())
         earlier = matcher.numbers_in_file.get(key)
@@ -230,81 +307,67 @@ def _draft(
         return None
     if before is not None:
         matcher.taken[before.id] = table.rows[i]
-        auth = dataclasses.replace(before, procedure_codes=list(before.procedure_codes))
+        values = dict(vars(before))
+        values["procedure_codes"] = list(before.procedure_codes)
     else:
-        auth = Authorization(id=merger.new_id("auths"), client=client.id, payer=payer_id)
-    values: dict[str, Any] = {}
-    if Col.AUTH_NUMBER in v:
-        values["auth_number"] = number
+        values = dict(_TEMPLATE)
+        values["id"], values["client"], values["payer"] = (
+            merger.new_id("auths"),
+            client.id,
+            payer_id,
+        )
+        values["procedure_codes"] = []
+    for name, column, blank in cols.copied:
+        value = column[i]
+        values[name] = blank if value is None else value
     if codes is not None:
         values["procedure_codes"] = codes
     if has_start:
         values["start_date"], values["end_date"] = start, end
-    elif Col.END in v:
+    elif cols.end is not None:
         values["end_date"] = end
-    if Col.UNITS_AUTH in v:
-        values["units_authorized"] = col[Col.UNITS_AUTH][i]
-    if Col.VISITS_AUTH in v:
-        values["visits_authorized"] = col[Col.VISITS_AUTH][i]
-    if Col.REMINDER in v:
-        values["reminder_days"] = col[Col.REMINDER][i]
-    elif before is None:
-        values["reminder_days"] = DEFAULT_REMINDER_DAYS
-    for c, name in (
-        (Col.NOTES, "notes"),
-        (Col.PAYER_REF, "payer_reference"),
-    ):
-        if c in v:
-            values[name] = col[c][i] or ""
-    for c, name in ((Col.REQUESTED_ON, "requested_on"), (Col.FOLLOW_UP, "follow_up_on")):
-        if c in v:
-            values[name] = col[c][i]
-    if Col.CAP in v:
-        cap = col[Col.CAP][i]
+    if cols.cap is not None:
+        cap = cols.cap[i]
         values["cap_amount"], values["cap_period"] = (cap[0], cap[1]) if cap else (None, None)
         if cap:
             values["cap_measure"] = cap[2]
     explicit_active = False
-    if Col.STATUS in v and col[Col.STATUS][i] is not None:
-        req, activity = col[Col.STATUS][i]
+    status = cols.status[i] if cols.status is not None else None
+    if status is not None:
+        req, activity = status
         if req is not None:
             values["status"] = req
         if activity is not None:
             values["active"], explicit_active = activity, True
-    elif Col.STATUS in v and before is None:
+    elif cols.status is not None and before is None:
         values["status"] = RequestStatus.APPROVED
-    if Col.ACTIVE in v:
-        values["active"], explicit_active = bool(col[Col.ACTIVE][i]), True
-    if Col.CONFIRMED in v or Col.CONFIRMED_BY in v:
-        _confirmation(values, before, col, i, user, Col.CONFIRMED in v)
-    for name, value in values.items():
-        setattr(auth, name, value)
-    if auth.status != RequestStatus.APPROVED and not explicit_active:
-        auth.active = False
+    if cols.active is not None:
+        values["active"], explicit_active = bool(cols.active[i]), True
+    if Col.CONFIRMED in present or Col.CONFIRMED_BY in present:
+        _confirmation(values, before, cols, i, user)
+    if values["status"] != RequestStatus.APPROVED and not explicit_active:
+        values["active"] = False
+    auth = object.__new__(Authorization)  # every field is in ``values``: no __init__ needed
+    auth.__dict__ = values
     return Draft(
         table,
         i,
         auth,
         before,
         explicit_active or before is not None,
-        units_used=col[Col.UNITS_USED][i],
-        visits_used=col[Col.VISITS_USED][i],
-        units_left=col[Col.UNITS_LEFT][i],
-        visits_left=col[Col.VISITS_LEFT][i],
+        units_used=cols.units_used[i] if cols.units_used is not None else None,
+        visits_used=cols.visits_used[i] if cols.visits_used is not None else None,
+        units_left=cols.units_left[i] if cols.units_left is not None else None,
+        visits_left=cols.visits_left[i] if cols.visits_left is not None else None,
     )
 
 
 def _confirmation(
-    values: dict[str, Any],
-    before: Authorization | None,
-    col: dict[Col, list[Any]],
-    i: int,
-    user: str,
-    has_flag: bool,
+    values: dict[str, Any], before: Authorization | None, cols: _Columns, i: int, user: str
 ) -> None:
-    by = col[Col.CONFIRMED_BY][i] or ""
-    at = col[Col.CONFIRMED_AT][i] or ""
-    flag = col[Col.CONFIRMED][i] if has_flag else bool(by)
+    by = (cols.confirmed_by[i] if cols.confirmed_by is not None else None) or ""
+    at = (cols.confirmed_at[i] if cols.confirmed_at is not None else None) or ""
+    flag = cols.confirmed[i] if cols.confirmed is not None else bool(by)
     if not flag:
         values["confirmed_by"], values["confirmed_at"] = "", ""
         return

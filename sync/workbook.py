@@ -21,13 +21,14 @@ from defusedxml import ElementTree
 
 from sync.errors import SheetChoiceError, WorkbookError
 
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # declared size of all parts together
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # declared size of all parts together
 MAX_PARTS = 10_000
 MAX_CELLS = 3_000_000  # cells in the grid calamine allocates for one sheet (~100 MB)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_WIDE_CELL = re.compile(rb"\sr=[\"'][A-Z]{2}")  # a cell in column AA or beyond
-_DEEP_CELL = re.compile(rb"\sr=[\"'][A-Z]{1,3}\d{6}")  # a cell in row 100,000 or beyond
+# a cell in column AA or beyond, or in row 100,000 or beyond (one search, literal prefix "r=")
+_FAR_CELL = re.compile(rb"r=[\"'](?:[A-Z]{2}|[A-Z]\d{6})")
+_BIG_PART = 40 * 1024 * 1024  # worksheet XML above this size gets its value cells counted
 # a cell element that is not self-closing (a self-closing one holds only a style, no value)
 _VALUE_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s[^>]*?\br=[\"']([A-Z]{1,3})(\d{1,7})[\"'][^>]*(?<!/)>")
 
@@ -357,8 +358,9 @@ def _grid_size(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
     """(rows, columns) of the grid calamine would allocate for this worksheet part.
 
     Fast path: a sheet without cells past column Z or row 99,999 is small enough whatever it
-    holds. Only otherwise are the cells that can hold a value scanned (self-closing ones carry
-    just a style, which calamine skips: Gnumeric and LibreOffice write those to row 1,048,576).
+    holds (unless its XML is huge: then its value cells are counted). Otherwise the cells that
+    can hold a value are scanned (self-closing ones carry just a style, which calamine skips:
+    Gnumeric and LibreOffice write those down to row 1,048,576).
     """
     try:
         xml = zf.read(part)
@@ -368,7 +370,9 @@ def _grid_size(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
         raise WorkbookError(
             f"{zf.filename} is damaged ({_reason(e)}); re-save it in Excel and try again."
         ) from None
-    if _WIDE_CELL.search(xml) is None and _DEEP_CELL.search(xml) is None:
+    if _FAR_CELL.search(xml) is None:
+        if len(xml) > _BIG_PART:  # no far cells, but maybe very many near ones
+            return xml.count(b"<v>") + xml.count(b"<is>"), 1
         return 0, 0
     rows: set[int] = set()
     cols: set[bytes] = set()
