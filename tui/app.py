@@ -8,6 +8,7 @@ refreshes the screens in place.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import traceback
@@ -28,6 +29,7 @@ from priorauth.errors import AuthTrackError, ConflictError, DataFileError
 from priorauth.store import Store
 from priorauth.tracker import Policy, Tracker, allow_all
 from tui.commands import ScreenCommands
+from tui.rows import client_rows
 from tui.screens.authorizations import AuthorizationsScreen
 from tui.screens.base import BaseScreen
 from tui.screens.clients import ClientsScreen
@@ -44,10 +46,12 @@ OpFailed = Callable[[AuthTrackError], bool]  # True: handled; False: show it the
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What a read of the data file gives the screens."""
+    """What a read of the data file gives the screens. ``notifications`` None: the first,
+    partial snapshot, posted before the usage of every authorization is worked out, so the
+    clients appear at once and their counts a moment later."""
 
     data: Data
-    notifications: list[notify.Notification] = field(default_factory=list)
+    notifications: list[notify.Notification] | None = field(default_factory=list)
 
 
 class Loaded(Message):
@@ -144,6 +148,7 @@ class AuthTrackApp(App[int]):
         super().__init__()
         self.tracker = tracker
         self.data: Data | None = None
+        self.partial = False  # data shown before usage and notifications were worked out
         self.notifications: list[notify.Notification] = []
         self.load_error: str = ""
         self.unexpected: list[str] = []  # tracebacks of bugs shown to the user (tests check it)
@@ -151,6 +156,15 @@ class AuthTrackApp(App[int]):
         self._loading = False
         self._screens: weakref.WeakSet[BaseScreen] = weakref.WeakSet()
         self._permissions: dict[str, bool] = {}
+        self._painted = threading.Event()
+        self._preload = threading.Thread(target=self._read_early, daemon=True)
+        self._preload.start()
+
+    def _read_early(self) -> None:
+        """Start reading the data file while Textual starts (the read worker finds it done).
+        Errors are left for the worker, which reports them."""
+        with self._store_lock, contextlib.suppress(AuthTrackError):
+            client_rows(self.tracker.data(), self.tracker.today, counts=False)
 
     @property
     def today(self) -> dt.date:
@@ -200,16 +214,24 @@ class AuthTrackApp(App[int]):
     def _read(self) -> None:
         try:
             with self._store_lock:
-                snapshot = self._snapshot()
+                data = self.tracker.data()
         except AuthTrackError as e:
             self.post_message(Loaded(None, e))
             return
-        self.post_message(Loaded(snapshot))
+        if self.data is None:  # first paint: the clients now, their counts in a moment
+            client_rows(data, self.tracker.today, counts=False)
+            self._painted.clear()
+            self.post_message(Loaded(Snapshot(data, None)))
+            # The rest is pure Python: let the UI thread draw first instead of fighting it
+            # for the interpreter lock.
+            self._painted.wait(timeout=2.0)
+        self.post_message(Loaded(self._complete(data)))
 
-    def _snapshot(self) -> Snapshot:
-        """Read under the lock (worker thread)."""
-        data = self.tracker.data()
+    def _complete(self, data: Data) -> Snapshot:
+        """Work out, in the worker, what every screen needs from a new snapshot (cached in
+        ``data.derived``): usage of each authorization, the clients' rows, notifications."""
         today = self.tracker.today
+        client_rows(data, today)
         found = notify.compute(data, today)
         visible = notify.visible(data, found, self.tracker.user, today)
         return Snapshot(data, visible)
@@ -230,14 +252,23 @@ class AuthTrackApp(App[int]):
         self.apply(message.snapshot)
 
     def apply(self, snapshot: Snapshot) -> None:
-        if snapshot.data is self.data and snapshot.notifications == self.notifications:
+        partial = snapshot.notifications is None
+        if (
+            snapshot.data is self.data
+            and partial == self.partial
+            and (partial or snapshot.notifications == self.notifications)
+        ):
             return
         self.data = snapshot.data
-        self.notifications = snapshot.notifications
-        self.notification_count = len(snapshot.notifications)
+        self.partial = partial
+        if snapshot.notifications is not None:
+            self.notifications = snapshot.notifications
+            self.notification_count = len(snapshot.notifications)
         for screen in list(self._screens):
             if screen.is_attached:
                 screen.data_changed()
+        if partial:
+            self.call_after_refresh(self._painted.set)
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -259,6 +290,7 @@ class AuthTrackApp(App[int]):
             result: object = None
             error: Exception | None = None
             snapshot: Snapshot | None = None
+            data: Data | None = None
             with self._store_lock:
                 try:
                     result = op(self.tracker)
@@ -268,9 +300,11 @@ class AuthTrackApp(App[int]):
                     error = e
                     self.unexpected.append(traceback.format_exc())
                 try:
-                    snapshot = self._snapshot()
+                    data = self.tracker.data()
                 except AuthTrackError as e:
                     error = error or e
+            if data is not None:
+                snapshot = self._complete(data)
             if snapshot is not None:
                 self.post_message(Loaded(snapshot))
             self.post_message(OpFinished(result, error, done, failed))

@@ -11,11 +11,26 @@ from dataclasses import dataclass
 
 from priorauth import notify, pace, rules
 from priorauth.data import Data
-from priorauth.model import Authorization, Client, ClientStatus, Priority, RequestStatus
+from priorauth.model import (
+    Authorization,
+    Client,
+    ClientStatus,
+    PracticeSettings,
+    Priority,
+    RequestStatus,
+)
 
 # How full a count is: "ok", "low" (at or below the practice's threshold), "out" (nothing left
 # or over), "none" (no cap / nothing to say).
 Level = str
+
+
+def settings(data: Data) -> PracticeSettings:
+    """The practice's thresholds, read once per snapshot."""
+    found = data.derived.get("tui.settings")
+    if found is None:
+        found = data.derived["tui.settings"] = notify.practice_settings(data)
+    return found
 
 
 def count_level(remaining: int | None, authorized: int | None, data: Data) -> Level:
@@ -23,7 +38,7 @@ def count_level(remaining: int | None, authorized: int | None, data: Data) -> Le
         return "none"
     if remaining <= 0:
         return "out"
-    if notify.is_low(remaining, authorized, notify.practice_settings(data)):
+    if notify.is_low(remaining, authorized, settings(data)):
         return "low"
     return "ok"
 
@@ -63,16 +78,18 @@ class ClientRow:
     status: ClientStatus
     clinician: str
     search: str  # what type-to-filter matches against (case-folded)
+    open_ended: bool = False  # an active authorization without an end date
+    counted: bool = True  # False: usage not worked out yet (first paint of a large file)
 
 
-def client_row(data: Data, client: Client, today: dt.date) -> ClientRow:
-    ins = client.insurance(Priority.PRIMARY) or (
-        client.insurances[0] if client.insurances else None
-    )
+def client_row(data: Data, client: Client, today: dt.date, counts: bool = True) -> ClientRow:
+    ins = client.insurance(Priority.PRIMARY) or next(iter(client.insurances), None)
     auth = rules.active_authorization(data, client.id, ins.payer_id) if ins else None
-    use = rules.usage(data, auth, today) if auth else None
-    active = [a for a in data.authorizations_for(client.id) if a.active and a.end_date]
-    nearest = min(active, key=lambda a: a.end_date or dt.date.max, default=None)
+    use = rules.usage(data, auth, today) if auth and counts else None
+    active = [a for a in data.authorizations_for(client.id) if a.active]
+    nearest = min(
+        (a for a in active if a.end_date), key=lambda a: a.end_date or dt.date.max, default=None
+    )
     payer = data.payer_name(ins.payer_id) if ins else ""
     number = auth.display_number if auth else ""
     dob = f"{client.dob:%m/%d/%Y}" if client.dob else ""
@@ -88,9 +105,9 @@ def client_row(data: Data, client: Client, today: dt.date) -> ClientRow:
         visits_remaining=use.visits_remaining if use else None,
         visits_authorized=use.visits_authorized if use else None,
         units_level=count_level(use.units_remaining, use.units_authorized, data) if use else "none",
-        visits_level=count_level(use.visits_remaining, use.visits_authorized, data)
-        if use
-        else "none",
+        visits_level=(
+            count_level(use.visits_remaining, use.visits_authorized, data) if use else "none"
+        ),
         next_end=nearest.end_date if nearest else None,
         end_level=end_level(nearest, today),
         status=client.status,
@@ -98,15 +115,18 @@ def client_row(data: Data, client: Client, today: dt.date) -> ClientRow:
         search=" ".join((client.name, client.first_name, client.client_id, payer, number, dob))
         .casefold()
         .replace(",", ""),
+        open_ended=any(a.end_date is None for a in active),
+        counted=counts or auth is None,
     )
 
 
-def client_rows(data: Data, today: dt.date) -> list[ClientRow]:
-    """Every client's row (cached per snapshot and day)."""
-    key = ("tui.client_rows", today)
+def client_rows(data: Data, today: dt.date, *, counts: bool = True) -> list[ClientRow]:
+    """Every client's row (cached per snapshot and day). Without ``counts`` the usage is not
+    worked out (no services are read): the first paint of a large file."""
+    key = ("tui.client_rows", today, counts)
     rows = data.derived.get(key)
     if rows is None:
-        rows = [client_row(data, c, today) for c in data.clients.values()]
+        rows = [client_row(data, c, today, counts) for c in data.clients.values()]
         data.derived[key] = rows
     return rows
 
@@ -141,9 +161,7 @@ def auth_row(data: Data, auth: Authorization, today: dt.date) -> AuthRow:
     use = rules.usage(data, auth, today)
     projected = None
     if auth.active and auth.status == RequestStatus.APPROVED:
-        projected = pace.projection(
-            data, auth, today, weeks=notify.practice_settings(data).pace_weeks, use=use
-        )
+        projected = pace.projection(data, auth, today, weeks=settings(data).pace_weeks, use=use)
     ended = auth.end_date is not None and auth.end_date < today
     payer = data.payer_name(auth.payer)
     name = client.name if client else f"(client #{auth.client})"

@@ -114,6 +114,8 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
 
     def on_mount(self) -> None:
         self._fit(self.app.size.height)
+        first = self.query(".field Input, .field Select, .field Checkbox").first()
+        self.set_focus(first)  # at once, so what is typed right after the key lands here
         self.call_after_refresh(self._start)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -126,8 +128,6 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
     def _start(self) -> None:
         self._ready = True
         self.revalidate()
-        first = self.query(".field Input, .field Select, .field Checkbox").first()
-        first.focus()
 
     # --- reading the widgets ------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Key
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from priorauth import rules
 from priorauth.model import RequestStatus
@@ -20,7 +20,7 @@ from tui import fmt
 from tui.rows import AuthRow, auth_rows, matches
 from tui.screens.base import BaseScreen
 from tui.screens.dialogs import PickDialog, PromptDialog
-from tui.widgets import Cell, Col, RecordTable
+from tui.table import Cell, Col, RecordTable
 
 COLUMNS = [
     Col("client", "Client", 14, flex=2),
@@ -260,11 +260,11 @@ class AuthorizationsScreen(BaseScreen):
                 parts.append(f"follow up {fmt.date(auth.follow_up_on)}")
         detail.update(Text(" · ".join(p for p in parts if p)))
 
-    @on(DataTable.RowHighlighted)
+    @on(RecordTable.Highlighted)
     def _highlighted(self) -> None:
         self._show_selected()
 
-    @on(DataTable.RowSelected)
+    @on(RecordTable.Selected)
     def _selected(self) -> None:
         self.action_open()
 
@@ -274,20 +274,20 @@ class AuthorizationsScreen(BaseScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
 
     def on_key(self, event: Key) -> None:
         box = self.query_one("#filter", Input)
         if box.has_focus and event.key in ("escape", "down"):
             if event.key == "escape":
                 box.value = ""
-            self.table.focus()
+            self.set_focus(self.table)  # now, not later: keys typed ahead go to the table
             event.stop()
 
     # --- actions ------------------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.set_focus(self.query_one("#filter", Input))  # now: typed-ahead keys filter
 
     def action_open(self) -> None:
         from tui.screens.client import ClientScreen

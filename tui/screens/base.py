@@ -44,6 +44,7 @@ class BaseScreen(Permissions, Screen):
     """A full screen of the app (Clients, Authorizations, ...)."""
 
     WHERE: ClassVar[str] = ""
+    PARTIAL_OK: ClassVar[bool] = False  # can draw the first, partial snapshot (see app)
     COMMANDS = {ScreenCommands}
 
     def __init__(self, **kwargs: Any) -> None:
@@ -65,20 +66,27 @@ class BaseScreen(Permissions, Screen):
 
     def on_mount(self) -> None:
         self.at.watch_screen(self)
-        if self.at.data is not None:
+        if self.ready:
             self.refresh_data()
+
+    @property
+    def ready(self) -> bool:
+        """Whether there is data this screen can draw."""
+        return self.at.data is not None and (self.PARTIAL_OK or not self.at.partial)
 
     # --- live data ----------------------------------------------------------------------------
 
     def data_changed(self) -> None:
         """New data arrived: redraw now if visible, else when the screen comes back."""
+        if not self.ready:
+            return
         if self.is_current:
             self.refresh_data()
         else:
             self._stale = True
 
     def on_screen_resume(self) -> None:
-        if self._stale:
+        if self._stale and self.ready:
             self._stale = False
             self.refresh_data()
 

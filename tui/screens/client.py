@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from priorauth import rules
 from priorauth.data import Data
@@ -21,7 +21,8 @@ from tui import fmt
 from tui.rows import AuthRow, client_auth_rows
 from tui.screens.base import BaseScreen
 from tui.screens.dialogs import ConfirmDialog, NotesDialog
-from tui.widgets import Cell, Col, RecordTable, TopBar
+from tui.table import Cell, Col, RecordTable
+from tui.widgets import TopBar
 
 AUTH_COLUMNS = [
     Col("number", "Auth #", 11),
@@ -300,11 +301,11 @@ class ClientScreen(BaseScreen):
         )
         self.services.set_rows([(str(s.id), service_cells(s, today)) for s in reversed(services)])
 
-    @on(DataTable.RowHighlighted, "#auths")
+    @on(RecordTable.Highlighted, "#auths")
     def _auth_highlighted(self) -> None:
         self._show_selected()
 
-    @on(DataTable.RowSelected)
+    @on(RecordTable.Selected)
     def _row_selected(self) -> None:
         self.action_edit()
 

@@ -10,20 +10,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from priorauth.model import Client, ClientStatus
 from tui import fmt
 from tui.rows import ClientRow, client_rows, matches, worst
 from tui.screens.base import BaseScreen
 from tui.screens.dialogs import ConfirmDialog
-from tui.widgets import Cell, Col, RecordTable
+from tui.table import Cell, Col, RecordTable
 
 COLUMNS = [
     Col("name", "Client", 14, flex=4),
-    Col("cid", "ID", 5),
+    Col("cid", "ID", 7, flex=1),
     Col("dob", "Born", 10),
-    Col("payer", "Payer", 9, flex=2),
+    Col("payer", "Payer", 8, flex=2),
     Col("auth", "Auth #", 10, flex=1),
     Col("units", "Units left", 7, align="right", short="U left"),
     Col("visits", "Visits left", 7, align="right", short="V left"),
@@ -52,6 +52,10 @@ SORT_KEYS = {
 }
 
 
+def count(remaining: int | None, authorized: int | None, row: ClientRow) -> str:
+    return fmt.count(remaining, authorized) if row.counted else "…"
+
+
 def client_cells(row: ClientRow) -> list[Cell]:
     muted = "muted" if row.status == ClientStatus.DISCHARGED else ""
     level = worst(row.units_level, row.visits_level)
@@ -61,14 +65,18 @@ def client_cells(row: ClientRow) -> list[Cell]:
         (fmt.date(row.dob), muted),
         (row.payer, muted),
         (row.auth_number or "—", muted or ("muted" if not row.auth_number else "")),
-        (fmt.count(row.units_remaining, row.units_authorized), muted or row.units_level),
-        (fmt.count(row.visits_remaining, row.visits_authorized), muted or row.visits_level),
-        (fmt.date(row.next_end, short=True), muted or row.end_level),
+        (count(row.units_remaining, row.units_authorized, row), muted or row.units_level),
+        (count(row.visits_remaining, row.visits_authorized, row), muted or row.visits_level),
+        (
+            fmt.date(row.next_end, short=True, blank="open" if row.open_ended else ""),
+            muted or row.end_level,
+        ),
     ]
 
 
 class ClientsScreen(BaseScreen):
     WHERE = "Clients"
+    PARTIAL_OK = True
     BINDINGS: ClassVar = [
         Binding(
             "slash", "filter", "Filter", id="clients_filter", tooltip="Filter clients by typing"
@@ -130,7 +138,7 @@ class ClientsScreen(BaseScreen):
         data = self.at.data
         if data is None:
             return
-        rows = client_rows(data, self.at.today)
+        rows = client_rows(data, self.at.today, counts=not self.at.partial)
         counts = {s: 0 for s in ClientStatus}
         for row in rows:
             counts[row.status] += 1
@@ -182,24 +190,24 @@ class ClientsScreen(BaseScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.table.focus()
+        self.set_focus(self.table)
 
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
         box = self.query_one("#filter", Input)
         if box.has_focus and event.key in ("escape", "down"):
             if event.key == "escape":
                 box.value = ""
-            self.table.focus()
+            self.set_focus(self.table)  # now, not later: keys typed ahead go to the table
             event.stop()
 
-    @on(DataTable.RowSelected)
+    @on(RecordTable.Selected)
     def _row_selected(self) -> None:
         self.action_open()
 
     # --- actions ------------------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.set_focus(self.query_one("#filter", Input))  # now: typed-ahead keys filter
 
     def action_open(self) -> None:
         from tui.screens.client import ClientScreen

@@ -8,13 +8,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from priorauth import notify
 from priorauth.notify import Notification
 from tui import fmt
 from tui.screens.base import BaseScreen
-from tui.widgets import SPAN, Cell, Col, RecordTable
+from tui.table import SPAN, Cell, Col, RecordTable
 
 COLUMNS = [
     Col("date", "Date", 8),
@@ -152,11 +152,11 @@ class NotificationsScreen(BaseScreen):
         who = f"{client.name} ({client.client_id})" if client else ""
         detail.update(Text(f"{who} · {n.message}"))
 
-    @on(DataTable.RowHighlighted)
+    @on(RecordTable.Highlighted)
     def _highlighted(self) -> None:
         self._show_selected()
 
-    @on(DataTable.RowSelected)
+    @on(RecordTable.Selected)
     def _selected(self) -> None:
         self.action_open()
 

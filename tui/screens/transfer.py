@@ -25,7 +25,7 @@ from textual.widgets import DirectoryTree, Input, Label, ProgressBar, Static
 from priorauth.errors import AuthTrackError
 from tui.screens.base import BaseScreen
 from tui.screens.dialogs import ConfirmDialog
-from tui.widgets import Col, RecordTable
+from tui.table import Col, RecordTable
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 ERROR_COLUMNS = [

@@ -1,0 +1,56 @@
+"""The real `authtrack` in a pseudo-terminal: it draws, takes keys, and quits cleanly on ctrl+q."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from priorauth.demo import build_demo
+from priorauth.store import Store
+from tui.terminal import Terminal
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def authtrack() -> str:
+    found = Path(sys.executable).parent / "authtrack"
+    return str(found) if found.exists() else (shutil.which("authtrack") or "authtrack")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+@pytest.mark.parametrize("colours", ["xterm-256color", "xterm", "no-color"])
+def test_authtrack_in_a_terminal(tmp_path: Path, colours: str) -> None:
+    db = tmp_path / "practice.json"
+    build_demo(Store(db, user="demo"), today=TODAY)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "TERM": "xterm" if colours == "xterm" else "xterm-256color",
+        "LANG": "C.UTF-8",
+        "AUTHTRACK_CONFIG": str(tmp_path / "no-config.toml"),
+    }
+    if colours == "no-color":
+        env["NO_COLOR"] = "1"
+    term = Terminal([authtrack(), "--db", str(db), "--today", TODAY.isoformat()], env)
+    try:
+        term.wait_for(r"authtrack › Clients")
+        term.wait_for(r"Abernathy")
+        term.wait_for(r"⚑ [1-9]\d* notifications")  # the counts are in
+        term.settle(0.2)
+        term.press("/", then=r"/ Filter \? Help")  # the filter has the keys (footer says so)
+        term.press("kowal", then=r"1 shown")
+        assert "Kowalczyk" in term.text
+        term.press("\r", then=r"n New client")  # back to the table: its keys in the footer
+        term.press("\r", then=r"box 23 today")  # open the client
+        assert "Kowalczyk, Jamie  C1011" in term.text
+        term.press("\x11")  # ctrl+q
+        assert term.proc.wait(timeout=10) == 0
+        term.settle(0.1)
+        assert b"\x1b[?1049l" in term.raw  # the terminal was given back (alternate screen left)
+    finally:
+        term.close()
