@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,15 +25,63 @@ from textual.widgets import DirectoryTree, Input, Label, ProgressBar, Static
 from priorauth.errors import AuthTrackError
 from tui.screens.base import BaseScreen
 from tui.screens.dialogs import ConfirmDialog
-from tui.table import Col, RecordTable
+from tui.table import SPAN, Col, RecordTable, Row
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-ERROR_COLUMNS = [
-    Col("sheet", "Sheet", 10),
+PREVIEW_COLUMNS = [
     Col("row", "Row", 5, align="right"),
     Col("column", "Column", 12),
-    Col("message", "Problem", 20, flex=1),
+    Col("what", "What", 20, flex=1),
 ]
+PREVIEW_LIMIT = 500  # listed per section; the counts say how many there are
+
+
+def preview_rows(plan: Any) -> tuple[list[Row], dict[str, str]]:
+    """The preview: problems by row first, then what would be created and changed; and each
+    row's full text (the table cuts long ones; the line under it shows the selected one)."""
+    rows: list[Row] = []
+    full: dict[str, str] = {}
+
+    def section(key: str, title: str, items: list[Any], cells: Any) -> None:
+        if not items:
+            return
+        rows.append((key, [(f"{title} ({len(items)})", SPAN)]))
+        for i, item in enumerate(items[:PREVIEW_LIMIT]):
+            rows.append((f"{key}:{i}", cells(item)))
+            full[f"{key}:{i}"] = str(item)
+        if len(items) > PREVIEW_LIMIT:
+            rows.append(
+                (
+                    f"{key}:more",
+                    [("", ""), ("", ""), (f"…and {len(items) - PREVIEW_LIMIT} more", "muted")],
+                )
+            )
+
+    section(
+        "errors",
+        "Rows that cannot be imported",
+        list(plan.errors),
+        lambda e: [(str(e.row or ""), "out"), (str(e.column or ""), "out"), (e.message, "out")],
+    )
+    section(
+        "warnings",
+        "Warnings",
+        list(plan.warnings),
+        lambda w: [("", ""), ("", ""), (str(w), "low")],
+    )
+    section(
+        "created",
+        "New authorizations",
+        list(plan.created),
+        lambda i: [(str(i.row or ""), ""), ("", ""), (i.description, "")],
+    )
+    section(
+        "updated",
+        "Changed authorizations",
+        list(plan.updated),
+        lambda i: [(str(i.row or ""), ""), ("", ""), (str(i).split(": ", 1)[-1], "")],
+    )
+    return rows, full
 
 
 def _count(value: Any) -> int:
@@ -99,6 +147,11 @@ class Finished(Message):
 class TransferScreen(BaseScreen):
     """A path field with completion, a file browser, a progress bar and a result area."""
 
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" and isinstance(self.focused, Input):
+            self.set_focus(None)  # out of the field: 1-5 switch screens, / etc. work again
+            event.stop()
+
     def compose_progress(self) -> ComposeResult:
         with Horizontal(id="progress-line"):
             yield ProgressBar(id="progress", show_eta=False)
@@ -150,6 +203,7 @@ class ImportScreen(TransferScreen):
         super().__init__()
         self.plan: Any = None
         self.busy = False
+        self._full: dict[str, str] = {}
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="transfer-form"):
@@ -169,11 +223,13 @@ class ImportScreen(TransferScreen):
             Text("Type the path and press enter to preview. Nothing is saved until you confirm."),
             id="result",
         )
-        yield RecordTable(ERROR_COLUMNS, id="errors")
+        yield RecordTable(PREVIEW_COLUMNS, id="preview")
+        yield Static(id="preview-row", classes="detail-line")
 
     def on_mount(self) -> None:
         self.query_one("#progress-line").display = False
-        self.query_one("#errors").display = False
+        self.query_one("#preview").display = False
+        self.query_one("#preview-row").display = False
         self.query_one("#path", Input).focus()
         super().on_mount()
         if not self.at.may("import"):
@@ -227,6 +283,7 @@ class ImportScreen(TransferScreen):
                 sheet=sheet,
                 today=self.at.today,
                 progress=self.progress_callback(),
+                user=self.at.user,
             )
         except AuthTrackError as e:
             self.post_message(Finished(error=e))
@@ -241,7 +298,7 @@ class ImportScreen(TransferScreen):
         self.query_one("#progress-line").display = False
         if message.error is not None:
             self.set_result(str(message.error), "error")
-            self.query_one("#errors").display = False
+            self.query_one("#preview").display = False
             return
         self.show_plan(message.result)
 
@@ -249,38 +306,32 @@ class ImportScreen(TransferScreen):
         self.plan = plan
         errors = list(plan.errors)
         text = Text()
-        text.append("Preview (nothing saved yet): ", style="bold")
-        text.append(
-            f"{_count(plan.created)} to create, {_count(plan.updated)} to update, "
-            f"{_count(plan.unchanged)} unchanged, {_count(plan.skipped)} skipped."
-        )
-        if errors:
-            text.append(
-                f"\n{len(errors)} row problem{'s' if len(errors) != 1 else ''}: ", style="bold"
-            )
-            text.append("fix them in the workbook and preview again, or import the rest.")
-        for warning in list(plan.warnings)[:3]:
+        text.append("Preview, nothing saved yet: ", style="bold")
+        text.append(plan.summary() if hasattr(plan, "summary") else "")
+        for warning in list(plan.warnings)[:2]:
             text.append(f"\n{warning}")
-        if len(plan.warnings) > 3:
-            text.append(f"\n…and {len(plan.warnings) - 3} more warnings.")
-        text.append("\nctrl+s imports · ctrl+r previews again", style="italic")
+        if len(plan.warnings) > 2:
+            text.append(f"\n…and {len(plan.warnings) - 2} more warnings (below).")
+        keys = "ctrl+s imports" + (" the other rows" if errors else "")
+        text.append(f"\n{keys} · ctrl+r previews again", style="bold")
         self.set_result(text, "error" if errors else "ok")
-        table = self.query_one("#errors", RecordTable)
-        table.display = bool(errors)
-        table.set_rows(
-            [
-                (
-                    str(i),
-                    [
-                        (str(e.sheet or ""), ""),
-                        (str(e.row or ""), ""),
-                        (str(e.column or ""), ""),
-                        (str(e.message), "out"),
-                    ],
-                )
-                for i, e in enumerate(errors)
-            ]
-        )
+        table = self.query_one("#preview", RecordTable)
+        rows, self._full = preview_rows(plan)
+        table.display = bool(rows)
+        table.set_rows(rows, keep_key=rows[0][0] if rows else None)
+        self._show_row(table.current_key())
+        if rows:
+            self.set_focus(table)  # arrows read the rows; digits switch screens again
+
+    @on(RecordTable.Highlighted, "#preview")
+    def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        self._show_row(event.key)
+
+    def _show_row(self, key: str | None) -> None:
+        line = self.query_one("#preview-row", Static)
+        text = self._full.get(key or "", "")
+        line.update(Text(text))
+        line.display = bool(text)
 
     def action_apply(self) -> None:
         plan = self.plan
@@ -289,7 +340,7 @@ class ImportScreen(TransferScreen):
         if plan is None:
             self.action_preview()
             return
-        errors = len(plan.errors)
+        errors = len({(e.sheet, e.row) for e in plan.errors})
         changes = f"create {_count(plan.created)} and update {_count(plan.updated)}"
         if errors:
             question = (
@@ -316,7 +367,9 @@ class ImportScreen(TransferScreen):
             self.plan = None
             summary = result.summary() if hasattr(result, "summary") else str(result)
             self.set_result(f"Imported. {summary}", "ok")
-            self.query_one("#errors").display = False
+            self.query_one("#preview").display = False
+            self.query_one("#preview-row").display = False
+            self.set_focus(None)
 
         def failed(error: AuthTrackError) -> bool:
             self.busy = False
@@ -437,6 +490,7 @@ class ExportScreen(TransferScreen):
         count = len(self.at.data.authorizations) if self.at.data else 0
         stamp = dt.datetime.now().strftime("%H:%M")
         self.set_result(f"Exported {count} authorizations to {path} at {stamp}.", "ok")
+        self.set_focus(None)  # done: the digit keys switch screens again
 
 
 class FilePickDialog(ModalScreen[Path | None]):
