@@ -17,7 +17,7 @@ from typing import Any
 from sync import cells
 from sync.columns import Col, column_letter
 from sync.headers import Header, find_header
-from sync.progress import STEP, Progress, no_progress
+from sync.progress import Progress, no_progress
 from sync.workbook import RawSheet
 
 _TOTAL = re.compile(r"^\s*(?:grand\s+)?(?:totals?|sum|subtotals?)\b", re.IGNORECASE)
@@ -115,7 +115,7 @@ def _ignored(table: LogTable, sheet: RawSheet, i: int, row: list[Any]) -> None:
     if first != "" and not _TOTAL.match(cells.text(first)):
         table.warnings.append(
             f'Sheet "{sheet.name}", row {sheet.first_row + i}: ignored {cells.quoted(first)} '
-            "(no column authtrack reads is filled)."
+            "(a note, not an authorization: the row has nothing else)."
         )
 
 
@@ -231,43 +231,52 @@ def read_log(
     mapped = sorted(header.columns.values())
     identity = [header.columns[c] for c in IDENTITY if c in header.columns]
     followers = [header.columns[c] for c in FOLLOWERS if c in header.columns]
-    pick = _picker(mapped)
-    pick_identity = _picker(identity) if identity else None
-    n_mapped, n_identity = len(mapped), len(identity)
+    start = header.index + 1
+    body = rows[start:]
+    progress(0, len(body), "reading rows")
+    # whole-column checks first (C speed), then one pass over the rows that remain
+    picked = list(map(_picker(mapped), body))
+    n_mapped = len(mapped)
+    filled = [n_mapped - p.count("") for p in picked]
     first, first_name = mapped[0], header.names.get(mapped[0])
+    skip = [n == 0 or row[first] == first_name for n, row in zip(filled, body, strict=True)]
+    # total rows: "Total" (or "Grand total", "Sum") in one of the first cells, and no
+    # authorization number or start date (a client may well be called Sum)
+    specific = [header.columns[c] for c in (Col.AUTH_NUMBER, Col.START) if c in header.columns]
+    for j in mapped[:3]:
+        for k, v in enumerate(row[j] for row in body):
+            if (
+                type(v) is str
+                and v[:1] in "TtGgSs"
+                and _TOTAL.match(v)
+                and all(body[k][x] == "" for x in specific)
+            ):
+                skip[k] = True
+    no_identity = (
+        [p.count("") == len(identity) for p in map(_picker(identity), body)]
+        if identity
+        else [False] * len(body)
+    )
     data: list[list[Any]] = []
     numbers = table.rows
-    total = len(rows)
     previous: list[Any] | None = None
-    for i in range(header.index + 1, total):
-        row = rows[i]
-        if i % STEP == 0:
-            progress(i, total, "reading rows")
-        picked = pick(row)
-        blanks = picked.count("")
-        if blanks == n_mapped:
-            if row.count("") != len(row):
-                _ignored(table, sheet, i, row)
+    first_row = sheet.first_row + start
+    for k, row in enumerate(body):
+        if skip[k] or filled[k] == 1:  # (one cell alone is a note, not an authorization)
+            if filled[k] <= 1 and row.count("") != len(row):
+                _ignored(table, sheet, start + k, row)
             continue
-        if any(type(v) is str and v[:1] in "TtGgSs" and _TOTAL.match(v) for v in picked[:3]):
-            continue  # a total row
-        if row[first] == first_name:
-            continue  # the header repeated (a log printed in sections)
-        if (
-            pick_identity is not None
-            and previous is not None
-            and n_mapped - blanks >= 2
-            and pick_identity(row).count("") == n_identity
-        ):
-            row = list(row)
+        if no_identity[k] and previous is not None and filled[k] >= 2:
+            row = list(row)  # a client's second row: name and birth date filled down
             for j in identity:
                 row[j] = previous[j]
             for j in followers:
                 if _is_blank(row[j]):
                     row[j] = previous[j]
         data.append(row)
-        numbers.append(sheet.first_row + i)
+        numbers.append(first_row + k)
         previous = row
+    total = len(rows)
     for col, j in header.columns.items():
         column = [row[j] for row in data]
         table.values[col] = _parse_column(table, col, column, _parser(col, epoch_1904))

@@ -37,7 +37,7 @@ _AUTH_FIELDS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """An authorization as a row describes it, and where it came from."""
 
@@ -160,23 +160,36 @@ def merge_log(
         else (Col.LAST if cols.last is not None else Col.CLIENT_ID)
     )
     payers: dict[str, Any] = {}  # the log's spelling -> payer
+    split: dict[Any, tuple[str, str]] = {}  # a name as written -> (first, last)
     last_key: tuple[Any, ...] | None = None  # consecutive rows are often the same client
     last_client: Client | None = None
     bad = table.bad
+    none: list[Any] = [None] * n  # the column of a field the log does not have
+    ids, names, firsts, lasts = (
+        cols.client_id or none,
+        cols.name,
+        cols.first or none,
+        cols.last or none,
+    )
+    dobs, payer_names, clinicians = cols.dob or none, cols.payer or none, cols.clinician or none
+    priorities, members = cols.priority or none, cols.member_id or none
+    with_auth = [any(t) for t in zip(*cols.auth_data, strict=True)] if cols.auth_data else none
     for i in range(n):
         if i % STEP == 0:
             progress(i, n, "matching rows")
         if i in bad:
             continue
-        client_id = (cols.client_id[i] if cols.client_id is not None else None) or ""
-        if cols.name is not None:
-            name = cols.name[i]
-            first, last = cells.split_name(name) if name else ("", "")
+        client_id = ids[i] or ""
+        if names is not None:
+            name = names[i]
+            parts = split.get(name)
+            if parts is None:
+                parts = split[name] = cells.split_name(name) if name else ("", "")
+            first, last = parts
         else:
-            first = (cols.first[i] if cols.first is not None else None) or ""
-            last = (cols.last[i] if cols.last is not None else None) or ""
-        dob = cols.dob[i] if cols.dob is not None else None
-        payer_name = (cols.payer[i] if cols.payer is not None else None) or ""
+            first, last = firsts[i] or "", lasts[i] or ""
+        dob = dobs[i]
+        payer_name = payer_names[i] or ""
         if not client_id and not (first or last):
             table.error(i, name_col, "the client's name is missing.")
             continue
@@ -197,24 +210,19 @@ def merge_log(
                 )
             else:
                 client = _update_client(merger, table, i, found, first, last, dob)
-        clinician = cols.clinician[i] if cols.clinician is not None else None
+        clinician = clinicians[i]
         if clinician and clinician != client.clinician:
             client = merger.editable(client)
             client.clinician = clinician
         payer = payers.get(payer_name)
         if payer is None:
             payer = payers[payer_name] = merger.payer(payer_name)
-        client, problem = merger.ensure_insurance(
-            client,
-            payer,
-            cols.priority[i] if cols.priority is not None else None,
-            (cols.member_id[i] if cols.member_id is not None else None) or "",
-        )
+        client, problem = merger.ensure_insurance(client, payer, priorities[i], members[i] or "")
         last_key, last_client = key, client
         if problem:
             table.error(i, Col.PAYER, problem)
             continue
-        if not any(c[i] for c in cols.auth_data):
+        if not with_auth[i]:
             continue  # a client and insurance, no authorization on this row
         draft = _draft(merger, matcher, table, cols, i, client, payer.id, user)
         if draft is not None:
@@ -388,7 +396,16 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
     groups: dict[tuple[int, int], list[Draft]] = defaultdict(list)
     for d in drafts:
         groups[(d.auth.client, d.auth.payer)].append(d)
+    approved = RequestStatus.APPROVED
     for (client_id, payer_id), group in groups.items():
+        if client_id < 0 and not any(d.explicit_active for d in group):
+            # a new client, and the log does not say: the latest approved one is active
+            latest = max(
+                (d for d in group if d.auth.status == approved), key=_start_key, default=None
+            )
+            for d in group:
+                d.auth.active = d is latest
+            continue
         in_log = {d.before.id for d in group if d.before is not None}
         others = [
             a
@@ -449,7 +466,14 @@ def settle_usage(merger: Merger, drafts: list[Draft]) -> None:
         visits_used = _used(d, d.visits_used, d.visits_left, auth.visits_authorized, "visits")
         if units_used is None and visits_used is None:
             continue
-        tracked = [s for s in by_auth.get(auth.id, []) if s.date <= today]
+        services = by_auth.get(auth.id)
+        if not services:  # nothing tracked yet (a first import): the log's counts as they are
+            if units_used is not None:
+                auth.carried_units_used = units_used
+            if visits_used is not None:
+                auth.carried_visits_used = visits_used
+            continue
+        tracked = [s for s in services if s.date <= today]
         for used, tracked_count, name, what in (
             (units_used, sum(s.units for s in tracked), "carried_units_used", "units"),
             (visits_used, len({s.date for s in tracked}), "carried_visits_used", "visits"),
@@ -470,6 +494,8 @@ def _used(
     d: Draft, used: int | None, left: int | None, authorized: int | None, what: str
 ) -> int | None:
     if left is None or authorized is None:
+        return used
+    if used is not None and authorized - used == left:
         return used
     if used is None:
         return authorized - left

@@ -229,3 +229,23 @@ def test_backup_holds_the_data_as_it_was(tracker: Tracker, tmp_path: Path) -> No
     assert result.backup is not None
     assert result.backup.read_bytes() == before
     assert "import" in result.backup.name
+
+
+def test_total_blank_and_repeated_header_rows(tracker: Tracker, tmp_path: Path) -> None:
+    rows = [
+        log_row("Lee, Ann", "A-1"),
+        [None] * len(LOG_HEADER),
+        LOG_HEADER,  # the header printed again for a second section
+        log_row("Sum, Li", "S-1"),  # a client whose name starts like a total
+        ["Total", None, None, None, None, None, None, None, 48, 10],
+        ["Updated by the front desk"] + [None] * (len(LOG_HEADER) - 1),
+    ]
+    plan = plan_import(workbook(tmp_path / "log.xlsx", rows), tracker.data(), today=TODAY)
+    assert [i.row for i in plan.created] == [2, 5]
+    assert not plan.errors
+    assert plan.warnings == [
+        'Sheet "Log", row 7: ignored "Updated by the front desk" (a note, not an authorization: '
+        "the row has nothing else)."
+    ]
+    names = sorted(c.name for c in plan.changes.clients)
+    assert names == ["Lee, Ann", "Sum, Li"]

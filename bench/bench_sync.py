@@ -1,0 +1,203 @@
+"""Benchmark the Excel sync against the libraries it is built on (a script, not a timed test).
+
+    .venv/bin/python bench/bench_sync.py [--rows 20000] [--repeat 3]
+
+Import: a generated 20,000-row authorization log (14 columns, a practice's own layout) imported
+into an empty data file (read, check, back up, write), against python-calamine's bare read of
+the same file, and openpyxl's read-only iteration for the record. Target: within 3x calamine.
+
+Export: the 20,000 authorizations (and their clients and payers) written as the canonical
+workbook, against openpyxl's write-only mode writing the same cells without any styling.
+Target: within 1.5x.
+
+Each figure is the best of ``--repeat`` runs (the machine is shared; the best run is the one
+least disturbed by others).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import python_calamine
+from openpyxl import Workbook, load_workbook
+
+from priorauth.store import Store
+from priorauth.tracker import Tracker
+from sync import rows as canonical_rows
+from sync.columns import (
+    AUTH_EXTRA_HEADERS,
+    AUTH_HEADERS,
+    CLIENT_HEADERS,
+    GROUP_HEADERS,
+    PAYER_HEADERS,
+    SERVICE_HEADERS,
+)
+from sync.exporter import export_workbook
+from sync.importer import apply_import, plan_import
+
+TODAY = dt.date(2026, 11, 23)
+HEADER = [
+    "Client ID",
+    "Client Name",
+    "DOB",
+    "Insurance",
+    "Member ID",
+    "Auth #",
+    "CPT",
+    "Eff",
+    "Exp",
+    "Units Approved",
+    "Units Used",
+    "Units Remaining",
+    "Visits",
+    "Notes",
+]
+PAYERS = ["Aetna", "Blue Cross Blue Shield", "Cigna", "Medicaid - State Plan", "Optum", "Tricare"]
+FIRST = ["Avery", "Jordan", "Riley", "Casey", "Morgan", "Taylor", "Quinn", "Rowan", "Emery"]
+LAST = ["Alvarez", "Brennan", "Castillo", "Dubois", "Eriksen", "Garrido", "Holloway", "Ibarra"]
+CODES = ["90837", "90834", "90832", "97153, 97155", "H2019-HN", "90791, 90837"]
+
+
+def make_log(path: Path, rows: int) -> None:
+    """A log as a practice keeps it: three authorizations a client, one payer each."""
+    rnd = random.Random(20261123)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Auth Log")
+    ws.append(HEADER)
+    for i in range(rows):
+        c = i // 3
+        start = dt.date(2025, 1, 1) + dt.timedelta(days=rnd.randrange(600))
+        units = rnd.choice((12, 20, 24, 30, 48))
+        used = rnd.randrange(units + 1)
+        ws.append(
+            [
+                f"C{c:05d}",
+                f"{LAST[c % len(LAST)]}{c}, {FIRST[c % len(FIRST)]}",
+                dt.date(1950, 1, 1) + dt.timedelta(days=(c * 97) % 25000),
+                PAYERS[c % len(PAYERS)],
+                f"M{c * 7919 % 10**9:09d}",
+                f"A{i:07d}",
+                CODES[i % len(CODES)],
+                start,
+                start + dt.timedelta(days=180),
+                units,
+                used,
+                units - used,
+                rnd.choice((None, 12, 24)),
+                "Call payer before renewal" if i % 7 == 0 else None,
+            ]
+        )
+    wb.save(path)
+
+
+def best(runs: int, fn: Callable[[], object]) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times), times
+
+
+def calamine_read(path: Path) -> None:
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    wb.get_sheet_by_index(0).to_python()
+
+
+def openpyxl_read(path: Path) -> None:
+    wb = load_workbook(path, read_only=True, data_only=True)
+    for _ in wb.worksheets[0].iter_rows(values_only=True):
+        pass
+    wb.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        log = folder / "log.xlsx"
+        make_log(log, args.rows)
+        print(f"log: {args.rows:,} rows x {len(HEADER)} columns, {log.stat().st_size:,} bytes")
+
+        read, _ = best(args.repeat, lambda: calamine_read(log))
+        opx, _ = best(1, lambda: openpyxl_read(log))
+
+        runs = iter(range(1000))
+
+        def do_import() -> Tracker:
+            store = Store(folder / f"import{next(runs)}.json", user="bench")
+            tracker = Tracker(store, today=TODAY)
+            plan = plan_import(log, tracker.data(), today=TODAY, user="bench")
+            assert not plan.errors, plan.errors[:3]
+            apply_import(tracker, plan)
+            return tracker
+
+        imp, imp_all = best(args.repeat, do_import)
+        tracker = do_import()
+        data = tracker.data()
+        assert len(data.authorizations) == args.rows
+
+        def reimport() -> None:
+            plan = plan_import(log, tracker.data(), today=TODAY, user="bench")
+            assert len(plan.unchanged) == args.rows
+
+        again, _ = best(args.repeat, reimport)
+
+        out = folder / "export.xlsx"
+        exp, exp_all = best(args.repeat, lambda: export_workbook(data, out, today=TODAY))
+        sheets = [
+            (
+                [h for h, _ in AUTH_HEADERS + AUTH_EXTRA_HEADERS],
+                list(canonical_rows.authorization_rows(data, TODAY)),
+            ),
+            (CLIENT_HEADERS, list(canonical_rows.client_rows(data))),
+            (SERVICE_HEADERS, list(canonical_rows.service_rows(data))),
+            (PAYER_HEADERS, list(canonical_rows.payer_rows(data))),
+            (GROUP_HEADERS, list(canonical_rows.group_rows(data))),
+        ]
+
+        def write_only() -> None:
+            wb = Workbook(write_only=True)
+            for headers, rows in sheets:
+                ws = wb.create_sheet()
+                ws.append(headers)
+                for row in rows:
+                    ws.append(row)
+            wb.save(folder / "plain.xlsx")
+
+        base, _ = best(args.repeat, write_only)
+
+    print()
+    print(f"calamine read (bare)           {read:7.3f} s")
+    print(f"openpyxl read-only iteration   {opx:7.3f} s   ({opx / read:4.1f}x calamine)")
+    print(
+        f"authtrack import (empty file)  {imp:7.3f} s   ({imp / read:4.1f}x calamine; "
+        f"target <= 3.0x)   runs: {', '.join(f'{t:.3f}' for t in imp_all)}"
+    )
+    print(f"authtrack re-import, unchanged {again:7.3f} s   ({again / read:4.1f}x calamine)")
+    print()
+    print(f"openpyxl write-only, same cells {base:7.3f} s")
+    print(
+        f"authtrack export               {exp:7.3f} s   ({exp / base:4.2f}x write-only; "
+        f"target <= 1.5x)   runs: {', '.join(f'{t:.3f}' for t in exp_all)}"
+    )
+    medians = f"median import {statistics.median(imp_all):.3f} s"
+    print(f"({medians}, median export {statistics.median(exp_all):.3f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
