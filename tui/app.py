@@ -29,7 +29,7 @@ from priorauth.errors import AuthTrackError, ConflictError, DataFileError
 from priorauth.store import Store
 from priorauth.tracker import Policy, Tracker, allow_all
 from tui.commands import ScreenCommands
-from tui.rows import client_rows
+from tui.rows import auth_rows, client_rows
 from tui.screens.authorizations import AuthorizationsScreen
 from tui.screens.base import BaseScreen
 from tui.screens.clients import ClientsScreen
@@ -226,6 +226,7 @@ class AuthTrackApp(App[int]):
             # for the interpreter lock.
             self._painted.wait(timeout=2.0)
         self.post_message(Loaded(self._complete(data)))
+        self._warm(data)
 
     def _complete(self, data: Data) -> Snapshot:
         """Work out, in the worker, what every screen needs from a new snapshot (cached in
@@ -235,6 +236,11 @@ class AuthTrackApp(App[int]):
         found = notify.compute(data, today)
         visible = notify.visible(data, found, self.tracker.user, today)
         return Snapshot(data, visible)
+
+    def _warm(self, data: Data) -> None:
+        """After the screens have their data: work out the other screens' rows in the worker,
+        so switching to them does not stall the UI."""
+        auth_rows(data, self.tracker.today)
 
     def on_loaded(self, message: Loaded) -> None:
         self._loading = False
@@ -308,6 +314,8 @@ class AuthTrackApp(App[int]):
             if snapshot is not None:
                 self.post_message(Loaded(snapshot))
             self.post_message(OpFinished(result, error, done, failed))
+            if snapshot is not None:
+                self._warm(snapshot.data)
 
         self.run_worker(work, thread=True, group="write", exit_on_error=False)
 
