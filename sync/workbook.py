@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 import python_calamine as calamine
 from defusedxml import ElementTree
 
+from sync import xlsguard
 from sync.errors import SheetChoiceError, WorkbookError
 
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # declared size of all parts together
@@ -67,6 +69,7 @@ class Workbook:
         self._book = book
         self.sheets = sheets
         self._parts: dict[str, str] = {}  # sheet name -> worksheet part (xlsx)
+        self._xls_grids: dict[str, tuple[int, int]] | None = None
         self._zip_path: Path | None = None
 
     @property
@@ -87,6 +90,8 @@ class Workbook:
         """The values of sheet ``name``; refuses sheets whose grid would not fit in memory."""
         if self.kind == "xlsx":
             self._check_area(name)
+        elif self.kind == "xls":
+            self._check_xls_area(name)
         try:
             sheet = self._book.get_sheet_by_name(name)
             start = sheet.start
@@ -119,7 +124,24 @@ class Workbook:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # --- the grid-size guard (xlsx) --------------------------------------------------------
+    # --- the grid-size guard ---------------------------------------------------------------
+
+    def _check_xls_area(self, name: str) -> None:
+        if self._xls_grids is None:
+            try:
+                self._xls_grids = xlsguard.sheet_grids(self.path)
+            except (xlsguard.XlsLayoutError, struct.error, IndexError) as e:
+                raise WorkbookError(
+                    f"{self.path} is damaged ({e}); open it in Excel or LibreOffice and save it "
+                    "as .xlsx."
+                ) from None
+        rows, cols = self._xls_grids.get(name, (0, 0))
+        if rows * cols > MAX_CELLS:
+            raise WorkbookError(
+                f'{self.path}: sheet "{name}" spreads values over {rows:,} rows and {cols:,} '
+                "columns, far more than an authorization log; delete the stray cells far below "
+                "or right of the table (Ctrl+End shows them) and save again."
+            )
 
     def _check_area(self, name: str) -> None:
         assert self._zip_path is not None

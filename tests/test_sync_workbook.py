@@ -186,3 +186,31 @@ def test_instructions_sheet_and_hidden_archive_are_passed_over() -> None:
         "Authorizations"
     )
     assert plan_import(SAMPLES / "group_practice_2026.xlsx", Data(), today=TODAY).sheet == "2026"
+
+
+def test_old_xls_with_a_stray_value_in_the_last_cell(tmp_path: Path) -> None:
+    """A 6 KB .xls with a value in IV65536 would cost calamine a gigabyte: refused first."""
+    import struct
+
+    from sync.xlsguard import sheet_grids
+
+    blob = bytearray((SAMPLES / "solo_therapist.xls").read_bytes())
+    record = blob.find(b"\xfd\x00\x0a\x00")  # the first text cell (LABELSST) of the sheet
+    blob[record + 4 : record + 8] = struct.pack("<HH", 65535, 255)
+    path = tmp_path / "stray.xls"
+    path.write_bytes(bytes(blob))
+    assert sheet_grids(path) == {"Clients": (65536, 256)}
+    assert sheet_grids(SAMPLES / "solo_therapist.xls") == {"Clients": (4, 9)}
+    started = time.monotonic()
+    refused(path, "65,536 rows", "256 columns")
+    assert time.monotonic() - started < 5
+
+
+def test_damaged_xls_container(tmp_path: Path) -> None:
+    blob = bytearray((SAMPLES / "solo_therapist.xls").read_bytes())
+    blob[0x30:0x34] = b"\xff\xff\xff\x0f"  # the directory's first sector: far outside the file
+    path = tmp_path / "damaged.xls"
+    path.write_bytes(bytes(blob))
+    with pytest.raises(WorkbookError) as e:
+        plan_import(path, Data(), today=TODAY)
+    assert str(path) in str(e.value) and "Traceback" not in str(e.value)
