@@ -105,9 +105,12 @@ class RecordTable(ScrollView, can_focus=True):
         def control(self) -> RecordTable:
             return self.table
 
-    def __init__(self, columns: Sequence[Col], *, id: str | None = None) -> None:
+    def __init__(
+        self, columns: Sequence[Col], *, id: str | None = None, selectable: bool = True
+    ) -> None:
         super().__init__(id=id)
         self.specs = list(columns)
+        self.selectable = selectable  # False: enter does nothing (and is not offered)
         self._rows: list[Row] = []
         self._widths: list[int] = []
         self._index: dict[str, int] = {}
@@ -250,6 +253,9 @@ class RecordTable(ScrollView, can_focus=True):
         return segments
 
     # --- keys and mouse -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.selectable or action != "select"
 
     def action_cursor(self, step: int) -> None:
         self.move_cursor(self.cursor_row + step)

@@ -7,8 +7,9 @@ import datetime as dt
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widgets import Checkbox, Static
 
 from tui import fmt
 
@@ -45,3 +46,16 @@ class TopBar(Horizontal):
     def set_where(self, where: str) -> None:
         self.where = where
         self.query_one("#where", Static).update(Text(f"authtrack › {where}"))
+
+
+class Tick(Checkbox):
+    """A checkbox that reads the same without colour: ``[x]`` ticked, ``[ ]`` not.
+
+    Textual's checkbox always draws an X and tells on from off by colour alone, which NO_COLOR
+    and 16-colour terminals lose.
+    """
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.assemble("[", ("x" if self.value else " ", style), "]")

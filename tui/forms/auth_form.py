@@ -23,6 +23,7 @@ from priorauth.model import (
 from priorauth.tracker import SaveResult, Tracker
 from tui import fmt, parse
 from tui.forms.base import FormScreen, field_row, section
+from tui.widgets import Tick
 
 DATE_FIELDS = ("start_date", "end_date", "requested_on", "follow_up_on")
 CAP_FIELDS = ("cap_amount", "cap_period", "cap_measure")
@@ -130,7 +131,7 @@ class AuthForm(FormScreen[SaveResult]):
                 compact=True,
             ),
         )
-        yield field_row("active", "Active", Checkbox("the one for box 23", a.active, compact=True))
+        yield field_row("active", "Active", Tick("the one for box 23", a.active, compact=True))
         yield field_row(
             "reminder_days",
             "Remind",

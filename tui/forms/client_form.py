@@ -17,6 +17,7 @@ from priorauth.model import Client, ClientInsurance, ClientStatus, Payer, Priori
 from priorauth.tracker import Tracker
 from tui.forms.base import FormScreen, field_row, section
 from tui.forms.payer_form import PayerForm
+from tui.widgets import Tick
 
 PRIORITIES = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
 
@@ -100,7 +101,7 @@ class ClientForm(FormScreen[Client]):
                         id=f"{priority.value}-member",
                         classes="ins-member",
                     ),
-                    Checkbox(
+                    Tick(
                         "prior auth",
                         ins.prior_auth_required if ins else True,
                         compact=True,

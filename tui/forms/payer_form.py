@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input
+from textual.widgets import Input
 
 from priorauth import validate
 from priorauth.errors import ValidationError
 from priorauth.model import Payer
 from priorauth.tracker import Tracker
 from tui.forms.base import FormScreen, field_row
+from tui.widgets import Tick
 
 
 class PayerForm(FormScreen[Payer]):
@@ -20,7 +21,7 @@ class PayerForm(FormScreen[Payer]):
         yield field_row(
             "prior_auth_required",
             "Prior auth",
-            Checkbox("required by default for new client insurances", True, compact=True),
+            Tick("required by default for new client insurances", True, compact=True),
         )
         yield field_row(
             "turnaround_days",

@@ -50,7 +50,7 @@ VIEWS: dict[str, str] = {
 SORTS: dict[str, str] = {
     "end": "end date",
     "left": "least left",
-    "run_out": "projected run-out",
+    "run_out": "run-out",
     "client": "client",
 }
 
@@ -211,8 +211,8 @@ class AuthorizationsScreen(BaseScreen):
         self.table.set_rows([(str(r.id), cells(r)) for r in shown])
         view = VIEWS[self.view]
         if self.view == "expiring":
-            view = f"expiring within {self.days} days (x)"
-        payer = data.payer_name(self.payer) if self.payer is not None else "all payers"
+            view = f"expiring ≤ {self.days} d (x)"
+        payer = fmt.truncate(data.payer_name(self.payer), 18) if self.payer else "all payers"
         self.query_one("#summary", Static).update(
             Text(f"{len(shown)} of {len(data.authorizations)}")
         )
@@ -223,7 +223,7 @@ class AuthorizationsScreen(BaseScreen):
                 ("p ", "bold"),
                 f"{payer} · ",
                 ("m ", "bold"),
-                f"{'my clients' if self.mine else 'all clinicians'} · ",
+                f"{'my clients' if self.mine else 'everyone'} · ",
                 ("o ", "bold"),
                 f"by {SORTS[self.sort]}",
             )

@@ -30,7 +30,7 @@ from tui.table import SPAN, Col, RecordTable, Row
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PREVIEW_COLUMNS = [
     Col("row", "Row", 5, align="right"),
-    Col("column", "Column", 12),
+    Col("column", "Column", 14),
     Col("what", "What", 20, flex=1),
 ]
 PREVIEW_LIMIT = 500  # listed per section; the counts say how many there are
@@ -223,7 +223,7 @@ class ImportScreen(TransferScreen):
             Text("Type the path and press enter to preview. Nothing is saved until you confirm."),
             id="result",
         )
-        yield RecordTable(PREVIEW_COLUMNS, id="preview")
+        yield RecordTable(PREVIEW_COLUMNS, id="preview", selectable=False)
         yield Static(id="preview-row", classes="detail-line")
 
     def on_mount(self) -> None:
@@ -318,7 +318,8 @@ class ImportScreen(TransferScreen):
         table = self.query_one("#preview", RecordTable)
         rows, self._full = preview_rows(plan)
         table.display = bool(rows)
-        table.set_rows(rows, keep_key=rows[0][0] if rows else None)
+        first = next((key for key, _ in rows if key in self._full), None)
+        table.set_rows(rows, keep_key=first)
         self._show_row(table.current_key())
         if rows:
             self.set_focus(table)  # arrows read the rows; digits switch screens again
