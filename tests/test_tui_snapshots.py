@@ -56,3 +56,17 @@ def test_screen(screen: str, size: tuple[int, int], demo_app, snap_compare) -> N
             await settle(pilot)
 
     assert snap_compare(demo_app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("screen", ["clients", "client", "auth_form"])
+def test_screen_in_16_colours(screen: str, demo_app, snap_compare) -> None:
+    """The theme the app picks on a 16-colour terminal (TERM=xterm, many SSH clients)."""
+
+    async def run_before(pilot) -> None:
+        pilot.app.theme = "ansi-dark"
+        await settle(pilot)
+        for key in SCREENS[screen]:
+            await pilot.press(key)
+            await settle(pilot)
+
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=run_before)

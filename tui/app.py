@@ -177,7 +177,7 @@ class AuthTrackApp(App[int]):
     # --- start --------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.console.color_system in ("standard", "windows"):
+        if not self.is_headless and self.console.color_system in ("standard", "windows"):
             # 16 colours (TERM=xterm, many SSH clients): a theme made of the terminal's own
             # ANSI colours stays readable, where the default theme's shades collapse into one.
             self.theme = "ansi-dark"

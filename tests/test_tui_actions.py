@@ -1,0 +1,246 @@
+"""The tracker's actions, the Authorizations filters, the palette, help and permissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select
+
+from priorauth.demo import build_demo
+from priorauth.errors import PermissionDenied
+from priorauth.model import RequestStatus
+from priorauth.store import Store
+from tui.app import make_app
+from tui.screens.authorizations import AuthorizationsScreen
+from tui.screens.client import ClientScreen
+from tui.screens.dialogs import ConfirmDialog, NotesDialog
+from tui.screens.help import HelpScreen
+from tui.testing import screen_text, settle
+
+TODAY = dt.date(2026, 11, 23)
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Path:
+    build_demo(Store(db_path, user="demo"), today=TODAY)
+    return db_path
+
+
+async def open_client(pilot, name: str) -> ClientScreen:
+    """Filter the Clients screen to ``name`` and open the client."""
+    app = pilot.app
+    await pilot.press("slash")
+    app.screen.query_one("#filter", Input).value = name
+    await pilot.pause()
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    assert isinstance(app.screen, ClientScreen)
+    return app.screen
+
+
+async def test_renew_make_active_confirm_notes_delete(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_client(pilot, "Alvarez, Avery")
+        first = screen.selected_auth()
+        assert first is not None and first.active
+
+        # renew: a requested copy with the dates moved on, opened for editing
+        await pilot.press("r")
+        await settle(pilot)
+        renewal = next(a for a in app.data.authorizations.values() if a.renewal_of == first.id)
+        assert renewal.status == RequestStatus.REQUESTED and not renewal.active
+        assert renewal.start_date == first.end_date + dt.timedelta(days=1)
+        assert "Renewal request (saved)" in screen_text(app)
+        app.screen.query_one("#payer_reference", Input).value = "REF-9"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.data.authorizations[renewal.id].payer_reference == "REF-9"
+        assert screen.selected_auth().id == renewal.id  # the cursor follows the new one
+
+        # make it active: the dialog names the one it deactivates
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert f"{first.auth_number} will become inactive" in " ".join(screen_text(app).split())
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.data.authorizations[renewal.id].active
+        assert not app.data.authorizations[first.id].active
+
+        # confirm to billing: the number gets its C
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.data.authorizations[renewal.id].confirmed_by == "alice"
+
+        # notes
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, NotesDialog)
+        app.screen.query_one("#notes-text").text = "Faxed the request."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.data.authorizations[renewal.id].notes == "Faxed the request."
+        assert "Notes: Faxed the request." in str(screen.query_one("#auth-detail").render())
+
+        # delete (asks first; n keeps it, y deletes)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert renewal.id in app.data.authorizations
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert renewal.id not in app.data.authorizations
+    assert not app.unexpected
+
+
+async def test_record_service_warns_when_nothing_covers_it(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_client(pilot, "Alvarez, Avery")
+        before = len(app.data.services)
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#date", Input).value = "01/05/2020"
+        await pilot.pause()
+        assert "covers 01/05/2020" in " ".join(screen_text(app).split())  # said before saving
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert len(app.data.services) == before + 1
+        assert isinstance(app.screen, ClientScreen)
+        notes = [n.message for n in app._notifications]
+        assert any("may be denied" in m for m in notes)
+        # the service can be edited and deleted from the services table
+        await pilot.press("tab")
+        assert screen.services.has_focus
+    assert not app.unexpected
+
+
+async def test_client_form_takes_prior_auth_default_from_the_payer(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#last_name", Input).value = "Nguyen"
+        tricare = next(p for p in app.data.payers.values() if p.name == "Tricare East")
+        aetna = next(p for p in app.data.payers.values() if p.name == "Aetna")
+        form.query_one("#primary-payer", Select).value = tricare.id
+        await pilot.pause()
+        assert form.checked("primary-auth") is False  # Tricare needs no prior auth
+        form.query_one("#primary-payer", Select).value = aetna.id
+        await pilot.pause()
+        assert form.checked("primary-auth") is True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        client = next(c for c in app.data.clients.values() if c.last_name == "Nguyen")
+        assert client.insurances[0].prior_auth_required
+    assert not app.unexpected
+
+
+async def test_authorizations_views_and_open(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY, user="mlopez")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AuthorizationsScreen)
+        all_active = screen.table.row_count
+        await pilot.press("v")  # expiring within 30 days
+        ends = [app.data.authorizations[int(k)].end_date for k in screen.table.keys]
+        assert ends and all(TODAY <= e <= TODAY + dt.timedelta(days=30) for e in ends)
+        assert ends == sorted(ends)
+        await pilot.press("v", "v")  # requested / pending
+        statuses = {app.data.authorizations[int(k)].status for k in screen.table.keys}
+        assert statuses <= {RequestStatus.REQUESTED, RequestStatus.PENDING}
+        assert "f/u" in screen_text(app)
+        await pilot.press("v", "v", "v")  # back to active
+        await pilot.press("m")  # only mlopez's clients
+        assert 0 < screen.table.row_count < all_active
+        mine = {
+            app.data.clients[app.data.authorizations[int(k)].client].clinician
+            for k in screen.table.keys
+        }
+        assert mine == {"mlopez"}
+        await pilot.press("m", "p")  # payer picker
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Aetna
+        await settle(pilot)
+        payers = {app.data.authorizations[int(k)].payer for k in screen.table.keys}
+        assert len(payers) == 1
+        key = screen.table.current_key()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientScreen)
+        assert app.screen.selected_auth().id == int(key)
+    assert not app.unexpected
+
+
+async def test_palette_runs_the_screen_actions(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        for ch in "new client":
+            await pilot.press("space" if ch == " " else ch)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "New client" in screen_text(app)
+    assert not app.unexpected
+
+
+async def test_help_lists_every_key(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("#help-body").query_one("Static").render()
+        for words in (
+            "Record a service",
+            "Confirm to billing",
+            "Renew",
+            "Snooze",
+            "Preview the import",
+            "Go to Authorizations",
+            "Command palette",
+        ):
+            assert words in str(text)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_what_the_user_may_not_do_is_greyed_and_refused(demo_db: Path) -> None:
+    def viewer(action: str) -> None:
+        if action not in ("view", "dismiss"):
+            raise PermissionDenied(f"Your role does not allow {action}.")
+
+    app = make_app(demo_db, today=TODAY, user="alice", policy=viewer)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = len(app.data.clients)
+        await pilot.press("n")  # new client: not allowed
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "ClientsScreen"
+        assert app.screen.check_action("new", ()) is None  # shown greyed in the footer
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("c", "m", "r")  # confirm, make active, renew: none allowed
+        await settle(pilot)
+        assert isinstance(app.screen, ClientScreen)
+        assert len(app.data.clients) == before
+        assert not any(a.confirmed_by == "alice" for a in app.data.authorizations.values())
+        commands = [c.title for c in app.screen.palette_commands()]
+        assert "Record a service" not in commands and "Notes on the authorization" not in commands
+    assert not app.unexpected
