@@ -11,3 +11,9 @@ class WorkbookError(AuthTrackError):
 
 class SheetChoiceError(WorkbookError):
     """The workbook has no log sheet, several equally likely ones, or no sheet by that name."""
+
+
+def reason(e: BaseException) -> str:
+    """The first line of an exception's message (or its type), short enough for a sentence."""
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return text[:200]

@@ -27,8 +27,9 @@ from sync.gcpause import gc_paused
 from sync.headers import Header, find_header
 from sync.logsheet import LogTable, RowError, read_log
 from sync.merge import Item, Merger
-from sync.merge_auths import Draft, merge_log, settle_activity, settle_usage
+from sync.merge_auths import Draft, merge_log
 from sync.progress import Progress, no_progress
+from sync.settle import settle_activity, settle_usage
 from sync.workbook import RawSheet, Workbook, open_workbook
 
 _MAX_PASSES = 4  # re-plans after validation removed rows (each pass removes at least one)

@@ -39,7 +39,8 @@ from sync.merge import Merger
 from sync.merge_auths import merge_log
 from sync.progress import Progress, no_progress
 from sync.rows import AUTH_INDEX, authorization_row, sorted_authorizations
-from sync.workbook import open_workbook, sniff
+from sync.sniff import sniff
+from sync.workbook import open_workbook
 
 _REF = re.compile(r"(\$?[A-Za-z]{1,3}\$?)(\d+)")
 

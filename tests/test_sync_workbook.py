@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from priorauth.data import Data
-from sync import workbook as workbook_module
+from sync import sniff as sniff_module
 from sync.errors import SheetChoiceError, WorkbookError
 from sync.importer import plan_import
 from sync.workbook import open_workbook
@@ -67,7 +67,7 @@ def test_password_protected(name: str) -> None:
 
 
 def test_zip_bomb_is_refused_by_declared_size(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(workbook_module, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(sniff_module, "MAX_UNPACKED_BYTES", 1024 * 1024)
     bomb = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/workbook.xml", "<workbook/>")

@@ -1,0 +1,160 @@
+"""How big a grid calamine would allocate for a sheet, known before it reads the sheet.
+
+calamine builds a dense grid from the first to the last cell holding a value; a stray value in
+XFD1048576 makes that 17 billion cells and aborts the process. These functions read the
+worksheet XML (or, for .ods, content.xml, where repeated cells are expanded) just far enough to
+know the grid's size. Old .xls files are measured by :mod:`sync.xlsguard`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+from defusedxml import ElementTree
+
+from sync.errors import WorkbookError, reason
+
+# a cell in column AA or beyond, or in row 100,000 or beyond (one search, literal prefix "r=")
+_FAR_CELL = re.compile(rb"r=[\"'](?:[A-Z]{2}|[A-Z]\d{6})")
+_BIG_PART = 40 * 1024 * 1024  # worksheet XML above this size gets its value cells counted
+# a cell element that is not self-closing (a self-closing one holds only a style, no value)
+_VALUE_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s[^>]*?\br=[\"']([A-Z]{1,3})(\d{1,7})[\"'][^>]*(?<!/)>")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def xlsx_layout(path: Path) -> tuple[dict[str, str], bool]:
+    """(sheet name -> worksheet part, whether the workbook uses the 1904 date system).
+
+    Best effort: an odd layout leaves the map empty and the guard then checks every worksheet.
+    """
+    parts: dict[str, str] = {}
+    epoch_1904 = False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            book_part = (
+                "xl/workbook.xml"
+                if "xl/workbook.xml" in names
+                else next((n for n in sorted(names) if n.endswith("workbook.xml")), None)
+            )
+            if book_part is None:
+                return parts, epoch_1904
+            book = ElementTree.fromstring(zf.read(book_part))
+            folder = posixpath.dirname(book_part)
+            rels_part = posixpath.join(folder, "_rels", posixpath.basename(book_part) + ".rels")
+            targets: dict[str, str] = {}
+            if rels_part in names:
+                for rel in ElementTree.fromstring(zf.read(rels_part)).iter():
+                    if _local(rel.tag) == "Relationship":
+                        target = rel.get("Target", "")
+                        full = (
+                            target.lstrip("/")
+                            if target.startswith("/")
+                            else posixpath.normpath(posixpath.join(folder, target))
+                        )
+                        targets[rel.get("Id", "")] = full
+            for el in book.iter():
+                tag = _local(el.tag)
+                if tag == "workbookPr":
+                    epoch_1904 = el.get("date1904", "").lower() in ("1", "true")
+                elif tag == "sheet":
+                    rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
+                    if rid in targets:
+                        parts[el.get("name", "")] = targets[rid]
+    except Exception:  # a layout we cannot read: the guard falls back to every worksheet
+        return {}, epoch_1904
+    return parts, epoch_1904
+
+
+def worksheet_parts(names: set[str]) -> list[str]:
+    return sorted(n for n in names if "worksheets/" in n and n.endswith(".xml"))
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def grid_size(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """(rows, columns) of the grid calamine would allocate for this worksheet part.
+
+    Fast path: a sheet without cells past column Z or row 99,999 is small enough whatever it
+    holds (unless its XML is huge: then its value cells are counted). Otherwise the cells that
+    can hold a value are scanned (self-closing ones carry just a style, which calamine skips:
+    Gnumeric and LibreOffice write those down to row 1,048,576).
+    """
+    try:
+        xml = zf.read(part)
+    except KeyError:
+        return 0, 0
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        raise WorkbookError(
+            f"{zf.filename} is damaged ({reason(e)}); re-save it in Excel and try again."
+        ) from None
+    if _FAR_CELL.search(xml) is None:
+        if len(xml) > _BIG_PART:  # no far cells, but maybe very many near ones
+            return xml.count(b"<v>") + xml.count(b"<is>"), 1
+        return 0, 0
+    rows: set[int] = set()
+    cols: set[bytes] = set()
+    for letters, digits in _VALUE_CELL.findall(xml):
+        cols.add(letters)
+        rows.add(int(digits))
+    if not rows:
+        return 0, 0
+    numbers = [_col_number(c) for c in cols]
+    return max(rows) - min(rows) + 1, max(numbers) - min(numbers) + 1
+
+
+_ODS_TOKEN = re.compile(
+    rb"<(?:[\w.-]+:)?table\s[^>]*?\bname=\"(?P<table>[^\"]*)\"[^>]*>"
+    rb"|<(?:[\w.-]+:)?table-row(?P<row>[\s/>][^>]*)"
+    rb"|<(?:[\w.-]+:)?(?:covered-)?table-cell(?P<cell>[\s/>][^>]*)"
+)
+_ROWS_REPEATED = re.compile(rb"number-rows-repeated=\"(\d+)\"")
+_COLS_REPEATED = re.compile(rb"number-columns-repeated=\"(\d+)\"")
+
+
+def ods_grid_sizes(xml: bytes) -> dict[str, tuple[int, int]]:
+    """Sheet name -> (rows, columns) calamine would allocate: it expands repeated cells."""
+    sizes: dict[str, tuple[int, int]] = {}
+    if not _ROWS_REPEATED.search(xml) and not _COLS_REPEATED.search(xml):
+        return sizes
+    name = ""
+    row = col = last_row = max_col = 0
+    for m in _ODS_TOKEN.finditer(xml):
+        table, row_attrs, cell_attrs = m.group("table", "row", "cell")
+        if table is not None:
+            name = table.decode("utf-8", "replace").replace("&amp;", "&")
+            row = col = last_row = max_col = 0
+        elif row_attrs is not None:
+            rep = _ROWS_REPEATED.search(row_attrs)
+            row += int(rep.group(1)) if rep else 1
+            col = 0
+        else:
+            rep = _COLS_REPEATED.search(cell_attrs)
+            col += int(rep.group(1)) if rep else 1
+            if b"value-type" in cell_attrs:
+                last_row, max_col = row, max(max_col, col)
+        if name:
+            sizes[name] = (last_row, max_col)
+    return sizes
+
+
+def read_part(zf: zipfile.ZipFile, part: str) -> bytes:
+    try:
+        return zf.read(part)
+    except KeyError:
+        return b""
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        raise WorkbookError(
+            f"{zf.filename} is damaged ({reason(e)}); re-save it and try again."
+        ) from None

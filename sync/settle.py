@@ -1,0 +1,136 @@
+"""What is settled once every row is matched: which authorization is the active one for each
+client and payer, and the usage carried in from the log's Used (or Remaining) columns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+
+from priorauth import rules
+from priorauth.bulk import overlay
+from priorauth.model import RequestStatus
+from sync.merge import Merger
+from sync.merge_auths import Draft
+
+
+def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
+    """One active authorization per client and payer.
+
+    Rows that do not say whether they are active: the latest (by start date) approved one of a
+    client and payer in the log is active. Where several end up active, the latest start wins;
+    existing authorizations the log does not mention are made inactive when a log row is active.
+    """
+    groups: dict[tuple[int, int], list[Draft]] = defaultdict(list)
+    for d in drafts:
+        groups[(d.auth.client, d.auth.payer)].append(d)
+    approved = RequestStatus.APPROVED
+    for (client_id, payer_id), group in groups.items():
+        if client_id < 0 and not any(d.explicit_active for d in group):
+            # a new client, and the log does not say: the latest approved one is active
+            latest = max(
+                (d for d in group if d.auth.status == approved), key=_start_key, default=None
+            )
+            for d in group:
+                d.auth.active = d is latest
+            continue
+        in_log = {d.before.id for d in group if d.before is not None}
+        others = [
+            a
+            for a in (merger.data.authorizations_for(client_id, payer_id) if client_id > 0 else [])
+            if a.active and a.id not in in_log
+        ]
+        undecided = [d for d in group if not d.explicit_active]
+        if undecided:
+            approved = [d for d in undecided if d.auth.status == RequestStatus.APPROVED]
+            latest = max(approved, key=_start_key, default=None)
+            newest_other = max((a.start_date or dt.date.min for a in others), default=None)
+            if (
+                latest is not None
+                and newest_other is not None
+                and (latest.auth.start_date or dt.date.min) < newest_other
+            ):
+                latest = None  # authtrack already has a later active one: leave it so
+            for d in undecided:
+                d.auth.active = d is latest
+        active = [d for d in group if d.auth.active]
+        if len(active) > 1:
+            keep = max(active, key=_start_key)
+            for d in active:
+                if d is not keep:
+                    d.auth.active = False
+                    merger.warnings.append(
+                        f'Sheet "{d.table.sheet}", row {d.row}: marked active, but row '
+                        f"{keep.row} is a later active authorization for the same client and "
+                        "payer; only that one stays active."
+                    )
+        if active:
+            for other in others:
+                merger.deactivated.append(dataclasses.replace(other, active=False))
+
+
+def _start_key(d: Draft) -> tuple[dt.date, int]:
+    return (d.auth.start_date or dt.date.min, d.row)
+
+
+def settle_usage(merger: Merger, drafts: list[Draft]) -> None:
+    """Carried-in usage from the log's Used (or Remaining) columns.
+
+    The log's "used" is everything used so far; services authtrack already tracks for the
+    authorization are subtracted, so that totals match the log (and an export imported back
+    changes nothing).
+    """
+    today = merger.today
+    if any(d.units_used is not None or d.visits_used is not None for d in drafts) or any(
+        d.units_left is not None or d.visits_left is not None for d in drafts
+    ):
+        view = overlay(merger.data, merger.changes) if merger.has_services() else None
+    else:
+        return
+    by_auth = rules.services_by_authorization(view) if view is not None else {}
+    for d in drafts:
+        auth = d.auth
+        units_used = _used(d, d.units_used, d.units_left, auth.units_authorized, "units")
+        visits_used = _used(d, d.visits_used, d.visits_left, auth.visits_authorized, "visits")
+        if units_used is None and visits_used is None:
+            continue
+        services = by_auth.get(auth.id)
+        if not services:  # nothing tracked yet (a first import): the log's counts as they are
+            if units_used is not None:
+                auth.carried_units_used = units_used
+            if visits_used is not None:
+                auth.carried_visits_used = visits_used
+            continue
+        tracked = [s for s in services if s.date <= today]
+        for used, tracked_count, name, what in (
+            (units_used, sum(s.units for s in tracked), "carried_units_used", "units"),
+            (visits_used, len({s.date for s in tracked}), "carried_visits_used", "visits"),
+        ):
+            if used is None:
+                continue
+            carried = used - tracked_count
+            if carried < 0:
+                merger.warnings.append(
+                    f'Sheet "{d.table.sheet}", row {d.row}: the log says {used} {what} used, but '
+                    f"authtrack already has {tracked_count} recorded; authtrack's count is kept."
+                )
+                carried = 0
+            setattr(auth, name, carried)
+
+
+def _used(
+    d: Draft, used: int | None, left: int | None, authorized: int | None, what: str
+) -> int | None:
+    if left is None or authorized is None:
+        return used
+    if used is not None and authorized - used == left:
+        return used
+    if used is None:
+        return authorized - left
+    if authorized - used != left:
+        d.table.warnings.append(
+            f'Sheet "{d.table.sheet}", row {d.row}: {what} remaining says {left}, but '
+            f"{authorized} authorized - {used} used = {authorized - used}; the used count was kept."
+        )
+    return used
