@@ -3,7 +3,7 @@ mode: Authorizations, then Clients, Services, Payers and Procedure Groups.
 
 Each sheet has a bold, frozen header row with an autofilter and widths that fit; dates are real
 dates shown as mm/dd/yyyy; on Authorizations, conditional formatting highlights active rows that
-expire within 30 days (amber) and rows with no units or visits left (red). Text is always written
+expire within 30 days (amber) and active rows with no units or visits left (red). Text is always written
 as text: a note starting with "=" stays a note, never becomes a formula.
 """
 
@@ -182,9 +182,9 @@ def _highlight(sheet: _Sheet, n: int) -> None:
     end, active = cols[Col.END], cols[Col.ACTIVE]
     units_left, visits_left = cols[Col.UNITS_LEFT], cols[Col.VISITS_LEFT]
     area = f"A2:{get_column_letter(len(sheet.headers))}{n + 1}"
-    exhausted = (
-        f"OR(AND(ISNUMBER(${units_left}2),${units_left}2<=0),"
-        f"AND(ISNUMBER(${visits_left}2),${visits_left}2<=0))"
+    exhausted = (  # used up (or over) and still active: history stays plain
+        f'AND(${active}2="Yes",OR(AND(ISNUMBER(${units_left}2),${units_left}2<=0),'
+        f"AND(ISNUMBER(${visits_left}2),${visits_left}2<=0)))"
     )
     expiring = f'AND(${active}2="Yes",ISNUMBER(${end}2),${end}2>=TODAY(),${end}2-TODAY()<=30)'
     cf = sheet.ws.conditional_formatting
