@@ -36,7 +36,7 @@ from sync.columns import (
     column_letter,
 )
 from sync.logsheet import LogTable, RowError
-from sync.merge import Item, Merger, name_key
+from sync.merge import Item, Merger
 from sync.merge_auths import Draft
 from sync.workbook import Workbook
 
@@ -333,4 +333,4 @@ def report(inputs: Inputs, table_name: str, record_id: int, errors: list[Any]) -
     return True
 
 
-__all__ = ["Inputs", "SheetRows", "merge_after", "merge_before", "name_key", "read_inputs"]
+__all__ = ["Inputs", "SheetRows", "merge_after", "merge_before", "read_inputs"]

@@ -3,8 +3,8 @@ mode: Authorizations, then Clients, Services, Payers and Procedure Groups.
 
 Each sheet has a bold, frozen header row with an autofilter and widths that fit; dates are real
 dates shown as mm/dd/yyyy; on Authorizations, conditional formatting highlights active rows that
-expire within 30 days (amber) and active rows with no units or visits left (red). Text is always written
-as text: a note starting with "=" stays a note, never becomes a formula.
+expire within 30 days (amber) and active rows with no units or visits left (red). Text is always
+written as text: a note starting with "=" stays a note, never becomes a formula.
 """
 
 from __future__ import annotations
