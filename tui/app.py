@@ -143,6 +143,7 @@ class AuthTrackApp(App[int]):
     ]
 
     notification_count: reactive[int] = reactive(0)
+    day: reactive[dt.date] = reactive(dt.date.min)  # "today", followed past midnight
 
     def __init__(self, tracker: Tracker) -> None:
         super().__init__()
@@ -181,6 +182,7 @@ class AuthTrackApp(App[int]):
             # 16 colours (TERM=xterm, many SSH clients): a theme made of the terminal's own
             # ANSI colours stays readable, where the default theme's shades collapse into one.
             self.theme = "ansi-dark"
+        self.day = self.tracker.today
         self.set_interval(POLL_SECONDS, self.poll)
         self.reload()
 
@@ -200,6 +202,10 @@ class AuthTrackApp(App[int]):
     def poll(self) -> None:
         """Once a second: has anybody else saved? (one stat; the read itself runs in a worker)"""
         if self._loading or self._store_lock.locked():
+            return
+        if self.tracker.today != self.day:  # past midnight: new day, new notifications
+            self.day = self.tracker.today
+            self.reload()
             return
         try:
             changed = self.tracker.store.changed_on_disk()

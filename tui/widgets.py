@@ -31,12 +31,12 @@ class TopBar(Horizontal):
     def on_mount(self) -> None:
         app = self.app
         self.watch(app, "notification_count", self._set_count)
-        who = getattr(app, "tracker", None)
-        if who is not None:
-            today: dt.date = who.today
-            self.query_one("#who", Static).update(
-                Text(f"{who.user} · {today:%a} {fmt.date(today)}")
-            )
+        self.watch(app, "day", self._set_day)
+
+    def _set_day(self, today: dt.date) -> None:
+        user = getattr(self.app, "user", "")
+        if today != dt.date.min:
+            self.query_one("#who", Static).update(Text(f"{user} · {today:%a} {fmt.date(today)}"))
 
     def _set_count(self, count: int) -> None:
         badge = self.query_one("#badge", Static)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
@@ -18,6 +20,7 @@ from priorauth.model import (
     CapPeriod,
     Client,
     Priority,
+    ProcedureGroup,
     RequestStatus,
 )
 from priorauth.tracker import SaveResult, Tracker
@@ -39,6 +42,17 @@ def _count_text(value: int | None) -> str:
 
 class AuthForm(FormScreen[SaveResult]):
     """``auth`` None: a new authorization for ``client``; else edit it (or a renewal copy)."""
+
+    BINDINGS: ClassVar = [
+        Binding(
+            "ctrl+g",
+            "new_group",
+            "New group",
+            id="form_new_group",
+            tooltip="Define a procedure group (from the codes typed)",
+        ),
+    ]
+    PERMISSIONS: ClassVar = {"new_group": "admin"}
 
     def __init__(self, client: Client, auth: Authorization | None, title: str = "") -> None:
         super().__init__()
@@ -118,7 +132,7 @@ class AuthForm(FormScreen[SaveResult]):
             Select(
                 [(g.name, g.id) for g in groups],
                 value=group_value,
-                prompt="(type codes)",
+                prompt="(type codes; ctrl+g defines a group)",
                 compact=True,
             ),
         )
@@ -218,6 +232,23 @@ class AuthForm(FormScreen[SaveResult]):
         elif name == "status" and "active" not in self.touched:
             approved = self.choice("status") == RequestStatus.APPROVED
             self.query_one("#active", Checkbox).value = approved
+
+    def action_new_group(self) -> None:
+        from tui.forms.group_form import GroupForm
+
+        codes = parse.parse_codes(self.text("procedure_codes"))
+        self.app.push_screen(GroupForm(codes), self._group_added)
+
+    def _group_added(self, group: ProcedureGroup | None) -> None:
+        if group is None:
+            return
+        groups = sorted(self.data.groups.values(), key=lambda g: g.name.casefold())
+        options = [(g.name, g.id) for g in groups]
+        if all(gid != group.id for _, gid in options):
+            options.append((group.name, group.id))
+        select = self.query_one("#group", Select)
+        select.set_options(options)
+        select.value = group.id  # fills the codes
 
     def build(self) -> tuple[Authorization, list[ValidationError]]:
         problems: list[ValidationError] = []

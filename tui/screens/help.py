@@ -26,6 +26,7 @@ INTRO = (
 def help_sections(current: type | None) -> list[tuple[str, list[Binding]]]:
     """(title, bindings) for the current screen, the other screens, the forms and the app."""
     from tui.app import AuthTrackApp
+    from tui.forms.auth_form import AuthForm
     from tui.forms.base import FormScreen
     from tui.forms.client_form import ClientForm
     from tui.screens.authorizations import AuthorizationsScreen
@@ -46,7 +47,10 @@ def help_sections(current: type | None) -> list[tuple[str, list[Binding]]]:
         screens.remove(current)
         screens.insert(0, current)
     sections = [(getattr(s, "WHERE", s.__name__), screen_bindings(s)) for s in screens]
-    sections.append(("Forms", screen_bindings(FormScreen) + screen_bindings(ClientForm)))
+    forms: list[Binding] = []
+    for form in (FormScreen, ClientForm, AuthForm):
+        forms += [b for b in screen_bindings(form) if b not in forms]
+    sections.append(("Forms", forms))
     palette = Binding(
         "ctrl+p", "", "Commands", id="palette", tooltip="Command palette: find any action by name"
     )
