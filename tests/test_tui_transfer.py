@@ -13,7 +13,8 @@ from priorauth.store import Store
 from priorauth.tracker import Tracker
 from tui.app import make_app
 from tui.screens.dialogs import ConfirmDialog
-from tui.screens.transfer import ExportScreen, ImportScreen
+from tui.screens.export_screen import ExportScreen
+from tui.screens.import_screen import ImportScreen
 from tui.testing import screen_text, settle
 
 TODAY = dt.date(2026, 11, 23)

@@ -34,9 +34,10 @@ from tui.screens.authorizations import AuthorizationsScreen
 from tui.screens.base import BaseScreen
 from tui.screens.clients import ClientsScreen
 from tui.screens.dialogs import ConflictDialog
+from tui.screens.export_screen import ExportScreen
 from tui.screens.help import HelpScreen
+from tui.screens.import_screen import ImportScreen
 from tui.screens.notifications import NotificationsScreen
-from tui.screens.transfer import ExportScreen, ImportScreen
 
 POLL_SECONDS = 1.0
 

@@ -4,7 +4,6 @@ what is used, scheduled and left, and the services counted against the selected 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,84 +13,21 @@ from textual.binding import Binding
 from textual.widgets import Label, Static
 
 from priorauth import rules
-from priorauth.data import Data
-from priorauth.model import Authorization, Client, Priority, RequestStatus, Service
+from priorauth.model import Authorization, Client, Priority, Service
 from priorauth.tracker import SaveResult, ServiceResult
 from tui import fmt
-from tui.rows import AuthRow, client_auth_rows
+from tui.rows import client_auth_rows
 from tui.screens.base import BaseScreen
+from tui.screens.client_view import (
+    AUTH_COLUMNS,
+    SERVICE_COLUMNS,
+    auth_cells,
+    auth_detail,
+    service_cells,
+)
 from tui.screens.dialogs import ConfirmDialog, NotesDialog
-from tui.table import Cell, Col, RecordTable
+from tui.table import RecordTable
 from tui.widgets import TopBar
-
-AUTH_COLUMNS = [
-    Col("number", "Auth #", 11),
-    Col("payer", "Payer", 7, flex=2),
-    Col("codes", "Codes", 12, flex=2, hide_below=100),
-    Col("start", "Start", 8),
-    Col("end", "End", 8),
-    Col("units", "Units used", 10),
-    Col("visits", "Visits used", 11),
-    Col("state", "State", 6),
-    Col("remind", "Rem.", 4),
-]
-SERVICE_COLUMNS = [
-    Col("date", "Date", 8),
-    Col("code", "Code", 9),
-    Col("units", "Units", 5, align="right"),
-    Col("state", "", 6),
-    Col("by", "By", 8),
-    Col("note", "Note", 10, flex=1),
-]
-
-
-def state_text(row: AuthRow) -> tuple[str, str]:
-    """The State column: where the authorization stands, and its style level."""
-    if row.status == RequestStatus.DENIED:
-        return "denied", "muted"
-    if row.status == RequestStatus.REQUESTED:
-        return "req'd", "flag"
-    if row.status == RequestStatus.PENDING:
-        return "pend.", "flag"
-    if row.ended:
-        return "ended", "out" if row.active else "muted"
-    return ("active", "ok") if row.active else ("off", "muted")
-
-
-def usage_cell(used: int, authorized: int | None, level: str) -> Cell:
-    if authorized is None:
-        return (f"{used} no cap", "")
-    fraction = used / authorized if authorized else 1.0
-    return (f"{fmt.bar(fraction, 3)} {used}/{authorized}", level)
-
-
-def auth_cells(row: AuthRow) -> list[Cell]:
-    muted = "muted" if row.folded or not row.active else ""
-    use = row.usage
-    return [
-        (row.number, "flag" if row.number.endswith(" C") and not muted else muted),
-        (row.payer, muted),
-        (fmt.codes(list(row.codes)), muted),
-        (fmt.date(row.start, short=True), muted),
-        (fmt.date(row.end, short=True, blank="open"), muted or row.end_level),
-        usage_cell(use.units_used, use.units_authorized, muted or row.units_level),
-        usage_cell(use.visits_used, use.visits_authorized, muted or row.visits_level),
-        state_text(row),
-        ("—" if row.reminder_days is None else f"{row.reminder_days}d", muted),
-    ]
-
-
-def service_cells(service: Service, today: dt.date) -> list[Cell]:
-    scheduled = service.date > today
-    level = "muted" if scheduled else ""
-    return [
-        (fmt.date(service.date, short=True), level),
-        (service.procedure_code or "—", level),
-        (str(service.units), level),
-        ("sched." if scheduled else "", "flag" if scheduled else ""),
-        (service.recorded_by, level),
-        (service.note, level),
-    ]
 
 
 class ClientScreen(BaseScreen):
@@ -506,64 +442,3 @@ class ClientScreen(BaseScreen):
         if action == "delete" and self.services.has_focus:
             return True if self.at.may("edit") else None
         return super().check_action(action, parameters)
-
-
-def auth_detail(data: Data, auth: Authorization, use: rules.Usage, today: dt.date) -> Text:
-    """Used, scheduled and left for units and visits, with a bar; then the rest in words."""
-    text = Text()
-    for label, used, scheduled, remaining, after, authorized in (
-        (
-            "Units ",
-            use.units_used,
-            use.units_scheduled,
-            use.units_remaining,
-            use.units_remaining_after_scheduled,
-            use.units_authorized,
-        ),
-        (
-            "Visits",
-            use.visits_used,
-            use.visits_scheduled,
-            use.visits_remaining,
-            use.visits_remaining_after_scheduled,
-            use.visits_authorized,
-        ),
-    ):
-        if text:
-            text.append("\n")
-        text.append(f"{label} ", style="bold")
-        if authorized is None:
-            text.append(f"{used} used · {scheduled} scheduled · no cap")
-            continue
-        fraction = used / authorized if authorized else 1.0
-        text.append(f"{fmt.bar(fraction, 8)} {fmt.percent(fraction):>4}  ")
-        text.append(f"{used} used · {scheduled} sched. · ")
-        left = rules.describe_count(remaining, authorized)
-        text.append(left, style="bold" if remaining is not None and remaining <= 0 else "")
-        if scheduled and after is not None:
-            text.append(f", {after} after sched.")
-    start = fmt.date(auth.start_date, blank="no start")
-    facts = [
-        data.payer_name(auth.payer),
-        fmt.codes(auth.procedure_codes),
-        f"{start}–{fmt.date(auth.end_date, blank='open-ended')}",
-    ]
-    if auth.end_date and auth.end_date >= today:
-        facts.append(f"ends {fmt.days_until(auth.end_date, today)}")
-    if auth.cap_amount and auth.cap_period:
-        facts.append(f"cap {auth.cap_amount} {auth.cap_measure.value}/{auth.cap_period.value}")
-    if auth.confirmed:
-        facts.append(f"confirmed by {auth.confirmed_by}")
-    text.append("\n" + " · ".join(facts))
-    if auth.status != RequestStatus.APPROVED or auth.requested_on or auth.payer_reference:
-        request = [f"Request {auth.status.value}"]
-        if auth.requested_on:
-            request.append(f"asked {fmt.date(auth.requested_on)}")
-        if auth.payer_reference:
-            request.append(f"ref {auth.payer_reference}")
-        if auth.follow_up_on:
-            request.append(f"follow up {fmt.date(auth.follow_up_on)}")
-        text.append("\n" + " · ".join(request))
-    if auth.notes:
-        text.append(f"\nNotes: {auth.notes}")
-    return text

@@ -32,8 +32,9 @@ def help_sections(current: type | None) -> list[tuple[str, list[Binding]]]:
     from tui.screens.authorizations import AuthorizationsScreen
     from tui.screens.client import ClientScreen
     from tui.screens.clients import ClientsScreen
+    from tui.screens.export_screen import ExportScreen
+    from tui.screens.import_screen import ImportScreen
     from tui.screens.notifications import NotificationsScreen
-    from tui.screens.transfer import ExportScreen, ImportScreen
 
     screens: list[type] = [
         ClientsScreen,

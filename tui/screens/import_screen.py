@@ -1,0 +1,290 @@
+"""Import an authorization log: a preview first (what would be created and changed, and every
+row that cannot be imported), then a confirmation.
+
+Reading the workbook runs in a worker thread with a progress bar; the import itself goes through
+the app's store worker, so it takes the data file's lock like every other change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from priorauth.errors import AuthTrackError
+from tui.screens.dialogs import ConfirmDialog
+from tui.screens.transfer import FilePickDialog, Finished, PathSuggester, TransferScreen
+from tui.table import SPAN, Col, RecordTable, Row
+
+PREVIEW_COLUMNS = [
+    Col("row", "Row", 5, align="right"),
+    Col("column", "Column", 14),
+    Col("what", "What", 20, flex=1),
+]
+PREVIEW_LIMIT = 500  # listed per section; the counts say how many there are
+
+
+def preview_rows(plan: Any) -> tuple[list[Row], dict[str, str]]:
+    """The preview: problems by row first, then what would be created and changed; and each
+    row's full text (the table cuts long ones; the line under it shows the selected one)."""
+    rows: list[Row] = []
+    full: dict[str, str] = {}
+
+    def section(key: str, title: str, items: list[Any], cells: Any) -> None:
+        if not items:
+            return
+        rows.append((key, [(f"{title} ({len(items)})", SPAN)]))
+        for i, item in enumerate(items[:PREVIEW_LIMIT]):
+            rows.append((f"{key}:{i}", cells(item)))
+            full[f"{key}:{i}"] = str(item)
+        if len(items) > PREVIEW_LIMIT:
+            rows.append(
+                (
+                    f"{key}:more",
+                    [("", ""), ("", ""), (f"…and {len(items) - PREVIEW_LIMIT} more", "muted")],
+                )
+            )
+
+    section(
+        "errors",
+        "Rows that cannot be imported",
+        list(plan.errors),
+        lambda e: [(str(e.row or ""), "out"), (str(e.column or ""), "out"), (e.message, "out")],
+    )
+    section(
+        "warnings",
+        "Warnings",
+        list(plan.warnings),
+        lambda w: [("", ""), ("", ""), (str(w), "low")],
+    )
+    section(
+        "created",
+        "New authorizations",
+        list(plan.created),
+        lambda i: [(str(i.row or ""), ""), ("", ""), (i.description, "")],
+    )
+    section(
+        "updated",
+        "Changed authorizations",
+        list(plan.updated),
+        lambda i: [(str(i.row or ""), ""), ("", ""), (str(i).split(": ", 1)[-1], "")],
+    )
+    return rows, full
+
+
+def _count(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    try:
+        return len(value)
+    except TypeError:
+        return int(value)
+
+
+class ImportScreen(TransferScreen):
+    WHERE = "Import"
+    BINDINGS: ClassVar = [
+        Binding(
+            "ctrl+o", "browse", "Browse", id="import_browse", tooltip="Browse for the workbook"
+        ),
+        Binding(
+            "ctrl+r",
+            "preview",
+            "Preview",
+            id="import_preview",
+            tooltip="Preview the import (nothing is saved)",
+        ),
+        Binding(
+            "ctrl+s", "apply", "Import", id="import_apply", tooltip="Import the previewed workbook"
+        ),
+    ]
+    PERMISSIONS: ClassVar = {"apply": "import", "preview": "import", "browse": "import"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: Any = None
+        self.busy = False
+        self._full: dict[str, str] = {}
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="transfer-form"):
+            with Horizontal(classes="field-line"):
+                yield Label("Workbook", classes="field-label")
+                yield Input(
+                    placeholder="path to .xlsx / .xls / .ods (→ completes, ctrl+o browses)",
+                    id="path",
+                    suggester=PathSuggester(),
+                    compact=True,
+                )
+            with Horizontal(classes="field-line"):
+                yield Label("Sheet", classes="field-label")
+                yield Input(placeholder="blank: the log sheet is found", id="sheet", compact=True)
+        yield from self.compose_progress()
+        yield Static(
+            Text("Type the path and press enter to preview. Nothing is saved until you confirm."),
+            id="result",
+        )
+        yield RecordTable(PREVIEW_COLUMNS, id="preview", selectable=False)
+        yield Static(id="preview-row", classes="detail-line")
+
+    def on_mount(self) -> None:
+        self.query_one("#progress-line").display = False
+        self.query_one("#preview").display = False
+        self.query_one("#preview-row").display = False
+        self.query_one("#path", Input).focus()
+        super().on_mount()
+        if not self.at.may("import"):
+            self.set_result(
+                "Importing needs the admin role; ask whoever runs authtrack for the practice.",
+                "error",
+            )
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_preview()
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.plan = None
+
+    def action_browse(self) -> None:
+        start = self.path()
+        folder = start.parent if start and start.parent.is_dir() else Path.home()
+        self.app.push_screen(FilePickDialog(folder), self._picked)
+
+    def _picked(self, path: Path | None) -> None:
+        if path is not None:
+            self.query_one("#path", Input).value = str(path)
+            self.action_preview()
+
+    def action_preview(self) -> None:
+        path = self.path()
+        if self.busy or not self.at.may("import"):
+            return
+        if path is None:
+            self.set_result("Type the path of the workbook first.", "error")
+            return
+        if self.at.data is None:
+            self.set_result("Still reading the data file; try again in a moment.")
+            return
+        sheet = self.query_one("#sheet", Input).value.strip() or None
+        self.busy = True
+        self.plan = None
+        self.set_result(f"Reading {path}…")
+        self._plan(path, sheet)
+
+    @work(thread=True, exclusive=True, group="import")
+    def _plan(self, path: Path, sheet: str | None) -> None:
+        try:
+            from sync.importer import plan_import
+
+            plan = plan_import(
+                path,
+                self.at.data,
+                sheet=sheet,
+                today=self.at.today,
+                progress=self.progress_callback(),
+                user=self.at.user,
+            )
+        except AuthTrackError as e:
+            self.post_message(Finished(error=e))
+            return
+        except ImportError:
+            self.post_message(Finished(error=AuthTrackError("Import is not installed yet.")))
+            return
+        self.post_message(Finished(plan))
+
+    def on_finished(self, message: Finished) -> None:
+        self.busy = False
+        self.query_one("#progress-line").display = False
+        if message.error is not None:
+            self.set_result(str(message.error), "error")
+            self.query_one("#preview").display = False
+            return
+        self.show_plan(message.result)
+
+    def show_plan(self, plan: Any) -> None:
+        self.plan = plan
+        errors = list(plan.errors)
+        text = Text()
+        text.append("Preview, nothing saved yet: ", style="bold")
+        text.append(plan.summary() if hasattr(plan, "summary") else "")
+        for warning in list(plan.warnings)[:2]:
+            text.append(f"\n{warning}")
+        if len(plan.warnings) > 2:
+            text.append(f"\n…and {len(plan.warnings) - 2} more warnings (below).")
+        keys = "ctrl+s imports" + (" the other rows" if errors else "")
+        text.append(f"\n{keys} · ctrl+r previews again", style="bold")
+        self.set_result(text, "error" if errors else "ok")
+        table = self.query_one("#preview", RecordTable)
+        rows, self._full = preview_rows(plan)
+        table.display = bool(rows)
+        first = next((key for key, _ in rows if key in self._full), None)
+        table.set_rows(rows, keep_key=first)
+        self._show_row(table.current_key())
+        if rows:
+            self.set_focus(table)  # arrows read the rows; digits switch screens again
+
+    @on(RecordTable.Highlighted, "#preview")
+    def _highlighted(self, event: RecordTable.Highlighted) -> None:
+        self._show_row(event.key)
+
+    def _show_row(self, key: str | None) -> None:
+        line = self.query_one("#preview-row", Static)
+        text = self._full.get(key or "", "")
+        line.update(Text(text))
+        line.display = bool(text)
+
+    def action_apply(self) -> None:
+        plan = self.plan
+        if self.busy or not self.at.may("import"):
+            return
+        if plan is None:
+            self.action_preview()
+            return
+        errors = len({(e.sheet, e.row) for e in plan.errors})
+        changes = f"create {_count(plan.created)} and update {_count(plan.updated)}"
+        if errors:
+            question = (
+                f"{errors} row{'s have' if errors != 1 else ' has'} problems. Import the other "
+                f"rows ({changes}) and skip those? A backup of the data file is kept first."
+            )
+        else:
+            question = f"Import: {changes}? A backup of the data file is kept first."
+
+        def go(yes: bool | None) -> None:
+            if yes:
+                self._apply(plan, skip_invalid=bool(errors))
+
+        self.app.push_screen(ConfirmDialog("Import", question, "Import"), go)
+
+    def _apply(self, plan: Any, skip_invalid: bool) -> None:
+        from sync.importer import apply_import
+
+        self.busy = True
+        self.set_result("Importing…")
+
+        def done(result: Any) -> None:
+            self.busy = False
+            self.plan = None
+            summary = result.summary() if hasattr(result, "summary") else str(result)
+            self.set_result(f"Imported. {summary}", "ok")
+            self.query_one("#preview").display = False
+            self.query_one("#preview-row").display = False
+            self.set_focus(None)
+
+        def failed(error: AuthTrackError) -> bool:
+            self.busy = False
+            self.set_result(str(error), "error")
+            return False
+
+        self.at.store_call(
+            lambda t: apply_import(t, plan, skip_invalid=skip_invalid), done=done, failed=failed
+        )
