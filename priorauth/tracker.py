@@ -23,6 +23,7 @@ from priorauth.model import (
     PracticeSettings,
     ProcedureGroup,
     Record,
+    RequestStatus,
     Service,
 )
 from priorauth.notify import Notification
@@ -176,6 +177,12 @@ class Tracker:
     def confirm_to_billing(self, auth: Authorization) -> Authorization:
         """The seed's CONFIRM TO Billing; needs the confirm permission."""
         self.policy("confirm")
+        if auth.status != RequestStatus.APPROVED:
+            raise ValidationError(
+                f"Only an approved authorization can be confirmed to billing (this one is "
+                f"{auth.status}).",
+                "status",
+            )
         confirmed = dataclasses.replace(
             auth,
             confirmed_by=self.user,

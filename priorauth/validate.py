@@ -182,8 +182,14 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
                 ValidationError("Say whether the cap is per week or per month.", "cap_period")
             )
     problems.extend(p for p in map(check_code, auth.procedure_codes) if p)
-    if auth.active and status in (RequestStatus.DENIED,):
-        problems.append(ValidationError("A denied authorization cannot be active.", "active"))
+    if auth.active and status is not None and status != RequestStatus.APPROVED:
+        problems.append(
+            ValidationError(
+                f"A {status} authorization cannot be active; mark it approved when the payer "
+                "approves it.",
+                "active",
+            )
+        )
     client = data.clients.get(auth.client)
     if client is not None and auth.payer in data.payers and not client.insurance_for(auth.payer):
         problems.append(

@@ -333,3 +333,17 @@ def test_deleting_client_removes_its_records(tracker: Tracker, practice) -> None
     assert (data.clients, data.authorizations, data.services) == ({}, {}, {})
     actions = [(e.action, e.table) for e in tracker.store.audit()[-3:]]
     assert actions == [("delete", "services"), ("delete", "authorizations"), ("delete", "clients")]
+
+
+def test_only_approved_authorizations_can_be_active_or_confirmed(
+    tracker: Tracker, practice
+) -> None:
+    with pytest.raises(ValidationError, match="A pending authorization cannot be active"):
+        tracker.save_authorization(_auth(practice, status=RequestStatus.PENDING, active=True))
+    requested = tracker.save_authorization(
+        _auth(practice, status=RequestStatus.REQUESTED, active=False)
+    ).authorization
+    with pytest.raises(ValidationError, match="Only an approved authorization can be confirmed"):
+        tracker.confirm_to_billing(requested)
+    with pytest.raises(ValidationError, match="cannot be active"):
+        tracker.make_active(requested)

@@ -60,17 +60,35 @@ async def test_renew_make_active_confirm_notes_delete(demo_db: Path) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.data.authorizations[renewal.id].payer_reference == "REF-9"
-        assert screen.selected_auth().id == renewal.id  # the cursor follows the new one
 
-        # make it active: the dialog names the one it deactivates
-        await pilot.press("m")
+        # the payer approves it: marking it approved makes it the active one, and the form
+        # says which one that deactivates (only an approved authorization can be active)
+        await pilot.press("e")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        assert f"{first.auth_number} will become inactive" in " ".join(screen_text(app).split())
-        await pilot.press("y")
+        app.screen.query_one("#auth_number", Input).value = "NEW-77"
+        app.screen.query_one("#status", Select).value = RequestStatus.APPROVED
+        await settle(pilot)
+        assert f"authorization: {first.auth_number} will become" in " ".join(
+            screen_text(app).split()
+        )
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.data.authorizations[renewal.id].active
         assert not app.data.authorizations[first.id].active
+
+        # making the old one active again asks first, naming the one it deactivates
+        keys = screen.auths.keys
+        screen.auths.move_cursor(keys.index(str(first.id)))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "NEW-77 will become inactive" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.data.authorizations[renewal.id].active  # "n" changed nothing
+        screen.auths.move_cursor(screen.auths.keys.index(str(renewal.id)))
+        await settle(pilot)
 
         # confirm to billing: the number gets its C
         await pilot.press("c")
