@@ -15,8 +15,6 @@ from typing import Any
 
 from authtrack.bar import progress_for
 from authtrack.context import Context, UsageError
-from sync.exporter import export_workbook
-from sync.writeback import default_output, dropped_features, write_back
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from sync.exporter import export_workbook  # openpyxl loads only when exporting
+
     tracker = ctx.tracker()
     tracker.policy("view")
     data = tracker.data()
@@ -73,6 +73,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _write_back(args: argparse.Namespace, data: Any, today: Any, progress: Any) -> int:
+    from sync.writeback import default_output, dropped_features, write_back
+
     log: Path = args.into
     out: Path = args.out or args.file or default_output(log)
     dropped = dropped_features(log) if log.exists() else []

@@ -10,10 +10,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from authtrack.bar import progress_for
 from authtrack.context import Context
-from sync.importer import ImportPlan, apply_import, plan_import
+
+if TYPE_CHECKING:  # openpyxl and calamine load only when an import runs
+    from sync.importer import ImportPlan
 
 LIST_LIMIT = 30  # rows listed in a normal import's output (a dry run lists them all)
 
@@ -44,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from sync.importer import apply_import, plan_import
+
     tracker = ctx.tracker()
     if not args.dry_run:
         tracker.policy("import")  # say so before reading a large file
