@@ -211,7 +211,7 @@ class Transaction:
                 ((record_id, doc),) = docs.items()
                 record = next(r for r in records if table == r.TABLE)
                 text = summary or f"created {describe(record)}"
-                self._log("create", table, record_id, text, _diff({}, doc))
+                self._log("create", table, record_id, text, _created(doc))
             else:
                 ids = list(docs)
                 text = f"{summary or 'created'}: {len(ids)} {table}"
@@ -304,6 +304,16 @@ class Transaction:
                 audit[str(self._next_id(AUDIT_TABLE))] = entry
             self.store.storage.write(self._raw)
             self._audit = []
+
+
+def _created(doc: dict[str, Any]) -> dict[str, list[Any]]:
+    """The audit's record of a new record: its values, leaving out blank ones (the audit grows
+    with every service recorded; the record itself keeps every field)."""
+    return {
+        key: [None, value]
+        for key, value in doc.items()
+        if key not in _BOOKKEEPING and value is not None and value != "" and value != []
+    }
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -235,3 +235,13 @@ def test_a_snapshot_keeps_its_moment_while_records_are_built_lazily(
     assert list(before.services.values()) == []  # built now, still as of its moment
     after = Store(tracker.store.path).snapshot()
     assert len(after.services) == 1 and next(iter(after.services.values())).date == TODAY
+
+
+def test_audit_of_a_new_record_leaves_out_blank_values(tracker: Tracker) -> None:
+    tracker.save_payer(Payer(name="Aetna", notes=""))
+    (entry,) = tracker.store.audit()
+    assert entry.changes == {
+        "name": [None, "Aetna"],
+        "prior_auth_required": [None, True],
+        "turnaround_days": [None, 14],
+    }
