@@ -53,6 +53,8 @@ SORT_KEYS = {
 
 
 def count(remaining: int | None, authorized: int | None, row: ClientRow) -> str:
+    if not row.auth_number:  # no active authorization: nothing is left, and nothing is capped
+        return "—"
     return fmt.count(remaining, authorized) if row.counted else "…"
 
 
