@@ -59,7 +59,13 @@ def real_terminal(path: Path, runs: int) -> dict[str, list[float]]:
     env = dict(os.environ, TERM="xterm-256color", AUTHTRACK_CONFIG="/nonexistent")
     argv = [str(Path(sys.executable).parent / "authtrack"), "--db", str(path)]
     argv += ["--today", generate.TODAY.isoformat()]
-    results: dict[str, list[float]] = {"paint": [], "counts": [], "filter": [], "open": []}
+    results: dict[str, list[float]] = {
+        "paint": [],
+        "counts": [],
+        "filter": [],
+        "open": [],
+        "rss": [],
+    }
     for _ in range(runs):
         term = Terminal(argv, env)
         try:
@@ -80,9 +86,18 @@ def real_terminal(path: Path, runs: int) -> dict[str, list[float]]:
                 term.wait_until(lambda text: "box 23" not in text and "n New client" in text)
                 term.press("\x1b[B")  # down to the next client
                 term.settle(0.05)
+            results["rss"].append(peak_rss_mb(term.proc.pid))
         finally:
             term.close()
     return results
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 class Timer:
@@ -147,7 +162,7 @@ def report(name: str, times: list[float], target: float) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=2_000)
+    parser.add_argument("--clients", type=int, default=2_000, help="5,000 = agency scale")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -165,6 +180,11 @@ def main() -> int:
         report("  launch → units/visits and badge filled", real["counts"], TARGET_PAINT * 2)
         report("  filter keystroke → table updated", real["filter"], TARGET_FILTER)
         report("  enter → client tracker drawn", real["open"], TARGET_OPEN)
+        rss = real["rss"]
+        print(
+            f"  peak memory (VmHWM) of the app: {max(rss):.0f} MB "
+            f"(runs: {', '.join(f'{r:.0f}' for r in rss)}; target 400 MB)"
+        )
         res = asyncio.run(in_process(path, args.runs))
         print("in-process (headless), the app's own work:")
         report("  app start → clients table filled", res["ready"], TARGET_PAINT)

@@ -15,7 +15,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_store.py", "bench_notify.py", "bench_sync.py", "bench_tui.py")
+SCRIPTS: tuple[tuple[str, ...], ...] = (
+    ("bench_store.py",),
+    ("bench_notify.py",),
+    ("bench_sync.py",),
+    ("bench_tui.py", "--clients", "500"),  # practice scale
+    ("bench_tui.py", "--clients", "2000"),  # issue 4's scale
+    ("bench_tui.py", "--clients", "5000"),  # agency scale
+)
 
 
 def describe_machine() -> str:
@@ -43,11 +50,12 @@ def main() -> int:
     print(f"machine: {describe_machine()}")
     print(f"date: {time.strftime('%Y-%m-%d %H:%M')}\n")
     failed = []
-    for name in SCRIPTS:
-        print(f"=== {name} " + "=" * (70 - len(name)), flush=True)
-        result = subprocess.run([sys.executable, str(HERE / name)], cwd=HERE.parent)
+    for name, *args in SCRIPTS:
+        title = " ".join((name, *args))
+        print(f"=== {title} " + "=" * (70 - len(title)), flush=True)
+        result = subprocess.run([sys.executable, str(HERE / name), *args], cwd=HERE.parent)
         if result.returncode:
-            failed.append(name)
+            failed.append(title)
         print(flush=True)
     if failed:
         print(f"failed: {', '.join(failed)}")
