@@ -15,6 +15,7 @@ can interleave and a killed process can leave half a file (msiemens/tinydb#72). 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 import tempfile
@@ -33,6 +34,7 @@ SCHEMA_VERSION = 1
 META_TABLE = "meta"
 FILE_MODE = 0o660
 LOCK_TIMEOUT_SECONDS = 15.0
+LEAN_PARSE_BYTES = 24 * 2**20  # files this large are parsed for memory rather than speed
 
 Stamp = tuple[int, int, int, int]  # (device, inode, size, mtime_ns) of the data file
 
@@ -88,8 +90,17 @@ class LockedJSONStorage(Storage):
         """True when the file on disk is not what this object last read or wrote."""
         return file_stamp(self.path) != self._stamp or self._data is None
 
+    @property
+    def thread_lock(self) -> threading.RLock:
+        """Held while this object reads or writes (threads of one process take turns)."""
+        return self._thread_lock
+
     def refresh(self) -> bool:
         """Load the file if it changed since the last read; return True when it was (re)loaded."""
+        with self._thread_lock:
+            return self._refresh()
+
+    def _refresh(self) -> bool:
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:
@@ -119,8 +130,8 @@ class LockedJSONStorage(Storage):
         if not raw.strip():
             return {}  # an empty file (e.g. created by `touch` when setting up) holds no data yet
         try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as e:
+            data = _loads(raw)
+        except (orjson.JSONDecodeError, ValueError) as e:
             raise DataFileError(
                 f"{self.path} is not a readable authtrack data file (JSON error: {e}); it has "
                 "been left untouched — restore it from a backup or move it aside."
@@ -209,6 +220,16 @@ class LockedJSONStorage(Storage):
         for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
             with contextlib.suppress(FileNotFoundError):
                 stale.unlink()
+
+
+def _loads(raw: bytes) -> Any:
+    """Parse the data file. orjson is fastest, but builds its own document tree first, so its
+    peak memory is about 8.5 times the file's size; the standard library's parser peaks at about
+    6 times, 40 % slower. Each staff member's app holds the data in memory, on one office server:
+    large files take the leaner parser (agency scale, 57 MB: 489 MB -> 357 MB peak, +0.2 s)."""
+    if len(raw) >= LEAN_PARSE_BYTES:
+        return json.loads(raw)
+    return orjson.loads(raw)
 
 
 def atomic_write(path: Path, payload: bytes) -> Stamp:

@@ -77,13 +77,17 @@ class Store:
     # --- reading -------------------------------------------------------------------------------
 
     def snapshot(self) -> Data:
-        """Every record as it is in the file now (re-read only when the file changed)."""
-        self.storage.refresh()
-        if self._snapshot is None or self._snapshot_stamp != self.storage.stamp:
-            raw = self.storage.read() or {}
-            self._snapshot = Data.from_raw(raw)
-            self._snapshot_stamp = self.storage.stamp
-        return self._snapshot
+        """Every record as it is in the file now (re-read only when the file changed).
+
+        Threads asking at once wait for one read rather than each parsing the file.
+        """
+        with self.storage.thread_lock:
+            self.storage.refresh()
+            if self._snapshot is None or self._snapshot_stamp != self.storage.stamp:
+                raw = self.storage.read() or {}
+                self._snapshot = Data.from_raw(raw)
+                self._snapshot_stamp = self.storage.stamp
+            return self._snapshot
 
     def changed_on_disk(self) -> bool:
         """Cheap check (one stat) whether another process has committed since our last read."""

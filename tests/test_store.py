@@ -245,3 +245,17 @@ def test_audit_of_a_new_record_leaves_out_blank_values(tracker: Tracker) -> None
         "prior_auth_required": [None, True],
         "turnaround_days": [None, 14],
     }
+
+
+def test_large_and_small_files_parse_alike(
+    db_path: Path, tracker: Tracker, practice, monkeypatch
+) -> None:
+    import priorauth.storage
+
+    small = Store(db_path).snapshot()
+    monkeypatch.setattr(priorauth.storage, "LEAN_PARSE_BYTES", 1)  # every file counts as large
+    large = Store(db_path).snapshot()
+    assert large.clients == small.clients and large.payers == small.payers
+    db_path.write_bytes(b'{"clients": {"1": ')
+    with pytest.raises(DataFileError, match="not a readable authtrack data file"):
+        Store(db_path).snapshot()
