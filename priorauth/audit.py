@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from priorauth.data import Data
@@ -48,6 +49,17 @@ def client_of_records(entries: Iterable[AuditEntry], data: Data) -> dict[tuple[s
     return owner
 
 
+def clients_of(entry: AuditEntry, owners: dict[tuple[str, int], int]) -> set[int]:
+    """The clients (``Client.id``) whose records ``entry`` touched (``owners`` from
+    :func:`client_of_records`); empty for payers, groups, settings and dismissals."""
+    found = set()
+    for record_id in entry.record_ids or [entry.record_id]:
+        client = owners.get((entry.table, record_id))
+        if client is not None:
+            found.add(client)
+    return found
+
+
 def select(
     entries: list[AuditEntry],
     data: Data,
@@ -65,13 +77,35 @@ def select(
             continue
         if user is not None and entry.user != user:
             continue
-        if client is not None and not any(
-            owners.get((entry.table, record_id)) == client
-            for record_id in entry.record_ids or [entry.record_id]
-        ):
+        if client is not None and client not in clients_of(entry, owners):
             continue
         chosen.append(entry)
     return chosen
+
+
+def client_names(entries: Iterable[AuditEntry], data: Data) -> dict[int, str]:
+    """Client.id -> "Last, First" for every client the trail mentions, deleted ones included
+    (their name as it was when they were deleted)."""
+    names: dict[int, str] = {}
+    for entry in entries:
+        if entry.table != "clients" or entry.action != "delete":
+            continue
+        first = (entry.changes.get("first_name") or [None, None])[0] or ""
+        last = (entry.changes.get("last_name") or [None, None])[0] or ""
+        name = f"{last}, {first}" if last and first else last or first
+        names[entry.record_id] = name or f"client #{entry.record_id}"
+    names.update((c.id, c.name) for c in data.clients.values())
+    return names
+
+
+def users(entries: Iterable[AuditEntry]) -> list[str]:
+    """Everyone who changed something, by name."""
+    return sorted({entry.user for entry in entries}, key=str.casefold)
+
+
+def record_word(entry: AuditEntry) -> str:
+    """What kind of record the entry is about: "authorization", "procedure group"..."""
+    return _TABLE_WORDS.get(entry.table, entry.table)
 
 
 def _value(value: Any) -> str:
@@ -82,6 +116,61 @@ def _value(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items()) + "}"
     return str(value)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of an entry in words: its label, and the value before and after ("" when the
+    entry created or deleted the record)."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+def changes(entry: AuditEntry, data: Data | None = None, limit: int | None = None) -> list[Change]:
+    """The entry's changed fields in words, in field order (the first ``limit`` of them); with
+    ``data``, payer and client ids are given with their names ("Aetna (#1)")."""
+    found = []
+    for field in sorted(entry.changes)[:limit]:
+        before, after = entry.changes[field]
+        found.append(
+            Change(
+                field,
+                field.replace("_", " "),
+                "" if entry.action == "create" else _named(field, before, data),
+                "" if entry.action == "delete" else _named(field, after, data),
+            )
+        )
+    return found
+
+
+def _named(field: str, value: Any, data: Data | None) -> str:
+    if type(value) is bool:
+        return "yes" if value else "no"
+    if data is not None and field in _NAMED and type(value) is int:
+        key = ("audit.names", field)
+        names = data.derived.get(key)
+        if names is None:
+            records = getattr(data, _NAMED[field]).values()
+            names = data.derived[key] = {r.id: r.name for r in records}
+        name = names.get(value)
+        if name is not None:
+            return f"{name} (#{value})"
+    return _value(value)
+
+
+_NAMED = {"payer": "payers", "client": "clients"}  # fields holding a record's id
+
+
+def search_text(entry: AuditEntry) -> str:
+    """What a text filter matches against: who, what, and the fields and values changed
+    (case-folded)."""
+    parts = [entry.user, entry.summary, record_word(entry)]
+    for field, (before, after) in entry.changes.items():
+        parts += [field.replace("_", " "), _value(before), _value(after)]
+    return " ".join(parts).casefold()
 
 
 def describe_changes(entry: AuditEntry) -> list[str]:
