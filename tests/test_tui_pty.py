@@ -38,7 +38,7 @@ def test_authtrack_in_a_terminal(tmp_path: Path, colours: str) -> None:
         env["NO_COLOR"] = "1"
     term = Terminal([authtrack(), "--db", str(db), "--today", TODAY.isoformat()], env)
     try:
-        term.wait_for(r"authtrack › Clients")
+        term.wait_for(r"Clients .*· admin · 11/23/2026")  # where, and who with their role
         term.wait_for(r"Abernathy")
         term.wait_for(r"⚑ [1-9]\d* notifications")  # the counts are in
         term.settle(0.2)

@@ -5,15 +5,22 @@ Update after reading the report: ``pytest tests/test_tui_snapshots.py --snapshot
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
+from priorauth import rules
 from priorauth.demo import build_demo
+from priorauth.model import PracticeSettings, Service
 from priorauth.store import Store
-from tui.app import make_app
+from priorauth.tracker import Tracker
+from tui.app import AuthTrackApp, make_app
 from tui.testing import settle
 
 TODAY = dt.date(2026, 11, 23)
@@ -70,3 +77,81 @@ def test_screen_in_16_colours(screen: str, demo_app, snap_compare) -> None:
             await settle(pilot)
 
     assert snap_compare(demo_app, terminal_size=(80, 24), run_before=run_before)
+
+
+# The screens that show when things were changed: the demo practice, then a few changes by
+# mlopez and jchen at fixed times (shown in UTC). Keys as above.
+CHANGED_SCREENS = {
+    "audit": ["6"],
+    "audit_client": ["down", "enter", "a"],  # Alvarez, Avery's changes, the deleted service too
+    "audit_entry": ["6", "down", "down", "down", "enter"],  # jchen's change, before and after
+    "payers": ["7"],
+    "settings": ["8"],
+    "settings_form": ["8", "e"],
+}
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dt.datetime]]:
+    """The store's clock, set by the test; local time is UTC."""
+    now = [dt.datetime(2026, 11, 19, 17, 0, tzinfo=dt.UTC)]
+    monkeypatch.setattr("priorauth.store.utc_now", lambda: now[0].isoformat(timespec="seconds"))
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield now
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+@pytest.fixture
+def changed_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: list[dt.datetime]
+) -> AuthTrackApp:
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    db = tmp_path / "practice.json"
+    build_demo(Store(db, user="demo"), today=TODAY)
+    mlopez = Tracker(Store(db, user="mlopez"), today=TODAY)
+    jchen = Tracker(Store(db, user="jchen"), today=TODAY)
+
+    def at(day: int, hour: int, minute: int) -> None:
+        clock[0] = dt.datetime(2026, 11, day, hour, minute, tzinfo=dt.UTC)
+
+    at(20, 9, 15)
+    mlopez.save_settings(PracticeSettings(low_percent=25))
+    data = jchen.data()
+    avery = next(c for c in data.clients.values() if c.name == "Alvarez, Avery")
+    auth = rules.active_authorization(data, avery.id, avery.insurances[0].payer_id)
+    assert auth is not None
+    at(21, 14, 2)
+    jchen.save_authorization(
+        dataclasses.replace(auth, units_authorized=30, notes="Payer added 6 units (call ref 5521).")
+    )
+    at(22, 10, 30)
+    day = TODAY - dt.timedelta(days=1)
+    code = auth.procedure_codes[0]
+    service = jchen.record_service(
+        Service(client=avery.id, payer=auth.payer, date=day, procedure_code=code)
+    ).service
+    at(23, 8, 45)
+    mlopez.delete_service(service)
+    at(23, 9, 10)
+    aetna = mlopez.data().payer_named("Aetna")
+    assert aetna is not None
+    mlopez.save_payer(dataclasses.replace(aetna, notes="Fax renewals to 555-0100"))
+    return make_app(db, today=TODAY, user="alice")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", list(CHANGED_SCREENS))
+def test_changed_screen(screen: str, size: tuple[int, int], changed_app, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in CHANGED_SCREENS[screen]:
+            await pilot.press(key)
+            await settle(pilot)
+
+    assert snap_compare(changed_app, terminal_size=size, run_before=run_before)

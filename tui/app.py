@@ -26,10 +26,12 @@ from textual.reactive import reactive
 from priorauth import notify
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError, DataFileError
+from priorauth.roles import ACTION_ROLES, Access, Role
 from priorauth.store import Store
 from priorauth.tracker import Policy, Tracker, allow_all
 from tui.commands import ScreenCommands
 from tui.rows import auth_rows, client_rows
+from tui.screens.audit import AuditScreen
 from tui.screens.authorizations import AuthorizationsScreen
 from tui.screens.base import BaseScreen
 from tui.screens.clients import ClientsScreen
@@ -38,6 +40,8 @@ from tui.screens.export_screen import ExportScreen
 from tui.screens.help import HelpScreen
 from tui.screens.import_screen import ImportScreen
 from tui.screens.notifications import NotificationsScreen
+from tui.screens.payers import PayersScreen
+from tui.screens.settings import SettingsScreen
 
 POLL_SECONDS = 1.0
 
@@ -89,6 +93,9 @@ class AuthTrackApp(App[int]):
         "notifications": NotificationsScreen,
         "import": ImportScreen,
         "export": ExportScreen,
+        "audit": AuditScreen,
+        "payers": PayersScreen,
+        "settings": SettingsScreen,
     }
     DEFAULT_MODE = "clients"
     BINDINGS = [
@@ -141,6 +148,30 @@ class AuthTrackApp(App[int]):
             show=False,
             tooltip="Go to Export a workbook",
         ),
+        Binding(
+            "6",
+            "switch_mode('audit')",
+            "Audit",
+            id="go_audit",
+            show=False,
+            tooltip="Go to the Audit trail: who changed what, when",
+        ),
+        Binding(
+            "7",
+            "switch_mode('payers')",
+            "Payers",
+            id="go_payers",
+            show=False,
+            tooltip="Go to Payers and procedure groups",
+        ),
+        Binding(
+            "8",
+            "switch_mode('settings')",
+            "Settings",
+            id="go_settings",
+            show=False,
+            tooltip="Go to Practice settings (notification thresholds)",
+        ),
     ]
 
     notification_count: reactive[int] = reactive(0)
@@ -190,6 +221,24 @@ class AuthTrackApp(App[int]):
     def watch_screen(self, screen: BaseScreen) -> None:
         """Register a screen for live refreshes."""
         self._screens.add(screen)
+
+    @property
+    def access(self) -> Access | None:
+        """The user's role and why they have it, when the policy is a role (the CLI's)."""
+        policy = self.tracker.policy
+        return policy if isinstance(policy, Access) else None
+
+    @property
+    def role(self) -> str:
+        """The user's role ("billing"): the highest one whose every action they may do."""
+        if self.access is not None:
+            return self.access.role.label
+        found = ""
+        for role in sorted(Role):
+            if not all(self.may(a) for a, needed in ACTION_ROLES.items() if needed <= role):
+                break
+            found = role.label
+        return found
 
     def may(self, action: str) -> bool:
         """Whether the user may do ``action`` ("edit", "delete", "confirm", "import", "admin")."""
@@ -329,6 +378,37 @@ class AuthTrackApp(App[int]):
                 self._warm(snapshot.data)
 
         self.run_worker(work, thread=True, group="write", exit_on_error=False)
+
+    def read_call(
+        self,
+        op: Callable[[Tracker], Any],
+        *,
+        then: Callable[[Any], Any] | None = None,
+        done: OpDone,
+        failed: OpFailed | None = None,
+        group: str,
+    ) -> None:
+        """Run the read ``op(tracker)`` in a worker under the store lock, then ``then(result)``
+        in the worker without the lock (pure computation: others may save meanwhile), then
+        ``done(result)`` on the UI thread (errors as for :meth:`store_call`). Nothing is
+        written, so nothing is re-read."""
+
+        def work() -> None:
+            result: object = None
+            error: Exception | None = None
+            try:
+                with self._store_lock:
+                    result = op(self.tracker)
+                if then is not None:
+                    result = then(result)
+            except AuthTrackError as e:
+                error = e
+            except Exception as e:  # a bug: shown to the user, traceback kept
+                error = e
+                self.unexpected.append(traceback.format_exc())
+            self.post_message(OpFinished(result, error, done, failed))
+
+        self.run_worker(work, thread=True, group=group, exit_on_error=False)
 
     def on_op_finished(self, message: OpFinished) -> None:
         error = message.error

@@ -63,3 +63,9 @@ def codes(values: list[str], limit: int | None = None) -> str:
 
 def truncate(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def when(moment: dt.datetime, *, long: bool = False) -> str:
+    """A moment in local time: "11/23/26 14:05" (or "Mon 11/23/2026 14:05" when ``long``)."""
+    local = moment.astimezone()
+    return f"{local:%a %m/%d/%Y %H:%M}" if long else f"{local:%m/%d/%y %H:%M}"

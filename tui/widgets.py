@@ -15,8 +15,11 @@ from tui import fmt
 
 
 class TopBar(Horizontal):
-    """One line: where you are on the left; notifications, user and today on the right."""
+    """One line: where you are on the left; notifications, user and role, and today on the
+    right. Below ``WIDE`` columns the app's name and the weekday are left out, so that where
+    you are still fits."""
 
+    WIDE = 100
     count: reactive[int] = reactive(0)
 
     def __init__(self, where: str) -> None:
@@ -24,19 +27,36 @@ class TopBar(Horizontal):
         self.where = where
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"authtrack › {self.where}"), id="where")
+        yield Static(id="where")
         yield Static(id="badge")
         yield Static(id="who")
 
     def on_mount(self) -> None:
         app = self.app
+        self._draw_where()
         self.watch(app, "notification_count", self._set_count)
         self.watch(app, "day", self._set_day)
 
+    @property
+    def wide(self) -> bool:
+        return self.app.size.width >= self.WIDE
+
+    def on_resize(self) -> None:
+        self._draw_where()
+        self._set_day(getattr(self.app, "day", dt.date.min))
+
+    def _draw_where(self) -> None:
+        prefix = "authtrack › " if self.wide else ""
+        self.query_one("#where", Static).update(Text(prefix + self.where))
+
     def _set_day(self, today: dt.date) -> None:
+        if today == dt.date.min:
+            return
         user = getattr(self.app, "user", "")
-        if today != dt.date.min:
-            self.query_one("#who", Static).update(Text(f"{user} · {today:%a} {fmt.date(today)}"))
+        role = getattr(self.app, "role", "")
+        who = f"{user} · {role}" if role else user
+        day = f"{today:%a} {fmt.date(today)}" if self.wide else fmt.date(today)
+        self.query_one("#who", Static).update(Text(f"{who} · {day}"))
 
     def _set_count(self, count: int) -> None:
         badge = self.query_one("#badge", Static)
@@ -45,7 +65,7 @@ class TopBar(Horizontal):
 
     def set_where(self, where: str) -> None:
         self.where = where
-        self.query_one("#where", Static).update(Text(f"authtrack › {where}"))
+        self._draw_where()
 
 
 class Tick(Checkbox):

@@ -1,6 +1,8 @@
-"""Add a payer (insurance company) to the practice's list."""
+"""Add a payer (insurance company) to the practice's list, or edit one (an admin)."""
 
 from __future__ import annotations
+
+import dataclasses
 
 from textual.app import ComposeResult
 from textual.widgets import Input
@@ -14,33 +16,45 @@ from tui.widgets import Tick
 
 
 class PayerForm(FormScreen[Payer]):
-    TITLE = "New payer"
+    def __init__(self, payer: Payer | None = None) -> None:
+        super().__init__()
+        self.payer = payer
+
+    def title_text(self) -> str:
+        return f"Edit payer {self.payer.name}" if self.payer else "New payer"
 
     def compose_fields(self) -> ComposeResult:
-        yield field_row("name", "Name", Input(compact=True))
+        p = self.payer or Payer(name="")
+        yield field_row("name", "Name", Input(p.name, compact=True))
         yield field_row(
             "prior_auth_required",
             "Prior auth",
-            Tick("required by default for new client insurances", True, compact=True),
+            Tick(
+                "required by default for new client insurances",
+                p.prior_auth_required,
+                compact=True,
+            ),
         )
         yield field_row(
             "turnaround_days",
             "Turnaround",
-            Input("14", compact=True),
-            hint="days the payer usually takes to answer",
+            Input(str(p.turnaround_days), compact=True),
+            hint="days it takes to answer",
         )
-        yield field_row("notes", "Notes", Input(compact=True))
+        yield field_row("notes", "Notes", Input(p.notes, compact=True))
 
     def build(self) -> tuple[Payer, list[ValidationError]]:
         problems: list[ValidationError] = []
         days = self.count_field("turnaround_days", problems, blank=14)
-        payer = Payer(
-            name=self.text("name").strip(),
-            prior_auth_required=self.checked("prior_auth_required"),
-            turnaround_days=14 if days is None else days,
-            notes=self.text("notes").strip(),
-        )
-        return payer, problems
+        values = {
+            "name": self.text("name").strip(),
+            "prior_auth_required": self.checked("prior_auth_required"),
+            "turnaround_days": 14 if days is None else days,
+            "notes": self.text("notes").strip(),
+        }
+        if self.payer is None:
+            return Payer(**values), problems  # type: ignore[arg-type]
+        return dataclasses.replace(self.payer, **values), problems
 
     def problems(self, record: Payer) -> list[ValidationError]:
         return validate.payer_problems(self.data, record)

@@ -3,7 +3,6 @@ what is used, scheduled and left, and the services counted against the selected 
 
 from __future__ import annotations
 
-import dataclasses
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,10 +13,9 @@ from textual.widgets import Label, Static
 
 from priorauth import rules
 from priorauth.model import Authorization, Client, Priority, Service
-from priorauth.tracker import SaveResult, ServiceResult
 from tui import fmt
 from tui.rows import client_auth_rows
-from tui.screens.base import BaseScreen
+from tui.screens.client_actions import ClientActions
 from tui.screens.client_view import (
     AUTH_COLUMNS,
     SERVICE_COLUMNS,
@@ -25,12 +23,11 @@ from tui.screens.client_view import (
     auth_detail,
     service_cells,
 )
-from tui.screens.dialogs import ConfirmDialog, NotesDialog
 from tui.table import RecordTable
 from tui.widgets import TopBar
 
 
-class ClientScreen(BaseScreen):
+class ClientScreen(ClientActions):
     WHERE = "Client"
     BINDINGS: ClassVar = [
         Binding(
@@ -87,6 +84,14 @@ class ClientScreen(BaseScreen):
             id="client_history",
             show=False,
             tooltip="Show or fold ended and denied authorizations",
+        ),
+        Binding(
+            "a",
+            "audit",
+            "Audit",
+            id="client_audit",
+            show=False,
+            tooltip="Audit trail of this client (deleted records too)",
         ),
     ]
     PERMISSIONS: ClassVar = {
@@ -254,182 +259,10 @@ class ClientScreen(BaseScreen):
         self.show_folded = not self.show_folded
         self.refresh_data()
 
-    def action_new_auth(self) -> None:
-        from tui.forms.auth_form import AuthForm
+    def action_audit(self) -> None:
+        from tui.screens.audit import AuditScreen
 
-        client = self.client
-        if client is not None:
-            self.app.push_screen(AuthForm(client, None), self._auth_saved)
-
-    def action_edit(self) -> None:
-        from tui.forms.auth_form import AuthForm
-        from tui.forms.service_form import ServiceForm
-
-        client = self.client
-        if client is None:
-            return
-        if self.services.has_focus:
-            service = self.selected_service()
-            if service is not None:
-                self.app.push_screen(ServiceForm(client, service=service), self._service_saved)
-            return
-        auth = self.selected_auth()
-        if auth is not None:
-            self.app.push_screen(AuthForm(client, auth), self._auth_saved)
-
-    def _auth_saved(self, result: SaveResult | None) -> None:
-        if result is None:
-            return
-        self._keep_auth = str(result.authorization.id)
-        self.refresh_data()
-        self.notify(result.message)
-
-    def action_service(self) -> None:
-        from tui.forms.service_form import ServiceForm
-
-        client = self.client
-        if client is not None:
-            self.app.push_screen(ServiceForm(client, self.selected_auth()), self._service_saved)
-
-    def _service_saved(self, result: ServiceResult | None) -> None:
-        if result is None:
-            return
-        if result.authorization is not None:
-            self._keep_auth = str(result.authorization.id)
-            self.refresh_data()
-        where = (
-            f"counted against {result.authorization.auth_number or 'the authorization'}"
-            if result.authorization
-            else "not covered by any authorization"
-        )
-        self.notify(f"Service on {fmt.date(result.service.date)} recorded, {where}.")
-        for warning in result.warnings:
-            self.notify(warning, severity="warning", timeout=10)
-
-    def action_renew(self) -> None:
-        from tui.forms.auth_form import AuthForm
-
-        auth = self.selected_auth()
-        client = self.client
-        if auth is None or client is None:
-            return
-
-        def renewed(new: Authorization) -> None:
-            self._keep_auth = str(new.id)
-            self.refresh_data()
-            self.app.push_screen(
-                AuthForm(
-                    client,
-                    new,
-                    title=f"Renewal request (saved) of {auth.auth_number or 'the authorization'}",
-                ),
-                self._auth_saved,
-            )
-
-        self.at.store_call(lambda t: t.renew(auth), done=renewed)
-
-    def action_make_active(self) -> None:
-        auth = self.selected_auth()
-        data = self.at.data
-        if auth is None or data is None:
-            return
-        if auth.active:
-            self.notify(f"{auth.auth_number or 'This authorization'} is already the active one.")
-            return
-        others = rules.other_active(data, dataclasses.replace(auth, active=True))
-
-        def go(yes: bool | None = True) -> None:
-            if yes:
-                self.at.store_call(lambda t: t.make_active(auth), done=self._auth_saved)
-
-        if not others:
-            go()
-            return
-        names = ", ".join(a.auth_number or "(no number)" for a in others)
-        self.app.push_screen(
-            ConfirmDialog(
-                "Make active",
-                f"Make {auth.auth_number or 'this authorization'} the active "
-                f"{data.payer_name(auth.payer)} authorization? {names} will become inactive "
-                "(it stays in the history).",
-                "Make active",
-            ),
-            go,
-        )
-
-    def action_confirm(self) -> None:
-        auth = self.selected_auth()
-        if auth is None:
-            return
-        if auth.confirmed:
-            when = auth.confirmed_at[:10]
-            self.notify(f"Already confirmed to billing by {auth.confirmed_by} on {when}.")
-            return
-
-        def done(saved: Authorization) -> None:
-            self.notify(f"{saved.auth_number or 'The authorization'} is confirmed to billing (C).")
-
-        self.at.store_call(lambda t: t.confirm_to_billing(auth), done=done)
-
-    def action_notes(self) -> None:
-        auth = self.selected_auth()
-        if auth is None:
-            return
-
-        def save(text: str | None) -> None:
-            if text is not None and text != auth.notes:
-                self.at.store_call(
-                    lambda t: t.save_authorization(dataclasses.replace(auth, notes=text)),
-                    done=self._auth_saved,
-                )
-
-        title = f"Notes on {auth.auth_number or 'the authorization'}"
-        self.app.push_screen(NotesDialog(title, auth.notes), save)
-
-    def action_delete(self) -> None:
-        data = self.at.data
-        if data is None:
-            return
-        if self.services.has_focus:
-            service = self.selected_service()
-            if service is None:
-                return
-            units = f"{service.units} unit{'s' if service.units != 1 else ''}"
-            question = (
-                f"Delete the {service.procedure_code or ''} service of "
-                f"{fmt.date(service.date)} ({units})?"
-            )
-
-            def delete_service(yes: bool | None) -> None:
-                if yes:
-                    self.at.store_call(
-                        lambda t: t.delete_service(service),
-                        done=lambda _: self.notify("Service deleted."),
-                    )
-
-            self.app.push_screen(
-                ConfirmDialog("Delete service", question, "Delete"), delete_service
-            )
-            return
-        auth = self.selected_auth()
-        if auth is None:
-            return
-        count = len(rules.services_for(data, auth))
-        question = (
-            f"Delete {data.payer_name(auth.payer)} authorization "
-            f"{auth.auth_number or '(no number)'}? Its {count} service"
-            f"{'s' if count != 1 else ''} will count against another authorization that covers "
-            "them, or none. The audit keeps a record."
-        )
-
-        def delete_auth(yes: bool | None) -> None:
-            if yes:
-                self.at.store_call(
-                    lambda t: t.delete_authorization(auth),
-                    done=lambda _: self.notify("Authorization deleted."),
-                )
-
-        self.app.push_screen(ConfirmDialog("Delete authorization", question, "Delete"), delete_auth)
+        self.app.push_screen(AuditScreen(self.client_id, pushed=True))
 
     def action_edit_client(self) -> None:
         from tui.forms.client_form import ClientForm

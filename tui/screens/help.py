@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,8 +11,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from priorauth.roles import ACTION_ROLES, ACTION_WORDS
 from tui.commands import key_text
 from tui.screens.base import screen_bindings
+
+if TYPE_CHECKING:
+    from tui.app import AuthTrackApp
 
 INTRO = (
     "authtrack tracks prior authorizations: what each client is authorized for, what is used, "
@@ -23,18 +27,25 @@ INTRO = (
 )
 
 
-def help_sections(current: type | None) -> list[tuple[str, list[Binding]]]:
-    """(title, bindings) for the current screen, the other screens, the forms and the app."""
+Section = tuple[str, list[Binding], dict[str, str]]  # title, bindings, action -> permission
+
+
+def help_sections(current: type | None) -> list[Section]:
+    """(title, bindings, permissions) for the current screen, the other screens, the forms and
+    the app."""
     from tui.app import AuthTrackApp
     from tui.forms.auth_form import AuthForm
     from tui.forms.base import FormScreen
     from tui.forms.client_form import ClientForm
+    from tui.screens.audit import AuditScreen
     from tui.screens.authorizations import AuthorizationsScreen
     from tui.screens.client import ClientScreen
     from tui.screens.clients import ClientsScreen
     from tui.screens.export_screen import ExportScreen
     from tui.screens.import_screen import ImportScreen
     from tui.screens.notifications import NotificationsScreen
+    from tui.screens.payers import PayersScreen
+    from tui.screens.settings import SettingsScreen
 
     screens: list[type] = [
         ClientsScreen,
@@ -43,21 +54,51 @@ def help_sections(current: type | None) -> list[tuple[str, list[Binding]]]:
         NotificationsScreen,
         ImportScreen,
         ExportScreen,
+        AuditScreen,
+        PayersScreen,
+        SettingsScreen,
     ]
     if current in screens:
         screens.remove(current)
         screens.insert(0, current)
-    sections = [(getattr(s, "WHERE", s.__name__), screen_bindings(s)) for s in screens]
+    sections: list[Section] = [
+        (getattr(s, "WHERE", s.__name__), screen_bindings(s), getattr(s, "PERMISSIONS", {}))
+        for s in screens
+    ]
     forms: list[Binding] = []
+    form_permissions: dict[str, str] = {}
     for form in (FormScreen, ClientForm, AuthForm):
         forms += [b for b in screen_bindings(form) if b not in forms]
-    sections.append(("Forms", forms))
+        form_permissions.update(form.PERMISSIONS)
+    sections.append(("Forms", forms, form_permissions))
     palette = Binding(
         "ctrl+p", "", "Commands", id="palette", tooltip="Command palette: find any action by name"
     )
     tab = Binding("tab", "", "Next", id="tab", tooltip="Next field or table (shift+tab: previous)")
-    sections.append(("Everywhere", [*AuthTrackApp.BINDINGS, palette, tab]))  # type: ignore[list-item]
+    sections.append(("Everywhere", [*AuthTrackApp.BINDINGS, palette, tab], {}))  # type: ignore[list-item]
     return sections
+
+
+def denied_actions(app: AuthTrackApp) -> list[str]:
+    """The permissions (``roles.ACTION_ROLES`` keys) the user's role does not have."""
+    return [action for action in ACTION_ROLES if not app.may(action)]
+
+
+def role_text(app: AuthTrackApp) -> Text:
+    """Who you are, your role, and what it does not let you do."""
+    text = Text()
+    text.append(f"You are {app.user}, role {app.role or 'unknown'}", style="bold")
+    if app.access is not None:
+        text.append(f" ({app.access.source})")
+    denied = denied_actions(app)
+    if not denied:
+        text.append(": you may do everything.\n")
+        return text
+    text.append(". Your role cannot do:\n")
+    for action in denied:
+        text.append(f"  · {ACTION_WORDS[action]} (needs {ACTION_ROLES[action].label})\n")
+    text.append("Ask your authtrack admin if you need one of these.\n")
+    return text
 
 
 class HelpScreen(ModalScreen[None]):
@@ -81,14 +122,20 @@ class HelpScreen(ModalScreen[None]):
 
     def _text(self) -> Text:
         assert self.app is not None
-        text = Text(INTRO + "\n")
-        for title, bindings in help_sections(self.current):
+        text = Text(INTRO + "\n\n")
+        text.append_text(role_text(cast("AuthTrackApp", self.app)))
+        denied = denied_actions(cast("AuthTrackApp", self.app))
+        for title, bindings, permissions in help_sections(self.current):
             text.append(f"\n{title}\n", style="bold underline")
             for b in bindings:
                 if not b.description or not b.id:
                     continue
                 text.append(f"  {key_text(self.app, b):>8}  ", style="bold")
-                text.append(f"{b.tooltip or b.description}\n")
+                text.append(f"{b.tooltip or b.description}")
+                permission = permissions.get(b.action.partition("(")[0])
+                if permission in denied:
+                    text.append(" (not for your role)", style="italic")
+                text.append("\n")
         return text
 
     def action_close(self) -> None:

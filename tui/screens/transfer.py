@@ -78,7 +78,7 @@ class TransferScreen(BaseScreen):
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and isinstance(self.focused, Input):
-            self.set_focus(None)  # out of the field: 1-5 switch screens, / etc. work again
+            self.set_focus(None)  # out of the field: the digits switch screens, / etc. work again
             event.stop()
 
     def compose_progress(self) -> ComposeResult:
