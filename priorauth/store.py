@@ -218,7 +218,7 @@ class Transaction:
                 self._log("create", table, record_id, text, _created(doc))
             else:
                 ids = list(docs)
-                text = f"{summary or 'created'}: {len(ids)} {table}"
+                text = f"{summary or 'created'}: {len(ids)} {table.replace('_', ' ')}"
                 self._log("create", table, ids[0], text, {}, record_ids=ids)
         return records
 
