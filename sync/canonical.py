@@ -196,7 +196,9 @@ def _merge_clients(merger: Merger, inputs: Inputs, table: SheetRows) -> None:
         client_id = cells.identifier(values.get("Client ID"))
         first = cells.text(values.get("First Name"))
         last = cells.text(values.get("Last Name"))
-        dob = table.parsed(row, values, "Date of Birth", lambda v: cells.date(v, inputs.epoch_1904))
+        dob = table.parsed(
+            row, values, "Date of Birth", lambda v: cells.birth_date(v, inputs.epoch_1904)
+        )
         status = cells.text(values.get("Status")).lower() or "active"
         if status not in (s.value for s in ClientStatus):
             table.error(row, "Status", f'"{status}" is not a client status: active or discharged.')

@@ -17,6 +17,7 @@ from sync.dates import (
     BLANK_WORDS,
     DATE_HINT,
     CellError,
+    birth_date,
     date,
     from_serial,
     is_blank,
@@ -26,7 +27,7 @@ from sync.dates import (
 
 # the date parsers live in sync.dates; they are part of this module's interface too
 __all__ = ["BLANK_WORDS", "DATE_HINT", "CellError", "date", "from_serial", "is_blank", "period"]
-__all__ += ["quoted"]
+__all__ += ["birth_date", "quoted"]
 
 _BLANKS = BLANK_WORDS
 _NO_CAP = frozenset({"unlimited", "no cap", "no limit", "uncapped", "any", "open"})

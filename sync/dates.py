@@ -125,6 +125,23 @@ def date(value: Any, epoch_1904: bool = False) -> dt.date | None:
     raise CellError(f"{quoted(value)} is not a date; {DATE_HINT}.")
 
 
+def birth_date(value: Any, epoch_1904: bool = False) -> dt.date | None:
+    """A date of birth: as :func:`date`, but a two-digit year is never in the future ("6/25/58"
+    is 1958, where a start date "6/25/58" would be 2058)."""
+    day = date(value, epoch_1904)
+    if (
+        day is not None
+        and type(value) is str
+        and day.year > dt.date.today().year
+        and str(day.year) not in value
+    ):
+        try:
+            return day.replace(year=day.year - 100)
+        except ValueError:  # 29 February in a year 100 earlier that is not a leap year
+            return day.replace(year=day.year - 100, day=28)
+    return day
+
+
 def _date_text(value: str, epoch_1904: bool) -> dt.date | None:
     s = value.strip().lower()
     if s in _BLANKS or s in _OPEN_ENDED:

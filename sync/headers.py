@@ -258,6 +258,13 @@ _COUNTS = frozenset(
     | {Col.VISITS_LEFT}
 )
 _BARE = frozenset({None, Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT, Col.AUTH_NUMBER})
+# a count whose header names no measure ("Approved", "Used", "Left") is read as units, unless
+# the sheet's other counts are all visits ("Sessions | Used")
+_AS_VISITS = {
+    Col.UNITS_AUTH: Col.VISITS_AUTH,
+    Col.UNITS_USED: Col.VISITS_USED,
+    Col.UNITS_LEFT: Col.VISITS_LEFT,
+}
 
 
 def recognise(text: str) -> Col | None:
@@ -324,22 +331,30 @@ def read_header(rows: list[list[Any]], index: int) -> Header:
     names: dict[int, str] = {}
     ignored: list[str] = []
     duplicates: list[str] = []
+    measured: set[Col] = set()  # counts whose header (or group label) says units or visits
     for j, value in enumerate(row):
         text = _text(value)
         if not text:
             continue
         names[j] = text
         col = recognise(text)
-        if groups[j] and col in _BARE and not (words(text) & _COUNT_WORDS):
+        named = bool(words(text) & _COUNT_WORDS)
+        if groups[j] and col in _BARE and not named:
             grouped = recognise(f"{groups[j]} {text}")
             if grouped in _COUNTS:
-                col = grouped
+                col, named = grouped, True
         if col is None:
             ignored.append(text)
         elif col in columns:
             duplicates.append(text)
         else:
             columns[col] = j
+            if named:
+                measured.add(col)
+    if any(c in columns for c in _AS_VISITS.values()) and not (measured & _AS_VISITS.keys()):
+        for units, visits in _AS_VISITS.items():
+            if units in columns and units not in measured and visits not in columns:
+                columns[visits] = columns.pop(units)
     return Header(index, columns, names, ignored, duplicates)
 
 

@@ -252,10 +252,10 @@ def _classify(plan: ImportPlan, merger: Merger, drafts: list[Draft]) -> list[Any
     out = []
 
     def words(auth: Authorization, prefix: str = "") -> Callable[[], str]:
-        return lambda: (
-            prefix
-            + describe.authorization(auth, merger.client(auth.client), names.get(auth.payer, "?"))
-        )
+        # the client and payer are looked up now: applying the plan gives new records their
+        # real ids, and the words may be asked for after that
+        client, payer = merger.client(auth.client), names.get(auth.payer, "?")
+        return lambda: prefix + describe.authorization(auth, client, payer)
 
     for d in drafts:
         auth = d.auth

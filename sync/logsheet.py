@@ -120,7 +120,9 @@ def _ignored(table: LogTable, sheet: RawSheet, i: int, row: list[Any]) -> None:
 
 
 def _parser(col: Col, epoch_1904: bool) -> Callable[[Any], Any]:
-    if col in (Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP):
+    if col is Col.DOB:
+        return lambda v: cells.birth_date(v, epoch_1904)
+    if col in (Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP):
         return lambda v: cells.date(v, epoch_1904)
     if col is Col.PERIOD:
         return lambda v: cells.period(v, epoch_1904)

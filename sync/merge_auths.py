@@ -42,11 +42,14 @@ class Draft:
     index: int  # data row index in ``table``
     auth: Authorization
     before: Authorization | None  # the existing one it updates (None: new)
-    explicit_active: bool  # the row said Yes/No (an Active column or an active/inactive status)
+    # the row said Yes/No (an Active column or an active/inactive status), or it updates an
+    # authorization authtrack already has (whose activity stands)
+    explicit_active: bool
     units_used: int | None = None
     visits_used: int | None = None
     units_left: int | None = None
     visits_left: int | None = None
+    said_active: bool = False  # the row itself says the authorization is active
 
     @property
     def row(self) -> int:
@@ -364,6 +367,7 @@ def _draft(
         visits_used=cols.visits_used[i] if cols.visits_used is not None else None,
         units_left=cols.units_left[i] if cols.units_left is not None else None,
         visits_left=cols.visits_left[i] if cols.visits_left is not None else None,
+        said_active=explicit_active and values["active"],
     )
 
 

@@ -19,8 +19,10 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
     """One active authorization per client and payer.
 
     Rows that do not say whether they are active: the latest (by start date) approved one of a
-    client and payer in the log is active. Where several end up active, the latest start wins;
-    existing authorizations the log does not mention are made inactive when a log row is active.
+    client and payer in the log is active, unless another row of theirs says it is the active one
+    (a renewal "Approved" in advance while the current one is "Active"). Where several end up
+    active, the latest start wins; existing authorizations the log does not mention are made
+    inactive when a log row is active.
     """
     groups: dict[tuple[int, int], list[Draft]] = defaultdict(list)
     for d in drafts:
@@ -52,6 +54,8 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
                 and (latest.auth.start_date or dt.date.min) < newest_other
             ):
                 latest = None  # authtrack already has a later active one: leave it so
+            if any(d.said_active for d in group):
+                latest = None  # the log names the active one itself
             for d in undecided:
                 d.auth.active = d is latest
         active = [d for d in group if d.auth.active]

@@ -39,6 +39,8 @@ def same(col: Col, old: Any, new: Any, epoch_1904: bool) -> bool:
         if col in COUNT_COLUMNS:
             if col is Col.REMINDER:
                 return cells.reminder(old) == new
+            if col in (Col.UNITS_USED, Col.VISITS_USED):  # a blank Used cell: none used
+                return (cells.count(old) or 0) == (new or 0)
             return cells.count(old) == new
         if col in FLAG_COLUMNS:
             return bool(cells.yes_no(old)) == (new == "Yes")

@@ -155,6 +155,17 @@ def test_samples_write_back_and_read_back_the_same(tracker: Tracker, tmp_path: P
         assert (len(plan.created), len(plan.updated), len(plan.errors)) == (0, 0, 0), name
 
 
+def test_a_blank_used_cell_already_says_none_used(tracker: Tracker, tmp_path: Path) -> None:
+    """A denied or not yet started row often leaves Used empty: not a change to write."""
+    wb = Workbook()
+    wb.active.append(["Client", "Payer", "Auth #", "Eff", "Approved", "Used"])
+    wb.active.append(["Lee, Ann", "Aetna", "A-1", D(2026, 12, 1), 24, None])
+    wb.save(tmp_path / "log.xlsx")
+    apply_import(tracker, plan_import(tmp_path / "log.xlsx", tracker.data(), today=TODAY))
+    result = write_back(tracker.data(), tmp_path / "log.xlsx", today=TODAY)
+    assert (result.updated_rows, result.unchanged_rows) == ([], 1)
+
+
 def test_what_openpyxl_would_drop_is_named() -> None:
     assert "pivot tables" in " ".join(dropped_features(CORPUS / "calamine__pivots.xlsx"))
     assert dropped_features(SAMPLES / "front_desk_log.xlsx") == []

@@ -183,6 +183,27 @@ def test_without_an_active_column_the_latest_is_active(tracker: Tracker, tmp_pat
     assert only(tracker, "A-2").active and not only(tracker, "A-1").active
 
 
+def test_a_renewal_approved_in_advance_leaves_the_row_marked_active_active(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """Status "Active" on this period's row and "Approved" on next year's: the log says which
+    one is active. Where no row says so, the latest approved one is, as before."""
+    header = [*LOG_HEADER, "Status"]
+    now = {"start": D(2026, 7, 1), "end": D(2026, 12, 31)}
+    ahead = {"start": D(2027, 1, 1), "end": D(2027, 6, 30), "used": 0}
+    kim = {"dob": D(1985, 1, 1), "member": "K1"}
+    rows = [
+        [*log_row("Lee, Ann", "A-1", **now), "Active"],
+        [*log_row("Lee, Ann", "A-2", **ahead), "Approved"],
+        [*log_row("Kim, Bo", "B-1", **now, **kim), "Expired"],
+        [*log_row("Kim, Bo", "B-2", **ahead, **kim), "Approved"],
+    ]
+    plan, _ = run(tracker, workbook(tmp_path / "log.xlsx", rows, header=header))
+    assert plan.warnings == []
+    assert only(tracker, "A-1").active and not only(tracker, "A-2").active
+    assert not only(tracker, "B-1").active and only(tracker, "B-2").active
+
+
 def test_denied_requests_are_inactive(tracker: Tracker, tmp_path: Path) -> None:
     header = [*LOG_HEADER, "Status"]
     rows = [[*log_row("Lee, Ann", "A-1"), "Denied"]]

@@ -59,6 +59,24 @@ def test_what_is_not_a_date_is_said_plainly(raw: object) -> None:
     assert "Traceback" not in str(e.value)
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("6/25/58", D(1958, 6, 25)),  # a start date "6/25/58" would be 2058
+        ("25-Jun-58", D(1958, 6, 25)),
+        ("2/29/56", D(1956, 2, 29)),
+        ("3/1/19", D(2019, 3, 1)),  # a child's: already in the past
+        ("06/25/1958", D(1958, 6, 25)),
+        (D(1958, 6, 25), D(1958, 6, 25)),
+        ("", None),
+    ],
+)
+def test_a_birth_date_with_a_two_digit_year_is_never_in_the_future(
+    raw: object, expected: dt.date | None
+) -> None:
+    assert cells.birth_date(raw) == expected
+
+
 def test_a_serial_past_year_9999_is_refused_not_crashed() -> None:
     with pytest.raises(cells.CellError, match="year"):
         cells.date(2994626.0)

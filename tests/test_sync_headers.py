@@ -109,6 +109,38 @@ def test_group_header_above_approved_used_left() -> None:
     assert header.columns[Col.UNITS_LEFT] == 7
 
 
+COUNTS = {Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT}
+COUNTS |= {Col.VISITS_AUTH, Col.VISITS_USED, Col.VISITS_LEFT}
+
+
+@pytest.mark.parametrize(
+    ("header", "counts"),
+    [
+        (["Sessions", "Used"], {Col.VISITS_AUTH: 3, Col.VISITS_USED: 4}),
+        (
+            ["Approved", "Sessions Used", "Left"],
+            {Col.VISITS_AUTH: 3, Col.VISITS_USED: 4, Col.VISITS_LEFT: 5},
+        ),
+        (
+            ["Visits Auth'd", "Used", "Remaining"],
+            {Col.VISITS_AUTH: 3, Col.VISITS_USED: 4, Col.VISITS_LEFT: 5},
+        ),
+        (
+            ["Approved", "Used", "Remaining"],
+            {Col.UNITS_AUTH: 3, Col.UNITS_USED: 4, Col.UNITS_LEFT: 5},
+        ),
+        (["Units", "Visits", "Used"], {Col.UNITS_AUTH: 3, Col.VISITS_AUTH: 4, Col.UNITS_USED: 5}),
+    ],
+)
+def test_a_bare_used_or_left_counts_what_the_sheet_authorizes(
+    header: list[str], counts: dict[Col, int]
+) -> None:
+    """A sheet that counts only sessions ("Sessions | Used") means sessions by "Used"."""
+    found = find_header([["Patient", "Ins. Co.", "PA #", *header]])
+    assert found is not None
+    assert {c: j for c, j in found.columns.items() if c in COUNTS} == counts
+
+
 def test_a_title_mentioning_units_does_not_rename_the_columns() -> None:
     rows = [
         ["Units and visits tracker", "", "", ""],
