@@ -24,13 +24,23 @@ def test_import_json_shape_and_reimport(db_path: Path, capsys: pytest.CaptureFix
     out, err = capsys.readouterr()
     first = json.loads(out)
     assert first.keys() >= REQUIRED
-    assert (first["created"], first["updated"], first["unchanged"]) == (6, 0, 0)
-    assert first["clients_created"] == 5 and first["written"] is True
+    assert (first["created"], first["updated"], first["unchanged"]) == (123, 0, 0)
+    assert first["clients_created"] == 47 and first["written"] is True
     assert err == ""  # no progress bar: not a terminal
     assert cli(db_path, "import", str(SAMPLES / "front_desk_log.xlsx"), "--json") == 0
     again = json.loads(capsys.readouterr().out)
-    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 6)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 123)
     assert again["written"] is False
+
+
+def test_an_import_lists_what_it_created_by_client_and_payer(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The list is worded after the records are written (and have their real ids)."""
+    assert cli(db_path, "import", str(SAMPLES / "front_desk_log.xlsx")) == 0
+    out = capsys.readouterr().out
+    assert "row 5: new authorization A-2025-0391 for Alvarez, Marisol with Aetna" in out
+    assert " for ? with ?" not in out
 
 
 def test_rows_with_errors_exit_1_and_write_nothing(
@@ -65,7 +75,7 @@ def test_dry_run_lists_everything_and_writes_nothing(
 ) -> None:
     assert cli(db_path, "import", str(SAMPLES / "group_practice_2026.xlsx"), "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "Authorizations to create (6):" in out
+    assert "Authorizations to create (80):" in out
     assert "row 4: new authorization A-2026-0042 for Lindqvist, Harper with Aetna" in out
     assert "Dry run: nothing was written." in out
     assert not db_path.exists()
@@ -74,7 +84,7 @@ def test_dry_run_lists_everything_and_writes_nothing(
         == 0
     )
     details = json.loads(capsys.readouterr().out)["details"]
-    assert len(details["created"]) == 6 and len(details["clients_created"]) == 4
+    assert len(details["created"]) == 80 and len(details["clients_created"]) == 42
 
 
 def test_unusable_files_and_usage_exit_2(
@@ -100,10 +110,10 @@ def test_export_json_and_bad_name(db_path: Path, tmp_path: Path, capsys) -> None
     out = json.loads(capsys.readouterr().out)
     assert out == {
         "file": str(target),
-        "authorizations": 6,
-        "clients": 4,
+        "authorizations": 59,
+        "clients": 21,
         "services": 0,
-        "payers": 4,
+        "payers": 5,
     }
     assert target.exists()
     assert cli(db_path, "export", str(tmp_path / "out.csv")) == 2
@@ -120,7 +130,8 @@ def test_export_into_writes_a_new_file_by_default(db_path: Path, tmp_path: Path,
     assert cli(db_path, "export", "--into", str(log), "--json") == 0
     out = json.loads(capsys.readouterr().out)
     assert out["file"] == str(tmp_path / "ourlog.authtrack.xlsx")
-    assert out["appended_rows"] == [3, 4, 5] and out["unchanged_rows"] == 1
+    # the solo therapist's 25 authorizations come after the log's own row
+    assert out["appended_rows"] == list(range(3, 28)) and out["unchanged_rows"] == 1
     assert log.read_bytes() == original  # their file is not touched
 
 
