@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.events import Key
 from textual.widgets import Input, Static
 
 from priorauth import audit
@@ -26,7 +24,7 @@ from priorauth.model import AuditEntry
 from priorauth.tracker import Tracker
 from tui import fmt
 from tui.rows import matches
-from tui.screens.base import BaseScreen
+from tui.screens.base import FilteredListScreen
 from tui.screens.dialogs import PickDialog
 from tui.table import Cell, Col, RecordTable, Row
 from tui.widgets import TopBar
@@ -125,7 +123,7 @@ def cells(entry: AuditEntry, when: str, who: str, data: Data) -> list[Cell]:
     ]
 
 
-class AuditScreen(BaseScreen):
+class AuditScreen(FilteredListScreen):
     WHERE = "Audit trail"
     PARTIAL_OK = True  # needs no usage counts
     BINDINGS: ClassVar = [
@@ -269,29 +267,8 @@ class AuditScreen(BaseScreen):
             )
         )
 
-    @on(RecordTable.Highlighted)
-    def _highlighted(self) -> None:
-        self._show_selected()
-
-    @on(RecordTable.Selected)
-    def _selected(self) -> None:
-        self.action_open()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self) -> None:
+    def filter_changed(self) -> None:
         self.show()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.set_focus(self.table)
-
-    def on_key(self, event: Key) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_focus and event.key in ("escape", "down"):
-            if event.key == "escape":
-                box.value = ""
-            self.set_focus(self.table)  # now, not later: keys typed ahead go to the table
-            event.stop()
 
     # --- actions ------------------------------------------------------------------------------
 

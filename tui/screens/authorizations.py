@@ -7,18 +7,16 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.events import Key
 from textual.widgets import Input, Static
 
 from priorauth import rules
 from priorauth.model import RequestStatus
 from tui import fmt
 from tui.rows import AuthRow, auth_rows, matches
-from tui.screens.base import BaseScreen
+from tui.screens.base import FilteredListScreen
 from tui.screens.dialogs import PickDialog, PromptDialog
 from tui.table import Cell, Col, RecordTable
 
@@ -94,7 +92,7 @@ def cells(r: AuthRow) -> list[Cell]:
     ]
 
 
-class AuthorizationsScreen(BaseScreen):
+class AuthorizationsScreen(FilteredListScreen):
     WHERE = "Authorizations"
     BINDINGS: ClassVar = [
         Binding(
@@ -259,30 +257,6 @@ class AuthorizationsScreen(BaseScreen):
             if auth.follow_up_on:
                 parts.append(f"follow up {fmt.date(auth.follow_up_on)}")
         detail.update(Text(" · ".join(p for p in parts if p)))
-
-    @on(RecordTable.Highlighted)
-    def _highlighted(self) -> None:
-        self._show_selected()
-
-    @on(RecordTable.Selected)
-    def _selected(self) -> None:
-        self.action_open()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self) -> None:
-        self.refresh_data()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.set_focus(self.table)
-
-    def on_key(self, event: Key) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_focus and event.key in ("escape", "down"):
-            if event.key == "escape":
-                box.value = ""
-            self.set_focus(self.table)  # now, not later: keys typed ahead go to the table
-            event.stop()
 
     # --- actions ------------------------------------------------------------------------------
 

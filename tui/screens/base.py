@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
 from tui.commands import Command, ScreenCommands, binding_commands
+from tui.table import RecordTable
 from tui.widgets import TopBar
 
 if TYPE_CHECKING:
@@ -100,3 +103,44 @@ class BaseScreen(Permissions, Screen):
 
     def palette_commands(self) -> Iterator[Command]:
         return binding_commands(self, screen_bindings(type(self)))
+
+
+class FilteredListScreen(BaseScreen):
+    """A screen with a ``#filter`` box over a :class:`RecordTable` (``self.table``): typing
+    filters, enter or down goes to the table, escape clears the filter; the highlighted row is
+    shown in detail (``_show_selected``) and enter on it opens it (``action_open``)."""
+
+    table: RecordTable
+
+    def filter_changed(self) -> None:
+        self.refresh_data()
+
+    def _show_selected(self) -> None:
+        raise NotImplementedError
+
+    def action_open(self) -> None:
+        raise NotImplementedError
+
+    @on(RecordTable.Highlighted)
+    def _highlighted(self) -> None:
+        self._show_selected()
+
+    @on(RecordTable.Selected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.filter_changed()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.set_focus(self.table)
+
+    def on_key(self, event: Key) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus and event.key in ("escape", "down"):
+            if event.key == "escape":
+                box.value = ""
+            self.set_focus(self.table)  # now, not later: keys typed ahead go to the table
+            event.stop()
