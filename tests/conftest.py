@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from priorauth.demo import build_demo
 from priorauth.model import Client, ClientInsurance, Payer, Priority
 from priorauth.store import Store
 from priorauth.tracker import Tracker
@@ -55,3 +56,10 @@ def practice(tracker: Tracker) -> dict[str, object]:
         )
     )
     return {"aetna": aetna, "cigna": cigna, "client": client}
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Path:
+    """A data file holding the demo practice as of TODAY."""
+    build_demo(Store(db_path, user="demo"), today=TODAY)
+    return db_path

@@ -5,40 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input, Select
 
-from priorauth.demo import build_demo
 from priorauth.errors import PermissionDenied
 from priorauth.model import RequestStatus
-from priorauth.store import Store
 from tui.app import make_app
 from tui.screens.authorizations import AuthorizationsScreen
 from tui.screens.client import ClientScreen
 from tui.screens.dialogs import ConfirmDialog, NotesDialog
 from tui.screens.help import HelpScreen
-from tui.testing import screen_text, settle
+from tui.testing import open_client, screen_text, settle
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def demo_db(db_path: Path) -> Path:
-    build_demo(Store(db_path, user="demo"), today=TODAY)
-    return db_path
-
-
-async def open_client(pilot, name: str) -> ClientScreen:
-    """Filter the Clients screen to ``name`` and open the client."""
-    app = pilot.app
-    await pilot.press("slash")
-    app.screen.query_one("#filter", Input).value = name
-    await pilot.pause()
-    await pilot.press("enter", "enter")
-    await settle(pilot)
-    assert isinstance(app.screen, ClientScreen)
-    return app.screen
 
 
 async def test_renew_make_active_confirm_notes_delete(demo_db: Path) -> None:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input
 
-from priorauth.demo import build_demo
 from priorauth.model import PracticeSettings
 from priorauth.practice import practice_settings
 from priorauth.roles import Access, Role
@@ -27,12 +25,6 @@ from tui.testing import screen_text, settle, type_text
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def demo_db(db_path: Path) -> Path:
-    build_demo(Store(db_path, user="demo"), today=TODAY)
-    return db_path
 
 
 def as_role(user: str, role: Role) -> Access:

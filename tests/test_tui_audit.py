@@ -8,38 +8,18 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input
 
-from priorauth.demo import build_demo
 from priorauth.store import Store
 from priorauth.tracker import Tracker
 from tui.app import make_app
 from tui.screens.audit import AuditScreen
 from tui.screens.audit_entry import AuditEntryDialog
-from tui.screens.client import ClientScreen
 from tui.screens.dialogs import PickDialog
-from tui.testing import screen_text, settle, type_text
+from tui.testing import open_client, screen_text, settle, type_text
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def demo_db(db_path: Path) -> Path:
-    build_demo(Store(db_path, user="demo"), today=TODAY)
-    return db_path
-
-
-async def open_client(pilot, name: str) -> ClientScreen:
-    app = pilot.app
-    await pilot.press("slash")
-    app.screen.query_one("#filter", Input).value = name
-    await pilot.pause()
-    await pilot.press("enter", "enter")
-    await settle(pilot)
-    assert isinstance(app.screen, ClientScreen)
-    return app.screen
 
 
 def flat(text: str) -> str:

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.pilot import Pilot
 
+    from tui.screens.client import ClientScreen
+
 
 async def settle(pilot: Pilot[Any], rounds: int = 20) -> None:
     """Wait until no worker runs and every message they posted was handled."""
@@ -35,3 +37,19 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     """Type ``text`` key by key, as a person would."""
     keys = ["space" if ch == " " else ch for ch in text]
     await pilot.press(*keys)
+
+
+async def open_client(pilot: Pilot[Any], name: str) -> ClientScreen:
+    """Filter the Clients screen to ``name`` and open the client."""
+    from textual.widgets import Input
+
+    from tui.screens.client import ClientScreen
+
+    app = pilot.app
+    await pilot.press("slash")
+    app.screen.query_one("#filter", Input).value = name
+    await pilot.pause()
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    assert isinstance(app.screen, ClientScreen)
+    return app.screen
