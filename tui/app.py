@@ -81,22 +81,55 @@ class OpFinished(Message):
         self.failed = failed
 
 
+# The full screens: the digit that goes to each from anywhere, its mode, label, binding id (for
+# keymaps) and what the palette says.
+SCREENS: list[tuple[str, str, type[BaseScreen], str, str, str]] = [
+    ("1", "clients", ClientsScreen, "Clients", "go_clients", "Go to Clients"),
+    (
+        "2",
+        "authorizations",
+        AuthorizationsScreen,
+        "Authorizations",
+        "go_auths",
+        "Go to Authorizations (all clients)",
+    ),
+    (
+        "3",
+        "notifications",
+        NotificationsScreen,
+        "Notifications",
+        "go_notifications",
+        "Go to Notifications",
+    ),
+    ("4", "import", ImportScreen, "Import", "go_import", "Go to Import a workbook"),
+    ("5", "export", ExportScreen, "Export", "go_export", "Go to Export a workbook"),
+    (
+        "6",
+        "audit",
+        AuditScreen,
+        "Audit",
+        "go_audit",
+        "Go to the Audit trail: who changed what, when",
+    ),
+    ("7", "payers", PayersScreen, "Payers", "go_payers", "Go to Payers and procedure groups"),
+    (
+        "8",
+        "settings",
+        SettingsScreen,
+        "Settings",
+        "go_settings",
+        "Go to Practice settings (notification thresholds)",
+    ),
+]
+
+
 class AuthTrackApp(App[int]):
     """Prior authorizations, by client, for the whole practice, over SSH."""
 
     TITLE = "authtrack"
     CSS_PATH = "app.tcss"
     COMMANDS = {ScreenCommands}
-    MODES = {
-        "clients": ClientsScreen,
-        "authorizations": AuthorizationsScreen,
-        "notifications": NotificationsScreen,
-        "import": ImportScreen,
-        "export": ExportScreen,
-        "audit": AuditScreen,
-        "payers": PayersScreen,
-        "settings": SettingsScreen,
-    }
+    MODES = {mode: screen for _, mode, screen, _, _, _ in SCREENS}
     DEFAULT_MODE = "clients"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
@@ -108,69 +141,9 @@ class AuthTrackApp(App[int]):
             key_display="?",
             tooltip="Help: every key",
         ),
-        Binding(
-            "1",
-            "switch_mode('clients')",
-            "Clients",
-            id="go_clients",
-            show=False,
-            tooltip="Go to Clients",
-        ),
-        Binding(
-            "2",
-            "switch_mode('authorizations')",
-            "Authorizations",
-            id="go_auths",
-            show=False,
-            tooltip="Go to Authorizations (all clients)",
-        ),
-        Binding(
-            "3",
-            "switch_mode('notifications')",
-            "Notifications",
-            id="go_notifications",
-            show=False,
-            tooltip="Go to Notifications",
-        ),
-        Binding(
-            "4",
-            "switch_mode('import')",
-            "Import",
-            id="go_import",
-            show=False,
-            tooltip="Go to Import a workbook",
-        ),
-        Binding(
-            "5",
-            "switch_mode('export')",
-            "Export",
-            id="go_export",
-            show=False,
-            tooltip="Go to Export a workbook",
-        ),
-        Binding(
-            "6",
-            "switch_mode('audit')",
-            "Audit",
-            id="go_audit",
-            show=False,
-            tooltip="Go to the Audit trail: who changed what, when",
-        ),
-        Binding(
-            "7",
-            "switch_mode('payers')",
-            "Payers",
-            id="go_payers",
-            show=False,
-            tooltip="Go to Payers and procedure groups",
-        ),
-        Binding(
-            "8",
-            "switch_mode('settings')",
-            "Settings",
-            id="go_settings",
-            show=False,
-            tooltip="Go to Practice settings (notification thresholds)",
+        *(
+            Binding(key, f"switch_mode('{mode}')", label, id=binding_id, show=False, tooltip=tip)
+            for key, mode, _, label, binding_id, tip in SCREENS
         ),
     ]
 
