@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any
 
 from priorauth.model import (
     Authorization,
@@ -14,57 +14,10 @@ from priorauth.model import (
     Dismissal,
     Payer,
     ProcedureGroup,
-    Record,
     Service,
     record_builder,
 )
-
-R = TypeVar("R", bound=Record)
-
-
-class LazyRecords(Mapping[int, R]):
-    """A table's records, built from their documents the first time anything asks for them.
-
-    Opening a large data file need not build the 200,000 services of an agency when the task at
-    hand (an import, the audit) does not look at them. The documents are copied shallowly at
-    creation, so the records are those of this moment even if the file's in-memory copy changes.
-    """
-
-    __slots__ = ("_cls", "_docs", "_records")
-
-    def __init__(self, cls: type[R], docs: dict[str, dict[str, Any]], copy: bool = True) -> None:
-        self._cls = cls
-        self._docs: dict[str, dict[str, Any]] | None = dict(docs) if copy else docs
-        self._records: dict[int, R] | None = None
-
-    @property
-    def documents(self) -> dict[str, dict[str, Any]] | None:
-        """The stored documents while the records are not built yet (else None)."""
-        return self._docs
-
-    def _load(self) -> dict[int, R]:
-        records = self._records
-        if records is None:
-            build = record_builder(self._cls)
-            docs = self._docs or {}
-            records = {(i := int(k)): build(i, doc) for k, doc in docs.items()}
-            self._records, self._docs = records, None
-        return records
-
-    def __getitem__(self, key: int) -> R:
-        return self._load()[key]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._load())
-
-    def __len__(self) -> int:
-        return len(self._records if self._records is not None else self._docs or ())
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._load()
-
-    def __repr__(self) -> str:
-        return f"LazyRecords({self._cls.__name__}, {len(self)} records)"
+from priorauth.tables import Table
 
 
 @dataclass(eq=False)
@@ -84,52 +37,35 @@ class Data:
     derived: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_raw(cls, raw: dict[str, dict[str, Any]]) -> Data:
-        """Build from TinyDB's on-disk layout: ``{table: {doc_id: document}}``."""
+    def from_tables(cls, tables: Mapping[str, Table]) -> Data:
+        """Build from the storage's tables (records are built when first asked for)."""
 
         def load(record_cls: Any) -> Any:
-            return LazyRecords(record_cls, raw.get(record_cls.TABLE) or {})
+            table = tables.get(record_cls.TABLE)
+            return table if table is not None else Table(record_builder(record_cls))
 
-        settings = dict((raw.get("settings") or {}).get("1") or {})
+        settings = tables.get("settings")
         return cls(
             payers=load(Payer),
             groups=load(ProcedureGroup),
             clients=load(Client),
             authorizations=load(Authorization),
             services=load(Service),
-            settings=settings,
+            settings=dict((settings.get(1) if settings is not None else None) or {}),
             dismissals=load(Dismissal),
         )
 
-    def changed(self, table: str, docs: dict[int, dict[str, Any] | None]) -> Data:
-        """A new snapshot with the records of ``table`` replaced by ``docs`` (None = removed).
+    def changed(self, name: str, table: Table) -> Data:
+        """A new snapshot with table ``name`` replaced by ``table``.
 
         Other tables are shared with this snapshot; look-ups and derived values start afresh.
         Used by a transaction so that it need not rebuild every record after each change.
         """
-        values = {name: getattr(self, name) for name in _FIELDS}
-        if table == "settings":
-            values["settings"] = dict(docs.get(1) or {})
-        elif table in _ATTRIBUTE:
-            attr, record_cls = _ATTRIBUTE[table]
-            current = values[attr]
-            pending = current.documents if isinstance(current, LazyRecords) else None
-            if pending is not None:
-                documents = dict(pending)  # not built yet: stay lazy
-                for record_id, doc in docs.items():
-                    if doc is None:
-                        documents.pop(str(record_id), None)
-                    else:
-                        documents[str(record_id)] = doc
-                values[attr] = LazyRecords(record_cls, documents, copy=False)
-            else:
-                records = dict(current)
-                for record_id, doc in docs.items():
-                    if doc is None:
-                        records.pop(record_id, None)
-                    else:
-                        records[record_id] = record_cls.from_doc(record_id, doc)
-                values[attr] = records
+        values = {attr: getattr(self, attr) for attr in _FIELDS}
+        if name == "settings":
+            values["settings"] = dict(table.get(1) or {})
+        elif name in _ATTRIBUTE:
+            values[_ATTRIBUTE[name]] = table
         return Data(**values)
 
     # --- look-ups ------------------------------------------------------------------------------
@@ -177,12 +113,12 @@ class Data:
         return payer.name if payer else f"(unknown payer #{payer_id})"
 
 
-_ATTRIBUTE: dict[str, tuple[str, Any]] = {
-    Payer.TABLE: ("payers", Payer),
-    ProcedureGroup.TABLE: ("groups", ProcedureGroup),
-    Client.TABLE: ("clients", Client),
-    Authorization.TABLE: ("authorizations", Authorization),
-    Service.TABLE: ("services", Service),
-    Dismissal.TABLE: ("dismissals", Dismissal),
+_ATTRIBUTE: dict[str, str] = {
+    Payer.TABLE: "payers",
+    ProcedureGroup.TABLE: "groups",
+    Client.TABLE: "clients",
+    Authorization.TABLE: "authorizations",
+    Service.TABLE: "services",
+    Dismissal.TABLE: "dismissals",
 }
 _FIELDS = ("payers", "groups", "clients", "authorizations", "services", "settings", "dismissals")

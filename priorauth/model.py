@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -266,11 +268,12 @@ _BUILDERS: dict[type, Any] = {}
 def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
     """A function (doc_id, document) -> record, fast for documents this version wrote.
 
-    A document with exactly the record's fields is built by code generated for the class, which
-    sets each attribute in field order, as ``__init__`` would, so that records share their
-    attribute keys (a copied ``__dict__`` would take 2.5 times the memory; an agency's file has
-    hundreds of thousands of records). Any other document goes through ``__init__``, for the
-    defaults.
+    A document with exactly the record's fields (and perhaps its ``id``: the key's is used) is
+    built by code generated for the class, which sets each attribute in field order, as
+    ``__init__`` would, so that records share their attribute keys (a copied ``__dict__`` would
+    take 2.5 times the memory; an agency's file has hundreds of thousands of records), and texts
+    and dates are shared between records (interned; one date object per day). Any other
+    document goes through ``__init__``, for the defaults.
     """
     build = _BUILDERS.get(cls)
     if build is not None:
@@ -279,16 +282,23 @@ def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
     names = frozenset(conv)
     lines = [
         "def build(doc_id, doc):",
-        "    if doc.keys() != names:",
+        "    keys = doc.keys()",
+        "    if keys != with_id and keys != names:",
         "        return slow(doc_id, doc)",
     ]
     lines.append("    record = new(cls)")
     namespace: dict[str, Any] = {"names": names, "new": object.__new__, "cls": cls}
+    namespace["with_id"] = names | {"id"}  # documents written from records carry their id
     namespace["slow"] = cls._from_doc_slow  # type: ignore[attr-defined]
+    namespace["intern"], namespace["str"] = sys.intern, str
+    hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
         name = f.name
         if name == "id":
             lines.append("    record.id = doc_id")
+        elif hints[name] is str:  # one copy of each text: who, when, codes repeat by thousands
+            lines.append(f"    value = doc[{name!r}]")
+            lines.append(f"    record.{name} = intern(value) if value.__class__ is str else value")
         elif conv[name] is None:
             lines.append(f"    record.{name} = doc[{name!r}]")
         else:
@@ -299,6 +309,37 @@ def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
     exec("\n".join(lines), namespace)
     build = _BUILDERS[cls] = namespace["build"]
     return build
+
+
+_COPIERS: dict[type, Any] = {}
+
+
+def record_copier(cls: type[R]) -> Callable[[R], R]:
+    """A function record -> an independent copy: its lists (and the insurances in them) are new,
+    so that changing either one leaves the other as it was. Generated like :func:`record_builder`
+    (attributes set in field order, so that the copy shares its keys with its kind's records)."""
+    copy = _COPIERS.get(cls)
+    if copy is not None:
+        return copy
+    hints = typing.get_type_hints(cls)
+    lines = ["def copy(record):", "    new_record = new(cls)"]
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "shallow": _shallow_copy}
+    for f in dataclasses.fields(cls):
+        value = f"record.{f.name}"
+        if typing.get_origin(hints[f.name]) is list:
+            (item,) = typing.get_args(hints[f.name])
+            value = f"[shallow(v) for v in {value}]" if item is ClientInsurance else f"[*{value}]"
+        lines.append(f"    new_record.{f.name} = {value}")
+    lines.append("    return new_record")
+    exec("\n".join(lines), namespace)
+    copy = _COPIERS[cls] = namespace["copy"]
+    return copy
+
+
+def _shallow_copy(value: Any) -> Any:
+    new = object.__new__(type(value))
+    new.__dict__.update(value.__dict__)
+    return new
 
 
 _WRITERS: dict[type, Any] = {}
@@ -362,12 +403,15 @@ def _converter_for(hint: Any) -> Any:
             return list
         return lambda values: [inner(v) for v in values]
     if hint is dt.date:
-        return dt.date.fromisoformat
+        return _date_from_iso
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return hint
     if hint is ClientInsurance:
         return ClientInsurance.from_doc
     return None
+
+
+_date_from_iso = functools.lru_cache(maxsize=16384)(dt.date.fromisoformat)  # dates are immutable
 
 
 def _json_converter_for(hint: Any) -> Any:

@@ -7,6 +7,10 @@ can interleave and a killed process can leave half a file (msiemens/tinydb#72). 
 - writes only inside :meth:`LockedJSONStorage.transaction`, which holds an exclusive lock on a
   separate ``.lock`` file, reloads the data if another process changed it, and commits by writing a
   temporary file, fsyncing it and atomically replacing the data file (then fsyncing the folder);
+- writes the file one table at a time, about a thousand documents to a line, with a checksum of
+  the tables in its meta record, so that a read parses nothing until asked (see
+  :mod:`priorauth.tables`) and a commit rewrites only the lines that changed; the file stays plain
+  TinyDB JSON, and a file in any other layout (or whose checksum fails) is parsed whole instead;
 - never writes over a file it could not parse;
 - creates new files mode 0660 (group may read and write, others nothing) and keeps an existing
   file's group and mode (less any world bits).
@@ -15,12 +19,14 @@ can interleave and a killed process can leave half a file (msiemens/tinydb#72). 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +35,16 @@ from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from priorauth.errors import DataFileError, LockTimeout
+from priorauth.tables import Build, Table
 
 SCHEMA_VERSION = 1
 META_TABLE = "meta"
 FILE_MODE = 0o660
 LOCK_TIMEOUT_SECONDS = 15.0
 LEAN_PARSE_BYTES = 24 * 2**20  # files this large are parsed for memory rather than speed
+LAYOUT = 1  # the meta record's "layout": tables written a line per chunk of documents
+
+Tables = dict[str, Table]
 
 Stamp = tuple[int, int, int, int]  # (device, inode, size, mtime_ns) of the data file
 
@@ -49,37 +59,78 @@ def file_stamp(path: Path) -> Stamp | None:
 
 
 class LockedJSONStorage(Storage):
-    """TinyDB storage: locked, atomic, change-aware. See the module docstring."""
+    """TinyDB storage: locked, atomic, change-aware. See the module docstring.
 
-    def __init__(self, path: str | os.PathLike[str], lock_timeout: float = LOCK_TIMEOUT_SECONDS):
+    ``builders`` maps a table's name to the function that builds its records from documents;
+    other tables hold their documents as they are.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+        builders: Mapping[str, Build] | None = None,
+    ):
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.lock_timeout = lock_timeout
+        self.builders: dict[str, Build] = dict(builders or {})
         self._filelock: FileLock | None = None
         self._thread_lock = threading.RLock()
-        self._data: dict[str, Any] | None = None
+        self._tables: Tables | None = None
         self._stamp: Stamp | None = None
         self._in_transaction = False
         self._dirty = False
         self.commits = 0  # writes committed by this storage object (for tests and benchmarks)
 
-    # --- TinyDB's Storage interface ---------------------------------------------------------
+    # --- TinyDB's Storage interface (for scripts; authtrack itself uses tables()) -------------
 
     def read(self) -> dict[str, Any] | None:
-        if not self._in_transaction:
-            self.refresh()
-        return self._data
+        """Every table as plain documents, ``{table: {"id": document}}``."""
+        return {name: table.documents() for name, table in self.tables().items()}
 
     def write(self, data: dict[str, Any]) -> None:
         if not self._in_transaction:
             raise RuntimeError("authtrack writes only inside LockedJSONStorage.transaction()")
-        self._data = data
+        self._tables = {
+            name: Table.from_docs(self.builders.get(name), docs) for name, docs in data.items()
+        }
         self._dirty = True
 
     def close(self) -> None:
         pass
 
     # --- reading -------------------------------------------------------------------------------
+
+    def tables(self) -> Tables:
+        """The file's tables as last read (re-read first if it changed, outside a transaction).
+
+        Inside a transaction this is the transaction's working set: replace a table with
+        :meth:`put_table`, never change one that came from here in place.
+        """
+        with self._thread_lock:
+            if not self._in_transaction:
+                self._refresh()
+            assert self._tables is not None
+            return self._tables
+
+    def new_table(self, name: str) -> Table:
+        """An empty table of this name (with its record builder)."""
+        return Table(self.builders.get(name))
+
+    def put_table(self, name: str, table: Table) -> None:
+        """Inside a transaction: ``name`` is now ``table``; written when the transaction ends."""
+        if not self._in_transaction:
+            raise RuntimeError("authtrack writes only inside LockedJSONStorage.transaction()")
+        assert self._tables is not None
+        self._tables[name] = table
+        self._dirty = True
+
+    def mark_changed(self) -> None:
+        """Inside a transaction: write the file when it ends even if no table was replaced."""
+        if not self._in_transaction:
+            raise RuntimeError("authtrack writes only inside LockedJSONStorage.transaction()")
+        self._dirty = True
 
     @property
     def stamp(self) -> Stamp | None:
@@ -88,7 +139,7 @@ class LockedJSONStorage(Storage):
 
     def changed_on_disk(self) -> bool:
         """True when the file on disk is not what this object last read or wrote."""
-        return file_stamp(self.path) != self._stamp or self._data is None
+        return file_stamp(self.path) != self._stamp or self._tables is None
 
     @property
     def thread_lock(self) -> threading.RLock:
@@ -104,9 +155,9 @@ class LockedJSONStorage(Storage):
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:
-            if self._stamp is None and self._data is not None:
+            if self._stamp is None and self._tables is not None:
                 return False
-            self._data, self._stamp = {}, None
+            self._tables, self._stamp = {}, None
             return True
         except PermissionError as e:
             raise DataFileError(
@@ -116,17 +167,73 @@ class LockedJSONStorage(Storage):
         try:
             st = os.fstat(fd)
             stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-            if stamp == self._stamp and self._data is not None:
+            if stamp == self._stamp and self._tables is not None:
                 return False
             with os.fdopen(fd, "rb", closefd=False) as f:
-                raw = f.read()
+                tables = self._read_lines(f)
+                if tables is None:  # another layout, or a failed checksum: parse it whole
+                    f.seek(0)
+                    tables = self._read_whole(f.read())
         finally:
             os.close(fd)
-        self._data = self._parse(raw)
+        self._tables = tables
         self._stamp = stamp
         return True
 
-    def _parse(self, raw: bytes) -> dict[str, Any]:
+    def _read_lines(self, f: io.BufferedReader) -> Tables | None:
+        """The tables of a file in this storage's own layout, unparsed; None for any other."""
+        head = [f.readline() for _ in range(4)]
+        if head[0] != b"{\n" or head[1] != b'"meta":{\n' or head[3] not in (b"},\n", b"}\n"):
+            return None
+        try:
+            meta_doc = orjson.loads(b"{" + head[2].rstrip(b"\n") + b"}").get("1")
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(meta_doc, dict) or meta_doc.get("layout") != LAYOUT:
+            return None
+        self._check_version(meta_doc)
+        counts = meta_doc.get("tables") or {}
+        tables: Tables = {META_TABLE: Table.from_docs(None, {"1": meta_doc})}
+        crc = 0
+        name: str | None = None  # the table being read
+        lines: list[bytes] = []
+        state = "end" if head[3] == b"}\n" else "table"  # what the next line must be
+        for line in f:
+            crc = zlib.crc32(line, crc)
+            if state == "done":
+                return None  # text after the end
+            if state == "end":
+                if line != b"}\n":
+                    return None
+                state = "done"
+            elif name is None:  # a table's name: "services":{
+                if not line.endswith(b":{\n"):
+                    return None
+                try:
+                    name = orjson.loads(line[:-3])
+                except orjson.JSONDecodeError:
+                    return None
+                if not isinstance(name, str) or name in tables:
+                    return None
+                lines = []
+            elif line in (b"},\n", b"}\n"):
+                info = counts.get(name)
+                count, last = info if isinstance(info, list) and len(info) == 2 else (None, None)
+                tables[name] = Table.from_lines(self.builders.get(name), lines, count, last)
+                name = None
+                if line == b"}\n":
+                    state = "end"
+            elif line.endswith(b",\n"):
+                lines.append(line[:-2])
+            elif line.endswith(b"}\n"):
+                lines.append(line[:-1])
+            else:
+                return None
+        if state != "done" or crc != meta_doc.get("crc32"):
+            return None  # cut short, or changed by hand: read it the slow way
+        return tables
+
+    def _read_whole(self, raw: bytes) -> Tables:
         if not raw.strip():
             return {}  # an empty file (e.g. created by `touch` when setting up) holds no data yet
         try:
@@ -141,39 +248,49 @@ class LockedJSONStorage(Storage):
                 f"{self.path} is JSON but not an authtrack data file; it has been left untouched."
             )
         meta = data.get(META_TABLE, {}).get("1", {})
+        self._check_version(meta)
+        try:
+            return {
+                name: Table.from_docs(self.builders.get(name), docs) for name, docs in data.items()
+            }
+        except DataFileError as e:
+            raise DataFileError(f"{self.path}: {e}; it has been left untouched.") from None
+
+    def _check_version(self, meta: Any) -> None:
         version = meta.get("schema_version", SCHEMA_VERSION) if isinstance(meta, dict) else None
         if not isinstance(version, int) or version > SCHEMA_VERSION:
             raise DataFileError(
                 f"{self.path} was written by a newer authtrack (data format {version!r}, this "
                 f"program knows up to {SCHEMA_VERSION}); upgrade authtrack to open it."
             )
-        return data
 
     # --- writing -------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[dict[str, Any]]:
+    def transaction(self) -> Iterator[Tables]:
         """Hold the lock, work on the freshest data, commit atomically when the block succeeds.
 
-        Nested use joins the outer transaction. If the block raises, nothing is written and the
-        in-memory copy is dropped so the next read comes from disk.
+        Yields the working set of tables (see :meth:`tables`). Nested use joins the outer
+        transaction. If the block raises, nothing is written and the in-memory copy is dropped so
+        the next read comes from disk.
         """
         with self._thread_lock:
             if self._in_transaction:
-                assert self._data is not None
-                yield self._data
+                assert self._tables is not None
+                yield self._tables
                 return
             with self._locked():
+                self._refresh()
+                assert self._tables is not None
+                self._tables = dict(self._tables)  # the working set; snapshots keep the old one
                 self._in_transaction = True
                 self._dirty = False
                 try:
-                    self.refresh()
-                    assert self._data is not None
-                    yield self._data
+                    yield self._tables
                     if self._dirty:
                         self._commit()
                 except BaseException:
-                    self._data, self._stamp = None, None  # forget uncommitted changes
+                    self._tables, self._stamp = None, None  # forget uncommitted changes
                     raise
                 finally:
                     self._in_transaction = False
@@ -204,13 +321,35 @@ class LockedJSONStorage(Storage):
             self._filelock.release()
 
     def _commit(self) -> None:
-        assert self._data is not None
-        meta = self._data.setdefault(META_TABLE, {})
-        meta.setdefault("1", {})["schema_version"] = SCHEMA_VERSION
-        payload = orjson.dumps(self._data)
+        assert self._tables is not None
         self._sweep_temp_files()
-        self._stamp = atomic_write(self.path, payload)
+        self._stamp = atomic_write(self.path, self._serialise(self._tables))
         self.commits += 1
+
+    def _serialise(self, tables: Tables) -> list[bytes]:
+        """The file's text in pieces: meta first, then every table a line per chunk."""
+        body: list[bytes] = []
+        counts: dict[str, list[int]] = {}
+        names = [name for name in tables if name != META_TABLE]
+        for n, name in enumerate(names):
+            table = tables[name]
+            body.append(orjson.dumps(name) + b":{\n")
+            lines = table.lines()
+            for i, line in enumerate(lines):
+                body.append(line)
+                body.append(b",\n" if i < len(lines) - 1 else b"\n")
+            body.append(b"},\n" if n < len(names) - 1 else b"}\n")
+            counts[name] = [len(table), table.last_id]
+        body.append(b"}\n")
+        crc = 0
+        for piece in body:
+            crc = zlib.crc32(piece, crc)
+        old = tables.get(META_TABLE)
+        meta = dict(old.get(1) or {}) if old is not None else {}
+        meta.update(schema_version=SCHEMA_VERSION, layout=LAYOUT, crc32=crc, tables=counts)
+        tables[META_TABLE] = Table.from_docs(None, {"1": meta})
+        head = b'{\n"meta":{\n"1":' + orjson.dumps(meta) + (b"\n},\n" if names else b"\n}\n")
+        return [head, *body]
 
     def _sweep_temp_files(self) -> None:
         """Remove temporary files left by a writer that was killed mid-write.
@@ -223,17 +362,18 @@ class LockedJSONStorage(Storage):
 
 
 def _loads(raw: bytes) -> Any:
-    """Parse the data file. orjson is fastest, but builds its own document tree first, so its
-    peak memory is about 8.5 times the file's size; the standard library's parser peaks at about
-    6 times, 40 % slower. Each staff member's app holds the data in memory, on one office server:
-    large files take the leaner parser (agency scale, 57 MB: 489 MB -> 357 MB peak, +0.2 s)."""
+    """Parse a data file in another layout whole. orjson is fastest, but builds its own document
+    tree first, so its peak memory is about 8.5 times the file's size; the standard library's
+    parser peaks at about 6 times, 40 % slower. Large files take the leaner parser (this happens
+    once: the next commit writes the storage's own layout, which is read a line at a time)."""
     if len(raw) >= LEAN_PARSE_BYTES:
         return json.loads(raw)
     return orjson.loads(raw)
 
 
-def atomic_write(path: Path, payload: bytes) -> Stamp:
-    """Write ``payload`` to ``path`` so that readers see the old or the new file, never a mix.
+def atomic_write(path: Path, payload: bytes | list[bytes]) -> Stamp:
+    """Write ``payload`` (bytes, or pieces written in order) to ``path`` so that readers see the
+    old or the new file, never a mix.
 
     The new file gets the old one's mode (world bits removed) and group; a new file is 0660.
     Returns the stamp of the written file.
@@ -245,10 +385,9 @@ def atomic_write(path: Path, payload: bytes) -> Stamp:
     mode = stat.S_IMODE(old.st_mode) & 0o770 if old else FILE_MODE
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        view = memoryview(payload)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        pieces = [payload] if isinstance(payload, bytes) else payload
+        for start in range(0, len(pieces), _IOV_MAX):
+            _write_all(fd, pieces[start : start + _IOV_MAX])
         os.fchmod(fd, mode)
         if old is not None and os.fstat(fd).st_gid != old.st_gid:
             try:
@@ -279,3 +418,17 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+_IOV_MAX = 512  # pieces per writev call (Linux allows 1024)
+
+
+def _write_all(fd: int, pieces: list[bytes]) -> None:
+    """Write every piece, in order, with as few system calls as the kernel allows."""
+    total = sum(map(len, pieces))
+    written = os.writev(fd, pieces)
+    if written == total:
+        return
+    rest = memoryview(b"".join(pieces))[written:]  # a short write (rare): finish it plainly
+    while rest:
+        rest = rest[os.write(fd, rest) :]

@@ -21,11 +21,24 @@ from tinydb import TinyDB
 from priorauth.data import Data
 from priorauth.errors import ConflictError, NotFoundError
 from priorauth.identity import current_user
-from priorauth.model import AuditEntry, Record
+from priorauth.model import (
+    AuditEntry,
+    Authorization,
+    Client,
+    Dismissal,
+    Payer,
+    ProcedureGroup,
+    Record,
+    Service,
+    record_builder,
+    record_copier,
+)
 from priorauth.storage import FILE_MODE, LockedJSONStorage, Stamp
+from priorauth.tables import Table
 
 AUDIT_TABLE = "audit"
 _BOOKKEEPING = ("rev", "updated_by", "updated_at")
+_RECORD_TABLES = (Payer, ProcedureGroup, Client, Authorization, Service, Dismissal)
 
 R = TypeVar("R", bound=Record)
 
@@ -66,7 +79,10 @@ class Store:
         self.user = user or current_user()
         # A TinyDB database: scripts may query it with TinyDB's own API (read-only; changes go
         # through transactions, which keep revisions and the audit).
-        self.db = TinyDB(self.path, storage=LockedJSONStorage, lock_timeout=lock_timeout)
+        builders = {cls.TABLE: record_builder(cls) for cls in _RECORD_TABLES}
+        self.db = TinyDB(
+            self.path, storage=LockedJSONStorage, lock_timeout=lock_timeout, builders=builders
+        )
         self.storage: LockedJSONStorage = self.db.storage  # type: ignore[assignment]
         self._snapshot: Data | None = None
         self._snapshot_stamp: Stamp | None = None
@@ -82,10 +98,9 @@ class Store:
         Threads asking at once wait for one read rather than each parsing the file.
         """
         with self.storage.thread_lock:
-            self.storage.refresh()
+            tables = self.storage.tables()
             if self._snapshot is None or self._snapshot_stamp != self.storage.stamp:
-                raw = self.storage.read() or {}
-                self._snapshot = Data.from_raw(raw)
+                self._snapshot = Data.from_tables(tables)
                 self._snapshot_stamp = self.storage.stamp
             return self._snapshot
 
@@ -94,9 +109,8 @@ class Store:
         return self.storage.changed_on_disk()
 
     def audit(self) -> list[AuditEntry]:
-        raw = (self.storage.read() or {}).get(AUDIT_TABLE, {})
-        rows = [AuditEntry(**doc) for _, doc in sorted(raw.items(), key=lambda kv: int(kv[0]))]
-        return rows
+        table = self.storage.tables().get(AUDIT_TABLE)
+        return [AuditEntry(**doc) for doc in table.values()] if table is not None else []
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -120,9 +134,9 @@ class Store:
 
     def initialize(self) -> None:
         """Write an empty data file (with its schema version) if there is none yet."""
-        with self.storage.transaction() as raw:
+        with self.storage.transaction():
             if not self.path.exists():
-                self.storage.write(raw)
+                self.storage.mark_changed()
 
     def backup(self, reason: str = "backup") -> Path | None:
         """Copy the data file to a timestamped backup beside it (None when there is no file yet)."""
@@ -145,16 +159,21 @@ class Store:
 class Transaction:
     """Changes applied inside one lock; see :meth:`Store.transaction`.
 
-    Changes go straight into the storage's in-memory copy of the file (TinyDB's layout,
-    ``{table: {id: document}}``), one dictionary operation each, and are written once when the
-    transaction ends. :attr:`data` follows every change without rebuilding untouched tables.
+    Each change goes into the transaction's own copy of its table (see
+    :class:`~priorauth.tables.Table`), made at the table's first change; the file is written once
+    when the transaction ends. Record tables hold records: copies of those passed to
+    :meth:`insert` and :meth:`update`, shared with every snapshot made later, so never change a
+    record that came from a snapshot or :meth:`get` in place (change a copy, as
+    ``dataclasses.replace`` makes). :attr:`data` follows every change without rebuilding.
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.user = store.user
         self.now = utc_now()
-        self._raw: dict[str, Any] = store.storage.read() or {}
+        self._storage = store.storage
+        self._tables = store.storage.tables()  # the transaction's working set
+        self._owned: set[str] = set()
         self._next_ids: dict[str, int] = {}
         self._audit: list[dict[str, Any]] = []
         self._data: Data | None = store.cached_snapshot()
@@ -164,37 +183,47 @@ class Transaction:
     def data(self) -> Data:
         """The records as they are inside this transaction, changes included."""
         if self._data is None:
-            self._data = Data.from_raw(self._raw)
+            self._data = Data.from_tables(self._tables)
         return self._data
+
+    def _table(self, name: str) -> Table:
+        table = self._tables.get(name)
+        return table if table is not None else self._storage.new_table(name)
 
     def _next_id(self, table: str) -> int:
         nxt = self._next_ids.get(table)
         if nxt is None:
-            nxt = max((int(k) for k in self._raw.get(table, {})), default=0) + 1
+            nxt = self._table(table).last_id + 1
         self._next_ids[table] = nxt + 1
         return nxt
 
-    def _put(self, table: str, docs: dict[int, dict[str, Any] | None]) -> None:
-        """Write (or, for None, remove) documents, and keep :attr:`data` in step."""
-        raw_table = self._raw.setdefault(table, {})
-        for record_id, doc in docs.items():
-            if doc is None:
-                raw_table.pop(str(record_id), None)
-            else:
-                raw_table[str(record_id)] = doc
-        self.store.storage.write(self._raw)
+    def _put(self, name: str, values: dict[int, Any]) -> None:
+        """Store (or, for None, remove) values by id, and keep :attr:`data` in step."""
+        if name in self._owned:
+            table = self._tables[name]
+        else:
+            table = self._table(name).copy()
+            self._storage.put_table(name, table)
+            self._owned.add(name)
+        table.change(values)
+        self._storage.mark_changed()
         self.changed = True
-        if self._data is not None:
-            if len(docs) > 1000:  # a bulk change: rebuilding the table once is cheaper
-                self._data = None
-            else:
-                self._data = self._data.changed(table, docs)
+        if self._data is not None and name != AUDIT_TABLE:
+            self._data = self._data.changed(name, table)
+
+    def _stored(self, record: Record) -> Any:
+        """What a table keeps for ``record``: a copy of it (the caller's object stays the
+        caller's), or its document (tables without a record builder, such as the settings)."""
+        if record.TABLE in self._storage.builders:
+            return record_copier(type(record))(record)
+        return record.to_doc()
 
     def get(self, cls: type[R], record_id: int) -> R:
-        doc = self._raw.get(cls.TABLE, {}).get(str(record_id))
-        if doc is None:
+        """The stored record (read it; change a copy)."""
+        value = self._table(cls.TABLE).get(record_id)
+        if value is None:
             raise NotFoundError(f"That {cls.__name__.lower()} (#{record_id}) no longer exists.")
-        return cls.from_doc(record_id, doc)
+        return cls.from_doc(record_id, value) if isinstance(value, dict) else value
 
     def insert(self, record: R, summary: str = "") -> R:
         """Store a new record; returns it with its id and first revision."""
@@ -204,20 +233,19 @@ class Transaction:
     def insert_many(self, records: list[R], summary: str = "") -> list[R]:
         """Store new records. One record gets an audit row with its values; a bulk insert gets
         one row per table listing the ids it made (an import's values are in its backup)."""
-        by_table: dict[str, dict[int, dict[str, Any]]] = {}
+        by_table: dict[str, dict[int, R]] = {}
         for record in records:
             record.id = self._next_id(record.TABLE)
             record.rev, record.updated_by, record.updated_at = 1, self.user, self.now
-            by_table.setdefault(record.TABLE, {})[record.id] = record.to_doc()
-        for table, docs in by_table.items():
-            self._put(table, docs)  # type: ignore[arg-type]
-            if len(docs) == 1:
-                ((record_id, doc),) = docs.items()
-                record = next(r for r in records if table == r.TABLE)
+            by_table.setdefault(record.TABLE, {})[record.id] = record
+        for table, new in by_table.items():
+            self._put(table, {record_id: self._stored(r) for record_id, r in new.items()})
+            if len(new) == 1:
+                ((record_id, record),) = new.items()
                 text = summary or f"created {describe(record)}"
-                self._log("create", table, record_id, text, _created(doc))
+                self._log("create", table, record_id, text, _created(record.to_doc()))
             else:
-                ids = list(docs)
+                ids = list(new)
                 text = f"{summary or 'created'}: {len(ids)} {table.replace('_', ' ')}"
                 self._log("create", table, ids[0], text, {}, record_ids=ids)
         return records
@@ -225,42 +253,48 @@ class Transaction:
     def update(self, record: R, summary: str = "") -> R:
         """Save an edited record. Refused when someone saved it since ``record.rev`` was read."""
         current = self._current(record)
-        if current.get("rev") != record.rev:
+        if current is record:
+            raise RuntimeError(
+                f"{describe(record)} was changed in place: change a copy "
+                "(dataclasses.replace) so that the store can tell what changed"
+            )
+        before = _as_doc(current)
+        if before.get("rev") != record.rev:
             raise ConflictError(
-                f"{_upper_first(describe(record))} was changed by {current.get('updated_by')} at "
-                f"{local_time(current.get('updated_at', ''))} after you opened it; reload to see "
+                f"{_upper_first(describe(record))} was changed by {before.get('updated_by')} at "
+                f"{local_time(before.get('updated_at', ''))} after you opened it; reload to see "
                 "their change, then make yours again.",
-                changed_by=current.get("updated_by", ""),
-                changed_at=current.get("updated_at", ""),
+                changed_by=before.get("updated_by", ""),
+                changed_at=before.get("updated_at", ""),
             )
         doc = record.to_doc()
         doc.update(rev=record.rev + 1, updated_by=self.user, updated_at=self.now)
-        changes = _diff(current, doc)
+        changes = _diff(before, doc)
         if not changes:
             return record  # nothing changed: no new revision, no audit row
         record.rev, record.updated_by, record.updated_at = record.rev + 1, self.user, self.now
-        self._put(record.TABLE, {record.id: doc})
+        self._put(record.TABLE, {record.id: self._stored(record)})
         text = summary or f"changed {describe(record)}"
         self._log("update", record.TABLE, record.id, text, changes)
         return record
 
     def delete(self, record: Record, summary: str = "") -> None:
-        current = self._current(record)
-        if current.get("rev") != record.rev:
+        before = _as_doc(self._current(record))
+        if before.get("rev") != record.rev:
             raise ConflictError(
-                f"{_upper_first(describe(record))} was changed by {current.get('updated_by')} at "
-                f"{local_time(current.get('updated_at', ''))}; reload before deleting it.",
-                changed_by=current.get("updated_by", ""),
-                changed_at=current.get("updated_at", ""),
+                f"{_upper_first(describe(record))} was changed by {before.get('updated_by')} at "
+                f"{local_time(before.get('updated_at', ''))}; reload before deleting it.",
+                changed_by=before.get("updated_by", ""),
+                changed_at=before.get("updated_at", ""),
             )
         self._put(record.TABLE, {record.id: None})
         text = summary or f"deleted {describe(record)}"
-        self._log("delete", record.TABLE, record.id, text, _diff(current, {}))
+        self._log("delete", record.TABLE, record.id, text, _diff(before, {}))
 
-    def _current(self, record: Record) -> dict[str, Any]:
+    def _current(self, record: Record) -> Any:
         if not record.id:
             raise NotFoundError(f"{_upper_first(describe(record))} has not been saved yet.")
-        current = self._raw.get(record.TABLE, {}).get(str(record.id))
+        current = self._table(record.TABLE).get(record.id)
         if current is None:
             deleted_by = self._deleted_by(record)
             raise NotFoundError(
@@ -269,7 +303,7 @@ class Transaction:
         return current
 
     def _deleted_by(self, record: Record) -> str:
-        for doc in reversed(list(self._raw.get(AUDIT_TABLE, {}).values())):
+        for doc in reversed(list(self._table(AUDIT_TABLE).values())):
             if (
                 doc.get("table") == record.TABLE
                 and doc.get("record_id") == record.id
@@ -303,11 +337,13 @@ class Transaction:
     def finish(self) -> None:
         """Append this transaction's audit rows (called once, just before the commit)."""
         if self._audit:
-            audit = self._raw.setdefault(AUDIT_TABLE, {})
-            for entry in self._audit:
-                audit[str(self._next_id(AUDIT_TABLE))] = entry
-            self.store.storage.write(self._raw)
+            rows = {self._next_id(AUDIT_TABLE): entry for entry in self._audit}
+            self._put(AUDIT_TABLE, rows)  # appended to the stored text: the audit is not parsed
             self._audit = []
+
+
+def _as_doc(value: Any) -> dict[str, Any]:
+    return value.to_doc() if isinstance(value, Record) else value
 
 
 def _created(doc: dict[str, Any]) -> dict[str, list[Any]]:

@@ -252,6 +252,7 @@ def test_large_and_small_files_parse_alike(
 ) -> None:
     import priorauth.storage
 
+    db_path.write_bytes(json.dumps(json.loads(db_path.read_bytes())).encode())  # another layout
     small = Store(db_path).snapshot()
     monkeypatch.setattr(priorauth.storage, "LEAN_PARSE_BYTES", 1)  # every file counts as large
     large = Store(db_path).snapshot()

@@ -1,0 +1,279 @@
+"""One table of the data file, kept as its stored text and parsed only when something asks.
+
+The data file is TinyDB's layout, ``{table: {id: document}}``, written one table at a time with
+about :data:`CHUNK_DOCS` documents to a line (see :mod:`priorauth.storage`). A :class:`Table`
+holds those lines as they were read and parses them the first time its values are wanted, so:
+
+- opening a file does not parse what nobody looks at (the audit; the services during an import);
+- memory holds one line's parse tree at a time, never the whole file's (an agency's file parsed
+  at once costs six to eight times its size);
+- a commit re-serialises only the lines whose documents changed; the rest are written as read.
+
+A value is a record built by the table's ``build(id, document)`` (the store passes the record
+classes' builders) or, for tables without one, the document itself. Records are written back with
+orjson's native dataclass support, so their documents carry their ``id`` as well as the key.
+
+Tables are values: a snapshot shares them freely. Only a transaction changes one, on its own
+:meth:`Table.copy`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import orjson
+
+from priorauth.errors import DataFileError
+
+CHUNK_DOCS = 1000  # documents to a line when a table is written out whole
+LINE_BYTES = 256 * 1024  # a line of appended documents grows to about this before a new one starts
+
+Build = Callable[[int, dict[str, Any]], Any]
+
+
+def dump_docs(values: Mapping[int, Any]) -> bytes:
+    """``"id":document,...`` for ``values`` (records or documents): one line's text."""
+    return orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS)[1:-1]
+
+
+class Table(Mapping[int, Any]):
+    """A table's values by id, in ascending id order. See the module docstring.
+
+    Internals: ``_lines[i]`` is the text of the documents whose ids are in
+    ``[_starts[i], _starts[i + 1])`` (None once one of them changed: made again from ``_items``
+    when written). ``_items`` is None until parsed; ``_docs`` holds documents parsed by a
+    whole-file read and not built yet. ``_last`` is the highest id the table ever gave.
+    """
+
+    __slots__ = ("_build", "_count", "_docs", "_items", "_last", "_lines", "_starts")
+
+    def __init__(self, build: Build | None = None) -> None:
+        self._build = build
+        self._lines: list[bytes | None] = []
+        self._starts: list[int] = []
+        self._items: dict[int, Any] | None = {}
+        self._docs: dict[str, dict[str, Any]] | None = None
+        self._count = 0
+        self._last = 0
+
+    # --- making one --------------------------------------------------------------------------
+
+    @classmethod
+    def from_lines(
+        cls,
+        build: Build | None,
+        lines: list[bytes],
+        count: int | None = None,
+        last: int | None = None,
+    ) -> Table:
+        """A table read from the file's lines (each ``"id":{...},"id":{...}``), not parsed.
+
+        ``count`` and ``last`` come from the file's meta record; when unknown, the first look
+        at the table's size parses it.
+        """
+        table = cls(build)
+        table._lines = list(lines)
+        table._starts = [_first_id(line) for line in lines]
+        table._items = None
+        if count is None or last is None:
+            table._load()
+        else:
+            table._count, table._last = count, last
+        return table
+
+    @classmethod
+    def from_docs(cls, build: Build | None, docs: dict[str, dict[str, Any]]) -> Table:
+        """A table from parsed documents (a file in another layout), built on first use."""
+        table = cls(build)
+        try:
+            ordered = sorted(docs.items(), key=lambda kv: int(kv[0]))
+        except ValueError:
+            raise DataFileError("a table of the data file has a key that is not a number") from None
+        table._docs = dict(ordered)
+        table._items = None
+        table._lines, table._starts = None, []  # type: ignore[assignment]  # made when written
+        table._count = len(ordered)
+        table._last = int(ordered[-1][0]) if ordered else 0
+        return table
+
+    def copy(self) -> Table:
+        """A copy a transaction may change (values are shared, not copied; nothing is parsed)."""
+        table = Table(self._build)
+        table._lines = None if self._lines is None else list(self._lines)  # type: ignore[assignment]
+        table._starts = list(self._starts)
+        table._items = None if self._items is None else dict(self._items)
+        table._docs = self._docs  # never changed in place: shared
+        table._count, table._last = self._count, self._last
+        return table
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _load(self) -> dict[int, Any]:
+        items = self._items
+        if items is not None:
+            return items
+        build = self._build
+        items = {}
+        if self._docs is not None:
+            for key, doc in self._docs.items():
+                i = int(key)
+                items[i] = doc if build is None else build(i, doc)
+        else:
+            loads = orjson.loads
+            for line in self._lines:
+                assert line is not None  # unparsed tables have every line
+                try:
+                    docs = loads(b"{" + line + b"}")
+                except orjson.JSONDecodeError as e:
+                    raise DataFileError(f"a line of the data file is not JSON ({e})") from None
+                if build is None:
+                    for key, doc in docs.items():
+                        items[int(key)] = doc
+                else:
+                    for key, doc in docs.items():
+                        i = int(key)
+                        items[i] = build(i, doc)
+        self._items, self._docs = items, None
+        self._count = len(items)
+        self._last = max(self._last, max(items, default=0))
+        return items
+
+    @property
+    def parsed(self) -> bool:
+        """True once the table's values exist (False: still only its stored text)."""
+        return self._items is not None
+
+    @property
+    def last_id(self) -> int:
+        """The highest id this table has given (ids are never reused)."""
+        return self._last
+
+    def __getitem__(self, key: int) -> Any:
+        return self._load()[key]
+
+    def get(self, key: int, default: Any = None) -> Any:
+        return self._load().get(key, default)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return self._count if self._items is None else len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._load()
+
+    def values(self):  # type: ignore[override]  # a dict view: fast, and what callers expect
+        return self._load().values()
+
+    def items(self):  # type: ignore[override]
+        return self._load().items()
+
+    def keys(self):  # type: ignore[override]
+        return self._load().keys()
+
+    def __repr__(self) -> str:
+        state = "parsed" if self._items is not None else "unparsed"
+        return f"Table({len(self)} values, {state})"
+
+    # --- changing (a transaction's own copy only) ---------------------------------------------
+
+    def change(self, changes: Mapping[int, Any]) -> None:
+        """Set (or, for None, remove) values by id. New ids above every other are appended to
+        the stored text without parsing the table; any other change parses it and marks the
+        lines it touches to be made again."""
+        appended: dict[int, Any] = {}
+        top = self._last
+        for key, value in changes.items():
+            if value is not None and key > top:
+                appended[key] = value
+                top = key
+            elif value is None and key in appended:
+                del appended[key]
+            else:
+                items = self._load()
+                if value is None:
+                    if items.pop(key, None) is None:
+                        continue
+                else:
+                    items[key] = value
+                self._count = len(items)
+                self._dirty(key)
+        if appended:
+            self._append(appended)
+
+    def _append(self, values: dict[int, Any]) -> None:
+        """Add values whose ids are above every other, in ascending order."""
+        if self._lines is None:  # the table is written whole from its values
+            self._load().update(values)
+        else:
+            if self._items is not None:
+                self._items.update(values)
+            lines = self._lines
+            if not lines or lines[-1] is not None:  # (a changed last line is made again anyway)
+                keys = list(values)
+                for i in range(0, len(keys), CHUNK_DOCS):
+                    chunk = keys[i : i + CHUNK_DOCS]
+                    text = dump_docs({k: values[k] for k in chunk})
+                    last = lines[-1] if lines else None
+                    if last is not None and len(last) + len(text) < LINE_BYTES:
+                        lines[-1] = last + b"," + text
+                    else:
+                        lines.append(text)
+                        self._starts.append(chunk[0])
+        self._count = len(self._items) if self._items is not None else self._count + len(values)
+        self._last = next(reversed(values))
+
+    def _dirty(self, key: int) -> None:
+        if self._lines is None or not self._lines:
+            self._lines, self._starts = None, []  # type: ignore[assignment]
+            return
+        i = bisect_right(self._starts, key) - 1
+        if i < 0:  # below the first line's first id: that line now starts here
+            i, self._starts[0] = 0, key
+        self._lines[i] = None
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def lines(self) -> list[bytes]:
+        """The table's text, a line each: stored lines as they are, changed ones made again."""
+        if self._lines is None:
+            items = self._load()
+            keys = list(items)
+            lines, starts = [], []
+            for i in range(0, len(keys), CHUNK_DOCS):
+                chunk = keys[i : i + CHUNK_DOCS]
+                lines.append(dump_docs({k: items[k] for k in chunk}))
+                starts.append(chunk[0])
+            self._lines, self._starts = lines, starts  # type: ignore[assignment]
+            return lines
+        if any(line is None for line in self._lines):
+            items = self._load()
+            lines, starts = [], []
+            ends = [*self._starts[1:], self._last + 1]
+            for line, start, end in zip(self._lines, self._starts, ends, strict=True):
+                if line is None:
+                    chunk = {k: items[k] for k in range(start, end) if k in items}
+                    if not chunk:
+                        continue  # every document of the line was removed
+                    line = dump_docs(chunk)
+                lines.append(line)
+                starts.append(start)
+            self._lines, self._starts = lines, starts  # type: ignore[assignment]
+        return self._lines  # type: ignore[return-value]
+
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """The table as plain JSON documents, ``{"id": {...}}`` (for TinyDB's own API)."""
+        lines = self.lines()
+        return orjson.loads(b"{" + b",".join(lines) + b"}") if lines else {}
+
+
+def _first_id(line: bytes) -> int:
+    """The id of a line's first document: the digits of its leading ``"123":``."""
+    end = line.find(b'"', 1)
+    try:
+        return int(line[1:end])
+    except ValueError:
+        raise DataFileError("a line of the data file does not start with a document id") from None
