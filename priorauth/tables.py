@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 
 from priorauth.errors import DataFileError
+from priorauth.gcpause import gc_paused
 
 CHUNK_DOCS = 1000  # documents to a line when a table is written out whole
 LINE_BYTES = 256 * 1024  # a line of appended documents grows to about this before a new one starts
@@ -114,8 +115,12 @@ class Table(Mapping[int, Any]):
         items = self._items
         if items is not None:
             return items
+        with gc_paused():
+            return self._parse()
+
+    def _parse(self) -> dict[int, Any]:
         build = self._build
-        items = {}
+        items: dict[int, Any] = {}
         if self._docs is not None:
             for key, doc in self._docs.items():
                 i = int(key)
