@@ -1,6 +1,7 @@
 """Benchmark: opening the data file and committing one edit, each beside its floor.
 
-- open  = ``Store.snapshot()`` on a new Store (read, parse, build every record)
+- open  = ``Store.snapshot()`` on a new Store: read the file's lines and check their checksum;
+  tables are parsed when first used, so +build = open and build every record (what the TUI does)
   floor = ``orjson.loads`` of the same bytes (a bare JSON parse)
 - edit  = ``Tracker.save_authorization`` of one changed note (lock, stale check, validate,
   serialise, write a temporary file, fsync, atomic replace, fsync the folder)
@@ -93,9 +94,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     print(
-        "parse = bare orjson.loads; json = the standard library's json.loads, which authtrack "
-        f"uses for files of {LEAN_PARSE_BYTES >> 20} MB and more (less memory);\nopen = "
-        "Store.snapshot(); +build = open and build every record; ratios are to parse;\n"
+        "parse = bare orjson.loads; json = the standard library's json.loads (authtrack's parser "
+        f"for files of {LEAN_PARSE_BYTES >> 20} MB and more in another layout);\nopen = "
+        "Store.snapshot() (reads the lines, parses no table); +build = open and build every "
+        "record (a line at a time); ratios are to parse;\n"
         "write = bare serialise + write + fsync; edit = one authorization saved, ratio to write\n"
     )
     print(
