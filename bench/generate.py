@@ -148,10 +148,10 @@ def write_data_file(path: Path, scale: str, seed: int = 1) -> Path:
             record.id = 0
     store = Store(path, user="bench")
     with store.transaction() as tx:
-        tx.insert_many(payers, "benchmark data")
-        tx.insert_many(clients, "benchmark data")
-        tx.insert_many(auths, "benchmark data")
-        tx.insert_many(services, "benchmark data")
+        tx.insert_many(payers, "benchmark data", hand_over=True)
+        tx.insert_many(clients, "benchmark data", hand_over=True)
+        tx.insert_many(auths, "benchmark data", hand_over=True)
+        tx.insert_many(services, "benchmark data", hand_over=True)
     return path
 
 

@@ -230,16 +230,24 @@ class Transaction:
         self.insert_many([record], summary=summary)
         return record
 
-    def insert_many(self, records: list[R], summary: str = "") -> list[R]:
+    def insert_many(
+        self, records: list[R], summary: str = "", *, hand_over: bool = False
+    ) -> list[R]:
         """Store new records. One record gets an audit row with its values; a bulk insert gets
-        one row per table listing the ids it made (an import's values are in its backup)."""
+        one row per table listing the ids it made (an import's values are in its backup).
+
+        ``hand_over``: the records were made for the store and the caller will not change them
+        again, so they are stored as they are rather than copied (an import's thousands)."""
         by_table: dict[str, dict[int, R]] = {}
         for record in records:
             record.id = self._next_id(record.TABLE)
             record.rev, record.updated_by, record.updated_at = 1, self.user, self.now
             by_table.setdefault(record.TABLE, {})[record.id] = record
         for table, new in by_table.items():
-            self._put(table, {record_id: self._stored(r) for record_id, r in new.items()})
+            if hand_over and table in self._storage.builders:
+                self._put(table, dict(new))
+            else:
+                self._put(table, {record_id: self._stored(r) for record_id, r in new.items()})
             if len(new) == 1:
                 ((record_id, record),) = new.items()
                 text = summary or f"created {describe(record)}"
