@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,14 +101,6 @@ class LogTable:
         )
 
 
-def _picker(columns: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
-    """A function giving a row's values in ``columns`` as a tuple (one C call per row)."""
-    if len(columns) == 1:
-        (j,) = columns
-        return lambda row: (row[j],)
-    return operator.itemgetter(*columns)  # type: ignore[return-value]
-
-
 def _ignored(table: LogTable, sheet: RawSheet, i: int, row: list[Any]) -> None:
     """A row with something only in columns authtrack does not read: say so (not for totals)."""
     first = next(v for v in row if not _is_blank(v)) if any(not _is_blank(v) for v in row) else ""
@@ -153,7 +145,9 @@ def _is_blank(v: Any) -> bool:
 _SLOW = object()  # "not handled by the fast path": parse this cell the careful way
 _DATE_COLS = frozenset({Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP})
 _COUNT_COLS = frozenset({Col.UNITS_AUTH, Col.UNITS_USED, Col.VISITS_AUTH, Col.VISITS_USED})
+_LEFT_COLS = frozenset({Col.UNITS_LEFT, Col.VISITS_LEFT})
 _ID_COLS = frozenset({Col.CLIENT_ID, Col.MEMBER_ID, Col.AUTH_NUMBER})
+_LONGEST_BLANK = max(map(len, cells.BLANK_WORDS))  # (lower() never shortens a text)
 _TEXT_COLS = frozenset(
     {Col.NAME, Col.FIRST, Col.LAST, Col.PAYER, Col.NOTES, Col.PAYER_REF, Col.CLINICIAN}
     | {Col.CONFIRMED_BY, Col.CONFIRMED_AT}
@@ -180,37 +174,102 @@ def _fast(col: Col, values: list[Any]) -> list[Any]:
             int(v) if type(v) is float and v >= 0 and v.is_integer() else None if v == "" else _SLOW
             for v in values
         ]
+    if col in _LEFT_COLS:  # below zero is over-utilization (cells.remaining)
+        return [
+            int(v) if type(v) is float and v.is_integer() else None if v == "" else _SLOW
+            for v in values
+        ]
     if col in _TEXT_COLS:
         return [(v.strip() or None) if type(v) is str else _SLOW for v in values]
     if col in _ID_COLS:
-        blanks = cells.BLANK_WORDS
+        blanks, longest = cells.BLANK_WORDS, _LONGEST_BLANK
         return [
-            (None if (s := v.strip()).lower() in blanks else s) if type(v) is str else _SLOW
+            (None if len(s := v.strip()) <= longest and s.lower() in blanks else s)
+            if type(v) is str
+            else _SLOW
             for v in values
         ]
     return [None if v == "" else _SLOW for v in values]
 
 
 def _parse_column(
-    table: LogTable, col: Col, values: list[Any], parse: Callable[[Any], Any]
+    table: LogTable, col: Col, values: Sequence[Any], parse: Callable[[Any], Any]
 ) -> list[Any]:
+    """The column's typed values; unreadable cells are reported on ``table`` (in row order) and
+    become None."""
+    n = len(values)
+    if n >= 64 and len(set(values[:64])) <= 16:
+        # a column that repeats its values (payers, codes, counts, dates): each distinct value is
+        # parsed once, in the order of its first cell (calamine's values are all hashable)
+        distinct = dict.fromkeys(values)
+        kinds = set(map(type, values))  # (True and 1.0 are one key: parse them apart)
+        if len(distinct) * 4 <= n and not (bool in kinds and kinds & {int, float}):
+            return _parsed(table, col, range(n), values, list(distinct), parse)
     out = _fast(col, values)
-    cache: dict[Any, Any] = {}  # logs repeat values (codes, payers, statuses): parse each once
-    for i in [i for i, v in enumerate(out) if v is _SLOW]:
-        v = values[i]  # calamine's values (text, numbers, dates, times) are all hashable
-        hit = cache.get(v, _SLOW)
+    if _SLOW not in out:
+        return out
+    slow = [i for i, v in enumerate(out) if v is _SLOW]
+    raw = values if len(slow) == n else [values[i] for i in slow]
+    parsed = _parsed(table, col, slow, raw, list(dict.fromkeys(raw)), parse)
+    if len(slow) == n:
+        return parsed
+    for i, hit in zip(slow, parsed, strict=True):
+        out[i] = hit
+    return out
+
+
+def _parsed(
+    table: LogTable,
+    col: Col,
+    rows: Sequence[int],
+    values: Sequence[Any],
+    distinct: list[Any],
+    parse: Callable[[Any], Any],
+) -> list[Any]:
+    """``values`` (of data rows ``rows``) through their ``distinct`` values, each read as a cell
+    of the column is read: the fast path where it applies, else ``parse``."""
+    hits = dict(zip(distinct, _fast(col, distinct), strict=True))
+    for v, hit in hits.items():
         if hit is _SLOW:
             try:
-                hit = parse(v)
+                hits[v] = parse(v)
             except cells.CellError as e:
-                hit = e
-            cache[v] = hit
-        if isinstance(hit, cells.CellError):
-            out[i] = None
-            table.error(i, col, str(hit))
-        else:
-            out[i] = list(hit) if type(hit) is list else hit
-    return out
+                hits[v] = e
+    parsed = list(map(hits.__getitem__, values))
+    kinds = set(map(type, hits.values()))
+    if list in kinds:  # each row gets its own list
+        parsed = [list(h) if type(h) is list else h for h in parsed]
+    if any(issubclass(k, cells.CellError) for k in kinds):
+        for n, (i, hit) in enumerate(zip(rows, parsed, strict=True)):
+            if isinstance(hit, cells.CellError):
+                parsed[n] = None
+                table.error(i, col, str(hit))
+    return parsed
+
+
+def _columns(rows: list[list[Any]], width: int) -> list[tuple[Any, ...]]:
+    """The columns of ``rows``, at least ``width`` of them; short rows are padded with empty
+    cells (calamine's rows are all one width)."""
+    if not rows:
+        return [()] * width
+    lengths = set(map(len, rows))
+    full = max(*lengths, width)
+    if len(lengths) > 1 or full > min(lengths):
+        rows = [r + [""] * (full - len(r)) if len(r) < full else r for r in rows]
+    return list(zip(*rows, strict=True))
+
+
+def _take(column: tuple[Any, ...], keep: list[int]) -> tuple[Any, ...]:
+    """``column``'s values at the indices ``keep`` (in order)."""
+    if len(keep) == len(column):
+        return column
+    if len(keep) == 1:
+        return (column[keep[0]],)
+    return operator.itemgetter(*keep)(column) if keep else ()
+
+
+# fields a row of an authorization nearly always fills: rows with both are not notes or blank
+_USUALLY_FILLED = (Col.AUTH_NUMBER, Col.START, Col.END, Col.PAYER, Col.NAME, Col.LAST)
 
 
 def read_log(
@@ -220,7 +279,12 @@ def read_log(
     epoch_1904: bool = False,
     progress: Progress = no_progress,
 ) -> LogTable | None:
-    """Parse the log on ``sheet``; None when it has no recognisable header row."""
+    """Parse the log on ``sheet``; None when it has no recognisable header row.
+
+    Works on whole columns: each pass over 20,000 rows is one comprehension or one C call, and
+    the per-row checks (blank, note, total and repeated-header rows, fill-down) look only at the
+    few rows a cheap test on one or two columns leaves in doubt.
+    """
     rows = sheet.rows
     header = header or find_header(rows)
     if header is None:
@@ -230,57 +294,72 @@ def read_log(
         table.warnings.append(
             f'Sheet "{sheet.name}": column "{text}" repeats a column already read; it was ignored.'
         )
-    mapped = sorted(header.columns.values())
-    identity = [header.columns[c] for c in IDENTITY if c in header.columns]
-    followers = [header.columns[c] for c in FOLLOWERS if c in header.columns]
+    where = header.columns
+    mapped = sorted(where.values())
     start = header.index + 1
     body = rows[start:]
-    progress(0, len(body), "reading rows")
-    # whole-column checks first (C speed), then one pass over the rows that remain
-    picked = list(map(_picker(mapped), body))
+    n = len(body)
+    progress(0, n, "reading rows")
+    columns = _columns(body, mapped[-1] + 1)
+    # how many recognised cells a row fills, for the rows where it may be fewer than two
+    recognised = [columns[j] for j in mapped]
+    sure = [where[c] for c in _USUALLY_FILLED if c in where][:2]
+    if len(sure) < 2:
+        sure = mapped[:2]
+    if len(sure) == 2:
+        a, b = columns[sure[0]], columns[sure[1]]
+        doubt = [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x == "" or y == ""]
+    else:
+        doubt = list(range(n))
     n_mapped = len(mapped)
-    filled = [n_mapped - p.count("") for p in picked]
-    first, first_name = mapped[0], header.names.get(mapped[0])
-    skip = [n == 0 or row[first] == first_name for n, row in zip(filled, body, strict=True)]
+    filled = {k: n_mapped - [c[k] for c in recognised].count("") for k in doubt}
+    few = {k for k, f in filled.items() if f <= 1}  # blank rows and notes
+    # repeated header rows: the first recognised column holds its own header text
+    first_name = header.names.get(mapped[0])
+    skip = {k for k, v in enumerate(columns[mapped[0]]) if v == first_name}
     # total rows: "Total" (or "Grand total", "Sum") in one of the first cells, and no
     # authorization number or start date (a client may well be called Sum)
-    specific = [header.columns[c] for c in (Col.AUTH_NUMBER, Col.START) if c in header.columns]
+    specific = [columns[where[c]] for c in (Col.AUTH_NUMBER, Col.START) if c in where]
+    if specific:
+        unnumbered = [k for k, v in enumerate(specific[0]) if v == ""]
+        unnumbered = [k for k in unnumbered if all(s[k] == "" for s in specific[1:])]
+    else:
+        unnumbered = list(range(n))
     for j in mapped[:3]:
-        for k, v in enumerate(row[j] for row in body):
-            if (
-                type(v) is str
-                and v[:1] in "TtGgSs"
-                and _TOTAL.match(v)
-                and all(body[k][x] == "" for x in specific)
-            ):
-                skip[k] = True
-    no_identity = (
-        [p.count("") == len(identity) for p in map(_picker(identity), body)]
-        if identity
-        else [False] * len(body)
-    )
-    data: list[list[Any]] = []
-    numbers = table.rows
-    previous: list[Any] | None = None
-    first_row = sheet.first_row + start
-    for k, row in enumerate(body):
-        if skip[k] or filled[k] == 1:  # (one cell alone is a note, not an authorization)
-            if filled[k] <= 1 and row.count("") != len(row):
+        column = columns[j]
+        for k in unnumbered:
+            v = column[k]
+            if type(v) is str and v[:1] in "TtGgSs" and _TOTAL.match(v):
+                skip.add(k)
+    if skip or few:
+        for k in sorted(skip | few):
+            row = body[k]
+            if k in few and row.count("") != len(row):
                 _ignored(table, sheet, start + k, row)
-            continue
-        if no_identity[k] and previous is not None and filled[k] >= 2:
-            row = list(row)  # a client's second row: name and birth date filled down
+        keep = [k for k in range(n) if k not in skip and k not in few]
+    else:
+        keep = list(range(n))
+    first_row = sheet.first_row + start
+    table.rows = [first_row + k for k in keep]
+    kept: dict[int, Sequence[Any]] = {j: _take(columns[j], keep) for j in mapped}
+    identity = [where[c] for c in IDENTITY if c in where]
+    if identity:
+        # a client's second row: name and birth date (and its payer...) filled down
+        bare = [p for p, v in enumerate(kept[identity[0]]) if v == "" and p]
+        down = [p for p in bare if all(kept[j][p] == "" for j in identity[1:])]
+        if down:
             for j in identity:
-                row[j] = previous[j]
-            for j in followers:
-                if _is_blank(row[j]):
-                    row[j] = previous[j]
-        data.append(row)
-        numbers.append(first_row + k)
-        previous = row
+                values = kept[j] = list(kept[j])
+                for p in down:
+                    values[p] = values[p - 1]
+            for c in FOLLOWERS:
+                if c in where:
+                    values = kept[where[c]] = list(kept[where[c]])
+                    for p in down:
+                        if _is_blank(values[p]):
+                            values[p] = values[p - 1]
     total = len(rows)
-    for col, j in header.columns.items():
-        column = [row[j] for row in data]
-        table.values[col] = _parse_column(table, col, column, _parser(col, epoch_1904))
+    for col, j in where.items():
+        table.values[col] = _parse_column(table, col, kept[j], _parser(col, epoch_1904))
     progress(total, total, "reading rows")
     return table

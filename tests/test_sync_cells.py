@@ -8,6 +8,9 @@ import pytest
 
 from priorauth.model import CapMeasure, CapPeriod, Priority, RequestStatus
 from sync import cells
+from sync.columns import Col
+from sync.logsheet import LogTable, read_log
+from sync.workbook import RawSheet
 
 D = dt.date
 
@@ -189,3 +192,77 @@ def test_priority_reminder_cap_and_text() -> None:
     assert cells.period("1/1/26 - 6/30/26") == (D(2026, 1, 1), D(2026, 6, 30))
     assert cells.period("01/01/2026-06/30/2026") == (D(2026, 1, 1), D(2026, 6, 30))
     assert cells.period("2026-01-01 to 2026-06-30") == (D(2026, 1, 1), D(2026, 6, 30))
+
+
+# --- whole sheets: read_log parses column by column ----------------------------------------------
+
+SHEET_HEADER = ["Client", "Payer", "Auth #", "CPT", "Start", "Units", "Used"]
+
+
+def _sheet(rows: list[list[object]]) -> LogTable:
+    table = read_log(RawSheet("Log", [SHEET_HEADER, *rows]))  # type: ignore[list-item]
+    assert table is not None
+    return table
+
+
+def _row(i: int, units: object = 24.0, codes: object = "90837") -> list[object]:
+    return [f"Lee{i}, Ann", "Aetna", f"A-{i}", codes, D(2026, 1, 1), units, 2.0]
+
+
+def test_a_column_of_repeated_values_reports_each_bad_cell_on_its_own_row() -> None:
+    rows = [_row(i) for i in range(200)]
+    rows[17][5] = "lots"
+    rows[150][5] = "lots"
+    rows[90][3] = "bogus"
+    table = _sheet(rows)
+    assert [(e.row, e.column, e.cell) for e in table.errors] == [
+        (92, "CPT", "D92"),
+        (19, "Units", "F19"),
+        (152, "Units", "F152"),
+    ]
+    assert (
+        table.errors[1].message == '"lots" is not a number of units; write a whole number like 24.'
+    )
+    units = table.values[Col.UNITS_AUTH]
+    assert units[17] is None and units[150] is None and units.count(24) == 198
+    codes = table.values[Col.CODES]
+    assert codes[0] == ["90837"] and codes[0] is not codes[1]  # each row its own list
+    assert table.bad == {17, 90, 150}
+
+
+def test_yes_in_a_count_column_is_not_taken_for_the_number_one() -> None:
+    rows = [_row(i, units=1.0) for i in range(100)]
+    rows[40][5] = True
+    table = _sheet(rows)
+    assert [(e.row, e.column) for e in table.errors] == [(42, "Units")]
+    assert table.values[Col.UNITS_AUTH][:2] == [1, 1] and table.values[Col.UNITS_AUTH][40] is None
+
+
+def test_short_rows_are_read_as_blank_cells() -> None:
+    table = _sheet([_row(1), ["Kim, Bo", "Cigna", "B-1", "90834"], _row(2)])
+    assert table.rows == [2, 3, 4]
+    assert table.values[Col.START] == [D(2026, 1, 1), None, D(2026, 1, 1)]
+    assert table.values[Col.UNITS_AUTH] == [24, None, 24]
+    assert not table.errors
+
+
+def test_blank_note_total_and_repeated_header_rows_among_filled_down_ones() -> None:
+    rows = [
+        _row(1),
+        ["", "", "A-2", "90834", D(2026, 2, 1), 12.0, ""],  # Lee1 again: filled down
+        ["", "", "", "", "", "", ""],
+        ["call the payer", "", "", "", "", "", ""],
+        ["Total", "", "", "", "", 36.0, 2.0],
+        list(SHEET_HEADER),
+        ["", "Cigna", "A-3", "", D(2026, 3, 1), 6.0, ""],  # Lee1 again, with another payer
+        _row(4),
+    ]
+    table = _sheet(rows)
+    assert table.rows == [2, 3, 8, 9]
+    assert table.values[Col.NAME] == ["Lee1, Ann", "Lee1, Ann", "Lee1, Ann", "Lee4, Ann"]
+    assert table.values[Col.PAYER] == ["Aetna", "Aetna", "Cigna", "Aetna"]
+    assert table.values[Col.AUTH_NUMBER] == ["A-1", "A-2", "A-3", "A-4"]
+    assert table.warnings == [
+        'Sheet "Log", row 5: ignored "call the payer" (a note, not an authorization: the row '
+        "has nothing else)."
+    ]
