@@ -268,43 +268,38 @@ _BUILDERS: dict[type, Any] = {}
 def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
     """A function (doc_id, document) -> record, fast for documents this version wrote.
 
-    A document with exactly the record's fields (and perhaps its ``id``: the key's is used) is
-    built by code generated for the class, which sets each attribute in field order, as
-    ``__init__`` would, so that records share their attribute keys (a copied ``__dict__`` would
-    take 2.5 times the memory; an agency's file has hundreds of thousands of records), and texts
-    and dates are shared between records (interned; one date object per day). Any other
-    document goes through ``__init__``, for the defaults.
+    A document with every one of the record's fields (others, such as its ``id``, are ignored:
+    the key's is used) is built by code generated for the class, which sets each attribute in
+    field order, as ``__init__`` would, so that records share their attribute keys (a copied
+    ``__dict__`` would take 2.5 times the memory; an agency's file has hundreds of thousands of
+    records), and texts and dates are shared between records (interned; one date object per
+    day). A document missing a field, or with a text field that is not text, goes through
+    ``__init__``, for the defaults.
     """
     build = _BUILDERS.get(cls)
     if build is not None:
         return build
     conv = dict(_converters(cls))
-    names = frozenset(conv)
-    lines = [
-        "def build(doc_id, doc):",
-        "    keys = doc.keys()",
-        "    if keys != with_id and keys != names:",
-        "        return slow(doc_id, doc)",
-    ]
-    lines.append("    record = new(cls)")
-    namespace: dict[str, Any] = {"names": names, "new": object.__new__, "cls": cls}
-    namespace["with_id"] = names | {"id"}  # documents written from records carry their id
+    lines = ["def build(doc_id, doc):", "    try:", "        record = new(cls)"]
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "intern": sys.intern}
     namespace["slow"] = cls._from_doc_slow  # type: ignore[attr-defined]
-    namespace["intern"], namespace["str"] = sys.intern, str
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
         name = f.name
         if name == "id":
-            lines.append("    record.id = doc_id")
+            lines.append("        record.id = doc_id")
         elif hints[name] is str:  # one copy of each text: who, when, codes repeat by thousands
-            lines.append(f"    value = doc[{name!r}]")
-            lines.append(f"    record.{name} = intern(value) if value.__class__ is str else value")
+            lines.append(f"        record.{name} = intern(doc[{name!r}])")
         elif conv[name] is None:
-            lines.append(f"    record.{name} = doc[{name!r}]")
+            lines.append(f"        record.{name} = doc[{name!r}]")
         else:
             namespace[f"convert_{name}"] = conv[name]
-            lines.append(f"    value = doc[{name!r}]")
-            lines.append(f"    record.{name} = None if value is None else convert_{name}(value)")
+            lines.append(f"        value = doc[{name!r}]")
+            lines.append(
+                f"        record.{name} = None if value is None else convert_{name}(value)"
+            )
+    lines.append("    except (KeyError, TypeError):  # a field missing, or a text that is not one")
+    lines.append("        return slow(doc_id, doc)")
     lines.append("    return record")
     exec("\n".join(lines), namespace)
     build = _BUILDERS[cls] = namespace["build"]
