@@ -182,7 +182,7 @@ class LockedJSONStorage(Storage):
 
     def _read_lines(self, f: io.BufferedReader) -> Tables | None:
         """The tables of a file in this storage's own layout, unparsed; None for any other."""
-        head = [f.readline() for _ in range(4)]
+        head = [f.readline(limit) for limit in (8, 16, 2**20, 8)]  # (not a whole one-line file)
         if head[0] != b"{\n" or head[1] != b'"meta":{\n' or head[3] not in (b"},\n", b"}\n"):
             return None
         try:
@@ -229,6 +229,7 @@ class LockedJSONStorage(Storage):
                 lines.append(line[:-1])
             else:
                 return None
+        crc = zlib.crc32(orjson.dumps(counts), crc)
         if state != "done" or crc != meta_doc.get("crc32"):
             return None  # cut short, or changed by hand: read it the slow way
         return tables
@@ -344,6 +345,7 @@ class LockedJSONStorage(Storage):
         crc = 0
         for piece in body:
             crc = zlib.crc32(piece, crc)
+        crc = zlib.crc32(orjson.dumps(counts), crc)  # the counts are trusted too: check them
         old = tables.get(META_TABLE)
         meta = dict(old.get(1) or {}) if old is not None else {}
         meta.update(schema_version=SCHEMA_VERSION, layout=LAYOUT, crc32=crc, tables=counts)

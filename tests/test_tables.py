@@ -186,3 +186,10 @@ def test_any_sequence_of_changes_reads_back_as_made(tmp_path_factory, ops) -> No
         assert {k: s.note for k, s in reader.snapshot().services.items()} == model
     on_disk = json.loads(path.read_bytes()).get("services", {}) if path.exists() else {}
     assert {int(k): d["note"] for k, d in on_disk.items()} == model
+
+
+def test_counts_in_the_meta_record_are_checked_too(db_path: Path) -> None:
+    _filled(db_path, services=5)
+    text = db_path.read_bytes().replace(b'"services":[5,5]', b'"services":[9,5]')
+    db_path.write_bytes(text)
+    assert len(Store(db_path).snapshot().services) == 5  # read whole: the checksum failed
