@@ -7,17 +7,22 @@ carried-in usage once everything else is known (see :func:`settle_usage`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import operator
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from priorauth.model import DEFAULT_REMINDER_DAYS, Authorization, Client, RequestStatus
+from priorauth.model import DEFAULT_REMINDER_DAYS, Authorization, Client, Record, RequestStatus
 from sync import cells
 from sync.columns import Col
 from sync.logsheet import LogTable
 from sync.merge import Merger
 from sync.progress import STEP, Progress, no_progress
+
+R = TypeVar("R", bound=Record)
 
 _AUTH_FIELDS = (
     Col.AUTH_NUMBER,
@@ -40,6 +45,7 @@ class Draft:
 
     table: LogTable
     index: int  # data row index in ``table``
+    row: int  # the spreadsheet's row number (``table.rows[index]``)
     auth: Authorization
     before: Authorization | None  # the existing one it updates (None: new)
     # the row said Yes/No (an Active column or an active/inactive status), or it updates an
@@ -51,25 +57,39 @@ class Draft:
     visits_left: int | None = None
     said_active: bool = False  # the row itself says the authorization is active
 
-    @property
-    def row(self) -> int:
-        return self.table.rows[self.index]
-
 
 class AuthMatcher:
     """Existing authorizations, indexed for matching, each matched at most once."""
 
     def __init__(self, merger: Merger) -> None:
-        self.by_number: dict[tuple[int, str], Authorization] = {}
-        self.by_start: dict[tuple[int, int, dt.date | None], list[Authorization]] = defaultdict(
-            list
+        auths = merger.data.authorizations
+        ids = list(auths)
+        self._auths = (
+            list(auths.values())
+            if all(map(operator.lt, ids, ids[1:]))
+            else sorted(auths.values(), key=lambda a: a.id)
         )
-        for auth in sorted(merger.data.authorizations.values(), key=lambda a: a.id):
-            if auth.auth_number:
-                self.by_number[(auth.payer, auth.auth_number.casefold())] = auth
-            self.by_start[(auth.client, auth.payer, auth.start_date)].append(auth)
+        self.by_number: dict[tuple[int, str], Authorization] = {
+            (a.payer, a.auth_number.casefold()): a for a in self._auths if a.auth_number
+        }
+        self._by_start: dict[tuple[int, int, dt.date | None], list[Authorization]] | None = None
         self.taken: dict[int, int] = {}  # existing auth id -> spreadsheet row that matched it
         self.numbers_in_file: dict[tuple[int, str], int] = {}  # (payer, number) -> row
+
+    def __bool__(self) -> bool:
+        """Whether there is anything to match (not for a first import)."""
+        return bool(self._auths)
+
+    @property
+    def by_start(self) -> dict[tuple[int, int, dt.date | None], list[Authorization]]:
+        """(client, payer, start) -> authorizations, by id (built when first needed: rows that
+        match by number never need it)."""
+        if self._by_start is None:
+            index: dict[tuple[int, int, dt.date | None], list[Authorization]] = defaultdict(list)
+            for auth in self._auths:
+                index[(auth.client, auth.payer, auth.start_date)].append(auth)
+            self._by_start = index
+        return self._by_start
 
     def match(
         self, client_id: int, payer_id: int, number: str, start: Any, codes: list[str] | None
@@ -81,7 +101,7 @@ class AuthMatcher:
         if client_id < 0:
             return None
         want = set(codes) if codes is not None else None
-        for auth in self.by_start.get((client_id, payer_id, start), []):
+        for auth in self.by_start.get((client_id, payer_id, start), ()):
             if auth.id in self.taken:
                 continue
             if number and auth.auth_number and auth.auth_number.casefold() != number.casefold():
@@ -146,6 +166,22 @@ class _Columns:
 _TEMPLATE = vars(Authorization(client=0, payer=0, reminder_days=DEFAULT_REMINDER_DAYS))
 
 
+def _record_maker(cls: type[R]) -> Callable[[dict[str, Any]], R]:
+    """A function building a ``cls`` from a dictionary holding every field, as ``__init__``
+    does (one attribute at a time, in field order: the record keeps its values inline, and
+    every later look at its fields is quicker than through an assigned ``__dict__``)."""
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    lines = ["def make(values):", "    record = new(cls)"]
+    lines += [f"    record.{name} = values[{name!r}]" for name in names]
+    lines.append("    return record")
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    exec("\n".join(lines), namespace)
+    return namespace["make"]  # type: ignore[no-any-return]
+
+
+_make_authorization = _record_maker(Authorization)
+
+
 def merge_log(
     merger: Merger, table: LogTable, progress: Progress = no_progress, user: str = ""
 ) -> list[Draft]:
@@ -174,59 +210,87 @@ def merge_log(
     dobs, payer_names, clinicians = cols.dob or none, cols.payer or none, cols.clinician or none
     priorities, members = cols.priority or none, cols.member_id or none
     with_auth = [any(t) for t in zip(*cols.auth_data, strict=True)] if cols.auth_data else none
+    # what a row says about its client and insurance: a row saying exactly what the row before
+    # it said (most rows of a log) finds that row's client and payer, without looking again
+    said = list(
+        zip(
+            ids,
+            names or none,
+            firsts,
+            lasts,
+            dobs,
+            payer_names,
+            clinicians,
+            priorities,
+            members,
+            strict=True,
+        )
+    )
+    previous: tuple[Any, ...] | None = None
+    found: tuple[Client, Any] | None = None  # client and payer of the row that said it
+    draft = _drafter(merger, matcher, table, cols, user)
     for i in range(n):
         if i % STEP == 0:
             progress(i, n, "matching rows")
         if i in bad:
             continue
-        client_id = ids[i] or ""
-        if names is not None:
-            name = names[i]
-            parts = split.get(name)
-            if parts is None:
-                parts = split[name] = cells.split_name(name) if name else ("", "")
-            first, last = parts
+        if found is not None and said[i] == previous:
+            client, payer = found
         else:
-            first, last = firsts[i] or "", lasts[i] or ""
-        dob = dobs[i]
-        payer_name = payer_names[i] or ""
-        if not client_id and not (first or last):
-            table.error(i, name_col, "the client's name is missing.")
-            continue
-        if not payer_name:
-            if cols.payer is not None:
-                table.error(i, Col.PAYER, "the payer (insurance) is missing.")
+            previous, found = said[i], None
+            warnings = len(merger.warnings)
+            client_id = ids[i] or ""
+            if names is not None:
+                name = names[i]
+                parts = split.get(name)
+                if parts is None:
+                    parts = split[name] = cells.split_name(name) if name else ("", "")
+                first, last = parts
             else:
-                table.error(i, None, "the log has no payer (insurance) column.")
-            continue
-        key = (client_id, first, last, dob)
-        if key == last_key and last_client is not None:
-            client = merger.current(last_client)
-        else:
-            found = merger.find_client(client_id, first, last, dob)
-            if found is None:
-                client = merger.new_client(
-                    client_id, first, last, dob, (table.sheet, table.rows[i])
-                )
+                first, last = firsts[i] or "", lasts[i] or ""
+            dob = dobs[i]
+            payer_name = payer_names[i] or ""
+            if not client_id and not (first or last):
+                table.error(i, name_col, "the client's name is missing.")
+                continue
+            if not payer_name:
+                if cols.payer is not None:
+                    table.error(i, Col.PAYER, "the payer (insurance) is missing.")
+                else:
+                    table.error(i, None, "the log has no payer (insurance) column.")
+                continue
+            key = (client_id, first, last, dob)
+            if key == last_key and last_client is not None:
+                client = merger.current(last_client)
             else:
-                client = _update_client(merger, table, i, found, first, last, dob)
-        clinician = clinicians[i]
-        if clinician and clinician != client.clinician:
-            client = merger.editable(client)
-            client.clinician = clinician
-        payer = payers.get(payer_name)
-        if payer is None:
-            payer = payers[payer_name] = merger.payer(payer_name)
-        client, problem = merger.ensure_insurance(client, payer, priorities[i], members[i] or "")
-        last_key, last_client = key, client
-        if problem:
-            table.error(i, Col.PAYER, problem)
-            continue
+                known = merger.find_client(client_id, first, last, dob)
+                if known is None:
+                    client = merger.new_client(
+                        client_id, first, last, dob, (table.sheet, table.rows[i])
+                    )
+                else:
+                    client = _update_client(merger, table, i, known, first, last, dob)
+            clinician = clinicians[i]
+            if clinician and clinician != client.clinician:
+                client = merger.editable(client)
+                client.clinician = clinician
+            payer = payers.get(payer_name)
+            if payer is None:
+                payer = payers[payer_name] = merger.payer(payer_name)
+            client, problem = merger.ensure_insurance(
+                client, payer, priorities[i], members[i] or ""
+            )
+            last_key, last_client = key, client
+            if problem:
+                table.error(i, Col.PAYER, problem)
+                continue
+            if len(merger.warnings) == warnings:  # (a row that warned is looked at again)
+                found = (client, payer)
         if not with_auth[i]:
             continue  # a client and insurance, no authorization on this row
-        draft = _draft(merger, matcher, table, cols, i, client, payer.id, user)
-        if draft is not None:
-            drafts.append(draft)
+        made = draft(i, client, payer.id)
+        if made is not None:
+            drafts.append(made)
     progress(n, n, "matching rows")
     return drafts
 
@@ -269,106 +333,141 @@ def _update_client(
     return client
 
 
-def _draft(
-    merger: Merger,
-    matcher: AuthMatcher,
-    table: LogTable,
-    cols: _Columns,
-    i: int,
-    client: Client,
-    payer_id: int,
-    user: str,
-) -> Draft | None:
-    present = cols.present
-    number = (cols.auth_number[i] if cols.auth_number is not None else "") or ""
-    codes = cols.codes[i] if cols.codes is not None else None
-    if cols.codes is not None and codes is None:
-        codes = []
-    start = cols.start[i] if cols.start is not None else None
-    end = cols.end[i] if cols.end is not None else None
-    if cols.period is not None and cols.period[i] is not None:
-        p_start, p_end = cols.period[i]
-        start = start if cols.start is not None else p_start
-        end = end if cols.end is not None else p_end
+def _drafter(
+    merger: Merger, matcher: AuthMatcher, table: LogTable, cols: _Columns, user: str
+) -> Callable[[int, Client, int], Draft | None]:
+    """A function (row index, client, payer id) -> the row's draft (None when the row cannot be
+    used; the reason is reported on ``table``). What can be worked out for a whole column
+    (blanks, a period split into start and end) is worked out here, once."""
+    n = len(table.rows)
+    rows = table.rows
+    none: list[Any] = [None] * n
+    numbers = [v or "" for v in cols.auth_number] if cols.auth_number is not None else [""] * n
+    codes_col = [[] if v is None else v for v in cols.codes] if cols.codes is not None else none
     has_start = cols.start is not None or cols.period is not None
-    if number:
-        key = (payer_id, number.casefold())
-        earlier = matcher.numbers_in_file.get(key)
-        if earlier is not None:
-            table.error(
-                i,
-                Col.AUTH_NUMBER,
-                f"authorization {number} with this payer is already on row {earlier}; "
-                "each authorization should appear once.",
+    has_end = cols.end is not None
+    starts, ends = cols.start or none, cols.end or none
+    if cols.period is not None:
+        starts, ends = list(starts), list(ends)
+        for i, p in enumerate(cols.period):
+            if p is not None:
+                if cols.start is None:
+                    starts[i] = p[0]
+                if cols.end is None:
+                    ends[i] = p[1]
+    # fields copied as they are, blank where the cell is
+    names = tuple(name for name, _, _ in cols.copied)
+    copied = (
+        list(
+            zip(
+                *([blank if v is None else v for v in column] for _, column, blank in cols.copied),
+                strict=True,
             )
-            return None
-        matcher.numbers_in_file[key] = table.rows[i]
-    before = matcher.match(client.id, payer_id, number, start if has_start else None, codes)
-    if before is not None and before.client != client.id:
-        owner = merger.client(before.client)
-        table.error(
-            i,
-            Col.AUTH_NUMBER,
-            f"authorization {number} with this payer already belongs to "
-            f"{owner.name if owner else 'another client'}; check the client or the number.",
         )
-        return None
-    if before is not None:
-        matcher.taken[before.id] = table.rows[i]
-        values = dict(vars(before))
-        values["procedure_codes"] = list(before.procedure_codes)
-    else:
-        values = dict(_TEMPLATE)
-        values["id"], values["client"], values["payer"] = (
-            merger.new_id("auths"),
-            client.id,
-            payer_id,
-        )
-        values["procedure_codes"] = []
-    for name, column, blank in cols.copied:
-        value = column[i]
-        values[name] = blank if value is None else value
-    if codes is not None:
-        values["procedure_codes"] = codes
-    if has_start:
-        values["start_date"], values["end_date"] = start, end
-    elif cols.end is not None:
-        values["end_date"] = end
-    if cols.cap is not None:
-        cap = cols.cap[i]
-        values["cap_amount"], values["cap_period"] = (cap[0], cap[1]) if cap else (None, None)
-        if cap:
-            values["cap_measure"] = cap[2]
-    explicit_active = False
-    status = cols.status[i] if cols.status is not None else None
-    if status is not None:
-        req, activity = status
-        if req is not None:
-            values["status"] = req
-        if activity is not None:
-            values["active"], explicit_active = activity, True
-    elif cols.status is not None and before is None:
-        values["status"] = RequestStatus.APPROVED
-    if cols.active is not None:
-        values["active"], explicit_active = bool(cols.active[i]), True
-    if Col.CONFIRMED in present or Col.CONFIRMED_BY in present:
-        _confirmation(values, before, cols, i, user)
-    if values["status"] != RequestStatus.APPROVED and not explicit_active:
-        values["active"] = False
-    auth = object.__new__(Authorization)  # every field is in ``values``: no __init__ needed
-    auth.__dict__ = values
-    return Draft(
-        table,
-        i,
-        auth,
-        before,
-        explicit_active or before is not None,
-        units_used=cols.units_used[i] if cols.units_used is not None else None,
-        visits_used=cols.visits_used[i] if cols.visits_used is not None else None,
-        units_left=cols.units_left[i] if cols.units_left is not None else None,
-        visits_left=cols.visits_left[i] if cols.visits_left is not None else None,
-        said_active=explicit_active and values["active"],
+        if cols.copied
+        else [()] * n
     )
+    usage = list(
+        zip(
+            cols.units_used or none,
+            cols.visits_used or none,
+            cols.units_left or none,
+            cols.visits_left or none,
+            strict=True,
+        )
+    )
+    caps, statuses, actives = cols.cap, cols.status, cols.active
+    confirmed = Col.CONFIRMED in cols.present or Col.CONFIRMED_BY in cols.present
+    in_file, taken, match = matcher.numbers_in_file, matcher.taken, matcher.match
+    existing = bool(matcher)
+    template, new_auth, make = _TEMPLATE, merger.new_id, _make_authorization
+    approved = RequestStatus.APPROVED
+
+    def draft(i: int, client: Client, payer_id: int) -> Draft | None:
+        number = numbers[i]
+        codes = codes_col[i]
+        start, end = starts[i], ends[i]
+        if number:
+            key = (payer_id, number.casefold())
+            earlier = in_file.get(key)
+            if earlier is not None:
+                table.error(
+                    i,
+                    Col.AUTH_NUMBER,
+                    f"authorization {number} with this payer is already on row {earlier}; "
+                    "each authorization should appear once.",
+                )
+                return None
+            in_file[key] = rows[i]
+        before = (
+            match(client.id, payer_id, number, start if has_start else None, codes)
+            if existing
+            else None
+        )
+        if before is not None:
+            if before.client != client.id:
+                owner = merger.client(before.client)
+                table.error(
+                    i,
+                    Col.AUTH_NUMBER,
+                    f"authorization {number} with this payer already belongs to "
+                    f"{owner.name if owner else 'another client'}; check the client or the "
+                    "number.",
+                )
+                return None
+            taken[before.id] = rows[i]
+            values = dict(vars(before))
+            values["procedure_codes"] = list(before.procedure_codes)
+        else:
+            values = template.copy()
+            values["id"], values["client"], values["payer"] = new_auth("auths"), client.id, payer_id
+            values["procedure_codes"] = []
+        values.update(zip(names, copied[i], strict=True))
+        if codes is not None:
+            values["procedure_codes"] = codes
+        if has_start:
+            values["start_date"], values["end_date"] = start, end
+        elif has_end:
+            values["end_date"] = end
+        if caps is not None:
+            cap = caps[i]
+            values["cap_amount"], values["cap_period"] = (cap[0], cap[1]) if cap else (None, None)
+            if cap:
+                values["cap_measure"] = cap[2]
+        explicit_active = False
+        if statuses is not None:
+            status = statuses[i]
+            if status is not None:
+                req, activity = status
+                if req is not None:
+                    values["status"] = req
+                if activity is not None:
+                    values["active"], explicit_active = activity, True
+            elif before is None:
+                values["status"] = approved
+        if actives is not None:
+            values["active"], explicit_active = bool(actives[i]), True
+        if confirmed:
+            _confirmation(values, before, cols, i, user)
+        if values["status"] != approved and not explicit_active:
+            values["active"] = False
+        auth = make(values)  # every field is in ``values``: no __init__ needed
+        units_used, visits_used, units_left, visits_left = usage[i]
+        return Draft(
+            table,
+            i,
+            rows[i],
+            auth,
+            before,
+            explicit_active or before is not None,
+            units_used,
+            visits_used,
+            units_left,
+            visits_left,
+            explicit_active and values["active"],
+        )
+
+    return draft
 
 
 def _confirmation(
