@@ -85,21 +85,23 @@ def problems(
     :func:`overlay`. Empty when all is well."""
     view = overlay(data, changes)
     found: dict[tuple[str, int], list[ValidationError]] = {}
-
-    def check(record: Record, errors: list[ValidationError]) -> None:
-        if errors:
-            found[(record.TABLE, record.id)] = errors
-
     for payer in changes.payers:
-        check(payer, validate.payer_problems(view, payer))
+        if errors := validate.payer_problems(view, payer):
+            found[(payer.TABLE, payer.id)] = errors
     for group in changes.groups:
-        check(group, validate.group_problems(view, group))
+        if errors := validate.group_problems(view, group):
+            found[(group.TABLE, group.id)] = errors
+    client_problems = validate.client_problems
     for client in changes.clients:
-        check(client, validate.client_problems(view, client, today))
+        if errors := client_problems(view, client, today):
+            found[(client.TABLE, client.id)] = errors
+    auth_problems = validate.authorization_problems  # (tens of thousands: a tight loop)
     for auth in changes.authorizations:
-        check(auth, validate.authorization_problems(view, auth))
+        if errors := auth_problems(view, auth):
+            found[(auth.TABLE, auth.id)] = errors
     for service in changes.services:
-        check(service, validate.service_problems(view, service))
+        if errors := validate.service_problems(view, service):
+            found[(service.TABLE, service.id)] = errors
     return found
 
 

@@ -7,7 +7,9 @@ Functions return the list of problems (empty = valid) so forms can show each nex
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
+from typing import Any, TypeVar
 
 from priorauth.data import Data
 from priorauth.errors import ValidationError, ValidationErrors
@@ -33,8 +35,11 @@ def normalize_code(code: str) -> str:
     return "-".join(parts)
 
 
+_match_code = CODE_RE.match
+
+
 def check_code(code: str) -> ValidationError | None:
-    if not CODE_RE.match(code):
+    if not _match_code(code):
         return ValidationError(
             f'"{code}" is not a procedure code: use a CPT or HCPCS code such as 90837 or H2019, '
             "optionally with modifiers (H2019-HN).",
@@ -54,6 +59,30 @@ def _non_negative(value: int | None, label: str, field: str) -> ValidationError 
     if value is not None and value < 0:
         return ValidationError(f"{label} cannot be negative (it is {value}).", field)
     return None
+
+
+# a record's enum fields may hold the member or its text; a dictionary look-up takes both (these
+# checks run once per record of an import: tens of thousands)
+_STATUSES: dict[str, RequestStatus] = {s.value: s for s in RequestStatus}
+_PRIORITIES: dict[str, Priority] = {p.value: p for p in Priority}
+_COUNTS = (  # (field, label) of the counts that cannot be negative, in the order reported
+    ("units_authorized", "Units authorized"),
+    ("visits_authorized", "Visits authorized"),
+    ("carried_units_used", "Units already used"),
+    ("carried_visits_used", "Visits already used"),
+    ("reminder_days", "Reminder days"),
+)
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _member(members: dict[str, E], value: Any) -> E | None:
+    """The enum member ``value`` names (None if none): ``Enum(value)`` without its cost."""
+    try:
+        return members.get(value)
+    except TypeError:  # unhashable: no member
+        return None
 
 
 def payer_problems(data: Data, payer: Payer) -> list[ValidationError]:
@@ -102,9 +131,8 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
     seen_priorities: set[str] = set()
     seen_payers: set[int] = set()
     for ins in client.insurances:
-        try:
-            priority = Priority(ins.priority)
-        except ValueError:
+        priority = _member(_PRIORITIES, ins.priority)
+        if priority is None:
             problems.append(
                 ValidationError(
                     f'Unknown insurance priority "{ins.priority}": use primary, secondary or '
@@ -133,13 +161,14 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
 
 def authorization_problems(data: Data, auth: Authorization) -> list[ValidationError]:
     problems: list[ValidationError] = []
-    if auth.client not in data.clients:
+    client = data.clients.get(auth.client)
+    if client is None:
         problems.append(ValidationError("Choose the client this authorization is for.", "client"))
-    if auth.payer not in data.payers:
+    known_payer = auth.payer in data.payers
+    if not known_payer:
         problems.append(ValidationError("Choose a known payer for this authorization.", "payer"))
-    try:
-        status = RequestStatus(auth.status)
-    except ValueError:
+    status = _member(_STATUSES, auth.status)
+    if status is None:
         problems.append(
             ValidationError(
                 f'Unknown request status "{auth.status}": use requested, pending, approved or '
@@ -147,31 +176,38 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
                 "status",
             )
         )
-        status = None
-    if status == RequestStatus.APPROVED and auth.start_date is None:
+    start, end = auth.start_date, auth.end_date
+    if status is RequestStatus.APPROVED and start is None:
         problems.append(
             ValidationError(
                 "An approved authorization needs a start (effective) date.", "start_date"
             )
         )
-    if auth.start_date and auth.end_date and auth.end_date < auth.start_date:
+    if start and end and end < start:
         problems.append(
             ValidationError(
-                f"The end date {auth.end_date:%m/%d/%Y} is before the start date "
-                f"{auth.start_date:%m/%d/%Y}.",
+                f"The end date {end:%m/%d/%Y} is before the start date {start:%m/%d/%Y}.",
                 "end_date",
             )
         )
-    for value, label, field in (
-        (auth.units_authorized, "Units authorized", "units_authorized"),
-        (auth.visits_authorized, "Visits authorized", "visits_authorized"),
-        (auth.carried_units_used, "Units already used", "carried_units_used"),
-        (auth.carried_visits_used, "Visits already used", "carried_visits_used"),
-        (auth.reminder_days, "Reminder days", "reminder_days"),
+    counts = (
+        units := auth.units_authorized,
+        visits := auth.visits_authorized,
+        units_used := auth.carried_units_used,
+        visits_used := auth.carried_visits_used,
+        reminder := auth.reminder_days,
+    )
+    if (
+        (units is not None and units < 0)
+        or (visits is not None and visits < 0)
+        or (units_used is not None and units_used < 0)
+        or (visits_used is not None and visits_used < 0)
+        or (reminder is not None and reminder < 0)
     ):
-        problem = _non_negative(value, label, field)
-        if problem:
-            problems.append(problem)
+        for value, (field, label) in zip(counts, _COUNTS, strict=True):
+            problem = _non_negative(value, label, field)
+            if problem:
+                problems.append(problem)
     if auth.cap_amount is not None:
         if auth.cap_amount <= 0:
             problems.append(
@@ -181,8 +217,10 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
             problems.append(
                 ValidationError("Say whether the cap is per week or per month.", "cap_period")
             )
-    problems.extend(p for p in map(check_code, auth.procedure_codes) if p)
-    if auth.active and status is not None and status != RequestStatus.APPROVED:
+    for code in auth.procedure_codes:
+        if not _match_code(code):
+            problems.append(check_code(code))  # type: ignore[arg-type]  # (it fails)
+    if auth.active and status is not None and status is not RequestStatus.APPROVED:
         problems.append(
             ValidationError(
                 f"A {status} authorization cannot be active; mark it approved when the payer "
@@ -190,8 +228,7 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
                 "active",
             )
         )
-    client = data.clients.get(auth.client)
-    if client is not None and auth.payer in data.payers and not client.insurance_for(auth.payer):
+    if client is not None and known_payer and not client.insurance_for(auth.payer):
         problems.append(
             ValidationError(
                 f"{client.name} has no insurance with {data.payer_name(auth.payer)}; add it to "
