@@ -9,8 +9,8 @@ changed the data since the plan was made, the plan is made again under the lock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from priorauth import bulk
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError
 from priorauth.identity import current_user
-from priorauth.model import Authorization
+from priorauth.model import Authorization, Client
 from priorauth.tracker import Tracker
 from sync import canonical, describe
 from sync.columns import Col
@@ -250,30 +250,41 @@ def _classify(plan: ImportPlan, merger: Merger, drafts: list[Draft]) -> list[Any
     """Fill the plan's created / updated / unchanged lists; return the authorizations to write."""
     names = {p.id: p.name for p in (*merger.data.payers.values(), *merger.changes.payers)}
     out = []
-
-    def words(auth: Authorization, prefix: str = "") -> Callable[[], str]:
-        # the client and payer are looked up now: applying the plan gives new records their
-        # real ids, and the words may be asked for after that
-        client, payer = merger.client(auth.client), names.get(auth.payer, "?")
-        return lambda: prefix + describe.authorization(auth, client, payer)
-
+    # the client and payer are looked up now: applying the plan gives new records their real
+    # ids, and the words may be asked for after that (each client once: rows share them)
+    clients: dict[int, Client | None] = {}
+    created, updated, unchanged = plan.created, plan.updated, plan.unchanged
     for d in drafts:
-        auth = d.auth
-        if d.before is None:
-            plan.created.append(Item(d.table.sheet, d.row, words(auth, "new ")))
+        auth, before = d.auth, d.before
+        client = clients.get(auth.client, _MISSING)
+        if client is _MISSING:
+            client = clients[auth.client] = merger.client(auth.client)
+        payer = names.get(auth.payer, "?")
+        if before is None:
+            created.append(Item(d.table.sheet, d.row, partial(_words, "new ", auth, client, payer)))
             out.append(auth)
-        elif auth.to_doc() == d.before.to_doc():
-            plan.unchanged.append(Item(d.table.sheet, d.row, words(auth)))
+        elif vars(auth) == vars(before) or auth.to_doc() == before.to_doc():
+            # (every field equal: the documents are too; the documents may be equal when the
+            # values are not, an enum and its text)
+            unchanged.append(Item(d.table.sheet, d.row, partial(_words, "", auth, client, payer)))
         else:
-            changes = describe.changes(d.before, auth)
-            plan.updated.append(Item(d.table.sheet, d.row, words(auth), changes))
+            changes = describe.changes(before, auth)
+            words = partial(_words, "", auth, client, payer)
+            updated.append(Item(d.table.sheet, d.row, words, changes))
             out.append(auth)
     for auth in merger.deactivated:
         client = merger.client(auth.client)
         text = describe.authorization(auth, client, names.get(auth.payer, "?"))
-        plan.updated.append(Item(plan.sheet, 0, text, ["active yes → no (a log row is active)"]))
+        updated.append(Item(plan.sheet, 0, text, ["active yes → no (a log row is active)"]))
         out.append(auth)
     return out
+
+
+_MISSING: Any = object()
+
+
+def _words(prefix: str, auth: Authorization, client: Client | None, payer: str) -> str:
+    return prefix + describe.authorization(auth, client, payer)
 
 
 _FIELD_COLUMNS = {

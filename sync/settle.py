@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import defaultdict
 
 from priorauth import rules
 from priorauth.bulk import overlay
@@ -24,19 +23,30 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
     active, the latest start wins; existing authorizations the log does not mention are made
     inactive when a log row is active.
     """
-    groups: dict[tuple[int, int], list[Draft]] = defaultdict(list)
+    groups: dict[tuple[int, int], list[Draft]] = {}
     for d in drafts:
-        groups[(d.auth.client, d.auth.payer)].append(d)
+        key = (d.auth.client, d.auth.payer)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [d]
+        else:
+            group.append(d)
     approved = RequestStatus.APPROVED
     for (client_id, payer_id), group in groups.items():
-        if client_id < 0 and not any(d.explicit_active for d in group):
+        if client_id < 0:
             # a new client, and the log does not say: the latest approved one is active
-            latest = max(
-                (d for d in group if d.auth.status == approved), key=_start_key, default=None
-            )
+            latest, latest_key = None, None
             for d in group:
-                d.auth.active = d is latest
-            continue
+                if d.explicit_active:
+                    break
+                if d.auth.status == approved:
+                    key = _start_key(d)
+                    if latest_key is None or key > latest_key:
+                        latest, latest_key = d, key
+            else:
+                for d in group:
+                    d.auth.active = d is latest
+                continue
         in_log = {d.before.id for d in group if d.before is not None}
         others = [
             a
@@ -95,11 +105,20 @@ def settle_usage(merger: Merger, drafts: list[Draft]) -> None:
     by_auth = rules.services_by_authorization(view) if view is not None else {}
     for d in drafts:
         auth = d.auth
-        units_used = _used(d, d.units_used, d.units_left, auth.units_authorized, "units")
-        visits_used = _used(d, d.visits_used, d.visits_left, auth.visits_authorized, "visits")
+        # (as _used(), which is called only when the counts do not simply agree)
+        units_used, left = d.units_used, d.units_left
+        if left is not None:
+            authorized = auth.units_authorized
+            if authorized is not None and (units_used is None or authorized - units_used != left):
+                units_used = _used(d, units_used, left, authorized, "units")
+        visits_used, left = d.visits_used, d.visits_left
+        if left is not None:
+            authorized = auth.visits_authorized
+            if authorized is not None and (visits_used is None or authorized - visits_used != left):
+                visits_used = _used(d, visits_used, left, authorized, "visits")
         if units_used is None and visits_used is None:
             continue
-        services = by_auth.get(auth.id)
+        services = by_auth.get(auth.id) if by_auth else None
         if not services:  # nothing tracked yet (a first import): the log's counts as they are
             if units_used is not None:
                 auth.carried_units_used = units_used
