@@ -55,8 +55,8 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
         ]
         undecided = [d for d in group if not d.explicit_active]
         if undecided:
-            approved = [d for d in undecided if d.auth.status == RequestStatus.APPROVED]
-            latest = max(approved, key=_start_key, default=None)
+            candidates = [d for d in undecided if d.auth.status == approved]
+            latest = max(candidates, key=_start_key, default=None)
             newest_other = max((a.start_date or dt.date.min for a in others), default=None)
             if (
                 latest is not None

@@ -183,6 +183,23 @@ def test_without_an_active_column_the_latest_is_active(tracker: Tracker, tmp_pat
     assert only(tracker, "A-2").active and not only(tracker, "A-1").active
 
 
+def test_a_new_client_after_a_known_one_gets_its_latest_authorization_active(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """A log adding a renewal for a client authtrack knows, then a new client's rows: the new
+    client's latest approved authorization is active, as in a first import."""
+    run(tracker, workbook(tmp_path / "v1.xlsx", [log_row("Lee, Ann", "A-1")]))
+    kim = {"dob": D(1985, 1, 1), "member": "K1"}
+    rows = [
+        log_row("Lee, Ann", "A-2", start=D(2027, 3, 1), end=D(2027, 8, 31)),
+        log_row("Kim, Bo", "B-1", start=D(2026, 1, 1), end=D(2026, 6, 30), **kim),
+        log_row("Kim, Bo", "B-2", start=D(2026, 7, 1), end=D(2026, 12, 31), **kim),
+    ]
+    run(tracker, workbook(tmp_path / "v2.xlsx", rows))
+    assert only(tracker, "A-2").active and not only(tracker, "A-1").active
+    assert only(tracker, "B-2").active and not only(tracker, "B-1").active
+
+
 def test_a_renewal_approved_in_advance_leaves_the_row_marked_active_active(
     tracker: Tracker, tmp_path: Path
 ) -> None:
