@@ -193,3 +193,12 @@ def test_counts_in_the_meta_record_are_checked_too(db_path: Path) -> None:
     text = db_path.read_bytes().replace(b'"services":[5,5]', b'"services":[9,5]')
     db_path.write_bytes(text)
     assert len(Store(db_path).snapshot().services) == 5  # read whole: the checksum failed
+
+
+def test_tinydb_queries_still_work_on_the_store(db_path: Path) -> None:
+    store = _filled(db_path, services=3)
+    from tinydb import Query
+
+    found = store.db.table("payers").search(Query().name == "Aetna")
+    assert [doc["name"] for doc in found] == ["Aetna"]
+    assert len(store.db.table("services")) == 3
