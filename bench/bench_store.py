@@ -6,6 +6,9 @@
 - edit  = ``Tracker.save_authorization`` of one changed note (lock, stale check, validate,
   serialise, write a temporary file, fsync, atomic replace, fsync the folder)
   floor = ``orjson.dumps`` of the same data + write a new file + fsync (a bare serialise-and-fsync)
+- service = ``Tracker.record_service`` of one new service (appended: no table is re-serialised)
+- memory = peak RSS of a new process that opens the file and builds every record
+  floor = peak RSS of a new process that only runs ``orjson.loads`` on the file
 
 Scales: practice, agency and large (see bench/generate.py), to show how each grows with the data.
 
@@ -18,6 +21,7 @@ import argparse
 import dataclasses
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,6 +57,18 @@ def bare_write(folder: Path, raw: dict) -> None:
         os.unlink(tmp)
 
 
+def peak_rss(code: str) -> float:
+    """Peak resident memory (MB) of a new Python process running ``code``."""
+    report = (
+        "\nprint([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code + report], capture_output=True, text=True, check=True, cwd=root
+    )
+    return int(out.stdout.split()[-1]) / 1024
+
+
 def measure(scale: str, folder: Path, runs: int) -> dict[str, float]:
     path = write_data_file(folder / f"{scale}.json", scale)
     payload = path.read_bytes()
@@ -77,7 +93,22 @@ def measure(scale: str, folder: Path, runs: int) -> dict[str, float]:
 
     edit()  # the first builds the snapshot; later ones are what a user's save costs
     edit_time = best(edit, runs)
+    first = tracker.data().services[1]
+
+    def record_service() -> None:
+        tracker.record_service(dataclasses.replace(first, id=0, rev=0, note="bench"))
+
+    service = best(record_service, runs)
+    build_all = (
+        "from priorauth.store import Store\n"
+        f"data = Store({str(path)!r}).snapshot()\n"
+        "for t in (data.payers, data.clients, data.authorizations, data.services):\n"
+        "    len(list(t.values()))\n"
+    )
     return {
+        "service": service,
+        "rss": peak_rss(build_all),
+        "rss_floor": peak_rss(f"import orjson\norjson.loads(open({str(path)!r}, 'rb').read())\n"),
         "size_mb": len(payload) / 1e6,
         "parse": parse,
         "parse_std": parse_std,
@@ -98,11 +129,14 @@ def main() -> None:
         f"for files of {LEAN_PARSE_BYTES >> 20} MB and more in another layout);\nopen = "
         "Store.snapshot() (reads the lines, parses no table); +build = open and build every "
         "record (a line at a time); ratios are to parse;\n"
-        "write = bare serialise + write + fsync; edit = one authorization saved, ratio to write\n"
+        "write = bare serialise + write + fsync; edit = one authorization saved, ratio to write;\n"
+        "service = one service recorded; RSS = peak memory of a process that opens and builds "
+        "everything, beside one that only parses the file with orjson\n"
     )
     print(
         f"{'scale':<9} {'MB':>6} {'parse':>8} {'json':>8} {'open':>8} {'ratio':>6} "
-        f"{'+build':>8} {'ratio':>6}   {'write':>8} {'edit':>8} {'ratio':>6}"
+        f"{'+build':>8} {'ratio':>6}   {'write':>8} {'edit':>8} {'ratio':>6} {'service':>8}"
+        f"   {'RSS':>7} {'parse':>7}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         for scale in args.scales.split(","):
@@ -113,7 +147,8 @@ def main() -> None:
                 f"{m['open'] * 1e3:6.0f}ms "
                 f"{m['open'] / m['parse']:5.2f}x {m['built'] * 1e3:6.0f}ms "
                 f"{m['built'] / m['parse']:5.2f}x   {m['write'] * 1e3:6.0f}ms "
-                f"{m['edit'] * 1e3:6.0f}ms {m['edit'] / m['write']:5.2f}x"
+                f"{m['edit'] * 1e3:6.0f}ms {m['edit'] / m['write']:5.2f}x "
+                f"{m['service'] * 1e3:6.0f}ms   {m['rss']:5.0f}MB {m['rss_floor']:5.0f}MB"
             )
     print(f"best of {args.runs} runs each")
 
