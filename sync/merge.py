@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import count
 
 from priorauth.bulk import Changes
@@ -73,17 +73,29 @@ class Merger:
             kind: count(-1, -1) for kind in ("payers", "groups", "clients", "auths", "services")
         }
         self._payers: dict[str, Payer] = {p.name.casefold(): p for p in data.payers.values()}
-        self._by_client_id: dict[str, Client] = {}
-        self._by_name: dict[tuple[str, str], list[Client]] = defaultdict(list)
-        for client in data.clients.values():
-            if client.client_id:
-                self._by_client_id[client.client_id.casefold()] = client
-            self._by_name[name_key(client.first_name, client.last_name)].append(client)
+        self._by_client_id: dict[str, Client] = {
+            c.client_id.casefold(): c for c in data.clients.values() if c.client_id
+        }
+        self._names: dict[tuple[str, str], list[Client]] | None = None  # see _by_name
+        self._new_names: list[tuple[str, str, Client]] = []  # new clients before _names
         self._copies: dict[int, Client] = {}  # existing id -> the copy rows edit
         self.new_clients: list[Client] = []
         self._new_by_id: dict[int, Client] = {}
         self.client_rows: dict[int, tuple[str, int]] = {}  # client id -> (sheet, first row)
         self.deactivated: list[Authorization] = []  # existing ones a log row replaces as active
+
+    @property
+    def _by_name(self) -> dict[tuple[str, str], list[Client]]:
+        """(last, first) folded -> clients of that name, existing then new (built when a row
+        first needs it: logs with client ids never do)."""
+        if self._names is None:
+            names: dict[tuple[str, str], list[Client]] = defaultdict(list)
+            for client in self.data.clients.values():
+                names[name_key(client.first_name, client.last_name)].append(client)
+            for first, last, client in self._new_names:  # (as named when made)
+                names[name_key(first, last)].append(client)
+            self._names = names
+        return self._names
 
     def has_services(self) -> bool:
         return bool(self.data.services) or bool(self.changes.services)
@@ -162,7 +174,10 @@ class Merger:
         )
         if client_id:
             self._by_client_id[client_id.casefold()] = client
-        self._by_name[name_key(first, last)].append(client)
+        if self._names is not None:
+            self._names[name_key(first, last)].append(client)
+        else:
+            self._new_names.append((first, last, client))
         self.new_clients.append(client)
         self._new_by_id[client.id] = client
         self.client_rows[client.id] = where
@@ -202,8 +217,11 @@ class Merger:
         and a problem sentence when the insurance cannot be added."""
         ins = client.insurance_for(payer.id)
         if ins is None:
-            taken = {i.priority for i in client.insurances}
-            free = [p for p in PRIORITY_ORDER if p not in taken]
+            if client.insurances:
+                taken = {i.priority for i in client.insurances}
+                free: Sequence[Priority] = [p for p in PRIORITY_ORDER if p not in taken]
+            else:  # (a new client's first insurance)
+                free = PRIORITY_ORDER
             if not free:
                 return client, (
                     f"{client.name} already has three insurances; remove one before adding "

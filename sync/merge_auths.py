@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import operator
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -166,15 +166,31 @@ class _Columns:
 _TEMPLATE = vars(Authorization(client=0, payer=0, reminder_days=DEFAULT_REMINDER_DAYS))
 
 
-def _record_maker(cls: type[R]) -> Callable[[dict[str, Any]], R]:
-    """A function building a ``cls`` from a dictionary holding every field, as ``__init__``
-    does (one attribute at a time, in field order: the record keeps its values inline, and
-    every later look at its fields is quicker than through an assigned ``__dict__``)."""
+def _record_maker(
+    cls: type[R], given: tuple[str, ...] | None = None, defaults: dict[str, Any] | None = None
+) -> Callable[..., R]:
+    """A function building a ``cls`` as ``__init__`` does: one attribute at a time, in field
+    order, so that the record keeps its values inline (every later look at its fields is
+    quicker than through an assigned ``__dict__``), and without ``__init__``'s cost.
+
+    Without ``given``, the function takes one dictionary holding every field. With it, it
+    takes those fields' values as arguments, in that order, and the others from ``defaults``.
+    """
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    lines = ["def make(values):", "    record = new(cls)"]
-    lines += [f"    record.{name} = values[{name!r}]" for name in names]
-    lines.append("    return record")
     namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    if given is None:
+        lines = ["def make(values):", "    record = new(cls)"]
+        lines += [f"    record.{name} = values[{name!r}]" for name in names]
+    else:
+        assert set(given) <= set(names), given
+        lines = [f"def make({', '.join(given)}):", "    record = new(cls)"]
+        for name in names:
+            if name in given:
+                lines.append(f"    record.{name} = {name}")
+            else:
+                namespace[f"default_{name}"] = (defaults or {})[name]
+                lines.append(f"    record.{name} = default_{name}")
+    lines.append("    return record")
     exec("\n".join(lines), namespace)
     return namespace["make"]  # type: ignore[no-any-return]
 
@@ -209,7 +225,11 @@ def merge_log(
     )
     dobs, payer_names, clinicians = cols.dob or none, cols.payer or none, cols.clinician or none
     priorities, members = cols.priority or none, cols.member_id or none
-    with_auth = [any(t) for t in zip(*cols.auth_data, strict=True)] if cols.auth_data else none
+    # rows with nothing about an authorization (a client and insurance alone)
+    bare: Sequence[int] = range(n)
+    for column in cols.auth_data:
+        bare = [i for i in bare if not column[i]]
+    without_auth = set(bare)
     # what a row says about its client and insurance: a row saying exactly what the row before
     # it said (most rows of a log) finds that row's client and payer, without looking again
     said = list(
@@ -286,7 +306,7 @@ def merge_log(
                 continue
             if len(merger.warnings) == warnings:  # (a row that warned is looked at again)
                 found = (client, payer)
-        if not with_auth[i]:
+        if i in without_auth:
             continue  # a client and insurance, no authorization on this row
         made = draft(i, client, payer.id)
         if made is not None:
@@ -380,8 +400,10 @@ def _drafter(
     confirmed = Col.CONFIRMED in cols.present or Col.CONFIRMED_BY in cols.present
     in_file, taken, match = matcher.numbers_in_file, matcher.taken, matcher.match
     existing = bool(matcher)
-    template, new_auth, make = _TEMPLATE, merger.new_id, _make_authorization
-    approved = RequestStatus.APPROVED
+    new_auth, make, approved = merger.new_id, _make_authorization, RequestStatus.APPROVED
+    # a new authorization: the row's values, and the defaults for the fields it does not have
+    given = ("id", "client", "payer", "procedure_codes", "start_date", "end_date", *names)
+    make_new = _record_maker(Authorization, given, _TEMPLATE)
 
     def draft(i: int, client: Client, payer_id: int) -> Draft | None:
         number = numbers[i]
@@ -417,41 +439,45 @@ def _drafter(
                 return None
             taken[before.id] = rows[i]
             values = dict(vars(before))
-            values["procedure_codes"] = list(before.procedure_codes)
-        else:
-            values = template.copy()
-            values["id"], values["client"], values["payer"] = new_auth("auths"), client.id, payer_id
-            values["procedure_codes"] = []
-        values.update(zip(names, copied[i], strict=True))
-        if codes is not None:
-            values["procedure_codes"] = codes
-        if has_start:
-            values["start_date"], values["end_date"] = start, end
-        elif has_end:
-            values["end_date"] = end
+            values["procedure_codes"] = list(before.procedure_codes) if codes is None else codes
+            values.update(zip(names, copied[i], strict=True))
+            if has_start:
+                values["start_date"], values["end_date"] = start, end
+            elif has_end:
+                values["end_date"] = end
+            auth = make(values)
+        else:  # (start and end are None where the log has no such column)
+            auth = make_new(
+                new_auth("auths"),
+                client.id,
+                payer_id,
+                [] if codes is None else codes,
+                start,
+                end,
+                *copied[i],
+            )
         if caps is not None:
             cap = caps[i]
-            values["cap_amount"], values["cap_period"] = (cap[0], cap[1]) if cap else (None, None)
+            auth.cap_amount, auth.cap_period = (cap[0], cap[1]) if cap else (None, None)
             if cap:
-                values["cap_measure"] = cap[2]
+                auth.cap_measure = cap[2]
         explicit_active = False
         if statuses is not None:
             status = statuses[i]
             if status is not None:
                 req, activity = status
                 if req is not None:
-                    values["status"] = req
+                    auth.status = req
                 if activity is not None:
-                    values["active"], explicit_active = activity, True
+                    auth.active, explicit_active = activity, True
             elif before is None:
-                values["status"] = approved
+                auth.status = approved
         if actives is not None:
-            values["active"], explicit_active = bool(actives[i]), True
+            auth.active, explicit_active = bool(actives[i]), True
         if confirmed:
-            _confirmation(values, before, cols, i, user)
-        if values["status"] != approved and not explicit_active:
-            values["active"] = False
-        auth = make(values)  # every field is in ``values``: no __init__ needed
+            _confirmation(auth, before, cols, i, user)
+        if auth.status != approved and not explicit_active:
+            auth.active = False
         units_used, visits_used, units_left, visits_left = usage[i]
         return Draft(
             table,
@@ -464,23 +490,23 @@ def _drafter(
             visits_used,
             units_left,
             visits_left,
-            explicit_active and values["active"],
+            explicit_active and auth.active,
         )
 
     return draft
 
 
 def _confirmation(
-    values: dict[str, Any], before: Authorization | None, cols: _Columns, i: int, user: str
+    auth: Authorization, before: Authorization | None, cols: _Columns, i: int, user: str
 ) -> None:
     by = (cols.confirmed_by[i] if cols.confirmed_by is not None else None) or ""
     at = (cols.confirmed_at[i] if cols.confirmed_at is not None else None) or ""
     flag = cols.confirmed[i] if cols.confirmed is not None else bool(by)
     if not flag:
-        values["confirmed_by"], values["confirmed_at"] = "", ""
+        auth.confirmed_by, auth.confirmed_at = "", ""
         return
     if before is not None and before.confirmed and not by:
         return  # still confirmed, as recorded
-    values["confirmed_by"] = by or (before.confirmed_by if before else "") or user
+    auth.confirmed_by = by or (before.confirmed_by if before else "") or user
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    values["confirmed_at"] = at or (before.confirmed_at if before else "") or now
+    auth.confirmed_at = at or (before.confirmed_at if before else "") or now
