@@ -167,32 +167,45 @@ _TEMPLATE = vars(Authorization(client=0, payer=0, reminder_days=DEFAULT_REMINDER
 
 
 def _record_maker(
-    cls: type[R], given: tuple[str, ...] | None = None, defaults: dict[str, Any] | None = None
+    cls: type[R],
+    given: tuple[str, ...] | None = None,
+    defaults: dict[str, Any] | None = None,
+    columns: dict[str, Sequence[Any]] | None = None,
 ) -> Callable[..., R]:
     """A function building a ``cls`` as ``__init__`` does: one attribute at a time, in field
     order, so that the record keeps its values inline (every later look at its fields is
     quicker than through an assigned ``__dict__``), and without ``__init__``'s cost.
 
     Without ``given``, the function takes one dictionary holding every field. With it, it
-    takes those fields' values as arguments, in that order, and the others from ``defaults``.
+    takes those fields' values as arguments, in that order, then a row index ``i``: the fields
+    in ``columns`` are ``columns[field][i]``, the others come from ``defaults``.
     """
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    bound: dict[str, Any] = {"new": object.__new__, "cls": cls}  # the function's closure
     if given is None:
-        lines = ["def make(values):", "    record = new(cls)"]
-        lines += [f"    record.{name} = values[{name!r}]" for name in names]
+        lines = ["    def make(values):", "        record = new(cls)"]
+        lines += [f"        record.{name} = values[{name!r}]" for name in names]
     else:
-        assert set(given) <= set(names), given
-        lines = [f"def make({', '.join(given)}):", "    record = new(cls)"]
+        columns = columns or {}
+        assert set(given) | set(columns) <= set(names), (given, columns)
+        lines = [f"    def make({', '.join((*given, 'i'))}):", "        record = new(cls)"]
         for name in names:
             if name in given:
-                lines.append(f"    record.{name} = {name}")
+                lines.append(f"        record.{name} = {name}")
+            elif name in columns:
+                bound[f"column_{name}"] = columns[name]
+                lines.append(f"        record.{name} = column_{name}[i]")
             else:
-                namespace[f"default_{name}"] = (defaults or {})[name]
-                lines.append(f"    record.{name} = default_{name}")
-    lines.append("    return record")
-    exec("\n".join(lines), namespace)
-    return namespace["make"]  # type: ignore[no-any-return]
+                bound[f"default_{name}"] = (defaults or {})[name]
+                lines.append(f"        record.{name} = default_{name}")
+    lines.append("        return record")
+    lines.append("    return make")
+    # the values are bound in a closure, not in the function's globals: a function in its
+    # own globals is a reference cycle, which would keep the columns until the cyclic GC ran
+    namespace: dict[str, Any] = {}
+    exec("\n".join([f"def factory({', '.join(bound)}):", *lines]), namespace)
+    factory = namespace.pop("factory")
+    return factory(**bound)  # type: ignore[no-any-return]
 
 
 _make_authorization = _record_maker(Authorization)
@@ -376,34 +389,29 @@ def _drafter(
                 if cols.end is None:
                     ends[i] = p[1]
     # fields copied as they are, blank where the cell is
-    names = tuple(name for name, _, _ in cols.copied)
-    copied = (
-        list(
-            zip(
-                *([blank if v is None else v for v in column] for _, column, blank in cols.copied),
-                strict=True,
-            )
-        )
-        if cols.copied
-        else [()] * n
-    )
-    usage = list(
-        zip(
-            cols.units_used or none,
-            cols.visits_used or none,
-            cols.units_left or none,
-            cols.visits_left or none,
-            strict=True,
-        )
-    )
+    copied = {
+        name: [blank if v is None else v for v in column] for name, column, blank in cols.copied
+    }
+    units_used, visits_used = cols.units_used or none, cols.visits_used or none
+    units_left, visits_left = cols.units_left or none, cols.visits_left or none
     caps, statuses, actives = cols.cap, cols.status, cols.active
     confirmed = Col.CONFIRMED in cols.present or Col.CONFIRMED_BY in cols.present
     in_file, taken, match = matcher.numbers_in_file, matcher.taken, matcher.match
     existing = bool(matcher)
     new_auth, make, approved = merger.new_id, _make_authorization, RequestStatus.APPROVED
     # a new authorization: the row's values, and the defaults for the fields it does not have
-    given = ("id", "client", "payer", "procedure_codes", "start_date", "end_date", *names)
-    make_new = _record_maker(Authorization, given, _TEMPLATE)
+    given: tuple[str, ...] = ("id", "client", "payer")
+    columns: dict[str, Sequence[Any]] = dict(copied)
+    if cols.codes is not None:
+        columns["procedure_codes"] = codes_col
+    else:
+        given += ("procedure_codes",)  # (a list of its own each)
+    if has_start:
+        columns["start_date"], columns["end_date"] = starts, ends
+    elif has_end:
+        columns["end_date"] = ends
+    make_new = _record_maker(Authorization, given, _TEMPLATE, columns)
+    with_codes = cols.codes is not None
 
     def draft(i: int, client: Client, payer_id: int) -> Draft | None:
         number = numbers[i]
@@ -440,22 +448,17 @@ def _drafter(
             taken[before.id] = rows[i]
             values = dict(vars(before))
             values["procedure_codes"] = list(before.procedure_codes) if codes is None else codes
-            values.update(zip(names, copied[i], strict=True))
+            for name, column in copied.items():
+                values[name] = column[i]
             if has_start:
                 values["start_date"], values["end_date"] = start, end
             elif has_end:
                 values["end_date"] = end
             auth = make(values)
-        else:  # (start and end are None where the log has no such column)
-            auth = make_new(
-                new_auth("auths"),
-                client.id,
-                payer_id,
-                [] if codes is None else codes,
-                start,
-                end,
-                *copied[i],
-            )
+        elif with_codes:
+            auth = make_new(new_auth("auths"), client.id, payer_id, i)
+        else:
+            auth = make_new(new_auth("auths"), client.id, payer_id, [], i)
         if caps is not None:
             cap = caps[i]
             auth.cap_amount, auth.cap_period = (cap[0], cap[1]) if cap else (None, None)
@@ -478,7 +481,6 @@ def _drafter(
             _confirmation(auth, before, cols, i, user)
         if auth.status != approved and not explicit_active:
             auth.active = False
-        units_used, visits_used, units_left, visits_left = usage[i]
         return Draft(
             table,
             i,
@@ -486,10 +488,10 @@ def _drafter(
             auth,
             before,
             explicit_active or before is not None,
-            units_used,
-            visits_used,
-            units_left,
-            visits_left,
+            units_used[i],
+            visits_used[i],
+            units_left[i],
+            visits_left[i],
             explicit_active and auth.active,
         )
 
