@@ -167,7 +167,10 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
     known_payer = auth.payer in data.payers
     if not known_payer:
         problems.append(ValidationError("Choose a known payer for this authorization.", "payer"))
-    status = _member(_STATUSES, auth.status)
+    try:
+        status = _STATUSES.get(auth.status)  # (as _member(), inline: once per authorization)
+    except TypeError:
+        status = None
     if status is None:
         problems.append(
             ValidationError(

@@ -18,7 +18,7 @@ from defusedxml import ElementTree
 from sync.errors import WorkbookError, reason
 
 # a cell in column AA or beyond, or in row 100,000 or beyond (one search, literal prefix "r=")
-_FAR_CELL = re.compile(rb"r=[\"'](?:[A-Z]{2}|[A-Z]\d{6})")
+_FAR_CELL = re.compile(rb"r=[\"'][A-Z](?:[A-Z]|\d{6})")
 _BIG_PART = 40 * 1024 * 1024  # worksheet XML above this size gets its value cells counted
 # a cell element that is not self-closing (a self-closing one holds only a style, no value)
 _VALUE_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s[^>]*?\br=[\"']([A-Z]{1,3})(\d{1,7})[\"'][^>]*(?<!/)>")

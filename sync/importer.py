@@ -224,9 +224,9 @@ def _plan_once(
         _report(found, merger, drafts, inputs)
         return plan, True
     names = {p.id: p.name for p in (*data.payers.values(), *merger.changes.payers)}
+    rows, nowhere = merger.client_rows, (log.sheet, 0)
     plan.clients_created = [
-        Item(*merger.client_rows.get(c.id, (log.sheet, 0)), f"new client {c.name} ({c.client_id})")
-        for c in new_clients
+        Item(*rows.get(c.id, nowhere), partial(_new_client_words, c)) for c in new_clients
     ]
     plan.clients_updated = [
         Item(
@@ -285,6 +285,10 @@ _MISSING: Any = object()
 
 def _words(prefix: str, auth: Authorization, client: Client | None, payer: str) -> str:
     return prefix + describe.authorization(auth, client, payer)
+
+
+def _new_client_words(client: Client) -> str:
+    return f"new client {client.name} ({client.client_id})"
 
 
 _FIELD_COLUMNS = {

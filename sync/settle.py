@@ -24,25 +24,32 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
     inactive when a log row is active.
     """
     groups: dict[tuple[int, int], list[Draft]] = {}
+    last: tuple[int, int] | None = None
+    group: list[Draft] = []
     for d in drafts:
         key = (d.auth.client, d.auth.payer)
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [d]
-        else:
-            group.append(d)
-    approved = RequestStatus.APPROVED
+        if key != last:  # (a client's rows are usually together)
+            group = groups.setdefault(key, [])
+            last = key
+        group.append(d)
+    approved, earliest = RequestStatus.APPROVED, dt.date.min
     for (client_id, payer_id), group in groups.items():
         if client_id < 0:
             # a new client, and the log does not say: the latest approved one is active
-            latest, latest_key = None, None
+            # (latest by _start_key: start date, then row)
+            latest, latest_start = None, earliest
             for d in group:
                 if d.explicit_active:
                     break
-                if d.auth.status == approved:
-                    key = _start_key(d)
-                    if latest_key is None or key > latest_key:
-                        latest, latest_key = d, key
+                auth = d.auth
+                if auth.status == approved:
+                    start = auth.start_date or earliest
+                    if (
+                        latest is None
+                        or start > latest_start
+                        or (start == latest_start and d.row > latest.row)
+                    ):
+                        latest, latest_start = d, start
             else:
                 for d in group:
                     d.auth.active = d is latest
