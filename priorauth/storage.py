@@ -219,7 +219,10 @@ class LockedJSONStorage(Storage):
             elif line in (b"},\n", b"}\n"):
                 info = counts.get(name)
                 count, last = info if isinstance(info, list) and len(info) == 2 else (None, None)
-                tables[name] = Table.from_lines(self.builders.get(name), lines, count, last)
+                before = self._tables.get(name) if self._tables else None
+                tables[name] = Table.from_lines(
+                    self.builders.get(name), lines, count, last, previous=before
+                )
                 name = None
                 if line == b"}\n":
                     state = "end"

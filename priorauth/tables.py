@@ -48,7 +48,7 @@ class Table(Mapping[int, Any]):
     whole-file read and not built yet. ``_last`` is the highest id the table ever gave.
     """
 
-    __slots__ = ("_build", "_count", "_docs", "_items", "_last", "_lines", "_starts")
+    __slots__ = ("_build", "_count", "_docs", "_items", "_last", "_lines", "_previous", "_starts")
 
     def __init__(self, build: Build | None = None) -> None:
         self._build = build
@@ -58,6 +58,7 @@ class Table(Mapping[int, Any]):
         self._docs: dict[str, dict[str, Any]] | None = None
         self._count = 0
         self._last = 0
+        self._previous: Table | None = None  # an earlier read's parsed table, to reuse lines of
 
     # --- making one --------------------------------------------------------------------------
 
@@ -68,21 +69,40 @@ class Table(Mapping[int, Any]):
         lines: list[bytes],
         count: int | None = None,
         last: int | None = None,
+        previous: Table | None = None,
     ) -> Table:
         """A table read from the file's lines (each ``"id":{...},"id":{...}``), not parsed.
 
         ``count`` and ``last`` come from the file's meta record; when unknown, the first look
-        at the table's size parses it.
+        at the table's size parses it. ``previous`` is this table as read before, when it was:
+        lines it already parsed are not parsed again (another user's edit changes a line or
+        two, and every open app re-reads the file), and an unchanged table is ``previous``.
         """
+        reusable = previous is not None and previous._reusable()
+        if (
+            reusable
+            and previous._lines == lines
+            and (count, last)
+            == (  # type: ignore[union-attr]
+                len(previous),  # type: ignore[arg-type]
+                previous._last,  # type: ignore[union-attr]
+            )
+        ):
+            return previous  # type: ignore[return-value]
         table = cls(build)
         table._lines = list(lines)
         table._starts = [_first_id(line) for line in lines]
         table._items = None
+        table._previous = previous if reusable else None
         if count is None or last is None:
             table._load()
         else:
             table._count, table._last = count, last
         return table
+
+    def _reusable(self) -> bool:
+        """Parsed, with every line as written (a table read or committed, not being changed)."""
+        return self._items is not None and self._lines is not None and None not in self._lines
 
     @classmethod
     def from_docs(cls, build: Build | None, docs: dict[str, dict[str, Any]]) -> Table:
@@ -106,6 +126,7 @@ class Table(Mapping[int, Any]):
         table._starts = list(self._starts)
         table._items = None if self._items is None else dict(self._items)
         table._docs = self._docs  # never changed in place: shared
+        table._previous = self._previous
         table._count, table._last = self._count, self._last
         return table
 
@@ -127,8 +148,23 @@ class Table(Mapping[int, Any]):
                 items[i] = doc if build is None else build(i, doc)
         else:
             loads = orjson.loads
-            for line in self._lines:
+            before = self._previous
+            known: dict[int, tuple[bytes | None, int]] = {}
+            if before is not None:  # each earlier line by its first id: (text, end of its ids)
+                ends = [*before._starts[1:], before._last + 1]
+                known = dict(
+                    zip(before._starts, zip(before._lines, ends, strict=True), strict=True)
+                )
+                earlier = before._items or {}
+            for line, start in zip(self._lines, self._starts, strict=True):
                 assert line is not None  # unparsed tables have every line
+                text, end = known.get(start, (None, 0))
+                if text == line:  # read before: its values are those of then
+                    for i in range(start, end):
+                        value = earlier.get(i)
+                        if value is not None:
+                            items[i] = value
+                    continue
                 try:
                     docs = loads(b"{" + line + b"}")
                 except orjson.JSONDecodeError as e:
@@ -140,7 +176,7 @@ class Table(Mapping[int, Any]):
                     for key, doc in docs.items():
                         i = int(key)
                         items[i] = build(i, doc)
-        self._items, self._docs = items, None
+        self._items, self._docs, self._previous = items, None, None
         self._count = len(items)
         self._last = max(self._last, max(items, default=0))
         return items

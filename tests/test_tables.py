@@ -202,3 +202,24 @@ def test_tinydb_queries_still_work_on_the_store(db_path: Path) -> None:
     found = store.db.table("payers").search(Query().name == "Aetna")
     assert [doc["name"] for doc in found] == ["Aetna"]
     assert len(store.db.table("services")) == 3
+
+
+def test_a_re_read_parses_only_the_lines_another_user_changed(db_path: Path) -> None:
+    store = _filled(db_path)
+    mine = Store(db_path, user="bob")
+    before = mine.snapshot()
+    records = dict(before.services)  # parsed, as the payers:
+    assert [p.name for p in before.payers.values()] == ["Aetna"]
+    other = Tracker(Store(db_path, user="carol"), today=TODAY)
+    changed = other.data().services[1500]
+    other.record_service(dataclasses.replace(changed, note="carol's"))
+    after = mine.snapshot()
+    assert after is not before and after.payers is before.payers  # an unchanged table is kept
+    assert after.services is not before.services
+    assert after.services[1500].note == "carol's"
+    assert after.services[1].note == "s0" and after.services[1] is records[1]  # reused
+    assert after.services[1500] is not records[1500]
+    assert {k: s.note for k, s in after.services.items()} == {
+        k: ("carol's" if k == 1500 else s.note) for k, s in records.items()
+    }
+    assert len(after.services) == 2500 and store.snapshot().services[2500].note == "s2499"
