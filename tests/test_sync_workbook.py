@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from priorauth.data import Data
+from sync import grids
 from sync import sniff as sniff_module
 from sync.errors import SheetChoiceError, WorkbookError
 from sync.importer import plan_import
@@ -82,6 +83,24 @@ def test_a_stray_value_in_the_last_cell_does_not_exhaust_memory(tmp_path: Path) 
     message = refused(path, "1,048,576 rows", "16,384 columns")
     assert "Ctrl+End" in message
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("offset", [-12, -9, -5, -3, -1, 0, 1])
+def test_a_far_cell_across_the_guards_read_chunks_is_seen(tmp_path: Path, offset: int) -> None:
+    """The grid guard reads a worksheet a chunk at a time: a far cell's reference cut in two
+    by the chunks is still found."""
+    far = b'<c r="XFD1048576"><v>1</v></c>'
+    head = b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+    pad = b"<c/>" * ((grids._CHUNK + offset - len(head) - 3) // 4)
+    head += pad + b" " * (grids._CHUNK + offset - len(head) - 3 - len(pad))
+    xml = head + far + b"</row></sheetData></worksheet>"
+    assert xml.index(b'r="XFD') == grids._CHUNK + offset - 3 + 3
+    path = tmp_path / "far.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+    with zipfile.ZipFile(path) as zf:
+        assert grids.grid_size(zf, "xl/worksheets/sheet1.xml") == (1048576, 16384)
+        assert grids.grid_size(zf, "xl/worksheets/sheet2.xml") == (0, 0)
 
 
 def test_styled_empty_cells_to_the_last_row_are_harmless() -> None:
