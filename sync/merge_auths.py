@@ -375,7 +375,6 @@ def _drafter(
     n = len(table.rows)
     rows = table.rows
     none: list[Any] = [None] * n
-    numbers = [v or "" for v in cols.auth_number] if cols.auth_number is not None else [""] * n
     codes_col = [[] if v is None else v for v in cols.codes] if cols.codes is not None else none
     has_start = cols.start is not None or cols.period is not None
     has_end = cols.end is not None
@@ -392,13 +391,14 @@ def _drafter(
     copied = {
         name: [blank if v is None else v for v in column] for name, column, blank in cols.copied
     }
+    numbers: Sequence[str] = copied.get("auth_number") or [""] * n
     units_used, visits_used = cols.units_used or none, cols.visits_used or none
     units_left, visits_left = cols.units_left or none, cols.visits_left or none
     caps, statuses, actives = cols.cap, cols.status, cols.active
     confirmed = Col.CONFIRMED in cols.present or Col.CONFIRMED_BY in cols.present
     in_file, taken, match = matcher.numbers_in_file, matcher.taken, matcher.match
     existing = bool(matcher)
-    new_auth, make, approved = merger.new_id, _make_authorization, RequestStatus.APPROVED
+    new_auth, make, approved = merger.id_maker("auths"), _make_authorization, RequestStatus.APPROVED
     # a new authorization: the row's values, and the defaults for the fields it does not have
     given: tuple[str, ...] = ("id", "client", "payer")
     columns: dict[str, Sequence[Any]] = dict(copied)
@@ -415,8 +415,6 @@ def _drafter(
 
     def draft(i: int, client: Client, payer_id: int) -> Draft | None:
         number = numbers[i]
-        codes = codes_col[i]
-        start, end = starts[i], ends[i]
         if number:
             key = (payer_id, number.casefold())
             earlier = in_file.get(key)
@@ -429,11 +427,10 @@ def _drafter(
                 )
                 return None
             in_file[key] = rows[i]
-        before = (
-            match(client.id, payer_id, number, start if has_start else None, codes)
-            if existing
-            else None
-        )
+        before = None
+        if existing:  # (not for a first import)
+            codes, start, end = codes_col[i], starts[i], ends[i]
+            before = match(client.id, payer_id, number, start if has_start else None, codes)
         if before is not None:
             if before.client != client.id:
                 owner = merger.client(before.client)
@@ -456,9 +453,9 @@ def _drafter(
                 values["end_date"] = end
             auth = make(values)
         elif with_codes:
-            auth = make_new(new_auth("auths"), client.id, payer_id, i)
+            auth = make_new(new_auth(), client.id, payer_id, i)
         else:
-            auth = make_new(new_auth("auths"), client.id, payer_id, [], i)
+            auth = make_new(new_auth(), client.id, payer_id, [], i)
         if caps is not None:
             cap = caps[i]
             auth.cap_amount, auth.cap_period = (cap[0], cap[1]) if cap else (None, None)
