@@ -198,9 +198,10 @@ def _parse_column(
     """The column's typed values; unreadable cells are reported on ``table`` (in row order) and
     become None."""
     n = len(values)
-    if n >= 64 and len(set(values[:64])) <= 16:
-        # a column that repeats its values (payers, codes, counts, dates): each distinct value is
-        # parsed once, in the order of its first cell (calamine's values are all hashable)
+    if n >= 64 and col not in _TEXT_COLS and len(set(values[:64])) <= 16:
+        # a column that repeats its values (codes, counts, dates, statuses): each distinct value
+        # is parsed once, in the order of its first cell (calamine's values are all hashable;
+        # plain text is quicker through the fast path, which only trims it)
         distinct = dict.fromkeys(values)
         kinds = set(map(type, values))  # (True and 1.0 are one key: parse them apart)
         if len(distinct) * 4 <= n and not (bool in kinds and kinds & {int, float}):
@@ -308,7 +309,12 @@ def read_log(
         sure = mapped[:2]
     if len(sure) == 2:
         a, b = columns[sure[0]], columns[sure[1]]
-        doubt = [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x == "" or y == ""]
+        # ("" in a column is one C call: most logs fill both everywhere)
+        doubt = (
+            [k for k, (x, y) in enumerate(zip(a, b, strict=True)) if x == "" or y == ""]
+            if "" in a or "" in b
+            else []
+        )
     else:
         doubt = list(range(n))
     n_mapped = len(mapped)
@@ -316,13 +322,16 @@ def read_log(
     few = {k for k, f in filled.items() if f <= 1}  # blank rows and notes
     # repeated header rows: the first recognised column holds its own header text
     first_name = header.names.get(mapped[0])
-    skip = {k for k, v in enumerate(columns[mapped[0]]) if v == first_name}
+    first = columns[mapped[0]]
+    skip = {k for k, v in enumerate(first) if v == first_name} if first_name in first else set()
     # total rows: "Total" (or "Grand total", "Sum") in one of the first cells, and no
     # authorization number or start date (a client may well be called Sum)
-    specific = [columns[where[c]] for c in (Col.AUTH_NUMBER, Col.START) if c in where]
+    numbered = [where[c] for c in (Col.AUTH_NUMBER, Col.START) if c in where]
+    specific = [columns[j] for j in numbered]
     if specific:
-        unnumbered = [k for k, v in enumerate(specific[0]) if v == ""]
-        unnumbered = [k for k in unnumbered if all(s[k] == "" for s in specific[1:])]
+        # (a row with neither is among the rows in doubt when those are the columns looked at)
+        among = doubt if len(sure) == 2 and set(numbered) <= set(sure) else range(n)
+        unnumbered = [k for k in among if all(s[k] == "" for s in specific)]
     else:
         unnumbered = list(range(n))
     for j in mapped[:3]:
@@ -345,7 +354,8 @@ def read_log(
     identity = [where[c] for c in IDENTITY if c in where]
     if identity:
         # a client's second row: name and birth date (and its payer...) filled down
-        bare = [p for p, v in enumerate(kept[identity[0]]) if v == "" and p]
+        key = kept[identity[0]]
+        bare = [p for p, v in enumerate(key) if v == "" and p] if "" in key else []
         down = [p for p in bare if all(kept[j][p] == "" for j in identity[1:])]
         if down:
             for j in identity:
