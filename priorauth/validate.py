@@ -7,9 +7,7 @@ Functions return the list of problems (empty = valid) so forms can show each nex
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
-from typing import Any, TypeVar
 
 from priorauth.data import Data
 from priorauth.errors import ValidationError, ValidationErrors
@@ -75,8 +73,9 @@ def _non_negative(value: int | None, label: str, field: str) -> ValidationError 
     return None
 
 
-# a record's enum fields may hold the member or its text; a dictionary look-up takes both (these
-# checks run once per record of an import: tens of thousands)
+# a record's enum fields may hold the member or its text: a dictionary look-up takes both, where
+# calling the enum costs microseconds (these checks run on every record of an import); an
+# unhashable value raises TypeError, and is no member
 _STATUSES: dict[str, RequestStatus] = {s.value: s for s in RequestStatus}
 _PRIORITIES: dict[str, Priority] = {p.value: p for p in Priority}
 _COUNTS = (  # (field, label) of the counts that cannot be negative, in the order reported
@@ -86,17 +85,6 @@ _COUNTS = (  # (field, label) of the counts that cannot be negative, in the orde
     ("carried_visits_used", "Visits already used"),
     ("reminder_days", "Reminder days"),
 )
-
-
-E = TypeVar("E", bound=enum.Enum)
-
-
-def _member(members: dict[str, E], value: Any) -> E | None:
-    """The enum member ``value`` names (None if none): ``Enum(value)`` without its cost."""
-    try:
-        return members.get(value)
-    except TypeError:  # unhashable: no member
-        return None
 
 
 def payer_problems(data: Data, payer: Payer) -> list[ValidationError]:
@@ -145,7 +133,10 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
     seen_priorities: set[str] = set()
     seen_payers: set[int] = set()
     for ins in client.insurances:
-        priority = _member(_PRIORITIES, ins.priority)
+        try:
+            priority = _PRIORITIES.get(ins.priority)
+        except TypeError:
+            priority = None
         if priority is None:
             problems.append(
                 ValidationError(
@@ -182,7 +173,7 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
     if not known_payer:
         problems.append(ValidationError("Choose a known payer for this authorization.", "payer"))
     try:
-        status = _STATUSES.get(auth.status)  # (as _member(), inline: once per authorization)
+        status = _STATUSES.get(auth.status)
     except TypeError:
         status = None
     if status is None:

@@ -245,20 +245,9 @@ def merge_log(
     without_auth = set(bare)
     # what a row says about its client and insurance: a row saying exactly what the row before
     # it said (most rows of a log) finds that row's client and payer, without looking again
-    said = list(
-        zip(
-            ids,
-            names or none,
-            firsts,
-            lasts,
-            dobs,
-            payer_names,
-            clinicians,
-            priorities,
-            members,
-            strict=True,
-        )
-    )
+    told = (ids, names, firsts, lasts, dobs, payer_names, clinicians, priorities, members)
+    present = [column for column in told if column is not None and column is not none]
+    said = list(zip(*present, strict=True)) if present else [()] * n
     previous: tuple[Any, ...] | None = None
     found: tuple[Client, Any] | None = None  # client and payer of the row that said it
     draft = _drafter(merger, matcher, table, cols, user)
