@@ -287,3 +287,29 @@ def test_total_blank_and_repeated_header_rows(tracker: Tracker, tmp_path: Path) 
     ]
     names = sorted(c.name for c in plan.changes.clients)
     assert names == ["Lee, Ann", "Sum, Li"]
+
+
+def test_rows_repeating_a_client_still_say_what_each_row_warns(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """Consecutive rows saying the same about a client reuse the first row's client, but not
+    where that row warned: the second row's own warning is kept too."""
+    header = [*LOG_HEADER, "Priority"]
+    rows = [
+        [*log_row("Lee, Ann", "A-1"), "Primary"],
+        [*log_row("Lee, Ann", "C-1", payer="Cigna"), "Primary"],
+        [*log_row("Lee, Ann", "C-2", payer="Cigna", start=D(2027, 3, 1), end=None), "Primary"],
+        [*log_row("Lee, Ann", "C-3", payer="Cigna", start=D(2027, 9, 1), end=None), "Primary"],
+    ]
+    plan, result = run(tracker, workbook(tmp_path / "log.xlsx", rows, header=header))
+    assert result.created == 4
+    assert plan.warnings == [
+        "Lee, Ann already has Aetna as primary insurance; Cigna was added as secondary.",
+        "Lee, Ann: the log makes Cigna the primary insurance, but another payer already is; "
+        "the priorities were left as they are.",
+    ]
+    (lee,) = tracker.data().clients.values()
+    assert [(i.priority, i.member_id) for i in lee.insurances] == [
+        (Priority.PRIMARY, "W123"),
+        (Priority.SECONDARY, "W123"),
+    ]
