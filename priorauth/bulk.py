@@ -126,7 +126,7 @@ def apply(tx: Transaction, changes: Changes, summary: str) -> Applied:
         ids: dict[int, int] = {}
         if new:
             temp_ids = [r.id for r in new]
-            tx.insert_many(new, summary=summary)
+            tx.insert_many(new, summary=summary, hand_over=True)  # made for the store
             table = new[0].TABLE
             ids = {temp: record.id for temp, record in zip(temp_ids, new, strict=True)}
             applied.ids.update(((table, temp), real) for temp, real in ids.items())

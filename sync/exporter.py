@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from priorauth.data import Data
+from priorauth.gcpause import gc_paused
 from sync import rows as canonical_rows
 from sync.columns import (
     AUTH_EXTRA_HEADERS,
@@ -41,7 +42,6 @@ from sync.columns import (
     Col,
 )
 from sync.errors import WorkbookError
-from sync.gcpause import gc_paused
 from sync.progress import STEP, Progress, no_progress
 
 DATE_FORMAT = "mm/dd/yyyy"

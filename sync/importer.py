@@ -17,13 +17,13 @@ from typing import Any
 from priorauth import bulk
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError
+from priorauth.gcpause import gc_paused
 from priorauth.identity import current_user
 from priorauth.model import Authorization, Client
 from priorauth.tracker import Tracker
 from sync import canonical, describe
 from sync.columns import Col
 from sync.errors import SheetChoiceError, WorkbookError
-from sync.gcpause import gc_paused
 from sync.headers import Header, find_header
 from sync.logsheet import LogTable, RowError, read_log
 from sync.merge import Item, Merger
