@@ -238,14 +238,26 @@ class Transaction:
 
         ``hand_over``: the records were made for the store and the caller will not change them
         again, so they are stored as they are rather than copied (an import's thousands)."""
-        by_table: dict[str, dict[int, R]] = {}
+        by_table: dict[str, list[R]] = {}
         for record in records:
-            record.id = self._next_id(record.TABLE)
-            record.rev, record.updated_by, record.updated_at = 1, self.user, self.now
-            by_table.setdefault(record.TABLE, {})[record.id] = record
-        for table, new in by_table.items():
+            group = by_table.get(record.TABLE)
+            if group is None:
+                group = by_table[record.TABLE] = []
+            group.append(record)
+        user, now = self.user, self.now
+        for table, group in by_table.items():
+            first = self._next_id(table)
+            self._next_ids[table] = first + len(group)
+            for record_id, record in enumerate(group, first):
+                record.id, record.rev, record.updated_by, record.updated_at = (
+                    record_id,
+                    1,
+                    user,
+                    now,
+                )
+            new = dict(zip(range(first, first + len(group)), group, strict=True))
             if hand_over and table in self._storage.builders:
-                self._put(table, dict(new))
+                self._put(table, new)
             else:
                 self._put(table, {record_id: self._stored(r) for record_id, r in new.items()})
             if len(new) == 1:

@@ -225,6 +225,11 @@ class Table(Mapping[int, Any]):
         """Set (or, for None, remove) values by id. New ids above every other are appended to
         the stored text without parsing the table; any other change parses it and marks the
         lines it touches to be made again."""
+        if changes and min(changes) > self._last and None not in changes.values():
+            keys = list(changes)
+            if keys == sorted(keys):  # new values only (an import, a service): append them all
+                self._append(dict(changes))
+                return
         appended: dict[int, Any] = {}
         top = self._last
         for key, value in changes.items():
