@@ -223,3 +223,15 @@ def test_a_re_read_parses_only_the_lines_another_user_changed(db_path: Path) -> 
         k: ("carol's" if k == 1500 else s.note) for k, s in records.items()
     }
     assert len(after.services) == 2500 and store.snapshot().services[2500].note == "s2499"
+
+
+def test_texts_with_newlines_quotes_and_accents_keep_the_layout(db_path: Path) -> None:
+    tricky = 'Zoë\n"},\n"9":{"x":1}\n},\n}\\'
+    store = _filled(db_path, services=3)
+    tracker = Tracker(store, today=TODAY)
+    tracker.save_client(dataclasses.replace(store.snapshot().clients[1], notes=tricky))
+    assert db_path.read_bytes().startswith(b'{\n"meta":{\n')
+    again = Store(db_path)
+    assert again.snapshot().clients[1].notes == tricky
+    assert again.storage.tables()["services"].parsed is False  # read in this layout, lazily
+    assert json.loads(db_path.read_bytes())["clients"]["1"]["notes"] == tricky
