@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 from collections import defaultdict
@@ -183,6 +184,41 @@ def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
             services.sort(key=_by_date)
         data.derived[key] = cached
     return cached
+
+
+def carry_over_new_service(before: Data, after: Data, service: Service) -> None:
+    """``after`` is ``before`` plus the new ``service``: give it ``before``'s service look-ups with
+    the service added, rather than working them out again for every service (an agency's
+    200,000: 0.15 s on each service recorded). Only when nothing else changed in between."""
+    if (
+        after is before
+        or after.derived
+        or before.authorizations is not after.authorizations
+        or before.services.get(service.id) is not None
+        or len(after.services) != len(before.services) + 1
+    ):
+        return
+    candidates = before.derived.get("covering_candidates")
+    if candidates is not None:
+        after.derived["covering_candidates"] = candidates  # (the authorizations are the same)
+    assigned = before.derived.get("services_by_authorization")
+    if assigned is not None:
+        auth = assigned_authorization(after, service)
+        key = auth.id if auth else None
+        index = defaultdict(list, assigned)
+        index[key] = _inserted(index.get(key, []), service)
+        after.derived["services_by_authorization"] = index
+    by_client = before.__dict__.get("services_by_client")  # (a cached property, if worked out)
+    if by_client is not None:
+        index = defaultdict(list, by_client)
+        index[service.client] = _inserted(index.get(service.client, []), service)
+        after.__dict__["services_by_client"] = index
+
+
+def _inserted(services: list[Service], service: Service) -> list[Service]:
+    """A new list: ``services`` (in date order) with ``service`` in its place."""
+    at = bisect.bisect_right(services, _by_date(service), key=_by_date)
+    return [*services[:at], service, *services[at:]]
 
 
 def _by_date(service: Service) -> tuple[dt.date, int]:

@@ -218,9 +218,12 @@ class Tracker:
         if not service.recorded_by:
             service.recorded_by = self.user
         with self.store.transaction() as tx:
-            validate.check(validate.service_problems(tx.data, service))
-            saved = tx.update(service) if service.id else tx.insert(service)
+            before, new = tx.data, not service.id
+            validate.check(validate.service_problems(before, service))
+            saved = tx.insert(service) if new else tx.update(service)
             data = tx.data
+            if new:
+                rules.carry_over_new_service(before, data, saved)
             auth = rules.assigned_authorization(data, saved)
             return ServiceResult(saved, auth, service_warnings(data, saved, auth, self.today))
 

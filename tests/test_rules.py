@@ -19,6 +19,7 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
+from priorauth.store import Store
 from priorauth.tracker import Tracker
 from tests.conftest import TODAY
 
@@ -347,3 +348,29 @@ def test_only_approved_authorizations_can_be_active_or_confirmed(
         tracker.confirm_to_billing(requested)
     with pytest.raises(ValidationError, match="cannot be active"):
         tracker.make_active(requested)
+
+
+def test_look_ups_carried_to_the_next_snapshot_match_fresh_ones(tracker: Tracker, practice) -> None:
+    """Recording a service hands the snapshot's service look-ups on with the service added;
+    they must be what working them out again gives."""
+    tracker.save_authorization(_auth(practice))
+    tracker.save_authorization(_auth(practice, auth_number="CIG-1", payer=practice["cigna"].id))
+    days = [D(2026, 11, 20), D(2026, 11, 2), D(2026, 12, 7), D(2026, 11, 2), D(2027, 3, 1)]
+    payers = [None, practice["cigna"], None, None, None]
+    for day, payer in zip(days, payers, strict=True):
+        data = tracker.data()
+        rules.services_by_authorization(data)  # worked out, as the app does
+        assert data.services_by_client is not None
+        tracker.record_service(_service(practice, day, payer=payer))
+        carried = tracker.data()
+        assert "services_by_authorization" in carried.derived  # carried, not recomputed
+        fresh = Store(tracker.store.path).snapshot()
+        assert {
+            k: [s.id for s in v]
+            for k, v in carried.derived["services_by_authorization"].items()
+            if v
+        } == {k: [s.id for s in v] for k, v in rules.services_by_authorization(fresh).items() if v}
+        assert {k: [s.id for s in v] for k, v in carried.services_by_client.items()} == {
+            k: [s.id for s in v] for k, v in fresh.services_by_client.items()
+        }
+    assert [s.id for s in rules.uncovered_services(carried)] == [5]  # March: no authorization
