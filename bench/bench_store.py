@@ -7,6 +7,8 @@
   serialise, write a temporary file, fsync, atomic replace, fsync the folder)
   floor = ``orjson.dumps`` of the same data + write a new file + fsync (a bare serialise-and-fsync)
 - service = ``Tracker.record_service`` of one new service (appended: no table is re-serialised)
+- re-read = another user's app reading the file again after an edit and building every record
+  (only the changed line is parsed again); compare +build, the same from nothing
 - memory = peak RSS of a new process that opens the file and builds every record
   floor = peak RSS of a new process that only runs ``orjson.loads`` on the file
 
@@ -33,6 +35,7 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import write_data_file
+from priorauth.data import Data
 from priorauth.storage import LEAN_PARSE_BYTES
 from priorauth.store import Store
 from priorauth.tracker import Tracker
@@ -99,6 +102,19 @@ def measure(scale: str, folder: Path, runs: int) -> dict[str, float]:
         tracker.record_service(dataclasses.replace(first, id=0, rev=0, note="bench"))
 
     service = best(record_service, runs)
+    reader = Store(path, user="reader")  # another user's app, every record built
+
+    def build_everything(data: Data) -> None:
+        for table in (data.payers, data.clients, data.authorizations, data.services):
+            len(list(table.values()))
+
+    build_everything(reader.snapshot())
+    reread_times = []
+    for _ in range(runs):
+        edit()  # someone else saves
+        started = time.perf_counter()
+        build_everything(reader.snapshot())
+        reread_times.append(time.perf_counter() - started)
     build_all = (
         "from priorauth.store import Store\n"
         f"data = Store({str(path)!r}).snapshot()\n"
@@ -107,6 +123,7 @@ def measure(scale: str, folder: Path, runs: int) -> dict[str, float]:
     )
     return {
         "service": service,
+        "reread": min(reread_times),
         "rss": peak_rss(build_all),
         "rss_floor": peak_rss(f"import orjson\norjson.loads(open({str(path)!r}, 'rb').read())\n"),
         "size_mb": len(payload) / 1e6,
@@ -130,12 +147,14 @@ def main() -> None:
         "Store.snapshot() (reads the lines, parses no table); +build = open and build every "
         "record (a line at a time); ratios are to parse;\n"
         "write = bare serialise + write + fsync; edit = one authorization saved, ratio to write;\n"
-        "service = one service recorded; RSS = peak memory of a process that opens and builds "
+        "service = one service recorded; re-read = another app's re-read + build after an edit; "
+        "RSS = peak memory of a process that opens and builds "
         "everything, beside one that only parses the file with orjson\n"
     )
     print(
         f"{'scale':<9} {'MB':>6} {'parse':>8} {'json':>8} {'open':>8} {'ratio':>6} "
         f"{'+build':>8} {'ratio':>6}   {'write':>8} {'edit':>8} {'ratio':>6} {'service':>8}"
+        f" {'re-read':>8}"
         f"   {'RSS':>7} {'parse':>7}"
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,7 +167,8 @@ def main() -> None:
                 f"{m['open'] / m['parse']:5.2f}x {m['built'] * 1e3:6.0f}ms "
                 f"{m['built'] / m['parse']:5.2f}x   {m['write'] * 1e3:6.0f}ms "
                 f"{m['edit'] * 1e3:6.0f}ms {m['edit'] / m['write']:5.2f}x "
-                f"{m['service'] * 1e3:6.0f}ms   {m['rss']:5.0f}MB {m['rss_floor']:5.0f}MB"
+                f"{m['service'] * 1e3:6.0f}ms {m['reread'] * 1e3:6.0f}ms   "
+                f"{m['rss']:5.0f}MB {m['rss_floor']:5.0f}MB"
             )
     print(f"best of {args.runs} runs each")
 
