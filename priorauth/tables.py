@@ -19,6 +19,7 @@ Tables are values: a snapshot shares them freely. Only a transaction changes one
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -48,7 +49,17 @@ class Table(Mapping[int, Any]):
     whole-file read and not built yet. ``_last`` is the highest id the table ever gave.
     """
 
-    __slots__ = ("_build", "_count", "_docs", "_items", "_last", "_lines", "_previous", "_starts")
+    __slots__ = (
+        "_build",
+        "_count",
+        "_docs",
+        "_items",
+        "_last",
+        "_lines",
+        "_parsing",
+        "_previous",
+        "_starts",
+    )
 
     def __init__(self, build: Build | None = None) -> None:
         self._build = build
@@ -59,6 +70,7 @@ class Table(Mapping[int, Any]):
         self._count = 0
         self._last = 0
         self._previous: Table | None = None  # an earlier read's parsed table, to reuse lines of
+        self._parsing = threading.Lock()
 
     # --- making one --------------------------------------------------------------------------
 
@@ -136,7 +148,9 @@ class Table(Mapping[int, Any]):
         items = self._items
         if items is not None:
             return items
-        with gc_paused():
+        with self._parsing, gc_paused():  # (two threads asking wait for one parse)
+            if self._items is not None:
+                return self._items
             return self._parse()
 
     def _parse(self) -> dict[int, Any]:
