@@ -35,9 +35,9 @@ from sync.columns import (
     SERVICES_SHEET,
     column_letter,
 )
+from sync.drafts import Draft
 from sync.logsheet import LogTable, RowError
 from sync.merge import Item, Merger
-from sync.merge_auths import Draft
 from sync.workbook import Workbook
 
 

@@ -23,11 +23,12 @@ from priorauth.model import Authorization, Client
 from priorauth.tracker import Tracker
 from sync import canonical, describe
 from sync.columns import Col
+from sync.drafts import Draft
 from sync.errors import SheetChoiceError, WorkbookError
 from sync.headers import Header, find_header
 from sync.logsheet import LogTable, RowError, read_log
 from sync.merge import Item, Merger
-from sync.merge_auths import Draft, merge_log
+from sync.merge_auths import merge_log
 from sync.progress import Progress, no_progress
 from sync.settle import settle_activity, settle_usage
 from sync.workbook import RawSheet, Workbook, open_workbook

@@ -10,8 +10,8 @@ import datetime as dt
 from priorauth import rules
 from priorauth.bulk import overlay
 from priorauth.model import RequestStatus
+from sync.drafts import Draft
 from sync.merge import Merger
-from sync.merge_auths import Draft
 
 
 def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
