@@ -33,12 +33,12 @@ from priorauth.model import Authorization
 from sync import styled
 from sync.columns import Col
 from sync.errors import WorkbookError
-from sync.importer import choose_sheet
 from sync.logsheet import FOLLOWERS, IDENTITY, LogTable, read_log
 from sync.merge import Merger
 from sync.merge_auths import merge_log
 from sync.progress import Progress, no_progress
 from sync.rows import AUTH_INDEX, authorization_row, sorted_authorizations
+from sync.sheets import choose_sheet
 from sync.sniff import sniff
 from sync.workbook import open_workbook
 
