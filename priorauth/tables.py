@@ -63,7 +63,7 @@ class Table(Mapping[int, Any]):
 
     def __init__(self, build: Build | None = None) -> None:
         self._build = build
-        self._lines: list[bytes | None] = []
+        self._lines: list[bytes | None] | None = []  # None: written whole from the values
         self._starts: list[int] = []
         self._items: dict[int, Any] | None = {}
         self._docs: dict[str, dict[str, Any]] | None = None
@@ -90,22 +90,16 @@ class Table(Mapping[int, Any]):
         lines it already parsed are not parsed again (another user's edit changes a line or
         two, and every open app re-reads the file), and an unchanged table is ``previous``.
         """
-        reusable = previous is not None and previous._reusable()
-        if (
-            reusable
-            and previous._lines == lines
-            and (count, last)
-            == (  # type: ignore[union-attr]
-                len(previous),  # type: ignore[arg-type]
-                previous._last,  # type: ignore[union-attr]
-            )
-        ):
-            return previous  # type: ignore[return-value]
+        if previous is not None and previous._reusable():
+            if previous._lines == lines and (count, last) == (len(previous), previous._last):
+                return previous
+        else:
+            previous = None
         table = cls(build)
         table._lines = list(lines)
         table._starts = [_first_id(line) for line in lines]
         table._items = None
-        table._previous = previous if reusable else None
+        table._previous = previous
         if count is None or last is None:
             table._load()
         else:
@@ -126,7 +120,7 @@ class Table(Mapping[int, Any]):
             raise DataFileError("a table of the data file has a key that is not a number") from None
         table._docs = dict(ordered)
         table._items = None
-        table._lines, table._starts = None, []  # type: ignore[assignment]  # made when written
+        table._lines, table._starts = None, []  # made when written
         table._count = len(ordered)
         table._last = int(ordered[-1][0]) if ordered else 0
         return table
@@ -134,7 +128,7 @@ class Table(Mapping[int, Any]):
     def copy(self) -> Table:
         """A copy a transaction may change (values are shared, not copied; nothing is parsed)."""
         table = Table(self._build)
-        table._lines = None if self._lines is None else list(self._lines)  # type: ignore[assignment]
+        table._lines = None if self._lines is None else list(self._lines)
         table._starts = list(self._starts)
         table._items = None if self._items is None else dict(self._items)
         table._docs = self._docs  # never changed in place: shared
@@ -273,22 +267,19 @@ class Table(Mapping[int, Any]):
                 self._items.update(values)
             lines = self._lines
             if not lines or lines[-1] is not None:  # (a changed last line is made again anyway)
-                keys = list(values)
-                for i in range(0, len(keys), CHUNK_DOCS):
-                    chunk = keys[i : i + CHUNK_DOCS]
-                    text = dump_docs({k: values[k] for k in chunk})
+                for start, text in _chunked(values):
                     last = lines[-1] if lines else None
                     if last is not None and len(last) + len(text) < LINE_BYTES:
                         lines[-1] = last + b"," + text
                     else:
                         lines.append(text)
-                        self._starts.append(chunk[0])
+                        self._starts.append(start)
         self._count = len(self._items) if self._items is not None else self._count + len(values)
         self._last = next(reversed(values))
 
     def _dirty(self, key: int) -> None:
         if self._lines is None or not self._lines:
-            self._lines, self._starts = None, []  # type: ignore[assignment]
+            self._lines, self._starts = None, []
             return
         i = bisect_right(self._starts, key) - 1
         if i < 0:  # below the first line's first id: that line now starts here
@@ -300,18 +291,13 @@ class Table(Mapping[int, Any]):
     def lines(self) -> list[bytes]:
         """The table's text, a line each: stored lines as they are, changed ones made again."""
         if self._lines is None:
+            chunks = list(_chunked(self._load()))
+            self._starts = [start for start, _ in chunks]
+            self._lines = [text for _, text in chunks]
+        elif None in self._lines:
             items = self._load()
-            keys = list(items)
-            lines, starts = [], []
-            for i in range(0, len(keys), CHUNK_DOCS):
-                chunk = keys[i : i + CHUNK_DOCS]
-                lines.append(dump_docs({k: items[k] for k in chunk}))
-                starts.append(chunk[0])
-            self._lines, self._starts = lines, starts  # type: ignore[assignment]
-            return lines
-        if any(line is None for line in self._lines):
-            items = self._load()
-            lines, starts = [], []
+            lines: list[bytes | None] = []
+            starts: list[int] = []
             ends = [*self._starts[1:], self._last + 1]
             for line, start, end in zip(self._lines, self._starts, ends, strict=True):
                 if line is None:
@@ -321,13 +307,21 @@ class Table(Mapping[int, Any]):
                     line = dump_docs(chunk)
                 lines.append(line)
                 starts.append(start)
-            self._lines, self._starts = lines, starts  # type: ignore[assignment]
-        return self._lines  # type: ignore[return-value]
+            self._lines, self._starts = lines, starts
+        return self._lines  # type: ignore[return-value]  # (no None left)
 
     def documents(self) -> dict[str, dict[str, Any]]:
         """The table as plain JSON documents, ``{"id": {...}}`` (for TinyDB's own API)."""
         lines = self.lines()
         return orjson.loads(b"{" + b",".join(lines) + b"}") if lines else {}
+
+
+def _chunked(values: Mapping[int, Any]) -> Iterator[tuple[int, bytes]]:
+    """(first id, text) of each line for ``values`` (ascending ids), CHUNK_DOCS to a line."""
+    keys = list(values)
+    for i in range(0, len(keys), CHUNK_DOCS):
+        chunk = keys[i : i + CHUNK_DOCS]
+        yield chunk[0], dump_docs({k: values[k] for k in chunk})
 
 
 def _first_id(line: bytes) -> int:
