@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := .demo/authtrack-demo.json
 
-.PHONY: run test check lint format bench clean
+.PHONY: run test test-fast check lint format bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -27,6 +27,10 @@ check: $(STAMP)
 
 test: check
 	$(BIN)/python -m pytest -n 2 -q
+
+# The unit tier alone (no app, no subprocess): the edit-test loop, well under 30 s.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests/unit -n 2 -q
 
 format: $(STAMP)
 	$(BIN)/ruff format .

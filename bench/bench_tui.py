@@ -29,12 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import generate
 from priorauth.model import ClientStatus
 from priorauth.store import Store
+from tests.helpers.pilot import settle
+from tests.helpers.terminal import Terminal
 from tui.app import make_app
 from tui.rows import client_rows, matches
 from tui.screens.client import ClientScreen
 from tui.screens.clients import ClientsScreen
-from tui.terminal import Terminal
-from tui.testing import settle
 
 TARGET_PAINT, TARGET_FILTER, TARGET_OPEN = 1.0, 0.050, 0.100
 

@@ -15,6 +15,15 @@ from priorauth.tracker import Tracker
 TODAY = dt.date(2026, 11, 23)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tiers by folder: `unit` (in-process, no app, no subprocess) and `functional` (Pilot,
+    snapshots, real processes and terminals). `make test-fast` runs the unit tier alone."""
+    for item in items:
+        tier = item.path.parent.name
+        if tier in ("unit", "functional"):
+            item.add_marker(getattr(pytest.mark, tier))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the machine's /etc/authtrack config or the developer's own data file."""

@@ -14,7 +14,7 @@ from sync import sniff as sniff_module
 from sync.errors import SheetChoiceError, WorkbookError
 from sync.importer import plan_import
 from sync.workbook import open_workbook
-from tests.sync_helpers import CORPUS, SAMPLES, TODAY, add_far_cell, log_row, workbook
+from tests.helpers.sync_helpers import CORPUS, SAMPLES, TODAY, add_far_cell, log_row, workbook
 
 
 def refused(path: Path, *words: str) -> str:
@@ -145,7 +145,7 @@ def test_xml_entity_expansion_is_not_performed(tmp_path: Path) -> None:
         body = xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml
         return laughs + body.replace("<t>Lee, Ann</t>", "<t>&lol9;</t>", 1)
 
-    from tests.sync_helpers import edit_part
+    from tests.helpers.sync_helpers import edit_part
 
     edit_part(path, "xl/workbook.xml", lambda x: laughs + x.split("?>", 1)[-1])
     edit_part(path, "xl/worksheets/sheet1.xml", edit)
@@ -166,7 +166,7 @@ def test_no_sheet_looks_like_a_log(tmp_path: Path) -> None:
 
 
 def test_two_equally_likely_sheets_name_both_and_sheet_option(tmp_path: Path) -> None:
-    from tests.sync_helpers import LOG_HEADER
+    from tests.helpers.sync_helpers import LOG_HEADER
 
     path = workbook(
         tmp_path / "two.xlsx",

@@ -24,7 +24,7 @@ from priorauth.tracker import Tracker
 from sync.columns import AUTH_HEADERS
 from sync.exporter import export_workbook
 from sync.importer import apply_import, plan_import
-from tests.sync_helpers import SAMPLES, TODAY
+from tests.helpers.sync_helpers import SAMPLES, TODAY
 
 D = dt.date
 DESIGN_COLUMNS = [

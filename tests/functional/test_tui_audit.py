@@ -12,11 +12,11 @@ from textual.widgets import Input
 
 from priorauth.store import Store
 from priorauth.tracker import Tracker
+from tests.helpers.pilot import open_client, screen_text, settle, type_text
 from tui.app import make_app
 from tui.screens.audit import AuditScreen
 from tui.screens.audit_entry import AuditEntryDialog
 from tui.screens.dialogs import PickDialog
-from tui.testing import open_client, screen_text, settle, type_text
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)

@@ -12,11 +12,11 @@ from textual.widgets import Input
 from priorauth.model import Authorization, Client, ClientInsurance, Priority
 from priorauth.store import Store
 from priorauth.tracker import Tracker
+from tests.helpers.pilot import screen_text, settle
 from tui.app import make_app
 from tui.screens.client import ClientScreen
 from tui.screens.clients import ClientsScreen
 from tui.screens.dialogs import ConflictDialog
-from tui.testing import screen_text, settle
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)

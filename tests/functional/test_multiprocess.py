@@ -15,7 +15,7 @@ from priorauth.model import Client, ClientInsurance, Payer
 from priorauth.store import Store
 from priorauth.tracker import Tracker
 
-WORKER = str(Path(__file__).with_name("_worker.py"))
+WORKER = str(Path(__file__).resolve().parents[1] / "helpers" / "_worker.py")
 
 
 def test_eight_processes_fifty_updates_each_all_land(db_path: Path) -> None:

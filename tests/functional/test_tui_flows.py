@@ -8,10 +8,10 @@ from pathlib import Path
 from textual.widgets import Input, Select
 
 from priorauth.tracker import Tracker
+from tests.helpers.pilot import screen_text, settle, type_text
 from tui.app import make_app
 from tui.screens.client import ClientScreen
 from tui.screens.notifications import NotificationsScreen
-from tui.testing import screen_text, settle, type_text
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)

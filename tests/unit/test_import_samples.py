@@ -20,7 +20,7 @@ from priorauth.data import Data
 from priorauth.model import Authorization, CapPeriod, Priority, RequestStatus
 from priorauth.tracker import Tracker
 from sync.importer import ImportPlan, apply_import, plan_import
-from tests.sample_plans import (
+from tests.helpers.sample_plans import (
     Auth,
     aba_agency,
     assert_imported_as_planned,
@@ -31,7 +31,7 @@ from tests.sample_plans import (
     mac_1904,
     solo_therapist,
 )
-from tests.sync_helpers import SAMPLES, TODAY
+from tests.helpers.sync_helpers import SAMPLES, TODAY
 
 D = dt.date
 

@@ -12,7 +12,7 @@ import pytest
 
 from priorauth.demo import build_demo
 from priorauth.store import Store
-from tui.terminal import Terminal
+from tests.helpers.terminal import Terminal
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -9,12 +9,12 @@ from textual.widgets import Input, Select
 
 from priorauth.errors import PermissionDenied
 from priorauth.model import RequestStatus
+from tests.helpers.pilot import open_client, screen_text, settle
 from tui.app import make_app
 from tui.screens.authorizations import AuthorizationsScreen
 from tui.screens.client import ClientScreen
 from tui.screens.dialogs import ConfirmDialog, NotesDialog
 from tui.screens.help import HelpScreen
-from tui.testing import open_client, screen_text, settle
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)

@@ -11,11 +11,11 @@ from textual.widgets import Input
 from priorauth.model import Payer
 from priorauth.store import Store
 from priorauth.tracker import Tracker
+from tests.helpers.pilot import screen_text, settle
 from tui.app import make_app
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.export_screen import ExportScreen
 from tui.screens.import_screen import ImportScreen
-from tui.testing import screen_text, settle
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)

@@ -10,7 +10,7 @@ import pytest
 
 from authtrack.bar import Bar, progress_for
 from authtrack.cli import main
-from tests.sync_helpers import SAMPLES, log_row, workbook
+from tests.helpers.sync_helpers import SAMPLES, log_row, workbook
 
 REQUIRED = {"created", "updated", "unchanged", "skipped", "errors", "warnings"}
 

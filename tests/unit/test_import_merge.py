@@ -14,7 +14,7 @@ from priorauth.model import Authorization, Priority, RequestStatus, Service
 from priorauth.store import Store
 from priorauth.tracker import Tracker
 from sync.importer import ImportBlocked, apply_import, plan_import
-from tests.sync_helpers import LOG_HEADER, TODAY, log_row, workbook
+from tests.helpers.sync_helpers import LOG_HEADER, TODAY, log_row, workbook
 
 D = dt.date
 

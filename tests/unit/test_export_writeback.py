@@ -17,7 +17,7 @@ from priorauth.tracker import Tracker
 from sync.errors import WorkbookError
 from sync.importer import apply_import, plan_import
 from sync.writeback import default_output, dropped_features, shift_formula, write_back
-from tests.sync_helpers import CORPUS, SAMPLES, TODAY
+from tests.helpers.sync_helpers import CORPUS, SAMPLES, TODAY
 
 D = dt.date
 

@@ -1,4 +1,4 @@
-"""Worker processes for the multi-process tests (run as `python tests/_worker.py MODE ...`)."""
+"""Worker processes for the multi-process tests (`python tests/helpers/_worker.py MODE ...`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from priorauth.errors import ConflictError
 from priorauth.model import Payer, Service

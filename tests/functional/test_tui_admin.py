@@ -13,6 +13,7 @@ from priorauth.practice import practice_settings
 from priorauth.roles import Access, Role
 from priorauth.store import Store
 from priorauth.tracker import Tracker
+from tests.helpers.pilot import screen_text, settle, type_text
 from tui.app import make_app
 from tui.forms.group_form import GroupForm
 from tui.forms.payer_form import PayerForm
@@ -21,7 +22,6 @@ from tui.screens.dialogs import ConflictDialog
 from tui.screens.help import HelpScreen
 from tui.screens.payers import PayersScreen
 from tui.screens.settings import SettingsScreen
-from tui.testing import screen_text, settle, type_text
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)

@@ -11,8 +11,10 @@ from typing import Any
 
 from openpyxl import Workbook
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
-CORPUS = Path("/work/shared/corpus")
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "sample_workbooks"
+# The odd real-world workbooks live in shared/, beside the checkout (CI lays a copy there too).
+CORPUS = REPO.parent / "shared" / "corpus"
 TODAY = dt.date(2026, 11, 23)
 
 LOG_HEADER = ["Client", "DOB", "Payer", "Member ID", "Auth #", "CPT", "Start", "End"]

@@ -25,7 +25,7 @@ from priorauth.model import (
 from priorauth.store import Store
 from priorauth.tracker import Tracker
 from sync.report_export import ReportExportError, write_report
-from tests.test_notify import CIGNA, auth, client, service, world
+from tests.unit.test_notify import CIGNA, auth, client, service, world
 
 D = dt.date
 TODAY = D(2026, 11, 23)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from authtrack.cli import main
-from tests.sync_helpers import CORPUS, SAMPLES
+from tests.helpers.sync_helpers import CORPUS, SAMPLES
 
 FILES = sorted(p for p in CORPUS.glob("*") if p.suffix in (".xlsx", ".xlsm", ".xls", ".ods"))
 

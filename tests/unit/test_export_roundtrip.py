@@ -30,7 +30,7 @@ from priorauth.store import Store
 from priorauth.tracker import Tracker
 from sync.exporter import export_workbook
 from sync.importer import apply_import, plan_import
-from tests.sync_helpers import TODAY
+from tests.helpers.sync_helpers import TODAY
 
 CODES = ["90791", "90832", "90834", "90837", "97153", "97155", "H2019-HN", "H0036"]
 PAYERS = ["Aetna", "Cigna", "Blue Cross", "Medicaid - State Plan", "Tricare East"]

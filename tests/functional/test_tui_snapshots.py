@@ -20,8 +20,8 @@ from priorauth.demo import build_demo
 from priorauth.model import PracticeSettings, Service
 from priorauth.store import Store
 from priorauth.tracker import Tracker
+from tests.helpers.pilot import settle
 from tui.app import AuthTrackApp, make_app
-from tui.testing import settle
 
 TODAY = dt.date(2026, 11, 23)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
