@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := .demo/authtrack-demo.json
 
-.PHONY: run test test-fast check lint format bench clean
+.PHONY: run test test-fast test-clock check lint format bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -27,6 +27,13 @@ check: $(STAMP)
 
 test: check
 	$(BIN)/python -m pytest -n 2 -q
+
+# The whole suite a year ahead, in a timezone far from UTC: no test may depend on the real date,
+# clock or timezone (tests/helpers/clock/sitecustomize.py moves every process's clock).
+test-clock: $(STAMP)
+	AUTHTRACK_TEST_CLOCK_SHIFT_DAYS=365 TZ=Pacific/Kiritimati PYTHONPATH=tests/helpers/clock \
+		$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider \
+		-W ignore::pytest.PytestAssertRewriteWarning
 
 # The unit tier alone (no app, no subprocess): the edit-test loop, well under 30 s.
 test-fast: $(STAMP)

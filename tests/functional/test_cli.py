@@ -13,10 +13,13 @@ import pytest
 from authtrack.cli import main
 from priorauth.store import Store
 
+# "today" pinned for every command: no outcome may depend on the real date.
+AUTHTRACK = [sys.executable, "-m", "authtrack", "--today", "2026-11-23"]
+
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "authtrack", *args],
+        [*AUTHTRACK, *args],
         capture_output=True,
         text=True,
         timeout=120,

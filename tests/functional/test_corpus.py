@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -43,14 +42,11 @@ def test_the_corpus_is_there() -> None:
 def test_corpus_file(path: Path, data_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     before = data_file.read_bytes()
-    started = time.monotonic()
-    status = main(["--db", str(data_file), "import", str(path)])
-    elapsed = time.monotonic() - started
+    status = main(["--db", str(data_file), "import", str(path)])  # its time: `make bench`
     out, err = capsys.readouterr()
     assert status in (0, 1, 2)
     assert "Traceback" not in out + err
     assert "unexpected error" not in err
-    assert elapsed < 60
     if status != 0:
         assert data_file.read_bytes() == before
         assert path.name in err

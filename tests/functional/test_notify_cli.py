@@ -20,10 +20,14 @@ TODAY = dt.date(2026, 11, 23)
 ME = current_user()
 
 
+# "today" pinned for every command: no outcome may depend on the real date.
+AUTHTRACK = [sys.executable, "-m", "authtrack", "--today", "2026-11-23"]
+
+
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     return subprocess.run(
-        [sys.executable, "-m", "authtrack", *args],
+        [*AUTHTRACK, *args],
         capture_output=True,
         text=True,
         timeout=120,

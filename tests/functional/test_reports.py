@@ -31,6 +31,10 @@ D = dt.date
 TODAY = D(2026, 11, 23)
 
 
+# "today" pinned for every command: no outcome may depend on the real date.
+AUTHTRACK = [sys.executable, "-m", "authtrack", "--today", "2026-11-23"]
+
+
 def days(n: int) -> dt.date:
     return TODAY + dt.timedelta(days=n)
 
@@ -237,9 +241,7 @@ def test_workbook_has_real_dates_percents_and_no_formulas(tmp_path: Path) -> Non
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "authtrack", *args], capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([*AUTHTRACK, *args], capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture

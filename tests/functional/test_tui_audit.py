@@ -3,7 +3,6 @@ from a client's tracker it shows that client's changes, deleted services include
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 from pathlib import Path
@@ -12,7 +11,7 @@ from textual.widgets import Input
 
 from priorauth.store import Store
 from priorauth.tracker import Tracker
-from tests.helpers.pilot import open_client, screen_text, settle, type_text
+from tests.helpers.pilot import open_client, screen_text, settle, type_text, wait_until
 from tui.app import make_app
 from tui.screens.audit import AuditScreen
 from tui.screens.audit_entry import AuditEntryDialog
@@ -158,11 +157,7 @@ async def test_audit_is_reachable_from_every_screen_and_the_palette(demo_db: Pat
         aetna = bob.data().payer_named("Aetna")
         assert aetna is not None
         bob.save_payer(dataclasses.replace(aetna, notes="New fax"))
-        for _ in range(40):
-            await settle(pilot)
-            if audit.table.row_count == 6:
-                break
-            await asyncio.sleep(0.1)
+        await wait_until(pilot, lambda: audit.table.row_count == 6)
         assert audit._by_key[audit.table.keys[0]].entry.user == "bob"
         assert audit.selected().entry.user == "demo"  # the cursor stayed where it was
         assert "changed payer Aetna" in screen_text(app)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 from pathlib import Path
@@ -12,7 +11,7 @@ from textual.widgets import Input
 from priorauth.model import Authorization, Client, ClientInsurance, Priority
 from priorauth.store import Store
 from priorauth.tracker import Tracker
-from tests.helpers.pilot import screen_text, settle
+from tests.helpers.pilot import screen_text, settle, wait_until
 from tui.app import make_app
 from tui.screens.client import ClientScreen
 from tui.screens.clients import ClientsScreen
@@ -50,16 +49,6 @@ def seed(db_path: Path) -> Tracker:
     return bob
 
 
-async def wait_for(pilot, condition, seconds: float = 4.0) -> None:
-    """Let the poll run until ``condition()`` holds (the issue allows ~2 s)."""
-    for _ in range(int(seconds / 0.1)):
-        await settle(pilot)
-        if condition():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("the screen did not refresh in time")
-
-
 async def test_live_refresh_keeps_the_cursor(db_path: Path) -> None:
     bob = seed(db_path)
     app = make_app(db_path, today=TODAY, user="alice")
@@ -75,7 +64,7 @@ async def test_live_refresh_keeps_the_cursor(db_path: Path) -> None:
         bob.save_client(Client(first_name="Al", last_name="Adams"))
         renamed = dataclasses.replace(bob.data().clients[park.id], first_name="Joanna")
         bob.save_client(renamed)
-        await wait_for(pilot, lambda: "Adams, Al" in screen_text(app))
+        await wait_until(pilot, lambda: "Adams, Al" in screen_text(app))
         text = screen_text(app)
         assert "Park, Joanna" in text
         assert screen.selected().id == park.id  # the cursor stayed on the same record
@@ -101,7 +90,7 @@ async def test_client_screen_refreshes_usage(db_path: Path) -> None:
                 client=lee.id, payer=lee.insurances[0].payer_id, date=dt.date(2026, 11, 20), units=3
             )
         )
-        await wait_for(pilot, lambda: "7 of 10 left" in screen_text(app))
+        await wait_until(pilot, lambda: "7 of 10 left" in screen_text(app))
     assert not app.unexpected
 
 

@@ -3,6 +3,8 @@ done, and read the screen as plain text."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.worker import WorkerState
@@ -25,6 +27,21 @@ async def settle(pilot: Pilot[Any], rounds: int = 20) -> None:
             await pilot.pause()
             return
     raise TimeoutError("the app kept working")
+
+
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 30.0
+) -> None:
+    """Let the app run (its file poll included) until ``condition()`` holds. The bound only
+    fails a test whose screen never gets there; on a loaded machine it may take a while."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
+        await settle(pilot)
+        if condition():
+            return
+        await asyncio.sleep(0.05)  # hand the loop to the app's timers (the data file poll)
+    raise AssertionError("the screen never got there")
 
 
 def screen_text(app: App[Any]) -> str:

@@ -1,5 +1,8 @@
 """Run a program on a pseudo-terminal and read its screen like a person would (tests, bench).
 
+Every wait is for something on the screen, with a generous bound (a loaded CI machine is slow):
+the bound fails a test that never gets there, it never times one that does.
+
 The program's output goes through a VT100 emulator (pyte, a test dependency), so what is checked
 is the screen as drawn, whatever cursor movements the program used to draw it.
 """
@@ -52,7 +55,7 @@ class Terminal:
         self.stream.feed(chunk)
         return bool(chunk)
 
-    def wait_for(self, pattern: str, since: float | None = None, timeout: float = 20.0) -> float:
+    def wait_for(self, pattern: str, since: float | None = None, timeout: float = 60.0) -> float:
         """Seconds from ``since`` (default now) until the screen matches regex ``pattern``."""
         since = time.perf_counter() if since is None else since
         regex = re.compile(pattern, re.MULTILINE)
@@ -62,7 +65,7 @@ class Terminal:
             self._pump(0.002)
         raise AssertionError(f"the screen never showed {pattern!r}:\n{self.text}")
 
-    def wait_until(self, check: Callable[[str], bool], timeout: float = 20.0) -> float:
+    def wait_until(self, check: Callable[[str], bool], timeout: float = 60.0) -> float:
         """Seconds until ``check(screen text)`` holds."""
         since = time.perf_counter()
         while time.perf_counter() - since < timeout:
@@ -76,6 +79,23 @@ class Terminal:
         start = time.perf_counter()
         os.write(self.master, keys.encode())
         return self.wait_for(then, start) if then is not None else 0.0
+
+    def drain(self, timeout: float = 60.0) -> None:
+        """Read everything the program wrote until it closed the terminal (it has exited)."""
+        since = time.perf_counter()
+        while time.perf_counter() - since < timeout:
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.master, 1 << 16)
+            except OSError:  # EIO: every writer of the terminal is gone
+                return
+            if not chunk:
+                return
+            self.raw += chunk
+            self.stream.feed(chunk)
+        raise AssertionError("the program never closed its terminal")
 
     def settle(self, seconds: float) -> None:
         end = time.perf_counter() + seconds

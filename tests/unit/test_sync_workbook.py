@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import zipfile
 from pathlib import Path
 
@@ -79,10 +78,8 @@ def test_zip_bomb_is_refused_by_declared_size(tmp_path: Path, monkeypatch) -> No
 
 def test_a_stray_value_in_the_last_cell_does_not_exhaust_memory(tmp_path: Path) -> None:
     path = add_far_cell(workbook(tmp_path / "far.xlsx", [log_row()]))
-    started = time.monotonic()
-    message = refused(path, "1,048,576 rows", "16,384 columns")
+    message = refused(path, "1,048,576 rows", "16,384 columns")  # how fast: `make bench`
     assert "Ctrl+End" in message
-    assert time.monotonic() - started < 10
 
 
 @pytest.mark.parametrize("offset", [-12, -9, -5, -3, -1, 0, 1])
@@ -149,14 +146,12 @@ def test_xml_entity_expansion_is_not_performed(tmp_path: Path) -> None:
 
     edit_part(path, "xl/workbook.xml", lambda x: laughs + x.split("?>", 1)[-1])
     edit_part(path, "xl/worksheets/sheet1.xml", edit)
-    started = time.monotonic()
     try:
         plan = plan_import(path, Data(), today=TODAY)
     except WorkbookError as e:
         assert str(path) in str(e)
     else:
         assert all("lollollol" not in str(i) for i in plan.created)
-    assert time.monotonic() - started < 10
 
 
 def test_no_sheet_looks_like_a_log(tmp_path: Path) -> None:
@@ -220,9 +215,7 @@ def test_old_xls_with_a_stray_value_in_the_last_cell(tmp_path: Path) -> None:
     path.write_bytes(bytes(blob))
     assert sheet_grids(path) == {"Clients": (65536, 256)}
     assert sheet_grids(SAMPLES / "solo_therapist.xls") == {"Clients": (30, 9)}
-    started = time.monotonic()
     refused(path, "65,536 rows", "256 columns")
-    assert time.monotonic() - started < 5
 
 
 def test_damaged_xls_container(tmp_path: Path) -> None:
