@@ -108,10 +108,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_tui(ctx: Context) -> int:
+    from sync.workbooks import EXCEL
     from tui.app import make_app  # imported late: batch commands never pay for Textual
 
     user = current_user()
-    app = make_app(ctx.db_path, today=ctx.today, user=user, policy=access_for(user, ctx.config))
+    policy = access_for(user, ctx.config)
+    app = make_app(ctx.db_path, today=ctx.today, user=user, policy=policy, workbooks=EXCEL)
     app.run()
     return int(app.return_code or 0)
 

@@ -42,6 +42,7 @@ from tui.screens.import_screen import ImportScreen
 from tui.screens.notifications import NotificationsScreen
 from tui.screens.payers import PayersScreen
 from tui.screens.settings import SettingsScreen
+from tui.workbooks import Workbooks
 
 POLL_SECONDS = 1.0
 
@@ -150,9 +151,10 @@ class AuthTrackApp(App[int]):
     notification_count: reactive[int] = reactive(0)
     day: reactive[dt.date] = reactive(dt.date.min)  # "today", followed past midnight
 
-    def __init__(self, tracker: Tracker) -> None:
+    def __init__(self, tracker: Tracker, workbooks: Workbooks | None = None) -> None:
         super().__init__()
         self.tracker = tracker
+        self.workbooks = workbooks  # Excel import/export, handed over by the CLI (None: not here)
         self.data: Data | None = None
         self.partial = False  # data shown before usage and notifications were worked out
         self.notifications: list[notify.Notification] = []
@@ -430,7 +432,9 @@ def make_app(
     today: dt.date | None = None,
     user: str | None = None,
     policy: Policy | None = None,
+    workbooks: Workbooks | None = None,
 ) -> AuthTrackApp:
-    """Build the app from explicit arguments, the same way for the CLI and the tests."""
+    """Build the app from explicit arguments, the same way for the CLI and the tests.
+    ``workbooks`` is the Excel import/export (``sync.workbooks.EXCEL`` from the CLI)."""
     store = Store(db_path, user=user)
-    return AuthTrackApp(Tracker(store, today=today, policy=policy or allow_all))
+    return AuthTrackApp(Tracker(store, today=today, policy=policy or allow_all), workbooks)

@@ -20,6 +20,7 @@ from priorauth.demo import build_demo
 from priorauth.model import PracticeSettings, Service
 from priorauth.store import Store
 from priorauth.tracker import Tracker
+from sync.workbooks import EXCEL
 from tests.helpers.pilot import settle
 from tui.app import AuthTrackApp, make_app
 
@@ -50,7 +51,7 @@ def demo_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)  # no cursor blink
     db = tmp_path / "practice.json"
     build_demo(Store(db, user="demo"), today=TODAY)
-    return make_app(db, today=TODAY, user="alice")
+    return make_app(db, today=TODAY, user="alice", workbooks=EXCEL)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -142,7 +143,7 @@ def changed_app(
     aetna = mlopez.data().payer_named("Aetna")
     assert aetna is not None
     mlopez.save_payer(dataclasses.replace(aetna, notes="Fax renewals to 555-0100"))
-    return make_app(db, today=TODAY, user="alice")
+    return make_app(db, today=TODAY, user="alice", workbooks=EXCEL)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -11,6 +11,7 @@ from textual.widgets import Input
 from priorauth.model import Payer
 from priorauth.store import Store
 from priorauth.tracker import Tracker
+from sync.workbooks import EXCEL
 from tests.helpers.pilot import screen_text, settle
 from tui.app import make_app
 from tui.screens.dialogs import ConfirmDialog
@@ -91,7 +92,7 @@ async def test_import_preview_shows_errors_by_row_then_imports_the_rest(
 ) -> None:
     book = authorization_log(tmp_path / "log.xlsx")
     Tracker(Store(db_path, user="alice"), today=TODAY).save_payer(Payer(name="Aetna"))
-    app = make_app(db_path, today=TODAY, user="alice")
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("4")
@@ -128,7 +129,7 @@ async def test_import_preview_shows_errors_by_row_then_imports_the_rest(
 async def test_import_of_an_unusable_file_is_one_sentence(tmp_path: Path, db_path: Path) -> None:
     junk = tmp_path / "notes.xlsx"
     junk.write_text("this is not a workbook")
-    app = make_app(db_path, today=TODAY, user="alice")
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("4")
@@ -147,7 +148,7 @@ async def test_export_writes_the_workbook(tmp_path: Path, db_path: Path) -> None
 
     build_demo(Store(db_path, user="demo"), today=TODAY)
     target = tmp_path / "out.xlsx"
-    app = make_app(db_path, today=TODAY, user="alice")
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("5")

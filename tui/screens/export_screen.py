@@ -15,7 +15,13 @@ from textual.widgets import Input, Label, Static
 
 from priorauth.errors import AuthTrackError
 from tui.screens.dialogs import ConfirmDialog
-from tui.screens.transfer import FilePickDialog, Finished, PathSuggester, TransferScreen
+from tui.screens.transfer import (
+    NOT_HERE,
+    FilePickDialog,
+    Finished,
+    PathSuggester,
+    TransferScreen,
+)
 
 
 class ExportScreen(TransferScreen):
@@ -98,17 +104,16 @@ class ExportScreen(TransferScreen):
     @work(thread=True, exclusive=True, group="export")
     def _export(self, path: Path) -> None:
         data = self.at.data
+        workbooks = self.at.workbooks
+        if workbooks is None or data is None:
+            self.post_message(Finished(error=AuthTrackError(NOT_HERE)))
+            return
         try:
-            from sync.exporter import export_workbook
-
-            result = export_workbook(
+            result = workbooks.export_workbook(
                 data, path, today=self.at.today, progress=self.progress_callback()
             )
         except AuthTrackError as e:
             self.post_message(Finished(error=e))
-            return
-        except ImportError:
-            self.post_message(Finished(error=AuthTrackError("Export is not installed yet.")))
             return
         except OSError as e:
             self.post_message(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -30,10 +31,9 @@ INTRO = (
 Section = tuple[str, list[Binding], dict[str, str]]  # title, bindings, action -> permission
 
 
-def help_sections(current: type | None) -> list[Section]:
+def help_sections(current: type | None, app_bindings: Sequence[Binding]) -> list[Section]:
     """(title, bindings, permissions) for the current screen, the other screens, the forms and
-    the app."""
-    from tui.app import AuthTrackApp
+    the app (whose own bindings the caller passes: this module does not import the app)."""
     from tui.forms.auth_form import AuthForm
     from tui.forms.base import FormScreen
     from tui.forms.client_form import ClientForm
@@ -75,7 +75,7 @@ def help_sections(current: type | None) -> list[Section]:
         "ctrl+p", "", "Commands", id="palette", tooltip="Command palette: find any action by name"
     )
     tab = Binding("tab", "", "Next", id="tab", tooltip="Next field or table (shift+tab: previous)")
-    sections.append(("Everywhere", [*AuthTrackApp.BINDINGS, palette, tab], {}))  # type: ignore[list-item]
+    sections.append(("Everywhere", [*app_bindings, palette, tab], {}))
     return sections
 
 
@@ -125,7 +125,7 @@ class HelpScreen(ModalScreen[None]):
         text = Text(INTRO + "\n\n")
         text.append_text(role_text(cast("AuthTrackApp", self.app)))
         denied = denied_actions(cast("AuthTrackApp", self.app))
-        for title, bindings, permissions in help_sections(self.current):
+        for title, bindings, permissions in help_sections(self.current, self._app_bindings()):
             text.append(f"\n{title}\n", style="bold underline")
             for b in bindings:
                 if not b.description or not b.id:
@@ -137,6 +137,9 @@ class HelpScreen(ModalScreen[None]):
                     text.append(" (not for your role)", style="italic")
                 text.append("\n")
         return text
+
+    def _app_bindings(self) -> list[Binding]:
+        return [b for b in type(self.app).BINDINGS if isinstance(b, Binding)]
 
     def action_close(self) -> None:
         self.dismiss(None)

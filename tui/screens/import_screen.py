@@ -18,7 +18,13 @@ from textual.widgets import Input, Label, Static
 
 from priorauth.errors import AuthTrackError
 from tui.screens.dialogs import ConfirmDialog
-from tui.screens.transfer import FilePickDialog, Finished, PathSuggester, TransferScreen
+from tui.screens.transfer import (
+    NOT_HERE,
+    FilePickDialog,
+    Finished,
+    PathSuggester,
+    TransferScreen,
+)
 from tui.table import SPAN, Col, RecordTable, Row
 
 PREVIEW_COLUMNS = [
@@ -182,10 +188,12 @@ class ImportScreen(TransferScreen):
 
     @work(thread=True, exclusive=True, group="import")
     def _plan(self, path: Path, sheet: str | None) -> None:
+        workbooks = self.at.workbooks
+        if workbooks is None:
+            self.post_message(Finished(error=AuthTrackError(NOT_HERE)))
+            return
         try:
-            from sync.importer import plan_import
-
-            plan = plan_import(
+            plan = workbooks.plan_import(
                 path,
                 self.at.data,
                 sheet=sheet,
@@ -195,9 +203,6 @@ class ImportScreen(TransferScreen):
             )
         except AuthTrackError as e:
             self.post_message(Finished(error=e))
-            return
-        except ImportError:
-            self.post_message(Finished(error=AuthTrackError("Import is not installed yet.")))
             return
         self.post_message(Finished(plan))
 
@@ -266,8 +271,8 @@ class ImportScreen(TransferScreen):
         self.app.push_screen(ConfirmDialog("Import", question, "Import"), go)
 
     def _apply(self, plan: Any, skip_invalid: bool) -> None:
-        from sync.importer import apply_import
-
+        workbooks = self.at.workbooks
+        assert workbooks is not None  # a plan exists only where there is an importer
         self.busy = True
         self.set_result("Importing…")
 
@@ -286,5 +291,7 @@ class ImportScreen(TransferScreen):
             return False
 
         self.at.store_call(
-            lambda t: apply_import(t, plan, skip_invalid=skip_invalid), done=done, failed=failed
+            lambda t: workbooks.apply_import(t, plan, skip_invalid=skip_invalid),
+            done=done,
+            failed=failed,
         )

@@ -24,6 +24,9 @@ from tui.screens.base import BaseScreen
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
+NOT_HERE = "Import and export are not part of this app (it was started without them)."
+
+
 class PathSuggester(Suggester):
     """Completes a file path from what is on disk (→ or end accepts)."""
 

@@ -1,0 +1,42 @@
+"""What the app needs of Excel import and export, as a protocol: the CLI (the composition root)
+hands the app an implementation (``sync.workbooks.EXCEL``), so the TUI never imports ``sync``.
+
+Plans and results are opaque to the app: it shows their text and hands a plan back to apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from priorauth.data import Data
+from priorauth.tracker import Tracker
+
+Progress = Callable[[int, int, str], None]  # done, total, what
+
+
+class Workbooks(Protocol):
+    def plan_import(
+        self,
+        path: Path,
+        data: Data,
+        *,
+        sheet: str | None,
+        today: dt.date,
+        progress: Progress | None,
+        user: str,
+    ) -> Any:
+        """Read ``path`` and work out what importing it would do; writes nothing."""
+        ...
+
+    def apply_import(self, tracker: Tracker, plan: Any, *, skip_invalid: bool) -> Any:
+        """Write a plan (a backup first); returns a result with ``summary()``."""
+        ...
+
+    def export_workbook(
+        self, data: Data, path: Path, *, today: dt.date, progress: Progress | None
+    ) -> Path:
+        """Write the canonical workbook to ``path``."""
+        ...
