@@ -28,10 +28,10 @@ from authtrack import (
 )
 from authtrack.context import Context, UsageError
 from priorauth import __version__
-from priorauth.config import load_config, resolve_data_file
 from priorauth.errors import AuthTrackError
-from priorauth.identity import current_user
 from priorauth.roles import access_for
+from priorauth.store.config import load_config, resolve_data_file
+from priorauth.store.identity import current_user
 
 COMMANDS = [
     cmd_demo,

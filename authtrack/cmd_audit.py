@@ -8,7 +8,7 @@ import json
 
 from authtrack.context import Context, UsageError
 from priorauth import audit
-from priorauth.store import local_time
+from priorauth.store.datafile import local_time
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from authtrack.context import Context
-from priorauth.demo import build_demo
+from priorauth.services.demo import build_demo
 
 
 def register(sub: argparse._SubParsersAction) -> None:

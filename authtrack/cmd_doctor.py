@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from authtrack.context import Context
-from priorauth.identity import current_user
-from priorauth.shared import doctor
+from priorauth.store.identity import current_user
+from priorauth.store.shared import doctor
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from authtrack.context import Context
-from priorauth.config import config_path
-from priorauth.identity import current_user
-from priorauth.shared import init_shared
+from priorauth.store.config import config_path
+from priorauth.store.identity import current_user
+from priorauth.store.shared import init_shared
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from priorauth.config import Config
 from priorauth.roles import access_for
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.config import Config
+from priorauth.store.datafile import Store
 
 
 @dataclass

@@ -36,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import write_data_file
 from priorauth.data import Data
-from priorauth.storage import LEAN_PARSE_BYTES
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
+from priorauth.store.storage import LEAN_PARSE_BYTES
 
 
 def best(fn: Callable[[], object], runs: int) -> float:
@@ -116,7 +116,7 @@ def measure(scale: str, folder: Path, runs: int) -> dict[str, float]:
         build_everything(reader.snapshot())
         reread_times.append(time.perf_counter() - started)
     build_all = (
-        "from priorauth.store import Store\n"
+        "from priorauth.store.datafile import Store\n"
         f"data = Store({str(path)!r}).snapshot()\n"
         "for t in (data.payers, data.clients, data.authorizations, data.services):\n"
         "    len(list(t.values()))\n"

@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import python_calamine
 from openpyxl import Workbook, load_workbook
 
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from sync import rows as canonical_rows
 from sync.columns import (
     AUTH_EXTRA_HEADERS,

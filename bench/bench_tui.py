@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import generate
 from priorauth.model import ClientStatus
-from priorauth.store import Store
+from priorauth.store.datafile import Store
 from tests.helpers.pilot import settle
 from tests.helpers.terminal import Terminal
 from tui.app import make_app

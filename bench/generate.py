@@ -31,7 +31,7 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
-from priorauth.store import Store
+from priorauth.store.datafile import Store
 
 TODAY = dt.date(2026, 11, 23)
 SCALES = {

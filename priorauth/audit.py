@@ -1,7 +1,7 @@
 """Reading the audit trail: which changes touched a client, since when, in words.
 
-The audit table is written only by :class:`~priorauth.store.Transaction`; nothing in authtrack
-edits or deletes its rows.
+The audit table is written only by :class:`~priorauth.store.datafile.Transaction`; nothing in
+authtrack edits or deletes its rows.
 """
 
 from __future__ import annotations

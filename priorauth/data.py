@@ -17,7 +17,7 @@ from priorauth.model import (
     Service,
     record_builder,
 )
-from priorauth.tables import Table
+from priorauth.store.tables import Table
 
 
 @dataclass(eq=False)

@@ -1,7 +1,7 @@
 """The practice's shared thresholds for notifications and reports (one settings record).
 
 Stored in the ``settings`` table so every user sees the same values; changed through
-:meth:`priorauth.tracker.Tracker.save_settings` (an admin action).
+:meth:`priorauth.services.tracker.Tracker.save_settings` (an admin action).
 """
 
 from __future__ import annotations

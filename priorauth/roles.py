@@ -11,8 +11,8 @@ default = "viewer"        # users matched by nothing above (default: viewer)
 ```
 
 With no ``[roles]`` table (a single-user install) everyone is admin. Each user gets the highest
-role any entry gives them. Roles are checked in the domain (:class:`~priorauth.tracker.Tracker`),
-so the TUI, the CLI and the import all obey them.
+role any entry gives them. Roles are checked in the domain
+(:class:`~priorauth.services.tracker.Tracker`), so the TUI, the CLI and the import all obey them.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from priorauth.config import Config, ConfigError
 from priorauth.errors import PermissionDenied
-from priorauth.identity import current_user
+from priorauth.store.config import Config, ConfigError
+from priorauth.store.identity import current_user
 
 
 class Role(enum.IntEnum):

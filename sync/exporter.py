@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from priorauth.data import Data
-from priorauth.gcpause import gc_paused
+from priorauth.store.gcpause import gc_paused
 from sync import rows as canonical_rows
 from sync.columns import (
     AUTH_EXTRA_HEADERS,

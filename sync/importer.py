@@ -14,13 +14,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from priorauth import bulk
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError
-from priorauth.gcpause import gc_paused
-from priorauth.identity import current_user
 from priorauth.model import Authorization, Client
-from priorauth.tracker import Tracker
+from priorauth.services import bulk
+from priorauth.services.tracker import Tracker
+from priorauth.store.gcpause import gc_paused
+from priorauth.store.identity import current_user
 from sync import canonical, describe
 from sync.columns import Col
 from sync.drafts import Draft

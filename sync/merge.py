@@ -1,6 +1,7 @@
 """The state of an import being planned: which payers and clients rows refer to, new or existing.
 
-A :class:`Merger` starts from the data file's snapshot and collects :class:`priorauth.bulk.Changes`:
+A :class:`Merger` starts from the data file's snapshot and collects
+:class:`priorauth.services.bulk.Changes`:
 new payers and clients get temporary negative ids; existing clients are copied the first time a
 row changes them, and only copies that really differ are kept as changes.
 """
@@ -13,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from itertools import count
 
-from priorauth.bulk import Changes
 from priorauth.data import Data
 from priorauth.model import Authorization, Client, ClientInsurance, Payer, Priority
+from priorauth.services.bulk import Changes
 
 PRIORITY_ORDER = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
 

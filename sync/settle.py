@@ -8,8 +8,8 @@ import dataclasses
 import datetime as dt
 
 from priorauth import rules
-from priorauth.bulk import overlay
 from priorauth.model import RequestStatus
+from priorauth.services.bulk import overlay
 from sync.drafts import Draft
 from sync.merge import Merger
 

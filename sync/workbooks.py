@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from priorauth.data import Data
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
 from sync.progress import Progress
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from priorauth.demo import build_demo
 from priorauth.model import Client, ClientInsurance, Payer, Priority
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.demo import build_demo
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -27,8 +27,8 @@ from priorauth import notify
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError, DataFileError
 from priorauth.roles import ACTION_ROLES, Access, Role
-from priorauth.store import Store
-from priorauth.tracker import Policy, Tracker, allow_all
+from priorauth.services.tracker import Policy, Tracker, allow_all
+from priorauth.store.datafile import Store
 from tui.commands import ScreenCommands
 from tui.rows import auth_rows, client_rows
 from tui.screens.audit import AuditScreen

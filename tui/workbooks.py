@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from priorauth.data import Data
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
 
 Progress = Callable[[int, int, str], None]  # done, total, what
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from authtrack.cli import main
-from priorauth.store import Store
+from priorauth.store.datafile import Store
 
 # "today" pinned for every command: no outcome may depend on the real date.
 AUTHTRACK = [sys.executable, "-m", "authtrack", "--today", "2026-11-23"]

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from priorauth.model import Client, ClientInsurance, Payer
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 
 WORKER = str(Path(__file__).resolve().parents[1] / "helpers" / "_worker.py")
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from priorauth.identity import current_user
 from priorauth.model import Authorization, Client, ClientInsurance, Payer, Service
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
+from priorauth.store.identity import current_user
 
 TODAY = dt.date(2026, 11, 23)
 ME = current_user()

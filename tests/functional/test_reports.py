@@ -22,8 +22,8 @@ from priorauth.model import (
     Priority,
     RequestStatus,
 )
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from sync.report_export import ReportExportError, write_report
 from tests.unit.test_notify import CIGNA, auth, client, service, world
 

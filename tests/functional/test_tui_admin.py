@@ -11,8 +11,8 @@ from textual.widgets import Input
 from priorauth.model import PracticeSettings
 from priorauth.practice import practice_settings
 from priorauth.roles import Access, Role
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from tests.helpers.pilot import screen_text, settle, type_text
 from tui.app import make_app
 from tui.forms.group_form import GroupForm

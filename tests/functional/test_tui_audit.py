@@ -9,8 +9,8 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from tests.helpers.pilot import open_client, screen_text, settle, type_text, wait_until
 from tui.app import make_app
 from tui.screens.audit import AuditScreen

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Select
 
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
 from tests.helpers.pilot import screen_text, settle, type_text
 from tui.app import make_app
 from tui.screens.client import ClientScreen

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from priorauth.demo import build_demo
-from priorauth.store import Store
+from priorauth.services.demo import build_demo
+from priorauth.store.datafile import Store
 from tests.helpers.terminal import Terminal
 
 TODAY = dt.date(2026, 11, 23)

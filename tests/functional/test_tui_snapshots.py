@@ -16,10 +16,10 @@ import pytest
 from textual.widgets import Input
 
 from priorauth import rules
-from priorauth.demo import build_demo
 from priorauth.model import PracticeSettings, Service
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.demo import build_demo
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from sync.workbooks import EXCEL
 from tests.helpers.pilot import settle
 from tui.app import AuthTrackApp, make_app
@@ -96,7 +96,9 @@ CHANGED_SCREENS = {
 def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dt.datetime]]:
     """The store's clock, set by the test; local time is UTC."""
     now = [dt.datetime(2026, 11, 19, 17, 0, tzinfo=dt.UTC)]
-    monkeypatch.setattr("priorauth.store.utc_now", lambda: now[0].isoformat(timespec="seconds"))
+    monkeypatch.setattr(
+        "priorauth.store.datafile.utc_now", lambda: now[0].isoformat(timespec="seconds")
+    )
     old = os.environ.get("TZ")
     os.environ["TZ"] = "UTC"
     time.tzset()

@@ -9,8 +9,8 @@ import openpyxl
 from textual.widgets import Input
 
 from priorauth.model import Payer
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from sync.workbooks import EXCEL
 from tests.helpers.pilot import screen_text, settle
 from tui.app import make_app
@@ -144,7 +144,7 @@ async def test_import_of_an_unusable_file_is_one_sentence(tmp_path: Path, db_pat
 
 
 async def test_export_writes_the_workbook(tmp_path: Path, db_path: Path) -> None:
-    from priorauth.demo import build_demo
+    from priorauth.services.demo import build_demo
 
     build_demo(Store(db_path, user="demo"), today=TODAY)
     target = tmp_path / "out.xlsx"

@@ -11,8 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from priorauth.errors import ConflictError
 from priorauth.model import Payer, Service
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 
 
 def hammer(path: str, worker: int, count: int) -> None:

@@ -14,8 +14,8 @@ import pytest
 
 from authtrack.cli import main
 from priorauth.model import Authorization, Client, Service
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

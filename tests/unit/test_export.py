@@ -19,8 +19,8 @@ from priorauth.model import (
     ProcedureGroup,
     Service,
 )
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from sync.columns import AUTH_HEADERS
 from sync.exporter import export_workbook
 from sync.importer import apply_import, plan_import

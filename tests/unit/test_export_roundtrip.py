@@ -11,7 +11,6 @@ import python_calamine as calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from priorauth import bulk
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
@@ -26,8 +25,9 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services import bulk
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from sync.exporter import export_workbook
 from sync.importer import apply_import, plan_import
 from tests.helpers.sync_helpers import TODAY

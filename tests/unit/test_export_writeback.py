@@ -13,7 +13,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 
 from priorauth.model import Authorization, Service
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
 from sync.errors import WorkbookError
 from sync.importer import apply_import, plan_import
 from sync.writeback import default_output, dropped_features, shift_formula, write_back

@@ -11,8 +11,8 @@ import pytest
 from priorauth import rules
 from priorauth.errors import PermissionDenied
 from priorauth.model import Authorization, Priority, RequestStatus, Service
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from sync.importer import ImportBlocked, apply_import, plan_import
 from tests.helpers.sync_helpers import LOG_HEADER, TODAY, log_row, workbook
 

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from priorauth import rules
 from priorauth.data import Data
 from priorauth.model import Authorization, CapPeriod, Priority, RequestStatus
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
 from sync.importer import ImportPlan, apply_import, plan_import
 from tests.helpers.sample_plans import (
     Auth,

@@ -11,8 +11,8 @@ import pytest
 from priorauth import notify
 from priorauth.errors import ConflictError, PermissionDenied, ValidationError
 from priorauth.model import Authorization, Client, ClientInsurance, Payer, Service
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 
 from priorauth import notify
-from priorauth.config import Config, ConfigError
-from priorauth.demo import build_demo
 from priorauth.errors import PermissionDenied
 from priorauth.model import Authorization, Client, Payer, ProcedureGroup, Service
 from priorauth.roles import ACTION_ROLES, Access, Role, access_for
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.demo import build_demo
+from priorauth.services.tracker import Tracker
+from priorauth.store.config import Config, ConfigError
+from priorauth.store.datafile import Store
 from tests.conftest import TODAY
 
 
@@ -160,13 +160,13 @@ def test_default_role_configurable_and_bad_roles_rejected() -> None:
 
 def test_cli_uses_the_config_roles(tmp_path: Path, demo_file: Path, monkeypatch) -> None:
     from authtrack.cli import main
-    from priorauth.identity import current_user
+    from priorauth.store.identity import current_user
 
     config = tmp_path / "config.toml"
     config.write_text(f'[roles]\nviewer = ["{current_user()}"]\ndefault = "viewer"\n')
     monkeypatch.setenv("AUTHTRACK_CONFIG", str(config))
     from authtrack.context import Context
-    from priorauth.config import load_config
+    from priorauth.store.config import load_config
 
     ctx = Context(db_path=demo_file, config=load_config())
     tracker = ctx.tracker()

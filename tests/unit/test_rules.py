@@ -19,8 +19,8 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from tests.conftest import TODAY
 
 D = dt.date

@@ -14,9 +14,9 @@ import pytest
 
 from priorauth.errors import ConflictError, DataFileError, NotFoundError
 from priorauth.model import Client, Payer, Service
-from priorauth.storage import SCHEMA_VERSION, LockedJSONStorage
-from priorauth.store import Store
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
+from priorauth.store.storage import SCHEMA_VERSION, LockedJSONStorage
 from tests.conftest import TODAY
 
 
@@ -250,11 +250,13 @@ def test_audit_of_a_new_record_leaves_out_blank_values(tracker: Tracker) -> None
 def test_large_and_small_files_parse_alike(
     db_path: Path, tracker: Tracker, practice, monkeypatch
 ) -> None:
-    import priorauth.storage
+    import priorauth.store.storage
 
     db_path.write_bytes(json.dumps(json.loads(db_path.read_bytes())).encode())  # another layout
     small = Store(db_path).snapshot()
-    monkeypatch.setattr(priorauth.storage, "LEAN_PARSE_BYTES", 1)  # every file counts as large
+    monkeypatch.setattr(
+        priorauth.store.storage, "LEAN_PARSE_BYTES", 1
+    )  # every file counts as large
     large = Store(db_path).snapshot()
     assert large.clients == small.clients and large.payers == small.payers
     db_path.write_bytes(b'{"clients": {"1": ')

@@ -17,9 +17,9 @@ from tinydb.storages import JSONStorage
 
 from priorauth.errors import DataFileError
 from priorauth.model import Client, ClientInsurance, Payer, Service
-from priorauth.store import Store
-from priorauth.tables import CHUNK_DOCS
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
+from priorauth.store.tables import CHUNK_DOCS
 from tests.conftest import TODAY
 
 DAY = dt.date(2026, 11, 2)

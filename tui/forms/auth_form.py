@@ -23,7 +23,7 @@ from priorauth.model import (
     ProcedureGroup,
     RequestStatus,
 )
-from priorauth.tracker import SaveResult, Tracker
+from priorauth.services.tracker import SaveResult, Tracker
 from tui import fmt, parse
 from tui.forms.base import FormScreen, field_row, section
 from tui.widgets import Tick

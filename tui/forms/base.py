@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from priorauth.errors import AuthTrackError, ConflictError, ValidationError, ValidationErrors
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
 from tui import fmt, parse
 from tui.screens.base import Permissions
 from tui.screens.dialogs import ConfirmDialog, ConflictDialog

@@ -14,7 +14,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from priorauth import validate
 from priorauth.errors import ValidationError
 from priorauth.model import Client, ClientInsurance, ClientStatus, Payer, Priority
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
 from tui.forms.base import FormScreen, field_row, section
 from tui.forms.payer_form import PayerForm
 from tui.widgets import Tick
@@ -182,7 +182,7 @@ class ClientForm(FormScreen[Client]):
         if not self.data.payers:
             self.set_note("There are no payers yet: press ctrl+n to add the first one.", "warn")
         elif record.id == 0 and not record.client_id:
-            from priorauth.tracker import next_client_id
+            from priorauth.services.tracker import next_client_id
 
             self.set_note(f"The client id will be {next_client_id(self.data)}.")
         else:

@@ -10,7 +10,7 @@ from textual.widgets import Input
 from priorauth import validate
 from priorauth.errors import ValidationError
 from priorauth.model import ProcedureGroup
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
 from tui import parse
 from tui.forms.base import FormScreen, field_row
 

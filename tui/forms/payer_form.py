@@ -10,7 +10,7 @@ from textual.widgets import Input
 from priorauth import validate
 from priorauth.errors import ValidationError
 from priorauth.model import Payer
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
 from tui.forms.base import FormScreen, field_row
 from tui.widgets import Tick
 

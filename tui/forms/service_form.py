@@ -10,7 +10,7 @@ from textual.widgets import Input, Select
 from priorauth import rules, validate
 from priorauth.errors import ValidationError
 from priorauth.model import Authorization, Client, Priority, Service
-from priorauth.tracker import ServiceResult, Tracker
+from priorauth.services.tracker import ServiceResult, Tracker
 from tui import fmt
 from tui.forms.base import FormScreen, field_row
 

@@ -21,7 +21,7 @@ from priorauth import audit
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError
 from priorauth.model import AuditEntry
-from priorauth.tracker import Tracker
+from priorauth.services.tracker import Tracker
 from tui import fmt
 from tui.rows import matches
 from tui.screens.base import FilteredListScreen

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from priorauth import rules
 from priorauth.model import Authorization, Client, Service
-from priorauth.tracker import SaveResult, ServiceResult
+from priorauth.services.tracker import SaveResult, ServiceResult
 from tui import fmt
 from tui.screens.base import BaseScreen
 from tui.screens.dialogs import ConfirmDialog, NotesDialog

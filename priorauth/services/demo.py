@@ -21,7 +21,7 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
-from priorauth.store import Store
+from priorauth.store.datafile import Store
 
 FIRST = (
     "Avery",

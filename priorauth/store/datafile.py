@@ -20,7 +20,6 @@ from tinydb import TinyDB
 
 from priorauth.data import Data
 from priorauth.errors import ConflictError, NotFoundError
-from priorauth.identity import current_user
 from priorauth.model import (
     AuditEntry,
     Authorization,
@@ -33,8 +32,9 @@ from priorauth.model import (
     record_builder,
     record_copier,
 )
-from priorauth.storage import FILE_MODE, LockedJSONStorage, Stamp
-from priorauth.tables import Table
+from priorauth.store.identity import current_user
+from priorauth.store.storage import FILE_MODE, LockedJSONStorage, Stamp
+from priorauth.store.tables import Table
 
 AUDIT_TABLE = "audit"
 _BOOKKEEPING = ("rev", "updated_by", "updated_at")
@@ -160,8 +160,8 @@ class Transaction:
     """Changes applied inside one lock; see :meth:`Store.transaction`.
 
     Each change goes into the transaction's own copy of its table (see
-    :class:`~priorauth.tables.Table`), made at the table's first change; the file is written once
-    when the transaction ends. Record tables hold records: copies of those passed to
+    :class:`~priorauth.store.tables.Table`), made at the table's first change; the file is written
+    once when the transaction ends. Record tables hold records: copies of those passed to
     :meth:`insert` and :meth:`update`, shared with every snapshot made later, so never change a
     record that came from a snapshot or :meth:`get` in place (change a copy, as
     ``dataclasses.replace`` makes). :attr:`data` follows every change without rebuilding.

@@ -29,7 +29,7 @@ from priorauth.model import (
     Record,
     Service,
 )
-from priorauth.store import Transaction
+from priorauth.store.datafile import Transaction
 
 R = TypeVar("R", bound=Record)
 

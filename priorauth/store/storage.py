@@ -9,8 +9,9 @@ can interleave and a killed process can leave half a file (msiemens/tinydb#72). 
   temporary file, fsyncing it and atomically replacing the data file (then fsyncing the folder);
 - writes the file one table at a time, about a thousand documents to a line, with a checksum of
   the tables in its meta record, so that a read parses nothing until asked (see
-  :mod:`priorauth.tables`) and a commit rewrites only the lines that changed; the file stays plain
-  TinyDB JSON, and a file in any other layout (or whose checksum fails) is parsed whole instead;
+  :mod:`priorauth.store.tables`) and a commit rewrites only the lines that changed; the file
+  stays plain TinyDB JSON, and a file in any other layout (or whose checksum fails) is parsed
+  whole instead;
 - never writes over a file it could not parse;
 - creates new files mode 0660 (group may read and write, others nothing) and keeps an existing
   file's group and mode (less any world bits).
@@ -35,7 +36,7 @@ from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from priorauth.errors import DataFileError, LockTimeout
-from priorauth.tables import Build, Table
+from priorauth.store.tables import Build, Table
 
 SCHEMA_VERSION = 1
 META_TABLE = "meta"

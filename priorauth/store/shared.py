@@ -8,11 +8,11 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from priorauth.config import Config
 from priorauth.errors import AuthTrackError, DataFileError
 from priorauth.roles import access_for, user_groups
-from priorauth.storage import FILE_MODE
-from priorauth.store import Store
+from priorauth.store.config import Config
+from priorauth.store.datafile import Store
+from priorauth.store.storage import FILE_MODE
 
 DIR_MODE = 0o2770  # setgid: files created inside get the folder's group
 DATA_NAME = "authtrack.json"

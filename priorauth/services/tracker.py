@@ -27,7 +27,7 @@ from priorauth.model import (
     Service,
 )
 from priorauth.notify import Notification
-from priorauth.store import Store, Transaction, describe, local_time
+from priorauth.store.datafile import Store, Transaction, describe, local_time
 
 # A permission check: called with an action name ("edit", "confirm", "import", "admin"...);
 # raises PermissionDenied when the current user may not do it. The default allows everything.
