@@ -1,0 +1,66 @@
+"""Checks `authtrack doctor` makes beyond the data file's own set-up (:func:`shared.doctor`):
+whether this account can read the config at all."""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import stat
+from pathlib import Path
+
+from priorauth.shared import Finding
+
+
+def config_findings(path: Path, error: str, user: str) -> list[Finding]:
+    """What stops ``user`` reading the config at ``path`` (``error``: the sentence reading it
+    gave, "" when it read), with the command that fixes it; [] when nothing does."""
+    folder = path.parent
+    for part in reversed((folder, *folder.parents)):  # the outermost folder that shuts us out
+        try:
+            st = part.stat()
+        except OSError:
+            break
+        if not os.access(part, os.X_OK):
+            return [
+                Finding(
+                    False,
+                    f"you ({user}) cannot enter the config folder {part} ({_describe(st)}), "
+                    f"so authtrack cannot read {path}",
+                    f"sudo chmod 755 {part}  (running `sudo authtrack init --shared ...` "
+                    "again also repairs it)",
+                )
+            ]
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    if st is not None and not os.access(path, os.R_OK):
+        return [
+            Finding(
+                False,
+                f"you ({user}) cannot read the config {path} ({_describe(st)})",
+                f"sudo chmod 644 {path}",
+            )
+        ]
+    if error:
+        return [Finding(False, error, f'correct {path} (it is TOML: key = "value" lines)')]
+    return []
+
+
+def _describe(st: os.stat_result) -> str:
+    return f"mode {stat.S_IMODE(st.st_mode):04o}, owner {_user(st.st_uid)}:{_group(st.st_gid)}"
+
+
+def _user(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _group(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
