@@ -75,6 +75,9 @@ class Record:
 
     @classmethod
     def _from_doc_slow(cls: type[R], doc_id: int, doc: dict[str, Any]) -> R:
+        from priorauth.schema import check_document  # (the schema is read from these classes)
+
+        check_document(cls, cls.TABLE, doc_id, doc)  # a bad document is named, not half-built
         kwargs: dict[str, Any] = {"id": doc_id}
         for name, convert in _converters(cls):
             if name in doc:
@@ -273,8 +276,9 @@ def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
     field order, as ``__init__`` would, so that records share their attribute keys (a copied
     ``__dict__`` would take 2.5 times the memory; an agency's file has hundreds of thousands of
     records), and texts and dates are shared between records (interned; one date object per
-    day). A document missing a field, or with a text field that is not text, goes through
-    ``__init__``, for the defaults.
+    day). A document missing a field, or with a field of the wrong type, goes through
+    ``__init__``, for the defaults, after :mod:`priorauth.schema` has checked it (and named what
+    does not fit).
     """
     build = _BUILDERS.get(cls)
     if build is not None:
@@ -298,7 +302,7 @@ def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
             lines.append(
                 f"        record.{name} = None if value is None else convert_{name}(value)"
             )
-    lines.append("    except (KeyError, TypeError):  # a field missing, or a text that is not one")
+    lines.append("    except (KeyError, TypeError, ValueError):  # a field missing, or mistyped")
     lines.append("        return slow(doc_id, doc)")
     lines.append("    return record")
     exec("\n".join(lines), namespace)

@@ -19,6 +19,8 @@ can interleave and a killed process can leave half a file (msiemens/tinydb#72). 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 import io
 import json
 import os
@@ -35,13 +37,14 @@ from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from priorauth.errors import DataFileError, LockTimeout
+from priorauth.schema import check_file, no_duplicate_keys
 from priorauth.tables import Build, Table
 
 SCHEMA_VERSION = 1
 META_TABLE = "meta"
 FILE_MODE = 0o660
 LOCK_TIMEOUT_SECONDS = 15.0
-LEAN_PARSE_BYTES = 24 * 2**20  # files this large are parsed for memory rather than speed
+LEAN_PARSE_BYTES = 24 * 2**20  # (bench labels) a file in another layout is parsed by json, whole
 LAYOUT = 1  # the meta record's "layout": tables written a line per chunk of documents
 
 Tables = dict[str, Table]
@@ -78,6 +81,7 @@ class LockedJSONStorage(Storage):
         self._filelock: FileLock | None = None
         self._thread_lock = threading.RLock()
         self._tables: Tables | None = None
+        self._last_read: Tables | None = None  # after a failed transaction: the tables it read
         self._stamp: Stamp | None = None
         self._in_transaction = False
         self._dirty = False
@@ -174,6 +178,9 @@ class LockedJSONStorage(Storage):
                 if tables is None:  # another layout, or a failed checksum: parse it whole
                     f.seek(0)
                     tables = self._read_whole(f.read())
+                    before = self._tables or self._last_read
+                    if before:
+                        mark_outside_edits(before, tables, self.builders, st.st_mtime)
         finally:
             os.close(fd)
         self._tables = tables
@@ -238,27 +245,36 @@ class LockedJSONStorage(Storage):
         return tables
 
     def _read_whole(self, raw: bytes) -> Tables:
+        """A file not in this storage's layout, or whose checksum fails (changed by another
+        program): parsed whole and every document checked (:mod:`priorauth.schema`)."""
         if not raw.strip():
-            return {}  # an empty file (e.g. created by `touch` when setting up) holds no data yet
+            raise DataFileError(
+                f"{self.path} is empty ({len(raw)} bytes) rather than an authtrack data file; it "
+                "has been left untouched — restore it from a backup, or delete it to start anew."
+            )
         try:
-            data = _loads(raw)
-        except (orjson.JSONDecodeError, ValueError) as e:
+            data = json.loads(raw, object_pairs_hook=no_duplicate_keys)
+        except (ValueError, RecursionError) as e:
             raise DataFileError(
                 f"{self.path} is not a readable authtrack data file (JSON error: {e}); it has "
                 "been left untouched — restore it from a backup or move it aside."
             ) from None
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        if not isinstance(data, dict):
             raise DataFileError(
                 f"{self.path} is JSON but not an authtrack data file; it has been left untouched."
             )
-        meta = data.get(META_TABLE, {}).get("1", {})
-        self._check_version(meta)
+        meta = data.get(META_TABLE, {})
+        self._check_version(meta.get("1", {}) if isinstance(meta, dict) else None)
         try:
+            check_file(data)
             return {
                 name: Table.from_docs(self.builders.get(name), docs) for name, docs in data.items()
             }
         except DataFileError as e:
-            raise DataFileError(f"{self.path}: {e}; it has been left untouched.") from None
+            raise DataFileError(
+                f"{self.path}: {e}; it has been left untouched — correct it, or restore it from "
+                "a backup."
+            ) from None
 
     def _check_version(self, meta: Any) -> None:
         version = meta.get("schema_version", SCHEMA_VERSION) if isinstance(meta, dict) else None
@@ -286,7 +302,8 @@ class LockedJSONStorage(Storage):
             with self._locked():
                 self._refresh()
                 assert self._tables is not None
-                self._tables = dict(self._tables)  # the working set; snapshots keep the old one
+                read = self._tables
+                self._tables = dict(read)  # the working set; snapshots keep the old one
                 self._in_transaction = True
                 self._dirty = False
                 try:
@@ -295,6 +312,7 @@ class LockedJSONStorage(Storage):
                         self._commit()
                 except BaseException:
                     self._tables, self._stamp = None, None  # forget uncommitted changes
+                    self._last_read = read  # (what records this process may still hold were)
                     raise
                 finally:
                     self._in_transaction = False
@@ -366,14 +384,47 @@ class LockedJSONStorage(Storage):
                 stale.unlink()
 
 
-def _loads(raw: bytes) -> Any:
-    """Parse a data file in another layout whole. orjson is fastest, but builds its own document
-    tree first, so its peak memory is about 8.5 times the file's size; the standard library's
-    parser peaks at about 6 times, 40 % slower. Large files take the leaner parser (this happens
-    once: the next commit writes the storage's own layout, which is read a line at a time)."""
-    if len(raw) >= LEAN_PARSE_BYTES:
-        return json.loads(raw)
-    return orjson.loads(raw)
+OUTSIDE_EDITOR = "another program"  # who changed a record that kept its revision
+
+
+def mark_outside_edits(
+    before: Tables, after: Tables, builders: Mapping[str, Build], mtime: float
+) -> int:
+    """Give a new revision to each record another program changed without giving it one.
+
+    ``after`` is a file read whole because its checksum failed (an editor or a script wrote
+    it); ``before``, this process's previous read. A record whose content differs from before
+    under the same revision was changed outside authtrack: it is read as the next revision, by
+    :data:`OUTSIDE_EDITOR`, so that a save of the copy opened before is refused as a conflict
+    rather than silently undoing that change. Its next commit writes the new revisions (a
+    table read whole is written whole). Returns how many records were marked."""
+    when = dt.datetime.fromtimestamp(mtime, dt.UTC).isoformat(timespec="seconds")
+    marked = 0
+    for name, table in after.items():
+        old = before.get(name)
+        if old is None or not old.parsed or name not in builders:
+            continue  # nobody here holds a record of it: nothing of ours can be stale
+        for record_id, record in table.items():
+            previous = old.get(record_id)
+            if previous is None:
+                continue
+            if previous.rev == record.rev and previous != record:
+                record.rev += 1
+                record.updated_by, record.updated_at = OUTSIDE_EDITOR, when
+                marked += 1
+            elif previous.updated_by == OUTSIDE_EDITOR and previous.rev == record.rev + 1:
+                # read again before a commit wrote the mark (a failed save): keep the mark
+                as_stored = dataclasses.replace(
+                    previous,
+                    rev=record.rev,
+                    updated_by=record.updated_by,
+                    updated_at=record.updated_at,
+                )
+                if as_stored == record:
+                    record.rev, record.updated_by = previous.rev, OUTSIDE_EDITOR
+                    record.updated_at = previous.updated_at
+                    marked += 1
+    return marked
 
 
 def atomic_write(path: Path, payload: bytes | list[bytes]) -> Stamp:
