@@ -11,7 +11,7 @@ import pytest
 
 from priorauth.errors import ConflictError
 from priorauth.model import Client
-from priorauth.storage import OUTSIDE_EDITOR
+from priorauth.outside import OUTSIDE_EDITOR
 from priorauth.store import Store
 from priorauth.tracker import Tracker
 from tests.conftest import TODAY
