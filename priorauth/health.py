@@ -1,14 +1,18 @@
 """Checks `authtrack doctor` makes beyond the data file's own set-up (:func:`shared.doctor`):
-whether this account can read the config at all."""
+whether this account can read the config at all, and who holds the data file's lock."""
 
 from __future__ import annotations
 
+import datetime as dt
 import grp
 import os
 import pwd
 import stat
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from priorauth.lockinfo import describe_holder, held_for, read_note
 from priorauth.shared import Finding
 
 
@@ -64,3 +68,36 @@ def _group(gid: int) -> str:
         return grp.getgrgid(gid).gr_name
     except KeyError:
         return str(gid)
+
+
+LONG_HOLD = dt.timedelta(minutes=2)  # a save takes a second; an import of a large log, a minute
+
+
+def lock_findings(data_file: Path) -> list[Finding]:
+    """Whether someone holds the data file's lock now: who, with what command, since when."""
+    lock_path = data_file.with_name(data_file.name + ".lock")
+    if not lock_path.exists():
+        return []
+    probe = FileLock(lock_path, timeout=0, thread_local=False)
+    try:
+        probe.acquire()
+    except Timeout:
+        note = read_note(lock_path)
+        holder = describe_holder(note)
+        held = held_for(note)
+        if held is not None and held > LONG_HOLD:
+            minutes = int(held.total_seconds() // 60)
+            return [
+                Finding(
+                    False,
+                    f"the data file's lock has been held by {holder} for {minutes} minutes: "
+                    "nobody else can save meanwhile",
+                    f"ask {note.get('user') if note else 'them'} to finish or close authtrack; "
+                    "if that process is stuck, end it (kill PID on that host)",
+                )
+            ]
+        return [Finding(True, f"the data file's lock is held right now by {holder}")]
+    except OSError:
+        return []  # (not ours to take: the lock file's own check says why)
+    probe.release()
+    return [Finding(True, "nobody holds the data file's lock")]

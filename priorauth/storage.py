@@ -35,6 +35,7 @@ from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from priorauth.errors import DataFileError, LockTimeout
+from priorauth.lockinfo import clear_note, describe_holder, read_note, write_note
 from priorauth.outside import mark_outside_edits
 from priorauth.schema import check_file, no_duplicate_keys
 from priorauth.tables import Build, Table
@@ -327,18 +328,22 @@ class LockedJSONStorage(Storage):
         try:
             self._filelock.acquire()
         except Timeout:
+            holder = describe_holder(read_note(self.lock_path))
             raise LockTimeout(
-                f"{self.path} is busy: another authtrack has held its lock for more than "
-                f"{self.lock_timeout:.0f} seconds; try again, or check for a stuck process."
+                f"{self.path} is busy: {holder} has held its lock for more than "
+                f"{self.lock_timeout:g} seconds; try again, or ask them to finish (see "
+                "`authtrack doctor`)."
             ) from None
         except PermissionError as e:
             raise DataFileError(
                 f"{self.lock_path}: permission denied taking the lock; the folder and lock file "
                 "must be writable by your group (see `authtrack doctor`)."
             ) from e
+        note = write_note(self.lock_path)
         try:
             yield
         finally:
+            clear_note(note)
             self._filelock.release()
 
     def _commit(self) -> None:
