@@ -6,7 +6,7 @@ import argparse
 
 from authtrack.context import Context
 from priorauth.config import SYSTEM_CONFIG, ConfigError, config_path
-from priorauth.health import config_findings, lock_findings
+from priorauth.health import audit_findings, config_findings, lock_findings
 from priorauth.identity import current_user
 from priorauth.shared import Finding, doctor
 
@@ -35,6 +35,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     else:
         findings += doctor(ctx.db_path, ctx.config, user)
         findings += lock_findings(ctx.db_path)
+        findings += audit_findings(ctx.db_path, user)
     for f in findings:
         print(f"{'ok     ' if f.ok else 'PROBLEM'}  {f.message}")
         if f.fix:

@@ -1,5 +1,6 @@
 """Checks `authtrack doctor` makes beyond the data file's own set-up (:func:`shared.doctor`):
-whether this account can read the config at all, and who holds the data file's lock."""
+whether this account can read the config at all, who holds the data file's lock, and whether
+the audit's hash chain holds."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from priorauth.config import ConfigError
+from priorauth.errors import DataFileError
 from priorauth.lockinfo import describe_holder, held_for, read_note
+from priorauth.seal import SealError, verify
 from priorauth.shared import Finding
+from priorauth.store import Store
 
 
 def config_findings(path: Path, error: str, user: str) -> list[Finding]:
@@ -101,3 +106,25 @@ def lock_findings(data_file: Path) -> list[Finding]:
         return []  # (not ours to take: the lock file's own check says why)
     probe.release()
     return [Finding(True, "nobody holds the data file's lock")]
+
+
+def audit_findings(data_file: Path, user: str) -> list[Finding]:
+    """Whether the audit's hash chain holds, and matches root's seals when they can be read."""
+    if not data_file.exists():
+        return []
+    try:
+        verdict = verify(Store(data_file, user=user))
+    except (SealError, ConfigError) as e:
+        return [Finding(False, str(e), "as root: `authtrack audit --seal` writes a new seal")]
+    except DataFileError:
+        return []  # (the data file's own finding says why it cannot be read)
+    if verdict.intact:
+        return [Finding(True, verdict.message)]
+    return [
+        Finding(
+            False,
+            f"{data_file}: {verdict.message}",
+            "the data file was edited outside authtrack: compare it with the backups (the "
+            "newest one from before that entry) and restore or correct it",
+        )
+    ]

@@ -257,6 +257,7 @@ class AuditEntry:
     summary: str = ""
     changes: dict[str, list[Any]] = field(default_factory=dict)  # field -> [before, after]
     record_ids: list[int] = field(default_factory=list)  # a bulk create: every record it made
+    prev: str = ""  # the audit chain's value before this entry ("" in entries older than it)
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (Payer, ProcedureGroup, Client, Authorization, Service)

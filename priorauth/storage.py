@@ -130,6 +130,23 @@ class LockedJSONStorage(Storage):
         self._tables[name] = table
         self._dirty = True
 
+    def meta(self, key: str) -> Any:
+        """A value of the file's meta record (as last read, or set in this transaction)."""
+        table = self.tables().get(META_TABLE)
+        doc = table.get(1) if table is not None else None
+        return doc.get(key) if isinstance(doc, dict) else None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Inside a transaction: keep ``value`` in the meta record from this commit on."""
+        if not self._in_transaction:
+            raise RuntimeError("authtrack writes only inside LockedJSONStorage.transaction()")
+        assert self._tables is not None
+        old = self._tables.get(META_TABLE)
+        doc = dict((old.get(1) if old is not None else None) or {})
+        doc[key] = value
+        self._tables[META_TABLE] = Table.from_docs(None, {"1": doc})
+        self._dirty = True
+
     def mark_changed(self) -> None:
         """Inside a transaction: write the file when it ends even if no table was replaced."""
         if not self._in_transaction:

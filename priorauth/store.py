@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from tinydb import TinyDB
 
+from priorauth import auditchain
+from priorauth.auditchain import head_for_append
 from priorauth.data import Data
 from priorauth.errors import ConflictError, NotFoundError
 from priorauth.identity import current_user
@@ -357,8 +359,13 @@ class Transaction:
     def finish(self) -> None:
         """Append this transaction's audit rows (called once, just before the commit)."""
         if self._audit:
+            before = head_for_append(
+                self._tables.get(AUDIT_TABLE), self._storage.meta(auditchain.META_KEY)
+            )
+            head = auditchain.chain(self._audit, before)  # each row names the chain before it
             rows = {self._next_id(AUDIT_TABLE): entry for entry in self._audit}
             self._put(AUDIT_TABLE, rows)  # appended to the stored text: the audit is not parsed
+            self._storage.set_meta(auditchain.META_KEY, [max(rows), head])
             self._audit = []
 
 
