@@ -4,6 +4,7 @@ repaired by `init` and explained by `doctor`."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -101,3 +102,57 @@ def test_a_staff_account_cannot_point_the_system_config_at_its_own_file(
     assert "is not used" in refused.stdout and "is not owned by root" in refused.stdout
     refused = accounts.run(user, "import", "x.xlsx", env={"AUTHTRACK_SYSTEM_CONFIG": str(own)})
     assert refused.returncode == 2 and "is not used" in refused.stderr
+
+
+TAMPER = """
+import json, sys
+from priorauth import auditchain
+path = sys.argv[1]
+with open(path) as f:
+    doc = json.load(f)
+doc["audit"]["1"]["user"] = "nobody-you-know"  # history rewritten...
+value = auditchain.GENESIS
+for key in sorted(doc["audit"], key=int):  # ...and the chain computed again to hide it
+    doc["audit"][key]["prev"] = value
+    value = auditchain.link(value, doc["audit"][key])
+doc["meta"]["1"]["audit_chain"] = [int(max(doc["audit"], key=int)), value]
+with open(path, "w") as f:  # the staff account may write the file: that is how it works
+    json.dump(doc, f)
+"""
+
+
+def test_a_staff_account_rewriting_the_audit_is_caught_after_a_seal(
+    accounts: Accounts,
+) -> None:
+    _, env = _set_up(accounts)
+    seals = accounts.root / "var" / "lib" / "authtrack"
+    env = {**env, "AUTHTRACK_SEAL_DIR": str(seals)}
+    cron = accounts.root / "etc" / "authtrack" / "authtrack.cron"
+    assert _mode(cron) == 0o644 and "audit --seal" in cron.read_text()
+    insider, colleague = accounts.users
+    assert accounts.run(insider, "--today", "2026-11-23", "demo", env=env).returncode == 0
+    sealed = accounts.run(None, "audit", "--seal", env=env)  # root's nightly cron job
+    assert sealed.returncode == 0, sealed.stderr
+    (seal,) = seals.iterdir()
+    assert _mode(seal) == 0o600 and seal.stat().st_uid == 0
+    refused = accounts.run(insider, "audit", "--seal", env=env)
+    assert refused.returncode == 2 and "must run as root" in refused.stderr
+    data_file = accounts.root / "srv" / "authtrack" / "authtrack.json"
+    done = accounts.python_as(insider, "-c", TAMPER, str(data_file), env=env)
+    assert done.returncode == 0, done.stderr
+    # the chain alone holds (it was computed again), and staff cannot read root's seal...
+    theirs = accounts.run(colleague, "audit", "--verify", env=env)
+    assert theirs.returncode == 0 and "root's seal is root's to read" in theirs.stdout
+    # ...but root's check against the seal flags it
+    verdict = accounts.run(None, "audit", "--verify", env=env)
+    assert verdict.returncode == 1, verdict.stdout
+    assert "audit entries #1 to #" in verdict.stderr
+    assert "no longer match root's seal" in verdict.stderr
+    doctor = accounts.run(None, "doctor", env=env)
+    assert doctor.returncode == 1 and "no longer match root's seal" in doctor.stdout
+    # an insider who does not compute the chain again is caught by everyone, no seal needed
+    doc = json.loads(data_file.read_text())
+    doc["audit"]["1"]["summary"] = "edited by hand"
+    data_file.write_text(json.dumps(doc))
+    naive = accounts.run(colleague, "audit", "--verify", env=env)
+    assert naive.returncode == 1 and "audit entry #2" in naive.stderr

@@ -63,13 +63,23 @@ class Accounts:
         umask: int = 0o022,
     ) -> subprocess.CompletedProcess[str]:
         """``authtrack ARGS`` as ``user`` (None: as root), with its groups, from its home."""
+        return self.python_as(user, "-m", "authtrack", *args, env=env, umask=umask)
+
+    def python_as(
+        self,
+        user: str | None,
+        *args: str,
+        env: dict[str, str] | None = None,
+        umask: int = 0o022,
+    ) -> subprocess.CompletedProcess[str]:
+        """``python ARGS`` as ``user`` (None: as root), with its groups, from its home."""
         kwargs: dict[str, object] = {}
         if user is not None:
             pw = pwd.getpwnam(user)
             groups = os.getgrouplist(user, pw.pw_gid)
             kwargs = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": groups}
         return subprocess.run(
-            [self.python, "-m", "authtrack", *args],
+            [self.python, *args],
             capture_output=True,
             text=True,
             timeout=120,
