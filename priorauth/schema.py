@@ -13,9 +13,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import json
 import types
 import typing
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from priorauth.errors import DataFileError
@@ -224,3 +226,39 @@ def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
                 break
             seen.add(key)
     return doc
+
+
+def parse_whole(path: Path, raw: bytes, check_version: Callable[[Any], None]) -> dict[str, Any]:
+    """A whole data file's tables of documents, each checked (:func:`check_file`); any problem
+    is a :class:`DataFileError` naming ``path`` and saying the file was left as it is."""
+    if not raw.strip():
+        raise DataFileError(
+            f"{path} is empty ({len(raw)} bytes) rather than an authtrack data file; it has "
+            "been left untouched — restore it from a backup, or delete it to start anew."
+        )
+    try:
+        data = json.loads(raw, object_pairs_hook=no_duplicate_keys)
+    except (ValueError, RecursionError) as e:
+        raise DataFileError(
+            f"{path} is not a readable authtrack data file (JSON error: {e}); it has been left "
+            "untouched — restore it from a backup or move it aside."
+        ) from None
+    if not isinstance(data, dict):
+        raise DataFileError(
+            f"{path} is JSON but not an authtrack data file; it has been left untouched."
+        )
+    meta = data.get("meta", {})
+    check_version(meta.get("1", {}) if isinstance(meta, dict) else None)
+    try:
+        check_file(data)
+    except DataFileError as e:
+        raise DataFileError(
+            f"{path}: {e}; it has been left untouched — correct it, or restore it from a backup."
+        ) from None
+    for name, docs in data.items():  # (tables schema does not know: their keys must be ids)
+        if any(not key.isdigit() for key in docs if key != DUPLICATE):
+            raise DataFileError(
+                f"{path}: table {name} has a record key that is not a number; it has been left "
+                "untouched."
+            )
+    return data

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 import stat
 import tempfile
@@ -37,7 +36,7 @@ from tinydb.storages import Storage
 from priorauth.errors import DataFileError, LockTimeout
 from priorauth.lockinfo import clear_note, describe_holder, read_note, write_note
 from priorauth.outside import mark_outside_edits
-from priorauth.schema import check_file, no_duplicate_keys
+from priorauth.schema import parse_whole
 from priorauth.tables import Build, Table
 
 SCHEMA_VERSION = 1
@@ -263,35 +262,9 @@ class LockedJSONStorage(Storage):
 
     def _read_whole(self, raw: bytes) -> Tables:
         """A file not in this storage's layout, or whose checksum fails (changed by another
-        program): parsed whole and every document checked (:mod:`priorauth.schema`)."""
-        if not raw.strip():
-            raise DataFileError(
-                f"{self.path} is empty ({len(raw)} bytes) rather than an authtrack data file; it "
-                "has been left untouched — restore it from a backup, or delete it to start anew."
-            )
-        try:
-            data = json.loads(raw, object_pairs_hook=no_duplicate_keys)
-        except (ValueError, RecursionError) as e:
-            raise DataFileError(
-                f"{self.path} is not a readable authtrack data file (JSON error: {e}); it has "
-                "been left untouched — restore it from a backup or move it aside."
-            ) from None
-        if not isinstance(data, dict):
-            raise DataFileError(
-                f"{self.path} is JSON but not an authtrack data file; it has been left untouched."
-            )
-        meta = data.get(META_TABLE, {})
-        self._check_version(meta.get("1", {}) if isinstance(meta, dict) else None)
-        try:
-            check_file(data)
-            return {
-                name: Table.from_docs(self.builders.get(name), docs) for name, docs in data.items()
-            }
-        except DataFileError as e:
-            raise DataFileError(
-                f"{self.path}: {e}; it has been left untouched — correct it, or restore it from "
-                "a backup."
-            ) from None
+        program): parsed whole and every document checked (:func:`schema.parse_whole`)."""
+        data = parse_whole(self.path, raw, lambda meta: self._check_version(meta))
+        return {name: Table.from_docs(self.builders.get(name), docs) for name, docs in data.items()}
 
     def _check_version(self, meta: Any) -> None:
         version = meta.get("schema_version", SCHEMA_VERSION) if isinstance(meta, dict) else None
