@@ -30,7 +30,7 @@ from authtrack.context import Context, UsageError
 from priorauth import __version__
 from priorauth.errors import AuthTrackError
 from priorauth.roles import access_for
-from priorauth.store.config import load_config, resolve_data_file
+from priorauth.store.config import Config, ConfigError, load_config, resolve_data_file
 from priorauth.store.identity import current_user
 
 COMMANDS = [
@@ -81,8 +81,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.umask(os.umask(0o007) | 0o007)  # nothing we create is world-readable (patient data)
     try:
         args = build_parser().parse_args(argv)
-        config = load_config()
-        ctx = Context(db_path=resolve_data_file(args.db, config), config=config, today=args.today)
+        config_error = ""
+        try:
+            config = load_config()
+        except ConfigError as e:
+            if args.command != "doctor":  # doctor says what stops the config being read
+                raise
+            config, config_error = Config(), str(e)
+        ctx = Context(
+            db_path=resolve_data_file(args.db, config),
+            config=config,
+            today=args.today,
+            config_error=config_error,
+        )
         if args.command is None:
             return run_tui(ctx)
         return int(args.func(args, ctx))

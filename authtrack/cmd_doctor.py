@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 
 from authtrack.context import Context
+from priorauth.store.config import SYSTEM_CONFIG, ConfigError, config_path
+from priorauth.store.health import audit_findings, config_findings, lock_findings
 from priorauth.store.identity import current_user
-from priorauth.store.shared import doctor
+from priorauth.store.shared import Finding, doctor
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +22,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    findings = doctor(ctx.db_path, ctx.config, current_user())
+    user = current_user()
+    try:
+        path = ctx.config.path or config_path()
+    except ConfigError as e:
+        path, ctx.config_error = SYSTEM_CONFIG, str(e)
+    findings = config_findings(path, ctx.config_error, user)
+    if ctx.config_error:
+        findings.append(
+            Finding(False, "the data file and your role are checked once the config can be read")
+        )
+    else:
+        findings += doctor(ctx.db_path, ctx.config, user)
+        findings += lock_findings(ctx.db_path)
+        findings += audit_findings(ctx.db_path, user)
     for f in findings:
         print(f"{'ok     ' if f.ok else 'PROBLEM'}  {f.message}")
         if f.fix:

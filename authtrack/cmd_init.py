@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 
 from authtrack.context import Context
-from priorauth.store.config import config_path
+from priorauth.store.config import SYSTEM_CONFIG, config_path
 from priorauth.store.identity import current_user
-from priorauth.store.shared import init_shared
+from priorauth.store.seal import CRON_FILE, CRON_NAME, install_cron
+from priorauth.store.shared import DATA_NAME, init_shared
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +43,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="login to make admin in the config (default: whoever runs sudo, or you)",
     )
+    p.add_argument(
+        "--cron-file",
+        metavar="PATH",
+        type=Path,
+        default=None,
+        help=f"root's cron job that seals the audit nightly (default: {CRON_FILE} when the "
+        "config is the system's own, else authtrack.cron beside the config, to copy there)",
+    )
     p.set_defaults(func=run)
 
 
@@ -49,7 +58,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     import os
 
     admin = args.admin or os.environ.get("SUDO_USER") or current_user()
-    for line in init_shared(args.shared, args.group, args.config or config_path(), admin):
+    config = args.config or config_path()
+    for line in init_shared(args.shared, args.group, config, admin):
         print(line)
+    cron = args.cron_file or (CRON_FILE if config == SYSTEM_CONFIG else config.with_name(CRON_NAME))
+    print(install_cron(cron, args.shared / DATA_NAME))
     print("Next: add each staff login to the group, then run `authtrack doctor` as one of them.")
     return 0

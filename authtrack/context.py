@@ -17,6 +17,7 @@ class Context:
     db_path: Path
     config: Config
     today: dt.date | None = None  # None = the real today
+    config_error: str = ""  # why the config could not be read (only `doctor` runs without it)
 
     def store(self) -> Store:
         return Store(self.db_path)

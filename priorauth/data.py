@@ -15,8 +15,8 @@ from priorauth.model import (
     Payer,
     ProcedureGroup,
     Service,
-    record_builder,
 )
+from priorauth.store.codec import record_builder
 from priorauth.store.tables import Table
 
 

@@ -8,14 +8,8 @@ rules that work on these records live in :mod:`priorauth.rules`; the validation 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import enum
-import functools
-import sys
-import types
-import typing
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -64,24 +58,6 @@ class Record:
     updated_by: str = ""
     updated_at: str = ""  # ISO timestamp, UTC
 
-    def to_doc(self) -> dict[str, Any]:
-        """The JSON-ready document stored in the data file (without ``id``: that is the key)."""
-        return record_writer(type(self))(self)
-
-    @classmethod
-    def from_doc(cls: type[R], doc_id: int, doc: dict[str, Any]) -> R:
-        """Build from a stored document; unknown keys are ignored, missing ones defaulted."""
-        return record_builder(cls)(int(doc_id), doc)
-
-    @classmethod
-    def _from_doc_slow(cls: type[R], doc_id: int, doc: dict[str, Any]) -> R:
-        kwargs: dict[str, Any] = {"id": doc_id}
-        for name, convert in _converters(cls):
-            if name in doc:
-                value = doc[name]
-                kwargs[name] = value if value is None or convert is None else convert(value)
-        return cls(**kwargs)
-
 
 R = TypeVar("R", bound=Record)
 
@@ -112,18 +88,6 @@ class ClientInsurance:
     priority: Priority = Priority.PRIMARY
     member_id: str = ""
     prior_auth_required: bool = True
-
-    def to_doc(self) -> dict[str, Any]:
-        return record_writer(ClientInsurance)(self)
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> ClientInsurance:
-        kwargs: dict[str, Any] = {}
-        for name, convert in _converters(cls):
-            if name in doc:
-                value = doc[name]
-                kwargs[name] = value if value is None or convert is None else convert(value)
-        return cls(**kwargs)
 
 
 @dataclass(kw_only=True)
@@ -254,191 +218,7 @@ class AuditEntry:
     summary: str = ""
     changes: dict[str, list[Any]] = field(default_factory=dict)  # field -> [before, after]
     record_ids: list[int] = field(default_factory=list)  # a bulk create: every record it made
+    prev: str = ""  # the audit chain's value before this entry ("" in entries older than it)
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (Payer, ProcedureGroup, Client, Authorization, Service)
-
-
-# --- conversion helpers -------------------------------------------------------------------------
-
-_CONVERTERS: dict[type, list[tuple[str, Any]]] = {}
-_BUILDERS: dict[type, Any] = {}
-
-
-def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
-    """A function (doc_id, document) -> record, fast for documents this version wrote.
-
-    A document with every one of the record's fields (others, such as its ``id``, are ignored:
-    the key's is used) is built by code generated for the class, which sets each attribute in
-    field order, as ``__init__`` would, so that records share their attribute keys (a copied
-    ``__dict__`` would take 2.5 times the memory; an agency's file has hundreds of thousands of
-    records), and texts and dates are shared between records (interned; one date object per
-    day). A document missing a field, or with a text field that is not text, goes through
-    ``__init__``, for the defaults.
-    """
-    build = _BUILDERS.get(cls)
-    if build is not None:
-        return build
-    conv = dict(_converters(cls))
-    lines = ["def build(doc_id, doc):", "    try:", "        record = new(cls)"]
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "intern": sys.intern}
-    namespace["slow"] = cls._from_doc_slow  # type: ignore[attr-defined]
-    hints = typing.get_type_hints(cls)
-    for f in dataclasses.fields(cls):
-        name = f.name
-        if name == "id":
-            lines.append("        record.id = doc_id")
-        elif hints[name] is str:  # one copy of each text: who, when, codes repeat by thousands
-            lines.append(f"        record.{name} = intern(doc[{name!r}])")
-        elif conv[name] is None:
-            lines.append(f"        record.{name} = doc[{name!r}]")
-        else:
-            namespace[f"convert_{name}"] = conv[name]
-            lines.append(f"        value = doc[{name!r}]")
-            lines.append(
-                f"        record.{name} = None if value is None else convert_{name}(value)"
-            )
-    lines.append("    except (KeyError, TypeError):  # a field missing, or a text that is not one")
-    lines.append("        return slow(doc_id, doc)")
-    lines.append("    return record")
-    exec("\n".join(lines), namespace)
-    build = _BUILDERS[cls] = namespace["build"]
-    return build
-
-
-_COPIERS: dict[type, Any] = {}
-
-
-def record_copier(cls: type[R]) -> Callable[[R], R]:
-    """A function record -> an independent copy: its lists (and the insurances in them) are new,
-    so that changing either one leaves the other as it was. Generated like :func:`record_builder`
-    (attributes set in field order, so that the copy shares its keys with its kind's records)."""
-    copy = _COPIERS.get(cls)
-    if copy is not None:
-        return copy
-    hints = typing.get_type_hints(cls)
-    lines = ["def copy(record):", "    new_record = new(cls)"]
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "shallow": _shallow_copy}
-    for f in dataclasses.fields(cls):
-        value = f"record.{f.name}"
-        if typing.get_origin(hints[f.name]) is list:
-            (item,) = typing.get_args(hints[f.name])
-            value = f"[shallow(v) for v in {value}]" if item is ClientInsurance else f"[*{value}]"
-        lines.append(f"    new_record.{f.name} = {value}")
-    lines.append("    return new_record")
-    exec("\n".join(lines), namespace)
-    copy = _COPIERS[cls] = namespace["copy"]
-    return copy
-
-
-def _shallow_copy(value: Any) -> Any:
-    new = object.__new__(type(value))
-    new.__dict__.update(value.__dict__)
-    return new
-
-
-_WRITERS: dict[type, Any] = {}
-
-
-def record_writer(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
-    """A function record -> document, fast: only fields that need converting (dates, enums,
-    lists) are converted; an import writes tens of thousands of records at once. A record's
-    ``id`` is left out (it is the document's key)."""
-    write = _WRITERS.get(cls)
-    if write is not None:
-        return write
-    fields = [f.name for f in dataclasses.fields(cls)]
-    names = [name for name in fields if name != "id"]
-    hints = typing.get_type_hints(cls)
-    converted = [(name, _json_converter_for(hints[name])) for name in names]
-    converted = [(name, fn) for name, fn in converted if fn is not None]
-    size, has_id = len(fields), "id" in fields
-
-    def write(record: Any) -> dict[str, Any]:
-        values = record.__dict__
-        if len(values) == size and (not has_id or "id" in values):  # exactly its fields
-            doc = values.copy()
-            if has_id:
-                del doc["id"]
-        else:
-            doc = {name: getattr(record, name) for name in names}
-        for name, convert in converted:
-            value = doc[name]
-            if value is not None:
-                doc[name] = convert(value)
-        return doc
-
-    _WRITERS[cls] = write
-    return write
-
-
-def _converters(cls: type) -> list[tuple[str, Any]]:
-    """(field name, function turning its JSON value into the Python value, or None for as-is)."""
-    conv = _CONVERTERS.get(cls)
-    if conv is None:
-        hints = typing.get_type_hints(cls)
-        conv = [
-            (f.name, _converter_for(hints[f.name]))
-            for f in dataclasses.fields(cls)
-            if f.name != "id"
-        ]
-        _CONVERTERS[cls] = conv
-    return conv
-
-
-def _converter_for(hint: Any) -> Any:
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _converter_for(args[0])
-    if origin is list:
-        (item,) = typing.get_args(hint)
-        inner = _converter_for(item)
-        if inner is None:
-            return list
-        return lambda values: [inner(v) for v in values]
-    if hint is dt.date:
-        return _date_from_iso
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint
-    if hint is ClientInsurance:
-        return ClientInsurance.from_doc
-    return None
-
-
-_date_from_iso = functools.lru_cache(maxsize=16384)(dt.date.fromisoformat)  # dates are immutable
-
-
-def _json_converter_for(hint: Any) -> Any:
-    """The function turning a field's Python value into its JSON value (None: as it is)."""
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _json_converter_for(args[0]) if len(args) == 1 else _to_json
-    if origin is list:
-        (item,) = typing.get_args(hint)
-        inner = _json_converter_for(item)
-        if inner is None:
-            return list
-        return lambda values: [inner(v) for v in values]
-    if hint is dt.date:
-        return dt.date.isoformat
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return _to_json
-    if hint is ClientInsurance:
-        return ClientInsurance.to_doc
-    if hint in (str, int, bool, float):
-        return None
-    return _to_json
-
-
-def _to_json(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value._value_
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_to_json(v) for v in value]
-    if isinstance(value, ClientInsurance):
-        return value.to_doc()
-    return value

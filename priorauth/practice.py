@@ -9,13 +9,14 @@ from __future__ import annotations
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import PracticeSettings
+from priorauth.store.codec import from_doc
 
 
 def practice_settings(data: Data) -> PracticeSettings:
     """The practice's thresholds (defaults where never set)."""
     if not data.settings:
         return PracticeSettings()
-    return PracticeSettings.from_doc(1, data.settings)
+    return from_doc(PracticeSettings, 1, data.settings)
 
 
 def settings_problems(settings: PracticeSettings) -> list[ValidationError]:

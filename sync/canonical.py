@@ -21,6 +21,7 @@ from priorauth.model import (
     ProcedureGroup,
     Service,
 )
+from priorauth.store.codec import to_doc
 from sync import cells, describe
 from sync.columns import (
     AUTH_HEADERS,
@@ -164,7 +165,7 @@ def _merge_payers(merger: Merger, inputs: Inputs, table: SheetRows) -> None:
         edited.notes = cells.text(values.get("Notes"))
         if payer.id < 0:
             continue
-        if edited.to_doc() != payer.to_doc():
+        if to_doc(edited) != to_doc(payer):
             merger.changes.payers.append(edited)
             merger.replace_payer(edited)
             inputs._records[("payers", edited.id)] = (table, row)
@@ -296,7 +297,7 @@ def merge_after(merger: Merger, inputs: Inputs, drafts: list[Draft]) -> None:
         if matches:
             before = matches.pop(0)
             after = dataclasses.replace(before, **fields)
-            if after.to_doc() == before.to_doc():
+            if to_doc(after) == to_doc(before):
                 continue
             service = after
         else:

@@ -19,6 +19,7 @@ from priorauth.errors import AuthTrackError, ConflictError
 from priorauth.model import Authorization, Client
 from priorauth.services import bulk
 from priorauth.services.tracker import Tracker
+from priorauth.store.codec import to_doc
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
 from sync import canonical, describe
@@ -263,7 +264,7 @@ def _classify(plan: ImportPlan, merger: Merger, drafts: list[Draft]) -> list[Any
         if before is None:
             created.append(Item(d.table.sheet, d.row, partial(_words, "new ", auth, client, payer)))
             out.append(auth)
-        elif vars(auth) == vars(before) or auth.to_doc() == before.to_doc():
+        elif vars(auth) == vars(before) or to_doc(auth) == to_doc(before):
             # (every field equal: the documents are too; the documents may be equal when the
             # values are not, an enum and its text)
             unchanged.append(Item(d.table.sheet, d.row, partial(_words, "", auth, client, payer)))

@@ -370,6 +370,32 @@ def read_log(
                             values[p] = values[p - 1]
     total = len(rows)
     for col, j in where.items():
-        table.values[col] = _parse_column(table, col, kept[j], _parser(col, epoch_1904))
+        parse = _parser(col, epoch_1904)
+        table.values[col] = _parse_column(table, col, kept[j], parse)
+        if parse is cells.text or parse is cells.identifier:
+            _cut_long_texts(table, col, table.values[col])
     progress(total, total, "reading rows")
     return table
+
+
+MAX_CELL_TEXT = 32_767  # the most characters a spreadsheet cell holds (Excel; openpyxl cuts there)
+
+
+def _cut_long_texts(table: LogTable, col: Col, values: list[Any]) -> None:
+    """Cut each text longer than a cell holds, naming the cell: an export would cut it anyway,
+    silently, so the import says so and keeps what a round trip keeps (one C-level pass when,
+    as always in practice, nothing is that long)."""
+    try:
+        longest = max(map(len, values), default=0)
+    except TypeError:  # an unreadable cell (None) among them
+        longest = max((len(v) for v in values if type(v) is str), default=0)
+    if longest <= MAX_CELL_TEXT:
+        return
+    for i, v in enumerate(values):
+        if type(v) is str and len(v) > MAX_CELL_TEXT:
+            values[i] = v[:MAX_CELL_TEXT]
+            table.warnings.append(
+                f'Sheet "{table.sheet}", cell {table.cell_ref(col, i)} '
+                f'("{table.column_name(col)}"): its text of {len(v):,} characters is more than a '
+                f"spreadsheet cell holds; only the first {MAX_CELL_TEXT:,} were imported."
+            )

@@ -17,6 +17,7 @@ from itertools import count
 from priorauth.data import Data
 from priorauth.model import Authorization, Client, ClientInsurance, Payer, Priority
 from priorauth.services.bulk import Changes
+from priorauth.store.codec import to_doc
 
 PRIORITY_ORDER = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
 
@@ -276,7 +277,7 @@ class Merger:
         changed = []
         for client_id, copy in self._copies.items():
             before = self.data.clients[client_id]
-            if copy.to_doc() != before.to_doc():
+            if to_doc(copy) != to_doc(before):
                 changed.append((before, copy))
         self.changes.clients = [*self.new_clients, *(after for _, after in changed)]
         return self.new_clients, changed

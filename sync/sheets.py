@@ -46,9 +46,13 @@ def choose_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header]:
             int(len(raw.rows) > header.index + 1),
         )
         found.append((rank, raw, header))
-    if not found:
-        if damaged and len(damaged) == len(wb.sheets):
+    if damaged:  # never a lesser sheet in its place, unasked: it may well be the log
+        if len(damaged) == len(wb.sheets):
             raise damaged[0]
+        raise WorkbookError(
+            f"{str(damaged[0]).rstrip('.')}; or choose another sheet with --sheet NAME."
+        )
+    if not found:
         if not wb.sheet_names:
             raise SheetChoiceError(f"{path} has no worksheets; it holds no authorization log.")
         names = ", ".join(f'"{n}"' for n in wb.sheet_names)

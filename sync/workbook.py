@@ -133,6 +133,17 @@ class Workbook:
             names = set(zf.namelist())
             parts = [part] if part in names else grids.worksheet_parts(names)
             for p in parts:
+                stretch = grids.empty_stretch(zf, p)
+                if stretch is not None:
+                    declared, row, length = stretch
+                    where = f"from row {row:,} on " if row else ""
+                    rows_said = f"declares {declared:,} rows" if declared else "is huge"
+                    raise WorkbookError(
+                        f'{self.path}: sheet "{name}" {rows_said} but holds '
+                        f"nothing {where}for {length:,} rows and more (saved formatted down to "
+                        "the bottom of the sheet, as LibreOffice does); delete the empty rows "
+                        "below the table, save, and import again."
+                    )
                 rows, cols = grids.grid_size(zf, p)
                 if rows * cols > MAX_CELLS:
                     raise WorkbookError(

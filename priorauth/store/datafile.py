@@ -29,9 +29,10 @@ from priorauth.model import (
     ProcedureGroup,
     Record,
     Service,
-    record_builder,
-    record_copier,
 )
+from priorauth.store import auditchain
+from priorauth.store.auditchain import head_for_append
+from priorauth.store.codec import from_doc, record_builder, record_copier, to_doc
 from priorauth.store.identity import current_user
 from priorauth.store.storage import FILE_MODE, LockedJSONStorage, Stamp
 from priorauth.store.tables import Table
@@ -216,14 +217,14 @@ class Transaction:
         caller's), or its document (tables without a record builder, such as the settings)."""
         if record.TABLE in self._storage.builders:
             return record_copier(type(record))(record)
-        return record.to_doc()
+        return to_doc(record)
 
     def get(self, cls: type[R], record_id: int) -> R:
         """The stored record (read it; change a copy)."""
         value = self._table(cls.TABLE).get(record_id)
         if value is None:
             raise NotFoundError(f"That {cls.__name__.lower()} (#{record_id}) no longer exists.")
-        return cls.from_doc(record_id, value) if isinstance(value, dict) else value
+        return from_doc(cls, record_id, value) if isinstance(value, dict) else value
 
     def insert(self, record: R, summary: str = "") -> R:
         """Store a new record; returns it with its id and first revision."""
@@ -263,7 +264,7 @@ class Transaction:
             if len(new) == 1:
                 ((record_id, record),) = new.items()
                 text = summary or f"created {describe(record)}"
-                self._log("create", table, record_id, text, _created(record.to_doc()))
+                self._log("create", table, record_id, text, _created(to_doc(record)))
             else:
                 ids = list(new)
                 text = f"{summary or 'created'}: {len(ids)} {table.replace('_', ' ')}"
@@ -287,7 +288,7 @@ class Transaction:
                 changed_by=before.get("updated_by", ""),
                 changed_at=before.get("updated_at", ""),
             )
-        doc = record.to_doc()
+        doc = to_doc(record)
         doc.update(rev=record.rev + 1, updated_by=self.user, updated_at=self.now)
         changes = _diff(before, doc)
         if not changes:
@@ -357,13 +358,18 @@ class Transaction:
     def finish(self) -> None:
         """Append this transaction's audit rows (called once, just before the commit)."""
         if self._audit:
+            before = head_for_append(
+                self._tables.get(AUDIT_TABLE), self._storage.meta(auditchain.META_KEY)
+            )
+            head = auditchain.chain(self._audit, before)  # each row names the chain before it
             rows = {self._next_id(AUDIT_TABLE): entry for entry in self._audit}
             self._put(AUDIT_TABLE, rows)  # appended to the stored text: the audit is not parsed
+            self._storage.set_meta(auditchain.META_KEY, [max(rows), head])
             self._audit = []
 
 
 def _as_doc(value: Any) -> dict[str, Any]:
-    return value.to_doc() if isinstance(value, Record) else value
+    return to_doc(value) if isinstance(value, Record) else value
 
 
 def _created(doc: dict[str, Any]) -> dict[str, list[Any]]:

@@ -16,6 +16,8 @@ from priorauth.store.storage import FILE_MODE
 
 DIR_MODE = 0o2770  # setgid: files created inside get the folder's group
 DATA_NAME = "authtrack.json"
+PUBLIC_DIR_MODE = 0o755  # the config's folder and the data folder's parents: every account enters
+CONFIG_MODE = 0o644  # the config: every account reads it, only root changes it
 
 CONFIG_TEMPLATE = """\
 # authtrack system configuration, written by `authtrack init --shared`.
@@ -50,7 +52,8 @@ def init_shared(folder: Path, group: str, config_path: Path, admin: str) -> list
         ) from None
     done: list[str] = []
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        done += make_folders(folder.parent, PUBLIC_DIR_MODE)
+        folder.mkdir(exist_ok=True)
         os.chown(folder, -1, gid)
         os.chmod(folder, DIR_MODE)
         done.append(f"folder {folder}: group {group}, mode 2770 (setgid, no access for others)")
@@ -76,31 +79,87 @@ def init_shared(folder: Path, group: str, config_path: Path, admin: str) -> list
         raise SetupError(
             f"Permission denied on {e.filename}: run `authtrack init --shared` as root (sudo)."
         ) from None
-    done.append(_write_config(config_path, data_file, group, admin))
+    done += _write_config(config_path, data_file, group, admin)
     return done
 
 
-def _write_config(config_path: Path, data_file: Path, group: str, admin: str) -> str:
-    if config_path.exists():
-        text = config_path.read_text(encoding="utf-8")
-        if f'"{data_file}"' in text:
-            return f"config {config_path}: already points at {data_file}, kept as it is"
-        raise SetupError(
-            f"{config_path} already exists and names another data file; edit its data_file line "
-            f'to "{data_file}" yourself (it may hold roles you want to keep).'
-        )
+def _write_config(config_path: Path, data_file: Path, group: str, admin: str) -> list[str]:
+    """Write the config 0644 in a folder every account can enter (0755), whatever the umask
+    (the CLI's own is 027); an existing config and folder are kept, opened up to readers."""
     try:
-        config_path.parent.mkdir(parents=True, exist_ok=True)
-        config_path.write_text(
-            CONFIG_TEMPLATE.format(data_file=data_file, group=group, admins=f'"{admin}"'),
-            encoding="utf-8",
-        )
-        os.chmod(config_path, 0o644)
+        done = make_folders(config_path.parent, PUBLIC_DIR_MODE, repair=True)
+        if config_path.exists():
+            text = config_path.read_text(encoding="utf-8")
+            if f'"{data_file}"' not in text:
+                raise SetupError(
+                    f"{config_path} already exists and names another data file; edit its "
+                    f'data_file line to "{data_file}" yourself (it may hold roles you want to '
+                    "keep)."
+                )
+            done += open_up(config_path, CONFIG_MODE)
+            done.append(f"config {config_path}: already points at {data_file}, kept as it is")
+            return done
+        text = CONFIG_TEMPLATE.format(data_file=data_file, group=group, admins=f'"{admin}"')
+        fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, text.encode("utf-8"))
+            os.fchmod(fd, CONFIG_MODE)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     except PermissionError:
         raise SetupError(
             f"Permission denied writing {config_path}: run as root (sudo), or pass --config PATH."
         ) from None
-    return f"config {config_path}: written (data file, roles: admin {admin}, staff group {group})"
+    done.append(
+        f"config {config_path}: written, mode 0644 (data file, roles: admin {admin}, "
+        f"staff group {group})"
+    )
+    return done
+
+
+def make_folders(folder: Path, mode: int, repair: bool = False) -> list[str]:
+    """Create ``folder`` and missing parents with exactly ``mode``; with ``repair``, an existing
+    ``folder`` that others cannot enter and read gets those bits added. Returns what was done,
+    in words."""
+    done: list[str] = []
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for part in reversed(missing):
+        try:
+            os.mkdir(part, 0o700)
+        except FileExistsError:
+            continue
+        _chmod_nofollow(part, mode, directory=True)
+        done.append(f"folder {part}: created, mode {mode:04o}")
+    if repair and not missing:
+        done += open_up(folder, mode)
+    return done
+
+
+def open_up(path: Path, mode: int) -> list[str]:
+    """Add to ``path`` the read (and, for a folder, enter) bits of ``mode`` it lacks, through a
+    descriptor (never following a link); nothing else of its mode changes."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        old = stat.S_IMODE(os.fstat(fd).st_mode)
+        wanted = mode & 0o555
+        if old & wanted == wanted:
+            return []
+        os.fchmod(fd, old | wanted)
+    finally:
+        os.close(fd)
+    return [
+        f"{path}: mode {old:04o} -> {old | wanted:04o}, so that every staff account can read it"
+    ]
+
+
+def _chmod_nofollow(path: Path, mode: int, directory: bool = False) -> None:
+    flags = os.O_RDONLY | os.O_NOFOLLOW | (os.O_DIRECTORY if directory else 0)
+    fd = os.open(path, flags)
+    try:
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)

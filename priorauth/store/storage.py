@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 import stat
 import tempfile
@@ -36,13 +35,16 @@ from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from priorauth.errors import DataFileError, LockTimeout
+from priorauth.store.lockinfo import clear_note, describe_holder, read_note, write_note
+from priorauth.store.outside import mark_outside_edits
+from priorauth.store.schema import parse_whole
 from priorauth.store.tables import Build, Table
 
 SCHEMA_VERSION = 1
 META_TABLE = "meta"
 FILE_MODE = 0o660
 LOCK_TIMEOUT_SECONDS = 15.0
-LEAN_PARSE_BYTES = 24 * 2**20  # files this large are parsed for memory rather than speed
+LEAN_PARSE_BYTES = 24 * 2**20  # (bench labels) a file in another layout is parsed by json, whole
 LAYOUT = 1  # the meta record's "layout": tables written a line per chunk of documents
 
 Tables = dict[str, Table]
@@ -79,6 +81,7 @@ class LockedJSONStorage(Storage):
         self._filelock: FileLock | None = None
         self._thread_lock = threading.RLock()
         self._tables: Tables | None = None
+        self._last_read: Tables | None = None  # after a failed transaction: the tables it read
         self._stamp: Stamp | None = None
         self._in_transaction = False
         self._dirty = False
@@ -125,6 +128,23 @@ class LockedJSONStorage(Storage):
             raise RuntimeError("authtrack writes only inside LockedJSONStorage.transaction()")
         assert self._tables is not None
         self._tables[name] = table
+        self._dirty = True
+
+    def meta(self, key: str) -> Any:
+        """A value of the file's meta record (as last read, or set in this transaction)."""
+        table = self.tables().get(META_TABLE)
+        doc = table.get(1) if table is not None else None
+        return doc.get(key) if isinstance(doc, dict) else None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Inside a transaction: keep ``value`` in the meta record from this commit on."""
+        if not self._in_transaction:
+            raise RuntimeError("authtrack writes only inside LockedJSONStorage.transaction()")
+        assert self._tables is not None
+        old = self._tables.get(META_TABLE)
+        doc = dict((old.get(1) if old is not None else None) or {})
+        doc[key] = value
+        self._tables[META_TABLE] = Table.from_docs(None, {"1": doc})
         self._dirty = True
 
     def mark_changed(self) -> None:
@@ -175,6 +195,9 @@ class LockedJSONStorage(Storage):
                 if tables is None:  # another layout, or a failed checksum: parse it whole
                     f.seek(0)
                     tables = self._read_whole(f.read())
+                    before = self._tables or self._last_read
+                    if before:
+                        mark_outside_edits(before, tables, self.builders, st.st_mtime)
         finally:
             os.close(fd)
         self._tables = tables
@@ -239,27 +262,10 @@ class LockedJSONStorage(Storage):
         return tables
 
     def _read_whole(self, raw: bytes) -> Tables:
-        if not raw.strip():
-            return {}  # an empty file (e.g. created by `touch` when setting up) holds no data yet
-        try:
-            data = _loads(raw)
-        except (orjson.JSONDecodeError, ValueError) as e:
-            raise DataFileError(
-                f"{self.path} is not a readable authtrack data file (JSON error: {e}); it has "
-                "been left untouched — restore it from a backup or move it aside."
-            ) from None
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-            raise DataFileError(
-                f"{self.path} is JSON but not an authtrack data file; it has been left untouched."
-            )
-        meta = data.get(META_TABLE, {}).get("1", {})
-        self._check_version(meta)
-        try:
-            return {
-                name: Table.from_docs(self.builders.get(name), docs) for name, docs in data.items()
-            }
-        except DataFileError as e:
-            raise DataFileError(f"{self.path}: {e}; it has been left untouched.") from None
+        """A file not in this storage's layout, or whose checksum fails (changed by another
+        program): parsed whole and every document checked (:func:`schema.parse_whole`)."""
+        data = parse_whole(self.path, raw, lambda meta: self._check_version(meta))
+        return {name: Table.from_docs(self.builders.get(name), docs) for name, docs in data.items()}
 
     def _check_version(self, meta: Any) -> None:
         version = meta.get("schema_version", SCHEMA_VERSION) if isinstance(meta, dict) else None
@@ -287,7 +293,8 @@ class LockedJSONStorage(Storage):
             with self._locked():
                 self._refresh()
                 assert self._tables is not None
-                self._tables = dict(self._tables)  # the working set; snapshots keep the old one
+                read = self._tables
+                self._tables = dict(read)  # the working set; snapshots keep the old one
                 self._in_transaction = True
                 self._dirty = False
                 try:
@@ -296,6 +303,7 @@ class LockedJSONStorage(Storage):
                         self._commit()
                 except BaseException:
                     self._tables, self._stamp = None, None  # forget uncommitted changes
+                    self._last_read = read  # (what records this process may still hold were)
                     raise
                 finally:
                     self._in_transaction = False
@@ -311,18 +319,22 @@ class LockedJSONStorage(Storage):
         try:
             self._filelock.acquire()
         except Timeout:
+            holder = describe_holder(read_note(self.lock_path))
             raise LockTimeout(
-                f"{self.path} is busy: another authtrack has held its lock for more than "
-                f"{self.lock_timeout:.0f} seconds; try again, or check for a stuck process."
+                f"{self.path} is busy: {holder} has held its lock for more than "
+                f"{self.lock_timeout:g} seconds; try again, or ask them to finish (see "
+                "`authtrack doctor`)."
             ) from None
         except PermissionError as e:
             raise DataFileError(
                 f"{self.lock_path}: permission denied taking the lock; the folder and lock file "
                 "must be writable by your group (see `authtrack doctor`)."
             ) from e
+        note = write_note(self.lock_path)
         try:
             yield
         finally:
+            clear_note(note)
             self._filelock.release()
 
     def _commit(self) -> None:
@@ -365,16 +377,6 @@ class LockedJSONStorage(Storage):
         for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
             with contextlib.suppress(FileNotFoundError):
                 stale.unlink()
-
-
-def _loads(raw: bytes) -> Any:
-    """Parse a data file in another layout whole. orjson is fastest, but builds its own document
-    tree first, so its peak memory is about 8.5 times the file's size; the standard library's
-    parser peaks at about 6 times, 40 % slower. Large files take the leaner parser (this happens
-    once: the next commit writes the storage's own layout, which is read a line at a time)."""
-    if len(raw) >= LEAN_PARSE_BYTES:
-        return json.loads(raw)
-    return orjson.loads(raw)
 
 
 def atomic_write(path: Path, payload: bytes | list[bytes]) -> Stamp:

@@ -13,8 +13,12 @@ from openpyxl import Workbook
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_workbooks"
-# The odd real-world workbooks live in shared/, beside the checkout (CI lays a copy there too).
-CORPUS = REPO.parent / "shared" / "corpus"
+# The odd real-world workbooks live in shared/, beside the checkout (CI lays a copy there too),
+# or beside a folder holding it (a worktree in wt/).
+CORPUS = next(
+    (p / "shared" / "corpus" for p in REPO.parents if (p / "shared" / "corpus").is_dir()),
+    REPO.parent / "shared" / "corpus",
+)
 TODAY = dt.date(2026, 11, 23)
 
 LOG_HEADER = ["Client", "DOB", "Payer", "Member ID", "Auth #", "CPT", "Start", "End"]

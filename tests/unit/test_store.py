@@ -127,12 +127,14 @@ def test_schema_version_is_written(db_path: Path, tracker: Tracker) -> None:
     assert raw["payers"]["1"]["name"] == "Aetna"  # TinyDB's own layout: table -> id -> document
 
 
-def test_empty_file_is_an_empty_database(db_path: Path) -> None:
-    db_path.touch()
+def test_an_empty_file_is_not_an_empty_database(db_path: Path) -> None:
+    db_path.touch()  # a data file truncated to nothing holds no tables: it is refused, not reset
     tracker = Tracker(Store(db_path, user="alice"), today=TODAY)
-    assert tracker.data().clients == {}
-    tracker.save_payer(Payer(name="Aetna"))
-    assert tracker.data().payer_named("AETNA") is not None
+    with pytest.raises(DataFileError, match=r"is empty \(0 bytes\)"):
+        tracker.data()
+    with pytest.raises(DataFileError):
+        tracker.save_payer(Payer(name="Aetna"))
+    assert db_path.read_bytes() == b""
 
 
 def test_failed_transaction_writes_nothing(db_path: Path, tracker: Tracker) -> None:

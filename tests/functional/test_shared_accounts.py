@@ -1,0 +1,158 @@
+"""`init --shared` with real Linux accounts: two staff logins in a group, not root, start
+authtrack straight after set-up, whatever root's umask; a config folder they cannot enter is
+repaired by `init` and explained by `doctor`."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.accounts import Accounts, staff_accounts
+
+
+@pytest.fixture
+def accounts() -> Iterator[Accounts]:
+    with staff_accounts(2) as made:
+        yield made
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _set_up(accounts: Accounts) -> tuple[Path, dict[str, str]]:
+    config = accounts.root / "etc" / "authtrack" / "config.toml"
+    env = {"AUTHTRACK_SYSTEM_CONFIG": str(config)}
+    shared = accounts.root / "srv" / "authtrack"
+    done = accounts.run(None, "init", "--shared", str(shared), "--group", accounts.group, env=env)
+    assert done.returncode == 0, done.stderr
+    return config, env
+
+
+def test_two_staff_accounts_work_right_after_init(accounts: Accounts) -> None:
+    config, env = _set_up(accounts)
+    assert _mode(config) == 0o644 and _mode(config.parent) == 0o755
+    assert _mode(config.parent.parent) == 0o755  # a parent init had to create
+    assert _mode(accounts.root / "srv") == 0o755
+    first, second = accounts.users
+    for user in accounts.users:
+        doctor = accounts.run(user, "doctor", env=env)
+        assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+        assert "All good." in doctor.stdout and f"you ({user}) are staff" in doctor.stdout
+    wrote = accounts.run(first, "--today", "2026-11-23", "demo", env=env)
+    assert wrote.returncode == 0, wrote.stderr
+    read = accounts.run(second, "--today", "2026-11-23", "notifications", "--json", env=env)
+    assert read.returncode == 0, read.stderr
+    assert '"kind"' in read.stdout
+    data_file = accounts.root / "srv" / "authtrack" / "authtrack.json"
+    assert data_file.stat().st_gid == accounts.gid and _mode(data_file) == 0o660
+
+
+def test_a_shut_config_folder_is_explained_and_repaired(accounts: Accounts) -> None:
+    config, env = _set_up(accounts)
+    os.chmod(config.parent, 0o750)  # as a umask of 027 left it before
+    user = accounts.users[0]
+    refused = accounts.run(user, "notifications", env=env)
+    assert refused.returncode == 2
+    assert "cannot read the authtrack config file (Permission denied)" in refused.stderr
+    assert "authtrack doctor" in refused.stderr and "Traceback" not in refused.stderr
+    doctor = accounts.run(user, "doctor", env=env)
+    assert doctor.returncode == 1
+    assert f"cannot enter the config folder {config.parent} (mode 0750" in doctor.stdout
+    assert f"fix: sudo chmod 755 {config.parent}" in doctor.stdout
+    again = accounts.run(
+        None,
+        "init",
+        "--shared",
+        str(config.parent.parent.parent / "srv" / "authtrack"),
+        "--group",
+        accounts.group,
+        env=env,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "0750 -> 0755" in again.stdout
+    assert _mode(config.parent) == 0o755
+    assert accounts.run(user, "doctor", env=env).returncode == 0
+
+
+def test_an_unreadable_config_is_explained(accounts: Accounts) -> None:
+    config, env = _set_up(accounts)
+    os.chmod(config, 0o640)
+    doctor = accounts.run(accounts.users[1], "doctor", env=env)
+    assert doctor.returncode == 1
+    assert f"cannot read the config {config} (mode 0640" in doctor.stdout
+    assert f"fix: sudo chmod 644 {config}" in doctor.stdout
+
+
+def test_a_staff_account_cannot_point_the_system_config_at_its_own_file(
+    accounts: Accounts,
+) -> None:
+    _set_up(accounts)
+    user = accounts.users[0]
+    own = accounts.homes[user] / "config.toml"
+    own.write_text('[roles]\nadmin = ["group:' + accounts.group + '"]\n')
+    os.chown(own, os.stat(accounts.homes[user]).st_uid, -1)
+    refused = accounts.run(user, "doctor", env={"AUTHTRACK_SYSTEM_CONFIG": str(own)})
+    assert refused.returncode == 1
+    assert "is not used" in refused.stdout and "is not owned by root" in refused.stdout
+    refused = accounts.run(user, "import", "x.xlsx", env={"AUTHTRACK_SYSTEM_CONFIG": str(own)})
+    assert refused.returncode == 2 and "is not used" in refused.stderr
+
+
+TAMPER = """
+import json, sys
+from priorauth.store import auditchain
+path = sys.argv[1]
+with open(path) as f:
+    doc = json.load(f)
+doc["audit"]["1"]["user"] = "nobody-you-know"  # history rewritten...
+value = auditchain.GENESIS
+for key in sorted(doc["audit"], key=int):  # ...and the chain computed again to hide it
+    doc["audit"][key]["prev"] = value
+    value = auditchain.link(value, doc["audit"][key])
+doc["meta"]["1"]["audit_chain"] = [int(max(doc["audit"], key=int)), value]
+with open(path, "w") as f:  # the staff account may write the file: that is how it works
+    json.dump(doc, f)
+"""
+
+
+def test_a_staff_account_rewriting_the_audit_is_caught_after_a_seal(
+    accounts: Accounts,
+) -> None:
+    _, env = _set_up(accounts)
+    seals = accounts.root / "var" / "lib" / "authtrack"
+    env = {**env, "AUTHTRACK_SEAL_DIR": str(seals)}
+    cron = accounts.root / "etc" / "authtrack" / "authtrack.cron"
+    assert _mode(cron) == 0o644 and "audit --seal" in cron.read_text()
+    insider, colleague = accounts.users
+    assert accounts.run(insider, "--today", "2026-11-23", "demo", env=env).returncode == 0
+    sealed = accounts.run(None, "audit", "--seal", env=env)  # root's nightly cron job
+    assert sealed.returncode == 0, sealed.stderr
+    (seal,) = seals.iterdir()
+    assert _mode(seal) == 0o600 and seal.stat().st_uid == 0
+    refused = accounts.run(insider, "audit", "--seal", env=env)
+    assert refused.returncode == 2 and "must run as root" in refused.stderr
+    data_file = accounts.root / "srv" / "authtrack" / "authtrack.json"
+    done = accounts.python_as(insider, "-c", TAMPER, str(data_file), env=env)
+    assert done.returncode == 0, done.stderr
+    # the chain alone holds (it was computed again), and staff cannot read root's seal...
+    theirs = accounts.run(colleague, "audit", "--verify", env=env)
+    assert theirs.returncode == 0 and "root's seal is root's to read" in theirs.stdout
+    # ...but root's check against the seal flags it
+    verdict = accounts.run(None, "audit", "--verify", env=env)
+    assert verdict.returncode == 1, verdict.stdout
+    assert "audit entries #1 to #" in verdict.stderr
+    assert "no longer match root's seal" in verdict.stderr
+    doctor = accounts.run(None, "doctor", env=env)
+    assert doctor.returncode == 1 and "no longer match root's seal" in doctor.stdout
+    # an insider who does not compute the chain again is caught by everyone, no seal needed
+    doc = json.loads(data_file.read_text())
+    doc["audit"]["1"]["summary"] = "edited by hand"
+    data_file.write_text(json.dumps(doc))
+    naive = accounts.run(colleague, "audit", "--verify", env=env)
+    assert naive.returncode == 1 and "audit entry #2" in naive.stderr
