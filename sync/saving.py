@@ -1,0 +1,27 @@
+"""Saving a workbook: through :mod:`priorauth.safefile`, like every file authtrack writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils.exceptions import IllegalCharacterError
+
+from priorauth.errors import AuthTrackError
+from priorauth.safefile import write_atomic
+from sync.errors import WorkbookError
+
+
+def save_workbook(book: Any, path: Path, doing: str = "writing the workbook") -> Path:
+    """Write the openpyxl workbook ``book`` to ``path`` atomically (a whole file or none), mode
+    0660, through the descriptor of its temporary file; refusals and failures are one sentence
+    (:class:`~sync.errors.WorkbookError`)."""
+    try:
+        write_atomic(path, book.save, doing=doing)
+    except IllegalCharacterError:
+        raise WorkbookError(
+            f"{path}: a value holds a character a workbook cannot store; nothing was written."
+        ) from None
+    except AuthTrackError as e:
+        raise WorkbookError(str(e)) from None
+    return path
