@@ -231,7 +231,28 @@ def _write_in(
             os.unlink(temp, dir_fd=dfd)
         raise
     os.fsync(dfd)
+    _check_placed(dfd, target, st)
     return st
+
+
+def _check_placed(dfd: int, target: Path, st: os.stat_result) -> None:
+    """Make sure the file now at ``target`` is the one written: an account that can change the
+    folder could have swapped the temporary file's name for something else (a link) before the
+    rename. Nothing was written through it; a link put there is removed (never followed)."""
+    try:
+        now = os.stat(target.name, dir_fd=dfd, follow_symlinks=False)
+    except FileNotFoundError:
+        now = None
+    if now is not None and (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino):
+        return
+    if now is not None and stat.S_ISLNK(now.st_mode):
+        with contextlib.suppress(OSError):
+            os.unlink(target.name, dir_fd=dfd)
+    raise UnsafeWrite(
+        f"{target} was tampered with while it was written (another account changed its "
+        f"temporary file in {target.parent}); nothing was written through it — check who can "
+        "write that folder."
+    )
 
 
 def _create_temp(dfd: int, name: str) -> tuple[int, str]:

@@ -14,12 +14,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from tinydb import TinyDB
 
+from priorauth import safefile
 from priorauth.data import Data
-from priorauth.errors import ConflictError, NotFoundError
+from priorauth.errors import AuthTrackError, ConflictError, DataFileError, NotFoundError
 from priorauth.identity import current_user
 from priorauth.model import (
     AuditEntry,
@@ -33,7 +34,7 @@ from priorauth.model import (
     record_builder,
     record_copier,
 )
-from priorauth.storage import FILE_MODE, LockedJSONStorage, Stamp
+from priorauth.storage import LockedJSONStorage, Stamp
 from priorauth.tables import Table
 
 AUDIT_TABLE = "audit"
@@ -143,16 +144,18 @@ class Store:
         if not self.path.exists():
             return None
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        folder = self.path.parent / "backups"
-        folder.mkdir(exist_ok=True, mode=0o770)
+        folder = safefile.make_folder(self.path.parent / "backups", 0o770)
         target = folder / f"{self.path.stem}.{stamp}.{reason}{self.path.suffix}"
-        with self.storage.transaction():  # consistent copy: nobody commits while we copy
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-            os.fchmod(fd, FILE_MODE)
-            with os.fdopen(fd, "wb") as out, open(self.path, "rb") as src:
+
+        def copy(out: BinaryIO) -> None:
+            with open(self.path, "rb") as src:
                 shutil.copyfileobj(src, out)
-                out.flush()
-                os.fsync(out.fileno())
+
+        with self.storage.transaction():  # consistent copy: nobody commits while we copy
+            try:
+                safefile.write_atomic(target, copy, doing="writing the backup")
+            except AuthTrackError as e:
+                raise DataFileError(str(e)) from None
         return target
 
 
