@@ -31,7 +31,9 @@ from priorauth import __version__
 from priorauth.config import load_config, resolve_data_file
 from priorauth.errors import AuthTrackError
 from priorauth.identity import current_user
+from priorauth.oserrors import sentence
 from priorauth.roles import access_for
+from priorauth.safetext import ShownStream
 
 COMMANDS = [
     cmd_demo,
@@ -79,6 +81,16 @@ def _date(text: str) -> dt.date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(os.umask(0o007) | 0o007)  # nothing we create is world-readable (patient data)
+    out, err = sys.stdout, sys.stderr
+    # whatever a command prints may hold text from data: no control character reaches a terminal
+    sys.stdout, sys.stderr = ShownStream(out), ShownStream(err)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         config = load_config()
@@ -97,6 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # the disk or the system refused: a sentence, no crash log needed
+        print(f"authtrack: {sentence(e)}", file=sys.stderr)
+        return 2
     except Exception as e:  # a bug: one sentence for the user, the details in a log file
         log = _write_crash_log()
         print(
@@ -112,7 +127,13 @@ def run_tui(ctx: Context) -> int:
 
     user = current_user()
     app = make_app(ctx.db_path, today=ctx.today, user=user, policy=access_for(user, ctx.config))
-    app.run()
+    out, err = sys.stdout, sys.stderr
+    sys.stdout = getattr(out, "unfiltered", out)  # the app draws the screen itself (tui.safe)
+    sys.stderr = getattr(err, "unfiltered", err)
+    try:
+        app.run()
+    finally:
+        sys.stdout, sys.stderr = out, err
     return int(app.return_code or 0)
 
 

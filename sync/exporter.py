@@ -40,7 +40,7 @@ from sync.columns import (
 )
 from sync.errors import WorkbookError
 from sync.progress import STEP, Progress, no_progress
-from sync.saving import save_workbook
+from sync.saving import check_target, save_workbook
 
 DATE_FORMAT = "mm/dd/yyyy"
 HEADER_FONT = Font(bold=True)
@@ -58,6 +58,7 @@ def export_workbook(
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise WorkbookError(f"{path}: the export is an Excel workbook; give it a .xlsx name.")
+    check_target(path)  # before any work: a folder that is missing or unsafe is said at once
     with gc_paused():
         return _export(data, path, today, progress)
 

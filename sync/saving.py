@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from priorauth.errors import AuthTrackError
-from priorauth.safefile import write_atomic
+from priorauth.safefile import check_folder_path, write_atomic
 from sync.errors import WorkbookError
 
 
@@ -25,3 +25,11 @@ def save_workbook(book: Any, path: Path, doing: str = "writing the workbook") ->
     except AuthTrackError as e:
         raise WorkbookError(str(e)) from None
     return path
+
+
+def check_target(path: Path) -> None:
+    """Refuse, before a workbook is built, a target that :func:`save_workbook` would refuse."""
+    try:
+        check_folder_path(path.parent if str(path.parent) else Path("."), path)
+    except AuthTrackError as e:
+        raise WorkbookError(str(e)) from None
