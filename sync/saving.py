@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,15 @@ def save_workbook(book: Any, path: Path, doing: str = "writing the workbook") ->
     0660, through the descriptor of its temporary file; refusals and failures are one sentence
     (:class:`~sync.errors.WorkbookError`)."""
     try:
+        _save(book, path, doing)
+    except BaseException:
+        _discard(book)
+        raise
+    return path
+
+
+def _save(book: Any, path: Path, doing: str) -> None:
+    try:
         write_atomic(path, book.save, doing=doing)
     except IllegalCharacterError:
         raise WorkbookError(
@@ -24,7 +34,16 @@ def save_workbook(book: Any, path: Path, doing: str = "writing the workbook") ->
         ) from None
     except AuthTrackError as e:
         raise WorkbookError(str(e)) from None
-    return path
+
+
+def _discard(book: Any) -> None:
+    """After a failed save, end a write-only workbook's row writers now (openpyxl leaves them
+    to complain about their closed files whenever they are collected)."""
+    for ws in getattr(book, "worksheets", []):
+        rows = getattr(ws, "_rows", None)
+        if rows is not None:
+            with contextlib.suppress(Exception):
+                rows.close()
 
 
 def check_target(path: Path) -> None:
