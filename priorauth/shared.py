@@ -8,6 +8,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from priorauth import safefile
 from priorauth.config import Config
 from priorauth.errors import AuthTrackError, DataFileError
 from priorauth.roles import access_for, user_groups
@@ -240,16 +241,44 @@ def doctor(data_file: Path, config: Config, user: str) -> list[Finding]:
                 f"chmod o-rwx {backups}",
             )
         )
-    stale = list(folder.glob(f".{data_file.name}.*.tmp"))
-    if stale:
-        add(
+    findings.extend(_planted(data_file, lock, folder / "backups"))
+    return findings
+
+
+def _planted(data_file: Path, lock: Path, backups: Path) -> list[Finding]:
+    """Links and folders where authtrack expects its own files: saves step around them (see
+    :mod:`priorauth.safefile`) but someone put them there."""
+    found = []
+    strangers = safefile.strangers(data_file)
+    for entry in strangers:
+        kind = "a link" if entry.is_symlink() else "a folder" if entry.is_dir() else "not a file"
+        found.append(
             Finding(
-                True,
-                f"{len(stale)} temporary file(s) from an interrupted save; the next save "
-                "removes them",
+                False,
+                f"{entry} is {kind} named like authtrack's temporary files; saves step around "
+                "it, but someone put it there",
+                f"rm -r {entry}  (after checking who made it: ls -ld {entry})",
             )
         )
-    return findings
+    stale = list(data_file.parent.glob(safefile.temp_glob(data_file.name)))
+    if len(stale) > len(strangers):
+        found.append(
+            Finding(
+                True,
+                f"{len(stale) - len(strangers)} temporary file(s) from an interrupted save; the "
+                "next save removes them",
+            )
+        )
+    for path in (lock, backups):
+        if path.is_symlink():
+            found.append(
+                Finding(
+                    False,
+                    f"{path} is a symbolic link; authtrack refuses to use it",
+                    f"rm {path}  (after checking who made it: ls -l {path})",
+                )
+            )
+    return found
 
 
 def _group_name(gid: int) -> str:

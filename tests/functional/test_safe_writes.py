@@ -192,7 +192,9 @@ def test_a_file_of_another_account_in_a_sticky_folder_is_not_replaced(
     assert theirs.read_bytes() == b"theirs"
 
 
-def test_a_folder_planted_at_temp_names_blocks_no_save(tmp_path: Path) -> None:
+def test_a_folder_planted_at_temp_names_blocks_no_save(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Temporary names are unpredictable and made exclusively; planted entries are stepped around
     and listed for doctor, never removed or used."""
     data_file = tmp_path / "authtrack.json"
@@ -208,3 +210,9 @@ def test_a_folder_planted_at_temp_names_blocks_no_save(tmp_path: Path) -> None:
     assert safefile.strangers(data_file) == [planted, link]
     names = {p.name for p in tmp_path.glob(".authtrack.json.*.tmp")}
     assert names == {planted.name, link.name}  # no temporary file of ours is left behind
+    from authtrack.cli import main
+
+    assert main(["--db", str(data_file), "doctor"]) == 1
+    out = capsys.readouterr().out
+    assert f"{planted} is a folder named like authtrack's temporary files" in out
+    assert f"{link} is a link named like authtrack's temporary files" in out
