@@ -25,6 +25,7 @@ from authtrack import (
     cmd_init,
     cmd_notifications,
     cmd_report,
+    cmd_restore,
 )
 from authtrack.context import Context, UsageError
 from priorauth import __version__
@@ -44,6 +45,7 @@ COMMANDS = [
     cmd_report,
     cmd_import,
     cmd_export,
+    cmd_restore,
 ]
 
 
@@ -127,6 +129,7 @@ def run_tui(ctx: Context) -> int:
 
     user = current_user()
     app = make_app(ctx.db_path, today=ctx.today, user=user, policy=access_for(user, ctx.config))
+    app.tracker.store.retention = ctx.retention()
     out, err = sys.stdout, sys.stderr
     sys.stdout = getattr(out, "unfiltered", out)  # the app draws the screen itself (tui.safe)
     sys.stderr = getattr(err, "unfiltered", err)

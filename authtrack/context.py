@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from priorauth.backups import Retention
 from priorauth.config import Config
 from priorauth.roles import access_for
 from priorauth.store import Store
@@ -19,7 +20,13 @@ class Context:
     today: dt.date | None = None  # None = the real today
 
     def store(self) -> Store:
-        return Store(self.db_path)
+        store = Store(self.db_path)
+        store.retention = self.retention()
+        return store
+
+    def retention(self) -> Retention:
+        """How many backups to keep: the system config's ``[backups]``, else the defaults."""
+        return Retention.from_config(self.config.values, self.config.path or "the config")
 
     def tracker(self) -> Tracker:
         """A tracker for the current OS user, with the role the config file gives them."""

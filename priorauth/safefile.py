@@ -152,7 +152,13 @@ def sweep_temp_files(target: str | os.PathLike[str]) -> None:
     planted folder or link is left for :func:`strangers` to report). Call it only while holding
     the lock that every writer of ``target`` takes."""
     target = Path(target)
-    for entry in target.parent.glob(temp_glob(target.name)):
+    sweep(target.parent, temp_glob(target.name))
+
+
+def sweep(folder: str | os.PathLike[str], pattern: str) -> None:
+    """Remove the regular files in ``folder`` matching the glob ``pattern`` (leftover temporary
+    files; links and folders are left alone). Only under the lock every writer takes."""
+    for entry in Path(folder).glob(pattern):
         with contextlib.suppress(FileNotFoundError, PermissionError):
             if stat.S_ISREG(os.lstat(entry).st_mode):
                 entry.unlink()

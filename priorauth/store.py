@@ -11,16 +11,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 
 from tinydb import TinyDB
 
-from priorauth import safefile
 from priorauth.data import Data
-from priorauth.errors import AuthTrackError, ConflictError, DataFileError, NotFoundError
+from priorauth.errors import ConflictError, NotFoundError
 from priorauth.identity import current_user
 from priorauth.model import (
     AuditEntry,
@@ -34,7 +32,7 @@ from priorauth.model import (
     record_builder,
     record_copier,
 )
-from priorauth.storage import LockedJSONStorage, Stamp
+from priorauth.storage import META_TABLE, LockedJSONStorage, Stamp
 from priorauth.tables import Table
 
 AUDIT_TABLE = "audit"
@@ -87,6 +85,7 @@ class Store:
         self.storage: LockedJSONStorage = self.db.storage  # type: ignore[assignment]
         self._snapshot: Data | None = None
         self._snapshot_stamp: Stamp | None = None
+        self.retention: Any = None  # how many backups to keep (priorauth.backups.Retention)
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r}, user={self.user!r})"
@@ -140,23 +139,11 @@ class Store:
                 self.storage.mark_changed()
 
     def backup(self, reason: str = "backup") -> Path | None:
-        """Copy the data file to a timestamped backup beside it (None when there is no file yet)."""
-        if not self.path.exists():
-            return None
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        folder = safefile.make_folder(self.path.parent / "backups", 0o770)
-        target = folder / f"{self.path.stem}.{stamp}.{reason}{self.path.suffix}"
+        """Copy the data file to a verified, timestamped backup beside it (None when there is no
+        file yet); see :mod:`priorauth.backups`."""
+        from priorauth.backups import make_backup
 
-        def copy(out: BinaryIO) -> None:
-            with open(self.path, "rb") as src:
-                shutil.copyfileobj(src, out)
-
-        with self.storage.transaction():  # consistent copy: nobody commits while we copy
-            try:
-                safefile.write_atomic(target, copy, doing="writing the backup")
-            except AuthTrackError as e:
-                raise DataFileError(str(e)) from None
-        return target
+        return make_backup(self, reason, self.retention)
 
 
 class Transaction:
@@ -356,6 +343,22 @@ class Transaction:
         if record_ids:
             entry["record_ids"] = record_ids
         self._audit.append(entry)
+
+    def replace_tables(self, tables: dict[str, Table], summary: str) -> None:
+        """Every table but the audit becomes the one in ``tables`` (empty when missing there): a
+        restore. The audit keeps its history and gains one row saying so."""
+        keep = (AUDIT_TABLE, META_TABLE)
+        for name in list(self._tables):
+            if name not in keep and name not in tables:
+                self._storage.put_table(name, self._storage.new_table(name))
+        for name, table in tables.items():
+            if name not in keep:
+                self._storage.put_table(name, table)
+        self._owned -= set(tables) | set(self._tables)  # copy again before any further change
+        self._next_ids.clear()
+        self._data = None
+        self._log("restore", "backups", 0, summary, {})
+        self.changed = True
 
     def finish(self) -> None:
         """Append this transaction's audit rows (called once, just before the commit)."""
