@@ -31,7 +31,8 @@ def office(tmp_path: Path) -> Iterator[tuple[Account, Path]]:
         os.chmod(base, 0o755)
         try:
             etc, srv, home = base / "etc", base / "srv", base / "home"
-            etc.mkdir(mode=0o755)
+            etc.mkdir()
+            os.chmod(etc, 0o755)  # (whatever the umask an earlier test left)
             srv.mkdir()
             os.chown(srv, 0, staff.gid)
             os.chmod(srv, 0o2770)
