@@ -154,6 +154,13 @@ async def test_the_app_shows_no_control_characters(dirty_db: Path) -> None:
         _check(text)
         await open_client(pilot, "Lee")
         _check(screen_text(app))
+        await pilot.press("e")  # the client's form: its inputs hold the names
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Ann^[]0;pwned" in text or "Lee^[]0;pwned" in text, text
+        _check(text)
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("escape", "3")
         await settle(pilot)
         _check(screen_text(app))
