@@ -391,6 +391,6 @@ def atomic_write(path: Path, payload: bytes | list[bytes]) -> Stamp:
     """
     try:
         st = safefile.write_bytes(path, payload, keep_mode=True, doing="saving the data file")
-    except safefile.WriteFailed as e:
+    except AuthTrackError as e:  # refused (a link, an open folder) or failed (a full disk)
         raise DataFileError(str(e)) from None
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
