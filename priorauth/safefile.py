@@ -68,9 +68,9 @@ def write_atomic(
 
     ``fill`` writes the content to the file object it is given (an open, seekable binary file:
     ``workbook.save(f)`` works). With ``keep_mode`` an existing target's mode (less any world
-    bits) and group are kept; otherwise the file gets ``mode``. Returns the new file's status.
-    Raises :class:`UnsafeWrite` or :class:`WriteFailed` with a sentence; the target is then as it
-    was.
+    bits) and group are kept; otherwise the file gets ``mode`` (default 0660). Returns the new
+    file's status. Raises :class:`UnsafeWrite` or :class:`WriteFailed` with a sentence; the target
+    is then as it was.
     """
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
@@ -80,7 +80,7 @@ def write_atomic(
             gid = None
             if keep_mode and old is not None:
                 mode, gid = stat.S_IMODE(old.st_mode) & 0o770, old.st_gid
-            return _write_in(dfd, target, fill, mode & 0o770, gid)
+            return _write_in(dfd, target, fill, mode, gid)
         except OSError as e:
             raise WriteFailed(sentence(e, target, doing), e.errno) from None
 
@@ -133,6 +133,33 @@ def make_folder(folder: str | os.PathLike[str], mode: int = 0o770) -> Path:
     if not stat.S_ISDIR(st.st_mode):
         raise UnsafeWrite(f"{folder} is not a folder; move it aside so authtrack can make one.")
     return folder
+
+
+def set_owner_mode(
+    path: str | os.PathLike[str], mode: int, gid: int = -1, *, create: bool = False
+) -> None:
+    """Give the file or folder ``path`` the group ``gid`` and ``mode`` through a descriptor opened
+    without following a link (``chown`` and ``chmod`` by name would follow one planted there).
+    With ``create`` a missing file is made (never truncated). A link, or anything but a regular
+    file or folder, is refused."""
+    path = Path(path)
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    if create:
+        flags |= os.O_CREAT
+    try:
+        fd = os.open(path, flags, mode & 0o777)
+    except OSError as e:
+        raise WriteFailed(sentence(e, path, "setting up"), e.errno) from None
+    try:
+        st = os.fstat(fd)
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+            raise UnsafeWrite(f"{path} is not a regular file or folder; move it aside first.")
+        os.fchown(fd, -1, gid)
+        os.fchmod(fd, mode)
+    except OSError as e:
+        raise WriteFailed(sentence(e, path, "setting up"), e.errno) from None
+    finally:
+        os.close(fd)
 
 
 def strangers(target: str | os.PathLike[str]) -> list[Path]:

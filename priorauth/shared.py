@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import grp
 import os
 import stat
@@ -64,12 +65,12 @@ def init_shared(folder: Path, group: str, config_path: Path, admin: str) -> list
             store.initialize()
             done.append(f"data file {data_file}: created")
         lock = data_file.with_name(data_file.name + ".lock")
-        lock.touch(exist_ok=True)
-        backups = folder / "backups"
-        backups.mkdir(exist_ok=True)
-        for path, mode in ((data_file, FILE_MODE), (lock, FILE_MODE), (backups, DIR_MODE)):
-            os.chown(path, -1, gid)
-            os.chmod(path, mode)
+        backups = safefile.make_folder(folder / "backups")
+        # through descriptors opened without following links: a link planted at one of these
+        # names must not hand root's chown and chmod to the file it points at
+        safefile.set_owner_mode(lock, FILE_MODE, gid, create=True)
+        for path, mode in ((data_file, FILE_MODE), (backups, DIR_MODE)):
+            safefile.set_owner_mode(path, mode, gid)
         done.append(
             f"data file, lock file and backups folder: group {group}, group read/write only"
         )
@@ -92,11 +93,14 @@ def _write_config(config_path: Path, data_file: Path, group: str, admin: str) ->
         )
     try:
         config_path.parent.mkdir(parents=True, exist_ok=True)
-        config_path.write_text(
-            CONFIG_TEMPLATE.format(data_file=data_file, group=group, admins=f'"{admin}"'),
-            encoding="utf-8",
-        )
-        os.chmod(config_path, 0o644)
+        text = CONFIG_TEMPLATE.format(data_file=data_file, group=group, admins=f'"{admin}"')
+        safefile.write_bytes(config_path, text.encode("utf-8"), mode=0o644)  # all may read it
+    except safefile.WriteFailed as e:
+        if e.errno not in (errno.EACCES, errno.EPERM):
+            raise
+        raise SetupError(
+            f"Permission denied writing {config_path}: run as root (sudo), or pass --config PATH."
+        ) from None
     except PermissionError:
         raise SetupError(
             f"Permission denied writing {config_path}: run as root (sudo), or pass --config PATH."

@@ -216,3 +216,29 @@ def test_a_folder_planted_at_temp_names_blocks_no_save(
     out = capsys.readouterr().out
     assert f"{planted} is a folder named like authtrack's temporary files" in out
     assert f"{link} is a link named like authtrack's temporary files" in out
+
+
+def test_init_again_never_hands_its_chown_to_a_planted_link(
+    staff: Account, shared_tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from authtrack.cli import main
+
+    secret = _secret(shared_tree)
+    folder, config = shared_tree / "srv", shared_tree / "etc" / "config.toml"
+    init = ["init", "--shared", str(folder), "--group", staff.name, "--config", str(config)]
+    assert main(init) == 0
+    capsys.readouterr()
+    lock = folder / "authtrack.json.lock"
+    lock.unlink()
+    lock.symlink_to(secret)  # what a staff member in the group can do in the shared folder
+    before = os.stat(secret)
+    assert main(init) == 2
+    err = capsys.readouterr().err
+    assert f"{lock} is a symbolic link" in err and err.count("\n") == 1
+    after = os.stat(secret)
+    assert (after.st_mode, after.st_uid, after.st_gid) == (
+        before.st_mode,
+        before.st_uid,
+        before.st_gid,
+    )
+    assert secret.read_bytes() == b"root only\n"
