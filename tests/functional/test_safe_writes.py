@@ -35,17 +35,28 @@ TODAY = dt.date(2026, 11, 23)
 TRIES = 200
 
 # Run as the attacking account: swap every temporary file that appears in FOLDER for a link to
-# SECRET (atomically, by renaming a fresh link over it), until STOP exists. Counts its swaps.
+# SECRET (atomically, by renaming a fresh link over it), until STOP exists. It waits on inotify
+# (through ctypes), so it reacts the moment a file is created and costs no CPU in between.
 SWAPPER = textwrap.dedent(
     """
-    import os, sys
+    import ctypes, os, struct, sys
     folder, secret, stop, ready = sys.argv[1:5]
-    swaps, seen = 0, set()
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.inotify_init()
+    IN_CREATE = 0x100
+    assert fd >= 0 and libc.inotify_add_watch(fd, folder.encode(), IN_CREATE) >= 0
+    swaps = 0
     open(ready, "w").close()
-    while not os.path.exists(stop):
-        for name in os.listdir(folder):
-            if name.startswith(".") and name.endswith(".tmp") and name not in seen:
-                seen.add(name)
+    while True:
+        buf = os.read(fd, 65536)
+        if os.path.exists(stop):
+            break
+        at = 0
+        while at < len(buf):
+            _, _, _, size = struct.unpack_from("iIII", buf, at)
+            name = buf[at + 16 : at + 16 + size].rstrip(b"\\0").decode()
+            at += 16 + size
+            if name.startswith(".") and name.endswith(".tmp"):
                 link = os.path.join(folder, "x" + name)
                 try:
                     os.symlink(secret, link)
@@ -132,6 +143,7 @@ def test_a_staff_account_swapping_temp_files_never_reaches_a_root_only_file(
             assert (secret.read_bytes(), os.stat(secret).st_mode) == before[:2]
     finally:
         stop.touch()
+        (exports / "wake").touch()  # an event, so that the swapper sees STOP
         out, _ = swapper.communicate(timeout=30)
     assert (secret.read_bytes(), os.stat(secret).st_mode, os.stat(secret).st_ino) == before
     assert written + refused == TRIES
