@@ -44,6 +44,7 @@ class Bar:
 def progress_for(quiet: bool, stream: TextIO | None = None) -> tuple[Progress, Bar | None]:
     """(callback, bar to close) — a real bar only on a terminal and when not ``quiet``."""
     stream = stream or sys.stderr
+    stream = getattr(stream, "unfiltered", stream)  # the bar's own \r and erase codes
     if quiet or not stream.isatty():
         return no_progress, None
     bar = Bar(stream)

@@ -25,11 +25,14 @@ from authtrack import (
     cmd_init,
     cmd_notifications,
     cmd_report,
+    cmd_restore,
 )
 from authtrack.context import Context, UsageError
 from priorauth import __version__
 from priorauth.errors import AuthTrackError
+from priorauth.oserrors import sentence
 from priorauth.roles import access_for
+from priorauth.safetext import ShownStream
 from priorauth.store.config import Config, ConfigError, load_config, resolve_data_file
 from priorauth.store.identity import current_user
 
@@ -42,6 +45,7 @@ COMMANDS = [
     cmd_report,
     cmd_import,
     cmd_export,
+    cmd_restore,
 ]
 
 
@@ -79,6 +83,16 @@ def _date(text: str) -> dt.date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.umask(os.umask(0o007) | 0o007)  # nothing we create is world-readable (patient data)
+    out, err = sys.stdout, sys.stderr
+    # whatever a command prints may hold text from data: no control character reaches a terminal
+    sys.stdout, sys.stderr = ShownStream(out), ShownStream(err)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         config_error = ""
@@ -108,6 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # the disk or the system refused: a sentence, no crash log needed
+        print(f"authtrack: {sentence(e)}", file=sys.stderr)
+        return 2
     except Exception as e:  # a bug: one sentence for the user, the details in a log file
         log = _write_crash_log()
         print(
@@ -125,7 +142,14 @@ def run_tui(ctx: Context) -> int:
     user = current_user()
     policy = access_for(user, ctx.config)
     app = make_app(ctx.db_path, today=ctx.today, user=user, policy=policy, workbooks=EXCEL)
-    app.run()
+    app.tracker.store.retention = ctx.retention()
+    out, err = sys.stdout, sys.stderr
+    sys.stdout = getattr(out, "unfiltered", out)  # the app draws the screen itself (tui.safe)
+    sys.stderr = getattr(err, "unfiltered", err)
+    try:
+        app.run()
+    finally:
+        sys.stdout, sys.stderr = out, err
     return int(app.return_code or 0)
 
 

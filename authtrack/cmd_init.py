@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="PATH",
         type=Path,
         default=None,
-        help="config file to write (default: /etc/authtrack/config.toml or $AUTHTRACK_CONFIG)",
+        help="system config to write (default: /etc/authtrack/config.toml)",
     )
     p.add_argument(
         "--admin",

@@ -62,7 +62,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     today = args.day or ctx.today or dt.date.today()
     report = reports.build(args.kind, ctx.store().snapshot(), today, days=args.days)
     if args.xlsx:
-        from sync.report_export import write_report  # openpyxl only when a workbook is asked for
+        from sync.report_export import (
+            write_report,  # openpyxl only when a workbook is asked for
+        )
 
         written = write_report(report, args.xlsx)
         if not args.json:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from priorauth.roles import access_for
 from priorauth.services.tracker import Tracker
+from priorauth.store.backups import Retention
 from priorauth.store.config import Config
 from priorauth.store.datafile import Store
 
@@ -20,7 +21,13 @@ class Context:
     config_error: str = ""  # why the config could not be read (only `doctor` runs without it)
 
     def store(self) -> Store:
-        return Store(self.db_path)
+        store = Store(self.db_path)
+        store.retention = self.retention()
+        return store
+
+    def retention(self) -> Retention:
+        """How many backups to keep: the system config's ``[backups]``, else the defaults."""
+        return Retention.from_config(self.config.values, self.config.path or "the config")
 
     def tracker(self) -> Tracker:
         """A tracker for the current OS user, with the role the config file gives them."""

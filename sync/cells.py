@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from priorauth.model import CapMeasure, CapPeriod, Priority, RequestStatus
+from priorauth.safetext import cleaned
 from priorauth.validate import CODE_RE, normalize_code
 from sync.dates import (
     BLANK_WORDS,
@@ -44,9 +45,11 @@ _CAP = re.compile(
 
 
 def text(value: Any) -> str:
-    """Text as typed, trimmed; numbers without a needless ".0" (member ids typed as numbers)."""
+    """Text as typed, trimmed, without control characters (a workbook's ``_x001B_`` is a real ESC
+    by now: see :mod:`priorauth.safetext`); numbers without a needless ".0" (member ids typed as
+    numbers)."""
     if type(value) is str:
-        return value.strip()
+        return cleaned(value).strip()
     if value is None:
         return ""
     if isinstance(value, bool):

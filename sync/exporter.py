@@ -9,23 +9,20 @@ written as text: a note starting with "=" stays a note, never becomes a formula.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from priorauth.data import Data
 from priorauth.store.gcpause import gc_paused
+from sync import cellsafe
 from sync import rows as canonical_rows
 from sync.columns import (
     AUTH_EXTRA_HEADERS,
@@ -43,6 +40,7 @@ from sync.columns import (
 )
 from sync.errors import WorkbookError
 from sync.progress import STEP, Progress, no_progress
+from sync.saving import check_target, save_workbook
 
 DATE_FORMAT = "mm/dd/yyyy"
 HEADER_FONT = Font(bold=True)
@@ -50,7 +48,6 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 EXPIRING_FILL = PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C")
 EXHAUSTED_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
 MAX_WIDTH = 48
-_RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_workbook(
@@ -61,6 +58,7 @@ def export_workbook(
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise WorkbookError(f"{path}: the export is an Excel workbook; give it a .xlsx name.")
+    check_target(path)  # before any work: a folder that is missing or unsafe is said at once
     with gc_paused():
         return _export(data, path, today, progress)
 
@@ -148,26 +146,10 @@ def _write(
                 cell.value = value
                 row[j] = cell
         for j, value in enumerate(row):
-            if (
-                type(value) is str
-                and value
-                and (value[0] in "=+-@\t\r#" or not value.isprintable())
-            ):
-                row[j] = _text_cell(ws, value)
+            if not cellsafe.plain(value):
+                row[j] = cellsafe.write_only_cell(ws, value)
         ws.append(row)
     return len(data)
-
-
-def _text_cell(ws: Any, value: str) -> Any:
-    """Text that a spreadsheet might take for a formula, an error or a control character."""
-    clean = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if not clean.startswith(_RISKY_START) and clean not in ERROR_CODES:
-        return clean
-    cell = WriteOnlyCell(ws, value=clean)
-    cell.data_type = "s"  # never a formula
-    if clean.startswith(_RISKY_START):
-        cell.quotePrefix = True  # Excel keeps it text when someone edits the cell
-    return cell
 
 
 def _finish(sheet: _Sheet, n: int) -> None:
@@ -193,22 +175,5 @@ def _highlight(sheet: _Sheet, n: int) -> None:
 
 
 def _save(wb: Workbook, path: Path) -> Path:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise WorkbookError(f"{path}: the folder {folder} does not exist.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o660)
-        os.replace(tmp, path)
-    except PermissionError:
-        raise WorkbookError(f"{path}: permission denied writing the workbook.") from None
-    except OSError as e:
-        raise WorkbookError(
-            f"{path}: the workbook cannot be written ({e.strerror or e})."
-        ) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    save_workbook(wb, path, "writing the export")
     return path

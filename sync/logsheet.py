@@ -179,12 +179,23 @@ def _fast(col: Col, values: list[Any]) -> list[Any]:
             int(v) if type(v) is float and v.is_integer() else None if v == "" else _SLOW
             for v in values
         ]
+    # text holding a control character (tab and newline too) goes through cells.text, which
+    # drops the control characters; isprintable() keeps plain text on the fast path
     if col in _TEXT_COLS:
-        return [(v.strip() or None) if type(v) is str else _SLOW for v in values]
-    if col in _ID_COLS:
-        blanks, longest = cells.BLANK_WORDS, _LONGEST_BLANK
+        text = cells.text
         return [
-            (None if len(s := v.strip()) <= longest and s.lower() in blanks else s)
+            ((v.strip() if v.isprintable() else text(v)) or None) if type(v) is str else _SLOW
+            for v in values
+        ]
+    if col in _ID_COLS:
+        blanks, longest, text = cells.BLANK_WORDS, _LONGEST_BLANK, cells.text
+        return [
+            (
+                None
+                if len(s := v.strip() if v.isprintable() else text(v)) <= longest
+                and s.lower() in blanks
+                else s
+            )
             if type(v) is str
             else _SLOW
             for v in values

@@ -1,18 +1,16 @@
 """Write a report (:class:`priorauth.reports.Report`) to an .xlsx workbook: one sheet per table.
 
 Header in row 1 (bold, frozen, filterable), dates as real Excel dates, counts as numbers, percents
-as Excel percents, blanks as empty cells. Text that Excel would read as a formula (starting with
-``=``, ``+``, ``-``, ``@``, tab or CR) is stored as text. The file is written to a temporary file
-beside the target and moved into place, so a failed export never leaves half a workbook.
+as Excel percents, blanks as empty cells. Text that Excel would read as a formula is stored as text
+(:mod:`sync.cellsafe`). The file is written through :mod:`priorauth.store.safefile`, so a failed
+export never leaves half a workbook.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,10 +19,12 @@ from openpyxl.utils import get_column_letter
 
 from priorauth.errors import AuthTrackError
 from priorauth.reports import Report, Table
+from sync import cellsafe
+from sync.errors import WorkbookError
+from sync.saving import save_workbook
 
 DATE_FORMAT = "mm/dd/yyyy"
 PERCENT_FORMAT = "0.0%"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -39,18 +39,9 @@ def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
         raise ReportExportError(f"{target}: reports are written as .xlsx; name the file *.xlsx.")
     workbook = build_workbook(report)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as e:
-        raise ReportExportError(f"{target}: cannot write there ({e.strerror}).") from None
-    os.close(fd)
-    try:
-        workbook.save(tmp)
-        os.chmod(tmp, 0o660)  # reports name patients: never world-readable
-        os.replace(tmp, target)
-    except OSError as e:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise ReportExportError(f"{target}: cannot write the report ({e.strerror}).") from None
+        save_workbook(workbook, target, "writing the report")
+    except WorkbookError as e:
+        raise ReportExportError(str(e)) from None
     return target
 
 
@@ -96,10 +87,7 @@ def _add_sheet(workbook: Workbook, table: Table, name: str) -> None:
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 cell.value = value
             else:
-                text = str(value)
-                cell.value = text
-                if text.startswith(_FORMULA_START):
-                    cell.data_type = "s"  # text, never a formula
+                cellsafe.set_value(cell, str(value))  # text, never a formula
     for col, column in enumerate(table.columns, start=1):
         values = [len(column.title)] + [_shown_width(row[col - 1]) for row in table.rows]
         sheet.column_dimensions[get_column_letter(col)].width = min(max(values) + 2, 60)

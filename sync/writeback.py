@@ -11,12 +11,9 @@ which writes it, cannot keep charts, images, pivot tables and some newer Excel f
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
-import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +27,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from priorauth import rules
 from priorauth.data import Data
 from priorauth.model import Authorization
-from sync import styled
+from sync import cellsafe, styled
 from sync.columns import Col
 from sync.errors import WorkbookError
 from sync.logsheet import FOLLOWERS, IDENTITY, LogTable, read_log
@@ -38,6 +35,7 @@ from sync.merge import Merger
 from sync.merge_auths import merge_log
 from sync.progress import Progress, no_progress
 from sync.rows import AUTH_INDEX, authorization_row, sorted_authorizations
+from sync.saving import save_workbook
 from sync.sheets import choose_sheet
 from sync.sniff import sniff
 from sync.workbook import open_workbook
@@ -220,7 +218,9 @@ class _RowWriter:
                 continue
             if (old is None or old == "") and (new is None or new == ""):
                 continue
-            cell.value = styled.styled(col, old, new, self.epoch_1904, self.context(auth))
+            cellsafe.set_value(
+                cell, styled.styled(col, old, new, self.epoch_1904, self.context(auth))
+            )
             changed += 1
         return changed
 
@@ -252,8 +252,9 @@ class _RowWriter:
                 if cell.data_type == "f":
                     continue
                 value = values.get(col)
-                cell.value = styled.styled(
-                    col, samples.get(j), value, self.epoch_1904, self.context(auth)
+                cellsafe.set_value(
+                    cell,
+                    styled.styled(col, samples.get(j), value, self.epoch_1904, self.context(auth)),
                 )
             rows.append(r)
         return rows
@@ -305,17 +306,4 @@ def _shift_range(ref: str, end: int, n: int) -> str:
 
 
 def _save(book: Any, out: Path) -> None:
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise WorkbookError(f"{out}: the folder {folder} does not exist.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.chmod(tmp, 0o660)
-        os.replace(tmp, out)
-    except OSError as e:
-        raise WorkbookError(f"{out}: the workbook cannot be written ({e.strerror or e}).") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    save_workbook(book, out, "writing the workbook")

@@ -27,7 +27,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the machine's /etc/authtrack config or the developer's own data file."""
-    monkeypatch.setenv("AUTHTRACK_CONFIG", str(tmp_path / "no-system-config.toml"))
+    monkeypatch.setenv("AUTHTRACK_CONFIG", str(tmp_path / "no-user-config.toml"))
+    monkeypatch.setenv("AUTHTRACK_SYSTEM_CONFIG", str(tmp_path / "no-system-config.toml"))
+    monkeypatch.setattr("priorauth.store.config.SYSTEM_CONFIG", tmp_path / "no-system-config.toml")
     monkeypatch.delenv("AUTHTRACK_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))

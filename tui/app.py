@@ -29,6 +29,7 @@ from priorauth.errors import AuthTrackError, ConflictError, DataFileError
 from priorauth.roles import ACTION_ROLES, Access, Role
 from priorauth.services.tracker import Policy, Tracker, allow_all
 from priorauth.store.datafile import Store
+from tui import safe  # noqa: F401  (control characters from data are shown, never sent)
 from tui.commands import ScreenCommands
 from tui.rows import auth_rows, client_rows
 from tui.screens.audit import AuditScreen

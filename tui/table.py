@@ -29,6 +29,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from priorauth.safetext import shown
 from tui import fmt
 
 
@@ -243,7 +244,7 @@ class RecordTable(ScrollView, can_focus=True):
         styles = self._styles()
         widths = self._widths or self._compute_widths()
         if cells and cells[0][1] == SPAN:
-            return [Segment(" " + cells[0][0], base + styles["head"])]
+            return [Segment(" " + shown(cells[0][0]), base + styles["head"])]
         segments = []
         for (text, level), w, spec in zip(cells, widths, self.specs, strict=False):
             if not w:
@@ -289,6 +290,7 @@ class RecordTable(ScrollView, can_focus=True):
 
 
 def _fit(text: str, width: int, align: str) -> str:
-    """One space before each column, the text cut to the column (numbers to the right)."""
-    text = fmt.truncate(text, width)
+    """One space before each column, the text cut to the column (numbers to the right); control
+    characters from data shown, never sent (the table draws segments, not ``Text``)."""
+    text = fmt.truncate(shown(text), width)
     return " " + (text.rjust(width) if align == "right" else text.ljust(width))

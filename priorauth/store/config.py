@@ -1,22 +1,29 @@
-"""Where the data file lives and the practice's settings.
+"""Where the data file lives, and who may do what.
 
-The data file is, in order: ``--db PATH``; the ``AUTHTRACK_DB`` environment variable; ``data_file``
-in the system config file (``/etc/authtrack/config.toml``, or ``AUTHTRACK_CONFIG``); else
-``authtrack.json`` in the user's data directory (platformdirs).
+Two config files, trusted differently:
 
-The system config may live elsewhere (a test, a packaged install) through
-``AUTHTRACK_SYSTEM_CONFIG``, honoured only for a file that root owns in folders only root can
-change (see :func:`system_config_path`): a staff account cannot point it at a file of its own.
+- the **system config**, ``/etc/authtrack/config.toml``, written by root (``init --shared``):
+  the shared data file and the ``[roles]``. Roles come from it alone, and only when it and the
+  folders above it belong to root and no one else may change them; otherwise authtrack refuses to
+  start, in one sentence. (``AUTHTRACK_SYSTEM_CONFIG`` names another system config, honoured only
+  for root or where ``/etc/authtrack/config.toml`` does not exist, and held to the same rule: an
+  account cannot use it to escape the real system config.)
+- a **user config** chosen with ``AUTHTRACK_CONFIG``: it may choose a data file (``data_file``),
+  nothing else — a ``[roles]`` table there grants nothing.
+
+The data file is, in order: ``--db PATH``; ``AUTHTRACK_DB``; the user config's ``data_file``; the
+system config's ``data_file``; else ``authtrack.json`` in the user's data directory.
 """
 
 from __future__ import annotations
 
 import os
+import pwd
 import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import platformdirs
 
@@ -24,38 +31,91 @@ from priorauth.errors import AuthTrackError
 
 SYSTEM_CONFIG = Path("/etc/authtrack/config.toml")
 SYSTEM_CONFIG_ENV = "AUTHTRACK_SYSTEM_CONFIG"
+USER_CONFIG_ENV = "AUTHTRACK_CONFIG"
+TRUSTED_OWNER = 0  # the system config and its folders belong to root
 
 
 class ConfigError(AuthTrackError):
-    """The config file cannot be read."""
+    """The config file cannot be read, or cannot be trusted."""
 
 
 @dataclass
 class Config:
-    path: Path | None = None  # the file it came from, if any
-    data_file: Path | None = None
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-def config_path() -> Path:
-    return Path(os.environ.get("AUTHTRACK_CONFIG") or system_config_path())
+    path: Path | None = None  # the system config it came from, if any
+    data_file: Path | None = None  # the user config's choice, else the system config's
+    values: dict[str, Any] = field(default_factory=dict)  # the system config's settings
+    user_path: Path | None = None  # the user config, if one was read
 
 
 def system_config_path() -> Path:
-    """``/etc/authtrack/config.toml``, or ``$AUTHTRACK_SYSTEM_CONFIG`` when every existing part
-    of that path is owned by root and writable by nobody else (a world-writable folder only with
-    its sticky bit, as /tmp): such a file says what root wrote, whoever sets the variable."""
     override = os.environ.get(SYSTEM_CONFIG_ENV)
-    if not override:
-        return SYSTEM_CONFIG
-    path = Path(override)
-    problem = not_root_only(path)
-    if problem:
-        raise ConfigError(
-            f"{SYSTEM_CONFIG_ENV}={override} is not used: {problem}; unset it to use "
-            f"{SYSTEM_CONFIG}."
-        )
-    return path
+    if override and (os.geteuid() == 0 or not os.path.lexists(SYSTEM_CONFIG)):
+        return Path(override)
+    return SYSTEM_CONFIG
+
+
+def config_path() -> Path:
+    """The system config's path (where ``init --shared`` writes it)."""
+    return system_config_path()
+
+
+def load_config() -> Config:
+    """The system config (roles, shared data file) with the user config's data file over it."""
+    config = load_system_config()
+    user = os.environ.get(USER_CONFIG_ENV)
+    if not user:
+        return config
+    user_path = Path(user)
+    values = _read(user_path)
+    if values is None:
+        return config
+    data_file = _data_file(user_path, values)
+    config.user_path = user_path
+    config.data_file = data_file or config.data_file
+    return config
+
+
+def load_system_config(path: Path | None = None) -> Config:
+    """The system config (an empty config when there is none: a single-user install)."""
+    path = path or system_config_path()
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return Config()
+    except OSError as e:
+        raise _unreadable(path, e.strerror, permission=isinstance(e, PermissionError)) from None
+    with os.fdopen(fd, "rb") as f:
+        reason = untrusted_reason(f.fileno())
+        if reason:
+            raise ConfigError(
+                f"{path} decides who may do what, but {reason}; authtrack will not start until "
+                f"root fixes that (sudo chown root:root {path} && sudo chmod 644 {path})."
+            )
+        values = _parse(path, f)
+    return Config(path=path, data_file=_data_file(path, values), values=values)
+
+
+def untrusted_reason(fd: int) -> str | None:
+    """Why the open file ``fd`` cannot be trusted to grant roles (None when it can): it and every
+    folder above it must belong to root and be closed to changes by anyone else (a sticky folder
+    such as /tmp aside, where no one can rename root's entries)."""
+    st = os.fstat(fd)
+    if st.st_uid != TRUSTED_OWNER:
+        return f"it belongs to {_owner(st.st_uid)}, not root"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return "accounts other than root may change it"
+    try:
+        real = Path(os.readlink(f"/proc/self/fd/{fd}"))  # the file actually opened (Linux)
+    except OSError:
+        return None
+    for folder in real.parents:
+        fst = os.stat(folder)
+        open_to_others = fst.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        if fst.st_uid not in (0, TRUSTED_OWNER) or (
+            open_to_others and not fst.st_mode & stat.S_ISVTX
+        ):
+            return f"its folder {folder} may be changed by accounts other than root"
+    return None
 
 
 def not_root_only(path: Path) -> str:
@@ -87,27 +147,40 @@ def not_root_only(path: Path) -> str:
     return ""
 
 
-def load_config(path: Path | None = None) -> Config:
-    """Read the TOML config file (a missing file is an empty config)."""
-    path = path or config_path()
+def _owner(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def _read(path: Path) -> dict[str, Any] | None:
     try:
         with open(path, "rb") as f:
-            values = tomllib.load(f)
+            return _parse(path, f)
     except FileNotFoundError:
-        return Config()
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        fix = " (`authtrack doctor` says how to fix it)" if isinstance(e, PermissionError) else ""
-        raise ConfigError(
-            f"{path}: cannot read the authtrack config file ({_reason(e)}){fix}."
-        ) from None
+        return None
+    except OSError as e:
+        raise _unreadable(path, e.strerror, permission=isinstance(e, PermissionError)) from None
+
+
+def _unreadable(path: Path, why: object, *, permission: bool = False) -> ConfigError:
+    fix = " (`authtrack doctor` says how to fix it)" if permission else ""
+    return ConfigError(f"{path}: cannot read the authtrack config file ({why}){fix}.")
+
+
+def _parse(path: Path, f: BinaryIO) -> dict[str, Any]:
+    try:
+        return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise _unreadable(path, e) from None
+
+
+def _data_file(path: Path, values: dict[str, Any]) -> Path | None:
     data_file = values.get("data_file")
     if data_file is not None and not isinstance(data_file, str):
         raise ConfigError(f"{path}: data_file must be a path in quotes.")
-    return Config(path=path, data_file=Path(data_file) if data_file else None, values=values)
-
-
-def _reason(e: Exception) -> str:
-    return e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+    return Path(data_file) if data_file else None
 
 
 def default_data_file() -> Path:

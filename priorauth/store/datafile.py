@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,7 +33,7 @@ from priorauth.store import auditchain
 from priorauth.store.auditchain import head_for_append
 from priorauth.store.codec import from_doc, record_builder, record_copier, to_doc
 from priorauth.store.identity import current_user
-from priorauth.store.storage import FILE_MODE, LockedJSONStorage, Stamp
+from priorauth.store.storage import META_TABLE, LockedJSONStorage, Stamp
 from priorauth.store.tables import Table
 
 AUDIT_TABLE = "audit"
@@ -87,6 +86,7 @@ class Store:
         self.storage: LockedJSONStorage = self.db.storage  # type: ignore[assignment]
         self._snapshot: Data | None = None
         self._snapshot_stamp: Stamp | None = None
+        self.retention: Any = None  # how many backups to keep (priorauth.store.backups.Retention)
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r}, user={self.user!r})"
@@ -140,21 +140,11 @@ class Store:
                 self.storage.mark_changed()
 
     def backup(self, reason: str = "backup") -> Path | None:
-        """Copy the data file to a timestamped backup beside it (None when there is no file yet)."""
-        if not self.path.exists():
-            return None
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        folder = self.path.parent / "backups"
-        folder.mkdir(exist_ok=True, mode=0o770)
-        target = folder / f"{self.path.stem}.{stamp}.{reason}{self.path.suffix}"
-        with self.storage.transaction():  # consistent copy: nobody commits while we copy
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-            os.fchmod(fd, FILE_MODE)
-            with os.fdopen(fd, "wb") as out, open(self.path, "rb") as src:
-                shutil.copyfileobj(src, out)
-                out.flush()
-                os.fsync(out.fileno())
-        return target
+        """Copy the data file to a verified, timestamped backup beside it (None when there is no
+        file yet); see :mod:`priorauth.store.backups`."""
+        from priorauth.store.backups import make_backup
+
+        return make_backup(self, reason, self.retention)
 
 
 class Transaction:
@@ -354,6 +344,22 @@ class Transaction:
         if record_ids:
             entry["record_ids"] = record_ids
         self._audit.append(entry)
+
+    def replace_tables(self, tables: dict[str, Table], summary: str) -> None:
+        """Every table but the audit becomes the one in ``tables`` (empty when missing there): a
+        restore. The audit keeps its history and gains one row saying so."""
+        keep = (AUDIT_TABLE, META_TABLE)
+        for name in list(self._tables):
+            if name not in keep and name not in tables:
+                self._storage.put_table(name, self._storage.new_table(name))
+        for name, table in tables.items():
+            if name not in keep:
+                self._storage.put_table(name, table)
+        self._owned -= set(tables) | set(self._tables)  # copy again before any further change
+        self._next_ids.clear()
+        self._data = None
+        self._log("restore", "backups", 0, summary, {})
+        self.changed = True
 
     def finish(self) -> None:
         """Append this transaction's audit rows (called once, just before the commit)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import grp
 import os
 import stat
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from priorauth.errors import AuthTrackError, DataFileError
 from priorauth.roles import access_for, user_groups
+from priorauth.store import safefile
 from priorauth.store.config import Config
 from priorauth.store.datafile import Store
 from priorauth.store.storage import FILE_MODE
@@ -66,12 +68,12 @@ def init_shared(folder: Path, group: str, config_path: Path, admin: str) -> list
             store.initialize()
             done.append(f"data file {data_file}: created")
         lock = data_file.with_name(data_file.name + ".lock")
-        lock.touch(exist_ok=True)
-        backups = folder / "backups"
-        backups.mkdir(exist_ok=True)
-        for path, mode in ((data_file, FILE_MODE), (lock, FILE_MODE), (backups, DIR_MODE)):
-            os.chown(path, -1, gid)
-            os.chmod(path, mode)
+        backups = safefile.make_folder(folder / "backups")
+        # through descriptors opened without following links: a link planted at one of these
+        # names must not hand root's chown and chmod to the file it points at
+        safefile.set_owner_mode(lock, FILE_MODE, gid, create=True)
+        for path, mode in ((data_file, FILE_MODE), (backups, DIR_MODE)):
+            safefile.set_owner_mode(path, mode, gid)
         done.append(
             f"data file, lock file and backups folder: group {group}, group read/write only"
         )
@@ -100,13 +102,13 @@ def _write_config(config_path: Path, data_file: Path, group: str, admin: str) ->
             done.append(f"config {config_path}: already points at {data_file}, kept as it is")
             return done
         text = CONFIG_TEMPLATE.format(data_file=data_file, group=group, admins=f'"{admin}"')
-        fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        try:
-            os.write(fd, text.encode("utf-8"))
-            os.fchmod(fd, CONFIG_MODE)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        safefile.write_bytes(config_path, text.encode("utf-8"), mode=CONFIG_MODE)  # all may read
+    except safefile.WriteFailed as e:
+        if e.errno not in (errno.EACCES, errno.EPERM):
+            raise
+        raise SetupError(
+            f"Permission denied writing {config_path}: run as root (sudo), or pass --config PATH."
+        ) from None
     except PermissionError:
         raise SetupError(
             f"Permission denied writing {config_path}: run as root (sudo), or pass --config PATH."
@@ -299,16 +301,44 @@ def doctor(data_file: Path, config: Config, user: str) -> list[Finding]:
                 f"chmod o-rwx {backups}",
             )
         )
-    stale = list(folder.glob(f".{data_file.name}.*.tmp"))
-    if stale:
-        add(
+    findings.extend(_planted(data_file, lock, folder / "backups"))
+    return findings
+
+
+def _planted(data_file: Path, lock: Path, backups: Path) -> list[Finding]:
+    """Links and folders where authtrack expects its own files: saves step around them (see
+    :mod:`priorauth.store.safefile`) but someone put them there."""
+    found = []
+    strangers = safefile.strangers(data_file)
+    for entry in strangers:
+        kind = "a link" if entry.is_symlink() else "a folder" if entry.is_dir() else "not a file"
+        found.append(
             Finding(
-                True,
-                f"{len(stale)} temporary file(s) from an interrupted save; the next save "
-                "removes them",
+                False,
+                f"{entry} is {kind} named like authtrack's temporary files; saves step around "
+                "it, but someone put it there",
+                f"rm -r {entry}  (after checking who made it: ls -ld {entry})",
             )
         )
-    return findings
+    stale = list(data_file.parent.glob(safefile.temp_glob(data_file.name)))
+    if len(stale) > len(strangers):
+        found.append(
+            Finding(
+                True,
+                f"{len(stale) - len(strangers)} temporary file(s) from an interrupted save; the "
+                "next save removes them",
+            )
+        )
+    for path in (lock, backups):
+        if path.is_symlink():
+            found.append(
+                Finding(
+                    False,
+                    f"{path} is a symbolic link; authtrack refuses to use it",
+                    f"rm {path}  (after checking who made it: ls -l {path})",
+                )
+            )
+    return found
 
 
 def _group_name(gid: int) -> str:

@@ -22,8 +22,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import stat
-import tempfile
 import threading
 import zlib
 from collections.abc import Iterator, Mapping
@@ -34,7 +32,9 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
-from priorauth.errors import DataFileError, LockTimeout
+from priorauth.errors import AuthTrackError, DataFileError, LockTimeout
+from priorauth.oserrors import sentence
+from priorauth.store import safefile
 from priorauth.store.lockinfo import clear_note, describe_holder, read_note, write_note
 from priorauth.store.outside import mark_outside_edits
 from priorauth.store.schema import parse_whole
@@ -42,7 +42,7 @@ from priorauth.store.tables import Build, Table
 
 SCHEMA_VERSION = 1
 META_TABLE = "meta"
-FILE_MODE = 0o660
+FILE_MODE = safefile.FILE_MODE
 LOCK_TIMEOUT_SECONDS = 15.0
 LEAN_PARSE_BYTES = 24 * 2**20  # (bench labels) a file in another layout is parsed by json, whole
 LAYOUT = 1  # the meta record's "layout": tables written a line per chunk of documents
@@ -313,6 +313,10 @@ class LockedJSONStorage(Storage):
     def _locked(self) -> Iterator[None]:
         if self._filelock is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:  # the folder rule of every write; filelock opens the lock with O_NOFOLLOW
+                safefile.check_folder_path(self.path.parent, self.lock_path)
+            except AuthTrackError as e:
+                raise DataFileError(str(e)) from None
             self._filelock = FileLock(
                 self.lock_path, timeout=self.lock_timeout, mode=FILE_MODE, thread_local=False
             )
@@ -330,6 +334,8 @@ class LockedJSONStorage(Storage):
                 f"{self.lock_path}: permission denied taking the lock; the folder and lock file "
                 "must be writable by your group (see `authtrack doctor`)."
             ) from e
+        except OSError as e:  # a link planted at the lock's name, a full disk, ...
+            raise DataFileError(sentence(e, self.lock_path, "taking the lock")) from None
         note = write_note(self.lock_path)
         try:
             yield
@@ -373,70 +379,21 @@ class LockedJSONStorage(Storage):
         """Remove temporary files left by a writer that was killed mid-write.
 
         Only the lock holder writes temporary files, so under the lock any that exist are stale.
+        A folder or link planted at such a name is left alone (saves step around it).
         """
-        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
-            with contextlib.suppress(FileNotFoundError):
-                stale.unlink()
+        safefile.sweep_temp_files(self.path)
 
 
 def atomic_write(path: Path, payload: bytes | list[bytes]) -> Stamp:
     """Write ``payload`` (bytes, or pieces written in order) to ``path`` so that readers see the
-    old or the new file, never a mix.
+    old or the new file, never a mix (through :mod:`priorauth.store.safefile`, which every file
+    write goes through).
 
     The new file gets the old one's mode (world bits removed) and group; a new file is 0660.
     Returns the stamp of the written file.
     """
     try:
-        old = os.stat(path)
-    except FileNotFoundError:
-        old = None
-    mode = stat.S_IMODE(old.st_mode) & 0o770 if old else FILE_MODE
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        pieces = [payload] if isinstance(payload, bytes) else payload
-        for start in range(0, len(pieces), _IOV_MAX):
-            _write_all(fd, pieces[start : start + _IOV_MAX])
-        os.fchmod(fd, mode)
-        if old is not None and os.fstat(fd).st_gid != old.st_gid:
-            try:
-                os.fchown(fd, -1, old.st_gid)
-            except PermissionError:
-                raise DataFileError(
-                    f"{path}: cannot keep the data file's group (gid {old.st_gid}); you must be "
-                    "a member of that group to save changes."
-                ) from None
-        os.fsync(fd)
-        st = os.fstat(fd)
-        os.close(fd)
-        fd = -1
-        os.replace(tmp, path)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
+        st = safefile.write_bytes(path, payload, keep_mode=True, doing="saving the data file")
+    except AuthTrackError as e:  # refused (a link, an open folder) or failed (a full disk)
+        raise DataFileError(str(e)) from None
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-_IOV_MAX = 512  # pieces per writev call (Linux allows 1024)
-
-
-def _write_all(fd: int, pieces: list[bytes]) -> None:
-    """Write every piece, in order, with as few system calls as the kernel allows."""
-    total = sum(map(len, pieces))
-    written = os.writev(fd, pieces)
-    if written == total:
-        return
-    rest = memoryview(b"".join(pieces))[written:]  # a short write (rare): finish it plainly
-    while rest:
-        rest = rest[os.write(fd, rest) :]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -158,19 +159,75 @@ def test_default_role_configurable_and_bad_roles_rejected() -> None:
         access_for("x", _config({"admin": "x"}), groups=[])
 
 
-def test_cli_uses_the_config_roles(tmp_path: Path, demo_file: Path, monkeypatch) -> None:
+def test_cli_uses_the_system_config_roles(tmp_path: Path, demo_file: Path, monkeypatch) -> None:
     from authtrack.cli import main
+    from authtrack.context import Context
+    from priorauth.store.config import load_config
     from priorauth.store.identity import current_user
 
     config = tmp_path / "config.toml"
     config.write_text(f'[roles]\nviewer = ["{current_user()}"]\ndefault = "viewer"\n')
-    monkeypatch.setenv("AUTHTRACK_CONFIG", str(config))
-    from authtrack.context import Context
-    from priorauth.store.config import load_config
-
+    monkeypatch.setenv("AUTHTRACK_SYSTEM_CONFIG", str(config))
+    monkeypatch.setattr(
+        "priorauth.store.config.TRUSTED_OWNER", os.getuid()
+    )  # root's, in production
     ctx = Context(db_path=demo_file, config=load_config())
     tracker = ctx.tracker()
     assert not tracker.can("edit") and tracker.can("view")
     with pytest.raises(PermissionDenied):
         tracker.save_client(Client(last_name="Nope"))
     assert main(["--db", str(demo_file), "audit", "--since", "2000-01-01"]) == 0  # viewing is fine
+
+
+def test_a_user_config_chooses_a_data_file_but_never_a_role(tmp_path: Path, monkeypatch) -> None:
+    from priorauth.store.config import load_config
+    from priorauth.store.identity import current_user
+
+    system = tmp_path / "system.toml"
+    system.write_text('data_file = "/srv/a.json"\n[roles]\nadmin = ["boss"]\ndefault = "viewer"\n')
+    monkeypatch.setenv("AUTHTRACK_SYSTEM_CONFIG", str(system))
+    monkeypatch.setattr("priorauth.store.config.TRUSTED_OWNER", os.getuid())
+    mine = tmp_path / "mine.toml"
+    mine.write_text(f'data_file = "/srv/b.json"\n[roles]\nadmin = ["{current_user()}"]\n')
+    monkeypatch.setenv("AUTHTRACK_CONFIG", str(mine))
+    config = load_config()
+    assert config.data_file == Path("/srv/b.json") and config.path == system
+    assert access_for(current_user(), config).role is Role.VIEWER
+    mine.write_text('data_file = "/srv/b.json"\n')  # no [roles] at all: still not admin
+    assert access_for(current_user(), load_config()).role is Role.VIEWER
+
+
+def test_a_system_config_others_can_change_is_refused(tmp_path: Path, monkeypatch) -> None:
+    from priorauth.store.config import load_config
+
+    system = tmp_path / "system.toml"
+    system.write_text('[roles]\nadmin = ["boss"]\n')
+    monkeypatch.setenv("AUTHTRACK_SYSTEM_CONFIG", str(system))
+    monkeypatch.setattr("priorauth.store.config.TRUSTED_OWNER", os.getuid())
+    os.chmod(system, 0o664)
+    with pytest.raises(ConfigError, match="accounts other than root may change it"):
+        load_config()
+    os.chmod(system, 0o644)
+    monkeypatch.setattr("priorauth.store.config.TRUSTED_OWNER", os.getuid() + 1)
+    with pytest.raises(ConfigError, match=r"belongs to .*, not root; authtrack will not start"):
+        load_config()
+    monkeypatch.setattr("priorauth.store.config.TRUSTED_OWNER", os.getuid())
+    os.chmod(tmp_path, 0o777)
+    try:
+        with pytest.raises(ConfigError, match=f"its folder {tmp_path} may be changed"):
+            load_config()
+    finally:
+        os.chmod(tmp_path, 0o755)
+
+
+def test_the_system_config_override_cannot_escape_the_real_one(tmp_path: Path, monkeypatch) -> None:
+    from priorauth.store import config as config_module
+
+    real = tmp_path / "etc-config.toml"
+    real.write_text('[roles]\ndefault = "viewer"\n')
+    monkeypatch.setattr(config_module, "SYSTEM_CONFIG", real)
+    monkeypatch.setenv("AUTHTRACK_SYSTEM_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setattr(config_module.os, "geteuid", lambda: 1000)  # a staff account
+    assert config_module.system_config_path() == real
+    monkeypatch.setattr(config_module.os, "geteuid", lambda: 0)  # root may point elsewhere
+    assert config_module.system_config_path() == tmp_path / "none.toml"

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from priorauth.errors import AuthTrackError
+from priorauth.oserrors import sentence
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.transfer import (
     NOT_HERE,
@@ -117,7 +118,7 @@ class ExportScreen(TransferScreen):
             return
         except OSError as e:
             self.post_message(
-                Finished(error=AuthTrackError(f"{path}: cannot write ({e.strerror})."))
+                Finished(error=AuthTrackError(sentence(e, path, "writing the export")))
             )
             return
         self.post_message(Finished((path, result)))

@@ -1,0 +1,232 @@
+"""Backups of the data file: atomic, verified, bounded, restorable.
+
+A backup is ``backups/<stem>.<YYYYmmdd-HHMMSS-ffffff>.<reason><suffix>`` beside the data file,
+written through :mod:`priorauth.store.safefile` (a temporary file renamed into place: a copy killed
+halfway never has a backup's name) while the data file's lock is held, then read back and parsed
+(:func:`verify`). The folder is refused when it is a link, open to every account, or owned by an
+account other than you, root or the data folder's owner. After each backup the set is pruned to
+the newest ``keep_last`` plus the newest of each of the last ``keep_days`` days (the system
+config's ``[backups]`` table sets both). :func:`restore` saves the current file as a backup first,
+keeps the audit (history is never rolled back) and records the restore in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pwd
+import re
+import shutil
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from priorauth.errors import AuthTrackError, DataFileError
+from priorauth.store import safefile
+from priorauth.store.storage import META_TABLE, LockedJSONStorage
+
+if TYPE_CHECKING:
+    from priorauth.store.datafile import Store
+
+FOLDER = "backups"
+_STAMP = "%Y%m%d-%H%M%S-%f"
+
+
+class BackupError(AuthTrackError):
+    """A backup cannot be made, or is not usable; ``str(error)`` says which and why."""
+
+
+@dataclass(frozen=True)
+class Retention:
+    keep_last: int = 20
+    keep_days: int = 30
+
+    @classmethod
+    def from_config(cls, values: dict[str, Any], where: object = "the config") -> Retention:
+        table = values.get("backups", {})
+        if not isinstance(table, dict):
+            raise BackupError(f"{where}: [backups] must be a table (keep_last, keep_days).")
+        out = {}
+        for key in ("keep_last", "keep_days"):
+            value = table.get(key, getattr(cls, key))
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise BackupError(f"{where}: backups.{key} must be a whole number of at least 1.")
+            out[key] = value
+        return cls(**out)
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken: dt.datetime  # local time, from the name
+    reason: str
+    account: str  # the owner of the file
+    size: int
+    verified: bool
+    problem: str = ""  # why it is not verified
+
+
+def folder_of(data_file: Path) -> Path:
+    return data_file.parent / FOLDER
+
+
+def make_backup(store: Store, reason: str, retention: Retention | None = None) -> Path | None:
+    """Copy the data file into the backups folder (None when there is no data file yet)."""
+    path = store.path
+    if not path.exists():
+        return None
+    if not re.fullmatch(r"[a-z][a-z-]*", reason):
+        raise ValueError(f"a backup reason is a lowercase word, not {reason!r}")
+    folder = _safe_folder(path)
+    stamp = dt.datetime.now().strftime(_STAMP)
+    target = folder / f"{path.stem}.{stamp}.{reason}{path.suffix}"
+
+    def copy(out: BinaryIO) -> None:
+        with open(path, "rb") as src:
+            shutil.copyfileobj(src, out)
+
+    with store.storage.transaction():  # a consistent copy: nobody commits while we copy
+        # copies cut short by a kill have only a temporary name; under the lock they are stale
+        safefile.sweep(folder, f".{path.stem}.*{path.suffix}.*{safefile.TEMP_SUFFIX}")
+        try:
+            safefile.write_atomic(target, copy, doing="writing the backup")
+        except AuthTrackError as e:
+            raise DataFileError(str(e)) from None
+    problem = verify(target, store)
+    if problem:
+        target.unlink()
+        raise DataFileError(f"{target}: the backup just written does not read back ({problem}).")
+    prune(path, retention or Retention())
+    return target
+
+
+def verify(backup: Path, store: Store | None = None) -> str:
+    """Why ``backup`` is not a usable data file ("" when it is: parsed and checked)."""
+    try:
+        st = os.lstat(backup)
+    except FileNotFoundError:
+        return "there is no such file"
+    except OSError as e:
+        return f"it cannot be read ({e.strerror})"
+    if not stat.S_ISREG(st.st_mode):
+        return "it is not a regular file"
+    if st.st_size == 0:
+        return "it is empty"
+    try:
+        tables = _reader(backup, store).tables()
+    except AuthTrackError:
+        return "it does not read back as an authtrack data file (cut short, or damaged)"
+    if META_TABLE not in tables:
+        return "it is not an authtrack data file"
+    return ""
+
+
+def list_backups(data_file: Path) -> list[Backup]:
+    """The backups of ``data_file``, oldest first (leftover temporary files are not backups)."""
+    folder = folder_of(data_file)
+    pattern = _name_pattern(data_file)
+    found = []
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+    for entry in entries:
+        m = pattern.fullmatch(entry.name)
+        if not m:
+            continue
+        st = entry.stat(follow_symlinks=False)
+        problem = verify(Path(entry.path))
+        taken = dt.datetime.strptime(m.group(1), _STAMP)
+        found.append(
+            Backup(
+                Path(entry.path),
+                taken,
+                m.group(2),
+                _owner(st.st_uid),
+                st.st_size,
+                not problem,
+                problem,
+            )
+        )
+    return sorted(found, key=lambda b: b.taken)
+
+
+def prune(data_file: Path, retention: Retention) -> list[Path]:
+    """Remove backups beyond the retention (see the module docstring); returns those removed."""
+    pattern = _name_pattern(data_file)
+    named = []
+    for entry in folder_of(data_file).iterdir():
+        m = pattern.fullmatch(entry.name)
+        if m and not entry.is_symlink():
+            named.append((dt.datetime.strptime(m.group(1), _STAMP), entry))
+    named.sort(reverse=True)
+    keep = {path for _, path in named[: retention.keep_last]}
+    if named:
+        newest_day = named[0][0].date()
+        days_seen: set[dt.date] = set()
+        for taken, path in named:  # newest first: the first of each day is that day's newest
+            day = taken.date()
+            if (newest_day - day).days < retention.keep_days and day not in days_seen:
+                days_seen.add(day)
+                keep.add(path)
+    removed = [path for _, path in named if path not in keep]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def restore(store: Store, backup: Path, retention: Retention | None = None) -> Path:
+    """Put the records of ``backup`` back in the data file; returns the backup of the file as it
+    was. The audit keeps its history and gains a row saying what was restored."""
+    problem = verify(backup, store)
+    if problem:
+        raise BackupError(f"{backup} cannot be restored: {problem}")
+    tables = _reader(backup, store).tables()
+    with store.storage.transaction():  # one lock: the file saved first is the file replaced
+        before = make_backup(store, "before-restore", retention)
+        with store.transaction() as tx:
+            tx.replace_tables(
+                {name: table for name, table in tables.items() if name != META_TABLE},
+                summary=f"restored the data file from the backup {backup.name}",
+            )
+    assert before is not None
+    return before
+
+
+def _reader(backup: Path, store: Store | None) -> LockedJSONStorage:
+    builders = store.storage.builders if store is not None else None
+    return LockedJSONStorage(backup, builders=builders)
+
+
+def _safe_folder(data_file: Path) -> Path:
+    folder = safefile.make_folder(folder_of(data_file), 0o770)
+    st = os.lstat(folder)
+    owners = {os.geteuid(), 0, os.stat(data_file.parent).st_uid}
+    if st.st_uid not in owners:
+        raise DataFileError(
+            f"{folder} belongs to {_owner(st.st_uid)}, not to you, root or the owner of "
+            f"{data_file.parent}; authtrack keeps no backups there — check who made it, then "
+            "remove it (authtrack makes a new one)."
+        )
+    if st.st_mode & stat.S_IWOTH:
+        raise DataFileError(
+            f"{folder} can be changed by every account; authtrack keeps no backups there — "
+            f"remove that right (chmod o-rwx {folder})."
+        )
+    return folder
+
+
+def _name_pattern(data_file: Path) -> re.Pattern[str]:
+    return re.compile(
+        re.escape(data_file.stem)
+        + r"\.(\d{8}-\d{6}-\d{6})\.([a-z][a-z-]*)"
+        + re.escape(data_file.suffix)
+    )
+
+
+def _owner(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
