@@ -52,7 +52,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError("authtrack export: give the workbook to write (FILE) or --into LOG.")
         if args.out is not None or args.sheet is not None:
             raise UsageError("authtrack export: --out and --sheet go with --into LOG.")
-        path = export_workbook(data, args.file, today=tracker.today, progress=progress)
+        path = export_workbook(
+            data, args.file, today=tracker.today, progress=progress, practice=ctx.practice_name()
+        )
     finally:
         if bar is not None:
             bar.close()

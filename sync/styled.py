@@ -56,6 +56,8 @@ def same(col: Col, old: Any, new: Any, epoch_1904: bool) -> bool:
             return cells.cap(old) == cells.cap(new)
         if col is Col.PERIOD:
             return cells.period(old, epoch_1904) == new
+        if col is Col.CONFIRMED_AT:
+            return cells.timestamp(old, epoch_1904) == (cells.timestamp(new) if new else "")
     except cells.CellError:
         return False
     return cells.text(old) == cells.text(new)
@@ -86,6 +88,8 @@ def styled(col: Col, old: Any, new: Any, epoch_1904: bool, context: dict[str, An
         return new
     if col is Col.STATUS:
         return _status_text(old, new, context) or new
+    if col is Col.CONFIRMED_AT and isinstance(old, str) and old.strip():
+        return cells.timestamp(new)  # their log keeps it as text
     return new
 
 

@@ -209,7 +209,7 @@ def test_workbook_has_real_dates_percents_and_no_formulas(tmp_path: Path) -> Non
     )
     target = write_report(reports.build("expiring", data, TODAY), tmp_path / "exp.xlsx")
     sheet = openpyxl.load_workbook(target)["Expiring"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[3]]
     assert header[:6] == [
         "Client ID",
         "Client Name",
@@ -218,7 +218,7 @@ def test_workbook_has_real_dates_percents_and_no_formulas(tmp_path: Path) -> Non
         "Auth Number",
         "End Date",
     ]
-    row = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    row = {h: c for h, c in zip(header, sheet[4], strict=True)}
     assert row["Client Name"].value == '=HYPERLINK("http://x"), -1'
     assert row["Client Name"].data_type == "s"
     assert row["End Date"].value == dt.datetime(2026, 11, 28) and row["End Date"].is_date
@@ -227,7 +227,7 @@ def test_workbook_has_real_dates_percents_and_no_formulas(tmp_path: Path) -> Non
     util = write_report(reports.build("utilization", data, TODAY), tmp_path / "u.xlsx")
     book = openpyxl.load_workbook(util)
     assert book.sheetnames == ["By Payer", "By Clinician"]
-    percent = book["By Payer"]["E2"]
+    percent = book["By Payer"]["E4"]
     assert percent.value == pytest.approx(0.4) and percent.number_format == "0.0%"
     with pytest.raises(ReportExportError, match="xlsx"):
         write_report(reports.build("expiring", data, TODAY), tmp_path / "exp.csv")
@@ -316,7 +316,9 @@ def test_cli_report_text_and_xlsx(practice_file: Path, tmp_path: Path) -> None:
     assert "P-17" in lines[4] and "ends 12/05/2026" in lines[4] and "11/25/2026" in lines[4]
     assert str(target) in result.stderr
     sheet = openpyxl.load_workbook(target)["Renewals"]
-    assert sheet["A2"].value == "P-17" and sheet["H2"].value == dt.datetime(2026, 11, 25)
+    assert sheet["A1"].value.startswith("Renewals to request now")
+    assert sheet["A2"].value == "As of 11/23/2026"  # no practice name in the config
+    assert sheet["A4"].value == "P-17" and sheet["H4"].value == dt.datetime(2026, 11, 25)
     empty = cli("--db", str(practice_file), "report", "expiring", "--days", "3")
     assert empty.returncode == 0 and "(none)" in empty.stdout
 
