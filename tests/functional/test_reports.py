@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -330,3 +331,31 @@ def test_cli_report_usage_errors(practice_file: Path, tmp_path: Path) -> None:
     assert cli(*base, "bogus").returncode == 2
     bad = cli(*base, "expiring", "--xlsx", str(tmp_path / "no" / "such" / "dir.xlsx"))
     assert bad.returncode == 2 and "dir.xlsx" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_cli_report_names_the_practice_and_its_clinicians(
+    practice_file: Path, tmp_path: Path
+) -> None:
+    """The config file's practice_name heads the report and signs every page; its [clinicians]
+    table names clinicians instead of their logins."""
+    config = Path(os.environ["AUTHTRACK_CONFIG"])
+    config.write_text(
+        'practice_name = "Riverside Family Therapy & Wellness"\n'
+        '[clinicians]\nalice = "Alice Moreno, LCSW"\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "expiring.xlsx"
+    result = cli("--db", str(practice_file), "report", "expiring", "--today", "2026-11-23",
+                 "--xlsx", str(target))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Alice Moreno, LCSW" in result.stdout
+    sheet = openpyxl.load_workbook(target)["Expiring"]
+    assert sheet["A2"].value == "As of 11/23/2026 · Riverside Family Therapy & Wellness"
+    assert sheet["C4"].value == "Alice Moreno, LCSW"
+    assert sheet.oddFooter.left.text == "Riverside Family Therapy && Wellness"
+    export = tmp_path / "export.xlsx"
+    result = cli("--db", str(practice_file), "export", str(export))
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(export)
+    assert book["Authorizations"].oddFooter.left.text == "Riverside Family Therapy && Wellness"
+    assert book["Authorizations"]["X2"].value == "alice"  # the export keeps the login (round trip)
