@@ -94,7 +94,9 @@ class Move:
                 new = self.ref(item.value, default)
                 if new != item.value:
                     item.value, changed = new, True
-        if _TEXT_ADDRESS.search(source):
+        if _TEXT_ADDRESS.search(source) and (
+            self.is_ours(None, default) or self.sheet.casefold() in source.casefold()
+        ):
             self.unfollowed.append(
                 f"{where} finds its cells by an address written as text (INDIRECT); if that "
                 f"address is on the rows that moved, change it by hand."

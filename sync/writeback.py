@@ -339,6 +339,10 @@ def _insert_rows(ws: Any, end: int, n: int) -> None:
     ws.insert_rows(end + 1, n)
     for rng in merged:
         rng.shift(0, n)
+    for row in ws.iter_rows(min_row=end + n + 1):
+        for cell in row:
+            if cell.hyperlink is not None:  # a link's cell is kept by address: it moves too
+                cell.hyperlink.ref = cell.coordinate
 
 
 def shift_formula(formula: str, end: int, n: int) -> str:

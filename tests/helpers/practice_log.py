@@ -47,6 +47,7 @@ def write_log(path: Path) -> Path:
         for col in "DE":
             ws[f"{col}{i}"].number_format = "mm/dd/yyyy"
     ws.append(["TOTAL", None, None, None, None, "=SUM(F3:F7)", "=SUM(G3:G7)", "=SUM(H3:H7)"])
+    ws[f"A{TOTAL}"].hyperlink = "https://example.org/how-we-count"
     table = Table(displayName="Auths", ref=f"A2:J{LAST}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     ws.add_table(table)

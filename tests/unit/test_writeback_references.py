@@ -46,6 +46,8 @@ def test_the_total_and_everything_pointing_at_it_follow(written: tuple[Path, obj
     wb = load_workbook(path)
     ws, dash = wb["Log"], wb["Dashboard"]
     assert ws[f"A{NEW_TOTAL}"].value == "TOTAL"
+    assert ws[f"A{NEW_TOTAL}"].hyperlink.target == "https://example.org/how-we-count"
+    assert ws["A8"].hyperlink is None  # the link moved with its cell
     assert [ws.cell(row=NEW_TOTAL, column=c).value for c in (6, 7, 8)] == [
         "=SUM(F3:F9)",
         "=SUM(G3:G9)",
