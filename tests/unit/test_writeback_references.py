@@ -199,3 +199,24 @@ def test_status_in_the_logs_words(words: list[str] | None, text: str, expected: 
 )
 def test_flags_in_the_logs_words(words: list[str], yes: str, no: str | None) -> None:
     assert (styled.in_words(words, True), styled.in_words(words, False)) == (yes, no)
+
+
+def test_a_pending_row_a_person_marks_active_imports_as_approved(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """In a log whose Status list is Active / Pending / Closed, changing Pending to Active is how
+    a person records the approval; importing it used to fail ("A pending authorization cannot
+    be active")."""
+    log = write_log(tmp_path / "log.xlsx")
+    imported(tracker, log, TODAY)
+    written = write_back(tracker.data(), log, today=TODAY).path
+    wb = load_workbook(written)
+    row = next(r for r in wb["Log"].iter_rows(min_row=FIRST) if r[2].value == "C-2")
+    assert (row[8].value, row[9].value) == ("Pending", "N")
+    row[8].value, row[9].value = "Active", "Y"
+    wb.save(written)
+    plan = plan_import(written, tracker.data(), today=TODAY)
+    assert plan.errors == []
+    apply_import(tracker, plan)
+    c2 = next(a for a in tracker.data().authorizations.values() if a.auth_number == "C-2")
+    assert (c2.status, c2.active) == (RequestStatus.APPROVED, True)
