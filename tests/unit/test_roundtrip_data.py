@@ -116,6 +116,15 @@ def practices(draw: st.DrawFn) -> dict[str, Any]:
             (payer, draw(authorizations(numbers)))
             for payer in draw(st.lists(st.sampled_from(insured), max_size=3))
         ]
+        # two authorizations with no number, one payer, one start and the same codes cannot be
+        # told apart in any workbook (nor on screen): which of them a service counted against
+        # is not written down, so they are not generated (a known limit, not a round-trip bug)
+        seen = set()
+        for k, (payer, a) in reversed(list(enumerate(auths))):
+            key = (payer, a["auth_number"], a["start_date"], tuple(sorted(a["procedure_codes"])))
+            if key in seen:
+                del auths[k]
+            seen.add(key)
         services = [
             {
                 "payer": draw(st.sampled_from(insured)),
