@@ -52,7 +52,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError("authtrack export: give the workbook to write (FILE) or --into LOG.")
         if args.out is not None or args.sheet is not None:
             raise UsageError("authtrack export: --out and --sheet go with --into LOG.")
-        path = export_workbook(data, args.file, today=tracker.today, progress=progress)
+        path = export_workbook(
+            data, args.file, today=tracker.today, progress=progress, practice=ctx.practice_name()
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -84,7 +86,17 @@ def _write_back(args: argparse.Namespace, data: Any, today: Any, progress: Any) 
             f"have them ({log} itself is not changed).",
             file=sys.stderr,
         )
-    result = write_back(data, log, today=today, out=out, sheet=args.sheet, progress=progress)
+
+    def tell(unfollowed: list[str]) -> bool:
+        """What in their workbook cannot follow the new rows, said before anything is written."""
+        if not args.json:
+            for line in unfollowed:
+                print(f"Note: {line}", file=sys.stderr)
+        return True
+
+    result = write_back(
+        data, log, today=today, out=out, sheet=args.sheet, progress=progress, confirm=tell
+    )
     if args.json:
         _json(
             {
@@ -96,6 +108,7 @@ def _write_back(args: argparse.Namespace, data: Any, today: Any, progress: Any) 
                 "unknown_rows": result.unknown_rows,
                 "cells_changed": result.cells_changed,
                 "dropped": result.dropped,
+                "unfollowed": result.unfollowed,
             }
         )
     else:

@@ -60,13 +60,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             "AUTHTRACK_DB."
         )
     today = args.day or ctx.today or dt.date.today()
-    report = reports.build(args.kind, ctx.store().snapshot(), today, days=args.days)
+    data = ctx.store().snapshot()
+    names = ctx.clinician_names(c.clinician for c in data.clients.values())
+    report = reports.build(args.kind, data, today, days=args.days, clinicians=names)
     if args.xlsx:
         from sync.report_export import (
             write_report,  # openpyxl only when a workbook is asked for
         )
 
-        written = write_report(report, args.xlsx)
+        written = write_report(report, args.xlsx, practice=ctx.practice_name())
         if not args.json:
             print(f"Wrote {written}.", file=sys.stderr)
     if args.json:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import pwd
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,37 @@ class Context:
         """A tracker for the current OS user, with the role the config file gives them."""
         store = self.store()
         return Tracker(store, today=self.today, policy=access_for(store.user, self.config))
+
+    def practice_name(self) -> str:
+        """The practice's name for printed pages: ``practice_name`` in the config file."""
+        name = self.config.values.get("practice_name")
+        return name.strip() if isinstance(name, str) else ""
+
+    def clinician_names(self, logins: Iterable[str]) -> dict[str, str]:
+        """Each clinician account's name as the practice gave it: the config file's
+        ``[clinicians]`` table (account = "Name"), else the account's full name on this server."""
+        table = self.config.values.get("clinicians")
+        given = table if isinstance(table, dict) else {}
+        names = {}
+        for login in set(logins):
+            name = given.get(login)
+            if not isinstance(name, str) or not name.strip():
+                name = _full_name(login)
+            if name:
+                names[login] = name.strip()
+        return names
+
+
+def _full_name(login: str) -> str:
+    """The full name the system account ``login`` was given (its GECOS field), if any."""
+    if not login:
+        return ""
+    try:
+        gecos = pwd.getpwnam(login).pw_gecos
+    except (KeyError, OSError):
+        return ""
+    name = gecos.split(",")[0].strip()
+    return "" if name.casefold() == login.casefold() else name
 
 
 class UsageError(Exception):

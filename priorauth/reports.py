@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ class Column:
     key: str  # JSON key
     title: str  # column heading
     kind: str = "text"  # text, int, date, percent (a number from 0 to 100, or more)
+    urgent_at_most: int | None = None  # a number at or below this is shown emphasized
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[tuple[Any, ...], ...]
     sheet: str = ""  # short name for a workbook sheet (31 characters at most)
+    totals: int = 0  # the last ``totals`` rows are totals (not data to sort or filter)
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip((c.key for c in self.columns), row, strict=True)) for row in self.rows]
@@ -51,6 +54,14 @@ class Report:
     today: dt.date
     tables: tuple[Table, ...]
     parameters: dict[str, Any] = field(default_factory=dict)  # e.g. {"days": 30}
+
+
+Names = Mapping[str, str]  # a clinician's account -> the name the practice gave them
+
+
+def clinician_name(login: str, names: Names | None) -> str:
+    """The clinician as the practice names them, else their account."""
+    return (names or {}).get(login) or login
 
 
 # --- expiring -----------------------------------------------------------------------------------
@@ -146,7 +157,9 @@ def _percent(used: int, authorized: int) -> float | None:
     return round(used * 100 / authorized, 1) if authorized else None
 
 
-def utilization(data: Data, today: dt.date, by: str = "payer") -> list[UtilizationRow]:
+def utilization(
+    data: Data, today: dt.date, by: str = "payer", names: Names | None = None
+) -> list[UtilizationRow]:
     """Authorized vs used, for the authorizations in force today, by payer or by clinician.
 
     Units (and visits) are summed only over authorizations that cap them, so the percent is of
@@ -160,7 +173,11 @@ def utilization(data: Data, today: dt.date, by: str = "payer") -> list[Utilizati
             continue
         if auth.end_date is not None and auth.end_date < today:
             continue
-        group = data.payer_name(auth.payer) if by == "payer" else client.clinician or "(none)"
+        group = (
+            data.payer_name(auth.payer)
+            if by == "payer"
+            else clinician_name(client.clinician, names) or "(none)"
+        )
         use = rules.usage(data, auth, today)
         row = sums.setdefault(group, [0, 0, 0, 0, 0])
         row[0] += 1
@@ -247,11 +264,16 @@ _CLIENT_COLUMNS = (
 )
 
 
-def expiring_report(data: Data, today: dt.date, days: int = DEFAULT_EXPIRING_DAYS) -> Report:
+URGENT_DAYS = 7  # days left at or below which a report emphasizes the number
+
+
+def expiring_report(
+    data: Data, today: dt.date, days: int = DEFAULT_EXPIRING_DAYS, names: Names | None = None
+) -> Report:
     columns = (
         *_CLIENT_COLUMNS,
         Column("end_date", "End Date", "date"),
-        Column("days_left", "Days Left", "int"),
+        Column("days_left", "Days Left", "int", urgent_at_most=URGENT_DAYS),
         Column("units_remaining", "Units Remaining", "int"),
         Column("visits_remaining", "Visits Remaining", "int"),
         Column("renewal", "Renewal"),
@@ -260,7 +282,7 @@ def expiring_report(data: Data, today: dt.date, days: int = DEFAULT_EXPIRING_DAY
         (
             r.client.client_id,
             r.client.name,
-            r.client.clinician,
+            clinician_name(r.client.clinician, names),
             r.payer,
             r.auth.auth_number,
             r.auth.end_date,
@@ -286,7 +308,7 @@ def _renewal_state(renewal: Authorization | None) -> str:
     return f"{renewal.status}{since}"
 
 
-def utilization_report(data: Data, today: dt.date) -> Report:
+def utilization_report(data: Data, today: dt.date, names: Names | None = None) -> Report:
     tables = []
     for by, title in (("payer", "Payer"), ("clinician", "Clinician")):
         columns = (
@@ -310,13 +332,20 @@ def utilization_report(data: Data, today: dt.date) -> Report:
                 r.visits_used,
                 r.visits_percent,
             )
-            for r in utilization(data, today, by)
+            for r in utilization(data, today, by, names)
         )
-        tables.append(Table(f"by_{by}", f"Utilization by {by}", columns, rows, sheet=f"By {title}"))
+        tables.append(
+            Table(f"by_{by}", f"Utilization by {by}", columns, rows, sheet=f"By {title}", totals=1)
+        )
     return Report("utilization", "Utilization: authorized vs used", today, tuple(tables))
 
 
-def renewals_report(data: Data, today: dt.date, settings: PracticeSettings | None = None) -> Report:
+def renewals_report(
+    data: Data,
+    today: dt.date,
+    settings: PracticeSettings | None = None,
+    names: Names | None = None,
+) -> Report:
     settings = settings or practice_settings(data)
     columns = (
         *_CLIENT_COLUMNS,
@@ -329,7 +358,7 @@ def renewals_report(data: Data, today: dt.date, settings: PracticeSettings | Non
         (
             r.client.client_id,
             r.client.name,
-            r.client.clinician,
+            clinician_name(r.client.clinician, names),
             r.payer,
             r.auth.auth_number,
             r.reason,
@@ -357,16 +386,25 @@ REPORTS: dict[str, str] = {
 }
 
 
-def build(kind: str, data: Data, today: dt.date, *, days: int | None = None) -> Report:
+def build(
+    kind: str,
+    data: Data,
+    today: dt.date,
+    *,
+    days: int | None = None,
+    clinicians: Names | None = None,
+) -> Report:
     """The report ``kind`` (a key of :data:`REPORTS`). ``days`` is the look-ahead of
-    ``expiring`` and the margin of ``renewals`` (default: the practice's setting)."""
+    ``expiring`` and the margin of ``renewals`` (default: the practice's setting);
+    ``clinicians`` names clinicians by their accounts (where the practice gave a name)."""
     if kind == "expiring":
-        return expiring_report(data, today, DEFAULT_EXPIRING_DAYS if days is None else days)
+        days = DEFAULT_EXPIRING_DAYS if days is None else days
+        return expiring_report(data, today, days, clinicians)
     if kind == "utilization":
-        return utilization_report(data, today)
+        return utilization_report(data, today, clinicians)
     if kind == "renewals":
         settings = practice_settings(data)
         if days is not None:
             settings = dataclasses.replace(settings, renewal_margin_days=days)
-        return renewals_report(data, today, settings)
+        return renewals_report(data, today, settings, clinicians)
     raise ValueError(f"unknown report {kind!r}: use one of {', '.join(REPORTS)}")

@@ -131,7 +131,9 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
                 )
             )
     seen_priorities: set[str] = set()
-    seen_payers: set[int] = set()
+    # one payer may cover a client twice (two plans of one insurer: each parent's employer plan,
+    # each its own card); the same member id listed twice for one payer is a mistake
+    seen_cards: set[tuple[int, str]] = set()
     for ins in client.insurances:
         try:
             priority = _PRIORITIES.get(ins.priority)
@@ -151,16 +153,18 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
                 ValidationError(f"The client has two {priority} insurances.", "insurances")
             )
         seen_priorities.add(priority)
+        card = (ins.payer_id, ins.member_id.strip().casefold())
         if ins.payer_id not in data.payers:
             problems.append(ValidationError(f"Unknown payer #{ins.payer_id}.", "insurances"))
-        elif ins.payer_id in seen_payers:
+        elif card[1] and card in seen_cards:
             problems.append(
                 ValidationError(
-                    f"{data.payer_name(ins.payer_id)} is listed twice for this client.",
+                    f"{data.payer_name(ins.payer_id)} is listed twice for this client with the "
+                    "same member id; give each plan its own member id.",
                     "insurances",
                 )
             )
-        seen_payers.add(ins.payer_id)
+        seen_cards.add(card)
     return problems
 
 

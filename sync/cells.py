@@ -71,6 +71,26 @@ def identifier(value: Any) -> str:
     return "" if out.lower() in _BLANKS else out
 
 
+def timestamp(value: Any, epoch_1904: bool = False) -> str:
+    """A recorded moment (Confirmed At): a date-time cell is UTC, as authtrack writes it, and
+    comes back as the ISO text authtrack stores; other text is kept as recorded."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time())
+    elif type(value) in (int, float) and not isinstance(value, bool):
+        base = dt.datetime(1904, 1, 1) if epoch_1904 else dt.datetime(1899, 12, 30)
+        moment = base + dt.timedelta(days=float(value))
+    else:
+        return text(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    whole = moment.replace(microsecond=0)
+    if moment.microsecond >= 500_000:  # a spreadsheet keeps time as a fraction of a day
+        whole += dt.timedelta(seconds=1)
+    return whole.replace(tzinfo=dt.UTC).isoformat(timespec="seconds")
+
+
 # --- numbers ------------------------------------------------------------------------------------
 
 

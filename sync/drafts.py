@@ -262,6 +262,10 @@ def drafter(
                     auth.status = req
                 if activity is not None:
                     auth.active, explicit_active = activity, True
+                if activity and req is None and auth.status != approved:
+                    # "Active" where the log said "Pending": the payer approved it (a waiting
+                    # request cannot be in force)
+                    auth.status = approved
             elif before is None:
                 auth.status = approved
         if actives is not None:

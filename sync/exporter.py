@@ -1,10 +1,14 @@
 """Write the canonical workbook (DESIGN.md, "The canonical workbook") with openpyxl's write-only
-mode: Authorizations, then Clients, Services, Payers and Procedure Groups.
+mode: Authorizations, then Clients, Services, Payers, Procedure Groups and a Legend.
 
-Each sheet has a bold, frozen header row with an autofilter and widths that fit; dates are real
-dates shown as mm/dd/yyyy; on Authorizations, conditional formatting highlights active rows that
-expire within 30 days (amber) and active rows with no units or visits left (red). Text is always
-written as text: a note starting with "=" stays a note, never becomes a formula.
+Each sheet has a bold, frozen header row with an autofilter and widths that fit, and prints as a
+report (:mod:`sync.printed`: landscape, one page wide, the header on every page, a footer with the
+practice, the day and the page). Dates are real dates shown as mm/dd/yyyy, counts have thousands
+separators. On Authorizations an "Attention" column says in words what the notifications say about
+the row that day (Used up, Past end date, Running low...), and conditional formatting colours the
+row from that word, so the colour and the word never disagree and the page reads in black and
+white; the Legend sheet says what each colour means. Text is always written as text: a note
+starting with "=" stays a note, never becomes a formula.
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from priorauth.attention import ATTENTION, attention, words
 from priorauth.data import Data
 from priorauth.store.gcpause import gc_paused
-from sync import cellsafe
+from sync import cellsafe, printed
 from sync import rows as canonical_rows
 from sync.columns import (
     AUTH_EXTRA_HEADERS,
@@ -36,39 +41,47 @@ from sync.columns import (
     PAYERS_SHEET,
     SERVICE_HEADERS,
     SERVICES_SHEET,
-    Col,
 )
 from sync.errors import WorkbookError
 from sync.progress import STEP, Progress, no_progress
 from sync.saving import check_target, save_workbook
 
-DATE_FORMAT = "mm/dd/yyyy"
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-EXPIRING_FILL = PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C")
-EXHAUSTED_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
-MAX_WIDTH = 48
+DATE_FORMAT = printed.DATE_FORMAT
+CONFIRMED_FORMAT = 'mm/dd/yyyy hh:mm "UTC"'
+HEADER_FONT = printed.HEADER_FONT
+HEADER_FILL = printed.HEADER_FILL
+WRAP = Alignment(wrap_text=True, vertical="top")
+ATTENTION_HEADER = "Attention"
+LEGEND_SHEET = "Legend"
+MAX_WIDTH = 30  # longer text wraps within the column (Notes), so the sheet prints legibly
 
 
 def export_workbook(
-    data: Data, path: str | Path, *, today: dt.date, progress: Progress | None = None
+    data: Data,
+    path: str | Path,
+    *,
+    today: dt.date,
+    progress: Progress | None = None,
+    practice: str = "",
 ) -> Path:
-    """Write the canonical workbook to ``path`` (atomically: a complete file or none)."""
+    """Write the canonical workbook to ``path`` (atomically: a complete file or none);
+    ``practice`` is the name printed in every page's footer."""
     progress = progress or no_progress
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise WorkbookError(f"{path}: the export is an Excel workbook; give it a .xlsx name.")
     check_target(path)  # before any work: a folder that is missing or unsafe is said at once
     with gc_paused():
-        return _export(data, path, today, progress)
+        return _export(data, path, today, progress, practice)
 
 
-def _export(data: Data, path: Path, today: dt.date, progress: Progress) -> Path:
+def _export(data: Data, path: Path, today: dt.date, progress: Progress, practice: str) -> Path:
     wb = Workbook(write_only=True)
     total = len(data.authorizations)
-    auth_rows = canonical_rows.authorization_rows(data, today)
-    ws = _sheet(wb, AUTH_SHEET, [h for h, _ in AUTH_HEADERS + AUTH_EXTRA_HEADERS])
-    n = _write(ws, auth_rows, progress, total)
+    page = {"practice": practice, "today": today}
+    headers = [h for h, _ in AUTH_HEADERS + AUTH_EXTRA_HEADERS] + [ATTENTION_HEADER]
+    ws = _sheet(wb, AUTH_SHEET, headers, page)
+    n = _write(ws, _auth_rows(data, today), progress, total)
     _finish(ws, n)
     _highlight(ws, n)
     for title, headers, rows in (
@@ -77,8 +90,9 @@ def _export(data: Data, path: Path, today: dt.date, progress: Progress) -> Path:
         (PAYERS_SHEET, PAYER_HEADERS, canonical_rows.payer_rows(data)),
         (GROUPS_SHEET, GROUP_HEADERS, canonical_rows.group_rows(data)),
     ):
-        ws = _sheet(wb, title, headers)
+        ws = _sheet(wb, title, headers, page)
         _finish(ws, _write(ws, rows))
+    _legend(wb, page)
     progress(total, total, "saving")
     return _save(wb, path)
 
@@ -89,14 +103,27 @@ class _Sheet:
     def __init__(self, ws: Any, headers: list[str]) -> None:
         self.ws = ws
         self.headers = headers
-        self.widths = [len(h) + 4 for h in headers]  # room for the filter button
+        # headings wrap at spaces: a column is as wide as its longest word, with room for the
+        # filter button, or its values
+        self.widths = [max(map(len, h.split()), default=0) + 4 for h in headers]
         self.dates: set[int] = set()
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str]) -> _Sheet:
+def _auth_rows(data: Data, today: dt.date) -> Iterable[list[Any]]:
+    """The Authorizations rows, each ending with its Attention words."""
+    flags = attention(data, today)
+    auths = canonical_rows.sorted_authorizations(data)
+    for auth, row in zip(auths, canonical_rows.authorization_rows(data, today, auths), strict=True):
+        keys = flags.get(auth.id)
+        row.append(words(keys) if keys else None)
+        yield row
+
+
+def _sheet(wb: Workbook, title: str, headers: list[str], page: dict[str, Any]) -> _Sheet:
     ws = wb.create_sheet(title)
     sheet = _Sheet(ws, headers)
     ws.freeze_panes = "A2"
+    printed.set_print(ws, practice=page["practice"], today=page["today"], header_row=1)
     return sheet
 
 
@@ -117,22 +144,34 @@ def _write(
         if isinstance(sample, dt.date):
             sheet.dates.add(j)
             cell = WriteOnlyCell(ws)
-            cell.number_format = DATE_FORMAT
+            moment = isinstance(sample, dt.datetime)
+            cell.number_format = CONFIRMED_FORMAT if moment else DATE_FORMAT
             date_cells[j] = cell
-            widths[j] = max(widths[j], 12)
+            widths[j] = max(widths[j], 22 if moment else 12)
+        elif type(sample) is int and any(type(v) is int and abs(v) >= 1000 for v in column):
+            cell = WriteOnlyCell(ws)  # "1,040 units": a thousands separator
+            cell.number_format = printed.COUNT_FORMAT
+            date_cells[j] = cell
+            longest = max((len(f"{v:,}") for v in column if type(v) is int), default=0)
+            widths[j] = max(widths[j], longest + 2)
         elif isinstance(sample, str):
             longest = max((len(v) for v in column if isinstance(v, str)), default=0)
             widths[j] = max(widths[j], min(longest + 2, MAX_WIDTH))
+            if longest + 2 > MAX_WIDTH:
+                cell = WriteOnlyCell(ws)
+                cell.alignment = WRAP
+                date_cells[j] = cell
         elif sample is not None:
             longest = max((len(str(v)) for v in column if v is not None), default=0)
             widths[j] = max(widths[j], longest + 2)
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
+    ws.row_dimensions[1].height = printed.header_height(sheet.headers, widths)
     header = []
     for text in sheet.headers:
         cell = WriteOnlyCell(ws, value=text)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
+        cell.alignment = printed.HEADER_ALIGNMENT
         header.append(cell)
     ws.append(header)
     date_columns = sorted(date_cells)
@@ -141,7 +180,7 @@ def _write(
             progress(i, total or len(data), "writing")
         for j in date_columns:
             value = row[j]
-            if value is not None:
+            if value is not None and value != "" and cellsafe.plain(value):
                 cell = date_cells[j]
                 cell.value = value
                 row[j] = cell
@@ -158,20 +197,52 @@ def _finish(sheet: _Sheet, n: int) -> None:
 
 
 def _highlight(sheet: _Sheet, n: int) -> None:
+    """Colour each row from its Attention words, most urgent first (the first rule that holds
+    stops the others): the words come from the notifications, so the colours do too."""
     if n == 0:
         return
-    cols = {c: get_column_letter(i + 1) for i, c in enumerate(canonical_rows.AUTH_COLUMNS)}
-    end, active = cols[Col.END], cols[Col.ACTIVE]
-    units_left, visits_left = cols[Col.UNITS_LEFT], cols[Col.VISITS_LEFT]
-    area = f"A2:{get_column_letter(len(sheet.headers))}{n + 1}"
-    exhausted = (  # used up (or over) and still active: history stays plain
-        f'AND(${active}2="Yes",OR(AND(ISNUMBER(${units_left}2),${units_left}2<=0),'
-        f"AND(ISNUMBER(${visits_left}2),${visits_left}2<=0)))"
-    )
-    expiring = f'AND(${active}2="Yes",ISNUMBER(${end}2),${end}2>=TODAY(),${end}2-TODAY()<=30)'
+    last = get_column_letter(len(sheet.headers))
+    word = f"${last}2"
     cf = sheet.ws.conditional_formatting
-    cf.add(area, FormulaRule(formula=[exhausted], fill=EXHAUSTED_FILL, stopIfTrue=True))
-    cf.add(area, FormulaRule(formula=[expiring], fill=EXPIRING_FILL))
+    for key, what in ATTENTION.items():
+        fill = PatternFill("solid", fgColor=what.colour, bgColor=what.colour)
+        font = Font(bold=True) if key in ("over_used", "exhausted", "expired") else None
+        rule = FormulaRule(
+            formula=[f'ISNUMBER(SEARCH("{what.word}",{word}))'],
+            fill=fill,
+            font=font,
+            stopIfTrue=True,
+        )
+        cf.add(f"A2:{last}{n + 1}", rule)
+
+
+def _legend(wb: Workbook, page: dict[str, Any]) -> None:
+    """What each colour and Attention word means, and when the workbook was made."""
+    ws = wb.create_sheet(LEGEND_SHEET)
+    for j, width in enumerate((16, 90), start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    printed.set_print(ws, practice=page["practice"], today=page["today"], header_row=3)
+    title = WriteOnlyCell(ws, value="What the colours mean")
+    title.font = printed.TITLE_FONT
+    ws.append([title])
+    ws.append(
+        [
+            f"Authorizations {printed.as_of(page['today'])}: the Attention column and the "
+            "row colours say what the notifications say that day."
+        ]
+    )
+    header = []
+    for text in (ATTENTION_HEADER, "Meaning"):
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    for what in ATTENTION.values():
+        cell = WriteOnlyCell(ws, value=what.word)
+        cell.fill = PatternFill("solid", fgColor=what.colour)
+        ws.append([cell, what.meaning])
+    ws.append([])
+    ws.append(["Confirmed At is the time billing confirmed the authorization, in UTC."])
 
 
 def _save(wb: Workbook, path: Path) -> Path:

@@ -127,6 +127,8 @@ def _parser(col: Col, epoch_1904: bool) -> Callable[[Any], Any]:
         return lambda v: cells.count(v, "visits")
     if col in (Col.CLIENT_ID, Col.MEMBER_ID, Col.AUTH_NUMBER):
         return cells.identifier
+    if col is Col.CONFIRMED_AT:
+        return lambda v: cells.timestamp(v, epoch_1904)
     return {
         Col.CODES: cells.codes,
         Col.PRIORITY: cells.priority,

@@ -25,6 +25,20 @@ def _yes(flag: bool) -> str:
     return "Yes" if flag else "No"
 
 
+def confirmed_time(text: str) -> dt.datetime | str | None:
+    """When billing confirmed, as a real date-time in UTC (a spreadsheet holds no time zone: the
+    column's number format says "UTC"); text that is not a recorded time stays as it was."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
 def sorted_authorizations(data: Data) -> list[Authorization]:
     """Authorizations by client name, client id, payer, start date (then as entered)."""
     clients = data.clients
@@ -42,12 +56,15 @@ def sorted_authorizations(data: Data) -> list[Authorization]:
     return sorted(data.authorizations.values(), key=key)
 
 
-def authorization_rows(data: Data, today: dt.date) -> Iterator[list[Any]]:
-    """Rows of the Authorizations sheet (canonical columns, then the extra ones)."""
+def authorization_rows(
+    data: Data, today: dt.date, auths: list[Authorization] | None = None
+) -> Iterator[list[Any]]:
+    """Rows of the Authorizations sheet (canonical columns, then the extra ones), for ``auths``
+    (default: every authorization, :func:`sorted_authorizations`)."""
     payer_names = {p.id: p.name for p in data.payers.values()}
     by_auth = rules.services_by_authorization(data) if data.services else {}
     clients = data.clients
-    for auth in sorted_authorizations(data):
+    for auth in sorted_authorizations(data) if auths is None else auths:
         client = clients.get(auth.client)
         yield authorization_row(auth, client, payer_names, by_auth.get(auth.id, ()), today)
 
@@ -97,7 +114,7 @@ def authorization_row(
         auth.follow_up_on,
         describe_cap(auth.cap_amount, auth.cap_period, auth.cap_measure),
         auth.confirmed_by,
-        auth.confirmed_at,
+        confirmed_time(auth.confirmed_at),
     ]
 
 

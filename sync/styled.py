@@ -31,8 +31,11 @@ _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
 
 
-def same(col: Col, old: Any, new: Any, epoch_1904: bool) -> bool:
-    """Whether the cell already says what authtrack would write (compared by meaning)."""
+def same(
+    col: Col, old: Any, new: Any, epoch_1904: bool, context: dict[str, Any] | None = None
+) -> bool:
+    """Whether the cell already says what authtrack would write (compared by meaning;
+    ``context`` as for :func:`styled`, for a Status column that says Active / Closed)."""
     try:
         if col in DATE_COLUMNS:
             return cells.date(old, epoch_1904) == new
@@ -49,13 +52,15 @@ def same(col: Col, old: Any, new: Any, epoch_1904: bool) -> bool:
         if col is Col.PRIORITY:
             return cells.priority(old) == cells.priority(new)
         if col is Col.STATUS:
-            return _status_text(old, new) is None
+            return _status_text(old, new, context) is None
         if col is Col.NAME:
             return cells.split_name(old) == cells.split_name(new)
         if col is Col.CAP:
             return cells.cap(old) == cells.cap(new)
         if col is Col.PERIOD:
             return cells.period(old, epoch_1904) == new
+        if col is Col.CONFIRMED_AT:
+            return cells.timestamp(old, epoch_1904) == (cells.timestamp(new) if new else "")
     except cells.CellError:
         return False
     return cells.text(old) == cells.text(new)
@@ -75,6 +80,9 @@ def styled(col: Col, old: Any, new: Any, epoch_1904: bool, context: dict[str, An
     if col in COUNT_COLUMNS:
         return str(new) if isinstance(old, str) and old.strip() else new
     if col in FLAG_COLUMNS:
+        words = context.get("vocabulary")
+        if words:
+            return in_words(words, new == "Yes")
         return _flag(old, new == "Yes")
     if col is Col.CODES:
         sep = next((s for s in (";", "/", "\n") if isinstance(old, str) and s in old), ",")
@@ -85,7 +93,10 @@ def styled(col: Col, old: Any, new: Any, epoch_1904: bool, context: dict[str, An
             return f"{first} {last}".strip()
         return new
     if col is Col.STATUS:
-        return _status_text(old, new, context) or new
+        text = _status_text(old, new, context) or new
+        return status_in_words(context.get("vocabulary"), text)
+    if col is Col.CONFIRMED_AT and isinstance(old, str) and old.strip():
+        return cells.timestamp(new)  # their log keeps it as text
     return new
 
 
@@ -131,7 +142,10 @@ def _status_text(old: Any, new: Any, context: dict[str, Any] | None = None) -> s
         request, activity = None, None
     wanted = RequestStatus(str(new).lower())
     context = context or {}
-    if activity is not None or (request is None and context.get("activity_words")):
+    by_activity = context.get("activity_words") and (
+        request is None or _has_activity(context.get("vocabulary"))
+    )
+    if activity is not None or by_activity:
         active = context.get("active")
         if wanted != RequestStatus.APPROVED:
             text = wanted.value.title()
@@ -146,3 +160,54 @@ def _status_text(old: Any, new: Any, context: dict[str, Any] | None = None) -> s
     if request == wanted:
         return None
     return wanted.value.title()
+
+
+# --- the log's own words (its drop-down lists) ---------------------------------------------------
+
+
+def _meaning(word: str) -> tuple[RequestStatus | None, bool | None] | None:
+    try:
+        return cells.status(word)
+    except cells.CellError:
+        return None
+
+
+def _has_activity(words: list[str] | None) -> bool:
+    return any((m := _meaning(w)) is not None and m[1] is not None for w in words or ())
+
+
+# what a status may be written as when the log's list lacks its own word, in order of preference
+_STAND_INS: dict[tuple[RequestStatus | None, bool | None], list[tuple[Any, Any]]] = {
+    (RequestStatus.APPROVED, None): [(None, True)],
+    (None, True): [(RequestStatus.APPROVED, None)],
+    (RequestStatus.PENDING, None): [(RequestStatus.REQUESTED, None)],
+    (RequestStatus.REQUESTED, None): [(RequestStatus.PENDING, None)],
+    (RequestStatus.DENIED, None): [(None, False)],
+}
+
+
+def status_in_words(words: list[str] | None, text: str) -> str:
+    """``text`` (authtrack's Status word) as the log's drop-down list says it: "Closed" for
+    Expired in a log whose list is Active / Pending / Closed. Unchanged without a list, or when
+    nothing in the list means it."""
+    if not words:
+        return text
+    wanted = _meaning(text)
+    if wanted is None:
+        return text
+    for meaning in [wanted, *_STAND_INS.get(wanted, [])]:
+        for word in words:
+            if _meaning(word) == meaning:
+                return word
+    return text
+
+
+def in_words(words: list[str], yes: bool) -> Any:
+    """Yes or No as the log's drop-down list says it (Y / N, Yes / No, ✓ and blank)."""
+    for word in words:
+        try:
+            if cells.yes_no(word) is yes:
+                return word
+        except cells.CellError:
+            continue
+    return None if not yes else "Yes"

@@ -3,7 +3,11 @@
 Rows of their log sheet that match an authorization (matched exactly as an import would) are
 updated in place, cell by cell and only where the meaning differs, in the log's own style;
 authorizations the log lacks are appended at the end of its table (before a total row, whose
-sums are extended). Their column order, header names, extra columns, formulas, other sheets and
+sums are extended). Every reference to a row that moves follows it, and the log's ranges (filter,
+conditional formats, drop-downs, Excel Tables, chart series, names) take the new rows
+(:mod:`sync.references`); what cannot follow is named before anything is written. Values are
+written in the log's own words: its drop-down lists' (Active / Pending / Closed, Y / N), else its
+cells' habits. Their column order, header names, extra columns, formulas, other sheets and
 cell formatting are left alone. The result goes to a new file unless told otherwise: openpyxl,
 which writes it, cannot keep charts, images, pivot tables and some newer Excel features, and
 :func:`dropped_features` says beforehand which of those the workbook has.
@@ -15,13 +19,14 @@ import copy
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from priorauth import rules
@@ -34,13 +39,12 @@ from sync.logsheet import FOLLOWERS, IDENTITY, LogTable, read_log
 from sync.merge import Merger
 from sync.merge_auths import merge_log
 from sync.progress import Progress, no_progress
+from sync.references import Move, follow
 from sync.rows import AUTH_INDEX, authorization_row, sorted_authorizations
 from sync.saving import save_workbook
 from sync.sheets import choose_sheet
 from sync.sniff import sniff
 from sync.workbook import open_workbook
-
-_REF = re.compile(r"(\$?[A-Za-z]{1,3}\$?)(\d+)")
 
 
 @dataclass
@@ -53,6 +57,8 @@ class WriteBackResult:
     unknown_rows: list[int] = field(default_factory=list)  # their rows authtrack does not have
     cells_changed: int = 0
     dropped: list[str] = field(default_factory=list)
+    # references in the workbook that could not follow the rows added, in words
+    unfollowed: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         text = (
@@ -113,9 +119,13 @@ def write_back(
     out: str | Path | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    confirm: Callable[[list[str]], bool] | None = None,
 ) -> WriteBackResult:
     """Update the log ``log`` with ``data`` and save the result to ``out`` (default
-    :func:`default_output`). Raises :class:`WorkbookError` when the log cannot be used."""
+    :func:`default_output`). Raises :class:`WorkbookError` when the log cannot be used.
+
+    Before anything is written, ``confirm`` is told (in words) what in the workbook could not
+    follow the rows added; it returns False to write nothing (a :class:`WorkbookError`)."""
     progress = progress or no_progress
     log = Path(log)
     out = Path(out) if out is not None else default_output(log)
@@ -140,7 +150,7 @@ def write_back(
         raise WorkbookError(f"{log} cannot be opened for writing back ({e}).") from None
     ws = book[table.sheet]
     epoch_1904 = book.epoch == CALENDAR_MAC_1904
-    writer = _RowWriter(data, table, today, epoch_1904)
+    writer = _RowWriter(data, table, today, epoch_1904, vocabulary(book, ws, table))
     for row, auth in matched.items():
         changed = writer.update(ws, row, auth)
         if changed:
@@ -152,7 +162,9 @@ def write_back(
     new = [a for a in sorted_authorizations(data) if a.id not in in_log]
     if new:
         end = max(table.rows) if table.rows else table.header.index + raw.first_row
-        result.appended_rows = writer.append(ws, end, new)
+        result.appended_rows, result.unfollowed = writer.append(book, ws, end, new)
+    if result.unfollowed and confirm is not None and not confirm(result.unfollowed):
+        raise WorkbookError(f"{out}: nothing was written.")
     progress(2, 3, "saving")
     _save(book, out)
     progress(3, 3, "saving")
@@ -170,8 +182,55 @@ def _match(data: Data, table: LogTable, today: dt.date) -> tuple[dict[int, Autho
     return matched, unknown
 
 
+def vocabulary(book: Any, ws: Any, table: LogTable) -> dict[Col, list[str]]:
+    """The words each column's drop-down list (data validation) allows, where it has one."""
+    rows = table.rows[:50] or [table.header.index + 2]
+    out: dict[Col, list[str]] = {}
+    for col, j in table.header.columns.items():
+        letter = get_column_letter(table.first_col + j)
+        for dv in ws.data_validations.dataValidation:
+            if dv.type != "list" or not dv.formula1:
+                continue
+            if not any(f"{letter}{r}" in dv.sqref for r in rows):
+                continue
+            words = _list_words(book, ws, dv.formula1)
+            if words:
+                out[col] = words
+                break
+    return out
+
+
+def _list_words(book: Any, ws: Any, source: str) -> list[str]:
+    """A list's words: written in it ("Active,Pending,Closed") or in cells (Lists!$A$1:$A$3)."""
+    source = source.strip().lstrip("=")
+    if source.startswith('"'):
+        return [w.strip() for w in source.strip('"').split(",") if w.strip()]
+    sheet, _, ref = source.rpartition("!")
+    name = sheet.strip("'").replace("''", "'") if sheet else ws.title
+    if name not in book.sheetnames:
+        return []
+    try:
+        found = book[name][ref.replace("$", "")]
+    except (ValueError, KeyError):
+        return []
+    rows = found if isinstance(found, tuple) else ((found,),)
+    words = []
+    for row in rows:
+        for cell in row if isinstance(row, tuple) else (row,):
+            if cell.value not in (None, ""):
+                words.append(str(cell.value).strip())
+    return words
+
+
 class _RowWriter:
-    def __init__(self, data: Data, table: LogTable, today: dt.date, epoch_1904: bool) -> None:
+    def __init__(
+        self,
+        data: Data,
+        table: LogTable,
+        today: dt.date,
+        epoch_1904: bool,
+        words: dict[Col, list[str]] | None = None,
+    ) -> None:
         self.data = data
         self.table = table
         self.today = today
@@ -182,6 +241,9 @@ class _RowWriter:
         self.activity_words = False
         status = table.values.get(Col.STATUS) or []
         self.activity_words = any(v is not None and v[1] is not None for v in status)
+        self.words = words or {}
+        if styled.status_in_words(self.words.get(Col.STATUS), "Active") != "Approved":
+            self.activity_words = self.activity_words or bool(self.words.get(Col.STATUS))
 
     def values(self, auth: Authorization) -> dict[Col, Any]:
         client = self.data.clients.get(auth.client)
@@ -194,12 +256,13 @@ class _RowWriter:
         out[Col.LAST] = client.last_name if client else ""
         return out
 
-    def context(self, auth: Authorization) -> dict[str, Any]:
+    def context(self, auth: Authorization, col: Col | None = None) -> dict[str, Any]:
         return {
             "active": auth.active,
             "end": auth.end_date,
             "today": self.today,
             "activity_words": self.activity_words,
+            "vocabulary": self.words.get(col) if col is not None else None,
         }
 
     def update(self, ws: Any, row: int, auth: Authorization) -> int:
@@ -214,24 +277,32 @@ class _RowWriter:
             if (old is None or old == "") and col in (*IDENTITY, *FOLLOWERS):
                 continue  # written once per client, filled down by the reader
             new = values.get(col)
-            if styled.same(col, old, new, self.epoch_1904):
+            context = self.context(auth, col)
+            if styled.same(col, old, new, self.epoch_1904, context):
                 continue
             if (old is None or old == "") and (new is None or new == ""):
                 continue
-            cellsafe.set_value(
-                cell, styled.styled(col, old, new, self.epoch_1904, self.context(auth))
-            )
+            value = styled.styled(col, old, new, self.epoch_1904, context)
+            if value == old or (value is None and old in (None, "")):
+                continue
+            cellsafe.set_value(cell, value)
             changed += 1
         return changed
 
-    def append(self, ws: Any, end: int, auths: list[Authorization]) -> list[int]:
-        """Add rows for ``auths`` after row ``end`` (the last data row), shaped like it."""
+    def append(
+        self, book: Any, ws: Any, end: int, auths: list[Authorization]
+    ) -> tuple[list[int], list[str]]:
+        """Add rows for ``auths`` after row ``end`` (the last data row), shaped like it; every
+        reference in the workbook follows (:mod:`sync.references`). Returns the rows and what
+        could not follow, in words."""
         n = len(auths)
         below = ws.max_row > end and any(
             c.value not in (None, "") for r in ws.iter_rows(min_row=end + 1) for c in r
         )
         if below:
             _insert_rows(ws, end, n)
+        move = Move(ws.title, end, n, inserted=below)
+        follow(book, move)
         first_col = self.table.first_col
         template = {c.column: c for c in ws[end]} if end >= 1 else {}
         samples = {j: ws.cell(row=end, column=first_col + j).value for _, j in self.columns}
@@ -254,55 +325,31 @@ class _RowWriter:
                 value = values.get(col)
                 cellsafe.set_value(
                     cell,
-                    styled.styled(col, samples.get(j), value, self.epoch_1904, self.context(auth)),
+                    styled.styled(
+                        col, samples.get(j), value, self.epoch_1904, self.context(auth, col)
+                    ),
                 )
             rows.append(r)
-        return rows
+        return rows, list(dict.fromkeys(move.unfollowed))
 
 
 def _insert_rows(ws: Any, end: int, n: int) -> None:
-    """Insert ``n`` rows after ``end``; formulas and merged cells below move with their rows,
-    and ranges that end at ``end`` (the totals' SUM) grow to include the new rows."""
+    """Insert ``n`` rows after ``end``; merged cells below move with their rows (references are
+    moved by :func:`sync.references.follow`)."""
     merged = [rng for rng in ws.merged_cells.ranges if rng.min_row > end]
     ws.insert_rows(end + 1, n)
     for rng in merged:
         rng.shift(0, n)
-    for row in ws.iter_rows():
+    for row in ws.iter_rows(min_row=end + n + 1):
         for cell in row:
-            if cell.data_type == "f" and isinstance(cell.value, str):
-                cell.value = shift_formula(cell.value, end, n)
+            if cell.hyperlink is not None:  # a link's cell is kept by address: it moves too
+                cell.hyperlink.ref = cell.coordinate
 
 
 def shift_formula(formula: str, end: int, n: int) -> str:
-    """References past row ``end`` move down ``n`` rows; a range ending at ``end`` grows."""
-    try:
-        tok = Tokenizer(formula)
-    except Exception:  # a formula openpyxl cannot parse: left as written
-        return formula
-    changed = False
-    for item in tok.items:
-        if item.type != Token.OPERAND or item.subtype != Token.RANGE or "!" in item.value:
-            continue
-        new = _shift_range(item.value, end, n)
-        if new != item.value:
-            item.value, changed = new, True
-    return tok.render() if changed else formula
-
-
-def _shift_range(ref: str, end: int, n: int) -> str:
-    parts = ref.split(":")
-    out = []
-    for k, part in enumerate(parts):
-        grow = len(parts) == 2 and k == 1  # the end of a range
-
-        def move(m: re.Match[str], grow: bool = grow) -> str:
-            row = int(m.group(2))
-            if row > end or (grow and row == end):
-                row += n
-            return f"{m.group(1)}{row}"
-
-        out.append(_REF.sub(move, part))
-    return ":".join(out)
+    """References past row ``end`` move down ``n`` rows; a range ending at ``end`` grows
+    (references on other sheets are left)."""
+    return Move("", end, n, inserted=True).formula(formula, "", "")
 
 
 def _save(book: Any, out: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -213,7 +214,7 @@ def test_workbook_has_real_dates_percents_and_no_formulas(tmp_path: Path) -> Non
     )
     target = write_report(reports.build("expiring", data, TODAY), tmp_path / "exp.xlsx")
     sheet = openpyxl.load_workbook(target)["Expiring"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[3]]
     assert header[:6] == [
         "Client ID",
         "Client Name",
@@ -222,7 +223,7 @@ def test_workbook_has_real_dates_percents_and_no_formulas(tmp_path: Path) -> Non
         "Auth Number",
         "End Date",
     ]
-    row = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    row = {h: c for h, c in zip(header, sheet[4], strict=True)}
     assert row["Client Name"].value == '=HYPERLINK("http://x"), -1'
     assert row["Client Name"].data_type == "s"
     assert row["End Date"].value == dt.datetime(2026, 11, 28) and row["End Date"].is_date
@@ -231,7 +232,7 @@ def test_workbook_has_real_dates_percents_and_no_formulas(tmp_path: Path) -> Non
     util = write_report(reports.build("utilization", data, TODAY), tmp_path / "u.xlsx")
     book = openpyxl.load_workbook(util)
     assert book.sheetnames == ["By Payer", "By Clinician"]
-    percent = book["By Payer"]["E2"]
+    percent = book["By Payer"]["E4"]
     assert percent.value == pytest.approx(0.4) and percent.number_format == "0.0%"
     with pytest.raises(ReportExportError, match="xlsx"):
         write_report(reports.build("expiring", data, TODAY), tmp_path / "exp.csv")
@@ -318,7 +319,9 @@ def test_cli_report_text_and_xlsx(practice_file: Path, tmp_path: Path) -> None:
     assert "P-17" in lines[4] and "ends 12/05/2026" in lines[4] and "11/25/2026" in lines[4]
     assert str(target) in result.stderr
     sheet = openpyxl.load_workbook(target)["Renewals"]
-    assert sheet["A2"].value == "P-17" and sheet["H2"].value == dt.datetime(2026, 11, 25)
+    assert sheet["A1"].value.startswith("Renewals to request now")
+    assert sheet["A2"].value == "As of 11/23/2026"  # no practice name in the config
+    assert sheet["A4"].value == "P-17" and sheet["H4"].value == dt.datetime(2026, 11, 25)
     empty = cli("--db", str(practice_file), "report", "expiring", "--days", "3")
     assert empty.returncode == 0 and "(none)" in empty.stdout
 
@@ -330,3 +333,31 @@ def test_cli_report_usage_errors(practice_file: Path, tmp_path: Path) -> None:
     assert cli(*base, "bogus").returncode == 2
     bad = cli(*base, "expiring", "--xlsx", str(tmp_path / "no" / "such" / "dir.xlsx"))
     assert bad.returncode == 2 and "dir.xlsx" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_cli_report_names_the_practice_and_its_clinicians(
+    practice_file: Path, tmp_path: Path
+) -> None:
+    """The config file's practice_name heads the report and signs every page; its [clinicians]
+    table names clinicians instead of their logins."""
+    config = Path(os.environ["AUTHTRACK_CONFIG"])
+    config.write_text(
+        'practice_name = "Riverside Family Therapy & Wellness"\n'
+        '[clinicians]\nalice = "Alice Moreno, LCSW"\n',
+        encoding="utf-8",
+    )
+    target = tmp_path / "expiring.xlsx"
+    result = cli("--db", str(practice_file), "report", "expiring", "--today", "2026-11-23",
+                 "--xlsx", str(target))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Alice Moreno, LCSW" in result.stdout
+    sheet = openpyxl.load_workbook(target)["Expiring"]
+    assert sheet["A2"].value == "As of 11/23/2026 · Riverside Family Therapy & Wellness"
+    assert sheet["C4"].value == "Alice Moreno, LCSW"
+    assert sheet.oddFooter.left.text == "Riverside Family Therapy && Wellness"
+    export = tmp_path / "export.xlsx"
+    result = cli("--db", str(practice_file), "export", str(export))
+    assert result.returncode == 0, result.stderr
+    book = openpyxl.load_workbook(export)
+    assert book["Authorizations"].oddFooter.left.text == "Riverside Family Therapy && Wellness"
+    assert book["Authorizations"]["X2"].value == "alice"  # the export keeps the login (round trip)

@@ -138,7 +138,9 @@ def test_canonical_columns_in_designs_order(tracker: Tracker, tmp_path: Path) ->
     practice(tracker)
     path = export_workbook(tracker.data(), tmp_path / "out.xlsx", today=TODAY)
     sheets = values(path)
-    assert list(sheets) == ["Authorizations", "Clients", "Services", "Payers", "Procedure Groups"]
+    assert list(sheets) == [
+        "Authorizations", "Clients", "Services", "Payers", "Procedure Groups", "Legend"
+    ]  # fmt: skip
     header = sheets["Authorizations"][0]
     assert header[:24] == DESIGN_COLUMNS == [h for h, _ in AUTH_HEADERS]
     rows = {r[6]: dict(zip(header, r, strict=True)) for r in sheets["Authorizations"][1:]}
@@ -170,7 +172,8 @@ def test_formatting_a_person_sees(tracker: Tracker, tmp_path: Path) -> None:
     wb = load_workbook(path)
     ws = wb["Authorizations"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:AB4"
+    assert ws.auto_filter.ref == "A1:AC4"  # the canonical columns, then Attention
+    assert ws["AC1"].value == "Attention"
     assert all(c.font.b for c in ws[1])
     assert ws["I2"].is_date and ws["I2"].number_format == "mm/dd/yyyy"
     assert ws.column_dimensions["B"].width >= len("Lee, Ann")
@@ -181,8 +184,9 @@ def test_formatting_a_person_sees(tracker: Tracker, tmp_path: Path) -> None:
     assert number.data_type == "s"  # text, not Excel's error value
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
     formulas = " ".join(f for r in rules for f in r.formula)
-    assert "TODAY()" in formulas and "<=30" in formulas and "<=0" in formulas
-    assert all(wb[name].freeze_panes == "A2" for name in wb.sheetnames)
+    assert "TODAY()" not in formulas  # the words of the export's day, not of the day it is opened
+    assert '"Used up",$AC2' in formulas and '"Running low",$AC2' in formulas
+    assert all(wb[name].freeze_panes == "A2" for name in wb.sheetnames if name != "Legend")
 
 
 def test_export_then_import_into_an_empty_file_reproduces_the_data(
@@ -261,4 +265,4 @@ def test_empty_data_exports_headers_only(store: Store, tmp_path: Path) -> None:
     assert sheets["Authorizations"] == [
         [h for h, _ in AUTH_HEADERS] + sheets["Authorizations"][0][24:]
     ]
-    assert all(len(rows) == 1 for rows in sheets.values())
+    assert all(len(rows) == 1 for name, rows in sheets.items() if name != "Legend")
