@@ -14,7 +14,11 @@ from openpyxl import Workbook
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_workbooks"
 # The odd real-world workbooks live in shared/, beside the checkout (CI lays a copy there too).
-CORPUS = REPO.parent / "shared" / "corpus"
+# (a worktree one level deeper finds it beside its parent)
+CORPUS = next(
+    (p / "shared" / "corpus" for p in (REPO.parent, REPO.parent.parent) if (p / "shared").is_dir()),
+    REPO.parent / "shared" / "corpus",
+)
 TODAY = dt.date(2026, 11, 23)
 
 LOG_HEADER = ["Client", "DOB", "Payer", "Member ID", "Auth #", "CPT", "Start", "End"]
