@@ -126,4 +126,8 @@ def _print_plan(plan: ImportPlan, full: bool) -> None:
         print(f"\nWarnings ({len(plan.warnings)}):")
         for w in plan.warnings:
             print(f"  {w}")
+    print("\nHow the workbook was read:")
+    for report in plan.sheets:
+        for line in report.lines():
+            print(f"  {line}")
     print()

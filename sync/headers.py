@@ -168,9 +168,15 @@ _WORDS: dict[str, str] = {
 _COUNT_WORDS = {"unit", "visit"}
 
 
+# letters written one by one with dots or slashes: "D.O.B.", "D/O/B", "I.D."
+_INITIALS = re.compile(r"\b[a-z](?:[./][a-z])+\b\.?")
+
+
 def words(text: str) -> frozenset[str]:
-    """The normalised words of a header text."""
+    """The normalised words of a header text ("D.O.B." reads as "DOB", "Auth\nNo." as "Auth
+    Number", "Client  #" as "Client Number")."""
     text = text.lower().replace("#", " number ").replace("auth'd", "authd").replace("'", "")
+    text = _INITIALS.sub(lambda m: re.sub(r"[./]", "", m.group()), text)
     out = set()
     for raw in _SPLIT.split(text):
         if not raw:
@@ -289,6 +295,8 @@ class Header:
     names: dict[int, str]  # column index -> the header text as written
     ignored: list[str] = field(default_factory=list)  # header texts not understood
     duplicates: list[str] = field(default_factory=list)  # second columns for one field
+    duplicate_columns: set[int] = field(default_factory=set)
+    rows: list[int] = field(default_factory=list)  # indices of the heading rows (group rows too)
 
     @property
     def score(self) -> int:
@@ -331,6 +339,7 @@ def read_header(rows: list[list[Any]], index: int) -> Header:
     names: dict[int, str] = {}
     ignored: list[str] = []
     duplicates: list[str] = []
+    duplicate_columns: set[int] = set()
     measured: set[Col] = set()  # counts whose header (or group label) says units or visits
     for j, value in enumerate(row):
         text = _text(value)
@@ -347,6 +356,7 @@ def read_header(rows: list[list[Any]], index: int) -> Header:
             ignored.append(text)
         elif col in columns:
             duplicates.append(text)
+            duplicate_columns.add(j)
         else:
             columns[col] = j
             if named:
@@ -355,7 +365,7 @@ def read_header(rows: list[list[Any]], index: int) -> Header:
         for units, visits in _AS_VISITS.items():
             if units in columns and units not in measured and visits not in columns:
                 columns[visits] = columns.pop(units)
-    return Header(index, columns, names, ignored, duplicates)
+    return Header(index, columns, names, ignored, duplicates, duplicate_columns, [index])
 
 
 def find_header(rows: list[list[Any]]) -> Header | None:

@@ -29,6 +29,7 @@ from sync.merge import Item, Merger
 from sync.merge_auths import merge_log
 from sync.progress import Progress, no_progress
 from sync.settle import settle_activity, settle_usage
+from sync.sheetreport import SheetReport
 from sync.sheets import choose_sheet
 from sync.workbook import open_workbook
 
@@ -59,6 +60,12 @@ class ImportPlan:
     other_changes: list[Item] = field(default_factory=list)  # services, payers, groups
     changes: bulk.Changes = field(default_factory=bulk.Changes)
     inputs: canonical.Inputs | None = field(default=None, repr=False)
+    sheets: list[SheetReport] = field(default_factory=list)  # how each sheet was read
+
+    @property
+    def unread_columns(self) -> list[tuple[str, str, str]]:
+        """(sheet, column letter, heading) of every column with values that was not read."""
+        return [(r.sheet, c, h) for r in self.sheets for c, h in r.unread]
 
     @property
     def has_changes(self) -> bool:
@@ -108,6 +115,7 @@ class ImportPlan:
             "clients_updated": len(self.clients_updated),
             "payers_created": len(self.payers_created),
             "other_changes": len(self.other_changes),
+            "sheets": [r.to_json() for r in self.sheets],
         }
 
 
@@ -215,6 +223,7 @@ def _plan_once(
     canonical.merge_after(merger, inputs, drafts)
     settle_usage(merger, drafts)
     plan = ImportPlan(path=path, sheet=log.sheet, today=today, data=data, inputs=inputs)
+    plan.sheets = [log.report]
     changed_auths = _classify(plan, merger, drafts)
     merger.changes.authorizations = changed_auths
     progress(0, 1, "checking")

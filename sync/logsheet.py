@@ -18,6 +18,7 @@ from sync import cells
 from sync.columns import Col, column_letter
 from sync.headers import Header, find_header
 from sync.progress import Progress, no_progress
+from sync.sheetreport import SheetReport, unread_warning
 from sync.workbook import RawSheet
 
 _TOTAL = re.compile(r"^\s*(?:grand\s+)?(?:totals?|sum|subtotals?)\b", re.IGNORECASE)
@@ -74,6 +75,7 @@ class LogTable:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     bad: set[int] = field(default_factory=set)
+    report: SheetReport = field(default_factory=lambda: SheetReport(""))
 
     def has(self, col: Col) -> bool:
         return col in self.values
@@ -99,6 +101,28 @@ class LogTable:
                 self.cell_ref(col, i) if col else "",
             )
         )
+
+
+def _unread(
+    table: LogTable, sheet: RawSheet, columns: list[tuple[Any, ...]], keep: list[int]
+) -> None:
+    """Name every column with values that authtrack does not read; list what each read one
+    means."""
+    header, report = table.header, table.report
+    read = {j: col for col, j in header.columns.items()}
+    letter = lambda j: column_letter(sheet.first_col + j)  # noqa: E731
+    for j in range(max(len(columns), max(header.names, default=-1) + 1)):
+        heading = header.names.get(j, "")
+        if j in read:
+            report.columns.append((letter(j), heading, read[j].value))
+            continue
+        if j in header.duplicate_columns or j >= len(columns):
+            continue
+        values = _take(columns[j], keep)
+        if values.count("") == len(values):
+            continue
+        report.unread.append((letter(j), heading))
+        table.warnings.append(unread_warning(sheet.name, letter(j), heading))
 
 
 def _ignored(table: LogTable, sheet: RawSheet, i: int, row: list[Any]) -> None:
@@ -291,6 +315,8 @@ def read_log(
     if header is None:
         return None
     table = LogTable(sheet.name, header, sheet.first_col)
+    report = table.report = SheetReport(sheet.name)
+    report.header_rows = [sheet.first_row + i for i in header.rows]
     for text in header.duplicates:
         table.warnings.append(
             f'Sheet "{sheet.name}": column "{text}" repeats a column already read; it was ignored.'
@@ -368,6 +394,7 @@ def read_log(
                     for p in down:
                         if _is_blank(values[p]):
                             values[p] = values[p - 1]
+    _unread(table, sheet, columns, keep)
     total = len(rows)
     for col, j in where.items():
         table.values[col] = _parse_column(table, col, kept[j], _parser(col, epoch_1904))

@@ -104,7 +104,11 @@ def test_aba_agency_tracker(tracker: Tracker) -> None:
     assert (
         counts(plan) == (59, 21, 5) == (len(planned), len({a.person.client_id for a in planned}), 5)
     )
-    assert not plan.errors and not plan.warnings
+    assert not plan.errors
+    # a column the log keeps and authtrack has no field for is named, never dropped unsaid
+    assert plan.warnings == [
+        'Sheet "Authorizations": column Q "Fax Sent" was not recognised and was not imported.'
+    ]
     assert_imported_as_planned(data, planned)
     assert {c.client_id for c in data.clients.values()} == {f"MRN-{n}" for n in range(1001, 1022)}
     okafor = client_named(data, "Okafor")  # "Okafor " in one row: trailing space trimmed

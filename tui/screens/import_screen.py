@@ -56,6 +56,16 @@ def preview_rows(plan: Any) -> tuple[list[Row], dict[str, str]]:
         list(plan.errors),
         lambda e: [(str(e.row or ""), "out"), (str(e.column or ""), "out"), (e.message, "out")],
     )
+    unread = [
+        (letter, (f'"{heading}" ' if heading else "") + f'on sheet "{sheet}" was not imported')
+        for sheet, letter, heading in getattr(plan, "unread_columns", [])
+    ]
+    section(
+        "unread",
+        "Columns not imported",
+        [_Line(f"column {c}: {w}", c, w) for c, w in unread],
+        lambda u: [("", ""), (u.column, "low"), (u.what, "low")],
+    )
     section(
         "warnings",
         "Warnings",
@@ -74,7 +84,29 @@ def preview_rows(plan: Any) -> tuple[list[Row], dict[str, str]]:
         list(plan.updated),
         lambda i: [(str(i.row or ""), ""), ("", ""), (str(i).split(": ", 1)[-1], "")],
     )
+    section(
+        "read",
+        "How the workbook was read",
+        [
+            _Line(line.strip(), "", line.strip())
+            for r in getattr(plan, "sheets", [])
+            for line in r.lines()
+        ],
+        lambda u: [("", ""), ("", ""), (u.what, "muted")],
+    )
     return rows, full
+
+
+class _Line(str):
+    """A preview line's full text, and the cells it is shown in."""
+
+    column: str
+    what: str
+
+    def __new__(cls, text: str, column: str, what: str) -> _Line:
+        line = super().__new__(cls, text)
+        line.column, line.what = column, what
+        return line
 
 
 def _count(value: Any) -> int:
