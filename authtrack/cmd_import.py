@@ -42,6 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="import the rows without errors even when some rows have errors",
     )
+    p.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        default=None,
+        help="how to read text dates like 06/01/2026 in a column whose dates do not show their "
+        "order (default: the practice's setting, month first)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
     p.set_defaults(func=run)
 
@@ -61,6 +68,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             today=tracker.today,
             progress=progress,
             user=tracker.user,
+            date_order=args.date_order,
         )
         result = None
         if not args.dry_run and (not plan.errors or args.skip_invalid):

@@ -66,6 +66,30 @@ def identifier(value: Any) -> str:
     return "" if out.lower() in _BLANKS else out
 
 
+# an authorization number not issued yet: what the log writes instead, and the request's status
+NUMBER_PLACEHOLDERS = {
+    "pending": RequestStatus.PENDING,
+    "in review": RequestStatus.PENDING,
+    "requested": RequestStatus.REQUESTED,
+    "applied": RequestStatus.REQUESTED,
+    "applied for": RequestStatus.REQUESTED,
+    "submitted": RequestStatus.REQUESTED,
+    "tbd": RequestStatus.REQUESTED,
+    "tba": RequestStatus.REQUESTED,
+    "n/a": RequestStatus.REQUESTED,
+    "na": RequestStatus.REQUESTED,
+    "?": RequestStatus.REQUESTED,
+    "none yet": RequestStatus.REQUESTED,
+}
+
+
+def number_placeholder(value: Any) -> RequestStatus | None:
+    """The request status an auth-number placeholder ("pending", "TBD", "?") stands for."""
+    if type(value) is not str:
+        return None
+    return NUMBER_PLACEHOLDERS.get(" ".join(value.strip().lower().split()))
+
+
 # --- numbers ------------------------------------------------------------------------------------
 
 
@@ -84,9 +108,23 @@ class UnknownCount(CellError):
     """A placeholder ("TBD", "see notes") in a count column: the count is not known yet."""
 
 
+class ReadWithNote(CellError):
+    """A value read from a cell that says more than the value ("20 (renewed)"): ``value`` is
+    used, and ``str()`` is the warning that says so."""
+
+    def __init__(self, message: str, value: Any) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+_ONE_NUMBER = re.compile(r"^[^\d-]*?(\d[\d,]*)(?![\d.,]*\d)[^\d]*$")
+
+
 def count(value: Any, what: str = "units") -> int | None:
     """A whole, non-negative count (:func:`priorauth.grammar.count`); blank (and "unlimited")
-    is None; a number held as a float must be whole."""
+    is None; a number held as a float must be whole. A number with words around it ("20
+    (renewed)") is read with a note (:class:`ReadWithNote`); a placeholder ("TBD") raises
+    :class:`UnknownCount`."""
     t = type(value)
     try:
         if t is float or t is int:
@@ -94,9 +132,20 @@ def count(value: Any, what: str = "units") -> int | None:
         if t is str:
             found = grammar.count(value, what)
             return None if found is None else int(found)
-    except UnknownValue as e:
-        raise UnknownCount(str(e)) from None
+    except UnknownValue:
+        raise UnknownCount(
+            f"{quoted(value)} is not a number of {what} yet: the authorization is kept as "
+            f"pending, its {what} unknown (not unlimited)."
+        ) from None
     except GrammarError as e:
+        m = _ONE_NUMBER.match(value) if t is str else None
+        if m is not None and any(c.isalpha() for c in value):
+            number = int(m.group(1).replace(",", ""))
+            raise ReadWithNote(
+                f"{quoted(value)} was read as {number} {what}; the words around it were not "
+                "imported.",
+                number,
+            ) from None
         raise CellError(str(e)) from None
     if value is None:
         return None

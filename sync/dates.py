@@ -16,7 +16,7 @@ _EPOCH_1904 = dt.date(1904, 1, 1)
 _MIN_YEAR, _MAX_YEAR = grammar.MIN_YEAR, grammar.MAX_YEAR
 # what people write in a cell to mean "nothing here" (an id's placeholders too)
 BLANK_WORDS = grammar.BLANK_WORDS | {"tbd", "?"}
-_RANGE_SPLIT = re.compile(r"\s+(?:-|–|—|to|thru|through|until)\s+|\s*[–—]\s*")
+RANGE_SPLIT = re.compile(r"\s+(?:-|–|—|to|thru|through|until)\s+|\s*[–—]\s*")
 _SERIAL_TEXT = re.compile(r"^\d{4,5}$")  # a serial number stored as text ("46082")
 
 DATE_HINT = "write dates like 03/31/2025"
@@ -123,7 +123,7 @@ def period(
         return None, None
     if not isinstance(value, str):
         return date(value, epoch_1904, order), None
-    parts = [p for p in _RANGE_SPLIT.split(value.strip()) if p.strip()]
+    parts = [p for p in RANGE_SPLIT.split(value.strip()) if p.strip()]
     if len(parts) == 1 and value.count("-") in (1, 5):  # "1/1/25-6/30/25", ISO "2025-01-01-..."
         head, _, tail = value.strip().rpartition("-") if value.count("-") == 1 else ("", "", "")
         if head and "/" in head:

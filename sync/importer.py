@@ -18,8 +18,10 @@ from priorauth import bulk
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError
 from priorauth.gcpause import gc_paused
+from priorauth.grammar import DateOrder
 from priorauth.identity import current_user
 from priorauth.model import Authorization, Client
+from priorauth.practice import practice_settings
 from priorauth.tracker import Tracker
 from sync import canonical, describe
 from sync.columns import Col
@@ -171,26 +173,53 @@ def plan_import(
     today: dt.date | None = None,
     progress: Progress | None = None,
     user: str = "",
+    date_order: DateOrder | None = None,
 ) -> ImportPlan:
     """Read ``path`` and work out what importing it into ``data`` would do. Writes nothing.
 
+    Text dates are read in the order each column shows; where a column shows none, in
+    ``date_order`` (default: the practice's setting, month first).
     Raises :class:`~sync.errors.WorkbookError` when the file cannot be used at all.
     """
     progress = progress or no_progress
     path = Path(path)
     today = today or dt.date.today()
+    if date_order is None:
+        order, reason = practice_date_order(data), "the practice's date order"
+    else:
+        order, reason = date_order, f"--date-order {date_order}"
     progress(0, 1, "reading")
     with gc_paused():
-        return _plan_import(path, data, sheet, today, progress, user)
+        return _plan_import(path, data, sheet, today, progress, user, (order, reason))
+
+
+def practice_date_order(data: Data) -> DateOrder:
+    """The practice's order for text dates a column gives no evidence on (month first unless
+    set)."""
+    return "dmy" if practice_settings(data).date_order == "dmy" else "mdy"
 
 
 def _plan_import(
-    path: Path, data: Data, sheet: str | None, today: dt.date, progress: Progress, user: str
+    path: Path,
+    data: Data,
+    sheet: str | None,
+    today: dt.date,
+    progress: Progress,
+    user: str,
+    order: tuple[DateOrder, str],
 ) -> ImportPlan:
     with open_workbook(path) as wb:
         raw, header = choose_sheet(wb, sheet)
         progress(1, 1, "reading")
-        table = read_log(raw, header, epoch_1904=wb.epoch_1904, progress=progress)
+        table = read_log(
+            raw,
+            header,
+            epoch_1904=wb.epoch_1904,
+            progress=progress,
+            order=order[0],
+            order_reason=order[1],
+            today=today,
+        )
         assert table is not None
         del raw
         inputs = canonical.read_inputs(wb, table)

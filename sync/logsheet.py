@@ -14,7 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync import cells
+from priorauth.grammar import DateOrder
+from priorauth.model import RequestStatus
+from sync import cells, chrome, dateorder
 from sync.columns import Col, column_letter
 from sync.headers import Header, find_header
 from sync.progress import Progress, no_progress
@@ -76,6 +78,9 @@ class LogTable:
     warnings: list[str] = field(default_factory=list)
     bad: set[int] = field(default_factory=set)
     report: SheetReport = field(default_factory=lambda: SheetReport(""))
+    # rows whose auth number is a placeholder ("pending", "TBD"): the status it stands for
+    requested: dict[int, RequestStatus] = field(default_factory=dict)
+    pending: set[int] = field(default_factory=set)  # rows with a count not known yet ("TBD")
 
     def has(self, col: Col) -> bool:
         return col in self.values
@@ -89,6 +94,16 @@ class LogTable:
         if j is None:
             return ""
         return f"{column_letter(self.first_col + j)}{self.rows[i]}"
+
+    def warn(self, i: int, col: Col, message: str) -> None:
+        """A warning about one cell, naming it."""
+        self.warnings.append(
+            str(
+                RowError(
+                    self.sheet, self.rows[i], self.column_name(col), message, self.cell_ref(col, i)
+                )
+            )
+        )
 
     def error(self, i: int, col: Col | None, message: str) -> None:
         self.bad.add(i)
@@ -125,6 +140,140 @@ def _unread(
         table.warnings.append(unread_warning(sheet.name, letter(j), heading))
 
 
+_ORDERED = frozenset({Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP, Col.PERIOD})
+
+
+def _date_orders(
+    table: LogTable,
+    sheet: RawSheet,
+    kept: dict[int, Sequence[Any]],
+    default: DateOrder,
+    default_reason: str,
+) -> dict[Col, tuple[DateOrder, dateorder.Evidence | None]]:
+    """Each date column's order (and its evidence when it holds dates of both orders, whose
+    minority is refused cell by cell), reported on the table."""
+    where = table.header.columns
+    found = {
+        col: dateorder.evidence(kept[j], period=col is Col.PERIOD)
+        for col, j in where.items()
+        if col in _ORDERED
+    }
+    chosen = dateorder.choose(found, default, default_reason)  # type: ignore[arg-type]
+    out: dict[Col, tuple[DateOrder, dateorder.Evidence | None]] = {}
+    for col, (order, reason) in chosen.items():
+        e = found[col]  # type: ignore[index]
+        j = where[col]  # type: ignore[index]
+        line = dateorder.report(
+            column_letter(sheet.first_col + j), table.header.names.get(j, ""), e, order, reason
+        )
+        if line is not None:
+            table.report.dates.append(line)
+            if line.ambiguous and e.shown is None:
+                table.warnings.append(line.sentence(sheet.name))
+        out[col] = (order, e if e.mdy and e.dmy else None)  # type: ignore[index]
+    return out
+
+
+def _one_order(
+    parse: Callable[[Any], Any], order: DateOrder, e: dateorder.Evidence
+) -> Callable[[Any], Any]:
+    """``parse``, refusing a date only the other order reads in a column of one order."""
+
+    def checked(value: Any) -> Any:
+        if dateorder.is_other_order(value, order):
+            raise dateorder.wrong_order(value, order, e)
+        return parse(value)
+
+    return checked
+
+
+def _placeholders(table: LogTable, raw: Sequence[Any]) -> None:
+    """Auth numbers not issued yet ("pending", "TBD", "?"): no number, a request instead."""
+    found = {
+        v: status
+        for v in set(raw)
+        if type(v) is str and len(v) <= 16 and (status := cells.number_placeholder(v)) is not None
+    }
+    if not found:
+        return
+    numbers = table.values[Col.AUTH_NUMBER] = list(table.values[Col.AUTH_NUMBER])
+    for i, v in enumerate(raw):
+        if v in found:
+            numbers[i] = None
+            table.requested[i] = found[v]
+
+
+def _chrome(
+    rows: list[list[Any]],
+    header: Header,
+    body: list[list[Any]],
+    doubt: list[int],
+    few: set[int],
+    names: Sequence[Any] | None,
+    found: dict[int, str],
+) -> None:
+    """Report chrome among the rows in doubt (kind by row index, added to ``found``): only rows
+    with few cells, or no client, or chrome where the client goes, are looked at."""
+    titles = chrome.texts_of(rows[: min(header.rows)])
+    headings = chrome.texts_of(rows[i] for i in header.rows)
+    for k in doubt:
+        if k in found:
+            continue
+        if (
+            k not in few
+            and names is not None
+            and names[k] != ""
+            and not chrome.suspicious(names[k])
+        ):
+            continue
+        texts = [v.strip() for v in body[k] if type(v) is str and v.strip()]
+        kind = chrome.classify(texts, titles, headings)
+        if kind is not None:
+            found[k] = kind
+
+
+def _client_headings(
+    columns: list[tuple[Any, ...]],
+    mapped: list[int],
+    identity: list[int],
+    doubt: list[int],
+    skip: set[int],
+) -> set[int]:
+    """Rows holding only a client (name, birth date) whose next rows leave the client blank:
+    a heading over that client's block of authorizations, filled down into them."""
+    others = [columns[j] for j in mapped if j not in identity]
+    who = [columns[j] for j in identity]
+    doubtful = set(doubt)
+    heads = set()
+    n = len(who[0])
+    for k in doubt:
+        if k in skip or any(c[k] != "" for c in others) or all(c[k] == "" for c in who):
+            continue
+        nxt = k + 1
+        while (
+            nxt < n
+            and nxt in doubtful
+            and (nxt in skip or all(c[nxt] == "" for c in (*who, *others)))
+        ):
+            nxt += 1
+        if nxt < n and all(c[nxt] == "" for c in who) and any(c[nxt] != "" for c in others):
+            heads.add(k)
+    # a lone line of text over blank-named rows may be a note: a heading shows it is a client
+    # (a birth date, or "Last, First"), or the sheet is laid out in blocks (several headings)
+    if len(heads) < 2:
+        heads = {k for k in heads if sum(c[k] != "" for c in who) > 1 or "," in str(who[0][k])}
+    return heads
+
+
+def _say_chrome(table: LogTable, found: dict[int, str], first_row: int) -> None:
+    kinds: dict[str, list[int]] = {}
+    for k in sorted(found):
+        kinds.setdefault(found[k], []).append(first_row + k)
+    for kind, rows in kinds.items():
+        table.report.chrome[kind] = len(rows)
+        table.warnings.append(chrome.warning(table.sheet, kind, rows))
+
+
 def _ignored(table: LogTable, sheet: RawSheet, i: int, row: list[Any]) -> None:
     """A row with something only in columns authtrack does not read: say so (not for totals)."""
     first = next(v for v in row if not _is_blank(v)) if any(not _is_blank(v) for v in row) else ""
@@ -135,13 +284,15 @@ def _ignored(table: LogTable, sheet: RawSheet, i: int, row: list[Any]) -> None:
         )
 
 
-def _parser(col: Col, epoch_1904: bool) -> Callable[[Any], Any]:
+def _parser(
+    col: Col, epoch_1904: bool, order: DateOrder = "mdy", today: dt.date | None = None
+) -> Callable[[Any], Any]:
     if col is Col.DOB:
-        return lambda v: cells.birth_date(v, epoch_1904)
+        return lambda v: cells.birth_date(v, epoch_1904, order, today)
     if col in (Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP):
-        return lambda v: cells.date(v, epoch_1904)
+        return lambda v: cells.date(v, epoch_1904, order)
     if col is Col.PERIOD:
-        return lambda v: cells.period(v, epoch_1904)
+        return lambda v: cells.period(v, epoch_1904, order)
     if col in (Col.UNITS_LEFT, Col.VISITS_LEFT):
         what = "units" if col is Col.UNITS_LEFT else "visits"
         return lambda v: cells.remaining(v, what)
@@ -268,7 +419,14 @@ def _parsed(
         for n, (i, hit) in enumerate(zip(rows, parsed, strict=True)):
             if isinstance(hit, cells.CellError):
                 parsed[n] = None
-                table.error(i, col, str(hit))
+                if isinstance(hit, cells.ReadWithNote):
+                    parsed[n] = hit.value
+                    table.warn(i, col, str(hit))
+                elif isinstance(hit, cells.UnknownCount):
+                    table.pending.add(i)
+                    table.warn(i, col, str(hit))
+                else:
+                    table.error(i, col, str(hit))
     return parsed
 
 
@@ -303,6 +461,9 @@ def read_log(
     *,
     epoch_1904: bool = False,
     progress: Progress = no_progress,
+    order: DateOrder = "mdy",
+    order_reason: str = "the practice's date order",
+    today: dt.date | None = None,
 ) -> LogTable | None:
     """Parse the log on ``sheet``; None when it has no recognisable header row.
 
@@ -366,18 +527,27 @@ def read_log(
             v = column[k]
             if type(v) is str and v[:1] in "TtGgSs" and _TOTAL.match(v):
                 skip.add(k)
+    identity = [where[c] for c in IDENTITY if c in where]
+    found = {k: chrome.REPEATED_HEADER if first[k] == first_name else chrome.TOTAL for k in skip}
+    if doubt:
+        _chrome(rows, header, body, doubt, few, columns[identity[0]] if identity else None, found)
+        skip |= found.keys()
+    heads = (
+        _client_headings(columns, mapped, identity, doubt, skip) if identity and doubt else set()
+    )
     if skip or few:
         for k in sorted(skip | few):
             row = body[k]
-            if k in few and row.count("") != len(row):
+            if k in few and k not in skip and k not in heads and row.count("") != len(row):
                 _ignored(table, sheet, start + k, row)
-        keep = [k for k in range(n) if k not in skip and k not in few]
+        keep = [k for k in range(n) if k not in skip and k not in few and k not in heads]
     else:
         keep = list(range(n))
     first_row = sheet.first_row + start
+    _say_chrome(table, found, first_row)
     table.rows = [first_row + k for k in keep]
-    kept: dict[int, Sequence[Any]] = {j: _take(columns[j], keep) for j in mapped}
-    identity = [where[c] for c in IDENTITY if c in where]
+    seq = sorted(heads.union(keep)) if heads else keep
+    kept: dict[int, Sequence[Any]] = {j: _take(columns[j], seq) for j in mapped}
     if identity:
         # a client's second row: name and birth date (and its payer...) filled down
         key = kept[identity[0]]
@@ -394,9 +564,19 @@ def read_log(
                     for p in down:
                         if _is_blank(values[p]):
                             values[p] = values[p - 1]
+    if heads:
+        at = [p for p, k in enumerate(seq) if k not in heads]
+        kept = {j: _take(tuple(v), at) for j, v in kept.items()}
+        table.report.filled_down = len(heads)
     _unread(table, sheet, columns, keep)
+    orders = _date_orders(table, sheet, kept, order, order_reason)
     total = len(rows)
     for col, j in where.items():
-        table.values[col] = _parse_column(table, col, kept[j], _parser(col, epoch_1904))
+        parse = _parser(col, epoch_1904, orders[col][0] if col in orders else order, today)
+        if col in orders and orders[col][1] is not None:
+            parse = _one_order(parse, orders[col][0], orders[col][1])
+        table.values[col] = _parse_column(table, col, kept[j], parse)
+    if Col.AUTH_NUMBER in where:
+        _placeholders(table, kept[where[Col.AUTH_NUMBER]])
     progress(total, total, "reading rows")
     return table

@@ -262,5 +262,7 @@ def test_blank_note_total_and_repeated_header_rows_among_filled_down_ones() -> N
     assert table.values[Col.AUTH_NUMBER] == ["A-1", "A-2", "A-3", "A-4"]
     assert table.warnings == [
         'Sheet "Log", row 5: ignored "call the payer" (a note, not an authorization: the row '
-        "has nothing else)."
+        "has nothing else).",
+        'Sheet "Log": skipped 1 total row (row 6): report layout, not authorizations.',
+        'Sheet "Log": skipped 1 repeated header row (row 7): report layout, not authorizations.',
     ]
