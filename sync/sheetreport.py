@@ -59,7 +59,7 @@ class SheetReport:
                 f'  dates in column {d.letter} "{d.heading}": {d.order_words} ({d.reason}{more})'
             )
         for kind, n in self.chrome.items():
-            out.append(f"  skipped {n} {kind}")
+            out.append(f"  skipped {n} {kind if n > 1 else kind.rstrip('s')}")
         if self.filled_down:
             out.append(f"  {self.filled_down} client heading row(s) filled down")
         return out
