@@ -32,7 +32,8 @@ from sync.merge_auths import merge_log
 from sync.progress import Progress, no_progress
 from sync.settle import settle_activity, settle_usage
 from sync.sheetreport import SheetReport
-from sync.sheets import choose_sheet
+from sync.sheets import ALL_SHEETS, choose_sheet, choose_sheets
+from sync.tabs import merge_tables
 from sync.workbook import open_workbook
 
 _MAX_PASSES = 4  # re-plans after validation removed rows (each pass removes at least one)
@@ -209,19 +210,30 @@ def _plan_import(
     order: tuple[DateOrder, str],
 ) -> ImportPlan:
     with open_workbook(path) as wb:
-        raw, header = choose_sheet(wb, sheet)
+        if (
+            sheet is not None
+            and sheet.casefold() == ALL_SHEETS
+            and ALL_SHEETS not in {n.casefold() for n in wb.sheet_names}
+        ):
+            chosen = choose_sheets(wb)
+        else:
+            chosen = [choose_sheet(wb, sheet)]
         progress(1, 1, "reading")
-        table = read_log(
-            raw,
-            header,
-            epoch_1904=wb.epoch_1904,
-            progress=progress,
-            order=order[0],
-            order_reason=order[1],
-            today=today,
-        )
-        assert table is not None
-        del raw
+        tables = []
+        for raw, header in chosen:
+            read = read_log(
+                raw,
+                header,
+                epoch_1904=wb.epoch_1904,
+                progress=progress,
+                order=order[0],
+                order_reason=order[1],
+                today=today,
+            )
+            assert read is not None
+            tables.append(read)
+        del chosen
+        table = tables[0] if len(tables) == 1 else merge_tables(tables)
         inputs = canonical.read_inputs(wb, table)
     inputs.user = user or current_user()
     return make_plan(path, data, inputs, today, progress)
@@ -252,7 +264,7 @@ def _plan_once(
     canonical.merge_after(merger, inputs, drafts)
     settle_usage(merger, drafts)
     plan = ImportPlan(path=path, sheet=log.sheet, today=today, data=data, inputs=inputs)
-    plan.sheets = [log.report]
+    plan.sheets = [t.report for t in log.parts] if log.parts else [log.report]
     changed_auths = _classify(plan, merger, drafts)
     merger.changes.authorizations = changed_auths
     progress(0, 1, "checking")
@@ -299,16 +311,20 @@ def _classify(plan: ImportPlan, merger: Merger, drafts: list[Draft]) -> list[Any
             client = clients[auth.client] = merger.client(auth.client)
         payer = names.get(auth.payer, "?")
         if before is None:
-            created.append(Item(d.table.sheet, d.row, partial(_words, "new ", auth, client, payer)))
+            created.append(
+                Item(d.table.sheet_at(d.index), d.row, partial(_words, "new ", auth, client, payer))
+            )
             out.append(auth)
         elif vars(auth) == vars(before) or auth.to_doc() == before.to_doc():
             # (every field equal: the documents are too; the documents may be equal when the
             # values are not, an enum and its text)
-            unchanged.append(Item(d.table.sheet, d.row, partial(_words, "", auth, client, payer)))
+            unchanged.append(
+                Item(d.table.sheet_at(d.index), d.row, partial(_words, "", auth, client, payer))
+            )
         else:
             changes = describe.changes(before, auth)
             words = partial(_words, "", auth, client, payer)
-            updated.append(Item(d.table.sheet, d.row, words, changes))
+            updated.append(Item(d.table.sheet_at(d.index), d.row, words, changes))
             out.append(auth)
     for auth in merger.deactivated:
         client = merger.client(auth.client)

@@ -82,8 +82,16 @@ class LogTable:
     requested: dict[int, RequestStatus] = field(default_factory=dict)
     pending: set[int] = field(default_factory=set)  # rows with a count not known yet ("TBD")
 
+    # a table merged from several tabs (sync.tabs): the tables and, per row, (table, its row)
+    parts: list[LogTable] | None = None
+    origin: list[tuple[int, int]] | None = None
+
     def has(self, col: Col) -> bool:
         return col in self.values
+
+    def sheet_at(self, i: int) -> str:
+        """The sheet data row ``i`` is on."""
+        return self.parts[self.origin[i][0]].sheet if self.parts and self.origin else self.sheet
 
     def column_name(self, col: Col) -> str:
         j = self.header.columns.get(col)
@@ -95,27 +103,24 @@ class LogTable:
             return ""
         return f"{column_letter(self.first_col + j)}{self.rows[i]}"
 
+    def where(self, i: int, col: Col | None) -> tuple[str, int, str, str]:
+        """(sheet, row, column heading, cell) of data row ``i``'s cell in ``col``."""
+        if self.parts and self.origin:
+            p, local = self.origin[i]
+            return self.parts[p].where(local, col)
+        if col is None:
+            return self.sheet, self.rows[i], "", ""
+        return self.sheet, self.rows[i], self.column_name(col), self.cell_ref(col, i)
+
     def warn(self, i: int, col: Col, message: str) -> None:
         """A warning about one cell, naming it."""
-        self.warnings.append(
-            str(
-                RowError(
-                    self.sheet, self.rows[i], self.column_name(col), message, self.cell_ref(col, i)
-                )
-            )
-        )
+        sheet, row, column, cell = self.where(i, col)
+        self.warnings.append(str(RowError(sheet, row, column, message, cell)))
 
     def error(self, i: int, col: Col | None, message: str) -> None:
         self.bad.add(i)
-        self.errors.append(
-            RowError(
-                self.sheet,
-                self.rows[i],
-                self.column_name(col) if col else "",
-                message,
-                self.cell_ref(col, i) if col else "",
-            )
-        )
+        sheet, row, column, cell = self.where(i, col)
+        self.errors.append(RowError(sheet, row, column, message, cell))
 
 
 def _unread(
@@ -127,7 +132,7 @@ def _unread(
     read = {j: col for col, j in header.columns.items()}
     letter = lambda j: column_letter(sheet.first_col + j)  # noqa: E731
     for j in range(max(len(columns), max(header.names, default=-1) + 1)):
-        heading = header.names.get(j, "")
+        heading = header.heading(j)
         if j in read:
             report.columns.append((letter(j), heading, read[j].value))
             continue

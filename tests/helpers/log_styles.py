@@ -235,3 +235,73 @@ def client_blocks(path: Path) -> Path:
         [e, e, "Aetna", "W3", "C-1", "90837", D(2026, 9, 1), D(2027, 2, 28), 30],
     ]
     return book(path, {"Log": rows})
+
+
+TWO_ROW_GROUPS = ["Patient", None, "Insurance", None, "Authorization", None, None, None]
+TWO_ROW_GROUPS += ["Units", None, None, "Visits", None, None]
+TWO_ROW_HEADER = ["Name", "DOB", "Plan", "ID #", "Number", "Code", "Start", "End"]
+TWO_ROW_HEADER += ["Approved", "Used", "Left", "Approved", "Used", "Left"]
+TWO_ROW_MERGES = ["A2:B2", "C2:D2", "E2:H2", "I2:K2", "L2:N2"]
+
+
+def two_row_headings(path: Path) -> Path:
+    """Merged group headings over bare sub-headings: "Number" is the auth number only under
+    "Authorization", "ID #" the member id only under "Insurance"."""
+    rows = [
+        ["Authorization tracker"],
+        TWO_ROW_GROUPS,
+        TWO_ROW_HEADER,
+        [
+            "Lee, Ann",
+            D(1984, 11, 23),
+            "Aetna",
+            "W1",
+            "A-1",
+            "90837",
+            D(2026, 9, 1),
+            D(2027, 2, 28),
+            24,
+            5,
+            19,
+            None,
+            None,
+            None,
+        ],
+        [
+            "Kim, Bo",
+            D(1990, 3, 2),
+            "Medicaid",
+            "MC77",
+            "B-1",
+            "97153",
+            D(2026, 10, 1),
+            D(2027, 3, 31),
+            None,
+            None,
+            None,
+            20,
+            4,
+            16,
+        ],
+    ]
+    return book(path, {"Log": rows}, {"Log": TWO_ROW_MERGES})
+
+
+MONTH_HEADER = ["Client", "DOB", "Payer", "Auth #", "CPT", "Start", "End", "Units", "Used"]
+
+
+def month_tabs(path: Path) -> Path:
+    """One tab per month, in the workbook's order newest first as some practices keep them: the
+    same authorizations with their used counts growing, one new in March, one gone after
+    January."""
+    start, end, dob = D(2026, 1, 1), D(2026, 12, 31), D(1990, 4, 2)
+
+    def row(name: str, number: str, used: int) -> list[Any]:
+        return [name, dob, "Aetna", number, "90837", start, end, 24, used]
+
+    sheets = {
+        "Mar 2026": [MONTH_HEADER, row("Lee, Ann", "A-1", 9), row("Ng, Cy", "C-1", 1)],
+        "Feb 2026": [MONTH_HEADER, row("Lee, Ann", "A-1", 6)],
+        "Jan 2026": [MONTH_HEADER, row("Lee, Ann", "A-1", 2), row("Kim, Bo", "B-1", 4)],
+    }
+    return book(path, sheets)

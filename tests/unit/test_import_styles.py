@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from priorauth.tracker import Tracker
+from sync.errors import SheetChoiceError
 from sync.importer import plan_import
 from tests.helpers import log_styles as styles
 from tests.helpers.log_styles import assert_round_trips, import_log
@@ -265,3 +268,122 @@ def test_one_block_per_client_fills_the_heading_down(tracker: Tracker, tmp_path:
     assert plan.warnings == []
     assert plan.to_json()["sheets"][0]["headings_filled_down"] == 3
     assert_round_trips(tracker, path, tmp_path)
+
+
+def test_two_row_headings_read_each_sub_heading_in_the_light_of_its_group(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    path = styles.two_row_headings(tmp_path / "log.xlsx")
+    plan, got = import_log(tracker, path)
+    assert got == [
+        (
+            "Kim, Bo",
+            D(1990, 3, 2),
+            "Medicaid",
+            "MC77",
+            "primary",
+            "B-1",
+            ("97153",),
+            D(2026, 10, 1),
+            D(2027, 3, 31),
+            None,
+            0,
+            20,
+            4,
+            "approved",
+            True,
+        ),
+        (
+            "Lee, Ann",
+            D(1984, 11, 23),
+            "Aetna",
+            "W1",
+            "primary",
+            "A-1",
+            ("90837",),
+            D(2026, 9, 1),
+            D(2027, 2, 28),
+            24,
+            5,
+            None,
+            0,
+            "approved",
+            True,
+        ),
+    ]
+    assert plan.warnings == []
+    # "ID #" under Insurance is the member id, never the practice's client id
+    assert not any(c.client_id in ("W1", "MC77") for c in tracker.data().clients.values())
+    report = plan.to_json()["sheets"][0]
+    assert report["header_rows"] == [2, 3]
+    assert [(c["heading"], c["field"]) for c in report["columns"]] == [
+        ("Patient / Name", "client name"),
+        ("Patient / DOB", "date of birth"),
+        ("Insurance / Plan", "payer"),
+        ("Insurance / ID #", "member id"),
+        ("Authorization / Number", "authorization number"),
+        ("Authorization / Code", "procedure codes"),
+        ("Authorization / Start", "start date"),
+        ("Authorization / End", "end date"),
+        ("Units / Approved", "units authorized"),
+        ("Units / Used", "units used"),
+        ("Units / Left", "units remaining"),
+        ("Visits / Approved", "visits authorized"),
+        ("Visits / Used", "visits used"),
+        ("Visits / Left", "visits remaining"),
+    ]
+    assert_round_trips(tracker, path, tmp_path)
+
+
+def test_one_tab_per_month_is_refused_naming_the_newest_tab(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    path = styles.month_tabs(tmp_path / "log.xlsx")
+    with pytest.raises(SheetChoiceError) as refused:
+        plan_import(path, tracker.data(), today=TODAY)
+    assert str(refused.value) == (
+        f'{path} has 3 sheets that look equally like authorization logs ("Jan 2026", '
+        '"Feb 2026", "Mar 2026"); choose one with --sheet, e.g. --sheet "Mar 2026", or merge '
+        "them oldest to newest with --sheet all."
+    )
+
+
+def test_sheet_all_merges_the_tabs_oldest_to_newest_the_latest_counts_winning(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    path = styles.month_tabs(tmp_path / "log.xlsx")
+    plan, got = import_log(tracker, path, sheet="all")
+    start, end, dob = D(2026, 1, 1), D(2026, 12, 31), D(1990, 4, 2)
+    assert got == [
+        (
+            name,
+            dob,
+            "Aetna",
+            "",
+            "primary",
+            number,
+            ("90837",),
+            start,
+            end,
+            24,
+            used,
+            None,
+            0,
+            "approved",
+            True,
+        )
+        for name, number, used in (
+            ("Kim, Bo", "B-1", 4),
+            ("Lee, Ann", "A-1", 9),
+            ("Ng, Cy", "C-1", 1),
+        )
+    ]
+    # each authorization from the newest tab that has it
+    assert sorted((i.sheet, i.row) for i in plan.created) == [
+        ("Jan 2026", 3),
+        ("Mar 2026", 2),
+        ("Mar 2026", 3),
+    ]
+    assert [s["sheet"] for s in plan.to_json()["sheets"]] == ["Jan 2026", "Feb 2026", "Mar 2026"]
+    assert plan.warnings == []
+    assert_round_trips(tracker, path, tmp_path, sheet="all")
