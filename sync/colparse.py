@@ -6,6 +6,7 @@ distinct value once; date columns in the order they show (:mod:`sync.dateorder`)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -64,13 +65,18 @@ def one_order(
     return checked
 
 
+_PLACEHOLDER_LINE = re.compile(
+    r"^[ \t]*(?:" + "|".join(map(re.escape, cells.NUMBER_PLACEHOLDERS)) + r")[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def placeholders(table: LogTable, raw: Sequence[Any]) -> None:
     """Auth numbers not issued yet ("pending", "TBD", "?"): no number, a request instead."""
-    found = {
-        v: status
-        for v in set(raw)
-        if type(v) is str and len(v) <= 16 and (status := cells.number_placeholder(v)) is not None
-    }
+    texts = [v for v in set(raw) if type(v) is str]
+    if not _PLACEHOLDER_LINE.search("\n".join(texts)):  # (one scan: most logs have none)
+        return
+    found = {v: status for v in texts if (status := cells.number_placeholder(v)) is not None}
     if not found:
         return
     numbers = table.values[Col.AUTH_NUMBER] = list(table.values[Col.AUTH_NUMBER])
