@@ -157,7 +157,11 @@ class ImportScreen(TransferScreen):
                 )
             with Horizontal(classes="field-line"):
                 yield Label("Sheet", classes="field-label")
-                yield Input(placeholder="blank: the log sheet is found", id="sheet", compact=True)
+                yield Input(
+                    placeholder="blank: the log sheet is found; all: every monthly tab",
+                    id="sheet",
+                    compact=True,
+                )
         yield from self.compose_progress()
         yield Static(
             Text("Type the path and press enter to preview. Nothing is saved until you confirm."),
