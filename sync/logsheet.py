@@ -153,9 +153,11 @@ def _chrome(
     few: set[int],
     names: Sequence[Any] | None,
     found: dict[int, str],
+    dates: list[Sequence[Any]],
 ) -> None:
     """Report chrome among the rows in doubt (kind by row index, added to ``found``): only rows
-    with few cells, or no client, or chrome where the client goes, are looked at."""
+    with few cells, or no client, or chrome where the client goes, are looked at; a row with a
+    start or end date is an authorization whatever its notes say (it may repeat the header)."""
     titles = chrome.texts_of(rows[: min(header.rows)])
     headings = chrome.texts_of(rows[i] for i in header.rows)
     for k in doubt:
@@ -170,7 +172,11 @@ def _chrome(
             continue
         texts = [v.strip() for v in body[k] if type(v) is str and v.strip()]
         kind = chrome.classify(texts, titles, headings)
-        if kind is not None:
+        dated = any(
+            c[k] != "" and not (type(c[k]) is str and c[k].strip().lower() in headings)
+            for c in dates
+        )
+        if kind is not None and (kind == chrome.REPEATED_HEADER or not dated):
             found[k] = kind
 
 
@@ -330,7 +336,9 @@ def read_log(
     identity = [where[c] for c in IDENTITY if c in where]
     found = {k: chrome.REPEATED_HEADER if first[k] == first_name else chrome.TOTAL for k in skip}
     if doubt:
-        _chrome(rows, header, body, doubt, few, columns[identity[0]] if identity else None, found)
+        dated = [columns[where[c]] for c in (Col.START, Col.END, Col.PERIOD) if c in where]
+        names = columns[identity[0]] if identity else None
+        _chrome(rows, header, body, doubt, few, names, found, dated)
         skip |= found.keys()
     heads = (
         _client_headings(columns, mapped, identity, doubt, skip) if identity and doubt else set()

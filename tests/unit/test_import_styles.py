@@ -387,3 +387,22 @@ def test_sheet_all_merges_the_tabs_oldest_to_newest_the_latest_counts_winning(
     assert [s["sheet"] for s in plan.to_json()["sheets"]] == ["Jan 2026", "Feb 2026", "Mar 2026"]
     assert plan.warnings == []
     assert_round_trips(tracker, path, tmp_path, sheet="all")
+
+
+def test_a_dated_row_is_an_authorization_whatever_its_notes_say(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    header = [*styles.MONTH_HEADER, "Notes"]
+    start, end, dob = D(2026, 1, 1), D(2026, 12, 31), D(1990, 4, 2)
+    rows = [
+        header,
+        ["Lee, Ann", dob, "Aetna", "A-1", "90837", start, end, 24, 2, ""],
+        ["", "", "Aetna", "", "90834", start, end, 12, 0, "Total of 3 requests, page 2 of fax"],
+    ]
+    path = styles.book(tmp_path / "log.xlsx", {"Log": rows})
+    plan, got = import_log(tracker, path)
+    assert [(r[0], r[5], r[6]) for r in got] == [
+        ("Lee, Ann", "", ("90834",)),
+        ("Lee, Ann", "A-1", ("90837",)),
+    ]
+    assert plan.warnings == []
