@@ -36,6 +36,10 @@ def date_orders(
         for col, j in where.items()
         if col in _ORDERED
     }
+    if Col.START in where and Col.END in where and not any(e.shown for e in found.values()):
+        spans = dateorder.by_spans(kept[where[Col.START]], kept[where[Col.END]])
+        if spans is not None and spans != default:
+            default, default_reason = spans, "only that order puts every start before its end"
     chosen = dateorder.choose(found, default, default_reason)  # type: ignore[arg-type]
     out: dict[Col, tuple[DateOrder, dateorder.Evidence | None]] = {}
     for col, (order, reason) in chosen.items():

@@ -118,3 +118,24 @@ def is_other_order(value: Any, order: DateOrder) -> bool:
     return (
         (mdy is None and dmy is not None) if order == "mdy" else (dmy is None and mdy is not None)
     )
+
+
+def by_spans(starts: Sequence[Any], ends: Sequence[Any]) -> DateOrder | None:
+    """The one order that puts every text start date on or before its end date, when the other
+    does not (the evidence left when every date reads either way); None when both or neither
+    do."""
+    wrong = {"mdy": 0, "dmy": 0}
+    pairs = {(s, e) for s, e in zip(starts, ends, strict=True) if type(s) is str and type(e) is str}
+    for s, e in pairs:
+        a, b = numeric_readings(s), numeric_readings(e)
+        if a is None or b is None:
+            continue
+        for k, order in enumerate(("mdy", "dmy")):
+            first, last = a[k], b[k]
+            if first is None or last is None or last < first:
+                wrong[order] += 1
+    if wrong["mdy"] and not wrong["dmy"]:
+        return "dmy"
+    if wrong["dmy"] and not wrong["mdy"]:
+        return "mdy"
+    return None

@@ -343,7 +343,7 @@ def read_log(
     heads = (
         _client_headings(columns, mapped, identity, doubt, skip) if identity and doubt else set()
     )
-    if skip or few:
+    if skip or few or heads:
         for k in sorted(skip | few):
             row = body[k]
             if k in few and k not in skip and k not in heads and row.count("") != len(row):

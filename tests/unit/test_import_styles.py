@@ -406,3 +406,19 @@ def test_a_dated_row_is_an_authorization_whatever_its_notes_say(
         ("Lee, Ann", "A-1", ("90837",)),
     ]
     assert plan.warnings == []
+
+
+def test_without_evidence_the_one_order_that_keeps_starts_before_ends_wins(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    rows = [
+        styles.DAY_FIRST_HEADER,
+        ["Lee, Ann", "", "Aetna", "W1", "A-1", "90837", "02/01/2025", "01/02/2025", 24, 0],
+    ]
+    path = styles.book(tmp_path / "log.xlsx", {"Log": rows})
+    plan, got = import_log(tracker, path)
+    assert (got[0][7], got[0][8]) == (D(2025, 1, 2), D(2025, 2, 1))
+    assert plan.warnings[0] == (
+        'Sheet "Log": column G "Start" read day first (only that order puts every start before '
+        "its end); 1 date that read either way read day first."
+    )
