@@ -31,7 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "kept before any write.",
     )
     p.add_argument("file", metavar="FILE", type=Path, help="the workbook to import")
-    p.add_argument("--sheet", metavar="NAME", help="the sheet holding the log (default: guessed)")
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet holding the log (default: guessed); all: every tab of a log kept one "
+        "tab per month, merged oldest to newest",
+    )
     p.add_argument(
         "--dry-run",
         action="store_true",
