@@ -31,7 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "kept before any write.",
     )
     p.add_argument("file", metavar="FILE", type=Path, help="the workbook to import")
-    p.add_argument("--sheet", metavar="NAME", help="the sheet holding the log (default: guessed)")
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet holding the log (default: guessed); all: every tab of a log kept one "
+        "tab per month, merged oldest to newest",
+    )
     p.add_argument(
         "--dry-run",
         action="store_true",
@@ -41,6 +46,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--skip-invalid",
         action="store_true",
         help="import the rows without errors even when some rows have errors",
+    )
+    p.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        default=None,
+        help="how to read text dates like 06/01/2026 in a column whose dates do not show their "
+        "order (default: the practice's setting, month first)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object (for scripts)")
     p.set_defaults(func=run)
@@ -61,6 +73,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             today=tracker.today,
             progress=progress,
             user=tracker.user,
+            date_order=args.date_order,
         )
         result = None
         if not args.dry_run and (not plan.errors or args.skip_invalid):
@@ -126,4 +139,8 @@ def _print_plan(plan: ImportPlan, full: bool) -> None:
         print(f"\nWarnings ({len(plan.warnings)}):")
         for w in plan.warnings:
             print(f"  {w}")
+    print("\nHow the workbook was read:")
+    for report in plan.sheets:
+        for line in report.lines():
+            print(f"  {line}")
     print()

@@ -204,6 +204,7 @@ class PracticeSettings(Record):
     low_floor: int = 1  # ...or at or below this many, whichever is more
     renewal_margin_days: int = 7  # ask for a renewal this many days before the payer's turnaround
     pace_weeks: int = 4  # recent weeks of use that set a client's pace
+    date_order: str = "mdy"  # text dates a log's column gives no evidence on: "mdy" or "dmy"
 
 
 @dataclass(kw_only=True)

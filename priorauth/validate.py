@@ -7,10 +7,15 @@ Functions return the list of problems (empty = valid) so forms can show each nex
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from priorauth.data import Data
 from priorauth.errors import ValidationError, ValidationErrors
+
+# CPT (5 digits, or 4 digits + F/T/U), HCPCS level II (letter + 4 digits), each optionally with
+# up to four 2-character modifiers joined by "-": 90837, H2019-HN, 97153-HO-U1. The grammar of
+# what people type is one, shared by the forms and the importer.
+from priorauth.grammar import CODE_RE as CODE_RE
+from priorauth.grammar import normalize_code as normalize_code
 from priorauth.model import (
     Authorization,
     CapPeriod,
@@ -21,17 +26,6 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
-
-# CPT (5 digits, or 4 digits + F/T/U), HCPCS level II (letter + 4 digits), each optionally with
-# up to four 2-character modifiers joined by "-": 90837, H2019-HN, 97153-HO-U1.
-CODE_RE = re.compile(r"^(?:\d{5}|\d{4}[FTU]|[A-Z]\d{4})(?:-[A-Z0-9]{2}){0,4}$")
-
-
-def normalize_code(code: str) -> str:
-    """Upper-case, spaces removed, modifiers joined with "-" ("h2019 hn" -> "H2019-HN")."""
-    parts = [p for p in re.split(r"[\s:\-]+", code.strip().upper()) if p]
-    return "-".join(parts)
-
 
 _match_code = CODE_RE.match
 # codes already seen to be well formed: a practice uses a few dozen, and an import checks them

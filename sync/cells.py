@@ -11,9 +11,10 @@ import datetime as dt
 import re
 from typing import Any
 
+from priorauth import grammar
+from priorauth.grammar import GrammarError, UnknownValue
 from priorauth.model import CapMeasure, CapPeriod, Priority, RequestStatus
 from priorauth.safetext import cleaned
-from priorauth.validate import CODE_RE, normalize_code
 from sync.dates import (
     BLANK_WORDS,
     DATE_HINT,
@@ -31,10 +32,7 @@ __all__ = ["BLANK_WORDS", "DATE_HINT", "CellError", "date", "from_serial", "is_b
 __all__ += ["birth_date", "quoted"]
 
 _BLANKS = BLANK_WORDS
-_NO_CAP = frozenset({"unlimited", "no cap", "no limit", "uncapped", "any", "open"})
 
-_NUMBER = re.compile(r"^[+]?(\d+(?:\.\d+)?)\s*(?:units?|visits?|sessions?|hrs?|hours?|days?)?$")
-_CODE_SPLIT = re.compile(r"\s*(?:[,;/|\n&+]|\band\b)\s*", re.IGNORECASE)
 _CAP = re.compile(
     r"^(\d+)\s*(units?|visits?|sessions?)?\s*(?:per|/|a|an|each|every|x)?\s*"
     r"(week|wk|w|weekly|month|mo|m|monthly)$"
@@ -91,6 +89,30 @@ def timestamp(value: Any, epoch_1904: bool = False) -> str:
     return whole.replace(tzinfo=dt.UTC).isoformat(timespec="seconds")
 
 
+# an authorization number not issued yet: what the log writes instead, and the request's status
+NUMBER_PLACEHOLDERS = {
+    "pending": RequestStatus.PENDING,
+    "in review": RequestStatus.PENDING,
+    "requested": RequestStatus.REQUESTED,
+    "applied": RequestStatus.REQUESTED,
+    "applied for": RequestStatus.REQUESTED,
+    "submitted": RequestStatus.REQUESTED,
+    "tbd": RequestStatus.REQUESTED,
+    "tba": RequestStatus.REQUESTED,
+    "n/a": RequestStatus.REQUESTED,
+    "na": RequestStatus.REQUESTED,
+    "?": RequestStatus.REQUESTED,
+    "none yet": RequestStatus.REQUESTED,
+}
+
+
+def number_placeholder(value: Any) -> RequestStatus | None:
+    """The request status an auth-number placeholder ("pending", "TBD", "?") stands for."""
+    if type(value) is not str:
+        return None
+    return NUMBER_PLACEHOLDERS.get(" ".join(value.strip().lower().split()))
+
+
 # --- numbers ------------------------------------------------------------------------------------
 
 
@@ -105,36 +127,49 @@ def remaining(value: Any, what: str = "units") -> int | None:
     return count(value, what)
 
 
+class UnknownCount(CellError):
+    """A placeholder ("TBD", "see notes") in a count column: the count is not known yet."""
+
+
+class ReadWithNote(CellError):
+    """A value read from a cell that says more than the value ("20 (renewed)"): ``value`` is
+    used, and ``str()`` is the warning that says so."""
+
+    def __init__(self, message: str, value: Any) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+_ONE_NUMBER = re.compile(r"^[^\d-]*?(\d[\d,]*)(?![\d.,]*\d)[^\d]*$")
+
+
 def count(value: Any, what: str = "units") -> int | None:
-    """A whole, non-negative count; blank (and "unlimited") is None."""
+    """A whole, non-negative count (:func:`priorauth.grammar.count`); blank (and "unlimited")
+    is None; a number held as a float must be whole. A number with words around it ("20
+    (renewed)") is read with a note (:class:`ReadWithNote`); a placeholder ("TBD") raises
+    :class:`UnknownCount`."""
     t = type(value)
-    if t is float:
-        if value.is_integer() and value >= 0:
-            return int(value)
-        if value < 0:
-            raise CellError(
-                f"{quoted(value)} is below zero; a number of {what} cannot be negative."
-            )
-        raise CellError(f"{quoted(value)} is not a whole number of {what}.")
-    if t is int:
-        if value < 0:
-            raise CellError(f"{value} is below zero; a number of {what} cannot be negative.")
-        return value
-    if t is str:
-        s = value.strip().lower().replace(",", "")
-        if s in _BLANKS or s in _NO_CAP:
-            return None
-        m = _NUMBER.match(s)
-        if m:
-            number = float(m.group(1))
-            if number.is_integer():
-                return int(number)
-            raise CellError(f"{quoted(value)} is not a whole number of {what}.")
-        if s.startswith("-") and _NUMBER.match(s[1:]):
-            raise CellError(
-                f"{quoted(value)} is below zero; a number of {what} cannot be negative."
-            )
-        raise CellError(f"{quoted(value)} is not a number of {what}; write a whole number like 24.")
+    try:
+        if t is float or t is int:
+            return int(grammar.whole(value, what))
+        if t is str:
+            found = grammar.count(value, what)
+            return None if found is None else int(found)
+    except UnknownValue:
+        raise UnknownCount(
+            f"{quoted(value)} is not a number of {what} yet: the authorization is kept as "
+            f"pending, its {what} unknown (not unlimited)."
+        ) from None
+    except GrammarError as e:
+        m = _ONE_NUMBER.match(value) if t is str else None
+        if m is not None and any(c.isalpha() for c in value):
+            number = int(m.group(1).replace(",", ""))
+            raise ReadWithNote(
+                f"{quoted(value)} was read as {number} {what}; the words around it were not "
+                "imported.",
+                number,
+            ) from None
+        raise CellError(str(e)) from None
     if value is None:
         return None
     raise CellError(f"{quoted(value)} is not a number of {what}; write a whole number like 24.")
@@ -286,37 +321,15 @@ def describe_cap(amount: int | None, per: CapPeriod | None, measure: CapMeasure)
 
 # --- codes and names ----------------------------------------------------------------------------
 
-_BASE = re.compile(r"^(?:\d{5}|\d{4}[FTU]|[A-Z]\d{4})$")
-
 
 def codes(value: Any) -> list[str]:
-    """Procedure codes from one cell: "90837, 90834", "H2019 HN / H0036", 90837 (a number)."""
+    """Procedure codes from one cell (:func:`priorauth.grammar.codes`); a number is a code."""
     if type(value) is float and value.is_integer():
         value = str(int(value))
-    s = text(value)
-    if s.lower() in _BLANKS or s.lower() in ("any", "all"):
-        return []
-    out: list[str] = []
-    for piece in _CODE_SPLIT.split(s.upper()):
-        if not piece:
-            continue
-        current: list[str] = []
-        for word in re.split(r"[\s]+", piece.replace("(", " ").replace(")", " ")):
-            if not word:
-                continue
-            if _BASE.match(word.split("-")[0]) and current:
-                out.append(normalize_code(" ".join(current)))
-                current = []
-            current.append(word)
-        if current:
-            out.append(normalize_code(" ".join(current)))
-    for code in out:
-        if not CODE_RE.match(code):
-            raise CellError(
-                f'"{code}" is not a procedure code; use CPT or HCPCS codes such as 90837 or '
-                "H2019-HN, separated by commas."
-            )
-    return list(dict.fromkeys(out))
+    try:
+        return grammar.codes(text(value))
+    except GrammarError as e:
+        raise CellError(str(e)) from None
 
 
 def split_name(value: Any) -> tuple[str, str]:

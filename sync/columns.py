@@ -73,6 +73,11 @@ AUTH_HEADERS: list[tuple[str, Col]] = [
     ("Payer Reference", Col.PAYER_REF),
     ("Clinician", Col.CLINICIAN),
 ]
+# Columns authtrack's own export works out from the data (the notifications' words) and never
+# reads back: an import of the export passes them over without a warning.
+ATTENTION_HEADER = "Attention"
+DERIVED_HEADERS = frozenset({ATTENTION_HEADER})
+
 AUTH_EXTRA_HEADERS: list[tuple[str, Col]] = [
     ("Follow-up On", Col.FOLLOW_UP),
     ("Cap", Col.CAP),

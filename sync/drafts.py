@@ -204,6 +204,7 @@ def drafter(
         columns["end_date"] = ends
     make_new = record_maker(Authorization, given, _TEMPLATE, columns)
     with_codes = cols.codes is not None
+    placeholders, unknown_counts = table.requested, table.pending
 
     def draft(i: int, client: Client, payer_id: int) -> Draft | None:
         number = numbers[i]
@@ -272,6 +273,12 @@ def drafter(
             auth.active, explicit_active = bool(actives[i]), True
         if confirmed:
             _confirmation(auth, before, cols, i, user)
+        if i in placeholders and (
+            statuses is None or statuses[i] is None or statuses[i][0] is None
+        ):
+            auth.status = placeholders[i]  # "pending" / "TBD" where the number goes
+        if i in unknown_counts and auth.status == approved:
+            auth.status = RequestStatus.PENDING  # a count not known yet never looks unlimited
         if auth.status != approved and not explicit_active:
             auth.active = False
         return Draft(

@@ -30,6 +30,7 @@ from priorauth.store.gcpause import gc_paused
 from sync import cellsafe, printed
 from sync import rows as canonical_rows
 from sync.columns import (
+    ATTENTION_HEADER,
     AUTH_EXTRA_HEADERS,
     AUTH_HEADERS,
     AUTH_SHEET,
@@ -51,7 +52,6 @@ CONFIRMED_FORMAT = 'mm/dd/yyyy hh:mm "UTC"'
 HEADER_FONT = printed.HEADER_FONT
 HEADER_FILL = printed.HEADER_FILL
 WRAP = Alignment(wrap_text=True, vertical="top")
-ATTENTION_HEADER = "Attention"
 LEGEND_SHEET = "Legend"
 MAX_WIDTH = 30  # longer text wraps within the column (Notes), so the sheet prints legibly
 

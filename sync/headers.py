@@ -168,9 +168,15 @@ _WORDS: dict[str, str] = {
 _COUNT_WORDS = {"unit", "visit"}
 
 
+# letters written one by one with dots or slashes: "D.O.B.", "D/O/B", "I.D."
+_INITIALS = re.compile(r"\b[a-z](?:[./][a-z])+\b\.?")
+
+
 def words(text: str) -> frozenset[str]:
-    """The normalised words of a header text."""
+    """The normalised words of a header text ("D.O.B." reads as "DOB", "Auth\nNo." as "Auth
+    Number", "Client  #" as "Client Number")."""
     text = text.lower().replace("#", " number ").replace("auth'd", "authd").replace("'", "")
+    text = _INITIALS.sub(lambda m: re.sub(r"[./]", "", m.group()), text)
     out = set()
     for raw in _SPLIT.split(text):
         if not raw:
@@ -289,6 +295,15 @@ class Header:
     names: dict[int, str]  # column index -> the header text as written
     ignored: list[str] = field(default_factory=list)  # header texts not understood
     duplicates: list[str] = field(default_factory=list)  # second columns for one field
+    duplicate_columns: set[int] = field(default_factory=set)
+    rows: list[int] = field(default_factory=list)  # indices of the heading rows (group rows too)
+    groups: dict[int, str] = field(default_factory=dict)  # column -> the group label over it
+
+    def heading(self, j: int) -> str:
+        """Column ``j``'s heading as read: "Authorization / Number" under a group label."""
+        name = self.names.get(j, "")
+        group = self.groups.get(j)
+        return f"{group} / {name}" if group and name else name
 
     @property
     def score(self) -> int:
@@ -303,35 +318,63 @@ def _text(value: Any) -> str:
 
 
 _GROUP_WORDS = frozenset({"unit", "visit", "number", "authorization", "authorized"})
-_GROUP_SPAN = 4  # a group label covers at most this many columns
+_GROUP_SPAN = 4  # a count group label covers at most this many columns
+_BLOCK_SPAN = 6  # ...and a label in a row of group labels ("Authorization" over 4-6 columns)
+# group labels over sub-headings, and the fields the sub-headings under each may name
+_FILLER_GROUP = frozenset({"information", "info", "details", "detail", "demographics", "data"})
+_BLOCKS: dict[frozenset[str], frozenset[Col]] = {
+    frozenset({"client"}): frozenset({Col.CLIENT_ID, Col.NAME, Col.FIRST, Col.LAST, Col.DOB}),
+    frozenset({"insurance"}): frozenset({Col.PAYER, Col.MEMBER_ID, Col.PRIORITY}),
+    frozenset({"payer"}): frozenset({Col.PAYER, Col.MEMBER_ID, Col.PRIORITY}),
+    frozenset({"insurance", "payer"}): frozenset({Col.PAYER, Col.MEMBER_ID, Col.PRIORITY}),
+    frozenset({"authorization"}): frozenset(
+        {Col.AUTH_NUMBER, Col.CODES, Col.START, Col.END, Col.PERIOD, Col.STATUS}
+        | {Col.REQUESTED_ON, Col.PAYER_REF}
+    ),
+    frozenset({"period"}): frozenset({Col.START, Col.END}),
+    frozenset({"unit"}): frozenset({Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT}),
+    frozenset({"visit"}): frozenset({Col.VISITS_AUTH, Col.VISITS_USED, Col.VISITS_LEFT}),
+}
 
 
-def _group_labels(row: list[Any], width: int) -> list[str]:
-    """Labels of a group-header row ("Sessions" over Approved / Used / Left), carried right
-    over the blank cells of a merged label. Only labels that are just "units" or "visits"
-    count: a title like "Units and visits tracker" is not a group label."""
+def _block(text: str) -> frozenset[Col] | None:
+    return _BLOCKS.get(words(text) - _FILLER_GROUP)
+
+
+def _group_labels(row: list[Any], width: int) -> tuple[list[str], bool]:
+    """Labels of a group-header row carried right over the blank cells of a merged label, and
+    whether the row is a row of group labels ("Patient | Insurance | Authorization | Units").
+    In a row that is not, only labels that are just "units" or "visits" count ("Sessions" over
+    Approved / Used / Left): a title like "Units and visits tracker" is not a group label."""
+    texts = [_text(row[j]) if j < len(row) else "" for j in range(width)]
+    filled = [t for t in texts if t]
+    blocks = len(filled) >= 2 and all(_block(t) is not None for t in filled)
     labels: list[str] = []
     current, span = "", 0
-    for j in range(width):
-        text = _text(row[j]) if j < len(row) else ""
+    for text in texts:
         if text:
             ws = words(text)
-            current = text if ws & _COUNT_WORDS and ws <= _GROUP_WORDS else ""
+            counts = bool(ws & _COUNT_WORDS) and ws <= _GROUP_WORDS
+            current = text if blocks or counts else ""
             span = 0
         span += 1
-        labels.append(current if span <= _GROUP_SPAN else "")
-    return labels
+        labels.append(current if span <= (_BLOCK_SPAN if blocks else _GROUP_SPAN) else "")
+    return labels, blocks
 
 
 def read_header(rows: list[list[Any]], index: int) -> Header:
-    """Interpret row ``index`` as a header row."""
+    """Interpret row ``index`` as a header row (in the light of the group labels above it)."""
     row = rows[index]
-    groups = _group_labels(rows[index - 1], len(row)) if index > 0 else [""] * len(row)
+    groups, blocks = (
+        _group_labels(rows[index - 1], len(row)) if index > 0 else ([""] * len(row), False)
+    )
     columns: dict[Col, int] = {}
     names: dict[int, str] = {}
     ignored: list[str] = []
     duplicates: list[str] = []
+    duplicate_columns: set[int] = set()
     measured: set[Col] = set()  # counts whose header (or group label) says units or visits
+    grouped_any = False
     for j, value in enumerate(row):
         text = _text(value)
         if not text:
@@ -339,14 +382,26 @@ def read_header(rows: list[list[Any]], index: int) -> Header:
         names[j] = text
         col = recognise(text)
         named = bool(words(text) & _COUNT_WORDS)
-        if groups[j] and col in _BARE and not named:
-            grouped = recognise(f"{groups[j]} {text}")
+        group = groups[j]
+        if group and blocks:
+            fields = _block(group) or frozenset()
+            if col not in fields:
+                combined = recognise(f"{group} {text}")
+                if combined in fields:
+                    col, grouped_any = combined, True
+                    named = named or combined in _COUNTS
+            else:
+                grouped_any = True
+                named = named or (col in _COUNTS and bool(words(group) & _COUNT_WORDS))
+        elif group and col in _BARE and not named:
+            grouped = recognise(f"{group} {text}")
             if grouped in _COUNTS:
-                col, named = grouped, True
+                col, named, grouped_any = grouped, True, True
         if col is None:
             ignored.append(text)
         elif col in columns:
             duplicates.append(text)
+            duplicate_columns.add(j)
         else:
             columns[col] = j
             if named:
@@ -355,7 +410,11 @@ def read_header(rows: list[list[Any]], index: int) -> Header:
         for units, visits in _AS_VISITS.items():
             if units in columns and units not in measured and visits not in columns:
                 columns[visits] = columns.pop(units)
-    return Header(index, columns, names, ignored, duplicates)
+    heading_rows = [index - 1, index] if grouped_any else [index]
+    labels = {j: g for j, g in enumerate(groups) if g and j in names} if grouped_any else {}
+    return Header(
+        index, columns, names, ignored, duplicates, duplicate_columns, heading_rows, labels
+    )
 
 
 def find_header(rows: list[list[Any]]) -> Header | None:

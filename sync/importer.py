@@ -16,7 +16,9 @@ from typing import Any
 
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError
+from priorauth.grammar import DateOrder
 from priorauth.model import Authorization, Client
+from priorauth.practice import practice_settings
 from priorauth.services import bulk
 from priorauth.services.tracker import Tracker
 from priorauth.store.codec import to_doc
@@ -30,7 +32,9 @@ from sync.merge import Item, Merger
 from sync.merge_auths import merge_log
 from sync.progress import Progress, no_progress
 from sync.settle import settle_activity, settle_usage
-from sync.sheets import choose_sheet
+from sync.sheetreport import SheetReport
+from sync.sheets import ALL_SHEETS, choose_sheet, choose_sheets
+from sync.tabs import merge_tables
 from sync.workbook import open_workbook
 
 _MAX_PASSES = 4  # re-plans after validation removed rows (each pass removes at least one)
@@ -60,6 +64,12 @@ class ImportPlan:
     other_changes: list[Item] = field(default_factory=list)  # services, payers, groups
     changes: bulk.Changes = field(default_factory=bulk.Changes)
     inputs: canonical.Inputs | None = field(default=None, repr=False)
+    sheets: list[SheetReport] = field(default_factory=list)  # how each sheet was read
+
+    @property
+    def unread_columns(self) -> list[tuple[str, str, str]]:
+        """(sheet, column letter, heading) of every column with values that was not read."""
+        return [(r.sheet, c, h) for r in self.sheets for c, h in r.unread]
 
     @property
     def has_changes(self) -> bool:
@@ -109,6 +119,7 @@ class ImportPlan:
             "clients_updated": len(self.clients_updated),
             "payers_created": len(self.payers_created),
             "other_changes": len(self.other_changes),
+            "sheets": [r.to_json() for r in self.sheets],
         }
 
 
@@ -164,28 +175,66 @@ def plan_import(
     today: dt.date | None = None,
     progress: Progress | None = None,
     user: str = "",
+    date_order: DateOrder | None = None,
 ) -> ImportPlan:
     """Read ``path`` and work out what importing it into ``data`` would do. Writes nothing.
 
+    Text dates are read in the order each column shows; where a column shows none, in
+    ``date_order`` (default: the practice's setting, month first).
     Raises :class:`~sync.errors.WorkbookError` when the file cannot be used at all.
     """
     progress = progress or no_progress
     path = Path(path)
     today = today or dt.date.today()
+    if date_order is None:
+        order, reason = practice_date_order(data), "the practice's date order"
+    else:
+        order, reason = date_order, f"--date-order {date_order}"
     progress(0, 1, "reading")
     with gc_paused():
-        return _plan_import(path, data, sheet, today, progress, user)
+        return _plan_import(path, data, sheet, today, progress, user, (order, reason))
+
+
+def practice_date_order(data: Data) -> DateOrder:
+    """The practice's order for text dates a column gives no evidence on (month first unless
+    set)."""
+    return "dmy" if practice_settings(data).date_order == "dmy" else "mdy"
 
 
 def _plan_import(
-    path: Path, data: Data, sheet: str | None, today: dt.date, progress: Progress, user: str
+    path: Path,
+    data: Data,
+    sheet: str | None,
+    today: dt.date,
+    progress: Progress,
+    user: str,
+    order: tuple[DateOrder, str],
 ) -> ImportPlan:
     with open_workbook(path) as wb:
-        raw, header = choose_sheet(wb, sheet)
+        if (
+            sheet is not None
+            and sheet.casefold() == ALL_SHEETS
+            and ALL_SHEETS not in {n.casefold() for n in wb.sheet_names}
+        ):
+            chosen = choose_sheets(wb)
+        else:
+            chosen = [choose_sheet(wb, sheet)]
         progress(1, 1, "reading")
-        table = read_log(raw, header, epoch_1904=wb.epoch_1904, progress=progress)
-        assert table is not None
-        del raw
+        tables = []
+        for raw, header in chosen:
+            read = read_log(
+                raw,
+                header,
+                epoch_1904=wb.epoch_1904,
+                progress=progress,
+                order=order[0],
+                order_reason=order[1],
+                today=today,
+            )
+            assert read is not None
+            tables.append(read)
+        del chosen
+        table = tables[0] if len(tables) == 1 else merge_tables(tables)
         inputs = canonical.read_inputs(wb, table)
     inputs.user = user or current_user()
     return make_plan(path, data, inputs, today, progress)
@@ -216,6 +265,7 @@ def _plan_once(
     canonical.merge_after(merger, inputs, drafts)
     settle_usage(merger, drafts)
     plan = ImportPlan(path=path, sheet=log.sheet, today=today, data=data, inputs=inputs)
+    plan.sheets = [t.report for t in log.parts] if log.parts else [log.report]
     changed_auths = _classify(plan, merger, drafts)
     merger.changes.authorizations = changed_auths
     progress(0, 1, "checking")
@@ -262,16 +312,20 @@ def _classify(plan: ImportPlan, merger: Merger, drafts: list[Draft]) -> list[Any
             client = clients[auth.client] = merger.client(auth.client)
         payer = names.get(auth.payer, "?")
         if before is None:
-            created.append(Item(d.table.sheet, d.row, partial(_words, "new ", auth, client, payer)))
+            created.append(
+                Item(d.table.sheet_at(d.index), d.row, partial(_words, "new ", auth, client, payer))
+            )
             out.append(auth)
         elif vars(auth) == vars(before) or to_doc(auth) == to_doc(before):
             # (every field equal: the documents are too; the documents may be equal when the
             # values are not, an enum and its text)
-            unchanged.append(Item(d.table.sheet, d.row, partial(_words, "", auth, client, payer)))
+            unchanged.append(
+                Item(d.table.sheet_at(d.index), d.row, partial(_words, "", auth, client, payer))
+            )
         else:
             changes = describe.changes(before, auth)
             words = partial(_words, "", auth, client, payer)
-            updated.append(Item(d.table.sheet, d.row, words, changes))
+            updated.append(Item(d.table.sheet_at(d.index), d.row, words, changes))
             out.append(auth)
     for auth in merger.deactivated:
         client = merger.client(auth.client)

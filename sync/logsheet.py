@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync import cells
-from sync.columns import Col, column_letter
+from priorauth.grammar import DateOrder
+from priorauth.model import RequestStatus
+from sync import cells, chrome, colparse
+from sync.columns import DERIVED_HEADERS, Col, column_letter
 from sync.headers import Header, find_header
 from sync.progress import Progress, no_progress
+from sync.sheetreport import SheetReport, unread_warning
 from sync.workbook import RawSheet
 
 _TOTAL = re.compile(r"^\s*(?:grand\s+)?(?:totals?|sum|subtotals?)\b", re.IGNORECASE)
@@ -74,9 +77,21 @@ class LogTable:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     bad: set[int] = field(default_factory=set)
+    report: SheetReport = field(default_factory=lambda: SheetReport(""))
+    # rows whose auth number is a placeholder ("pending", "TBD"): the status it stands for
+    requested: dict[int, RequestStatus] = field(default_factory=dict)
+    pending: set[int] = field(default_factory=set)  # rows with a count not known yet ("TBD")
+
+    # a table merged from several tabs (sync.tabs): the tables and, per row, (table, its row)
+    parts: list[LogTable] | None = None
+    origin: list[tuple[int, int]] | None = None
 
     def has(self, col: Col) -> bool:
         return col in self.values
+
+    def sheet_at(self, i: int) -> str:
+        """The sheet data row ``i`` is on."""
+        return self.parts[self.origin[i][0]].sheet if self.parts and self.origin else self.sheet
 
     def column_name(self, col: Col) -> str:
         j = self.header.columns.get(col)
@@ -88,177 +103,140 @@ class LogTable:
             return ""
         return f"{column_letter(self.first_col + j)}{self.rows[i]}"
 
+    def where(self, i: int, col: Col | None) -> tuple[str, int, str, str]:
+        """(sheet, row, column heading, cell) of data row ``i``'s cell in ``col``."""
+        if self.parts and self.origin:
+            p, local = self.origin[i]
+            return self.parts[p].where(local, col)
+        if col is None:
+            return self.sheet, self.rows[i], "", ""
+        return self.sheet, self.rows[i], self.column_name(col), self.cell_ref(col, i)
+
+    def warn(self, i: int, col: Col, message: str) -> None:
+        """A warning about one cell, naming it."""
+        sheet, row, column, cell = self.where(i, col)
+        self.warnings.append(str(RowError(sheet, row, column, message, cell)))
+
     def error(self, i: int, col: Col | None, message: str) -> None:
         self.bad.add(i)
-        self.errors.append(
-            RowError(
-                self.sheet,
-                self.rows[i],
-                self.column_name(col) if col else "",
-                message,
-                self.cell_ref(col, i) if col else "",
-            )
+        sheet, row, column, cell = self.where(i, col)
+        self.errors.append(RowError(sheet, row, column, message, cell))
+
+
+def _unread(
+    table: LogTable, sheet: RawSheet, columns: list[tuple[Any, ...]], keep: list[int]
+) -> None:
+    """Name every column with values that authtrack does not read; list what each read one
+    means."""
+    header, report = table.header, table.report
+    read = {j: col for col, j in header.columns.items()}
+    letter = lambda j: column_letter(sheet.first_col + j)  # noqa: E731
+    for j in range(max(len(columns), max(header.names, default=-1) + 1)):
+        heading = header.heading(j)
+        if j in read:
+            report.columns.append((letter(j), heading, read[j].value))
+            continue
+        if j in header.duplicate_columns or j >= len(columns):
+            continue
+        values = _take(columns[j], keep)
+        if values.count("") == len(values):
+            continue
+        if heading in DERIVED_HEADERS:  # authtrack's own export: worked out, not data
+            report.columns.append((letter(j), heading, "worked out by authtrack, not read"))
+            continue
+        report.unread.append((letter(j), heading))
+        table.warnings.append(unread_warning(sheet.name, letter(j), heading))
+
+
+def _chrome(
+    rows: list[list[Any]],
+    header: Header,
+    body: list[list[Any]],
+    doubt: list[int],
+    few: set[int],
+    names: Sequence[Any] | None,
+    found: dict[int, str],
+    dates: list[Sequence[Any]],
+) -> None:
+    """Report chrome among the rows in doubt (kind by row index, added to ``found``): only rows
+    with few cells, or no client, or chrome where the client goes, are looked at; a row with a
+    start or end date is an authorization whatever its notes say (it may repeat the header)."""
+    titles = chrome.texts_of(rows[: min(header.rows)])
+    headings = chrome.texts_of(rows[i] for i in header.rows)
+    for k in doubt:
+        if k in found:
+            continue
+        if (
+            k not in few
+            and names is not None
+            and names[k] != ""
+            and not chrome.suspicious(names[k])
+        ):
+            continue
+        texts = [v.strip() for v in body[k] if type(v) is str and v.strip()]
+        kind = chrome.classify(texts, titles, headings)
+        dated = any(
+            c[k] != "" and not (type(c[k]) is str and c[k].strip().lower() in headings)
+            for c in dates
         )
+        if kind is not None and (kind == chrome.REPEATED_HEADER or not dated):
+            found[k] = kind
+
+
+def _client_headings(
+    columns: list[tuple[Any, ...]],
+    mapped: list[int],
+    identity: list[int],
+    doubt: list[int],
+    skip: set[int],
+) -> set[int]:
+    """Rows holding only a client (name, birth date) whose next rows leave the client blank:
+    a heading over that client's block of authorizations, filled down into them."""
+    others = [columns[j] for j in mapped if j not in identity]
+    who = [columns[j] for j in identity]
+    doubtful = set(doubt)
+    heads = set()
+    n = len(who[0])
+    for k in doubt:
+        if k in skip or any(c[k] != "" for c in others) or all(c[k] == "" for c in who):
+            continue
+        nxt = k + 1
+        while (
+            nxt < n
+            and nxt in doubtful
+            and (nxt in skip or all(c[nxt] == "" for c in (*who, *others)))
+        ):
+            nxt += 1
+        if nxt < n and all(c[nxt] == "" for c in who) and any(c[nxt] != "" for c in others):
+            heads.add(k)
+    # a lone line of text over blank-named rows may be a note: a heading shows it is a client
+    # (a birth date, or "Last, First"), or the sheet is laid out in blocks (several headings)
+    if len(heads) < 2:
+        heads = {k for k in heads if sum(c[k] != "" for c in who) > 1 or "," in str(who[0][k])}
+    return heads
+
+
+def _say_chrome(table: LogTable, found: dict[int, str], first_row: int) -> None:
+    kinds: dict[str, list[int]] = {}
+    for k in sorted(found):
+        kinds.setdefault(found[k], []).append(first_row + k)
+    for kind, rows in kinds.items():
+        table.report.chrome[kind] = len(rows)
+        table.warnings.append(chrome.warning(table.sheet, kind, rows))
 
 
 def _ignored(table: LogTable, sheet: RawSheet, i: int, row: list[Any]) -> None:
     """A row with something only in columns authtrack does not read: say so (not for totals)."""
-    first = next(v for v in row if not _is_blank(v)) if any(not _is_blank(v) for v in row) else ""
+    first = (
+        next(v for v in row if not cells.is_blank(v))
+        if any(not cells.is_blank(v) for v in row)
+        else ""
+    )
     if first != "" and not _TOTAL.match(cells.text(first)):
         table.warnings.append(
             f'Sheet "{sheet.name}", row {sheet.first_row + i}: ignored {cells.quoted(first)} '
             "(a note, not an authorization: the row has nothing else)."
         )
-
-
-def _parser(col: Col, epoch_1904: bool) -> Callable[[Any], Any]:
-    if col is Col.DOB:
-        return lambda v: cells.birth_date(v, epoch_1904)
-    if col in (Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP):
-        return lambda v: cells.date(v, epoch_1904)
-    if col is Col.PERIOD:
-        return lambda v: cells.period(v, epoch_1904)
-    if col in (Col.UNITS_LEFT, Col.VISITS_LEFT):
-        what = "units" if col is Col.UNITS_LEFT else "visits"
-        return lambda v: cells.remaining(v, what)
-    if col in (Col.UNITS_AUTH, Col.UNITS_USED):
-        return lambda v: cells.count(v, "units")
-    if col in (Col.VISITS_AUTH, Col.VISITS_USED):
-        return lambda v: cells.count(v, "visits")
-    if col in (Col.CLIENT_ID, Col.MEMBER_ID, Col.AUTH_NUMBER):
-        return cells.identifier
-    if col is Col.CONFIRMED_AT:
-        return lambda v: cells.timestamp(v, epoch_1904)
-    return {
-        Col.CODES: cells.codes,
-        Col.PRIORITY: cells.priority,
-        Col.ACTIVE: cells.yes_no,
-        Col.CONFIRMED: cells.yes_no,
-        Col.REMINDER: cells.reminder,
-        Col.STATUS: cells.status,
-        Col.CAP: cells.cap,
-    }.get(col, cells.text)
-
-
-def _is_blank(v: Any) -> bool:
-    return v == "" or v is None or (type(v) is str and not v.strip())
-
-
-_SLOW = object()  # "not handled by the fast path": parse this cell the careful way
-_DATE_COLS = frozenset({Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP})
-_COUNT_COLS = frozenset({Col.UNITS_AUTH, Col.UNITS_USED, Col.VISITS_AUTH, Col.VISITS_USED})
-_LEFT_COLS = frozenset({Col.UNITS_LEFT, Col.VISITS_LEFT})
-_ID_COLS = frozenset({Col.CLIENT_ID, Col.MEMBER_ID, Col.AUTH_NUMBER})
-_LONGEST_BLANK = max(map(len, cells.BLANK_WORDS))  # (lower() never shortens a text)
-_TEXT_COLS = frozenset(
-    {Col.NAME, Col.FIRST, Col.LAST, Col.PAYER, Col.NOTES, Col.PAYER_REF, Col.CLINICIAN}
-    | {Col.CONFIRMED_BY, Col.CONFIRMED_AT}
-)
-
-
-def _fast(col: Col, values: list[Any]) -> list[Any]:
-    """The column's values where a cell is the common case (a real date, a whole number, plain
-    text, blank); _SLOW elsewhere. Written as comprehensions: 20,000 rows x 14 columns."""
-    date, datetime = dt.date, dt.datetime
-    if col in _DATE_COLS:
-        return [
-            v
-            if (t := type(v)) is date
-            else v.date()
-            if t is datetime
-            else None
-            if v == ""
-            else _SLOW
-            for v in values
-        ]
-    if col in _COUNT_COLS:
-        return [
-            int(v) if type(v) is float and v >= 0 and v.is_integer() else None if v == "" else _SLOW
-            for v in values
-        ]
-    if col in _LEFT_COLS:  # below zero is over-utilization (cells.remaining)
-        return [
-            int(v) if type(v) is float and v.is_integer() else None if v == "" else _SLOW
-            for v in values
-        ]
-    # text holding a control character (tab and newline too) goes through cells.text, which
-    # drops the control characters; isprintable() keeps plain text on the fast path
-    if col in _TEXT_COLS:
-        text = cells.text
-        return [
-            ((v.strip() if v.isprintable() else text(v)) or None) if type(v) is str else _SLOW
-            for v in values
-        ]
-    if col in _ID_COLS:
-        blanks, longest, text = cells.BLANK_WORDS, _LONGEST_BLANK, cells.text
-        return [
-            (
-                None
-                if len(s := v.strip() if v.isprintable() else text(v)) <= longest
-                and s.lower() in blanks
-                else s
-            )
-            if type(v) is str
-            else _SLOW
-            for v in values
-        ]
-    return [None if v == "" else _SLOW for v in values]
-
-
-def _parse_column(
-    table: LogTable, col: Col, values: Sequence[Any], parse: Callable[[Any], Any]
-) -> list[Any]:
-    """The column's typed values; unreadable cells are reported on ``table`` (in row order) and
-    become None."""
-    n = len(values)
-    if n >= 64 and col not in _TEXT_COLS and len(set(values[:64])) <= 16:
-        # a column that repeats its values (codes, counts, dates, statuses): each distinct value
-        # is parsed once, in the order of its first cell (calamine's values are all hashable;
-        # plain text is quicker through the fast path, which only trims it)
-        distinct = dict.fromkeys(values)
-        kinds = set(map(type, values))  # (True and 1.0 are one key: parse them apart)
-        if len(distinct) * 4 <= n and not (bool in kinds and kinds & {int, float}):
-            return _parsed(table, col, range(n), values, list(distinct), parse)
-    out = _fast(col, values)
-    if _SLOW not in out:
-        return out
-    slow = [i for i, v in enumerate(out) if v is _SLOW]
-    raw = values if len(slow) == n else [values[i] for i in slow]
-    parsed = _parsed(table, col, slow, raw, list(dict.fromkeys(raw)), parse)
-    if len(slow) == n:
-        return parsed
-    for i, hit in zip(slow, parsed, strict=True):
-        out[i] = hit
-    return out
-
-
-def _parsed(
-    table: LogTable,
-    col: Col,
-    rows: Sequence[int],
-    values: Sequence[Any],
-    distinct: list[Any],
-    parse: Callable[[Any], Any],
-) -> list[Any]:
-    """``values`` (of data rows ``rows``) through their ``distinct`` values, each read as a cell
-    of the column is read: the fast path where it applies, else ``parse``."""
-    hits = dict(zip(distinct, _fast(col, distinct), strict=True))
-    for v, hit in hits.items():
-        if hit is _SLOW:
-            try:
-                hits[v] = parse(v)
-            except cells.CellError as e:
-                hits[v] = e
-    parsed = list(map(hits.__getitem__, values))
-    kinds = set(map(type, hits.values()))
-    if list in kinds:  # each row gets its own list
-        parsed = [list(h) if type(h) is list else h for h in parsed]
-    if any(issubclass(k, cells.CellError) for k in kinds):
-        for n, (i, hit) in enumerate(zip(rows, parsed, strict=True)):
-            if isinstance(hit, cells.CellError):
-                parsed[n] = None
-                table.error(i, col, str(hit))
-    return parsed
 
 
 def _columns(rows: list[list[Any]], width: int) -> list[tuple[Any, ...]]:
@@ -292,6 +270,9 @@ def read_log(
     *,
     epoch_1904: bool = False,
     progress: Progress = no_progress,
+    order: DateOrder = "mdy",
+    order_reason: str = "the practice's date order",
+    today: dt.date | None = None,
 ) -> LogTable | None:
     """Parse the log on ``sheet``; None when it has no recognisable header row.
 
@@ -304,6 +285,8 @@ def read_log(
     if header is None:
         return None
     table = LogTable(sheet.name, header, sheet.first_col)
+    report = table.report = SheetReport(sheet.name)
+    report.header_rows = [sheet.first_row + i for i in header.rows]
     for text in header.duplicates:
         table.warnings.append(
             f'Sheet "{sheet.name}": column "{text}" repeats a column already read; it was ignored.'
@@ -353,18 +336,29 @@ def read_log(
             v = column[k]
             if type(v) is str and v[:1] in "TtGgSs" and _TOTAL.match(v):
                 skip.add(k)
-    if skip or few:
+    identity = [where[c] for c in IDENTITY if c in where]
+    found = {k: chrome.REPEATED_HEADER if first[k] == first_name else chrome.TOTAL for k in skip}
+    if doubt:
+        dated = [columns[where[c]] for c in (Col.START, Col.END, Col.PERIOD) if c in where]
+        names = columns[identity[0]] if identity else None
+        _chrome(rows, header, body, doubt, few, names, found, dated)
+        skip |= found.keys()
+    heads = (
+        _client_headings(columns, mapped, identity, doubt, skip) if identity and doubt else set()
+    )
+    if skip or few or heads:
         for k in sorted(skip | few):
             row = body[k]
-            if k in few and row.count("") != len(row):
+            if k in few and k not in skip and k not in heads and row.count("") != len(row):
                 _ignored(table, sheet, start + k, row)
-        keep = [k for k in range(n) if k not in skip and k not in few]
+        keep = [k for k in range(n) if k not in skip and k not in few and k not in heads]
     else:
         keep = list(range(n))
     first_row = sheet.first_row + start
+    _say_chrome(table, found, first_row)
     table.rows = [first_row + k for k in keep]
-    kept: dict[int, Sequence[Any]] = {j: _take(columns[j], keep) for j in mapped}
-    identity = [where[c] for c in IDENTITY if c in where]
+    seq = sorted(heads.union(keep)) if heads else keep
+    kept: dict[int, Sequence[Any]] = {j: _take(columns[j], seq) for j in mapped}
     if identity:
         # a client's second row: name and birth date (and its payer...) filled down
         key = kept[identity[0]]
@@ -379,36 +373,23 @@ def read_log(
                 if c in where:
                     values = kept[where[c]] = list(kept[where[c]])
                     for p in down:
-                        if _is_blank(values[p]):
+                        if cells.is_blank(values[p]):
                             values[p] = values[p - 1]
+    if heads:
+        at = [p for p, k in enumerate(seq) if k not in heads]
+        kept = {j: _take(tuple(v), at) for j, v in kept.items()}
+        table.report.filled_down = len(heads)
+    _unread(table, sheet, columns, keep)
+    orders = colparse.date_orders(table, sheet, kept, order, order_reason)
     total = len(rows)
     for col, j in where.items():
-        parse = _parser(col, epoch_1904)
-        table.values[col] = _parse_column(table, col, kept[j], parse)
-        if parse is cells.text or parse is cells.identifier:
-            _cut_long_texts(table, col, table.values[col])
+        parse = colparse.parser(col, epoch_1904, orders[col][0] if col in orders else order, today)
+        if col in orders and orders[col][1] is not None:
+            parse = colparse.one_order(parse, orders[col][0], orders[col][1])
+        table.values[col] = colparse.parse_column(table, col, kept[j], parse)
+        if col in colparse.TEXT_LIKE:
+            colparse.cut_long_texts(table, col, table.values[col])
+    if Col.AUTH_NUMBER in where:
+        colparse.placeholders(table, kept[where[Col.AUTH_NUMBER]])
     progress(total, total, "reading rows")
     return table
-
-
-MAX_CELL_TEXT = 32_767  # the most characters a spreadsheet cell holds (Excel; openpyxl cuts there)
-
-
-def _cut_long_texts(table: LogTable, col: Col, values: list[Any]) -> None:
-    """Cut each text longer than a cell holds, naming the cell: an export would cut it anyway,
-    silently, so the import says so and keeps what a round trip keeps (one C-level pass when,
-    as always in practice, nothing is that long)."""
-    try:
-        longest = max(map(len, values), default=0)
-    except TypeError:  # an unreadable cell (None) among them
-        longest = max((len(v) for v in values if type(v) is str), default=0)
-    if longest <= MAX_CELL_TEXT:
-        return
-    for i, v in enumerate(values):
-        if type(v) is str and len(v) > MAX_CELL_TEXT:
-            values[i] = v[:MAX_CELL_TEXT]
-            table.warnings.append(
-                f'Sheet "{table.sheet}", cell {table.cell_ref(col, i)} '
-                f'("{table.column_name(col)}"): its text of {len(v):,} characters is more than a '
-                f"spreadsheet cell holds; only the first {MAX_CELL_TEXT:,} were imported."
-            )

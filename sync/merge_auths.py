@@ -155,7 +155,7 @@ def merge_log(
                 known = merger.find_client(client_id, first, last, dob)
                 if known is None:
                     client = merger.new_client(
-                        client_id, first, last, dob, (table.sheet, table.rows[i])
+                        client_id, first, last, dob, (table.sheet_at(i), table.rows[i])
                     )
                 else:
                     client = _update_client(merger, table, i, known, first, last, dob)
@@ -194,8 +194,8 @@ def _update_client(
     dob: dt.date | None,
 ) -> Client:
     """Rows name a client the same way; a later spelling does not overwrite the first."""
-    where = merger.client_rows.setdefault(client.id, (table.sheet, table.rows[i]))
-    first_seen_here = where == (table.sheet, table.rows[i])
+    where = merger.client_rows.setdefault(client.id, (table.sheet_at(i), table.rows[i]))
+    first_seen_here = where == (table.sheet_at(i), table.rows[i])
     differs = (first or last) and (
         " ".join(first.split()).casefold() != client.first_name.casefold()
         or " ".join(last.split()).casefold() != client.last_name.casefold()
@@ -206,8 +206,9 @@ def _update_client(
             client.first_name, client.last_name = first, last
         elif not first_seen_here:
             merger.warnings.append(
-                f'Sheet "{table.sheet}", row {table.rows[i]}: client {client.client_id or ""} '
-                f'is written "{last}, {first}" but row {where[1]} has "{client.name}"; '
+                f'Sheet "{table.sheet_at(i)}", row {table.rows[i]}: client '
+                f'{client.client_id or ""} is written "{last}, {first}" but row {where[1]} has '
+                f'"{client.name}"; '
                 "the first spelling was kept."
             )
     if dob is not None and dob != client.dob:
@@ -216,7 +217,7 @@ def _update_client(
             client.dob = dob
         else:
             merger.warnings.append(
-                f'Sheet "{table.sheet}", row {table.rows[i]}: a different date of birth '
+                f'Sheet "{table.sheet_at(i)}", row {table.rows[i]}: a different date of birth '
                 f"({dob:%m/%d/%Y}) for {client.name} than row {where[1]}; the first was kept."
             )
     return client

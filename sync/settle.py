@@ -82,7 +82,7 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
                 if d is not keep:
                     d.auth.active = False
                     merger.warnings.append(
-                        f'Sheet "{d.table.sheet}", row {d.row}: marked active, but row '
+                        f'Sheet "{d.table.sheet_at(d.index)}", row {d.row}: marked active, but row '
                         f"{keep.row} is a later active authorization for the same client and "
                         "payer; only that one stays active."
                     )
@@ -142,7 +142,8 @@ def settle_usage(merger: Merger, drafts: list[Draft]) -> None:
             carried = used - tracked_count
             if carried < 0:
                 merger.warnings.append(
-                    f'Sheet "{d.table.sheet}", row {d.row}: the log says {used} {what} used, but '
+                    f'Sheet "{d.table.sheet_at(d.index)}", row {d.row}: the log says {used} {what} '
+                    "used, but "
                     f"authtrack already has {tracked_count} recorded; authtrack's count is kept."
                 )
                 carried = 0
@@ -160,7 +161,7 @@ def _used(
         return authorized - left
     if authorized - used != left:
         d.table.warnings.append(
-            f'Sheet "{d.table.sheet}", row {d.row}: {what} remaining says {left}, but '
+            f'Sheet "{d.table.sheet_at(d.index)}", row {d.row}: {what} remaining says {left}, but '
             f"{authorized} authorized - {used} used = {authorized - used}; the used count was kept."
         )
     return used

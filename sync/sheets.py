@@ -9,9 +9,42 @@ from pathlib import Path
 from sync.columns import Col
 from sync.errors import SheetChoiceError, WorkbookError
 from sync.headers import Header, find_header
+from sync.tabs import in_time_order
 from sync.workbook import RawSheet, Workbook
 
-__all__ = ["choose_sheet"]
+__all__ = ["ALL_SHEETS", "choose_sheet", "choose_sheets"]
+
+ALL_SHEETS = "all"  # --sheet all: every log tab, oldest to newest
+
+
+def choose_sheets(wb: Workbook) -> list[tuple[RawSheet, Header]]:
+    """Every sheet of ``wb`` that is an authorization log with a payer column, oldest first
+    (``--sheet all``: one tab per month)."""
+    found = [(raw, header) for _, raw, header in _candidates(wb) if Col.PAYER in header.columns]
+    if not found:
+        choose_sheet(wb, None)  # says why there is none
+    order = in_time_order([raw.name for raw, _ in found])
+    by_name = {raw.name: (raw, header) for raw, header in found}
+    return [by_name[name] for name in order]
+
+
+def _candidates(wb: Workbook) -> list[tuple[tuple[int, int, int], RawSheet, Header]]:
+    found: list[tuple[tuple[int, int, int], RawSheet, Header]] = []
+    for info in wb.sheets:
+        try:
+            raw = wb.read(info.name)
+        except WorkbookError:
+            continue
+        header = find_header(raw.rows)
+        if header is None:
+            continue
+        rank = (
+            header.score + (3 if Col.PAYER in header.columns else 0),
+            int(info.visible),
+            int(len(raw.rows) > header.index + 1),
+        )
+        found.append((rank, raw, header))
+    return found
 
 
 def choose_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header]:
@@ -65,10 +98,12 @@ def choose_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header]:
     best = found[0]
     ties = [f for f in found if f[0] == best[0]]
     if len(ties) > 1:
-        names = ", ".join(f'"{f[1].name}"' for f in ties)
+        order = in_time_order([f[1].name for f in ties])
+        names = ", ".join(f'"{n}"' for n in order)
         raise SheetChoiceError(
             f"{path} has {len(ties)} sheets that look equally like authorization logs "
-            f'({names}); choose one with --sheet, e.g. --sheet "{ties[0][1].name}".'
+            f'({names}); choose one with --sheet, e.g. --sheet "{order[-1]}", or merge them '
+            "oldest to newest with --sheet all."
         )
     _need_payer(path, best[1].name, best[2])
     return best[1], best[2]

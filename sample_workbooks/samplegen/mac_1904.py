@@ -38,7 +38,7 @@ HEADER += ["Visits Authorized", "Visits Used", "Requested", "Reference #", "Conf
 HEADER += ["Remind (days)"]
 # (sheet, row, column, cell, words the message holds) of what the import must report
 ERRORS = [
-    ("Auths", 4, "Effective Date", "F4", '"13/45/2026" is not a real date'),
+    ("Auths", 4, "Effective Date", "F4", '"13/45/2026" is not a date (there is no such day)'),
     ("Auths", 4, "Units Used", "I4", "-2 is below zero"),
 ]
 PAYERS = {

@@ -57,7 +57,8 @@ def test_rows_with_errors_exit_1_and_write_nothing(
         "row": 4,
         "column": "Effective Date",
         "cell": "F4",
-        "message": '"13/45/2026" is not a real date; write dates like 03/31/2025.',
+        "message": '"13/45/2026" is not a date (there is no such day); '
+        "write dates like 03/31/2025.",
     }
     assert db_path.read_bytes() == before
     assert cli(db_path, "import", str(SAMPLES / "mac_1904_log.xlsx")) == 1

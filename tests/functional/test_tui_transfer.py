@@ -162,3 +162,28 @@ async def test_export_writes_the_workbook(tmp_path: Path, db_path: Path) -> None
     assert wb.sheetnames[0] == "Authorizations"
     assert wb["Authorizations"].max_row == 45
     assert not app.unexpected
+
+
+async def test_import_preview_names_the_columns_it_will_not_import(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """Issue 11 §3: a column the log keeps and authtrack does not read is shown in the preview."""
+    path = tmp_path / "log.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Client", "D.O.B.", "Payer", "Auth #", "Start", "End", "Referral Source"])
+    ws.append(["Lee, Ann", dt.date(1990, 4, 2), "Aetna", "A-1", TODAY, TODAY, "Dr. Hill"])
+    wb.save(path)
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        app.screen.query_one("#path", Input).value = str(path)
+        await pilot.press("enter")  # preview
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "Columns not imported (1)" in text
+        assert '"Referral Source" on sheet "Sheet" was not imported' in text
+        assert not app.data.authorizations
+    assert not app.unexpected

@@ -283,7 +283,10 @@ def test_total_blank_and_repeated_header_rows(tracker: Tracker, tmp_path: Path) 
     assert not plan.errors
     assert plan.warnings == [
         'Sheet "Log", row 7: ignored "Updated by the front desk" (a note, not an authorization: '
-        "the row has nothing else)."
+        "the row has nothing else).",
+        # skipped rows of a report's layout are said once per kind
+        'Sheet "Log": skipped 1 repeated header row (row 4): report layout, not authorizations.',
+        'Sheet "Log": skipped 1 total row (row 6): report layout, not authorizations.',
     ]
     names = sorted(c.name for c in plan.changes.clients)
     assert names == ["Lee, Ann", "Sum, Li"]

@@ -63,7 +63,10 @@ def test_front_desk_log(tracker: Tracker) -> None:
     planned = front_desk.plan()
     plan, data = imported(tracker, "front_desk_log.xlsx")
     assert counts(plan) == (123, 47, 6) == (len(planned), len({a.person.last for a in planned}), 6)
-    assert not plan.errors and not plan.warnings
+    assert not plan.errors
+    assert plan.warnings == [
+        'Sheet "Auth Log": skipped 1 total row (row 131): report layout, not authorizations.'
+    ]
     assert_imported_as_planned(data, planned)
     alvarez = client_named(data, "Alvarez")
     assert (alvarez.first_name, alvarez.dob) == ("Marisol", D(1988, 3, 14))
@@ -104,7 +107,11 @@ def test_aba_agency_tracker(tracker: Tracker) -> None:
     assert (
         counts(plan) == (59, 21, 5) == (len(planned), len({a.person.client_id for a in planned}), 5)
     )
-    assert not plan.errors and not plan.warnings
+    assert not plan.errors
+    # a column the log keeps and authtrack has no field for is named, never dropped unsaid
+    assert plan.warnings == [
+        'Sheet "Authorizations": column Q "Fax Sent" was not recognised and was not imported.'
+    ]
     assert_imported_as_planned(data, planned)
     assert {c.client_id for c in data.clients.values()} == {f"MRN-{n}" for n in range(1001, 1022)}
     okafor = client_named(data, "Okafor")  # "Okafor " in one row: trailing space trimmed

@@ -220,9 +220,7 @@ def test_a_column_of_repeated_values_reports_each_bad_cell_on_its_own_row() -> N
         (19, "Units", "F19"),
         (152, "Units", "F152"),
     ]
-    assert (
-        table.errors[1].message == '"lots" is not a number of units; write a whole number like 24.'
-    )
+    assert table.errors[1].message == '"lots" is not a whole number of units; write it like 24.'
     units = table.values[Col.UNITS_AUTH]
     assert units[17] is None and units[150] is None and units.count(24) == 198
     codes = table.values[Col.CODES]
@@ -264,5 +262,7 @@ def test_blank_note_total_and_repeated_header_rows_among_filled_down_ones() -> N
     assert table.values[Col.AUTH_NUMBER] == ["A-1", "A-2", "A-3", "A-4"]
     assert table.warnings == [
         'Sheet "Log", row 5: ignored "call the payer" (a note, not an authorization: the row '
-        "has nothing else)."
+        "has nothing else).",
+        'Sheet "Log": skipped 1 total row (row 6): report layout, not authorizations.',
+        'Sheet "Log": skipped 1 repeated header row (row 7): report layout, not authorizations.',
     ]

@@ -62,6 +62,16 @@ def preview_rows(plan: Any) -> tuple[list[Row], dict[str, str]]:
         list(plan.errors),
         lambda e: [(str(e.row or ""), "out"), (str(e.column or ""), "out"), (e.message, "out")],
     )
+    unread = [
+        (letter, (f'"{heading}" ' if heading else "") + f'on sheet "{sheet}" was not imported')
+        for sheet, letter, heading in getattr(plan, "unread_columns", [])
+    ]
+    section(
+        "unread",
+        "Columns not imported",
+        [_Line(f"column {c}: {w}", c, w) for c, w in unread],
+        lambda u: [("", ""), (u.column, "low"), (u.what, "low")],
+    )
     section(
         "warnings",
         "Warnings",
@@ -80,7 +90,29 @@ def preview_rows(plan: Any) -> tuple[list[Row], dict[str, str]]:
         list(plan.updated),
         lambda i: [(str(i.row or ""), ""), ("", ""), (str(i).split(": ", 1)[-1], "")],
     )
+    section(
+        "read",
+        "How the workbook was read",
+        [
+            _Line(line.strip(), "", line.strip())
+            for r in getattr(plan, "sheets", [])
+            for line in r.lines()
+        ],
+        lambda u: [("", ""), ("", ""), (u.what, "muted")],
+    )
     return rows, full
+
+
+class _Line(str):
+    """A preview line's full text, and the cells it is shown in."""
+
+    column: str
+    what: str
+
+    def __new__(cls, text: str, column: str, what: str) -> _Line:
+        line = super().__new__(cls, text)
+        line.column, line.what = column, what
+        return line
 
 
 def _count(value: Any) -> int:
@@ -131,7 +163,11 @@ class ImportScreen(TransferScreen):
                 )
             with Horizontal(classes="field-line"):
                 yield Label("Sheet", classes="field-label")
-                yield Input(placeholder="blank: the log sheet is found", id="sheet", compact=True)
+                yield Input(
+                    placeholder="blank: the log sheet is found; all: every monthly tab",
+                    id="sheet",
+                    compact=True,
+                )
         yield from self.compose_progress()
         yield Static(
             Text("Type the path and press enter to preview. Nothing is saved until you confirm."),

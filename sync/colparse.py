@@ -1,0 +1,269 @@
+"""Parse a log's columns: each recognised column with its :mod:`sync.cells` parser, the common
+cells (real dates, whole numbers, plain text, blanks) in whole-column comprehensions, each
+distinct value once; date columns in the order they show (:mod:`sync.dateorder`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from priorauth.grammar import DateOrder
+from sync import cells, dateorder
+from sync.columns import Col, column_letter
+from sync.workbook import RawSheet
+
+if TYPE_CHECKING:
+    from sync.logsheet import LogTable
+
+_ORDERED = frozenset({Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP, Col.PERIOD})
+
+
+def date_orders(
+    table: LogTable,
+    sheet: RawSheet,
+    kept: dict[int, Sequence[Any]],
+    default: DateOrder,
+    default_reason: str,
+) -> dict[Col, tuple[DateOrder, dateorder.Evidence | None]]:
+    """Each date column's order (and its evidence when it holds dates of both orders, whose
+    minority is refused cell by cell), reported on the table."""
+    where = table.header.columns
+    found = {
+        col: dateorder.evidence(kept[j], period=col is Col.PERIOD)
+        for col, j in where.items()
+        if col in _ORDERED
+    }
+    if Col.START in where and Col.END in where and not any(e.shown for e in found.values()):
+        spans = dateorder.by_spans(kept[where[Col.START]], kept[where[Col.END]])
+        if spans is not None and spans != default:
+            default, default_reason = spans, "only that order puts every start before its end"
+    chosen = dateorder.choose(found, default, default_reason)  # type: ignore[arg-type]
+    out: dict[Col, tuple[DateOrder, dateorder.Evidence | None]] = {}
+    for col, (order, reason) in chosen.items():
+        e = found[col]  # type: ignore[index]
+        j = where[col]  # type: ignore[index]
+        line = dateorder.report(
+            column_letter(sheet.first_col + j), table.header.names.get(j, ""), e, order, reason
+        )
+        if line is not None:
+            table.report.dates.append(line)
+            if line.ambiguous and e.shown is None:
+                table.warnings.append(line.sentence(sheet.name))
+        out[col] = (order, e if e.mdy and e.dmy else None)  # type: ignore[index]
+    return out
+
+
+def one_order(
+    parse: Callable[[Any], Any], order: DateOrder, e: dateorder.Evidence
+) -> Callable[[Any], Any]:
+    """``parse``, refusing a date only the other order reads in a column of one order."""
+
+    def checked(value: Any) -> Any:
+        if dateorder.is_other_order(value, order):
+            raise dateorder.wrong_order(value, order, e)
+        return parse(value)
+
+    return checked
+
+
+_PLACEHOLDER_LINE = re.compile(
+    r"^[ \t]*(?:" + "|".join(map(re.escape, cells.NUMBER_PLACEHOLDERS)) + r")[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def placeholders(table: LogTable, raw: Sequence[Any]) -> None:
+    """Auth numbers not issued yet ("pending", "TBD", "?"): no number, a request instead."""
+    texts = [v for v in set(raw) if type(v) is str]
+    if not _PLACEHOLDER_LINE.search("\n".join(texts)):  # (one scan: most logs have none)
+        return
+    found = {v: status for v in texts if (status := cells.number_placeholder(v)) is not None}
+    if not found:
+        return
+    numbers = table.values[Col.AUTH_NUMBER] = list(table.values[Col.AUTH_NUMBER])
+    for i, v in enumerate(raw):
+        if v in found:
+            numbers[i] = None
+            table.requested[i] = found[v]
+
+
+def parser(
+    col: Col, epoch_1904: bool, order: DateOrder = "mdy", today: dt.date | None = None
+) -> Callable[[Any], Any]:
+    if col is Col.DOB:
+        return lambda v: cells.birth_date(v, epoch_1904, order, today)
+    if col in (Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP):
+        return lambda v: cells.date(v, epoch_1904, order)
+    if col is Col.PERIOD:
+        return lambda v: cells.period(v, epoch_1904, order)
+    if col in (Col.UNITS_LEFT, Col.VISITS_LEFT):
+        what = "units" if col is Col.UNITS_LEFT else "visits"
+        return lambda v: cells.remaining(v, what)
+    if col in (Col.UNITS_AUTH, Col.UNITS_USED):
+        return lambda v: cells.count(v, "units")
+    if col in (Col.VISITS_AUTH, Col.VISITS_USED):
+        return lambda v: cells.count(v, "visits")
+    if col in (Col.CLIENT_ID, Col.MEMBER_ID, Col.AUTH_NUMBER):
+        return cells.identifier
+    if col is Col.CONFIRMED_AT:
+        return lambda v: cells.timestamp(v, epoch_1904)
+    return {
+        Col.CODES: cells.codes,
+        Col.PRIORITY: cells.priority,
+        Col.ACTIVE: cells.yes_no,
+        Col.CONFIRMED: cells.yes_no,
+        Col.REMINDER: cells.reminder,
+        Col.STATUS: cells.status,
+        Col.CAP: cells.cap,
+    }.get(col, cells.text)
+
+
+_SLOW = object()  # "not handled by the fast path": parse this cell the careful way
+_DATE_COLS = frozenset({Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP})
+_COUNT_COLS = frozenset({Col.UNITS_AUTH, Col.UNITS_USED, Col.VISITS_AUTH, Col.VISITS_USED})
+_LEFT_COLS = frozenset({Col.UNITS_LEFT, Col.VISITS_LEFT})
+_ID_COLS = frozenset({Col.CLIENT_ID, Col.MEMBER_ID, Col.AUTH_NUMBER})
+_LONGEST_BLANK = max(map(len, cells.BLANK_WORDS))  # (lower() never shortens a text)
+_TEXT_COLS = frozenset(
+    {Col.NAME, Col.FIRST, Col.LAST, Col.PAYER, Col.NOTES, Col.PAYER_REF, Col.CLINICIAN}
+    | {Col.CONFIRMED_BY, Col.CONFIRMED_AT}
+)
+TEXT_LIKE = (_TEXT_COLS | _ID_COLS) - {Col.CONFIRMED_AT}  # free text: may be longer than a cell
+
+
+def _fast(col: Col, values: list[Any]) -> list[Any]:
+    """The column's values where a cell is the common case (a real date, a whole number, plain
+    text, blank); _SLOW elsewhere. Written as comprehensions: 20,000 rows x 14 columns."""
+    date, datetime = dt.date, dt.datetime
+    if col in _DATE_COLS:
+        return [
+            v
+            if (t := type(v)) is date
+            else v.date()
+            if t is datetime
+            else None
+            if v == ""
+            else _SLOW
+            for v in values
+        ]
+    if col in _COUNT_COLS:
+        return [
+            int(v) if type(v) is float and v >= 0 and v.is_integer() else None if v == "" else _SLOW
+            for v in values
+        ]
+    if col in _LEFT_COLS:  # below zero is over-utilization (cells.remaining)
+        return [
+            int(v) if type(v) is float and v.is_integer() else None if v == "" else _SLOW
+            for v in values
+        ]
+    # text holding a control character (tab and newline too) goes through cells.text, which
+    # drops the control characters; isprintable() keeps plain text on the fast path
+    if col in _TEXT_COLS:
+        text = cells.text
+        return [
+            ((v.strip() if v.isprintable() else text(v)) or None) if type(v) is str else _SLOW
+            for v in values
+        ]
+    if col in _ID_COLS:
+        blanks, longest, text = cells.BLANK_WORDS, _LONGEST_BLANK, cells.text
+        return [
+            (
+                None
+                if len(s := v.strip() if v.isprintable() else text(v)) <= longest
+                and s.lower() in blanks
+                else s
+            )
+            if type(v) is str
+            else _SLOW
+            for v in values
+        ]
+    return [None if v == "" else _SLOW for v in values]
+
+
+def parse_column(
+    table: LogTable, col: Col, values: Sequence[Any], parse: Callable[[Any], Any]
+) -> list[Any]:
+    """The column's typed values; unreadable cells are reported on ``table`` (in row order) and
+    become None."""
+    n = len(values)
+    if n >= 64 and col not in _TEXT_COLS and len(set(values[:64])) <= 16:
+        # a column that repeats its values (codes, counts, dates, statuses): each distinct value
+        # is parsed once, in the order of its first cell (calamine's values are all hashable;
+        # plain text is quicker through the fast path, which only trims it)
+        distinct = dict.fromkeys(values)
+        kinds = set(map(type, values))  # (True and 1.0 are one key: parse them apart)
+        if len(distinct) * 4 <= n and not (bool in kinds and kinds & {int, float}):
+            return _parsed(table, col, range(n), values, list(distinct), parse)
+    out = _fast(col, values)
+    if _SLOW not in out:
+        return out
+    slow = [i for i, v in enumerate(out) if v is _SLOW]
+    raw = values if len(slow) == n else [values[i] for i in slow]
+    parsed = _parsed(table, col, slow, raw, list(dict.fromkeys(raw)), parse)
+    if len(slow) == n:
+        return parsed
+    for i, hit in zip(slow, parsed, strict=True):
+        out[i] = hit
+    return out
+
+
+def _parsed(
+    table: LogTable,
+    col: Col,
+    rows: Sequence[int],
+    values: Sequence[Any],
+    distinct: list[Any],
+    parse: Callable[[Any], Any],
+) -> list[Any]:
+    """``values`` (of data rows ``rows``) through their ``distinct`` values, each read as a cell
+    of the column is read: the fast path where it applies, else ``parse``."""
+    hits = dict(zip(distinct, _fast(col, distinct), strict=True))
+    for v, hit in hits.items():
+        if hit is _SLOW:
+            try:
+                hits[v] = parse(v)
+            except cells.CellError as e:
+                hits[v] = e
+    parsed = list(map(hits.__getitem__, values))
+    kinds = set(map(type, hits.values()))
+    if list in kinds:  # each row gets its own list
+        parsed = [list(h) if type(h) is list else h for h in parsed]
+    if any(issubclass(k, cells.CellError) for k in kinds):
+        for n, (i, hit) in enumerate(zip(rows, parsed, strict=True)):
+            if isinstance(hit, cells.CellError):
+                parsed[n] = None
+                if isinstance(hit, cells.ReadWithNote):
+                    parsed[n] = hit.value
+                    table.warn(i, col, str(hit))
+                elif isinstance(hit, cells.UnknownCount):
+                    table.pending.add(i)
+                    table.warn(i, col, str(hit))
+                else:
+                    table.error(i, col, str(hit))
+    return parsed
+
+
+MAX_CELL_TEXT = 32_767  # the most characters a spreadsheet cell holds (Excel; openpyxl cuts there)
+
+
+def cut_long_texts(table: LogTable, col: Col, values: list[Any]) -> None:
+    """Cut each text longer than a cell holds, naming the cell: an export would cut it anyway,
+    silently, so the import says so and keeps what a round trip keeps (one C-level pass when,
+    as always in practice, nothing is that long)."""
+    try:
+        longest = max(map(len, values), default=0)
+    except TypeError:  # an unreadable cell (None) among them
+        longest = max((len(v) for v in values if type(v) is str), default=0)
+    if longest <= MAX_CELL_TEXT:
+        return
+    for i, v in enumerate(values):
+        if type(v) is str and len(v) > MAX_CELL_TEXT:
+            values[i] = v[:MAX_CELL_TEXT]
+            table.warnings.append(
+                f'Sheet "{table.sheet}", cell {table.cell_ref(col, i)} '
+                f'("{table.column_name(col)}"): its text of {len(v):,} characters is more than a '
+                f"spreadsheet cell holds; only the first {MAX_CELL_TEXT:,} were imported."
+            )
