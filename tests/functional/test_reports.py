@@ -338,14 +338,16 @@ def test_cli_report_usage_errors(practice_file: Path, tmp_path: Path) -> None:
 def test_cli_report_names_the_practice_and_its_clinicians(
     practice_file: Path, tmp_path: Path
 ) -> None:
-    """The config file's practice_name heads the report and signs every page; its [clinicians]
-    table names clinicians instead of their logins."""
-    config = Path(os.environ["AUTHTRACK_CONFIG"])
+    """The system config's practice_name heads the report and signs every page; its [clinicians]
+    table names clinicians instead of their logins (the practice's settings: root's config, as
+    the roles are; the tests run as root, so the file in the test's folder is trusted)."""
+    config = Path(os.environ["AUTHTRACK_SYSTEM_CONFIG"])
     config.write_text(
         'practice_name = "Riverside Family Therapy & Wellness"\n'
         '[clinicians]\nalice = "Alice Moreno, LCSW"\n',
         encoding="utf-8",
     )
+    config.chmod(0o644)
     target = tmp_path / "expiring.xlsx"
     result = cli("--db", str(practice_file), "report", "expiring", "--today", "2026-11-23",
                  "--xlsx", str(target))  # fmt: skip

@@ -174,7 +174,7 @@ async def test_import_preview_names_the_columns_it_will_not_import(
     ws.append(["Client", "D.O.B.", "Payer", "Auth #", "Start", "End", "Referral Source"])
     ws.append(["Lee, Ann", dt.date(1990, 4, 2), "Aetna", "A-1", TODAY, TODAY, "Dr. Hill"])
     wb.save(path)
-    app = make_app(db_path, today=TODAY, user="alice")
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("4")
