@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from sync.exporter import export_workbook  # openpyxl loads only when exporting
+    from sync.writing.exporter import export_workbook  # openpyxl loads only when exporting
 
     tracker = ctx.tracker()
     tracker.policy("view")
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _write_back(args: argparse.Namespace, data: Any, today: Any, progress: Any) -> int:
-    from sync.writeback import default_output, dropped_features, write_back
+    from sync.writing.writeback import default_output, dropped_features, write_back
 
     log: Path = args.into
     out: Path = args.out or args.file or default_output(log)

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     names = ctx.clinician_names(c.clinician for c in data.clients.values())
     report = reports.build(args.kind, data, today, days=args.days, clinicians=names)
     if args.xlsx:
-        from sync.report_export import (
+        from sync.writing.report_export import (
             write_report,  # openpyxl only when a workbook is asked for
         )
 

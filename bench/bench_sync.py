@@ -34,8 +34,8 @@ from openpyxl import Workbook, load_workbook
 
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
-from sync import rows as canonical_rows
-from sync.columns import (
+from sync.importer import apply_import, plan_import
+from sync.recognising.columns import (
     AUTH_EXTRA_HEADERS,
     AUTH_HEADERS,
     CLIENT_HEADERS,
@@ -43,8 +43,8 @@ from sync.columns import (
     PAYER_HEADERS,
     SERVICE_HEADERS,
 )
-from sync.exporter import export_workbook
-from sync.importer import apply_import, plan_import
+from sync.writing import rows as canonical_rows
+from sync.writing.exporter import export_workbook
 
 TODAY = dt.date(2026, 11, 23)
 HEADER = [

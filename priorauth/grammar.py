@@ -1,10 +1,10 @@
 """What people type, read one way everywhere: counts, procedure-code lists and dates.
 
-The forms (``tui/parse.py``) and the importer's cell parsing (``sync/cells.py``) both call these
-functions, so the same text typed in the app and in the spreadsheet gives the same value (or the
-same refusal). Only what is particular to each stays with it: relative dates ("today", "+30") are
-read only when a ``today`` is given (the forms); serial numbers, numbers stored as floats and the
-1904 date system belong to the spreadsheet.
+The forms (``tui/parse.py``) and the importer's cell parsing (``sync/parsing/cells.py``) both call
+these functions, so the same text typed in the app and in the spreadsheet gives the same value (or
+the same refusal). Only what is particular to each stays with it: relative dates ("today", "+30")
+are read only when a ``today`` is given (the forms); serial numbers, numbers stored as floats and
+the 1904 date system belong to the spreadsheet.
 
 Each function returns the value or raises :class:`GrammarError` (a ``ValueError``) whose text is
 one plain sentence; callers may add where the value was.

@@ -1,8 +1,8 @@
 """Reports: expiring authorizations, utilization by payer and by clinician, renewals to request.
 
-Each report is computed as typed rows (for the app) and as a :class:`Report` of plain
-:class:`Table` s (columns + values) that the CLI prints, dumps as JSON, and ``sync.report_export``
-writes to a workbook — so all three show the same figures.
+Each report is computed as typed rows (for the app) and as a :class:`Report` of plain :class:`Table`
+s (columns + values) that the CLI prints, dumps as JSON, and ``sync.writing.report_export`` writes
+to a workbook — so all three show the same figures.
 
 Only active clients and their active, approved authorizations are counted.
 """

@@ -24,18 +24,18 @@ from priorauth.services.tracker import Tracker
 from priorauth.store.codec import to_doc
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
-from sync import canonical, describe
-from sync.columns import Col
-from sync.drafts import Draft
-from sync.logsheet import LogTable, RowError, read_log
-from sync.merge import Item, Merger
-from sync.merge_auths import merge_log
+from sync.parsing.logsheet import LogTable, RowError, read_log
+from sync.planning import canonical, describe
+from sync.planning.drafts import Draft
+from sync.planning.merge import Item, Merger
+from sync.planning.merge_auths import merge_log
+from sync.planning.settle import settle_activity, settle_usage
 from sync.progress import Progress, no_progress
-from sync.settle import settle_activity, settle_usage
-from sync.sheetreport import SheetReport
-from sync.sheets import ALL_SHEETS, choose_sheet, choose_sheets
-from sync.tabs import merge_tables
-from sync.workbook import open_workbook
+from sync.reading.workbook import open_workbook
+from sync.recognising.columns import Col
+from sync.recognising.sheetreport import SheetReport
+from sync.recognising.sheets import ALL_SHEETS, choose_sheet, choose_sheets
+from sync.recognising.tabs import merge_tables
 
 _MAX_PASSES = 4  # re-plans after validation removed rows (each pass removes at least one)
 

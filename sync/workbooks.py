@@ -37,7 +37,7 @@ class ExcelWorkbooks:
     def export_workbook(
         self, data: Data, path: Path, *, today: dt.date, progress: Progress | None
     ) -> Path:
-        from sync.exporter import export_workbook
+        from sync.writing.exporter import export_workbook
 
         return export_workbook(data, path, today=today, progress=progress)
 

@@ -25,7 +25,7 @@ from priorauth.model import (
 )
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
-from sync.report_export import ReportExportError, write_report
+from sync.writing.report_export import ReportExportError, write_report
 from tests.unit.test_notify import CIGNA, auth, client, service, world
 
 D = dt.date

@@ -25,9 +25,9 @@ from priorauth.services.tracker import Tracker
 from priorauth.store import safefile
 from priorauth.store.datafile import Store
 from sync.errors import WorkbookError
-from sync.exporter import export_workbook
-from sync.report_export import ReportExportError, write_report
-from sync.writeback import write_back
+from sync.writing.exporter import export_workbook
+from sync.writing.report_export import ReportExportError, write_report
+from sync.writing.writeback import write_back
 from tests.helpers.staff import Account, account, python_for_others
 from tests.helpers.sync_helpers import log_row, workbook
 

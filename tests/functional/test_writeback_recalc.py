@@ -13,9 +13,9 @@ import python_calamine as calamine
 
 from priorauth.services.demo import build_demo
 from priorauth.services.tracker import Tracker
-from sync.exporter import export_workbook
 from sync.importer import plan_import
-from sync.writeback import write_back
+from sync.writing.exporter import export_workbook
+from sync.writing.writeback import write_back
 from tests.helpers.practice_log import imported, write_log
 from tests.helpers.sync_helpers import TODAY
 

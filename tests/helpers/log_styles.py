@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from priorauth.data import Data
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
-from sync.exporter import export_workbook
 from sync.importer import ImportPlan, apply_import, plan_import
+from sync.writing.exporter import export_workbook
 from tests.helpers.sync_helpers import TODAY
 
 D = dt.date

@@ -18,11 +18,11 @@ from openpyxl import load_workbook
 from priorauth.model import Authorization, Client, ClientInsurance, Payer
 from priorauth.reports import REPORTS, build
 from priorauth.services.tracker import Tracker
-from sync import cellsafe
-from sync.exporter import export_workbook
 from sync.importer import apply_import, plan_import
-from sync.report_export import write_report
-from sync.writeback import write_back
+from sync.writing import cellsafe
+from sync.writing.exporter import export_workbook
+from sync.writing.report_export import write_report
+from sync.writing.writeback import write_back
 from tests.helpers.sync_helpers import TODAY, workbook
 
 INJECTIONS = [

@@ -21,9 +21,9 @@ from priorauth.model import (
 )
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
-from sync.columns import AUTH_HEADERS
-from sync.exporter import export_workbook
 from sync.importer import apply_import, plan_import
+from sync.recognising.columns import AUTH_HEADERS
+from sync.writing.exporter import export_workbook
 from tests.helpers.sync_helpers import SAMPLES, TODAY
 
 D = dt.date

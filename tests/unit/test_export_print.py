@@ -14,8 +14,8 @@ from priorauth import notify, reports
 from priorauth.attention import ATTENTION
 from priorauth.model import Authorization, Client, ClientInsurance, Payer, Service
 from priorauth.services.tracker import Tracker
-from sync.exporter import export_workbook
-from sync.report_export import write_report
+from sync.writing.exporter import export_workbook
+from sync.writing.report_export import write_report
 from tests.helpers.sync_helpers import TODAY
 
 D = dt.date

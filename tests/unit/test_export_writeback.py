@@ -16,7 +16,7 @@ from priorauth.model import Authorization, Service
 from priorauth.services.tracker import Tracker
 from sync.errors import WorkbookError
 from sync.importer import apply_import, plan_import
-from sync.writeback import default_output, dropped_features, shift_formula, write_back
+from sync.writing.writeback import default_output, dropped_features, shift_formula, write_back
 from tests.helpers.sync_helpers import CORPUS, SAMPLES, TODAY
 
 D = dt.date

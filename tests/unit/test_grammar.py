@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from priorauth import grammar
 from priorauth.validate import CODE_RE
-from sync import cells
+from sync.parsing import cells
 from tui import parse
 
 D = dt.date

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from priorauth.services.tracker import Tracker
-from sync.columns import Col
-from sync.headers import recognise
 from sync.importer import apply_import, plan_import
+from sync.recognising.columns import Col
+from sync.recognising.headers import recognise
 from tests.helpers.sync_helpers import TODAY, workbook
 from tui.screens.import_screen import preview_rows
 

@@ -15,7 +15,7 @@ import pytest
 
 from authtrack.cli import main
 from priorauth.store.datafile import Store
-from sync.grids import EMPTY_STRETCH
+from sync.reading.grids import EMPTY_STRETCH
 
 HEADER = ["Client ID", "Client Name", "Date of Birth", "Payer", "Auth Number", "Procedure Codes"]
 HEADER += ["Start Date", "End Date", "Units Authorized", "Notes"]

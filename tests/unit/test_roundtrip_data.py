@@ -36,8 +36,8 @@ from priorauth.model import (
 from priorauth.services.demo import build_demo
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
-from sync.exporter import export_workbook
 from sync.importer import apply_import, plan_import
+from sync.writing.exporter import export_workbook
 from tests.helpers.sync_helpers import TODAY
 
 CODES = ["90791", "90832", "90834", "90837", "97153", "H2019-HN"]

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from priorauth.model import CapMeasure, CapPeriod, Priority, RequestStatus
-from sync import cells
-from sync.columns import Col
-from sync.logsheet import LogTable, read_log
-from sync.workbook import RawSheet
+from sync.parsing import cells
+from sync.parsing.logsheet import LogTable, read_log
+from sync.reading.workbook import RawSheet
+from sync.recognising.columns import Col
 
 D = dt.date
 

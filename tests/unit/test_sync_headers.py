@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sync.columns import AUTH_EXTRA_HEADERS, AUTH_HEADERS, Col
-from sync.headers import find_header, recognise
+from sync.recognising.columns import AUTH_EXTRA_HEADERS, AUTH_HEADERS, Col
+from sync.recognising.headers import find_header, recognise
 
 
 @pytest.mark.parametrize(("text", "col"), AUTH_HEADERS + AUTH_EXTRA_HEADERS)

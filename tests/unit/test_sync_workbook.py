@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from priorauth.data import Data
-from sync import grids
-from sync import sniff as sniff_module
 from sync.errors import SheetChoiceError, WorkbookError
 from sync.importer import plan_import
-from sync.workbook import open_workbook
+from sync.reading import grids
+from sync.reading import sniff as sniff_module
+from sync.reading.workbook import open_workbook
 from tests.helpers.sync_helpers import CORPUS, SAMPLES, TODAY, add_far_cell, log_row, workbook
 
 
@@ -206,7 +206,7 @@ def test_old_xls_with_a_stray_value_in_the_last_cell(tmp_path: Path) -> None:
     """A 6 KB .xls with a value in IV65536 would cost calamine a gigabyte: refused first."""
     import struct
 
-    from sync.xlsguard import sheet_grids
+    from sync.reading.xlsguard import sheet_grids
 
     blob = bytearray((SAMPLES / "solo_therapist.xls").read_bytes())
     record = blob.find(b"\xfd\x00\x0a\x00")  # the first text cell (LABELSST) of the sheet

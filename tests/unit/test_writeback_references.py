@@ -15,10 +15,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from priorauth.model import Authorization, RequestStatus
 from priorauth.services.tracker import Tracker
-from sync import styled
 from sync.errors import WorkbookError
 from sync.importer import apply_import, plan_import
-from sync.writeback import write_back
+from sync.writing import styled
+from sync.writing.writeback import write_back
 from tests.helpers.practice_log import FIRST, TOTAL, imported, write_log
 from tests.helpers.sync_helpers import TODAY
 

@@ -2,7 +2,7 @@
 
 Works column by column on the raw values: blank, total and repeated-header rows are dropped, a
 client's name and date of birth written only on its first row are filled down, and each recognised
-column is parsed with the matching :mod:`sync.cells` parser.
+column is parsed with the matching :mod:`sync.parsing.cells` parser.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from typing import Any
 
 from priorauth.grammar import DateOrder
 from priorauth.model import RequestStatus
-from sync import cells, chrome, colparse
-from sync.columns import DERIVED_HEADERS, Col, column_letter
-from sync.headers import Header, find_header
+from sync.parsing import cells, colparse
 from sync.progress import Progress, no_progress
-from sync.sheetreport import SheetReport, unread_warning
-from sync.workbook import RawSheet
+from sync.reading.workbook import RawSheet
+from sync.recognising import chrome
+from sync.recognising.columns import DERIVED_HEADERS, Col, column_letter
+from sync.recognising.headers import Header, find_header
+from sync.recognising.sheetreport import SheetReport, unread_warning
 
 _TOTAL = re.compile(r"^\s*(?:grand\s+)?(?:totals?|sum|subtotals?)\b", re.IGNORECASE)
 
@@ -82,7 +83,8 @@ class LogTable:
     requested: dict[int, RequestStatus] = field(default_factory=dict)
     pending: set[int] = field(default_factory=set)  # rows with a count not known yet ("TBD")
 
-    # a table merged from several tabs (sync.tabs): the tables and, per row, (table, its row)
+    # a table merged from several tabs (sync.recognising.tabs): the tables and, per row, (table, its
+    # row)
     parts: list[LogTable] | None = None
     origin: list[tuple[int, int]] | None = None
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync.columns import Col
 from sync.errors import SheetChoiceError, WorkbookError
-from sync.headers import Header, find_header
-from sync.tabs import in_time_order
-from sync.workbook import RawSheet, Workbook
+from sync.reading.workbook import RawSheet, Workbook
+from sync.recognising.columns import Col
+from sync.recognising.headers import Header, find_header
+from sync.recognising.tabs import in_time_order
 
 __all__ = ["ALL_SHEETS", "choose_sheet", "choose_sheets"]
 

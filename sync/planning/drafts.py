@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from priorauth.model import DEFAULT_REMINDER_DAYS, Authorization, Client, Record, RequestStatus
-from sync.columns import Col
-from sync.logsheet import LogTable
-from sync.merge import Merger
+from sync.parsing.logsheet import LogTable
+from sync.planning.merge import Merger
+from sync.recognising.columns import Col
 
 if TYPE_CHECKING:
-    from sync.merge_auths import AuthMatcher
+    from sync.planning.merge_auths import AuthMatcher
 
 R = TypeVar("R", bound=Record)
 

@@ -3,7 +3,7 @@
 Matching on re-import: payer + authorization number; else client + payer + start date + codes
 (also used to give a number to an authorization first logged without one). "Used" columns become
 carried-in usage once everything else is known (see :func:`settle_usage`). Each row's draft is
-made by :mod:`sync.drafts`.
+made by :mod:`sync.planning.drafts`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from priorauth.model import Authorization, Client
-from sync import cells
-from sync.columns import Col
-from sync.drafts import Columns, Draft, drafter
-from sync.logsheet import LogTable
-from sync.merge import Merger
+from sync.parsing import cells
+from sync.parsing.logsheet import LogTable
+from sync.planning.drafts import Columns, Draft, drafter
+from sync.planning.merge import Merger
 from sync.progress import STEP, Progress, no_progress
+from sync.recognising.columns import Col
 
 __all__ = ["AuthMatcher", "merge_log"]
 

@@ -3,7 +3,7 @@
 calamine builds a dense grid from the first to the last cell holding a value; a stray value in
 XFD1048576 makes that 17 billion cells and aborts the process. These functions read the
 worksheet XML (or, for .ods, content.xml, where repeated cells are expanded) just far enough to
-know the grid's size. Old .xls files are measured by :mod:`sync.xlsguard`.
+know the grid's size. Old .xls files are measured by :mod:`sync.reading.xlsguard`.
 """
 
 from __future__ import annotations

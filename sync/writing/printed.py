@@ -2,8 +2,8 @@
 style, and a print set-up on every sheet (landscape, one page wide, the header row on every page,
 a footer with the practice's name, the "as of" day and "Page N of M").
 
-Shared by the canonical export (:mod:`sync.exporter`) and the reports (:mod:`sync.report_export`)
-so both read as the same practice's paperwork.
+Shared by the canonical export (:mod:`sync.writing.exporter`) and the reports
+(:mod:`sync.writing.report_export`) so both read as the same practice's paperwork.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from typing import Any
 from priorauth import rules
 from priorauth.data import Data
 from priorauth.model import Authorization, Client, Priority, Service
-from sync.cells import describe_cap
-from sync.columns import AUTH_EXTRA_HEADERS, AUTH_HEADERS, PRIORITIES, Col
+from sync.parsing.cells import describe_cap
+from sync.recognising.columns import AUTH_EXTRA_HEADERS, AUTH_HEADERS, PRIORITIES, Col
 
 AUTH_COLUMNS: list[Col] = [c for _, c in AUTH_HEADERS + AUTH_EXTRA_HEADERS]
 AUTH_INDEX: dict[Col, int] = {c: i for i, c in enumerate(AUTH_COLUMNS)}

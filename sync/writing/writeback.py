@@ -5,7 +5,7 @@ updated in place, cell by cell and only where the meaning differs, in the log's 
 authorizations the log lacks are appended at the end of its table (before a total row, whose
 sums are extended). Every reference to a row that moves follows it, and the log's ranges (filter,
 conditional formats, drop-downs, Excel Tables, chart series, names) take the new rows
-(:mod:`sync.references`); what cannot follow is named before anything is written. Values are
+(:mod:`sync.writing.references`); what cannot follow is named before anything is written. Values are
 written in the log's own words: its drop-down lists' (Active / Pending / Closed, Y / N), else its
 cells' habits. Their column order, header names, extra columns, formulas, other sheets and
 cell formatting are left alone. The result goes to a new file unless told otherwise: openpyxl,
@@ -32,19 +32,19 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from priorauth import rules
 from priorauth.data import Data
 from priorauth.model import Authorization
-from sync import cellsafe, styled
-from sync.columns import Col
 from sync.errors import WorkbookError
-from sync.logsheet import FOLLOWERS, IDENTITY, LogTable, read_log
-from sync.merge import Merger
-from sync.merge_auths import merge_log
+from sync.parsing.logsheet import FOLLOWERS, IDENTITY, LogTable, read_log
+from sync.planning.merge import Merger
+from sync.planning.merge_auths import merge_log
 from sync.progress import Progress, no_progress
-from sync.references import Move, follow
-from sync.rows import AUTH_INDEX, authorization_row, sorted_authorizations
-from sync.saving import save_workbook
-from sync.sheets import choose_sheet
-from sync.sniff import sniff
-from sync.workbook import open_workbook
+from sync.reading.sniff import sniff
+from sync.reading.workbook import open_workbook
+from sync.recognising.columns import Col
+from sync.recognising.sheets import choose_sheet
+from sync.writing import cellsafe, styled
+from sync.writing.references import Move, follow
+from sync.writing.rows import AUTH_INDEX, authorization_row, sorted_authorizations
+from sync.writing.saving import save_workbook
 
 
 @dataclass
@@ -293,8 +293,8 @@ class _RowWriter:
         self, book: Any, ws: Any, end: int, auths: list[Authorization]
     ) -> tuple[list[int], list[str]]:
         """Add rows for ``auths`` after row ``end`` (the last data row), shaped like it; every
-        reference in the workbook follows (:mod:`sync.references`). Returns the rows and what
-        could not follow, in words."""
+        reference in the workbook follows (:mod:`sync.writing.references`). Returns the rows and
+        what could not follow, in words."""
         n = len(auths)
         below = ws.max_row > end and any(
             c.value not in (None, "") for r in ws.iter_rows(min_row=end + 1) for c in r
@@ -335,7 +335,7 @@ class _RowWriter:
 
 def _insert_rows(ws: Any, end: int, n: int) -> None:
     """Insert ``n`` rows after ``end``; merged cells below move with their rows (references are
-    moved by :func:`sync.references.follow`)."""
+    moved by :func:`sync.writing.references.follow`)."""
     merged = [rng for rng in ws.merged_cells.ranges if rng.min_row > end]
     ws.insert_rows(end + 1, n)
     for rng in merged:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.columns import Col
+from sync.recognising.columns import Col
 
 HEADER_SEARCH_ROWS = 40  # the header row is looked for in the first rows of a sheet
 

@@ -1,6 +1,7 @@
-"""Parse a log's columns: each recognised column with its :mod:`sync.cells` parser, the common
+"""Parse a log's columns: each recognised column with its :mod:`sync.parsing.cells` parser, the
+common
 cells (real dates, whole numbers, plain text, blanks) in whole-column comprehensions, each
-distinct value once; date columns in the order they show (:mod:`sync.dateorder`).
+distinct value once; date columns in the order they show (:mod:`sync.parsing.dateorder`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from priorauth.grammar import DateOrder
-from sync import cells, dateorder
-from sync.columns import Col, column_letter
-from sync.workbook import RawSheet
+from sync.parsing import cells, dateorder
+from sync.reading.workbook import RawSheet
+from sync.recognising.columns import Col, column_letter
 
 if TYPE_CHECKING:
-    from sync.logsheet import LogTable
+    from sync.parsing.logsheet import LogTable
 
 _ORDERED = frozenset({Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP, Col.PERIOD})
 

@@ -2,13 +2,13 @@
 mode: Authorizations, then Clients, Services, Payers, Procedure Groups and a Legend.
 
 Each sheet has a bold, frozen header row with an autofilter and widths that fit, and prints as a
-report (:mod:`sync.printed`: landscape, one page wide, the header on every page, a footer with the
-practice, the day and the page). Dates are real dates shown as mm/dd/yyyy, counts have thousands
-separators. On Authorizations an "Attention" column says in words what the notifications say about
-the row that day (Used up, Past end date, Running low...), and conditional formatting colours the
-row from that word, so the colour and the word never disagree and the page reads in black and
-white; the Legend sheet says what each colour means. Text is always written as text: a note
-starting with "=" stays a note, never becomes a formula.
+report (:mod:`sync.writing.printed`: landscape, one page wide, the header on every page, a footer
+with the practice, the day and the page). Dates are real dates shown as mm/dd/yyyy, counts have
+thousands separators. On Authorizations an "Attention" column says in words what the notifications
+say about the row that day (Used up, Past end date, Running low...), and conditional formatting
+colours the row from that word, so the colour and the word never disagree and the page reads in
+black and white; the Legend sheet says what each colour means. Text is always written as text: a
+note starting with "=" stays a note, never becomes a formula.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from openpyxl.utils import get_column_letter
 from priorauth.attention import ATTENTION, attention, words
 from priorauth.data import Data
 from priorauth.store.gcpause import gc_paused
-from sync import cellsafe, printed
-from sync import rows as canonical_rows
-from sync.columns import (
+from sync.errors import WorkbookError
+from sync.progress import STEP, Progress, no_progress
+from sync.recognising.columns import (
     ATTENTION_HEADER,
     AUTH_EXTRA_HEADERS,
     AUTH_HEADERS,
@@ -43,9 +43,9 @@ from sync.columns import (
     SERVICE_HEADERS,
     SERVICES_SHEET,
 )
-from sync.errors import WorkbookError
-from sync.progress import STEP, Progress, no_progress
-from sync.saving import check_target, save_workbook
+from sync.writing import cellsafe, printed
+from sync.writing import rows as canonical_rows
+from sync.writing.saving import check_target, save_workbook
 
 DATE_FORMAT = printed.DATE_FORMAT
 CONFIRMED_FORMAT = 'mm/dd/yyyy hh:mm "UTC"'

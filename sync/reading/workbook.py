@@ -1,8 +1,9 @@
 """Open a workbook safely and hand back raw cell values (read with python-calamine).
 
-Before any reader sees a file it is sniffed (:mod:`sync.sniff`); before calamine reads a sheet,
-the grid it would allocate is measured (:mod:`sync.grids`, :mod:`sync.xlsguard`), so a sheet
-with a stray value in row 1,048,576 and column XFD is refused instead of exhausting memory.
+Before any reader sees a file it is sniffed (:mod:`sync.reading.sniff`); before calamine reads a
+sheet, the grid it would allocate is measured (:mod:`sync.reading.grids`,
+:mod:`sync.reading.xlsguard`), so a sheet with a stray value in row 1,048,576 and column XFD is
+refused instead of exhausting memory.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from typing import Any
 
 import python_calamine as calamine
 
-from sync import grids, xlsguard
 from sync.errors import SheetChoiceError, WorkbookError, reason
-from sync.sniff import password_message, sniff
+from sync.reading import grids, xlsguard
+from sync.reading.sniff import password_message, sniff
 
 MAX_CELLS = 3_000_000  # cells in the grid calamine allocates for one sheet (~100 MB)
 

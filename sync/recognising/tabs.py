@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sync.columns import Col
-from sync.logsheet import LogTable
+from sync.parsing.logsheet import LogTable
+from sync.recognising.columns import Col
 
 _MONTHS = {
     name: i

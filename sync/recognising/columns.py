@@ -1,7 +1,8 @@
 """The fields an authorization log can hold, and the canonical workbook's column headers.
 
 The canonical headers (DESIGN.md, "The canonical workbook") are what ``export`` writes; the header
-recognition in :mod:`sync.headers` reads them back, along with the many names practices use.
+recognition in :mod:`sync.recognising.headers` reads them back, along with the many names practices
+use.
 """
 
 from __future__ import annotations

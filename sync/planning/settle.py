@@ -10,8 +10,8 @@ import datetime as dt
 from priorauth import rules
 from priorauth.model import RequestStatus
 from priorauth.services.bulk import overlay
-from sync.drafts import Draft
-from sync.merge import Merger
+from sync.planning.drafts import Draft
+from sync.planning.merge import Merger
 
 
 def settle_activity(merger: Merger, drafts: list[Draft]) -> None:

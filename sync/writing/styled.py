@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Any
 
 from priorauth.model import RequestStatus
-from sync import cells
-from sync.columns import Col
+from sync.parsing import cells
+from sync.recognising.columns import Col
 
 DATE_COLUMNS = frozenset({Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP})
 COUNT_COLUMNS = frozenset(

@@ -4,10 +4,9 @@ Each sheet reads as a report: the title in row 1, "as of" the day (and the pract
 header in row 3 styled like the export's (bold, shaded, frozen, filterable), dates as real Excel
 dates, counts as numbers with thousands separators, percents as Excel percents, blanks as empty
 cells, few days left in bold red, and the total rows bold below the filtered range (sorting or
-filtering the rows never moves them). It prints like the export (:mod:`sync.printed`). Text that
-Excel would read as a formula is stored as text (:mod:`sync.cellsafe`). The file is written
-through :mod:`priorauth.store.safefile`, so a failed
-export never leaves half a workbook.
+filtering the rows never moves them). It prints like the export (:mod:`sync.writing.printed`). Text
+that Excel would read as a formula is stored as text (:mod:`sync.writing.cellsafe`). The file is
+written through :mod:`priorauth.store.safefile`, so a failed export never leaves half a workbook.
 """
 
 from __future__ import annotations
@@ -24,9 +23,9 @@ from openpyxl.utils import get_column_letter
 
 from priorauth.errors import AuthTrackError
 from priorauth.reports import Report, Table
-from sync import cellsafe, printed
 from sync.errors import WorkbookError
-from sync.saving import save_workbook
+from sync.writing import cellsafe, printed
+from sync.writing.saving import save_workbook
 
 DATE_FORMAT = printed.DATE_FORMAT
 PERCENT_FORMAT = "0.0%"

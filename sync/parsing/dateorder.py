@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from priorauth.grammar import DateOrder, numeric_readings
-from sync.dates import RANGE_SPLIT, CellError, quoted
-from sync.sheetreport import DateColumn
+from sync.parsing.dates import RANGE_SPLIT, CellError, quoted
+from sync.recognising.sheetreport import DateColumn
 
 
 @dataclass

@@ -15,7 +15,7 @@ from priorauth import grammar
 from priorauth.grammar import GrammarError, UnknownValue
 from priorauth.model import CapMeasure, CapPeriod, Priority, RequestStatus
 from priorauth.safetext import cleaned
-from sync.dates import (
+from sync.parsing.dates import (
     BLANK_WORDS,
     DATE_HINT,
     CellError,
@@ -27,7 +27,7 @@ from sync.dates import (
     quoted,
 )
 
-# the date parsers live in sync.dates; they are part of this module's interface too
+# the date parsers live in sync.parsing.dates; they are part of this module's interface too
 __all__ = ["BLANK_WORDS", "DATE_HINT", "CellError", "date", "from_serial", "is_blank", "period"]
 __all__ += ["birth_date", "quoted"]
 

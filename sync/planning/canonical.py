@@ -22,8 +22,13 @@ from priorauth.model import (
     Service,
 )
 from priorauth.store.codec import to_doc
-from sync import cells, describe
-from sync.columns import (
+from sync.parsing import cells
+from sync.parsing.logsheet import LogTable, RowError
+from sync.planning import describe
+from sync.planning.drafts import Draft
+from sync.planning.merge import Item, Merger
+from sync.reading.workbook import Workbook
+from sync.recognising.columns import (
     AUTH_HEADERS,
     CLIENT_HEADERS,
     CLIENTS_SHEET,
@@ -36,10 +41,6 @@ from sync.columns import (
     SERVICES_SHEET,
     column_letter,
 )
-from sync.drafts import Draft
-from sync.logsheet import LogTable, RowError
-from sync.merge import Item, Merger
-from sync.workbook import Workbook
 
 
 @dataclass
