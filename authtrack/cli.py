@@ -18,6 +18,7 @@ import platformdirs
 
 from authtrack import (
     cmd_audit,
+    cmd_box23,
     cmd_demo,
     cmd_doctor,
     cmd_export,
@@ -42,6 +43,7 @@ COMMANDS = [
     cmd_init,
     cmd_doctor,
     cmd_notifications,
+    cmd_box23,
     cmd_report,
     cmd_import,
     cmd_export,
