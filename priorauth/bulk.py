@@ -17,13 +17,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from priorauth import validate
+from priorauth import coverage, validate
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import (
     Authorization,
     Client,
-    ClientInsurance,
     Payer,
     ProcedureGroup,
     Record,
@@ -143,18 +142,7 @@ def apply(tx: Transaction, changes: Changes, summary: str) -> Applied:
     payer_ids = store(changes.payers)
     store(changes.groups)
     for client in changes.clients:
-        if any(ins.payer_id < 0 for ins in client.insurances):
-            client.insurances = [
-                ClientInsurance(
-                    payer_id=payer_ids[ins.payer_id],
-                    priority=ins.priority,
-                    member_id=ins.member_id,
-                    prior_auth_required=ins.prior_auth_required,
-                )
-                if ins.payer_id < 0
-                else ins
-                for ins in client.insurances
-            ]
+        coverage.with_payer_ids(client, payer_ids)
     client_ids = store(changes.clients)
     for auth in changes.authorizations:
         if auth.client < 0:

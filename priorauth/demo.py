@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from priorauth import coverage
 from priorauth.model import (
     Authorization,
     CapMeasure,
@@ -164,7 +165,7 @@ def build_demo(
         for i, client in enumerate(client_records):
             group = groups[i % len(groups)]
             aba = group.name == "ABA treatment"
-            for ins in client.insurances:
+            for ins in coverage.coverages_in_force(client, today):
                 if ins.priority == Priority.SECONDARY and i % 8:
                     continue
                 # a scenario per client, so every kind of notification shows up:
@@ -259,7 +260,7 @@ def build_demo(
                 auths.append(
                     Authorization(
                         client=client.id,
-                        payer=client.insurances[0].payer_id,
+                        payer=coverage.payers_in_force(client, today)[0],
                         procedure_codes=list(group.codes),
                         units_authorized=24,
                         visits_authorized=24,

@@ -137,7 +137,7 @@ class Client(Record):
     clinician: str = ""  # OS account name of the clinician, for "my clients"
     status: ClientStatus = ClientStatus.ACTIVE
     notes: str = ""
-    insurances: list[ClientInsurance] = field(default_factory=list)
+    insurances: list[ClientInsurance] = field(default_factory=list)  # read: priorauth.coverage
 
     @property
     def name(self) -> str:
@@ -145,18 +145,6 @@ class Client(Record):
         if self.last_name and self.first_name:
             return f"{self.last_name}, {self.first_name}"
         return self.last_name or self.first_name
-
-    def insurance(self, priority: Priority) -> ClientInsurance | None:
-        for ins in self.insurances:
-            if ins.priority == priority:
-                return ins
-        return None
-
-    def insurance_for(self, payer_id: int) -> ClientInsurance | None:
-        for ins in self.insurances:
-            if ins.payer_id == payer_id:
-                return ins
-        return None
 
 
 @dataclass(kw_only=True)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from priorauth import notify, practice, rules, validate
+from priorauth import coverage, notify, practice, rules, validate
 from priorauth.data import Data
 from priorauth.errors import ConflictError, PermissionDenied, ValidationError
 from priorauth.model import (
@@ -339,8 +339,9 @@ def service_warnings(
     client = data.clients.get(service.client)
     payer = data.payer_name(service.payer)
     if auth is None:
-        ins = client.insurance_for(service.payer) if client else None
-        if ins is not None and not ins.prior_auth_required:
+        if client is not None and not coverage.requires_prior_auth(
+            client, service.payer, service.date
+        ):
             return []
         return [
             f"No {payer} authorization covers {service.date:%m/%d/%Y}"

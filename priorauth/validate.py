@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from priorauth import coverage
 from priorauth.data import Data
 from priorauth.errors import ValidationError, ValidationErrors
 from priorauth.model import (
@@ -21,6 +22,7 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
+from priorauth.usage import stated_usage
 
 # CPT (5 digits, or 4 digits + F/T/U), HCPCS level II (letter + 4 digits), each optionally with
 # up to four 2-character modifiers joined by "-": 90837, H2019-HN, 97153-HO-U1.
@@ -132,7 +134,7 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
             )
     seen_priorities: set[str] = set()
     seen_payers: set[int] = set()
-    for ins in client.insurances:
+    for ins in coverage.all_coverages(client):
         try:
             priority = _PRIORITIES.get(ins.priority)
         except TypeError:
@@ -198,11 +200,12 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
                 "end_date",
             )
         )
+    stated = stated_usage(auth)
     counts = (
-        units := auth.units_authorized,
-        visits := auth.visits_authorized,
-        units_used := auth.carried_units_used,
-        visits_used := auth.carried_visits_used,
+        units := stated.units_authorized,
+        visits := stated.visits_authorized,
+        units_used := stated.units_used,
+        visits_used := stated.visits_used,
         reminder := auth.reminder_days,
     )
     if (
@@ -237,7 +240,7 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
                 "active",
             )
         )
-    if client is not None and known_payer and not client.insurance_for(auth.payer):
+    if client is not None and known_payer and not coverage.coverage_for(client, auth.payer, None):
         problems.append(
             ValidationError(
                 f"{client.name} has no insurance with {data.payer_name(auth.payer)}; add it to "

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from priorauth import coverage
 from priorauth.model import (
     ClientInsurance,
     ClientStatus,
@@ -235,7 +236,7 @@ def _merge_clients(merger: Merger, inputs: Inputs, table: SheetRows) -> None:
                     prior_auth_required=payer.prior_auth_required if required is None else required,
                 )
             )
-        client.insurances = new_list
+        coverage.set_coverages(client, new_list)
         inputs._records[("clients", client.id)] = (table, row)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from priorauth import usage
 from priorauth.model import Authorization, Client, Record
 
 _LABELS = {
@@ -83,10 +84,11 @@ def insurances(items: list[Any], names: dict[int, str]) -> str:
 def authorization(auth: Authorization, client: Client | None, payer: str) -> str:
     dates = f"{value(auth.start_date)}–{value(auth.end_date) if auth.end_date else 'open'}"
     counts = []
-    if auth.units_authorized is not None:
-        counts.append(f"{auth.units_authorized} units")
-    if auth.visits_authorized is not None:
-        counts.append(f"{auth.visits_authorized} visits")
+    stated = usage.stated_usage(auth)
+    if stated.units_authorized is not None:
+        counts.append(f"{stated.units_authorized} units")
+    if stated.visits_authorized is not None:
+        counts.append(f"{stated.visits_authorized} visits")
     detail = "; ".join(
         p
         for p in (

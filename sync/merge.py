@@ -13,11 +13,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from itertools import count
 
+from priorauth import coverage
 from priorauth.bulk import Changes
 from priorauth.data import Data
 from priorauth.model import Authorization, Client, ClientInsurance, Payer, Priority
 
-PRIORITY_ORDER = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
+PRIORITY_ORDER = coverage.PRIORITY_ORDER
 
 
 def name_key(first: str, last: str) -> tuple[str, str]:
@@ -194,9 +195,7 @@ class Merger:
             return client
         copy = self._copies.get(client.id)
         if copy is None:
-            copy = dataclasses.replace(
-                client, insurances=[dataclasses.replace(i) for i in client.insurances]
-            )
+            copy = dataclasses.replace(client, insurances=coverage.copied(client))
             self._copies[client.id] = copy
         return copy
 
@@ -220,10 +219,10 @@ class Merger:
     ) -> tuple[Client, str | None]:
         """Make sure ``client`` is insured with ``payer``; returns the (possibly copied) client
         and a problem sentence when the insurance cannot be added."""
-        ins = client.insurance_for(payer.id)
+        ins = coverage.coverage_for(client, payer.id, None)
         if ins is None:
-            if client.insurances:
-                taken = {i.priority for i in client.insurances}
+            if coverage.has_coverages(client):
+                taken = {i.priority for i in coverage.all_coverages(client)}
                 free: Sequence[Priority] = [p for p in PRIORITY_ORDER if p not in taken]
             else:  # (a new client's first insurance)
                 free = PRIORITY_ORDER
@@ -234,29 +233,30 @@ class Merger:
                 )
             chosen = priority if priority in free else free[0]
             if priority is not None and chosen != priority:
-                holder = client.insurance(priority)
+                holder = coverage.coverage_with(client, priority, None)
                 other = self.payer_by_id(holder.payer_id) if holder else None
                 self.warnings.append(
                     f"{client.name} already has {other.name if other else 'another payer'} as "
                     f"{priority} insurance; {payer.name} was added as {chosen}."
                 )
             client = self.editable(client)
-            client.insurances.append(
+            coverage.add_coverage(
+                client,
                 ClientInsurance(
                     payer_id=payer.id,
                     priority=chosen,
                     member_id=member_id,
                     prior_auth_required=payer.prior_auth_required,
-                )
+                ),
             )
             return client, None
         if member_id and member_id != ins.member_id:
             client = self.editable(client)
-            client.insurance_for(payer.id).member_id = member_id  # type: ignore[union-attr]
+            coverage.coverage_for(client, payer.id, None).member_id = member_id  # type: ignore[union-attr]
         if priority is not None and priority != ins.priority:
-            if client.insurance(priority) is None:
+            if coverage.coverage_with(client, priority, None) is None:
                 client = self.editable(client)
-                client.insurance_for(payer.id).priority = priority  # type: ignore[union-attr]
+                coverage.coverage_for(client, payer.id, None).priority = priority  # type: ignore[union-attr]
             else:
                 self.warnings.append(
                     f"{client.name}: the log makes {payer.name} the {priority} insurance, but "

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from priorauth import rules
+from priorauth import coverage, rules
 from priorauth.data import Data
 from priorauth.model import Authorization, Client, Priority, Service
 from sync.cells import describe_cap
@@ -59,16 +59,8 @@ def authorization_row(
     services: Any,
     today: dt.date,
 ) -> list[Any]:
-    units_used, visits_used = auth.carried_units_used, auth.carried_visits_used
-    if services:
-        days = set()
-        for s in services:
-            if s.date <= today:
-                units_used += s.units
-                days.add(s.date)
-        visits_used += len(days)
-    units, visits = auth.units_authorized, auth.visits_authorized
-    ins = client.insurance_for(auth.payer) if client else None
+    use = rules.usage_of(auth, services, today)
+    ins = coverage.coverage_for(client, auth.payer, auth.start_date) if client else None
     return [
         client.client_id if client else "",
         client.name if client else "",
@@ -80,12 +72,12 @@ def authorization_row(
         ", ".join(auth.procedure_codes),
         auth.start_date,
         auth.end_date,
-        units,
-        units_used,
-        None if units is None else units - units_used,
-        visits,
-        visits_used,
-        None if visits is None else visits - visits_used,
+        use.units_authorized,
+        use.units_used,
+        use.units_remaining,
+        use.visits_authorized,
+        use.visits_used,
+        use.visits_remaining,
         _yes(auth.active),
         _yes(bool(auth.confirmed_by)),
         auth.reminder_days,
@@ -114,7 +106,7 @@ def client_rows(data: Data) -> Iterator[list[Any]]:
             client.notes,
         ]
         for priority in Priority:
-            ins = client.insurance(priority)
+            ins = coverage.coverage_with(client, priority, None)
             if ins is None:
                 row += [None, None, None]
             else:

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from priorauth import validate
+from priorauth import coverage, validate
 from priorauth.errors import ValidationError
 from priorauth.model import Client, ClientInsurance, ClientStatus, Payer, Priority
 from priorauth.tracker import Tracker
@@ -80,7 +80,7 @@ class ClientForm(FormScreen[Client]):
         yield section("Insurances (ctrl+n adds a payer to the list)")
         options = self.payer_options()
         for priority in PRIORITIES:
-            ins = c.insurance(priority)
+            ins = coverage.coverage_with(c, priority, self.today)
             yield Vertical(
                 Horizontal(
                     Label(Text(priority.value.capitalize()), classes="field-label"),

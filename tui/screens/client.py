@@ -11,8 +11,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label, Static
 
-from priorauth import rules
-from priorauth.model import Authorization, Client, Priority, Service
+from priorauth import coverage, rules
+from priorauth.model import Authorization, Client, Service
 from tui import fmt
 from tui.rows import client_auth_rows
 from tui.screens.client_actions import ClientActions
@@ -198,11 +198,11 @@ class ClientScreen(ClientActions):
         today = self.at.today
         boxes = rules.box23(data, client, today)
         text = Text()
-        if not client.insurances:
+        current = coverage.coverages_in_force(client, today)
+        if not current:
             text.append("No insurance on file: press i to add one.", style="italic")
             return text
-        order = list(Priority)
-        for i, ins in enumerate(sorted(client.insurances, key=lambda x: order.index(x.priority))):
+        for i, ins in enumerate(current):
             box = boxes.get(ins.priority)
             if i:
                 text.append("\n")

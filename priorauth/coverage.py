@@ -1,0 +1,119 @@
+"""A client's coverages (insurances): the only code that reads ``Client.insurances``.
+
+Everything else — box 23, notifications, validation, the import's merge, export rows, the forms
+and the TUI rows — asks these functions which payers cover a client on a day and in which order
+(primary → secondary → tertiary), so that a change to what a coverage is touches this module.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+
+from priorauth.model import Client, ClientInsurance, Priority
+
+PRIORITY_ORDER: tuple[Priority, ...] = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
+_RANK = {p: i for i, p in enumerate(PRIORITY_ORDER)}
+
+
+def rank(priority: Priority | str) -> int:
+    """Primary 0, secondary 1, tertiary 2 (an unknown priority after them)."""
+    return _RANK.get(priority, len(_RANK))  # type: ignore[call-overload]
+
+
+def all_coverages(client: Client) -> list[ClientInsurance]:
+    """Every coverage the client has had, in priority order (the list itself is not shared)."""
+    return sorted(client.insurances, key=lambda c: rank(c.priority))
+
+
+def has_coverages(client: Client) -> bool:
+    return bool(client.insurances)
+
+
+def in_force(coverage: ClientInsurance, day: dt.date | None) -> bool:
+    """Whether ``coverage`` is in force on ``day`` (None: at any time)."""
+    return True
+
+
+def coverages_in_force(client: Client, day: dt.date | None) -> list[ClientInsurance]:
+    """The coverages in force on ``day``, primary first (``day`` None: every coverage)."""
+    return [c for c in all_coverages(client) if in_force(c, day)]
+
+
+def coverage_for(client: Client, payer_id: int, day: dt.date | None) -> ClientInsurance | None:
+    """The client's coverage with ``payer_id`` in force on ``day`` (None: any time)."""
+    for coverage in coverages_in_force(client, day):
+        if coverage.payer_id == payer_id:
+            return coverage
+    return None
+
+
+def coverage_with(
+    client: Client, priority: Priority, day: dt.date | None
+) -> ClientInsurance | None:
+    """The client's ``priority`` coverage on ``day``."""
+    for coverage in coverages_in_force(client, day):
+        if coverage.priority == priority:
+            return coverage
+    return None
+
+
+def main_coverage(client: Client, day: dt.date | None) -> ClientInsurance | None:
+    """The primary coverage on ``day``, else the first one in force (what a list shows)."""
+    found = coverages_in_force(client, day)
+    return found[0] if found else None
+
+
+def payers_in_force(client: Client, day: dt.date | None) -> list[int]:
+    """Payer ids of the coverages in force on ``day``, primary first, each once."""
+    return list(dict.fromkeys(c.payer_id for c in coverages_in_force(client, day)))
+
+
+def requires_prior_auth(client: Client, payer_id: int, day: dt.date | None) -> bool:
+    """Whether services billed to ``payer_id`` on ``day`` need an authorization (True when the
+    client has no coverage with that payer then: nothing says they do not)."""
+    coverage = coverage_for(client, payer_id, day)
+    return coverage is None or coverage.prior_auth_required
+
+
+def set_coverages(client: Client, coverages: Iterable[ClientInsurance]) -> None:
+    """Replace the client's coverages (the only writer)."""
+    client.insurances = list(coverages)
+
+
+def add_coverage(client: Client, coverage: ClientInsurance) -> None:
+    client.insurances.append(coverage)
+
+
+def copied(client: Client) -> list[ClientInsurance]:
+    """Independent copies of the client's coverages (for an editable copy of the client)."""
+    return [dataclasses.replace(c) for c in client.insurances]
+
+
+def with_payer_ids(client: Client, ids: dict[int, int]) -> None:
+    """Swap temporary payer ids (negative, an import's new payers) for their real ones."""
+    if any(c.payer_id < 0 for c in client.insurances):
+        client.insurances = [
+            dataclasses.replace(c, payer_id=ids[c.payer_id]) if c.payer_id < 0 else c
+            for c in client.insurances
+        ]
+
+
+__all__ = [
+    "PRIORITY_ORDER",
+    "add_coverage",
+    "all_coverages",
+    "copied",
+    "coverage_for",
+    "coverage_with",
+    "coverages_in_force",
+    "has_coverages",
+    "in_force",
+    "main_coverage",
+    "payers_in_force",
+    "rank",
+    "requires_prior_auth",
+    "set_coverages",
+    "with_payer_ids",
+]
