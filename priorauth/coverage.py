@@ -23,8 +23,17 @@ def rank(priority: Priority | str) -> int:
 
 
 def all_coverages(client: Client) -> list[ClientInsurance]:
-    """Every coverage the client has had, in priority order (the list itself is not shared)."""
-    return sorted(client.insurances, key=lambda c: rank(c.priority))
+    """Every coverage the client has had, by priority, then latest first (the list is new)."""
+    return sorted(client.insurances, key=_order)
+
+
+def _order(c: ClientInsurance) -> tuple[int, int, int]:
+    end = c.end_date.toordinal() if c.end_date else _OPEN
+    start = c.start_date.toordinal() if c.start_date else 0
+    return (rank(c.priority), -end, -start)
+
+
+_OPEN = dt.date.max.toordinal() + 1
 
 
 def has_coverages(client: Client) -> bool:
@@ -33,7 +42,42 @@ def has_coverages(client: Client) -> bool:
 
 def in_force(coverage: ClientInsurance, day: dt.date | None) -> bool:
     """Whether ``coverage`` is in force on ``day`` (None: at any time)."""
-    return True
+    if day is None:
+        return True
+    start, end = coverage.start_date, coverage.end_date
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def overlap(a: ClientInsurance, b: ClientInsurance) -> dt.date | None:
+    """The first day both are in force (``dt.date.min`` when both are open at the start), or
+    None when their periods do not meet."""
+    start = max(a.start_date or dt.date.min, b.start_date or dt.date.min)
+    end = min(a.end_date or dt.date.max, b.end_date or dt.date.max)
+    return start if start <= end else None
+
+
+def describe_period(coverage: ClientInsurance) -> str:
+    """ "since 03/01/2024", "01/01/2020–12/31/2023", "until 12/31/2023" or "" (always)."""
+    start, end = coverage.start_date, coverage.end_date
+    if start and end:
+        return f"{start:%m/%d/%Y}–{end:%m/%d/%Y}"
+    if start:
+        return f"since {start:%m/%d/%Y}"
+    if end:
+        return f"until {end:%m/%d/%Y}"
+    return ""
+
+
+def past_coverages(client: Client, day: dt.date) -> list[ClientInsurance]:
+    """Coverages that ended before ``day``, the latest first."""
+    ended = [c for c in client.insurances if c.end_date is not None and c.end_date < day]
+    return sorted(ended, key=lambda c: c.end_date or dt.date.min, reverse=True)
+
+
+def future_coverages(client: Client, day: dt.date) -> list[ClientInsurance]:
+    """Coverages that start after ``day``, the soonest first."""
+    later = [c for c in client.insurances if c.start_date is not None and c.start_date > day]
+    return sorted(later, key=lambda c: c.start_date or dt.date.max)
 
 
 def coverages_in_force(client: Client, day: dt.date | None) -> list[ClientInsurance]:
@@ -42,11 +86,19 @@ def coverages_in_force(client: Client, day: dt.date | None) -> list[ClientInsura
 
 
 def coverage_for(client: Client, payer_id: int, day: dt.date | None) -> ClientInsurance | None:
-    """The client's coverage with ``payer_id`` in force on ``day`` (None: any time)."""
-    for coverage in coverages_in_force(client, day):
-        if coverage.payer_id == payer_id:
-            return coverage
-    return None
+    """The client's coverage with ``payer_id`` in force on ``day`` (None: the latest one)."""
+    found = [c for c in client.insurances if c.payer_id == payer_id and in_force(c, day)]
+    if len(found) > 1:
+        found.sort(key=_order)
+        if day is None:  # the latest one, whatever its priority
+            found.sort(key=lambda c: _order(c)[1:])
+    return found[0] if found else None
+
+
+def member_id_on(client: Client, payer_id: int, day: dt.date | None) -> str:
+    """The member id of the client's coverage with ``payer_id`` on ``day`` ("" when none)."""
+    coverage = coverage_for(client, payer_id, day)
+    return coverage.member_id if coverage else ""
 
 
 def coverage_with(
@@ -108,9 +160,14 @@ __all__ = [
     "coverage_for",
     "coverage_with",
     "coverages_in_force",
+    "describe_period",
+    "future_coverages",
     "has_coverages",
     "in_force",
     "main_coverage",
+    "member_id_on",
+    "overlap",
+    "past_coverages",
     "payers_in_force",
     "rank",
     "requires_prior_auth",

@@ -108,10 +108,19 @@ class ProcedureGroup(Record):
 
 @dataclass(kw_only=True)
 class ClientInsurance:
+    """A coverage: one payer for one client over a period (either end may be open). A client
+    has any number over the years; priorities apply among those in force on a day (see
+    :mod:`priorauth.coverage`, the only reader). A new card with the same payer is a new one."""
+
     payer_id: int
     priority: Priority = Priority.PRIMARY
     member_id: str = ""
     prior_auth_required: bool = True
+    group_number: str = ""
+    subscriber_name: str = ""  # when the client is not the subscriber
+    subscriber_relationship: str = ""
+    start_date: dt.date | None = None  # None = in force since before anything recorded
+    end_date: dt.date | None = None  # None = still in force
 
     def to_doc(self) -> dict[str, Any]:
         return record_writer(ClientInsurance)(self)
@@ -124,6 +133,9 @@ class ClientInsurance:
                 value = doc[name]
                 kwargs[name] = value if value is None or convert is None else convert(value)
         return cls(**kwargs)
+
+
+Coverage = ClientInsurance  # the name the design uses
 
 
 @dataclass(kw_only=True)
@@ -172,6 +184,7 @@ class Authorization(Record):
     status: RequestStatus = RequestStatus.APPROVED
     requested_on: dt.date | None = None
     payer_reference: str = ""  # payer's reference / call number for the request
+    member_id: str = ""  # the member id it was issued under (a later card does not change it)
     follow_up_on: dt.date | None = None
     renewal_of: int | None = None  # Authorization.id this one renews
 

@@ -274,6 +274,7 @@ def renewal(data: Data, auth: Authorization, today: dt.date) -> Authorization:
         status=RequestStatus.REQUESTED,
         requested_on=today,
         payer_reference="",
+        member_id="",  # the card in force when it is saved
         follow_up_on=today + dt.timedelta(days=min(turnaround, 7)),
         notes="",
         renewal_of=auth.id,

@@ -154,8 +154,15 @@ class Tracker:
         self.policy("edit")
         auth.auth_number = auth.auth_number.strip()
         auth.procedure_codes = _unique([validate.normalize_code(c) for c in auth.procedure_codes])
+        auth.member_id = auth.member_id.strip()
         with self.store.transaction() as tx:
             validate.check(validate.authorization_problems(tx.data, auth))
+            client = tx.data.clients.get(auth.client)
+            if not auth.member_id and client is not None:  # issued under the card then in force
+                day = auth.start_date or auth.requested_on or self.today
+                auth.member_id = coverage.member_id_on(
+                    client, auth.payer, day
+                ) or coverage.member_id_on(client, auth.payer, None)
             if auth.id:
                 old = tx.get(Authorization, auth.id)
                 if old.confirmed and _billing_fields_changed(old, auth) and auth.confirmed:

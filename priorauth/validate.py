@@ -132,8 +132,7 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
                     f"Client id {client.client_id} already belongs to {same.name}.", "client_id"
                 )
             )
-    seen_priorities: set[str] = set()
-    seen_payers: set[int] = set()
+    seen: list = []  # coverages checked so far, (priority text, coverage)
     for ins in coverage.all_coverages(client):
         try:
             priority = _PRIORITIES.get(ins.priority)
@@ -148,21 +147,39 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
                 )
             )
             continue
-        if priority in seen_priorities:
-            problems.append(
-                ValidationError(f"The client has two {priority} insurances.", "insurances")
-            )
-        seen_priorities.add(priority)
         if ins.payer_id not in data.payers:
             problems.append(ValidationError(f"Unknown payer #{ins.payer_id}.", "insurances"))
-        elif ins.payer_id in seen_payers:
+        if ins.start_date and ins.end_date and ins.end_date < ins.start_date:
             problems.append(
                 ValidationError(
-                    f"{data.payer_name(ins.payer_id)} is listed twice for this client.",
+                    f"The {data.payer_name(ins.payer_id)} coverage ends "
+                    f"{ins.end_date:%m/%d/%Y}, before it starts ({ins.start_date:%m/%d/%Y}).",
                     "insurances",
                 )
             )
-        seen_payers.add(ins.payer_id)
+            continue
+        for other_priority, other in seen:
+            day = coverage.overlap(ins, other)
+            if day is None:
+                continue
+            when = "" if day == dt.date.min else f" on {day:%m/%d/%Y}"
+            if other_priority == priority:
+                problems.append(
+                    ValidationError(
+                        f"The client has two {priority} insurances{when} "
+                        f"({data.payer_name(other.payer_id)} and "
+                        f"{data.payer_name(ins.payer_id)}); end one before the other starts.",
+                        "insurances",
+                    )
+                )
+            elif other.payer_id == ins.payer_id and other.member_id == ins.member_id:
+                problems.append(
+                    ValidationError(
+                        f"{data.payer_name(ins.payer_id)} is listed twice for this client{when}.",
+                        "insurances",
+                    )
+                )
+        seen.append((priority, ins))
     return problems
 
 

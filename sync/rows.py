@@ -60,13 +60,18 @@ def authorization_row(
     today: dt.date,
 ) -> list[Any]:
     use = rules.usage_of(auth, services, today)
-    ins = coverage.coverage_for(client, auth.payer, auth.start_date) if client else None
+    ins = (
+        coverage.coverage_for(client, auth.payer, auth.start_date)
+        or coverage.coverage_for(client, auth.payer, None)
+        if client
+        else None
+    )
     return [
         client.client_id if client else "",
         client.name if client else "",
         client.dob if client else None,
         payer_names.get(auth.payer, ""),
-        ins.member_id if ins else "",
+        auth.member_id,
         ins.priority.value.title() if ins else "",
         auth.auth_number,
         ", ".join(auth.procedure_codes),
@@ -116,6 +121,28 @@ def client_rows(data: Data) -> Iterator[list[Any]]:
 
 
 assert len(PRIORITIES) == len(Priority)
+
+
+def coverage_rows(data: Data) -> Iterator[list[Any]]:
+    """The Coverages sheet: every coverage of every client, past ones too, by client id, then
+    priority, then start date."""
+    payer_names = {p.id: p.name for p in data.payers.values()}
+    for client in sorted(data.clients.values(), key=lambda c: (c.client_id.casefold(), c.id)):
+        covs = coverage.all_coverages(client)
+        covs.sort(key=lambda c: (coverage.rank(c.priority), c.start_date or dt.date.min))
+        for c in covs:
+            yield [
+                client.client_id,
+                payer_names.get(c.payer_id, ""),
+                c.priority.value.title(),
+                c.member_id,
+                c.group_number,
+                _yes(c.prior_auth_required),
+                c.start_date,
+                c.end_date,
+                c.subscriber_name,
+                c.subscriber_relationship,
+            ]
 
 
 def service_rows(data: Data) -> Iterator[list[Any]]:
