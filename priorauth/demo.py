@@ -204,6 +204,7 @@ def build_demo(
                 auth = Authorization(
                     client=client.id,
                     payer=ins.payer_id,
+                    member_id=ins.member_id,
                     auth_number=""
                     if scenario == 7
                     else f"{ins.payer_id}{rnd.randrange(10**7):07d}",
@@ -261,6 +262,7 @@ def build_demo(
                     Authorization(
                         client=client.id,
                         payer=coverage.payers_in_force(client, today)[0],
+                        member_id=coverage.main_coverage(client, today).member_id,  # type: ignore[union-attr]
                         procedure_codes=list(group.codes),
                         units_authorized=24,
                         visits_authorized=24,
