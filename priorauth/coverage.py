@@ -24,6 +24,8 @@ def rank(priority: Priority | str) -> int:
 
 def all_coverages(client: Client) -> list[ClientInsurance]:
     """Every coverage the client has had, by priority, then latest first (the list is new)."""
+    if len(client.insurances) < 2:
+        return list(client.insurances)
     return sorted(client.insurances, key=_order)
 
 
@@ -87,6 +89,14 @@ def coverages_in_force(client: Client, day: dt.date | None) -> list[ClientInsura
 
 def coverage_for(client: Client, payer_id: int, day: dt.date | None) -> ClientInsurance | None:
     """The client's coverage with ``payer_id`` in force on ``day`` (None: the latest one)."""
+    only = None
+    for c in client.insurances:  # (a loop: asked for every row of a 20,000-row import)
+        if c.payer_id == payer_id and (day is None or in_force(c, day)):
+            if only is not None:
+                break
+            only = c
+    else:
+        return only
     found = [c for c in client.insurances if c.payer_id == payer_id and in_force(c, day)]
     if len(found) > 1:
         found.sort(key=_order)

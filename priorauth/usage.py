@@ -104,13 +104,18 @@ def usage_of(auth: Authorization, services: Iterable[Service], today: dt.date) -
 
 def stated_usage(auth: Authorization) -> Usage:
     """The counts ``auth`` states by itself: authorized, and used as carried in (no services)."""
-    return Usage(
-        units_authorized=auth.units_authorized,
-        visits_authorized=auth.visits_authorized,
-        units_used=auth.carried_units_used,
-        visits_used=auth.carried_visits_used,
-        units_scheduled=0,
-        visits_scheduled=0,
+    units, visits, units_used, visits_used = stated_counts(auth)
+    return Usage(units, visits, units_used, visits_used, 0, 0)
+
+
+def stated_counts(auth: Authorization) -> tuple[int | None, int | None, int, int]:
+    """(units authorized, visits authorized, units used, visits used) as ``auth`` states them
+    (carried in, no services): :func:`stated_usage` as a plain tuple, for checking thousands."""
+    return (
+        auth.units_authorized,
+        auth.visits_authorized,
+        auth.carried_units_used,
+        auth.carried_visits_used,
     )
 
 
@@ -137,4 +142,4 @@ def ran_out_on(
     return None
 
 
-__all__ = ["Usage", "describe_count", "ran_out_on", "stated_usage", "usage_of"]
+__all__ = ["Usage", "describe_count", "ran_out_on", "stated_counts", "stated_usage", "usage_of"]

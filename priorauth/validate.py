@@ -22,7 +22,7 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
-from priorauth.usage import stated_usage
+from priorauth.usage import stated_counts
 
 # CPT (5 digits, or 4 digits + F/T/U), HCPCS level II (letter + 4 digits), each optionally with
 # up to four 2-character modifiers joined by "-": 90837, H2019-HN, 97153-HO-U1.
@@ -217,12 +217,12 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
                 "end_date",
             )
         )
-    stated = stated_usage(auth)
+    units, visits, units_used, visits_used = stated_counts(auth)
     counts = (
-        units := stated.units_authorized,
-        visits := stated.visits_authorized,
-        units_used := stated.units_used,
-        visits_used := stated.visits_used,
+        units,
+        visits,
+        units_used,
+        visits_used,
         reminder := auth.reminder_days,
     )
     if (

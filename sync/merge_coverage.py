@@ -78,6 +78,27 @@ def merge_coverages(merger: Merger, seen: list[Seen]) -> dict[int, str]:
         client = merger.client(client_id)
         if client is None:
             continue
+        if not coverage.has_coverages(client):
+            card = _one_card(rows)
+            if card is not None:  # (most new clients: one payer, one card, nothing to work out)
+                payer_id, member, priority = card
+                payer = merger.payer_by_id(payer_id)
+                coverage.set_coverages(
+                    merger.editable(client),
+                    [
+                        ClientInsurance(
+                            payer_id=payer_id,
+                            priority=priority or Priority.PRIMARY,
+                            member_id=member,
+                            prior_auth_required=payer.prior_auth_required if payer else True,
+                        )
+                    ],
+                )
+                _member_ids(merger.current(client), rows)
+                continue
+        elif _all_fit(coverage.all_coverages(client), rows):  # (a log imported again)
+            _member_ids(client, rows)
+            continue
         covs = coverage.copied(client)
         before = [c.__dict__.copy() for c in covs]
         problem = _plan(merger, client, covs, rows)
@@ -91,13 +112,44 @@ def merge_coverages(merger: Merger, seen: list[Seen]) -> dict[int, str]:
     return problems
 
 
+def _one_card(rows: list[Seen]) -> tuple[int, str, Priority | None] | None:
+    """(payer, member id, priority) when every row says the same (or leaves them blank)."""
+    first = rows[0]
+    payer, member, priority = first.payer, first.member, first.priority
+    for s in rows:
+        if s.payer != payer:
+            return None
+        if s.member and s.member != member:
+            if member:
+                return None
+            member = s.member
+        if s.priority is not None and s.priority != priority:
+            if priority is not None:
+                return None
+            priority = s.priority
+    return payer, member, priority
+
+
+def _all_fit(covs: list[ClientInsurance], rows: list[Seen]) -> bool:
+    """Whether every row fits a coverage as it is (nothing to fill in or move)."""
+    for s in rows:
+        fit = next((c for c in covs if _fits(c, s) and c.member_id == s.member), None)
+        fit = fit or next((c for c in covs if _fits(c, s)), None)
+        if fit is None or (s.member and not fit.member_id):
+            return False
+        if s.priority is not None and s.priority != fit.priority:
+            return False
+    return True
+
+
 def _member_ids(client: Client, rows: list[Seen]) -> None:
     for s in rows:
         if s.draft is None:
             continue
         auth = s.draft.auth
         if s.member:
-            auth.member_id = s.member
+            if auth.member_id != s.member:
+                auth.member_id = s.member
         elif not auth.member_id:
             auth.member_id = coverage.member_id_on(
                 client, s.payer, s.start

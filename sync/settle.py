@@ -112,16 +112,15 @@ def settle_usage(merger: Merger, drafts: list[Draft]) -> None:
     by_auth = rules.services_by_authorization(view) if view is not None else {}
     for d in drafts:
         auth = d.auth
-        stated = usage.stated_usage(auth)
         # (as _used(), which is called only when the counts do not simply agree)
         units_used, left = d.units_used, d.units_left
         if left is not None:
-            authorized = stated.units_authorized
+            authorized = usage.stated_counts(auth)[0]
             if authorized is not None and (units_used is None or authorized - units_used != left):
                 units_used = _used(d, units_used, left, authorized, "units")
         visits_used, left = d.visits_used, d.visits_left
         if left is not None:
-            authorized = stated.visits_authorized
+            authorized = usage.stated_counts(auth)[1]
             if authorized is not None and (visits_used is None or authorized - visits_used != left):
                 visits_used = _used(d, visits_used, left, authorized, "visits")
         if units_used is None and visits_used is None:
@@ -133,6 +132,7 @@ def settle_usage(merger: Merger, drafts: list[Draft]) -> None:
             if visits_used is not None:
                 auth.carried_visits_used = visits_used
             continue
+        stated = usage.stated_usage(auth)
         counted = usage.usage_of(auth, services, today)  # tracked = counted - carried in
         for used, tracked_count, name, what in (
             (units_used, counted.units_used - stated.units_used, "carried_units_used", "units"),
