@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from priorauth import usage
+from priorauth import coverage, usage
 from priorauth.model import Authorization, Client, Record
 
 _LABELS = {
@@ -76,7 +76,9 @@ def insurances(items: list[Any], names: dict[int, str]) -> str:
     if not items:
         return "none"
     return ", ".join(
-        f"{i.priority} {names.get(i.payer_id, '?')}" + (f" ({i.member_id})" if i.member_id else "")
+        f"{i.priority} {names.get(i.payer_id, '?')}"
+        + (f" ({i.member_id})" if i.member_id else "")
+        + (f" {coverage.describe_period(i)}" if coverage.describe_period(i) else "")
         for i in items
     )
 

@@ -204,6 +204,12 @@ class AuthForm(FormScreen[SaveResult]):
             Input(a.payer_reference, placeholder="payer's call / reference number", compact=True),
         )
         yield field_row(
+            "member_id",
+            "Member ID",
+            Input(a.member_id, placeholder="blank: the card in force then", compact=True),
+            hint="the card it is issued under",
+        )
+        yield field_row(
             "follow_up_on",
             "Follow up on",
             Input(_date_text(a.follow_up_on), placeholder="MM/DD/YYYY", compact=True),
@@ -274,6 +280,7 @@ class AuthForm(FormScreen[SaveResult]):
             "cap_period": self.choice("cap_period") if counts["cap_amount"] is not None else None,
             "cap_measure": self.choice("cap_measure") or CapMeasure.UNITS,
             "payer_reference": self.text("payer_reference").strip(),
+            "member_id": self.text("member_id").strip(),
             "notes": self.text("notes").strip(),
         }
         if self.auth is None:
