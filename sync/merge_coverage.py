@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from priorauth import coverage
 from priorauth.model import Client, ClientInsurance, Priority
@@ -37,9 +38,8 @@ from sync.merge import Merger
 _DAY = dt.timedelta(days=1)
 
 
-@dataclass(slots=True)
-class Seen:
-    """What one row says about a client's coverage."""
+class Seen(NamedTuple):
+    """What one row says about a client's coverage (a tuple: one is made for every row)."""
 
     client: int
     payer: int
