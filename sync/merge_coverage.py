@@ -17,7 +17,10 @@ After every row is drafted, :func:`merge_coverages` works out each client's cove
     authorization's end date** (rather than the day before the next one starts: the log says
     when authorizations ended, not when the insurance did).
   - a coverage starts on its first authorization's start date, except the first one at its
-    priority, whose start is left open (nothing before it says when it began).
+    priority, whose start is left open (nothing before it says when it began);
+  - a coverage made from the log whose authorizations all ended before another coverage of
+    the client began (an older log imported after a newer one, or a payer the log gives a
+    priority explicitly) is a past one too, ending on its last authorization's end date.
 - Every authorization keeps the member id its row gives; a row without one takes the member id
   of its payer's coverage on the authorization's start date (an existing authorization keeps
   its own).
@@ -188,10 +191,15 @@ def _plan(merger: Merger, client: Client, covs: list[ClientInsurance], rows: lis
             if named:
                 named[0].seen.extend(card.seen)
                 del cards[(payer, member)]
+    made = len(covs)
     for card in sorted(cards.values(), key=lambda c: c.start or dt.date.min):
         problem = _place(merger, client, covs, card, rows)
         if problem:
             return problem
+    for c in covs[made:]:  # a payer the client's history has moved on from is a past one
+        last = _last_end(merger, client, c, rows) if c.end_date is None else None
+        if last is not None and any(o.start_date and o.start_date > last for o in covs):
+            c.end_date = max(last, c.start_date) if c.start_date else last
     return ""
 
 

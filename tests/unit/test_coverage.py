@@ -213,3 +213,44 @@ def test_a_log_without_member_ids_gives_each_auth_its_coverages(
     client = lee(tracker)
     (auth,) = tracker.data().authorizations.values()
     assert auth.member_id == "" == coverage.member_id_on(client, auth.payer, None)
+
+
+def test_a_secondary_in_force_throughout_stays_while_the_primary_changes(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    rows = [
+        log_row(
+            "Lee, Ann", "A-1", payer="Aetna", member="AE1", start=D(2023, 1, 1), end=D(2024, 6, 30)
+        ),
+        log_row("Lee, Ann", "S-1", payer="Medicaid", member="MD1", start=D(2023, 2, 1), end=None),
+        log_row(
+            "Lee, Ann", "B-1", payer="Cigna", member="CI1", start=D(2024, 8, 1), end=D(2025, 7, 31)
+        ),
+    ]
+    plan, _ = run(tracker, workbook(tmp_path / "log.xlsx", rows))
+    assert plan.warnings == []
+    data = tracker.data()
+    periods = sorted(
+        (c.priority, data.payer_name(c.payer_id), c.start_date, c.end_date)
+        for c in lee(tracker).insurances
+    )
+    assert periods == [
+        (Priority.PRIMARY, "Aetna", None, D(2024, 6, 30)),
+        (Priority.PRIMARY, "Cigna", D(2024, 8, 1), None),
+        (Priority.SECONDARY, "Medicaid", None, None),
+    ]
+    # an older log imported afterwards: its payer becomes a coverage of its own, nothing moves
+    older = [
+        log_row(
+            "Lee, Ann", "O-1", payer="Optum", member="OP1", start=D(2021, 1, 1), end=D(2021, 12, 31)
+        ),
+    ]
+    plan, result = run(tracker, workbook(tmp_path / "older.xlsx", older))
+    assert result.created == 1
+    client = lee(tracker)
+    assert coverage.member_id_on(client, data.payer_named("Aetna").id, D(2024, 1, 1)) == "AE1"
+    optum = tracker.data().payer_named("Optum")
+    assert optum is not None and coverage.coverage_for(client, optum.id, D(2021, 6, 1))
+    (old,) = [c for c in client.insurances if c.payer_id == optum.id]
+    assert old.end_date == D(2021, 12, 31)  # history moved on: a past coverage
+    assert optum.id not in coverage.payers_in_force(client, TODAY)
