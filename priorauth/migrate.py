@@ -12,8 +12,10 @@ in the current version.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from priorauth.tables import Build, Table
 
 Docs = dict[str, dict[str, dict[str, Any]]]  # table -> id -> document
 
@@ -49,4 +51,21 @@ def upgrade(docs: Docs, version: int, target: int) -> None:
         STEPS[v](docs)
 
 
-__all__ = ["STEPS", "TABLES", "upgrade"]
+def upgraded(
+    tables: dict[str, Table], meta_table: str, current: int, builders: Mapping[str, Build]
+) -> dict[str, Table]:
+    """``tables`` as read from a file, with the steps applied when an older version wrote it
+    (its meta record's ``schema_version``; a file without one is of version 1)."""
+    meta = tables.get(meta_table)
+    doc = meta.get(1) if meta is not None else None
+    version = doc.get("schema_version", 1) if isinstance(doc, dict) else 1
+    if version >= current or not any(name in tables for name in TABLES):
+        return tables
+    docs = {name: tables[name].documents() for name in TABLES if name in tables}
+    upgrade(docs, version, current)
+    for name, table_docs in docs.items():
+        tables[name] = Table.from_docs(builders.get(name), table_docs)
+    return tables
+
+
+__all__ = ["STEPS", "TABLES", "upgrade", "upgraded"]

@@ -177,23 +177,10 @@ class LockedJSONStorage(Storage):
                     tables = self._read_whole(f.read())
         finally:
             os.close(fd)
-        self._tables = self._upgraded(tables)
+        # an older version's file: its records brought up to this one (saved as such next time)
+        self._tables = migrate.upgraded(tables, META_TABLE, SCHEMA_VERSION, self.builders)
         self._stamp = stamp
         return True
-
-    def _upgraded(self, tables: Tables) -> Tables:
-        """``tables`` as this version's records, when an older version wrote them (see
-        :mod:`priorauth.migrate`; the next save writes them in this version)."""
-        meta = tables.get(META_TABLE)
-        doc = meta.get(1) if meta is not None else None
-        version = doc.get("schema_version", 1) if isinstance(doc, dict) else 1
-        if version >= SCHEMA_VERSION or not any(name in tables for name in migrate.TABLES):
-            return tables
-        docs = {name: tables[name].documents() for name in migrate.TABLES if name in tables}
-        migrate.upgrade(docs, version, SCHEMA_VERSION)
-        for name, table_docs in docs.items():
-            tables[name] = Table.from_docs(self.builders.get(name), table_docs)
-        return tables
 
     def _read_lines(self, f: io.BufferedReader) -> Tables | None:
         """The tables of a file in this storage's own layout, unparsed; None for any other."""
