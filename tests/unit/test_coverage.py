@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from priorauth import coverage, rules
+from priorauth import coverage, notify, rules
 from priorauth.errors import ValidationError
 from priorauth.model import Client, ClientInsurance, Payer, Priority
 from priorauth.store import Store
@@ -254,3 +254,13 @@ def test_a_secondary_in_force_throughout_stays_while_the_primary_changes(
     (old,) = [c for c in client.insurances if c.payer_id == optum.id]
     assert old.end_date == D(2021, 12, 31)  # history moved on: a past coverage
     assert optum.id not in coverage.payers_in_force(client, TODAY)
+
+
+def test_no_active_auth_asks_only_about_coverages_in_force_today(tracker: Tracker) -> None:
+    aetna = tracker.save_payer(Payer(name="Aetna"))
+    cigna = tracker.save_payer(Payer(name="Cigna"))
+    past = ClientInsurance(payer_id=aetna.id, end_date=D(2025, 12, 31))
+    now = ClientInsurance(payer_id=cigna.id, start_date=D(2026, 1, 1))
+    tracker.save_client(Client(last_name="Ng", insurances=[past, now]))
+    found = [n for n in notify.compute(tracker.data(), TODAY) if n.kind == "no_active_auth"]
+    assert [n.payer for n in found] == ["Cigna"]
