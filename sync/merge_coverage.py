@@ -184,7 +184,10 @@ def _plan(merger: Merger, client: Client, covs: list[ClientInsurance], rows: lis
         return ""
     cards: dict[tuple[int, str], _Card] = {}
     for s in unfit:
-        cards.setdefault((s.payer, s.member), _Card(s.payer, s.member)).seen.append(s)
+        card = cards.get((s.payer, s.member))
+        if card is None:
+            card = cards[(s.payer, s.member)] = _Card(s.payer, s.member)
+        card.seen.append(s)
     for (payer, member), card in list(cards.items()):  # a blank member id joins its payer's card
         if not member:
             named = [c for (p, m), c in cards.items() if p == payer and m]
