@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import python_calamine
 from openpyxl import Workbook, load_workbook
 
+from bench.history_log import HEADER as HISTORY_HEADER
+from bench.history_log import write_history_log
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
 from sync.importer import apply_import, plan_import
@@ -39,6 +41,7 @@ from sync.recognising.columns import (
     AUTH_EXTRA_HEADERS,
     AUTH_HEADERS,
     CLIENT_HEADERS,
+    COVERAGE_HEADERS,
     GROUP_HEADERS,
     PAYER_HEADERS,
     SERVICE_HEADERS,
@@ -126,12 +129,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="a log with coverage history (bench/history_log.py: a client every 4 rows, most "
+        "with a new payer every time, some with a new card)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         log = folder / "log.xlsx"
-        make_log(log, args.rows)
-        print(f"log: {args.rows:,} rows x {len(HEADER)} columns, {log.stat().st_size:,} bytes")
+        if args.history:
+            write_history_log(log, clients=args.rows // 4, per_client=4)
+            width = len(HISTORY_HEADER)
+        else:
+            make_log(log, args.rows)
+            width = len(HEADER)
+        print(f"log: {args.rows:,} rows x {width} columns, {log.stat().st_size:,} bytes")
 
         read, _ = best(args.repeat, lambda: calamine_read(log))
         opx, _ = best(1, lambda: openpyxl_read(log))
@@ -175,6 +189,7 @@ def main() -> int:
                 list(canonical_rows.authorization_rows(data, TODAY)),
             ),
             (CLIENT_HEADERS, list(canonical_rows.client_rows(data))),
+            (COVERAGE_HEADERS, list(canonical_rows.coverage_rows(data))),
             (SERVICE_HEADERS, list(canonical_rows.service_rows(data))),
             (PAYER_HEADERS, list(canonical_rows.payer_rows(data))),
             (GROUP_HEADERS, list(canonical_rows.group_rows(data))),

@@ -84,10 +84,22 @@ class ProcedureGroup(Record):
 
 @dataclass(kw_only=True)
 class ClientInsurance:
+    """A coverage: one payer for one client over a period (either end may be open). A client
+    has any number over the years; priorities apply among those in force on a day (see
+    :mod:`priorauth.coverage`, the only reader). A new card with the same payer is a new one."""
+
     payer_id: int
     priority: Priority = Priority.PRIMARY
     member_id: str = ""
     prior_auth_required: bool = True
+    group_number: str = ""
+    subscriber_name: str = ""  # when the client is not the subscriber
+    subscriber_relationship: str = ""
+    start_date: dt.date | None = None  # None = in force since before anything recorded
+    end_date: dt.date | None = None  # None = still in force
+
+
+Coverage = ClientInsurance  # the name the design uses
 
 
 @dataclass(kw_only=True)
@@ -101,7 +113,7 @@ class Client(Record):
     clinician: str = ""  # OS account name of the clinician, for "my clients"
     status: ClientStatus = ClientStatus.ACTIVE
     notes: str = ""
-    insurances: list[ClientInsurance] = field(default_factory=list)
+    insurances: list[ClientInsurance] = field(default_factory=list)  # read: priorauth.coverage
 
     @property
     def name(self) -> str:
@@ -109,18 +121,6 @@ class Client(Record):
         if self.last_name and self.first_name:
             return f"{self.last_name}, {self.first_name}"
         return self.last_name or self.first_name
-
-    def insurance(self, priority: Priority) -> ClientInsurance | None:
-        for ins in self.insurances:
-            if ins.priority == priority:
-                return ins
-        return None
-
-    def insurance_for(self, payer_id: int) -> ClientInsurance | None:
-        for ins in self.insurances:
-            if ins.payer_id == payer_id:
-                return ins
-        return None
 
 
 @dataclass(kw_only=True)
@@ -148,6 +148,7 @@ class Authorization(Record):
     status: RequestStatus = RequestStatus.APPROVED
     requested_on: dt.date | None = None
     payer_reference: str = ""  # payer's reference / call number for the request
+    member_id: str = ""  # the member id it was issued under (a later card does not change it)
     follow_up_on: dt.date | None = None
     renewal_of: int | None = None  # Authorization.id this one renews
 

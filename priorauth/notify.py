@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from priorauth import caps, pace, rules
+from priorauth import caps, coverage, pace, rules
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
@@ -51,6 +51,7 @@ from priorauth.seen import (  # re-exported: notify.visible etc.
     hiding,
     visible,
 )
+from priorauth.usage import ran_out_on
 
 KIND_LABELS: dict[str, str] = {
     "exhausted": "Used up",
@@ -286,19 +287,8 @@ def _ran_out_on(
     data: Data, auth: Authorization, today: dt.date, measure: str, authorized: int
 ) -> dt.date:
     """The date of service that used the last unit or visit (the start when carried in)."""
-    used = auth.carried_units_used if measure == "units" else auth.carried_visits_used
-    last_day: dt.date | None = None
-    for service in rules.services_for(data, auth):
-        if used >= authorized or service.date > today:
-            break
-        if measure == "units":
-            used += service.units
-        elif service.date != last_day:
-            used += 1
-        last_day = service.date
-    if last_day is not None and used >= authorized:
-        return last_day
-    return auth.start_date or today
+    day = ran_out_on(auth, rules.services_for(data, auth), today, measure)
+    return day or auth.start_date or today
 
 
 def _over_cap(
@@ -329,7 +319,7 @@ def _no_active_auth(data: Data, today: dt.date) -> Iterable[Notification]:
     for client in data.clients.values():
         if client.status != ClientStatus.ACTIVE:
             continue
-        for ins in client.insurances:
+        for ins in coverage.coverages_in_force(client, today):
             if not ins.prior_auth_required:
                 continue
             auths = data.authorizations_for(client.id, ins.payer_id)
@@ -377,8 +367,7 @@ def _outside_auth(data: Data, today: dt.date) -> Iterable[Notification]:
         client = data.clients.get(service.client)
         if client is None:
             continue
-        ins = client.insurance_for(service.payer)
-        if ins is not None and not ins.prior_auth_required:
+        if not coverage.requires_prior_auth(client, service.payer, service.date):
             continue
         payer = data.payer_name(service.payer)
         what = f"{service.procedure_code} session" if service.procedure_code else "session"

@@ -17,6 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from priorauth import coverage
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
@@ -26,71 +27,10 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
-
-
-@dataclass(frozen=True)
-class Usage:
-    """How much of an authorization is used, scheduled and left on a given day."""
-
-    units_authorized: int | None
-    visits_authorized: int | None
-    units_used: int
-    visits_used: int
-    units_scheduled: int
-    visits_scheduled: int
-
-    @property
-    def units_remaining(self) -> int | None:
-        """None when units have no cap; negative when over-utilized."""
-        if self.units_authorized is None:
-            return None
-        return self.units_authorized - self.units_used
-
-    @property
-    def visits_remaining(self) -> int | None:
-        if self.visits_authorized is None:
-            return None
-        return self.visits_authorized - self.visits_used
-
-    @property
-    def units_remaining_after_scheduled(self) -> int | None:
-        r = self.units_remaining
-        return None if r is None else r - self.units_scheduled
-
-    @property
-    def visits_remaining_after_scheduled(self) -> int | None:
-        r = self.visits_remaining
-        return None if r is None else r - self.visits_scheduled
-
-    @property
-    def over_utilized(self) -> bool:
-        return any(r is not None and r < 0 for r in (self.units_remaining, self.visits_remaining))
-
-    @property
-    def exhausted(self) -> bool:
-        return any(r is not None and r <= 0 for r in (self.units_remaining, self.visits_remaining))
-
-    def fraction_used(self) -> float | None:
-        """The larger of units and visits used / authorized (None when neither is capped)."""
-        fractions = [
-            used / authorized
-            for used, authorized in (
-                (self.units_used, self.units_authorized),
-                (self.visits_used, self.visits_authorized),
-            )
-            if authorized
-        ]
-        return max(fractions) if fractions else None
-
-
-def describe_count(remaining: int | None, authorized: int | None) -> str:
-    """ "12 of 20 left", "no cap", "3 over" — how a count is spoken everywhere."""
-    if authorized is None or remaining is None:
-        return "no cap"
-    if remaining < 0:
-        return f"{-remaining} over (of {authorized})"
-    return f"{remaining} of {authorized} left"
-
+from priorauth.usage import Usage as Usage  # (re-exported: rules.Usage)
+from priorauth.usage import describe_count as describe_count
+from priorauth.usage import stated_usage as stated_usage
+from priorauth.usage import usage_of
 
 # --- which authorization a service counts against -----------------------------------------------
 
@@ -99,13 +39,18 @@ def covers(auth: Authorization, day: dt.date, code: str | None = None) -> bool:
     """Whether ``auth`` can cover a service on ``day`` with procedure ``code`` (any when None)."""
     if auth.status != RequestStatus.APPROVED:
         return False
-    if auth.start_date is None or day < auth.start_date:
+    if auth.start_date is None:
         return False
-    if auth.end_date is not None and day > auth.end_date:
+    return _dated_covers(auth, day, code)
+
+
+def _dated_covers(auth: Authorization, day: dt.date, code: str | None) -> bool:
+    """:func:`covers` for an approved authorization with a start date (the covering test itself,
+    shared with :func:`services_by_authorization`)."""
+    if day < auth.start_date or (auth.end_date is not None and day > auth.end_date):  # type: ignore[operator]
         return False
-    if code and auth.procedure_codes:
-        return code_matches(code, auth.procedure_codes)
-    return True
+    codes = auth.procedure_codes
+    return not code or not codes or code in codes or code_matches(code, codes)
 
 
 def code_matches(code: str, codes: list[str]) -> bool:
@@ -172,13 +117,9 @@ def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
             if auth is None:
                 day, code = service.date, service.procedure_code
                 for candidate in candidates.get((service.client, service.payer), ()):
-                    if candidate.start_date <= day and (  # type: ignore[operator]
-                        candidate.end_date is None or day <= candidate.end_date
-                    ):
-                        codes = candidate.procedure_codes
-                        if not code or not codes or code in codes or code_matches(code, codes):
-                            auth = candidate
-                            break
+                    if _dated_covers(candidate, day, code):
+                        auth = candidate
+                        break
             cached[auth.id if auth else None].append(service)
         for services in cached.values():
             services.sort(key=_by_date)
@@ -235,24 +176,7 @@ def uncovered_services(data: Data) -> list[Service]:
 
 def usage(data: Data, auth: Authorization, today: dt.date) -> Usage:
     """Units and visits used (through ``today``) and scheduled (after it) for ``auth``."""
-    units_used = units_scheduled = 0
-    used_days: set[dt.date] = set()
-    scheduled_days: set[dt.date] = set()
-    for service in services_for(data, auth):
-        if service.date <= today:
-            units_used += service.units
-            used_days.add(service.date)
-        else:
-            units_scheduled += service.units
-            scheduled_days.add(service.date)
-    return Usage(
-        units_authorized=auth.units_authorized,
-        visits_authorized=auth.visits_authorized,
-        units_used=auth.carried_units_used + units_used,
-        visits_used=auth.carried_visits_used + len(used_days),
-        units_scheduled=units_scheduled,
-        visits_scheduled=len(scheduled_days),
-    )
+    return usage_of(auth, services_for(data, auth), today)
 
 
 # --- active authorizations and box 23 -----------------------------------------------------------
@@ -297,7 +221,9 @@ def box23(
     for *its* payer — never the primary's number copied onto the secondary claim.
     """
     result: dict[Priority, Box23] = {}
-    for ins in client.insurances:
+    for ins in coverage.coverages_in_force(client, day):
+        if ins.priority in result:
+            continue
         payer = data.payer_name(ins.payer_id)
         auth = covering_authorization(data, client.id, ins.payer_id, day, code)
         if auth is None:
@@ -348,6 +274,7 @@ def renewal(data: Data, auth: Authorization, today: dt.date) -> Authorization:
         status=RequestStatus.REQUESTED,
         requested_on=today,
         payer_reference="",
+        member_id="",  # the card in force when it is saved
         follow_up_on=today + dt.timedelta(days=min(turnaround, 7)),
         notes="",
         renewal_of=auth.id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from priorauth import coverage
 from priorauth.data import Data
 from priorauth.errors import ValidationError, ValidationErrors
 
@@ -26,6 +27,7 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
+from priorauth.usage import stated_counts
 
 _match_code = CODE_RE.match
 # codes already seen to be well formed: a practice uses a few dozen, and an import checks them
@@ -124,11 +126,8 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
                     f"Client id {client.client_id} already belongs to {same.name}.", "client_id"
                 )
             )
-    seen_priorities: set[str] = set()
-    # one payer may cover a client twice (two plans of one insurer: each parent's employer plan,
-    # each its own card); the same member id listed twice for one payer is a mistake
-    seen_cards: set[tuple[int, str]] = set()
-    for ins in client.insurances:
+    seen: list = []  # coverages checked so far, (priority text, coverage)
+    for ins in coverage.all_coverages(client):
         try:
             priority = _PRIORITIES.get(ins.priority)
         except TypeError:
@@ -142,23 +141,46 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
                 )
             )
             continue
-        if priority in seen_priorities:
-            problems.append(
-                ValidationError(f"The client has two {priority} insurances.", "insurances")
-            )
-        seen_priorities.add(priority)
-        card = (ins.payer_id, ins.member_id.strip().casefold())
         if ins.payer_id not in data.payers:
             problems.append(ValidationError(f"Unknown payer #{ins.payer_id}.", "insurances"))
-        elif card[1] and card in seen_cards:
+        if ins.start_date and ins.end_date and ins.end_date < ins.start_date:
             problems.append(
                 ValidationError(
-                    f"{data.payer_name(ins.payer_id)} is listed twice for this client with the "
-                    "same member id; give each plan its own member id.",
+                    f"The {data.payer_name(ins.payer_id)} coverage ends "
+                    f"{ins.end_date:%m/%d/%Y}, before it starts ({ins.start_date:%m/%d/%Y}).",
                     "insurances",
                 )
             )
-        seen_cards.add(card)
+            continue
+        for other_priority, other in seen:
+            day = coverage.overlap(ins, other)
+            if day is None:
+                continue
+            when = "" if day == dt.date.min else f" on {day:%m/%d/%Y}"
+            if other_priority == priority:
+                problems.append(
+                    ValidationError(
+                        f"The client has two {priority} insurances{when} "
+                        f"({data.payer_name(other.payer_id)} and "
+                        f"{data.payer_name(ins.payer_id)}); end one before the other starts.",
+                        "insurances",
+                    )
+                )
+            elif (
+                other.payer_id == ins.payer_id
+                and ins.member_id.strip()
+                and other.member_id.strip().casefold() == ins.member_id.strip().casefold()
+            ):
+                # one payer may cover a client twice (two plans of one insurer: each parent's
+                # employer plan, each its own card); the same card twice at once is a mistake
+                problems.append(
+                    ValidationError(
+                        f"{data.payer_name(ins.payer_id)} is listed twice for this client{when} "
+                        "with the same member id; give each plan its own member id.",
+                        "insurances",
+                    )
+                )
+        seen.append((priority, ins))
     return problems
 
 
@@ -196,11 +218,12 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
                 "end_date",
             )
         )
+    units, visits, units_used, visits_used = stated_counts(auth)
     counts = (
-        units := auth.units_authorized,
-        visits := auth.visits_authorized,
-        units_used := auth.carried_units_used,
-        visits_used := auth.carried_visits_used,
+        units,
+        visits,
+        units_used,
+        visits_used,
         reminder := auth.reminder_days,
     )
     if (
@@ -235,7 +258,7 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
                 "active",
             )
         )
-    if client is not None and known_payer and not client.insurance_for(auth.payer):
+    if client is not None and known_payer and not coverage.coverage_for(client, auth.payer, None):
         problems.append(
             ValidationError(
                 f"{client.name} has no insurance with {data.payer_name(auth.payer)}; add it to "

@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from priorauth import notify, pace, rules
+from priorauth import coverage, notify, pace, rules
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
     Client,
     ClientStatus,
     PracticeSettings,
-    Priority,
     RequestStatus,
 )
 
@@ -83,7 +82,7 @@ class ClientRow:
 
 
 def client_row(data: Data, client: Client, today: dt.date, counts: bool = True) -> ClientRow:
-    ins = client.insurance(Priority.PRIMARY) or next(iter(client.insurances), None)
+    ins = coverage.main_coverage(client, today)
     auth = rules.active_authorization(data, client.id, ins.payer_id) if ins else None
     use = rules.usage(data, auth, today) if auth and counts else None
     active = [a for a in data.authorizations_for(client.id) if a.active]

@@ -17,13 +17,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from priorauth import validate
+from priorauth import coverage, validate
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import (
     Authorization,
     Client,
-    ClientInsurance,
     Payer,
     ProcedureGroup,
     Record,
@@ -143,19 +142,9 @@ def apply(tx: Transaction, changes: Changes, summary: str) -> Applied:
     payer_ids = store(changes.payers)
     store(changes.groups)
     for client in changes.clients:
-        if any(ins.payer_id < 0 for ins in client.insurances):
-            client.insurances = [
-                ClientInsurance(
-                    payer_id=payer_ids[ins.payer_id],
-                    priority=ins.priority,
-                    member_id=ins.member_id,
-                    prior_auth_required=ins.prior_auth_required,
-                )
-                if ins.payer_id < 0
-                else ins
-                for ins in client.insurances
-            ]
+        coverage.with_payer_ids(client, payer_ids)
     client_ids = store(changes.clients)
+    written = {c.id: c for c in changes.clients}
     for auth in changes.authorizations:
         if auth.client < 0:
             auth.client = client_ids[auth.client]
@@ -163,6 +152,12 @@ def apply(tx: Transaction, changes: Changes, summary: str) -> Applied:
             auth.payer = payer_ids[auth.payer]
         if auth.renewal_of is not None and auth.renewal_of < 0:  # renews a record made here
             auth.renewal_of = None  # (its id is not known before the insert; nothing sets this)
+        if not auth.member_id:  # issued under the card in force then (as the tracker does)
+            client = written.get(auth.client) or tx.data.clients.get(auth.client)
+            if client is not None:
+                auth.member_id = coverage.member_id_on(
+                    client, auth.payer, auth.start_date
+                ) or coverage.member_id_on(client, auth.payer, None)
     auth_ids = store(changes.authorizations)
     for service in changes.services:
         if service.client < 0:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from priorauth import coverage
 from priorauth.model import (
     Authorization,
     CapMeasure,
@@ -164,7 +165,7 @@ def build_demo(
         for i, client in enumerate(client_records):
             group = groups[i % len(groups)]
             aba = group.name == "ABA treatment"
-            for ins in client.insurances:
+            for ins in coverage.coverages_in_force(client, today):
                 if ins.priority == Priority.SECONDARY and i % 8:
                     continue
                 # a scenario per client, so every kind of notification shows up:
@@ -203,6 +204,7 @@ def build_demo(
                 auth = Authorization(
                     client=client.id,
                     payer=ins.payer_id,
+                    member_id=ins.member_id,
                     auth_number=""
                     if scenario == 7
                     else f"{ins.payer_id}{rnd.randrange(10**7):07d}",
@@ -259,7 +261,8 @@ def build_demo(
                 auths.append(
                     Authorization(
                         client=client.id,
-                        payer=client.insurances[0].payer_id,
+                        payer=coverage.payers_in_force(client, today)[0],
+                        member_id=coverage.main_coverage(client, today).member_id,  # type: ignore[union-attr]
                         procedure_codes=list(group.codes),
                         units_authorized=24,
                         visits_authorized=24,

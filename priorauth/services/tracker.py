@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from priorauth import notify, practice, rules, validate
+from priorauth import coverage, notify, practice, rules, validate
 from priorauth.data import Data
 from priorauth.errors import ConflictError, PermissionDenied, ValidationError
 from priorauth.model import (
@@ -154,8 +154,15 @@ class Tracker:
         self.policy("edit")
         auth.auth_number = auth.auth_number.strip()
         auth.procedure_codes = _unique([validate.normalize_code(c) for c in auth.procedure_codes])
+        auth.member_id = auth.member_id.strip()
         with self.store.transaction() as tx:
             validate.check(validate.authorization_problems(tx.data, auth))
+            client = tx.data.clients.get(auth.client)
+            if not auth.member_id and client is not None:  # issued under the card then in force
+                day = auth.start_date or auth.requested_on or self.today
+                auth.member_id = coverage.member_id_on(
+                    client, auth.payer, day
+                ) or coverage.member_id_on(client, auth.payer, None)
             if auth.id:
                 old = tx.get(Authorization, auth.id)
                 if old.confirmed and _billing_fields_changed(old, auth) and auth.confirmed:
@@ -339,8 +346,9 @@ def service_warnings(
     client = data.clients.get(service.client)
     payer = data.payer_name(service.payer)
     if auth is None:
-        ins = client.insurance_for(service.payer) if client else None
-        if ins is not None and not ins.prior_auth_required:
+        if client is not None and not coverage.requires_prior_auth(
+            client, service.payer, service.date
+        ):
             return []
         return [
             f"No {payer} authorization covers {service.date:%m/%d/%Y}"

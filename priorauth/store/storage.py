@@ -34,13 +34,13 @@ from tinydb.storages import Storage
 
 from priorauth.errors import AuthTrackError, DataFileError, LockTimeout
 from priorauth.oserrors import sentence
-from priorauth.store import safefile
+from priorauth.store import migrate, safefile
 from priorauth.store.lockinfo import clear_note, describe_holder, read_note, write_note
 from priorauth.store.outside import mark_outside_edits
 from priorauth.store.schema import parse_whole
 from priorauth.store.tables import Build, Table
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: coverage history (see priorauth.store.migrate)
 META_TABLE = "meta"
 FILE_MODE = safefile.FILE_MODE
 LOCK_TIMEOUT_SECONDS = 15.0
@@ -200,7 +200,8 @@ class LockedJSONStorage(Storage):
                         mark_outside_edits(before, tables, self.builders, st.st_mtime)
         finally:
             os.close(fd)
-        self._tables = tables
+        # an older version's file: its records brought up to this one (saved as such next time)
+        self._tables = migrate.upgraded(tables, META_TABLE, SCHEMA_VERSION, self.builders)
         self._stamp = stamp
         return True
 

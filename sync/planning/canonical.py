@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from priorauth import coverage
 from priorauth.model import (
     ClientInsurance,
     ClientStatus,
@@ -32,6 +33,8 @@ from sync.recognising.columns import (
     AUTH_HEADERS,
     CLIENT_HEADERS,
     CLIENTS_SHEET,
+    COVERAGE_HEADERS,
+    COVERAGES_SHEET,
     GROUP_HEADERS,
     GROUPS_SHEET,
     PAYER_HEADERS,
@@ -79,6 +82,7 @@ class Inputs:
     payers: SheetRows | None = None
     groups: SheetRows | None = None
     clients: SheetRows | None = None
+    coverages: SheetRows | None = None
     services: SheetRows | None = None
     epoch_1904: bool = False
     user: str = ""
@@ -87,7 +91,7 @@ class Inputs:
 
     def tables(self) -> Iterator[LogTable | SheetRows]:
         yield self.log
-        for t in (self.payers, self.groups, self.clients, self.services):
+        for t in (self.payers, self.groups, self.clients, self.coverages, self.services):
             if t is not None:
                 yield t
 
@@ -115,6 +119,7 @@ def read_inputs(wb: Workbook, log: LogTable) -> Inputs:
         ("payers", PAYERS_SHEET, PAYER_HEADERS),
         ("groups", GROUPS_SHEET, GROUP_HEADERS),
         ("clients", CLIENTS_SHEET, CLIENT_HEADERS),
+        ("coverages", COVERAGES_SHEET, COVERAGE_HEADERS),
         ("services", SERVICES_SHEET, SERVICE_HEADERS),
     ):
         if name not in wb.sheet_names:
@@ -147,6 +152,8 @@ def merge_before(merger: Merger, inputs: Inputs) -> None:
         _merge_groups(merger, inputs, inputs.groups)
     if inputs.clients is not None:
         _merge_clients(merger, inputs, inputs.clients)
+    if inputs.coverages is not None:
+        _merge_coverages(merger, inputs, inputs.coverages)
 
 
 def _merge_payers(merger: Merger, inputs: Inputs, table: SheetRows) -> None:
@@ -227,6 +234,8 @@ def _merge_clients(merger: Merger, inputs: Inputs, table: SheetRows) -> None:
         client.status = ClientStatus(status)
         client.notes = cells.text(values.get("Notes"))
         new_list = []
+        if inputs.coverages is not None:  # (the Coverages sheet gives them, with their dates)
+            insurances = []
         for priority, payer_name, member, required in insurances:
             payer = merger.payer(payer_name)
             new_list.append(
@@ -237,8 +246,48 @@ def _merge_clients(merger: Merger, inputs: Inputs, table: SheetRows) -> None:
                     prior_auth_required=payer.prior_auth_required if required is None else required,
                 )
             )
-        client.insurances = new_list
+        coverage.set_coverages(client, new_list)
         inputs._records[("clients", client.id)] = (table, row)
+
+
+def _merge_coverages(merger: Merger, inputs: Inputs, table: SheetRows) -> None:
+    """The Coverages sheet: each client's coverages exactly as listed, past ones too."""
+    by_client: dict[int, list[ClientInsurance]] = {}
+    clients = {}
+    for row, values in table.rows:
+        client_id = cells.identifier(values.get("Client ID"))
+        payer_name = cells.text(values.get("Payer"))
+        priority = table.parsed(row, values, "Priority", cells.priority) or Priority.PRIMARY
+        required = _yes(table, row, values, "Prior Auth Required")
+        start = table.parsed(row, values, "Start", lambda v: cells.date(v, inputs.epoch_1904))
+        end = table.parsed(row, values, "End", lambda v: cells.date(v, inputs.epoch_1904))
+        if not payer_name:
+            table.error(row, "Payer", "the payer is missing.")
+        if row in table.bad:
+            continue
+        client = merger.find_client(client_id, "", "", None) if client_id else None
+        if client is None:
+            table.error(row, "Client ID", f"no client {client_id} in this workbook.")
+            continue
+        client = merger.editable(client)
+        clients[client.id] = client
+        payer = merger.payer(payer_name)
+        by_client.setdefault(client.id, []).append(
+            ClientInsurance(
+                payer_id=payer.id,
+                priority=priority,
+                member_id=cells.identifier(values.get("Member ID")),
+                prior_auth_required=payer.prior_auth_required if required is None else required,
+                group_number=cells.identifier(values.get("Group")),
+                subscriber_name=cells.text(values.get("Subscriber")),
+                subscriber_relationship=cells.text(values.get("Relationship")),
+                start_date=start,
+                end_date=end,
+            )
+        )
+        inputs._records.setdefault(("clients", client.id), (table, row))
+    for client_id, coverages in by_client.items():
+        coverage.set_coverages(clients[client_id], coverages)
 
 
 def merge_after(merger: Merger, inputs: Inputs, drafts: list[Draft]) -> None:

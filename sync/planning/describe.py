@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from priorauth import coverage, usage
 from priorauth.model import Authorization, Client, Record
 
 _LABELS = {
@@ -75,7 +76,9 @@ def insurances(items: list[Any], names: dict[int, str]) -> str:
     if not items:
         return "none"
     return ", ".join(
-        f"{i.priority} {names.get(i.payer_id, '?')}" + (f" ({i.member_id})" if i.member_id else "")
+        f"{i.priority} {names.get(i.payer_id, '?')}"
+        + (f" ({i.member_id})" if i.member_id else "")
+        + (f" {coverage.describe_period(i)}" if coverage.describe_period(i) else "")
         for i in items
     )
 
@@ -83,10 +86,11 @@ def insurances(items: list[Any], names: dict[int, str]) -> str:
 def authorization(auth: Authorization, client: Client | None, payer: str) -> str:
     dates = f"{value(auth.start_date)}–{value(auth.end_date) if auth.end_date else 'open'}"
     counts = []
-    if auth.units_authorized is not None:
-        counts.append(f"{auth.units_authorized} units")
-    if auth.visits_authorized is not None:
-        counts.append(f"{auth.visits_authorized} visits")
+    stated = usage.stated_usage(auth)
+    if stated.units_authorized is not None:
+        counts.append(f"{stated.units_authorized} units")
+    if stated.visits_authorized is not None:
+        counts.append(f"{stated.visits_authorized} visits")
     detail = "; ".join(
         p
         for p in (

@@ -11,15 +11,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from itertools import count
 
+from priorauth import coverage
 from priorauth.data import Data
-from priorauth.model import Authorization, Client, ClientInsurance, Payer, Priority
+from priorauth.model import Authorization, Client, Payer
 from priorauth.services.bulk import Changes
 from priorauth.store.codec import to_doc
 
-PRIORITY_ORDER = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
+PRIORITY_ORDER = coverage.PRIORITY_ORDER
 
 
 def name_key(first: str, last: str) -> tuple[str, str]:
@@ -196,9 +197,7 @@ class Merger:
             return client
         copy = self._copies.get(client.id)
         if copy is None:
-            copy = dataclasses.replace(
-                client, insurances=[dataclasses.replace(i) for i in client.insurances]
-            )
+            copy = dataclasses.replace(client, insurances=coverage.copied(client))
             self._copies[client.id] = copy
         return copy
 
@@ -212,59 +211,6 @@ class Merger:
         if client_id < 0:
             return self._new_by_id.get(client_id)
         return self._copies.get(client_id) or self.data.clients.get(client_id)
-
-    def ensure_insurance(
-        self,
-        client: Client,
-        payer: Payer,
-        priority: Priority | None,
-        member_id: str,
-    ) -> tuple[Client, str | None]:
-        """Make sure ``client`` is insured with ``payer``; returns the (possibly copied) client
-        and a problem sentence when the insurance cannot be added."""
-        ins = client.insurance_for(payer.id)
-        if ins is None:
-            if client.insurances:
-                taken = {i.priority for i in client.insurances}
-                free: Sequence[Priority] = [p for p in PRIORITY_ORDER if p not in taken]
-            else:  # (a new client's first insurance)
-                free = PRIORITY_ORDER
-            if not free:
-                return client, (
-                    f"{client.name} already has three insurances; remove one before adding "
-                    f"{payer.name}."
-                )
-            chosen = priority if priority in free else free[0]
-            if priority is not None and chosen != priority:
-                holder = client.insurance(priority)
-                other = self.payer_by_id(holder.payer_id) if holder else None
-                self.warnings.append(
-                    f"{client.name} already has {other.name if other else 'another payer'} as "
-                    f"{priority} insurance; {payer.name} was added as {chosen}."
-                )
-            client = self.editable(client)
-            client.insurances.append(
-                ClientInsurance(
-                    payer_id=payer.id,
-                    priority=chosen,
-                    member_id=member_id,
-                    prior_auth_required=payer.prior_auth_required,
-                )
-            )
-            return client, None
-        if member_id and member_id != ins.member_id:
-            client = self.editable(client)
-            client.insurance_for(payer.id).member_id = member_id  # type: ignore[union-attr]
-        if priority is not None and priority != ins.priority:
-            if client.insurance(priority) is None:
-                client = self.editable(client)
-                client.insurance_for(payer.id).priority = priority  # type: ignore[union-attr]
-            else:
-                self.warnings.append(
-                    f"{client.name}: the log makes {payer.name} the {priority} insurance, but "
-                    "another payer already is; the priorities were left as they are."
-                )
-        return client, None
 
     # --- the end ---------------------------------------------------------------------------------
 

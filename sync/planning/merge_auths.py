@@ -19,6 +19,7 @@ from sync.parsing import cells
 from sync.parsing.logsheet import LogTable
 from sync.planning.drafts import Columns, Draft, drafter
 from sync.planning.merge import Merger
+from sync.planning.merge_coverage import Seen, merge_coverages
 from sync.progress import STEP, Progress, no_progress
 from sync.recognising.columns import Col
 
@@ -118,6 +119,7 @@ def merge_log(
     previous: tuple[Any, ...] | None = None
     found: tuple[Client, Any] | None = None  # client and payer of the row that said it
     draft = drafter(merger, matcher, table, cols, user)
+    seen: list[Seen] = []  # what each row says about its client's coverage
     for i in range(n):
         if i % STEP == 0:
             progress(i, n, "matching rows")
@@ -166,21 +168,37 @@ def merge_log(
             payer = payers.get(payer_name)
             if payer is None:
                 payer = payers[payer_name] = merger.payer(payer_name)
-            client, problem = merger.ensure_insurance(
-                client, payer, priorities[i], members[i] or ""
-            )
             last_key, last_client = key, client
-            if problem:
-                table.error(i, Col.PAYER, problem)
-                continue
             if len(merger.warnings) == warnings:  # (a row that warned is looked at again)
                 found = (client, payer)
-        if i in without_auth:
-            continue  # a client and insurance, no authorization on this row
+        if i in without_auth:  # a client and insurance, no authorization on this row
+            seen.append(
+                Seen(client.id, payer.id, members[i] or "", priorities[i], None, None, None, i)
+            )
+            continue
         made = draft(i, client, payer.id)
         if made is not None:
             drafts.append(made)
+            auth = made.auth
+            seen.append(
+                Seen(
+                    client.id,
+                    payer.id,
+                    members[i] or "",
+                    priorities[i],
+                    auth.start_date,
+                    auth.end_date,
+                    made,
+                    i,
+                )
+            )
     progress(n, n, "matching rows")
+    problems = merge_coverages(merger, seen)
+    if problems:  # (a fourth payer in force at once): the client's rows are not imported
+        for s in seen:
+            if s.client in problems:
+                table.error(s.index, Col.PAYER, problems[s.client])
+        drafts = [d for d in drafts if d.auth.client not in problems]
     return drafts
 
 

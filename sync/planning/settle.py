@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from priorauth import rules
+from priorauth import rules, usage
 from priorauth.model import RequestStatus
 from priorauth.services.bulk import overlay
 from sync.planning.drafts import Draft
@@ -115,12 +115,12 @@ def settle_usage(merger: Merger, drafts: list[Draft]) -> None:
         # (as _used(), which is called only when the counts do not simply agree)
         units_used, left = d.units_used, d.units_left
         if left is not None:
-            authorized = auth.units_authorized
+            authorized = usage.stated_counts(auth)[0]
             if authorized is not None and (units_used is None or authorized - units_used != left):
                 units_used = _used(d, units_used, left, authorized, "units")
         visits_used, left = d.visits_used, d.visits_left
         if left is not None:
-            authorized = auth.visits_authorized
+            authorized = usage.stated_counts(auth)[1]
             if authorized is not None and (visits_used is None or authorized - visits_used != left):
                 visits_used = _used(d, visits_used, left, authorized, "visits")
         if units_used is None and visits_used is None:
@@ -132,10 +132,16 @@ def settle_usage(merger: Merger, drafts: list[Draft]) -> None:
             if visits_used is not None:
                 auth.carried_visits_used = visits_used
             continue
-        tracked = [s for s in services if s.date <= today]
+        stated = usage.stated_usage(auth)
+        counted = usage.usage_of(auth, services, today)  # tracked = counted - carried in
         for used, tracked_count, name, what in (
-            (units_used, sum(s.units for s in tracked), "carried_units_used", "units"),
-            (visits_used, len({s.date for s in tracked}), "carried_visits_used", "visits"),
+            (units_used, counted.units_used - stated.units_used, "carried_units_used", "units"),
+            (
+                visits_used,
+                counted.visits_used - stated.visits_used,
+                "carried_visits_used",
+                "visits",
+            ),
         ):
             if used is None:
                 continue

@@ -88,6 +88,7 @@ AUTH_EXTRA_HEADERS: list[tuple[str, Col]] = [
 
 AUTH_SHEET = "Authorizations"
 CLIENTS_SHEET = "Clients"
+COVERAGES_SHEET = "Coverages"
 SERVICES_SHEET = "Services"
 PAYERS_SHEET = "Payers"
 GROUPS_SHEET = "Procedure Groups"
@@ -103,6 +104,19 @@ CLIENT_HEADERS: list[str] = [
     "Status",
     "Notes",
     *(f"{p} {what}" for p in PRIORITIES for what in ("Payer", "Member ID", "Prior Auth Required")),
+]
+# one row per coverage (client insurance), past ones too; then the fields beyond the design's
+COVERAGE_HEADERS: list[str] = [
+    "Client ID",
+    "Payer",
+    "Priority",
+    "Member ID",
+    "Group",
+    "Prior Auth Required",
+    "Start",
+    "End",
+    "Subscriber",
+    "Relationship",
 ]
 SERVICE_HEADERS: list[str] = [
     "Client ID",

@@ -36,6 +36,8 @@ from sync.recognising.columns import (
     AUTH_SHEET,
     CLIENT_HEADERS,
     CLIENTS_SHEET,
+    COVERAGE_HEADERS,
+    COVERAGES_SHEET,
     GROUP_HEADERS,
     GROUPS_SHEET,
     PAYER_HEADERS,
@@ -86,6 +88,7 @@ def _export(data: Data, path: Path, today: dt.date, progress: Progress, practice
     _highlight(ws, n)
     for title, headers, rows in (
         (CLIENTS_SHEET, CLIENT_HEADERS, canonical_rows.client_rows(data)),
+        (COVERAGES_SHEET, COVERAGE_HEADERS, canonical_rows.coverage_rows(data)),
         (SERVICES_SHEET, SERVICE_HEADERS, canonical_rows.service_rows(data)),
         (PAYERS_SHEET, PAYER_HEADERS, canonical_rows.payer_rows(data)),
         (GROUPS_SHEET, GROUP_HEADERS, canonical_rows.group_rows(data)),

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from priorauth import rules
+from priorauth import coverage, rules
 from priorauth.data import Data
 from priorauth.model import Authorization, Client, Priority, Service
 from sync.parsing.cells import describe_cap
@@ -76,33 +76,30 @@ def authorization_row(
     services: Any,
     today: dt.date,
 ) -> list[Any]:
-    units_used, visits_used = auth.carried_units_used, auth.carried_visits_used
-    if services:
-        days = set()
-        for s in services:
-            if s.date <= today:
-                units_used += s.units
-                days.add(s.date)
-        visits_used += len(days)
-    units, visits = auth.units_authorized, auth.visits_authorized
-    ins = client.insurance_for(auth.payer) if client else None
+    use = rules.usage_of(auth, services, today)
+    ins = (
+        coverage.coverage_for(client, auth.payer, auth.start_date)
+        or coverage.coverage_for(client, auth.payer, None)
+        if client
+        else None
+    )
     return [
         client.client_id if client else "",
         client.name if client else "",
         client.dob if client else None,
         payer_names.get(auth.payer, ""),
-        ins.member_id if ins else "",
+        auth.member_id,
         ins.priority.value.title() if ins else "",
         auth.auth_number,
         ", ".join(auth.procedure_codes),
         auth.start_date,
         auth.end_date,
-        units,
-        units_used,
-        None if units is None else units - units_used,
-        visits,
-        visits_used,
-        None if visits is None else visits - visits_used,
+        use.units_authorized,
+        use.units_used,
+        use.units_remaining,
+        use.visits_authorized,
+        use.visits_used,
+        use.visits_remaining,
         _yes(auth.active),
         _yes(bool(auth.confirmed_by)),
         auth.reminder_days,
@@ -131,7 +128,7 @@ def client_rows(data: Data) -> Iterator[list[Any]]:
             client.notes,
         ]
         for priority in Priority:
-            ins = client.insurance(priority)
+            ins = coverage.coverage_with(client, priority, None)
             if ins is None:
                 row += [None, None, None]
             else:
@@ -141,6 +138,28 @@ def client_rows(data: Data) -> Iterator[list[Any]]:
 
 
 assert len(PRIORITIES) == len(Priority)
+
+
+def coverage_rows(data: Data) -> Iterator[list[Any]]:
+    """The Coverages sheet: every coverage of every client, past ones too, by client id, then
+    priority, then start date."""
+    payer_names = {p.id: p.name for p in data.payers.values()}
+    for client in sorted(data.clients.values(), key=lambda c: (c.client_id.casefold(), c.id)):
+        covs = coverage.all_coverages(client)
+        covs.sort(key=lambda c: (coverage.rank(c.priority), c.start_date or dt.date.min))
+        for c in covs:
+            yield [
+                client.client_id,
+                payer_names.get(c.payer_id, ""),
+                c.priority.value.title(),
+                c.member_id,
+                c.group_number,
+                _yes(c.prior_auth_required),
+                c.start_date,
+                c.end_date,
+                c.subscriber_name,
+                c.subscriber_relationship,
+            ]
 
 
 def service_rows(data: Data) -> Iterator[list[Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from priorauth import notify
+from priorauth import coverage, notify
 from priorauth.data import Data
 from priorauth.model import Authorization
 from sample_workbooks.samplegen import (
@@ -47,7 +47,7 @@ def find(data: Data, planned: Auth) -> Authorization:
 def as_imported(data: Data, auth: Authorization) -> dict[str, Any]:
     """An imported authorization in the terms of the generator's :class:`Auth`."""
     client = data.clients[auth.client]
-    insurance = client.insurance_for(auth.payer)
+    insurance = coverage.coverage_for(client, auth.payer, None)
     assert insurance is not None
     return {
         "client": (client.last_name, client.first_name, client.dob),

@@ -139,8 +139,14 @@ def test_canonical_columns_in_designs_order(tracker: Tracker, tmp_path: Path) ->
     path = export_workbook(tracker.data(), tmp_path / "out.xlsx", today=TODAY)
     sheets = values(path)
     assert list(sheets) == [
-        "Authorizations", "Clients", "Services", "Payers", "Procedure Groups", "Legend"
-    ]  # fmt: skip
+        "Authorizations",
+        "Clients",
+        "Coverages",  # every coverage with its dates (coverage history)
+        "Services",
+        "Payers",
+        "Procedure Groups",
+        "Legend",
+    ]
     header = sheets["Authorizations"][0]
     assert header[:24] == DESIGN_COLUMNS == [h for h, _ in AUTH_HEADERS]
     rows = {r[6]: dict(zip(header, r, strict=True)) for r in sheets["Authorizations"][1:]}

@@ -12,14 +12,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from priorauth import rules, validate
+from priorauth import coverage, rules, usage, validate
 from priorauth.errors import ValidationError
 from priorauth.model import (
     Authorization,
     CapMeasure,
     CapPeriod,
     Client,
-    Priority,
     ProcedureGroup,
     RequestStatus,
 )
@@ -71,12 +70,12 @@ class AuthForm(FormScreen[SaveResult]):
     def compose_fields(self) -> ComposeResult:
         data = self.data
         a = self.auth or Authorization(client=self.client.id, payer=0)
-        payers = [(data.payer_name(i.payer_id), i.payer_id) for i in self.client.insurances]
+        stated = usage.stated_usage(a)
+        day = a.start_date or self.today
+        payers = [(data.payer_name(pid), pid) for pid in coverage.payers_in_force(self.client, day)]
         payer_ids = {pid for _, pid in payers}
-        primary = self.client.insurance(Priority.PRIMARY) or next(
-            iter(self.client.insurances), None
-        )
-        payer = a.payer or (primary.payer_id if primary else 0)
+        main = coverage.main_coverage(self.client, day)
+        payer = a.payer or (main.payer_id if main else 0)
         groups = sorted(data.groups.values(), key=lambda g: g.name.casefold())
         group_value = next((g.id for g in groups if g.codes == a.procedure_codes), Select.NULL)
         yield field_row(
@@ -118,12 +117,12 @@ class AuthForm(FormScreen[SaveResult]):
         yield field_row(
             "units_authorized",
             "Units",
-            Input(_count_text(a.units_authorized), placeholder="blank: no cap", compact=True),
+            Input(_count_text(stated.units_authorized), placeholder="blank: no cap", compact=True),
         )
         yield field_row(
             "visits_authorized",
             "Visits",
-            Input(_count_text(a.visits_authorized), placeholder="blank: no cap", compact=True),
+            Input(_count_text(stated.visits_authorized), placeholder="blank: no cap", compact=True),
             hint="a visit is a day of service",
         )
         yield field_row(
@@ -188,10 +187,10 @@ class AuthForm(FormScreen[SaveResult]):
         )
         yield section("Used before tracking began (from the log)")
         yield field_row(
-            "carried_units_used", "Units used", Input(str(a.carried_units_used), compact=True)
+            "carried_units_used", "Units used", Input(str(stated.units_used), compact=True)
         )
         yield field_row(
-            "carried_visits_used", "Visits used", Input(str(a.carried_visits_used), compact=True)
+            "carried_visits_used", "Visits used", Input(str(stated.visits_used), compact=True)
         )
         yield section("The request to the payer")
         yield field_row(
@@ -203,6 +202,12 @@ class AuthForm(FormScreen[SaveResult]):
             "payer_reference",
             "Reference",
             Input(a.payer_reference, placeholder="payer's call / reference number", compact=True),
+        )
+        yield field_row(
+            "member_id",
+            "Member ID",
+            Input(a.member_id, placeholder="blank: the card in force then", compact=True),
+            hint="the card it is issued under",
         )
         yield field_row(
             "follow_up_on",
@@ -275,6 +280,7 @@ class AuthForm(FormScreen[SaveResult]):
             "cap_period": self.choice("cap_period") if counts["cap_amount"] is not None else None,
             "cap_measure": self.choice("cap_measure") or CapMeasure.UNITS,
             "payer_reference": self.text("payer_reference").strip(),
+            "member_id": self.text("member_id").strip(),
             "notes": self.text("notes").strip(),
         }
         if self.auth is None:

@@ -1,8 +1,10 @@
-"""Add or edit a client, with the primary, secondary and tertiary insurance."""
+"""Add or edit a client and its coverages: the primary, secondary and tertiary in force today,
+then the past and future ones, each with the dates it is in force."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,10 +13,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from priorauth import validate
+from priorauth import coverage, validate
 from priorauth.errors import ValidationError
 from priorauth.model import Client, ClientInsurance, ClientStatus, Payer, Priority
 from priorauth.services.tracker import Tracker
+from tui import fmt, parse
 from tui.forms.base import FormScreen, field_row, section
 from tui.forms.payer_form import PayerForm
 from tui.widgets import Tick
@@ -37,6 +40,8 @@ class ClientForm(FormScreen[Client]):
     def __init__(self, client: Client | None) -> None:
         super().__init__()
         self.client = client
+        self._rows: dict[str, ClientInsurance | None] = {}  # form row -> the coverage it shows
+        self._new_cards: list[str] = []
 
     def title_text(self) -> str:
         if self.client is None:
@@ -77,43 +82,95 @@ class ClientForm(FormScreen[Client]):
             ),
         )
         yield field_row("notes", "Notes", Input(c.notes, compact=True))
-        yield section("Insurances (ctrl+n adds a payer to the list)")
+        yield section("Coverages in force today (ctrl+n adds a payer to the list)")
         options = self.payer_options()
         for priority in PRIORITIES:
-            ins = c.insurance(priority)
-            yield Vertical(
-                Horizontal(
-                    Label(Text(priority.value.capitalize()), classes="field-label"),
-                    Select(
-                        options,
-                        value=ins.payer_id
-                        if ins and ins.payer_id in self.data.payers
-                        else Select.NULL,
-                        prompt="(none)",
-                        compact=True,
-                        id=f"{priority.value}-payer",
-                        classes="ins-payer",
-                    ),
-                    Input(
-                        ins.member_id if ins else "",
-                        placeholder="member id",
-                        compact=True,
-                        id=f"{priority.value}-member",
-                        classes="ins-member",
-                    ),
-                    Tick(
-                        "prior auth",
-                        ins.prior_auth_required if ins else True,
-                        compact=True,
-                        id=f"{priority.value}-auth",
-                        classes="ins-auth",
-                    ),
-                    classes="field-line",
-                ),
-                Static(classes="field-error", id=f"error-{priority.value}"),
-                classes="field",
-                id=f"field-{priority.value}",
+            ins = coverage.coverage_with(c, priority, self.today)
+            self._rows[priority.value] = ins
+            yield self._coverage_row(priority.value, ins, options, priority)
+        yield section("Past and future coverages (fill the last row to add one)")
+        current = [i for i in self._rows.values() if i is not None]
+        others = [i for i in coverage.all_coverages(c) if all(i is not x for x in current)]
+        for k, ins in enumerate([*others, None]):
+            self._rows[f"other{k}"] = ins
+            yield self._coverage_row(f"other{k}", ins, options, None)
+
+    def _coverage_row(
+        self,
+        row: str,
+        ins: ClientInsurance | None,
+        options: list[tuple[str, int]],
+        priority: Priority | None,
+    ) -> Vertical:
+        """Two lines: priority (a label for today's rows), payer, member id, prior auth; then
+        the dates it is in force and the group number."""
+        if priority is not None:
+            first: Label | Select = Label(Text(priority.value.capitalize()), classes="field-label")
+        else:
+            first = Select(
+                [(p.value, p) for p in PRIORITIES],
+                value=ins.priority if ins else Priority.PRIMARY,
+                allow_blank=False,
+                compact=True,
+                id=f"{row}-priority",
+                classes="ins-priority",
             )
+        return Vertical(
+            Horizontal(
+                first,
+                Select(
+                    options,
+                    value=ins.payer_id if ins and ins.payer_id in self.data.payers else Select.NULL,
+                    prompt="(none)",
+                    compact=True,
+                    id=f"{row}-payer",
+                    classes="ins-payer",
+                ),
+                Input(
+                    ins.member_id if ins else "",
+                    placeholder="member id",
+                    compact=True,
+                    id=f"{row}-member",
+                    classes="ins-member",
+                ),
+                Tick(
+                    "prior auth",
+                    ins.prior_auth_required if ins else True,
+                    compact=True,
+                    id=f"{row}-auth",
+                    classes="ins-auth",
+                ),
+                classes="field-line",
+            ),
+            Horizontal(
+                Label(Text("  in force"), classes="field-label"),
+                Input(
+                    fmt.date(ins.start_date) if ins and ins.start_date else "",
+                    placeholder="from: open",
+                    compact=True,
+                    id=f"{row}-start",
+                    classes="ins-date",
+                ),
+                Input(
+                    fmt.date(ins.end_date) if ins and ins.end_date else "",
+                    placeholder="to: open",
+                    compact=True,
+                    id=f"{row}-end",
+                    classes="ins-date",
+                ),
+                Input(
+                    ins.group_number if ins else "",
+                    placeholder="group number",
+                    compact=True,
+                    id=f"{row}-group",
+                    classes="ins-group",
+                ),
+                classes="field-line",
+            ),
+            Static(classes="field-error", id=f"error-{row}"),
+            classes="field",
+            id=f"field-{row}",
+        )
 
     def blank_hint(self, name: str) -> str:
         return "not known" if name == "dob" else ""
@@ -134,28 +191,63 @@ class ClientForm(FormScreen[Client]):
             return "primary"
         return field
 
+    def _coverages(
+        self, row: str, original: ClientInsurance | None, problems: list[ValidationError]
+    ) -> list[ClientInsurance]:
+        """The coverage(s) row ``row`` stands for. A new member id (or payer) on a coverage
+        already saved is a new period, never an overwrite: the old one ends the day before
+        the new one starts (its "from" date, else today)."""
+        payer_id = self.choice(f"{row}-payer")
+        member = self.text(f"{row}-member").strip()
+        label = row if not row.startswith("other") else "coverage"
+        if payer_id is None:
+            if member:
+                problems.append(ValidationError(f"Choose the {label} payer.", row))
+            return []
+        dates = []
+        for end in ("start", "end"):
+            try:
+                dates.append(parse.parse_date(self.text(f"{row}-{end}"), self.today))
+            except ValueError as e:
+                problems.append(ValidationError(str(e), row))
+                dates.append(None)
+        start, end = dates
+        chosen = self.choice(f"{row}-priority") if row.startswith("other") else row
+        priority = Priority(chosen or Priority.PRIMARY)
+        made = ClientInsurance(
+            payer_id=payer_id,
+            priority=priority,
+            member_id=member,
+            prior_auth_required=self.checked(f"{row}-auth"),
+            group_number=self.text(f"{row}-group").strip(),
+            subscriber_name=original.subscriber_name if original else "",
+            subscriber_relationship=original.subscriber_relationship if original else "",
+            start_date=start,
+            end_date=end,
+        )
+        if original is None or self.client is None or not original.member_id:
+            return [made]
+        if original.payer_id == payer_id and original.member_id == member:
+            return [made]
+        begins = start if start != original.start_date and start else self.today
+        if original.start_date is not None and original.start_date >= begins:
+            return [made]  # (a correction of a coverage that had not begun yet)
+        made.start_date = begins
+        ended = dataclasses.replace(original, end_date=begins - dt.timedelta(days=1))
+        self._new_cards.append(
+            f"The {self.data.payer_name(original.payer_id)} card {original.member_id} ends "
+            f"{ended.end_date:%m/%d/%Y}; the new one starts {begins:%m/%d/%Y}."
+        )
+        return [ended, made]
+
     def build(self) -> tuple[Client, list[ValidationError]]:
         problems: list[ValidationError] = []
         dob = self.date_field("dob", problems, past=True)
         status = self.choice("status") or ClientStatus.ACTIVE
-        insurances = []
-        for priority in PRIORITIES:
-            payer_id = self.choice(f"{priority.value}-payer")
-            member = self.text(f"{priority.value}-member").strip()
-            if payer_id is None:
-                if member:
-                    problems.append(
-                        ValidationError(f"Choose the {priority.value} payer.", priority.value)
-                    )
-                continue
-            insurances.append(
-                ClientInsurance(
-                    payer_id=payer_id,
-                    priority=priority,
-                    member_id=member,
-                    prior_auth_required=self.checked(f"{priority.value}-auth"),
-                )
-            )
+        insurances: list[ClientInsurance] = []
+        self._new_cards = []
+        for row, original in self._rows.items():
+            insurances += self._coverages(row, original, problems)
         values = {
             "first_name": self.text("first_name").strip(),
             "last_name": self.text("last_name").strip(),
@@ -185,6 +277,8 @@ class ClientForm(FormScreen[Client]):
             from priorauth.services.tracker import next_client_id
 
             self.set_note(f"The client id will be {next_client_id(self.data)}.")
+        elif self._new_cards:
+            self.set_note(" ".join(self._new_cards))
         else:
             self.set_note("")
 
@@ -199,8 +293,7 @@ class ClientForm(FormScreen[Client]):
         options = self.payer_options()
         if all(pid != payer.id for _, pid in options):
             options.append((payer.name, payer.id))
-        for priority in PRIORITIES:
-            select = self.query_one(f"#{priority.value}-payer", Select)
+        for select in self.query(".ins-payer").results(Select):
             value = select.value
             select.set_options(options)
             if value is not Select.NULL:

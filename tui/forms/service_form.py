@@ -7,7 +7,7 @@ import dataclasses
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from priorauth import rules, validate
+from priorauth import coverage, rules, validate
 from priorauth.errors import ValidationError
 from priorauth.model import Authorization, Client, Priority, Service
 from priorauth.services.tracker import ServiceResult, Tracker
@@ -36,8 +36,9 @@ class ServiceForm(FormScreen[ServiceResult]):
     def compose_fields(self) -> ComposeResult:
         s = self.service
         data = self.data
-        payers = [(data.payer_name(i.payer_id), i.payer_id) for i in self.client.insurances]
-        primary = self.client.insurance(Priority.PRIMARY)
+        day = s.date if s is not None else self.today
+        payers = [(data.payer_name(pid), pid) for pid in coverage.payers_in_force(self.client, day)]
+        primary = coverage.coverage_with(self.client, Priority.PRIMARY, day)
         if s is not None:
             payer = s.payer
         elif self.auth is not None:

@@ -11,8 +11,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label, Static
 
-from priorauth import rules
-from priorauth.model import Authorization, Client, Priority, Service
+from priorauth import coverage, rules
+from priorauth.model import Authorization, Client, Service
 from tui import fmt
 from tui.rows import client_auth_rows
 from tui.screens.client_actions import ClientActions
@@ -83,7 +83,7 @@ class ClientScreen(ClientActions):
             "History",
             id="client_history",
             show=False,
-            tooltip="Show or fold ended and denied authorizations",
+            tooltip="Show or fold ended and denied authorizations, and past coverages",
         ),
         Binding(
             "a",
@@ -193,16 +193,23 @@ class ClientScreen(ClientActions):
         self._show_selected()
 
     def _insurances(self, client: Client) -> Text:
+        """The coverages in force today with their box 23, then the others: past (ended) and
+        future ones folded away with the ended authorizations (h shows them)."""
         data = self.at.data
         assert data is not None
         today = self.at.today
         boxes = rules.box23(data, client, today)
         text = Text()
-        if not client.insurances:
+        current = coverage.coverages_in_force(client, today)
+        others = [
+            *coverage.future_coverages(client, today),
+            *coverage.past_coverages(client, today),
+        ]
+        if not coverage.has_coverages(client):
             text.append("No insurance on file: press i to add one.", style="italic")
-            return text
-        order = list(Priority)
-        for i, ins in enumerate(sorted(client.insurances, key=lambda x: order.index(x.priority))):
+        elif not current:
+            text.append("No insurance in force today: press i to add one.", style="italic")
+        for i, ins in enumerate(current):
             box = boxes.get(ins.priority)
             if i:
                 text.append("\n")
@@ -218,6 +225,24 @@ class ClientScreen(ClientActions):
                 text.append("blank", style="bold")
                 if box is not None:
                     text.append(f" ({box.note})")
+        if not others:
+            return text
+        if not self.show_folded:
+            past = len(others)
+            text.append(
+                f"\n{past} other coverage{'s' if past != 1 else ''} (past or future) folded "
+                "away: h shows them",
+                style="dim",
+            )
+            return text
+        for ins in others:
+            when = "Past" if ins.end_date is not None and ins.end_date < today else "Future"
+            text.append(f"\n{when:9} ", style="dim bold")
+            text.append(
+                f"{data.payer_name(ins.payer_id)} · {ins.member_id or 'no member id'} · "
+                f"{ins.priority} · {coverage.describe_period(ins)}",
+                style="dim",
+            )
         return text
 
     def _show_selected(self) -> None:

@@ -119,8 +119,9 @@ def auth_detail(data: Data, auth: Authorization, use: rules.Usage, today: dt.dat
         if scheduled and after is not None:
             text.append(f", {after} after sched.")
     start = fmt.date(auth.start_date, blank="no start")
+    payer = data.payer_name(auth.payer)
     facts = [
-        data.payer_name(auth.payer),
+        f"{payer} {auth.member_id}" if auth.member_id else payer,
         fmt.codes(auth.procedure_codes),
         f"{start}–{fmt.date(auth.end_date, blank='open-ended')}",
     ]
