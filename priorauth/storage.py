@@ -37,7 +37,11 @@ from tinydb.storages import Storage
 from priorauth.errors import DataFileError, LockTimeout
 from priorauth.tables import Build, Table
 
-SCHEMA_VERSION = 1
+# 2: services carry a status (cancelled / no-show ones count nothing), time, provider,
+# appointment id and source; payers an out-of-authorization policy. Version 1 files open as they
+# are (the new fields take their defaults); a version 2 file is refused by older programs, which
+# would count cancelled sessions as used.
+SCHEMA_VERSION = 2
 META_TABLE = "meta"
 FILE_MODE = 0o660
 LOCK_TIMEOUT_SECONDS = 15.0
