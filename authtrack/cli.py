@@ -22,6 +22,7 @@ from authtrack import (
     cmd_doctor,
     cmd_export,
     cmd_import,
+    cmd_import_services,
     cmd_init,
     cmd_notifications,
     cmd_report,
@@ -41,6 +42,7 @@ COMMANDS = [
     cmd_notifications,
     cmd_report,
     cmd_import,
+    cmd_import_services,
     cmd_export,
 ]
 

@@ -1,0 +1,468 @@
+"""Read an appointment list as schedulers and EHRs export it (one row per appointment).
+
+Columns are recognised by their words (the authorization import's :func:`sync.headers.words`,
+with this module's own table of fields): the client by id, or by name (one column, or first and
+last) with date of birth; the date of service (a date, or a date and time), a separate time, the
+procedure code, units or a duration in minutes, the provider, the status and the appointment id,
+and optionally the payer. Cells are read with :mod:`sync.cells` and :mod:`sync.dates`.
+
+**Minutes to units** (when the list has no units column): 15-minute units by the CMS 8-minute
+rule — 8 to 22 minutes is 1 unit, 23 to 37 is 2, and so on; under 8 minutes bills no unit and the
+row is an error (:data:`UNIT_MINUTES`, :data:`MIN_MINUTES`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from priorauth.model import ServiceStatus
+from sync import cells, dates
+from sync.columns import column_letter
+from sync.headers import HEADER_SEARCH_ROWS, words
+from sync.logsheet import RowError
+from sync.workbook import RawSheet
+
+UNIT_MINUTES = 15  # one unit of a timed code
+MIN_MINUTES = 8  # the CMS 8-minute rule: a unit needs at least 8 minutes
+
+
+class A(enum.StrEnum):
+    """A field of an appointment list row."""
+
+    CLIENT_ID = "client id"
+    NAME = "client name"
+    FIRST = "first name"
+    LAST = "last name"
+    DOB = "date of birth"
+    DATE = "date of service"
+    TIME = "time"
+    CODE = "procedure code"
+    UNITS = "units"
+    MINUTES = "duration"
+    PROVIDER = "provider"
+    STATUS = "status"
+    APPOINTMENT_ID = "appointment id"
+    PAYER = "payer"
+
+
+# extra word normalisation for schedulers' headers, on top of sync.headers.words
+_SYNONYMS = {
+    "appt": "appointment",
+    "appointments": "appointment",
+    "visit": "appointment",
+    "session": "appointment",
+    "encounter": "appointment",
+    "event": "appointment",
+    "patient": "client",
+    "learner": "client",
+    "dos": "service date",
+    "cpt": "code",
+    "hcpcs": "code",
+    "mins": "minutes",
+    "minute": "minutes",
+    "min": "minutes",
+    "length": "duration",
+    "unit": "units",
+    "dob": "birth",
+    "fname": "first",
+    "lname": "last",
+    "surname": "last",
+    "therapist": "provider",
+    "clinician": "provider",
+    "rendering": "provider",
+    "practitioner": "provider",
+    "staff": "provider",
+    "attendance": "status",
+    "mrn": "chart",
+    "funding": "payer",
+    "insurance": "payer",
+}
+
+# (field, words needed, words forbidden); first match wins, specific rules first
+_RULES: list[tuple[A, frozenset[str], frozenset[str]]] = [
+    (A.DOB, frozenset({"birth"}), frozenset()),
+    (A.APPOINTMENT_ID, frozenset({"appointment", "id"}), frozenset()),
+    (A.APPOINTMENT_ID, frozenset({"appointment", "number"}), frozenset({"units"})),
+    (A.CLIENT_ID, frozenset({"client", "id"}), frozenset()),
+    (A.CLIENT_ID, frozenset({"client", "number"}), frozenset()),
+    (A.CLIENT_ID, frozenset({"chart"}), frozenset()),
+    (A.CLIENT_ID, frozenset({"account"}), frozenset()),
+    (A.FIRST, frozenset({"first"}), frozenset({"date", "appointment"})),
+    (A.LAST, frozenset({"last"}), frozenset({"date", "appointment", "modified"})),
+    (A.STATUS, frozenset({"status"}), frozenset()),
+    (A.MINUTES, frozenset({"minutes"}), frozenset()),
+    (A.MINUTES, frozenset({"duration"}), frozenset()),
+    (A.UNITS, frozenset({"units"}), frozenset({"authorization", "authorized", "remaining"})),
+    (A.CODE, frozenset({"code"}), frozenset({"zip", "diagnosis", "icd", "place"})),
+    (A.CODE, frozenset({"procedure"}), frozenset()),
+    (A.PROVIDER, frozenset({"provider"}), frozenset({"id"})),
+    (A.PAYER, frozenset({"payer"}), frozenset({"id"})),
+    (A.TIME, frozenset({"time"}), frozenset({"end", "stamp", "updated", "created"})),
+    (A.DATE, frozenset({"service", "date"}), frozenset()),
+    (A.DATE, frozenset({"appointment", "date"}), frozenset()),
+    (A.DATE, frozenset({"date"}), frozenset({"end", "created", "updated", "modified"})),
+    (A.DATE, frozenset({"start"}), frozenset({"end"})),
+    (A.DATE, frozenset({"when"}), frozenset()),
+    (A.NAME, frozenset({"client"}), frozenset({"id"})),
+    (A.NAME, frozenset({"name"}), frozenset({"provider", "payer", "service"})),
+    (A.CLIENT_ID, frozenset({"id"}), frozenset()),
+]
+
+_CLIENT_COLS = frozenset({A.CLIENT_ID, A.NAME, A.LAST})
+
+
+def recognise(text: str) -> A | None:
+    """The field an appointment-list header names, or None."""
+    ws: set[str] = set()
+    for word in words(text):
+        ws.update(_SYNONYMS.get(word, word).split())
+    if not ws:
+        return None
+    for col, needs, forbids in _RULES:
+        if needs <= ws and not (forbids & ws):
+            return col
+    return None
+
+
+@dataclass
+class ListHeader:
+    index: int
+    columns: dict[A, int]
+    names: dict[int, str]
+    ignored: list[str] = field(default_factory=list)
+
+
+def read_header(row: list[Any], index: int) -> ListHeader:
+    columns: dict[A, int] = {}
+    names: dict[int, str] = {}
+    ignored: list[str] = []
+    for j, value in enumerate(row):
+        text = value.strip() if isinstance(value, str) else ""
+        if not text:
+            continue
+        names[j] = text
+        col = recognise(text)
+        if col is None or col in columns:
+            ignored.append(text)
+        else:
+            columns[col] = j
+    return ListHeader(index, columns, names, ignored)
+
+
+def find_header(rows: list[list[Any]]) -> ListHeader | None:
+    """The header row among the first rows: the one naming the client and the date of service
+    with the most recognised columns (at least three)."""
+    best: ListHeader | None = None
+    for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        if sum(1 for v in rows[i] if isinstance(v, str) and v.strip()) < 3:
+            continue
+        header = read_header(rows[i], i)
+        cols = header.columns
+        if len(cols) < 3 or A.DATE not in cols or not (cols.keys() & _CLIENT_COLS):
+            continue
+        if best is None or len(cols) > len(best.columns):
+            best = header
+    return best
+
+
+# --- cells --------------------------------------------------------------------------------------
+
+_STATUS_WORDS: dict[str, ServiceStatus] = {}
+for _status, _texts in {
+    ServiceStatus.KEPT: "kept|show|showed|shown|arrived|attended|present|seen|done|billed",
+    ServiceStatus.COMPLETED: "completed|complete|signed|note signed|closed|finished",
+    ServiceStatus.CHECKED_OUT: "checked out|checkout|check out|checked-out",
+    ServiceStatus.SCHEDULED: "scheduled|booked|confirmed|pending|upcoming|open|unconfirmed|"
+    "checked in|in session|in progress|not yet|tentative",
+    ServiceStatus.CANCELLED: "cancelled|canceled|cancel|cancellation|client cancelled|"
+    "client canceled|provider cancelled|provider canceled|therapist cancelled|cx|void|deleted",
+    ServiceStatus.NO_SHOW: "no show|noshow|no-show|dna|did not attend|missed|absent|ns",
+    ServiceStatus.LATE_CANCEL: "late cancel|late cancelled|late canceled|late cancellation|lc|"
+    "late cx|late-cancel",
+    ServiceStatus.RESCHEDULED: "rescheduled|reschedule|moved",
+}.items():
+    for _text in _texts.split("|"):
+        _STATUS_WORDS[_text] = _status
+_STATUS_HINT = (
+    "kept, completed, checked out, scheduled, cancelled, no-show, late cancel or rescheduled"
+)
+
+
+def status(value: Any) -> ServiceStatus | None:
+    """A status cell; None when blank (kept if past, scheduled if future)."""
+    s = " ".join(re.sub(r"[_/]+", " ", cells.text(value).lower()).split()).strip(" .")
+    if s in dates.BLANK_WORDS:
+        return None
+    found = _STATUS_WORDS.get(s) or _STATUS_WORDS.get(s.replace("-", " "))
+    if found is None:
+        for text, candidate in _STATUS_WORDS.items():
+            if len(text) > 3 and " " in text and text in s:  # "Late Cancel (24h)"
+                return candidate
+        raise dates.CellError(f"{dates.quoted(value)} is not a status; use {_STATUS_HINT}.")
+    return found
+
+
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*([ap])?\.?\s*m?\.?\b", re.I)
+_DMY = re.compile(r"^\s*(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})\b(.*)$")
+
+
+def time_of(value: Any) -> str:
+    """ "HH:MM" from a time cell, a date-and-time cell, a fraction of a day or text; "" when
+    the value holds no time."""
+    t = type(value)
+    if t is dt.datetime:
+        return f"{value.hour:02d}:{value.minute:02d}" if (value.hour or value.minute) else ""
+    if t is dt.time:
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if t is dt.timedelta:
+        minutes = int(value.total_seconds() // 60) % (24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    if t is float or t is int:
+        fraction = value % 1
+        if not fraction:
+            return ""
+        minutes = round(fraction * 24 * 60) % (24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    if t is str:
+        m = _TIME.search(value)
+        if m is None:
+            if dates.is_blank(value) or not any(ch.isdigit() for ch in value):
+                return ""
+            return ""
+        hour, minute, half = int(m.group(1)), int(m.group(2)), (m.group(3) or "").lower()
+        if half == "p" and hour < 12:
+            hour += 12
+        elif half == "a" and hour == 12:
+            hour = 0
+        if hour > 23 or minute > 59:
+            raise dates.CellError(
+                f"{dates.quoted(value)} is not a time of day; write it like 14:30."
+            )
+        return f"{hour:02d}:{minute:02d}"
+    return ""
+
+
+def service_date(value: Any, epoch_1904: bool, day_first: bool) -> dt.date | None:
+    """A date of service (a date-and-time cell gives its date); ``day_first`` reads text like
+    31/03/2026 day-first."""
+    if type(value) is str:
+        text = value.strip()
+        m = _TIME.search(text)
+        if m and m.start() > 0:  # "03/31/2026 9:00 AM": the date before the time
+            text = text[: m.start()].strip().rstrip(",T").strip()
+        if day_first:
+            d = _DMY.match(text)
+            if d:
+                text = f"{d.group(3)}/{d.group(1)}/{d.group(4)}{d.group(5)}"
+        return dates.date(text, epoch_1904)
+    return dates.date(value, epoch_1904)
+
+
+_MINUTES = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:m|min|mins|minutes?)?$")
+_HOURS = re.compile(
+    r"^(?:(\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hours?))\s*(?:(\d+)\s*(?:m|min|mins|minutes?))?$"
+)
+
+
+def minutes(value: Any) -> int | None:
+    """A duration in minutes: 53, "53 min", "1:00", "1h 30m", a time-formatted cell."""
+    t = type(value)
+    if t is dt.timedelta:
+        return round(value.total_seconds() / 60)
+    if t is dt.time:
+        return value.hour * 60 + value.minute
+    if t is float or t is int:
+        if value < 0:
+            raise dates.CellError(f"{dates.quoted(value)} minutes is below zero.")
+        return round(value * 24 * 60) if 0 < value < 1 else round(value)
+    s = cells.text(value).lower()
+    if s in dates.BLANK_WORDS:
+        return None
+    m = _MINUTES.match(s)
+    if m:
+        return round(float(m.group(1)))
+    m = re.match(r"^(\d{1,2}):(\d{2})(?::\d{2})?$", s)
+    if m:
+        return int(m.group(1)) * 60 + int(m.group(2))
+    m = _HOURS.match(s)
+    if m:
+        return round(float(m.group(1)) * 60) + int(m.group(2) or 0)
+    raise dates.CellError(f"{dates.quoted(value)} is not a duration; write minutes like 53.")
+
+
+def units_from_minutes(total: int) -> int:
+    """15-minute units by the CMS 8-minute rule (see the module docstring); 0 under 8 minutes."""
+    return (total + UNIT_MINUTES - MIN_MINUTES) // UNIT_MINUTES
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Appointment:
+    """One readable row of the list."""
+
+    row: int  # the spreadsheet's row number
+    client_id: str
+    first: str
+    last: str
+    dob: dt.date | None
+    date: dt.date
+    time: str
+    code: str
+    units: int
+    provider: str
+    status: ServiceStatus | None  # None: not given (kept when past, scheduled when future)
+    appointment_id: str
+    payer: str
+
+
+@dataclass
+class AppointmentList:
+    sheet: str
+    header: ListHeader
+    first_col: int
+    appointments: list[Appointment] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    blank_rows: int = 0
+
+    def column_name(self, col: A | None) -> str:
+        if col is None:
+            return ""
+        j = self.header.columns.get(col)
+        return self.header.names.get(j, col.value) if j is not None else col.value
+
+    def error(self, row: int, col: A | None, message: str) -> None:
+        j = self.header.columns.get(col) if col is not None else None
+        cell = f"{column_letter(self.first_col + j)}{row}" if j is not None else ""
+        self.errors.append(RowError(self.sheet, row, self.column_name(col), message, cell))
+
+
+_TOTAL = re.compile(r"^\s*(?:grand\s+)?(?:totals?|sum|subtotals?|count)\b", re.IGNORECASE)
+
+
+def read_list(
+    raw: RawSheet, header: ListHeader, *, epoch_1904: bool = False, day_first: bool = False
+) -> AppointmentList:
+    """Every data row under ``header``, parsed; unreadable cells reported by row and column."""
+    table = AppointmentList(raw.name, header, raw.first_col)
+    cols = header.columns
+    if not (cols.keys() & {A.CLIENT_ID, A.NAME, A.LAST}):
+        table.error(0, None, "the list has no client column (a client id, or the client's name).")
+        return table
+    get = {col: j for col, j in cols.items()}
+    width = max(get.values()) + 1
+    for i in range(header.index + 1, len(raw.rows)):
+        values = raw.rows[i]
+        row_number = raw.first_row + i
+        if len(values) < width:
+            values = [*values, *([""] * (width - len(values)))]
+        if all(dates.is_blank(v) for v in values):
+            table.blank_rows += 1
+            continue
+        first_text = next((v for v in values if isinstance(v, str) and v.strip()), "")
+        if _TOTAL.match(first_text) and all(
+            dates.is_blank(values[j]) for c, j in get.items() if c in (A.DATE, A.CLIENT_ID)
+        ):
+            continue
+        if all(
+            cells.text(values[j]).casefold() == header.names[j].casefold()
+            for j in header.names
+            if j < len(values)
+        ):
+            continue  # the header repeated (a print layout)
+        appointment = _read_row(table, values, get, row_number, epoch_1904, day_first)
+        if appointment is not None:
+            table.appointments.append(appointment)
+    return table
+
+
+def _read_row(
+    table: AppointmentList,
+    values: list[Any],
+    get: dict[A, int],
+    row: int,
+    epoch_1904: bool,
+    day_first: bool,
+) -> Appointment | None:
+    bad = False
+
+    def cell(col: A) -> Any:
+        j = get.get(col)
+        return values[j] if j is not None else ""
+
+    def parse(col: A, fn: Any) -> Any:
+        nonlocal bad
+        try:
+            return fn(cell(col))
+        except dates.CellError as e:
+            table.error(row, col, str(e))
+            bad = True
+            return None
+
+    client_id = parse(A.CLIENT_ID, cells.identifier) or ""
+    first = last = ""
+    if A.NAME in get:
+        first, last = parse(A.NAME, cells.split_name) or ("", "")
+    if A.LAST in get and not last:
+        last = cells.text(cell(A.LAST))
+    if A.FIRST in get and not first:
+        first = cells.text(cell(A.FIRST))
+    dob = parse(A.DOB, lambda v: dates.birth_date(v, epoch_1904))
+    day = parse(A.DATE, lambda v: service_date(v, epoch_1904, day_first))
+    time = parse(A.TIME, time_of) if A.TIME in get else ""
+    if not time and A.DATE in get:
+        time = parse(A.DATE, time_of) or ""
+    codes = parse(A.CODE, cells.codes) or []
+    units = parse(A.UNITS, lambda v: cells.count(v, "units")) if A.UNITS in get else None
+    if units is None and A.MINUTES in get:
+        total = parse(A.MINUTES, minutes)
+        if total is not None:
+            units = units_from_minutes(total)
+            if units == 0:
+                table.error(
+                    row,
+                    A.MINUTES,
+                    f"{total} minutes bills no unit (a 15-minute unit needs at least "
+                    f"{MIN_MINUTES} minutes); fix the duration or give the units.",
+                )
+                bad = True
+    state = parse(A.STATUS, status)
+    if not client_id and not last:
+        table.error(
+            row,
+            A.CLIENT_ID if A.CLIENT_ID in get else A.NAME,
+            "the client is missing; give the client id or name.",
+        )
+        bad = True
+    if day is None and not bad:
+        table.error(row, A.DATE, "the date of service is missing.")
+        bad = True
+    if len(codes) > 1:
+        table.error(row, A.CODE, "an appointment has one procedure code; list one per row.")
+        bad = True
+    if units == 0 and A.UNITS in get and not bad:
+        table.error(row, A.UNITS, "units must be at least 1.")
+        bad = True
+    if bad:
+        return None
+    return Appointment(
+        row=row,
+        client_id=client_id,
+        first=first,
+        last=last,
+        dob=dob,
+        date=day,  # type: ignore[arg-type]
+        time=time or "",
+        code=codes[0] if codes else "",
+        units=1 if units is None else units,
+        provider=cells.text(cell(A.PROVIDER)),
+        status=state,
+        appointment_id=cells.identifier(cell(A.APPOINTMENT_ID)),
+        payer=cells.text(cell(A.PAYER)),
+    )
