@@ -302,7 +302,7 @@ def units_from_minutes(total: int) -> int:
 # --- rows ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Appointment:
     """One readable row of the list."""
 
@@ -344,125 +344,154 @@ class AppointmentList:
 
 
 _TOTAL = re.compile(r"^\s*(?:grand\s+)?(?:totals?|sum|subtotals?|count)\b", re.IGNORECASE)
+_MISSING = object()
+
+
+def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int, list[Any]]]:
+    """(spreadsheet row, values padded to ``width``) of the rows under the header that hold an
+    appointment: blank, total and repeated-header rows left out."""
+    names = {j: text.casefold() for j, text in header.names.items()}
+    out = []
+    for i in range(header.index + 1, len(raw.rows)):
+        values = raw.rows[i]
+        if len(values) < width:
+            values = [*values, *([""] * (width - len(values)))]
+        filled = [v for v in values if not (v == "" or v is None)]
+        if not filled or all(isinstance(v, str) and not v.strip() for v in filled):
+            continue
+        first = filled[0]
+        if isinstance(first, str) and _TOTAL.match(first) and len(filled) <= 3:
+            continue
+        if all(cells.text(values[j]).casefold() == t for j, t in names.items() if j < width):
+            continue  # the header repeated (a print layout)
+        out.append((raw.first_row + i, values))
+    return out
+
+
+def _parsers(epoch_1904: bool, day_first: bool) -> dict[A, Any]:
+    return {
+        A.CLIENT_ID: cells.identifier,
+        A.NAME: cells.split_name,
+        A.FIRST: cells.text,
+        A.LAST: cells.text,
+        A.DOB: lambda v: dates.birth_date(v, epoch_1904),
+        A.DATE: lambda v: service_date(v, epoch_1904, day_first),
+        A.TIME: time_of,
+        A.CODE: cells.codes,
+        A.UNITS: lambda v: cells.count(v, "units"),
+        A.MINUTES: minutes,
+        A.PROVIDER: cells.text,
+        A.STATUS: status,
+        A.APPOINTMENT_ID: cells.identifier,
+        A.PAYER: cells.text,
+    }
 
 
 def read_list(
     raw: RawSheet, header: ListHeader, *, epoch_1904: bool = False, day_first: bool = False
 ) -> AppointmentList:
-    """Every data row under ``header``, parsed; unreadable cells reported by row and column."""
+    """Every data row under ``header``, parsed column by column (each distinct value once: a
+    list repeats its dates, codes, statuses and clients by thousands); unreadable cells reported
+    by row and column."""
     table = AppointmentList(raw.name, header, raw.first_col)
     cols = header.columns
-    if not (cols.keys() & {A.CLIENT_ID, A.NAME, A.LAST}):
+    if not (cols.keys() & _CLIENT_COLS):
         table.error(0, None, "the list has no client column (a client id, or the client's name).")
         return table
-    get = {col: j for col, j in cols.items()}
-    width = max(get.values()) + 1
-    for i in range(header.index + 1, len(raw.rows)):
-        values = raw.rows[i]
-        row_number = raw.first_row + i
-        if len(values) < width:
-            values = [*values, *([""] * (width - len(values)))]
-        if all(dates.is_blank(v) for v in values):
-            table.blank_rows += 1
+    width = max(cols.values()) + 1
+    rows = _data_rows(raw, header, width)
+    numbers = [r for r, _ in rows]
+    bad: set[int] = set()
+    parsed: dict[A, list[Any]] = {}
+    parsers = _parsers(epoch_1904, day_first)
+    for col, j in cols.items():
+        parse = parsers[col]
+        cache: dict[Any, Any] = {}
+        out = []
+        for i, (row, values) in enumerate(rows):
+            value = values[j]  # (cell values are texts, numbers, dates, times: hashable)
+            result = cache.get(value, _MISSING)
+            if result is _MISSING:
+                try:
+                    result = parse(value)
+                except dates.CellError as e:
+                    table.error(row, col, str(e))
+                    bad.add(i)
+                    result = None
+                    out.append(None)
+                    continue
+                cache[value] = result
+            out.append(result)
+        parsed[col] = out
+    blank = [None] * len(rows)
+    texts = [""] * len(rows)
+
+    def column(col: A, default: list[Any]) -> list[Any]:
+        return parsed.get(col, default)
+
+    client_ids, names = column(A.CLIENT_ID, texts), column(A.NAME, blank)
+    firsts, lasts = column(A.FIRST, texts), column(A.LAST, texts)
+    dobs, days = column(A.DOB, blank), column(A.DATE, blank)
+    times, codes = column(A.TIME, texts), column(A.CODE, blank)
+    units, mins = column(A.UNITS, blank), column(A.MINUTES, blank)
+    providers, states = column(A.PROVIDER, texts), column(A.STATUS, blank)
+    appointment_ids, payers = column(A.APPOINTMENT_ID, texts), column(A.PAYER, texts)
+    day_times = (
+        [time_of(v) for _, v in ((r, vals[cols[A.DATE]]) for r, vals in rows)]
+        if (A.TIME not in cols and A.DATE in cols)
+        else None
+    )
+    for i, row in enumerate(numbers):
+        if i in bad:
             continue
-        first_text = next((v for v in values if isinstance(v, str) and v.strip()), "")
-        if _TOTAL.match(first_text) and all(
-            dates.is_blank(values[j]) for c, j in get.items() if c in (A.DATE, A.CLIENT_ID)
-        ):
+        first, last = names[i] or ("", "")
+        last = last or lasts[i] or ""
+        first = first or firsts[i] or ""
+        client_id = client_ids[i] or ""
+        if not client_id and not last:
+            table.error(
+                row,
+                A.CLIENT_ID if A.CLIENT_ID in cols else (A.NAME if A.NAME in cols else A.LAST),
+                "the client is missing; give the client id or name.",
+            )
             continue
-        if all(
-            cells.text(values[j]).casefold() == header.names[j].casefold()
-            for j in header.names
-            if j < len(values)
-        ):
-            continue  # the header repeated (a print layout)
-        appointment = _read_row(table, values, get, row_number, epoch_1904, day_first)
-        if appointment is not None:
-            table.appointments.append(appointment)
-    return table
-
-
-def _read_row(
-    table: AppointmentList,
-    values: list[Any],
-    get: dict[A, int],
-    row: int,
-    epoch_1904: bool,
-    day_first: bool,
-) -> Appointment | None:
-    bad = False
-
-    def cell(col: A) -> Any:
-        j = get.get(col)
-        return values[j] if j is not None else ""
-
-    def parse(col: A, fn: Any) -> Any:
-        nonlocal bad
-        try:
-            return fn(cell(col))
-        except dates.CellError as e:
-            table.error(row, col, str(e))
-            bad = True
-            return None
-
-    client_id = parse(A.CLIENT_ID, cells.identifier) or ""
-    first = last = ""
-    if A.NAME in get:
-        first, last = parse(A.NAME, cells.split_name) or ("", "")
-    if A.LAST in get and not last:
-        last = cells.text(cell(A.LAST))
-    if A.FIRST in get and not first:
-        first = cells.text(cell(A.FIRST))
-    dob = parse(A.DOB, lambda v: dates.birth_date(v, epoch_1904))
-    day = parse(A.DATE, lambda v: service_date(v, epoch_1904, day_first))
-    time = parse(A.TIME, time_of) if A.TIME in get else ""
-    if not time and A.DATE in get:
-        time = parse(A.DATE, time_of) or ""
-    codes = parse(A.CODE, cells.codes) or []
-    units = parse(A.UNITS, lambda v: cells.count(v, "units")) if A.UNITS in get else None
-    if units is None and A.MINUTES in get:
-        total = parse(A.MINUTES, minutes)
-        if total is not None:
-            units = units_from_minutes(total)
-            if units == 0:
+        day = days[i]
+        if day is None:
+            table.error(row, A.DATE, "the date of service is missing.")
+            continue
+        code = codes[i] or []
+        if len(code) > 1:
+            table.error(row, A.CODE, "an appointment has one procedure code; list one per row.")
+            continue
+        count = units[i]
+        if count is None and mins[i] is not None:
+            count = units_from_minutes(mins[i])
+            if count == 0:
                 table.error(
                     row,
                     A.MINUTES,
-                    f"{total} minutes bills no unit (a 15-minute unit needs at least "
+                    f"{mins[i]} minutes bills no unit (a 15-minute unit needs at least "
                     f"{MIN_MINUTES} minutes); fix the duration or give the units.",
                 )
-                bad = True
-    state = parse(A.STATUS, status)
-    if not client_id and not last:
-        table.error(
-            row,
-            A.CLIENT_ID if A.CLIENT_ID in get else A.NAME,
-            "the client is missing; give the client id or name.",
+                continue
+        elif count == 0:
+            table.error(row, A.UNITS, "units must be at least 1.")
+            continue
+        table.appointments.append(
+            Appointment(
+                row,
+                client_id,
+                first,
+                last,
+                dobs[i],
+                day,
+                times[i] or (day_times[i] if day_times else "") or "",
+                code[0] if code else "",
+                1 if count is None else count,
+                providers[i] or "",
+                states[i],
+                appointment_ids[i] or "",
+                payers[i] or "",
+            )
         )
-        bad = True
-    if day is None and not bad:
-        table.error(row, A.DATE, "the date of service is missing.")
-        bad = True
-    if len(codes) > 1:
-        table.error(row, A.CODE, "an appointment has one procedure code; list one per row.")
-        bad = True
-    if units == 0 and A.UNITS in get and not bad:
-        table.error(row, A.UNITS, "units must be at least 1.")
-        bad = True
-    if bad:
-        return None
-    return Appointment(
-        row=row,
-        client_id=client_id,
-        first=first,
-        last=last,
-        dob=dob,
-        date=day,  # type: ignore[arg-type]
-        time=time or "",
-        code=codes[0] if codes else "",
-        units=1 if units is None else units,
-        provider=cells.text(cell(A.PROVIDER)),
-        status=state,
-        appointment_id=cells.identifier(cell(A.APPOINTMENT_ID)),
-        payer=cells.text(cell(A.PAYER)),
-    )
+    return table

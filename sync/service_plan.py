@@ -297,7 +297,7 @@ def _judge(plan: ServicePlan, listed: list[Listed]) -> set[int]:
             blocked.add(item.row)
         elif policy == OutOfAuthPolicy.WARN:
             warned.append(f'Sheet "{plan.sheet}", row {item.row}: {f.message}')
-    plan.warnings.extend(w for w in warned if w not in plan.warnings)
+    plan.warnings = list(dict.fromkeys([*plan.warnings, *warned]))
     return blocked
 
 
