@@ -351,6 +351,7 @@ def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int,
     """(spreadsheet row, values padded to ``width``) of the rows under the header that hold an
     appointment: blank, total and repeated-header rows left out."""
     names = {j: text.casefold() for j, text in header.names.items()}
+    repeats = set(names.values())
     out = []
     for i in range(header.index + 1, len(raw.rows)):
         values = raw.rows[i]
@@ -362,7 +363,11 @@ def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int,
         first = filled[0]
         if isinstance(first, str) and _TOTAL.match(first) and len(filled) <= 3:
             continue
-        if all(cells.text(values[j]).casefold() == t for j, t in names.items() if j < width):
+        if (
+            isinstance(first, str)
+            and first.strip().casefold() in repeats
+            and all(cells.text(values[j]).casefold() == t for j, t in names.items() if j < width)
+        ):
             continue  # the header repeated (a print layout)
         out.append((raw.first_row + i, values))
     return out

@@ -110,7 +110,9 @@ def choose_payer(data: Data, client: Client, a: Appointment, current: Service | 
         if payer is None:
             return f'no payer is named "{a.payer}"; add it on the payers screen or fix the name.'
         return payer.id
-    insurances = sorted(client.insurances, key=lambda i: _PRIORITY_ORDER.get(i.priority, 9))
+    insurances = client.insurances
+    if len(insurances) > 1:
+        insurances = sorted(insurances, key=lambda i: _PRIORITY_ORDER.get(i.priority, 9))
     if current is not None and any(i.payer_id == current.payer for i in insurances):
         return current.payer  # as recorded before (perhaps by hand, to the secondary)
     if not insurances:
@@ -118,6 +120,8 @@ def choose_payer(data: Data, client: Client, a: Appointment, current: Service | 
             f"{client.name} has no insurance on file; add it on the client screen, or give a "
             "payer column."
         )
+    if len(insurances) == 1:
+        return insurances[0].payer_id
     for ins in insurances:
         if rules.covering_authorization(data, client.id, ins.payer_id, a.date, a.code or None):
             return ins.payer_id
@@ -131,15 +135,17 @@ class ServiceIndex:
     """The services already recorded, found by appointment id or by client, date, time, code;
     each claimed by at most one row of the list."""
 
-    def __init__(self, data: Data) -> None:
+    def __init__(self, data: Data, first: dt.date, last: dt.date) -> None:
+        """(Only services dated ``first`` .. ``last``, the list's dates, can match by date.)"""
         self.by_appointment: dict[str, Service] = {}
         self.by_key: dict[Key, list[Service]] = defaultdict(list)
+        by_key = self.by_key
         for service in data.services.values():
             if service.appointment_id:
                 self.by_appointment[service.appointment_id] = service
-            self.by_key[
-                (service.client, service.date, service.time, service.procedure_code)
-            ].append(service)
+            if first <= service.date <= last:
+                key = (service.client, service.date, service.time, service.procedure_code)
+                by_key[key].append(service)
         self.claimed: dict[int, int] = {}  # service id -> the row that claimed it
 
     def find(self, client: int, a: Appointment) -> Service | None:

@@ -200,13 +200,14 @@ def make_plan(
 
 def _match_rows(plan: ServicePlan) -> list[Listed]:
     data, table = plan.data, plan.table
-    clients, index = ClientFinder(data), ServiceIndex(data)
+    listed_days = [a.date for a in table.appointments]
+    first = min(listed_days, default=dt.date.max)
+    last = max(listed_days, default=dt.date.min)
+    clients, index = ClientFinder(data), ServiceIndex(data, first, last)
     copy = record_copier(Service)
     listed: list[Listed] = []
     next_id = -1
-    first, last = dt.date.max, dt.date.min
     for a in table.appointments:
-        first, last = min(first, a.date), max(last, a.date)
         client = clients.find(a)
         if isinstance(client, str):
             table.error(a.row, A.CLIENT_ID if a.client_id else A.NAME, client)
