@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from priorauth import rules
 from priorauth.data import Data
-from priorauth.model import MANUAL_SOURCE, Client, Priority, Service
+from priorauth.model import MANUAL_SOURCE, Authorization, Client, Priority, Service
 from sync.appointments import Appointment
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -101,6 +101,32 @@ class ClientFinder:
         if fits:
             return f"{len(fits)} clients are named {who}; add a date of birth or client id column."
         return f"no client named {who}; add the client in authtrack first, or check the name."
+
+
+class PayerChooser:
+    """:func:`choose_payer` for many rows: a client's rows for one code mostly fall within one
+    authorization of its first insurance, so the last one found is tried first."""
+
+    def __init__(self, data: Data) -> None:
+        self.data = data
+        self._last: dict[tuple[int, str], Authorization] = {}
+
+    def __call__(self, client: Client, a: Appointment, current: Service | None) -> int | str:
+        if a.payer or current is not None or len(client.insurances) < 2:
+            return choose_payer(self.data, client, a, current)
+        key = (client.id, a.code)
+        auth = self._last.get(key)
+        if auth is not None and rules.covers(auth, a.date, a.code or None):
+            return auth.payer  # (it is the first insurance's: see below)
+        payer = choose_payer(self.data, client, a, current)
+        first = min(client.insurances, key=lambda i: _PRIORITY_ORDER.get(i.priority, 9))
+        if payer == first.payer_id:
+            found = rules.covering_authorization(
+                self.data, client.id, payer, a.date, a.code or None
+            )
+            if found is not None:
+                self._last[key] = found
+        return payer
 
 
 def choose_payer(data: Data, client: Client, a: Appointment, current: Service | None) -> int | str:

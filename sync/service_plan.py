@@ -31,7 +31,7 @@ from sync.appointments import A, AppointmentList, find_header, read_list
 from sync.errors import SheetChoiceError
 from sync.importer import ImportBlocked
 from sync.logsheet import RowError
-from sync.service_match import ClientFinder, ServiceIndex, choose_payer
+from sync.service_match import ClientFinder, PayerChooser, ServiceIndex
 from sync.workbook import Workbook, open_workbook
 
 _COMPARED = ("client", "payer", "date", "time", "procedure_code", "units", "status")
@@ -204,6 +204,7 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
     first = min(listed_days, default=dt.date.max)
     last = max(listed_days, default=dt.date.min)
     clients, index = ClientFinder(data), ServiceIndex(data, first, last)
+    choose_payer = PayerChooser(data)
     copy = record_copier(Service)
     listed: list[Listed] = []
     next_id = -1
@@ -220,7 +221,7 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
                 "(the same appointment); it is counted once."
             )
             continue
-        payer = choose_payer(data, client, a, current)
+        payer = choose_payer(client, a, current)
         if isinstance(payer, str):
             table.error(a.row, A.PAYER if a.payer else A.CLIENT_ID, payer)
             plan.errors.append(table.errors.pop())
