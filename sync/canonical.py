@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from priorauth.model import (
+    MANUAL_SOURCE,
     ClientInsurance,
     ClientStatus,
+    OutOfAuthPolicy,
     Priority,
     ProcedureGroup,
     Service,
+    ServiceStatus,
 )
-from sync import cells, describe
+from sync import appointments, cells, describe
 from sync.columns import (
     AUTH_HEADERS,
     CLIENT_HEADERS,
@@ -162,6 +165,9 @@ def _merge_payers(merger: Merger, inputs: Inputs, table: SheetRows) -> None:
         edited.prior_auth_required = True if required is None else required
         edited.turnaround_days = 14 if turnaround is None else turnaround
         edited.notes = cells.text(values.get("Notes"))
+        policy = cells.text(values.get("Outside Authorization")).lower()
+        if policy in {p.value for p in OutOfAuthPolicy}:
+            edited.out_of_auth_policy = OutOfAuthPolicy(policy)
         if payer.id < 0:
             continue
         if edited.to_doc() != payer.to_doc():
@@ -291,7 +297,16 @@ def merge_after(merger: Merger, inputs: Inputs, drafts: list[Draft]) -> None:
             "authorization": auth_id,
             "recorded_by": cells.text(values.get("Recorded By")),
             "note": cells.text(values.get("Note")),
+            "status": table.parsed(row, values, "Status", appointments.status)
+            or ServiceStatus.KEPT,
+            "time": cells.text(values.get("Time")),
+            "provider": cells.text(values.get("Provider")),
+            "appointment_id": cells.identifier(values.get("Appointment ID")),
+            "source": cells.text(values.get("Source")) or MANUAL_SOURCE,
+            "override_reason": cells.text(values.get("Override Reason")),
         }
+        if row in table.bad:
+            continue
         matches = existing.get((client.id, payer.id, day, code))
         if matches:
             before = matches.pop(0)
