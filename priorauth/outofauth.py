@@ -157,7 +157,7 @@ def check_many(data: Data, services: list[Service]) -> list[Finding]:
     touched = {
         auth_id
         for auth_id, listed in by_auth.items()
-        if auth_id is not None and any(s.id in wanted for s in listed)
+        if auth_id is not None and not wanted.isdisjoint([s.id for s in listed])
     }
     for auth_id in sorted(touched):
         auth = data.authorizations[auth_id]

@@ -107,7 +107,7 @@ def covers(auth: Authorization, day: dt.date, code: str | None = None) -> bool:
     if auth.end_date is not None and day > auth.end_date:
         return False
     if code and auth.procedure_codes:
-        return code_matches(code, auth.procedure_codes)
+        return code in auth.procedure_codes or code_matches(code, auth.procedure_codes)
     return True
 
 
