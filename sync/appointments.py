@@ -344,7 +344,6 @@ class AppointmentList:
 
 
 _TOTAL = re.compile(r"^\s*(?:grand\s+)?(?:totals?|sum|subtotals?|count)\b", re.IGNORECASE)
-_MISSING = object()
 
 
 def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int, list[Any]]]:
@@ -358,7 +357,11 @@ def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int,
         if len(values) < width:
             values = [*values, *([""] * (width - len(values)))]
         filled = [v for v in values if not (v == "" or v is None)]
-        if not filled or all(isinstance(v, str) and not v.strip() for v in filled):
+        if not filled or (
+            type(filled[0]) is str
+            and not filled[0].strip()
+            and all(isinstance(v, str) and not v.strip() for v in filled)
+        ):
             continue
         first = filled[0]
         if isinstance(first, str) and _TOTAL.match(first) and len(filled) <= 3:
@@ -411,23 +414,20 @@ def read_list(
     parsers = _parsers(epoch_1904, day_first)
     for col, j in cols.items():
         parse = parsers[col]
-        cache: dict[Any, Any] = {}
-        out = []
-        for i, (row, values) in enumerate(rows):
-            value = values[j]  # (cell values are texts, numbers, dates, times: hashable)
-            result = cache.get(value, _MISSING)
-            if result is _MISSING:
-                try:
-                    result = parse(value)
-                except dates.CellError as e:
-                    table.error(row, col, str(e))
+        values = [v[j] for _, v in rows]  # (cell values are texts, numbers, dates: hashable)
+        meaning: dict[Any, Any] = {}
+        wrong: dict[Any, str] = {}
+        for value in set(values):
+            try:
+                meaning[value] = parse(value)
+            except dates.CellError as e:
+                meaning[value], wrong[value] = None, str(e)
+        if wrong:
+            for i, value in enumerate(values):
+                if value in wrong:
+                    table.error(rows[i][0], col, wrong[value])
                     bad.add(i)
-                    result = None
-                    out.append(None)
-                    continue
-                cache[value] = result
-            out.append(result)
-        parsed[col] = out
+        parsed[col] = [meaning[v] for v in values]
     blank = [None] * len(rows)
     texts = [""] * len(rows)
 
