@@ -1,5 +1,6 @@
 """A payer that blocks services outside an authorization: staff are refused in the service form;
-a billing user overrides with a reason, which the audit keeps."""
+a billing user overrides with a reason, which the audit keeps. A session that counts nothing
+(a no-show) is listed as such on the client screen."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from priorauth.model import OutOfAuthPolicy
+from priorauth import rules
+from priorauth.model import OutOfAuthPolicy, Service, ServiceStatus
 from priorauth.roles import Access, Role
 from priorauth.store import Store
 from priorauth.tracker import Tracker
@@ -73,4 +75,35 @@ async def test_billing_overrides_with_a_reason_kept_in_the_audit(demo_db: Path) 
         assert saved.override_reason == "retro auth promised, ref 77"
     entry = Store(demo_db).audit()[-1]
     assert entry.user == "bea" and "retro auth promised, ref 77" in entry.summary
+    assert not app.unexpected
+
+
+async def test_a_cancelled_session_is_listed_as_such_and_counts_nothing(demo_db: Path) -> None:
+    tracker = Tracker(Store(demo_db, user="admin"), today=TODAY)
+    data = tracker.data()
+    avery = next(c for c in data.clients.values() if c.name == "Alvarez, Avery")
+    auth = rules.active_authorization(data, avery.id, avery.insurances[0].payer_id)
+    assert auth is not None and auth.start_date is not None
+    before = rules.usage(data, auth, TODAY)
+    day = TODAY - dt.timedelta(days=3)
+    code = auth.procedure_codes[0] if auth.procedure_codes else ""
+    tracker.record_service(
+        Service(
+            client=avery.id,
+            payer=auth.payer,
+            date=day,
+            procedure_code=code,
+            units=7,
+            status=ServiceStatus.NO_SHOW,
+            note="no call",
+        )
+    )
+    assert rules.usage(tracker.data(), auth, TODAY) == before
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_client(pilot, "Alvarez, Avery")
+        text = screen_text(app)
+        row = next(line for line in text.splitlines() if "no call" in line)
+        assert "noshow" in row and " 7 " in row
     assert not app.unexpected
