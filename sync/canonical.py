@@ -24,7 +24,7 @@ from priorauth.model import (
     Service,
     ServiceStatus,
 )
-from sync import appointments, cells, describe
+from sync import appointment_cells, cells, describe
 from sync.columns import (
     AUTH_HEADERS,
     CLIENT_HEADERS,
@@ -297,7 +297,7 @@ def merge_after(merger: Merger, inputs: Inputs, drafts: list[Draft]) -> None:
             "authorization": auth_id,
             "recorded_by": cells.text(values.get("Recorded By")),
             "note": cells.text(values.get("Note")),
-            "status": table.parsed(row, values, "Status", appointments.status)
+            "status": table.parsed(row, values, "Status", appointment_cells.status)
             or ServiceStatus.KEPT,
             "time": cells.text(values.get("Time")),
             "provider": cells.text(values.get("Provider")),

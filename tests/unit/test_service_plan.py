@@ -26,7 +26,7 @@ from priorauth.outofauth import ServiceBlocked
 from priorauth.roles import Access, Role
 from priorauth.store import Store
 from priorauth.tracker import Tracker
-from sync import appointments
+from sync import appointment_cells as appointments
 from sync.appointments import A, recognise
 from sync.csvbook import decode, delimiter
 from sync.service_plan import apply_services, plan_services
