@@ -16,9 +16,10 @@ file, then one transaction with one bulk insert (:mod:`priorauth.bulk`), all or 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from priorauth import bulk, outofauth
 from priorauth.data import Data
@@ -46,10 +47,21 @@ class Listed:
     service: Service
     kind: str  # "created", "updated", "unchanged"
     changes: list[str] = field(default_factory=list)
+    words: Callable[[Service], str] | None = field(default=None, repr=False)
+
+    @property
+    def description(self) -> str:
+        return self.words(self.service) if self.words else f"service {self.service.date}"
+
+    def __str__(self) -> str:
+        text = f"row {self.row}: {self.description}"
+        return f"{text}: {'; '.join(self.changes)}" if self.changes else text
 
 
 @dataclass
 class ServicePlan:
+    RECORDS: ClassVar[str] = "services"  # what the counts count (the app's preview says so)
+
     path: Path
     sheet: str
     today: dt.date
@@ -157,6 +169,33 @@ def open_list(path: Path, sheet: str | None) -> tuple[Workbook, Any, Any]:
     return wb, best[0], best[1]
 
 
+def is_appointment_list(path: Path, sheet: str | None = None) -> bool:
+    """Whether ``path`` reads as an appointment list rather than an authorization log: a sheet
+    whose header names a status, a time, an appointment id or a duration, and no authorization
+    number or period. Unusable files are left to the import to refuse (False)."""
+    from sync.columns import Col
+    from sync.errors import WorkbookError
+    from sync.headers import find_header as find_log_header
+
+    try:
+        with open_workbook(path) as wb:
+            names = [wb.sheet_named(sheet).name] if sheet else wb.sheet_names
+            for name in names:
+                raw = wb.read(name)
+                header = find_header(raw.rows)
+                if header is None or not (header.columns.keys() & _SCHEDULE_COLS):
+                    continue
+                log = find_log_header(raw.rows)
+                if log is None or not (log.columns.keys() & {Col.AUTH_NUMBER, Col.PERIOD}):
+                    return True
+    except WorkbookError:
+        return False
+    return False
+
+
+_SCHEDULE_COLS = frozenset({A.STATUS, A.TIME, A.APPOINTMENT_ID, A.MINUTES})
+
+
 def plan_services(
     path: str | Path,
     data: Data,
@@ -245,7 +284,7 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
             next_id -= 1
             index.add(service)
             index.claimed[service.id] = a.row
-            listed.append(Listed(a.row, service, "created"))
+            listed.append(Listed(a.row, service, "created", words=plan.describe))
             continue
         index.claimed[current.id] = a.row
         changes = [
@@ -254,13 +293,13 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
             if getattr(current, name) != value
         ]
         if not changes:
-            listed.append(Listed(a.row, current, "unchanged"))
+            listed.append(Listed(a.row, current, "unchanged", words=plan.describe))
             continue
         service = copy(current)
         for name, value in values.items():
             setattr(service, name, value)
         service.source = plan.path.name
-        listed.append(Listed(a.row, service, "updated", changes))
+        listed.append(Listed(a.row, service, "updated", changes, plan.describe))
     if table.appointments:
         plan.missing = [
             s
