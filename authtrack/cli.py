@@ -23,6 +23,7 @@ from authtrack import (
     cmd_doctor,
     cmd_export,
     cmd_import,
+    cmd_import_services,
     cmd_init,
     cmd_notifications,
     cmd_report,
@@ -46,6 +47,7 @@ COMMANDS = [
     cmd_box23,
     cmd_report,
     cmd_import,
+    cmd_import_services,
     cmd_export,
     cmd_restore,
 ]

@@ -24,7 +24,7 @@ LIST_LIMIT = 30  # rows listed in a normal import's output (a dry run lists them
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "import",
-        help="import an authorization log (.xlsx, .xlsm, .xls, .ods)",
+        help="import an authorization log (.xlsx, .xlsm, .xls, .ods, .csv)",
         description="Read the practice's authorization log and merge it into the data file: new "
         "authorizations are created, ones already there updated, nothing duplicated. Nothing is "
         "written when a row has errors (unless --skip-invalid); a backup of the data file is "

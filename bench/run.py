@@ -19,6 +19,7 @@ SCRIPTS: tuple[tuple[str, ...], ...] = (
     ("bench_store.py",),
     ("bench_notify.py",),
     ("bench_sync.py",),
+    ("bench_services.py",),
     ("bench_corpus.py",),
     ("bench_tui.py", "--clients", "500"),  # practice scale
     ("bench_tui.py", "--clients", "2000"),  # issue 4's scale

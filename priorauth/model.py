@@ -44,6 +44,38 @@ class CapMeasure(enum.StrEnum):
     VISITS = "visits"
 
 
+class OutOfAuthPolicy(enum.StrEnum):
+    """What happens to a service outside any authorization or beyond its units (per payer)."""
+
+    ALLOW = "allow"  # recorded, nothing said
+    WARN = "warn"  # recorded, with a warning (the default: what authtrack always did)
+    BLOCK = "block"  # refused, unless the billing role overrides with a reason
+
+
+class ServiceStatus(enum.StrEnum):
+    """Where an appointment stands, as the scheduler says. Only counting ones use units."""
+
+    KEPT = "kept"
+    COMPLETED = "completed"
+    CHECKED_OUT = "checked out"
+    SCHEDULED = "scheduled"  # booked; counts (as scheduled while in the future)
+    CANCELLED = "cancelled"
+    NO_SHOW = "no-show"
+    LATE_CANCEL = "late cancel"
+    RESCHEDULED = "rescheduled"
+
+    @property
+    def counts(self) -> bool:
+        return self in COUNTING_STATUSES
+
+
+COUNTING_STATUSES = frozenset(
+    {ServiceStatus.KEPT, ServiceStatus.COMPLETED, ServiceStatus.CHECKED_OUT}
+    | {ServiceStatus.SCHEDULED}
+)
+MANUAL_SOURCE = "manual"  # a Service's source when typed in rather than imported
+
+
 DEFAULT_REMINDER_DAYS = 30  # the seed's "remind me 1 month before expiring"
 
 
@@ -70,6 +102,7 @@ class Payer(Record):
     prior_auth_required: bool = True  # default for new client insurances with this payer
     turnaround_days: int = 14  # how long this payer usually takes to answer a request
     notes: str = ""
+    out_of_auth_policy: OutOfAuthPolicy = OutOfAuthPolicy.WARN
 
 
 @dataclass(kw_only=True)
@@ -165,7 +198,8 @@ class Authorization(Record):
 
 @dataclass(kw_only=True)
 class Service(Record):
-    """A session: past dates are used, future dates are scheduled."""
+    """A session: past dates are used, future dates are scheduled; a cancelled, no-show,
+    late-cancelled or rescheduled one is kept as such and counts nothing (``status``)."""
 
     TABLE: ClassVar[str] = "services"
 
@@ -177,6 +211,17 @@ class Service(Record):
     authorization: int | None = None  # pinned by hand; None = the covering one, found automatically
     recorded_by: str = ""
     note: str = ""
+    status: ServiceStatus = ServiceStatus.KEPT
+    time: str = ""  # "HH:MM" (24-hour) when the schedule gives one
+    provider: str = ""
+    appointment_id: str = ""  # the scheduler's own id, when it exports one
+    source: str = MANUAL_SOURCE  # "manual", or the name of the file it was imported from
+    override_reason: str = ""  # why the billing role recorded it despite the payer's block
+
+    @property
+    def counts(self) -> bool:
+        """Whether it uses (or, in the future, is scheduled to use) its authorization."""
+        return self.status in COUNTING_STATUSES
 
 
 @dataclass(kw_only=True)

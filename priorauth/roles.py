@@ -48,6 +48,7 @@ ACTION_ROLES: dict[str, Role] = {
     "edit": Role.STAFF,  # clients, insurances, authorizations, services
     "delete": Role.STAFF,
     "confirm": Role.BILLING,  # the seed's "Confirm Auths" permission
+    "override": Role.BILLING,  # record a service a payer's out-of-authorization policy blocks
     "import": Role.ADMIN,
     "admin": Role.ADMIN,  # payers, procedure groups, practice settings, roles
 }
@@ -58,6 +59,7 @@ ACTION_WORDS: dict[str, str] = {
     "edit": "Changing clients, authorizations and services",
     "delete": "Deleting records",
     "confirm": "Confirming authorizations to billing",
+    "override": "Recording a service the payer blocks outside an authorization",
     "import": "Importing a workbook",
     "admin": "Changing payers, procedure groups and practice settings",
 }

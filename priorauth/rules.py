@@ -1,5 +1,7 @@
 """The rules of prior-authorization tracking, as pure functions over a :class:`Data` snapshot.
 
+- Only services whose status counts (kept, completed, checked out, scheduled) use units; a
+  cancelled, no-show, late-cancelled or rescheduled one counts against nothing.
 - Units used = carried-in units + units of services dated on or before today.
 - Visits used = carried-in visits + number of *distinct* dates of service on or before today
   (a visit is a day of service, seed 002). Services after today are *scheduled*.
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from priorauth import coverage
 from priorauth.data import Data
 from priorauth.model import (
+    COUNTING_STATUSES,
     Authorization,
     Client,
     ClientInsurance,
@@ -91,7 +94,10 @@ def covering_authorization(
 
 
 def assigned_authorization(data: Data, service: Service) -> Authorization | None:
-    """The authorization ``service`` counts against: pinned by hand, else the covering one."""
+    """The authorization ``service`` counts against: pinned by hand, else the covering one;
+    None for a service whose status counts nothing (cancelled, no-show...)."""
+    if not service.counts:
+        return None
     if service.authorization is not None:
         pinned = data.authorizations.get(service.authorization)
         if pinned is not None:
@@ -110,7 +116,10 @@ def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
         cached = defaultdict(list)
         candidates = _candidates(data)
         pinned_to = data.authorizations
+        counting = COUNTING_STATUSES
         for service in data.services.values():
+            if service.status not in counting:
+                continue
             auth = None
             if service.authorization is not None:
                 auth = pinned_to.get(service.authorization)
@@ -143,7 +152,9 @@ def carry_over_new_service(before: Data, after: Data, service: Service) -> None:
     if candidates is not None:
         after.derived["covering_candidates"] = candidates  # (the authorizations are the same)
     assigned = before.derived.get("services_by_authorization")
-    if assigned is not None:
+    if assigned is not None and not service.counts:
+        after.derived["services_by_authorization"] = assigned  # (it counts against nothing)
+    elif assigned is not None:
         auth = assigned_authorization(after, service)
         key = auth.id if auth else None
         index = defaultdict(list, assigned)

@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from samplegen import aba_agency, front_desk, group_practice, mac_1904, solo_therapist
+from samplegen import aba_agency, appointments, front_desk, group_practice, mac_1904, solo_therapist
 from samplegen.common import restamp
 
 HERE = Path(__file__).resolve().parent
@@ -49,6 +49,8 @@ def main() -> None:
     aba_agency.write(HERE / "aba_agency_tracker.xlsx")
     group_practice.write(HERE / "group_practice_2026.xlsx")
     mac_1904.write(HERE / "mac_1904_log.xlsx")
+    appointments.write(HERE / "appointments_export.xlsx")
+    appointments.write_csv(HERE / "appointments_export.csv")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "solo_therapist.xlsx"
         solo_therapist.write(source)

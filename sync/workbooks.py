@@ -13,7 +13,8 @@ from sync.progress import Progress
 
 
 class ExcelWorkbooks:
-    """Import (plan, then apply) and export of .xlsx/.xls/.ods/.csv logs."""
+    """Import (plan, then apply) of .xlsx/.xls/.ods/.csv authorization logs and appointment lists,
+    and export."""
 
     def plan_import(
         self,
@@ -25,13 +26,21 @@ class ExcelWorkbooks:
         progress: Progress | None,
         user: str,
     ) -> Any:
+        """An authorization log's plan, or an appointment list's (services) when the file is one:
+        the plan's summary says which kind it saw."""
         from sync.importer import plan_import
+        from sync.planning.service_plan import is_appointment_list, plan_services
 
+        if is_appointment_list(path, sheet):
+            return plan_services(path, data, sheet=sheet, today=today, user=user)
         return plan_import(path, data, sheet=sheet, today=today, progress=progress, user=user)
 
     def apply_import(self, tracker: Tracker, plan: Any, *, skip_invalid: bool) -> Any:
         from sync.importer import apply_import
+        from sync.planning.service_plan import ServicePlan, apply_services
 
+        if isinstance(plan, ServicePlan):
+            return apply_services(tracker, plan, skip_invalid=skip_invalid)
         return apply_import(tracker, plan, skip_invalid=skip_invalid)
 
     def export_workbook(

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from priorauth import coverage, notify, practice, rules, validate
+from priorauth import coverage, notify, outofauth, practice, rules, validate
 from priorauth.data import Data
 from priorauth.errors import ConflictError, PermissionDenied, ValidationError
 from priorauth.model import (
@@ -19,6 +19,7 @@ from priorauth.model import (
     Client,
     ClientInsurance,
     Dismissal,
+    OutOfAuthPolicy,
     Payer,
     PracticeSettings,
     ProcedureGroup,
@@ -217,9 +218,14 @@ class Tracker:
 
     # --- services -----------------------------------------------------------------------------
 
-    def record_service(self, service: Service) -> ServiceResult:
+    def record_service(self, service: Service, override_reason: str = "") -> ServiceResult:
         """Record (or edit) a service; says which authorization it counts against and warns when
-        none covers it or the authorization is used up."""
+        none covers it or the authorization is used up.
+
+        When the payer's policy is block and the service falls outside any authorization or
+        beyond its units, it is refused (:class:`~priorauth.outofauth.ServiceBlocked`) unless
+        ``override_reason`` is given by a user with the billing role; the reason is kept on the
+        service and in the audit."""
         self.policy("edit")
         service.procedure_code = validate.normalize_code(service.procedure_code)
         if not service.recorded_by:
@@ -227,12 +233,35 @@ class Tracker:
         with self.store.transaction() as tx:
             before, new = tx.data, not service.id
             validate.check(validate.service_problems(before, service))
-            saved = tx.insert(service) if new else tx.update(service)
+            summary = self._blocked(before, service, override_reason.strip())
+            saved = tx.insert(service, summary) if new else tx.update(service, summary)
             data = tx.data
             if new:
                 rules.carry_over_new_service(before, data, saved)
             auth = rules.assigned_authorization(data, saved)
             return ServiceResult(saved, auth, service_warnings(data, saved, auth, self.today))
+
+    def _blocked(self, data: Data, service: Service, reason: str) -> str:
+        """The audit summary of an override ("" when none is needed); raises ServiceBlocked when
+        the payer blocks ``service`` and no reason is given."""
+        if outofauth.policy_for(data, service.payer) != OutOfAuthPolicy.BLOCK:
+            return ""
+        saved = data.services.get(service.id) if service.id else None
+        if not reason and saved is not None and saved.override_reason:
+            return ""  # overridden when recorded: the override stands
+        findings = outofauth.check_one(data, service)
+        if not findings:
+            return ""
+        payer = data.payer_name(service.payer)
+        if not reason:
+            raise outofauth.ServiceBlocked(
+                f"{findings[0].message} {payer} blocks services outside an authorization or "
+                "beyond its units; a user with the billing role may record it with a reason.",
+                "date",
+            )
+        self.policy("override")
+        service.override_reason = reason
+        return f"recorded despite {payer}'s block ({findings[0].message}) — reason: {reason}"
 
     def delete_service(self, service: Service) -> None:
         self.policy("edit")
@@ -343,6 +372,8 @@ def service_warnings(
     data: Data, service: Service, auth: Authorization | None, today: dt.date
 ) -> list[str]:
     """What staff should hear after recording ``service``."""
+    if not service.counts or outofauth.policy_for(data, service.payer) == OutOfAuthPolicy.ALLOW:
+        return []
     client = data.clients.get(service.client)
     payer = data.payer_name(service.payer)
     if auth is None:

@@ -40,7 +40,11 @@ from priorauth.store.outside import mark_outside_edits
 from priorauth.store.schema import parse_whole
 from priorauth.store.tables import Build, Table
 
-SCHEMA_VERSION = 2  # 2: coverage history (see priorauth.store.migrate)
+# 2: coverage history (see priorauth.store.migrate); services carry a status (cancelled / no-show
+# ones count nothing), time, provider, appointment id and source; payers an out-of-authorization
+# policy (those new fields take their defaults). A version 2 file is refused by older programs,
+# which would read coverages wrongly and count cancelled sessions as used.
+SCHEMA_VERSION = 2
 META_TABLE = "meta"
 FILE_MODE = safefile.FILE_MODE
 LOCK_TIMEOUT_SECONDS = 15.0

@@ -16,14 +16,17 @@ from typing import Any
 
 from priorauth import coverage
 from priorauth.model import (
+    MANUAL_SOURCE,
     ClientInsurance,
     ClientStatus,
+    OutOfAuthPolicy,
     Priority,
     ProcedureGroup,
     Service,
+    ServiceStatus,
 )
 from priorauth.store.codec import to_doc
-from sync.parsing import cells
+from sync.parsing import appointment_cells, cells
 from sync.parsing.logsheet import LogTable, RowError
 from sync.planning import describe
 from sync.planning.drafts import Draft
@@ -171,6 +174,9 @@ def _merge_payers(merger: Merger, inputs: Inputs, table: SheetRows) -> None:
         edited.prior_auth_required = True if required is None else required
         edited.turnaround_days = 14 if turnaround is None else turnaround
         edited.notes = cells.text(values.get("Notes"))
+        policy = cells.text(values.get("Outside Authorization")).lower()
+        if policy in {p.value for p in OutOfAuthPolicy}:
+            edited.out_of_auth_policy = OutOfAuthPolicy(policy)
         if payer.id < 0:
             continue
         if to_doc(edited) != to_doc(payer):
@@ -342,7 +348,16 @@ def merge_after(merger: Merger, inputs: Inputs, drafts: list[Draft]) -> None:
             "authorization": auth_id,
             "recorded_by": cells.text(values.get("Recorded By")),
             "note": cells.text(values.get("Note")),
+            "status": table.parsed(row, values, "Status", appointment_cells.status)
+            or ServiceStatus.KEPT,
+            "time": cells.text(values.get("Time")),
+            "provider": cells.text(values.get("Provider")),
+            "appointment_id": cells.identifier(values.get("Appointment ID")),
+            "source": cells.text(values.get("Source")) or MANUAL_SOURCE,
+            "override_reason": cells.text(values.get("Override Reason")),
         }
+        if row in table.bad:
+            continue
         matches = existing.get((client.id, payer.id, day, code))
         if matches:
             before = matches.pop(0)

@@ -158,6 +158,10 @@ class Workbook:
 def open_workbook(path: str | Path) -> Workbook:
     """Sniff, guard and open ``path``; raise :class:`WorkbookError` when it cannot be used."""
     path = Path(path)
+    if path.suffix.lower() in _CSV_SUFFIXES and not _binary(path):
+        from sync.reading.csvbook import open_csv  # (a workbook-shaped reader of its own)
+
+        return open_csv(path)
     kind = sniff(path)
     if kind == "ods":  # calamine unpacks every .ods sheet when opening: check them first
         _check_ods(path)
@@ -182,6 +186,19 @@ def open_workbook(path: str | Path) -> Workbook:
         wb._zip_path = path
         wb._parts, wb.epoch_1904 = grids.xlsx_layout(path)
     return wb
+
+
+_CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
+
+
+def _binary(path: Path) -> bool:
+    """Whether a file named .csv is in fact a workbook (zip or OLE): sniffed like one."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError:
+        return False  # (the CSV reader says why it cannot be read)
+    return head.startswith((b"PK", b"\xd0\xcf\x11\xe0"))
 
 
 def _check_ods(path: Path) -> None:

@@ -130,7 +130,17 @@ SERVICE_HEADERS: list[str] = [
     "Recorded By",
     "Note",
 ]
+# after these, in this order (an older export without them still imports: kept, manual)
+SERVICE_EXTRA_HEADERS: list[str] = [
+    "Status",
+    "Time",
+    "Provider",
+    "Appointment ID",
+    "Source",
+    "Override Reason",
+]
 PAYER_HEADERS: list[str] = ["Payer", "Prior Auth Required", "Turnaround Days", "Notes"]
+PAYER_EXTRA_HEADERS: list[str] = ["Outside Authorization"]  # allow / warn / block
 GROUP_HEADERS: list[str] = ["Procedure Group", "Codes"]
 
 

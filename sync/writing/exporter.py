@@ -40,8 +40,10 @@ from sync.recognising.columns import (
     COVERAGES_SHEET,
     GROUP_HEADERS,
     GROUPS_SHEET,
+    PAYER_EXTRA_HEADERS,
     PAYER_HEADERS,
     PAYERS_SHEET,
+    SERVICE_EXTRA_HEADERS,
     SERVICE_HEADERS,
     SERVICES_SHEET,
 )
@@ -89,8 +91,12 @@ def _export(data: Data, path: Path, today: dt.date, progress: Progress, practice
     for title, headers, rows in (
         (CLIENTS_SHEET, CLIENT_HEADERS, canonical_rows.client_rows(data)),
         (COVERAGES_SHEET, COVERAGE_HEADERS, canonical_rows.coverage_rows(data)),
-        (SERVICES_SHEET, SERVICE_HEADERS, canonical_rows.service_rows(data)),
-        (PAYERS_SHEET, PAYER_HEADERS, canonical_rows.payer_rows(data)),
+        (
+            SERVICES_SHEET,
+            SERVICE_HEADERS + SERVICE_EXTRA_HEADERS,
+            canonical_rows.service_rows(data),
+        ),
+        (PAYERS_SHEET, PAYER_HEADERS + PAYER_EXTRA_HEADERS, canonical_rows.payer_rows(data)),
         (GROUPS_SHEET, GROUP_HEADERS, canonical_rows.group_rows(data)),
     ):
         ws = _sheet(wb, title, headers, page)

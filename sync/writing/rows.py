@@ -179,6 +179,8 @@ def service_rows(data: Data) -> Iterator[list[Any]]:
     for s in sorted(data.services.values(), key=key):
         client = clients.get(s.client)
         auth = counted.get(s.id)
+        if auth is None and s.authorization is not None:  # pinned, but counting nothing
+            auth = data.authorizations.get(s.authorization)
         yield [
             client.client_id if client else "",
             client.name if client else "",
@@ -190,12 +192,24 @@ def service_rows(data: Data) -> Iterator[list[Any]]:
             "pinned" if s.authorization is not None else "automatic",
             s.recorded_by,
             s.note,
+            s.status.value,
+            s.time,
+            s.provider,
+            s.appointment_id,
+            s.source,
+            s.override_reason,
         ]
 
 
 def payer_rows(data: Data) -> Iterator[list[Any]]:
     for p in sorted(data.payers.values(), key=lambda p: p.name.casefold()):
-        yield [p.name, _yes(p.prior_auth_required), p.turnaround_days, p.notes]
+        yield [
+            p.name,
+            _yes(p.prior_auth_required),
+            p.turnaround_days,
+            p.notes,
+            p.out_of_auth_policy.value,
+        ]
 
 
 def group_rows(data: Data) -> Iterator[list[Any]]:

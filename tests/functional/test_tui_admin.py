@@ -153,6 +153,8 @@ async def test_payer_add_and_edit_with_validation(demo_db: Path) -> None:
         await fill(pilot, "turnaround_days", "7")
         await fill(pilot, "notes", "Fax 555-0100")
         app.screen.query_one("#prior_auth_required").value = False
+        assert beacon.out_of_auth_policy == "warn"  # the default
+        app.screen.query_one("#out_of_auth_policy").value = "block"
         await pilot.press("ctrl+s")
         await settle(pilot)
         edited = app.data.payers[beacon.id]
@@ -161,6 +163,7 @@ async def test_payer_add_and_edit_with_validation(demo_db: Path) -> None:
             "Fax 555-0100",
             False,
         )
+        assert edited.out_of_auth_policy == "block"
         assert len(app.data.payers) == payers + 1
         assert "not required" in screen_text(app)
     assert not app.unexpected

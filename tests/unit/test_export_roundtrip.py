@@ -19,11 +19,13 @@ from priorauth.model import (
     Client,
     ClientInsurance,
     ClientStatus,
+    OutOfAuthPolicy,
     Payer,
     Priority,
     ProcedureGroup,
     RequestStatus,
     Service,
+    ServiceStatus,
 )
 from priorauth.services import bulk
 from priorauth.services.tracker import Tracker
@@ -58,6 +60,7 @@ def practices(draw: st.DrawFn) -> bulk.Changes:
                 prior_auth_required=draw(st.booleans()),
                 turnaround_days=draw(st.integers(0, 30)),
                 notes=draw(words),
+                out_of_auth_policy=draw(st.sampled_from(list(OutOfAuthPolicy))),
             )
         )
     if draw(st.booleans()):
@@ -153,6 +156,12 @@ def practices(draw: st.DrawFn) -> bulk.Changes:
                         authorization=pinned.id if pinned else None,
                         recorded_by=draw(st.sampled_from(["", "jchen"])),
                         note=draw(words),
+                        status=draw(st.sampled_from(list(ServiceStatus))),
+                        time=draw(st.sampled_from(["", "09:00", "14:30"])),
+                        provider=draw(words),
+                        appointment_id=draw(st.sampled_from(["", "A1", "SCH-00017"])),
+                        source=draw(st.sampled_from(["manual", "appointments.csv"])),
+                        override_reason=draw(words),
                     )
                 )
     return ch

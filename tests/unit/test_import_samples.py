@@ -297,7 +297,11 @@ def test_the_samples_keep_their_messy_features() -> None:
 
 
 def test_every_sample_reimports_as_unchanged(tracker: Tracker) -> None:
-    names = sorted(p.name for p in Path(SAMPLES).iterdir() if p.suffix in (".xlsx", ".ods"))
+    names = sorted(
+        p.name
+        for p in Path(SAMPLES).iterdir()
+        if p.suffix in (".xlsx", ".ods") and not p.name.startswith("appointments")  # (schedules)
+    )
     assert len(names) >= 5
     for name in names:
         imported(tracker, name)

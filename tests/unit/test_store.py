@@ -246,6 +246,7 @@ def test_audit_of_a_new_record_leaves_out_blank_values(tracker: Tracker) -> None
         "name": [None, "Aetna"],
         "prior_auth_required": [None, True],
         "turnaround_days": [None, 14],
+        "out_of_auth_policy": [None, "warn"],
     }
 
 

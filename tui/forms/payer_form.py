@@ -5,14 +5,20 @@ from __future__ import annotations
 import dataclasses
 
 from textual.app import ComposeResult
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from priorauth import validate
 from priorauth.errors import ValidationError
-from priorauth.model import Payer
+from priorauth.model import OutOfAuthPolicy, Payer
 from priorauth.services.tracker import Tracker
 from tui.forms.base import FormScreen, field_row
 from tui.widgets import Tick
+
+POLICY_CHOICES = [
+    ("allow: record it, say nothing", OutOfAuthPolicy.ALLOW),
+    ("warn: record it with a warning", OutOfAuthPolicy.WARN),
+    ("block: refuse it (billing may override)", OutOfAuthPolicy.BLOCK),
+]
 
 
 class PayerForm(FormScreen[Payer]):
@@ -41,6 +47,12 @@ class PayerForm(FormScreen[Payer]):
             Input(str(p.turnaround_days), compact=True),
             hint="days it takes to answer",
         )
+        yield field_row(
+            "out_of_auth_policy",
+            "Outside auth",
+            Select(POLICY_CHOICES, value=p.out_of_auth_policy, allow_blank=False, compact=True),
+            hint="a service outside any authorization or beyond its units",
+        )
         yield field_row("notes", "Notes", Input(p.notes, compact=True))
 
     def build(self) -> tuple[Payer, list[ValidationError]]:
@@ -51,6 +63,9 @@ class PayerForm(FormScreen[Payer]):
             "prior_auth_required": self.checked("prior_auth_required"),
             "turnaround_days": 14 if days is None else days,
             "notes": self.text("notes").strip(),
+            "out_of_auth_policy": OutOfAuthPolicy(
+                self.choice("out_of_auth_policy") or OutOfAuthPolicy.WARN
+            ),
         }
         if self.payer is None:
             return Payer(**values), problems  # type: ignore[arg-type]

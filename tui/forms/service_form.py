@@ -8,11 +8,13 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
 from priorauth import coverage, rules, validate
-from priorauth.errors import ValidationError
-from priorauth.model import Authorization, Client, Priority, Service
+from priorauth.errors import AuthTrackError, ValidationError
+from priorauth.model import Authorization, Client, OutOfAuthPolicy, Priority, Service
+from priorauth.outofauth import ServiceBlocked, policy_for
 from priorauth.services.tracker import ServiceResult, Tracker
 from tui import fmt
 from tui.forms.base import FormScreen, field_row
+from tui.screens.dialogs import PromptDialog
 
 
 class ServiceForm(FormScreen[ServiceResult]):
@@ -28,6 +30,7 @@ class ServiceForm(FormScreen[ServiceResult]):
         self.client = client
         self.auth = auth
         self.service = service
+        self.override_reason = ""  # given by a billing user when the payer blocks the service
 
     def title_text(self) -> str:
         verb = "Edit service" if self.service else "Record a service"
@@ -106,11 +109,17 @@ class ServiceForm(FormScreen[ServiceResult]):
         auth = rules.covering_authorization(
             data, record.client, record.payer, record.date, record.procedure_code or None
         )
+        blocks = policy_for(data, record.payer) == OutOfAuthPolicy.BLOCK
         if auth is None:
             code = f" for {record.procedure_code}" if record.procedure_code else ""
             self.set_note(
                 f"No {data.payer_name(record.payer)} authorization covers "
-                f"{fmt.date(record.date)}{code}: the claim may be denied.",
+                f"{fmt.date(record.date)}{code}: "
+                + (
+                    "the payer blocks it (billing may override)."
+                    if blocks
+                    else "the claim may be denied."
+                ),
                 "warn",
             )
             return
@@ -124,4 +133,25 @@ class ServiceForm(FormScreen[ServiceResult]):
         )
 
     def save(self, tracker: Tracker, record: Service) -> ServiceResult:
-        return tracker.record_service(record)
+        return tracker.record_service(record, override_reason=self.override_reason)
+
+    def _failed(self, error: AuthTrackError) -> bool:
+        """A payer's block: staff see why; a billing user is asked for the reason to override."""
+        if isinstance(error, ServiceBlocked) and self.at.tracker.can("override"):
+            self._saving = False
+            self.set_note("")
+
+            def answer(reason: str | None) -> None:
+                if reason and reason.strip():
+                    self.override_reason = reason.strip()
+                    self.action_save()
+
+            self.app.push_screen(
+                PromptDialog(
+                    "Override the payer's block",
+                    f"{error} Why record it anyway? (kept in the audit)",
+                ),
+                answer,
+            )
+            return True
+        return super()._failed(error)

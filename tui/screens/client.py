@@ -265,7 +265,16 @@ class ClientScreen(ClientActions):
                 f"({len(services)})"
             )
         )
-        self.services.set_rows([(str(s.id), service_cells(s, today)) for s in reversed(services)])
+        # with them, the sessions in its window that count nothing (cancelled, no-show...)
+        kept_as_such = [
+            s
+            for s in data.services_by_client.get(auth.client, [])
+            if not s.counts
+            and s.payer == auth.payer
+            and rules.covers(auth, s.date, s.procedure_code or None)
+        ]
+        shown = sorted([*services, *kept_as_such], key=lambda s: (s.date, s.id), reverse=True)
+        self.services.set_rows([(str(s.id), service_cells(s, today)) for s in shown])
 
     @on(RecordTable.Highlighted, "#auths")
     def _auth_highlighted(self) -> None:

@@ -71,14 +71,27 @@ def auth_cells(row: AuthRow) -> list[Cell]:
     ]
 
 
+_NOT_COUNTED = {
+    "cancelled": "cancel",
+    "no-show": "noshow",
+    "late cancel": "late",
+    "rescheduled": "resch.",
+}
+
+
 def service_cells(service: Service, today: dt.date) -> list[Cell]:
+    """A service's row; one that counts nothing (cancelled, no-show...) says so, muted."""
     scheduled = service.date > today
-    level = "muted" if scheduled else ""
+    level = "muted" if scheduled or not service.counts else ""
+    if not service.counts:
+        state = (_NOT_COUNTED.get(service.status.value, service.status.value), "muted")
+    else:
+        state = ("sched." if scheduled else "", "flag" if scheduled else "")
     return [
         (fmt.date(service.date, short=True), level),
         (service.procedure_code or "—", level),
         (str(service.units), level),
-        ("sched." if scheduled else "", "flag" if scheduled else ""),
+        state,
         (service.recorded_by, level),
         (service.note, level),
     ]

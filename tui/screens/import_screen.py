@@ -78,15 +78,16 @@ def preview_rows(plan: Any) -> tuple[list[Row], dict[str, str]]:
         list(plan.warnings),
         lambda w: [("", ""), ("", ""), (str(w), "low")],
     )
+    records = getattr(plan, "RECORDS", "authorizations")  # an appointment list's: services
     section(
         "created",
-        "New authorizations",
+        f"New {records}",
         list(plan.created),
         lambda i: [(str(i.row or ""), ""), ("", ""), (i.description, "")],
     )
     section(
         "updated",
-        "Changed authorizations",
+        f"Changed {records}",
         list(plan.updated),
         lambda i: [(str(i.row or ""), ""), ("", ""), (str(i).split(": ", 1)[-1], "")],
     )

@@ -1,0 +1,179 @@
+"""Services a biller must act on before claims go out: outside any authorization, past an
+authorization's units (or visits), or after an authorization's end — and what the payer's
+``out_of_auth_policy`` (allow / warn / block) says about them.
+
+Only services whose status counts are judged (a cancelled session needs no authorization), and
+only for insurances that require prior authorization.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from priorauth import coverage, rules
+from priorauth.data import Data
+from priorauth.errors import ValidationError
+from priorauth.model import Authorization, OutOfAuthPolicy, RequestStatus, Service
+
+UNCOVERED = "uncovered"
+OVER_UNITS = "over_units"
+AFTER_END = "after_end"
+
+
+class ServiceBlocked(ValidationError):
+    """The payer blocks this service (outside an authorization or beyond its units)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # UNCOVERED, OVER_UNITS or AFTER_END
+    service: Service
+    authorization: Authorization | None
+    message: str
+
+
+def policy_for(data: Data, payer_id: int) -> OutOfAuthPolicy:
+    payer = data.payers.get(payer_id)
+    return payer.out_of_auth_policy if payer is not None else OutOfAuthPolicy.WARN
+
+
+def needs_authorization(data: Data, service: Service) -> bool:
+    """Whether ``service`` must be covered: it counts and the client's insurance with its payer
+    requires prior authorization (an insurance not on file is taken to require it)."""
+    if not service.counts:
+        return False
+    client = data.clients.get(service.client)
+    return client is None or coverage.requires_prior_auth(client, service.payer, service.date)
+
+
+def ended_authorization(data: Data, service: Service) -> Authorization | None:
+    """The latest approved authorization for the service's client, payer and code that ended
+    before its date (None when there is none)."""
+    best: Authorization | None = None
+    code = service.procedure_code
+    for auth in data.authorizations_for(service.client, service.payer):
+        if auth.status != RequestStatus.APPROVED or auth.end_date is None:
+            continue
+        if auth.end_date >= service.date or (auth.start_date and auth.start_date > service.date):
+            continue
+        if code and auth.procedure_codes and not rules.code_matches(code, auth.procedure_codes):
+            continue
+        if best is None or auth.end_date > best.end_date:  # type: ignore[operator]
+            best = auth
+    return best
+
+
+def _words(service: Service) -> str:
+    code = f" {service.procedure_code}" if service.procedure_code else ""
+    return f"the{code} service on {service.date:%m/%d/%Y}"
+
+
+def _number(auth: Authorization) -> str:
+    return auth.auth_number or "(no number)"
+
+
+def uncovered_finding(data: Data, service: Service) -> Finding:
+    payer = data.payer_name(service.payer)
+    ended = ended_authorization(data, service)
+    if ended is not None:
+        return Finding(
+            AFTER_END,
+            service,
+            ended,
+            f"{_words(service).capitalize()} is after {payer} authorization {_number(ended)} "
+            f"ended ({ended.end_date:%m/%d/%Y}).",
+        )
+    return Finding(
+        UNCOVERED,
+        service,
+        None,
+        f"No {payer} authorization covers {_words(service)}.",
+    )
+
+
+def over_finding(auth: Authorization, service: Service, what: str, authorized: int) -> Finding:
+    return Finding(
+        OVER_UNITS,
+        service,
+        auth,
+        f"{_words(service).capitalize()} is past the {authorized} {what} of authorization "
+        f"{_number(auth)}.",
+    )
+
+
+def check_one(data: Data, service: Service) -> list[Finding]:
+    """What is wrong with recording ``service`` (new, or an edit of a saved one) in ``data``:
+    judged with every service of its authorization counted, scheduled ones included."""
+    if not needs_authorization(data, service):
+        return []
+    auth = rules.covering_authorization(
+        data, service.client, service.payer, service.date, service.procedure_code
+    )
+    if service.authorization is not None:
+        auth = data.authorizations.get(service.authorization) or auth
+    if auth is None:
+        return [uncovered_finding(data, service)]
+    others = [s for s in rules.services_for(data, auth) if s.id != service.id]
+    units = auth.carried_units_used + sum(s.units for s in others) + service.units
+    days = {s.date for s in others} | {service.date}
+    visits = auth.carried_visits_used + len(days)
+    if auth.units_authorized is not None and units > auth.units_authorized:
+        return [over_finding(auth, service, "units", auth.units_authorized)]
+    if auth.visits_authorized is not None and visits > auth.visits_authorized:
+        return [over_finding(auth, service, "visits", auth.visits_authorized)]
+    return []
+
+
+def over_services(data: Data, auth: Authorization) -> dict[int, Finding]:
+    """The services of ``auth`` (by id) that, taken in date order, go past its units or visits."""
+    out: dict[int, Finding] = {}
+    if auth.units_authorized is None and auth.visits_authorized is None:
+        return out
+    units, days = auth.carried_units_used, set()
+    visits = auth.carried_visits_used
+    for service in rules.services_for(data, auth):
+        units += service.units
+        if service.date not in days:
+            days.add(service.date)
+            visits += 1
+        if auth.units_authorized is not None and units > auth.units_authorized:
+            out[service.id] = over_finding(auth, service, "units", auth.units_authorized)
+        elif auth.visits_authorized is not None and visits > auth.visits_authorized:
+            out[service.id] = over_finding(auth, service, "visits", auth.visits_authorized)
+    return out
+
+
+def check_many(data: Data, services: list[Service]) -> list[Finding]:
+    """:func:`check_one` for many services already in ``data`` (an import's overlay), each
+    authorization's services taken in date order: the later sessions are the ones past its
+    units."""
+    wanted = {s.id for s in services}
+    by_auth = rules.services_by_authorization(data)
+    findings: list[Finding] = []
+    for service in by_auth.get(None, []):
+        if service.id in wanted and needs_authorization(data, service):
+            findings.append(uncovered_finding(data, service))
+    touched = {
+        auth_id
+        for auth_id, listed in by_auth.items()
+        if auth_id is not None and not wanted.isdisjoint([s.id for s in listed])
+    }
+    for auth_id in sorted(touched):
+        auth = data.authorizations[auth_id]
+        for service_id, finding in over_services(data, auth).items():
+            if service_id in wanted and needs_authorization(data, finding.service):
+                findings.append(finding)
+    return findings
+
+
+__all__ = [
+    "AFTER_END",
+    "OVER_UNITS",
+    "UNCOVERED",
+    "Finding",
+    "ServiceBlocked",
+    "check_many",
+    "check_one",
+    "over_services",
+    "policy_for",
+]

@@ -1,0 +1,420 @@
+"""Import an appointment list: :func:`plan_services` reads and checks, :func:`apply_services`
+writes — the authorization import's way (sync/importer.py): a timestamped backup of the data file,
+then one transaction with one bulk insert (:mod:`priorauth.services.bulk`), all or nothing unless
+``skip_invalid``; re-planned under the lock when the data changed since planning.
+
+- **Idempotent:** each row is matched to the service recorded before
+  (:mod:`sync.planning.service_match`); an equal one is unchanged, one whose status, units, time,
+  provider... changed is updated.
+- **Missing:** an imported service dated within the list's dates that no row names any more is
+  reported, never deleted.
+- **Authorizations:** every counting service of the list is matched to its authorization; those no
+  authorization covers, past an authorization's units or visits, or after its end are listed
+  (:mod:`priorauth.outofauth`). A new or changed one whose payer's policy is *block* is an error
+  row; *warn* gives a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from priorauth import outofauth
+from priorauth.data import Data
+from priorauth.errors import ConflictError
+from priorauth.model import OutOfAuthPolicy, Service, ServiceStatus
+from priorauth.services import bulk
+from priorauth.services.tracker import Tracker
+from priorauth.store.codec import record_copier
+from priorauth.store.gcpause import gc_paused
+from priorauth.store.identity import current_user
+from sync.errors import SheetChoiceError
+from sync.importer import ImportBlocked
+from sync.parsing.logsheet import RowError
+from sync.planning.service_match import ClientFinder, PayerChooser, ServiceIndex
+from sync.reading.workbook import Workbook, open_workbook
+from sync.recognising.appointments import A, AppointmentList, find_header, read_list
+
+_COMPARED = ("client", "payer", "date", "time", "procedure_code", "units", "status")
+_COMPARED += ("provider", "appointment_id")
+
+
+@dataclass
+class Listed:
+    """One row of the list with the service it is (new, changed or as it was)."""
+
+    row: int
+    service: Service
+    kind: str  # "created", "updated", "unchanged"
+    changes: list[str] = field(default_factory=list)
+    words: Callable[[Service], str] | None = field(default=None, repr=False)
+
+    @property
+    def description(self) -> str:
+        return self.words(self.service) if self.words else f"service {self.service.date}"
+
+    def __str__(self) -> str:
+        text = f"row {self.row}: {self.description}"
+        return f"{text}: {'; '.join(self.changes)}" if self.changes else text
+
+
+@dataclass
+class ServicePlan:
+    RECORDS: ClassVar[str] = "services"  # what the counts count (the app's preview says so)
+
+    path: Path
+    sheet: str
+    today: dt.date
+    data: Data
+    table: AppointmentList
+    user: str
+    created: list[Listed] = field(default_factory=list)
+    updated: list[Listed] = field(default_factory=list)
+    unchanged: list[Listed] = field(default_factory=list)
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    findings: list[tuple[int, outofauth.Finding]] = field(default_factory=list)  # (row, finding)
+    missing: list[Service] = field(default_factory=list)
+    changes: bulk.Changes = field(default_factory=bulk.Changes)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    def found(self, kind: str) -> list[dict[str, Any]]:
+        return [self._finding_json(row, f) for row, f in self.findings if f.kind == kind]
+
+    def _finding_json(self, row: int, f: outofauth.Finding) -> dict[str, Any]:
+        s = f.service
+        client = self.data.clients.get(s.client)
+        return {
+            "row": row,
+            "client_id": client.client_id if client else "",
+            "client_name": client.name if client else "",
+            "date": s.date.isoformat(),
+            "code": s.procedure_code,
+            "units": s.units,
+            "payer": self.data.payer_name(s.payer),
+            "auth_number": f.authorization.auth_number if f.authorization else "",
+            "message": f.message,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """``import --json``'s object, the counts being of services, and the lists to act on."""
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "skipped": self.skipped,
+            "errors": [e.to_json() for e in self.errors],
+            "warnings": list(self.warnings),
+            "sheet": self.sheet,
+            "uncovered": self.found(outofauth.UNCOVERED),
+            "over_units": self.found(outofauth.OVER_UNITS),
+            "after_end": self.found(outofauth.AFTER_END),
+            "missing": [self.describe(s) for s in self.missing],
+        }
+
+    def describe(self, s: Service) -> str:
+        client = self.data.clients.get(s.client)
+        name = client.name if client else "?"
+        when = f"{s.date:%m/%d/%Y}" + (f" {s.time}" if s.time else "")
+        code = f" {s.procedure_code}" if s.procedure_code else ""
+        appt = f" (appointment {s.appointment_id})" if s.appointment_id else ""
+        return f"{name} {when}{code}, {s.units} unit{'s' if s.units != 1 else ''}, {s.status}{appt}"
+
+    def summary(self) -> str:
+        text = (
+            f'{self.path.name}, sheet "{self.sheet}": services {len(self.created)} to create, '
+            f"{len(self.updated)} to update, {len(self.unchanged)} unchanged."
+        )
+        if self.errors:
+            rows = len({(e.sheet, e.row) for e in self.errors})
+            text += f" {rows} row{'s' if rows != 1 else ''} cannot be imported."
+        counts = [
+            (len(self.found(outofauth.UNCOVERED)), "outside any authorization"),
+            (len(self.found(outofauth.OVER_UNITS)), "past an authorization's units"),
+            (len(self.found(outofauth.AFTER_END)), "after an authorization's end"),
+        ]
+        said = [f"{n} {words}" for n, words in counts if n]
+        if said:
+            text += f" To act on: {', '.join(said)}."
+        if self.missing:
+            text += f" {len(self.missing)} imported before are no longer in the list."
+        return text
+
+
+def open_list(path: Path, sheet: str | None) -> tuple[Workbook, Any, Any]:
+    """The workbook, the sheet's raw values and its header (a clear sentence when none)."""
+    wb = open_workbook(path)
+    try:
+        names = [wb.sheet_named(sheet).name] if sheet else wb.sheet_names
+        best = None
+        for name in names:
+            raw = wb.read(name)
+            header = find_header(raw.rows)
+            if header is not None and (best is None or len(header.columns) > len(best[1].columns)):
+                best = (raw, header)
+        if best is None:
+            where = f'sheet "{names[0]}"' if sheet else "any sheet"
+            raise SheetChoiceError(
+                f"{path}: {where} has no header row authtrack recognises as an appointment list; "
+                "it needs columns for the client (id, or name and date of birth), the date of "
+                "service and the procedure code."
+            )
+    except BaseException:
+        wb.close()
+        raise
+    return wb, best[0], best[1]
+
+
+def is_appointment_list(path: Path, sheet: str | None = None) -> bool:
+    """Whether ``path`` reads as an appointment list rather than an authorization log: a sheet
+    whose header names a status, a time, an appointment id or a duration, and no authorization
+    number or period. Unusable files are left to the import to refuse (False)."""
+    from sync.errors import WorkbookError
+    from sync.recognising.columns import Col
+    from sync.recognising.headers import find_header as find_log_header
+
+    try:
+        with open_workbook(path) as wb:
+            names = [wb.sheet_named(sheet).name] if sheet else wb.sheet_names
+            for name in names:
+                raw = wb.read(name)
+                header = find_header(raw.rows)
+                if header is None or not (header.columns.keys() & _SCHEDULE_COLS):
+                    continue
+                log = find_log_header(raw.rows)
+                if log is None or not (log.columns.keys() & {Col.AUTH_NUMBER, Col.PERIOD}):
+                    return True
+    except WorkbookError:
+        return False
+    return False
+
+
+_SCHEDULE_COLS = frozenset({A.STATUS, A.TIME, A.APPOINTMENT_ID, A.MINUTES})
+
+
+def plan_services(
+    path: str | Path,
+    data: Data,
+    *,
+    sheet: str | None = None,
+    today: dt.date | None = None,
+    user: str = "",
+    day_first: bool = False,
+) -> ServicePlan:
+    """Read ``path`` and work out what importing it into ``data`` would do. Writes nothing."""
+    path = Path(path)
+    with gc_paused():
+        wb, raw, header = open_list(path, sheet)
+        with wb:
+            table = read_list(raw, header, epoch_1904=wb.epoch_1904, day_first=day_first)
+        del raw
+        return make_plan(path, data, table, today or dt.date.today(), user or current_user())
+
+
+def make_plan(
+    path: Path, data: Data, table: AppointmentList, today: dt.date, user: str
+) -> ServicePlan:
+    plan = ServicePlan(path, table.sheet, today, data, table, user)
+    plan.errors = list(table.errors)
+    plan.warnings = list(table.warnings)
+    listed = _match_rows(plan)
+    blocked = _judge(plan, listed)
+    if blocked:  # judged again without the blocked rows, for the lists
+        listed = [item for item in listed if item.row not in blocked]
+        _judge(plan, listed)
+    for item in listed:
+        getattr(plan, item.kind).append(item)
+    plan.changes = bulk.Changes(
+        services=[item.service for item in listed if item.kind != "unchanged"]
+    )
+    _validate(plan, listed)
+    plan.errors.sort(key=lambda e: (e.row, e.column))
+    plan.skipped = len({e.row for e in plan.errors if e.row})
+    return plan
+
+
+def _match_rows(plan: ServicePlan) -> list[Listed]:
+    data, table = plan.data, plan.table
+    listed_days = [a.date for a in table.appointments]
+    first = min(listed_days, default=dt.date.max)
+    last = max(listed_days, default=dt.date.min)
+    clients, index = ClientFinder(data), ServiceIndex(data, first, last)
+    choose_payer = PayerChooser(data)
+    copy = record_copier(Service)
+    listed: list[Listed] = []
+    next_id = -1
+    for a in table.appointments:
+        client = clients.find(a)
+        if isinstance(client, str):
+            table.error(a.row, A.CLIENT_ID if a.client_id else A.NAME, client)
+            plan.errors.append(table.errors.pop())
+            continue
+        current = index.find(client.id, a)
+        if current is not None and current.id in index.claimed:
+            plan.warnings.append(
+                f'Sheet "{table.sheet}", row {a.row} repeats row {index.claimed[current.id]} '
+                "(the same appointment); it is counted once."
+            )
+            continue
+        payer = choose_payer(client, a, current)
+        if isinstance(payer, str):
+            table.error(a.row, A.PAYER if a.payer else A.CLIENT_ID, payer)
+            plan.errors.append(table.errors.pop())
+            continue
+        status = a.status or (
+            ServiceStatus.KEPT if a.date <= plan.today else ServiceStatus.SCHEDULED
+        )
+        values = {
+            "client": client.id,
+            "payer": payer,
+            "date": a.date,
+            "time": a.time,
+            "procedure_code": a.code,
+            "units": a.units,
+            "status": status,
+            "provider": a.provider,
+            "appointment_id": a.appointment_id,
+        }
+        if current is None:
+            service = Service(id=next_id, recorded_by=plan.user, source=plan.path.name, **values)
+            next_id -= 1
+            index.add(service)
+            index.claimed[service.id] = a.row
+            listed.append(Listed(a.row, service, "created", words=plan.describe))
+            continue
+        index.claimed[current.id] = a.row
+        changes = [
+            f"{name.replace('_', ' ')} {getattr(current, name) or '(blank)'} → {value or '(blank)'}"
+            for name, value in values.items()
+            if getattr(current, name) != value
+        ]
+        if not changes:
+            listed.append(Listed(a.row, current, "unchanged", words=plan.describe))
+            continue
+        service = copy(current)
+        for name, value in values.items():
+            setattr(service, name, value)
+        service.source = plan.path.name
+        listed.append(Listed(a.row, service, "updated", changes, plan.describe))
+    if table.appointments:
+        plan.missing = [
+            s
+            for s in data.services.values()
+            if s.source != "manual" and first <= s.date <= last and s.id not in index.claimed
+        ]
+        plan.missing.sort(key=lambda s: (s.date, s.time, s.id))
+    return listed
+
+
+def _judge(plan: ServicePlan, listed: list[Listed]) -> set[int]:
+    """Fill ``plan.findings``; the rows a blocking payer refuses (as errors) are returned."""
+    changed = [item.service for item in listed if item.kind != "unchanged"]
+    view = bulk.overlay(plan.data, bulk.Changes(services=changed)) if changed else plan.data
+    rows = {item.service.id: item for item in listed}
+    findings = outofauth.check_many(view, [item.service for item in listed])
+    findings.sort(key=lambda f: rows[f.service.id].row)
+    plan.findings = [(rows[f.service.id].row, f) for f in findings]
+    blocked: set[int] = set()
+    warned: list[str] = []
+    for f in findings:
+        item = rows[f.service.id]
+        if item.kind == "unchanged" or item.service.override_reason:
+            continue
+        policy = outofauth.policy_for(view, f.service.payer)
+        if policy == OutOfAuthPolicy.BLOCK:
+            payer = view.payer_name(f.service.payer)
+            plan.table.error(
+                item.row,
+                A.CODE if f.service.procedure_code else A.DATE,
+                f"{f.message} {payer} blocks services outside an authorization or beyond its "
+                "units; record it in authtrack with the billing role's override, or fix the "
+                "authorization first.",
+            )
+            plan.errors.append(plan.table.errors.pop())
+            blocked.add(item.row)
+        elif policy == OutOfAuthPolicy.WARN:
+            warned.append(f'Sheet "{plan.sheet}", row {item.row}: {f.message}')
+    plan.warnings = list(dict.fromkeys([*plan.warnings, *warned]))
+    return blocked
+
+
+def _validate(plan: ServicePlan, listed: list[Listed]) -> None:
+    found = bulk.problems(plan.data, plan.changes, plan.today)
+    if not found:
+        return
+    rows = {item.service.id: item.row for item in listed}
+    bad = set()
+    for (_, record_id), errors in found.items():
+        row = rows.get(record_id, 0)
+        bad.add(record_id)
+        for e in errors:
+            plan.errors.append(RowError(plan.sheet, row, "", str(e)))
+    plan.changes.services = [s for s in plan.changes.services if s.id not in bad]
+    for name in ("created", "updated"):
+        setattr(plan, name, [i for i in getattr(plan, name) if i.service.id not in bad])
+
+
+@dataclass
+class ServiceImportResult:
+    plan: ServicePlan
+    backup: Path | None
+    written: bool
+
+    def summary(self) -> str:
+        plan = self.plan
+        if not self.written:
+            text = f"Nothing to change: {len(plan.unchanged)} services already match."
+        else:
+            text = (
+                f"Created {len(plan.created)} and updated {len(plan.updated)} services "
+                f"({len(plan.unchanged)} unchanged)."
+            )
+        if plan.skipped:
+            text += f" {plan.skipped} row{'s' if plan.skipped != 1 else ''} with errors skipped."
+        if self.backup is not None:
+            text += f" Backup of the data file before the import: {self.backup}."
+        return text
+
+
+def apply_services(
+    tracker: Tracker, plan: ServicePlan, *, skip_invalid: bool = False
+) -> ServiceImportResult:
+    """Write ``plan``: backup first, then one transaction (see the module docstring)."""
+    tracker.policy("import")
+    if plan.errors and not skip_invalid:
+        rows = len({(e.sheet, e.row) for e in plan.errors})
+        raise ImportBlocked(
+            f"{plan.path} has {rows} row{'s' if rows != 1 else ''} with errors; nothing was "
+            "imported. Fix them, or import the other rows with --skip-invalid."
+        )
+    if not plan.has_changes:
+        return ServiceImportResult(plan, None, written=False)
+    store = tracker.store
+    backup = store.backup("import")
+    final = plan
+    with gc_paused(), store.transaction() as tx:
+        if tx.data is not plan.data:
+            before = {(e.sheet, e.row, e.message) for e in plan.errors}
+            table = plan.table
+            table.errors = [e for e in table.errors if (e.sheet, e.row, e.message) in before]
+            final = make_plan(plan.path, tx.data, table, plan.today, plan.user)
+            new_errors = [e for e in final.errors if (e.sheet, e.row, e.message) not in before]
+            if new_errors:
+                raise ConflictError(
+                    f"Someone changed the data while {plan.path.name} was being imported, and "
+                    f"{len(new_errors)} row(s) no longer fit ({new_errors[0]}); nothing was "
+                    "imported: run the import again."
+                )
+        if final.has_changes:
+            bulk.apply(tx, final.changes, summary=f"services imported from {plan.path.name}")
+    return ServiceImportResult(final, backup, written=final.has_changes)
+
+
+__all__ = ["ServiceImportResult", "ServicePlan", "apply_services", "plan_services"]

@@ -1,0 +1,377 @@
+"""Read an appointment list as schedulers and EHRs export it (one row per appointment).
+
+Columns are recognised by their words (the authorization import's
+:func:`sync.recognising.headers.words`, with this module's own table of fields): the client by id,
+or by name (one column, or first and last) with date of birth; the date of service (a date, or a
+date and time), a separate time, the procedure code, units or a duration in minutes, the provider,
+the status and the appointment id, and optionally the payer. Cells are read with
+:mod:`sync.parsing.cells` and :mod:`sync.parsing.dates`.
+
+**Minutes to units** (when the list has no units column): 15-minute units by the CMS 8-minute
+rule (:mod:`sync.parsing.appointment_cells`); under 8 minutes bills no unit and the row is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from priorauth.model import ServiceStatus
+from sync.parsing import cells, dates
+from sync.parsing.appointment_cells import (
+    MIN_MINUTES,
+    minutes,
+    service_date,
+    status,
+    time_of,
+    units_from_minutes,
+)
+from sync.parsing.logsheet import RowError
+from sync.reading.workbook import RawSheet
+from sync.recognising.columns import column_letter
+from sync.recognising.headers import HEADER_SEARCH_ROWS, words
+
+
+class A(enum.StrEnum):
+    """A field of an appointment list row."""
+
+    CLIENT_ID = "client id"
+    NAME = "client name"
+    FIRST = "first name"
+    LAST = "last name"
+    DOB = "date of birth"
+    DATE = "date of service"
+    TIME = "time"
+    CODE = "procedure code"
+    UNITS = "units"
+    MINUTES = "duration"
+    PROVIDER = "provider"
+    STATUS = "status"
+    APPOINTMENT_ID = "appointment id"
+    PAYER = "payer"
+
+
+# extra word normalisation for schedulers' headers, on top of sync.recognising.headers.words
+_SYNONYMS = {
+    "appt": "appointment",
+    "appointments": "appointment",
+    "visit": "appointment",
+    "session": "appointment",
+    "encounter": "appointment",
+    "event": "appointment",
+    "patient": "client",
+    "learner": "client",
+    "dos": "service date",
+    "cpt": "code",
+    "hcpcs": "code",
+    "mins": "minutes",
+    "minute": "minutes",
+    "min": "minutes",
+    "length": "duration",
+    "unit": "units",
+    "dob": "birth",
+    "fname": "first",
+    "lname": "last",
+    "surname": "last",
+    "therapist": "provider",
+    "clinician": "provider",
+    "rendering": "provider",
+    "practitioner": "provider",
+    "staff": "provider",
+    "attendance": "status",
+    "mrn": "chart",
+    "funding": "payer",
+    "insurance": "payer",
+}
+
+# (field, words needed, words forbidden); first match wins, specific rules first
+_RULES: list[tuple[A, frozenset[str], frozenset[str]]] = [
+    (A.DOB, frozenset({"birth"}), frozenset()),
+    (A.APPOINTMENT_ID, frozenset({"appointment", "id"}), frozenset()),
+    (A.APPOINTMENT_ID, frozenset({"appointment", "number"}), frozenset({"units"})),
+    (A.CLIENT_ID, frozenset({"client", "id"}), frozenset()),
+    (A.CLIENT_ID, frozenset({"client", "number"}), frozenset()),
+    (A.CLIENT_ID, frozenset({"chart"}), frozenset()),
+    (A.CLIENT_ID, frozenset({"account"}), frozenset()),
+    (A.FIRST, frozenset({"first"}), frozenset({"date", "appointment"})),
+    (A.LAST, frozenset({"last"}), frozenset({"date", "appointment", "modified"})),
+    (A.STATUS, frozenset({"status"}), frozenset()),
+    (A.MINUTES, frozenset({"minutes"}), frozenset()),
+    (A.MINUTES, frozenset({"duration"}), frozenset()),
+    (A.UNITS, frozenset({"units"}), frozenset({"authorization", "authorized", "remaining"})),
+    (A.CODE, frozenset({"code"}), frozenset({"zip", "diagnosis", "icd", "place"})),
+    (A.CODE, frozenset({"procedure"}), frozenset()),
+    (A.PROVIDER, frozenset({"provider"}), frozenset({"id"})),
+    (A.PAYER, frozenset({"payer"}), frozenset({"id"})),
+    (A.TIME, frozenset({"time"}), frozenset({"end", "stamp", "updated", "created"})),
+    (A.DATE, frozenset({"service", "date"}), frozenset()),
+    (A.DATE, frozenset({"appointment", "date"}), frozenset()),
+    (A.DATE, frozenset({"date"}), frozenset({"end", "created", "updated", "modified"})),
+    (A.DATE, frozenset({"start"}), frozenset({"end"})),
+    (A.DATE, frozenset({"when"}), frozenset()),
+    (A.NAME, frozenset({"client"}), frozenset({"id"})),
+    (A.NAME, frozenset({"name"}), frozenset({"provider", "payer", "service"})),
+    (A.CLIENT_ID, frozenset({"id"}), frozenset()),
+]
+
+_CLIENT_COLS = frozenset({A.CLIENT_ID, A.NAME, A.LAST})
+
+
+def recognise(text: str) -> A | None:
+    """The field an appointment-list header names, or None."""
+    ws: set[str] = set()
+    for word in words(text):
+        ws.update(_SYNONYMS.get(word, word).split())
+    if not ws:
+        return None
+    for col, needs, forbids in _RULES:
+        if needs <= ws and not (forbids & ws):
+            return col
+    return None
+
+
+@dataclass
+class ListHeader:
+    index: int
+    columns: dict[A, int]
+    names: dict[int, str]
+    ignored: list[str] = field(default_factory=list)
+
+
+def read_header(row: list[Any], index: int) -> ListHeader:
+    columns: dict[A, int] = {}
+    names: dict[int, str] = {}
+    ignored: list[str] = []
+    for j, value in enumerate(row):
+        text = value.strip() if isinstance(value, str) else ""
+        if not text:
+            continue
+        names[j] = text
+        col = recognise(text)
+        if col is None or col in columns:
+            ignored.append(text)
+        else:
+            columns[col] = j
+    return ListHeader(index, columns, names, ignored)
+
+
+def find_header(rows: list[list[Any]]) -> ListHeader | None:
+    """The header row among the first rows: the one naming the client and the date of service
+    with the most recognised columns (at least three)."""
+    best: ListHeader | None = None
+    for i in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        if sum(1 for v in rows[i] if isinstance(v, str) and v.strip()) < 3:
+            continue
+        header = read_header(rows[i], i)
+        cols = header.columns
+        if len(cols) < 3 or A.DATE not in cols or not (cols.keys() & _CLIENT_COLS):
+            continue
+        if best is None or len(cols) > len(best.columns):
+            best = header
+    return best
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Appointment:
+    """One readable row of the list."""
+
+    row: int  # the spreadsheet's row number
+    client_id: str
+    first: str
+    last: str
+    dob: dt.date | None
+    date: dt.date
+    time: str
+    code: str
+    units: int
+    provider: str
+    status: ServiceStatus | None  # None: not given (kept when past, scheduled when future)
+    appointment_id: str
+    payer: str
+
+
+@dataclass
+class AppointmentList:
+    sheet: str
+    header: ListHeader
+    first_col: int
+    appointments: list[Appointment] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    blank_rows: int = 0
+
+    def column_name(self, col: A | None) -> str:
+        if col is None:
+            return ""
+        j = self.header.columns.get(col)
+        return self.header.names.get(j, col.value) if j is not None else col.value
+
+    def error(self, row: int, col: A | None, message: str) -> None:
+        j = self.header.columns.get(col) if col is not None else None
+        cell = f"{column_letter(self.first_col + j)}{row}" if j is not None else ""
+        self.errors.append(RowError(self.sheet, row, self.column_name(col), message, cell))
+
+
+_TOTAL = re.compile(r"^\s*(?:grand\s+)?(?:totals?|sum|subtotals?|count)\b", re.IGNORECASE)
+
+
+def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int, list[Any]]]:
+    """(spreadsheet row, values padded to ``width``) of the rows under the header that hold an
+    appointment: blank, total and repeated-header rows left out."""
+    names = {j: text.casefold() for j, text in header.names.items()}
+    repeats = set(names.values())
+    out = []
+    for i in range(header.index + 1, len(raw.rows)):
+        values = raw.rows[i]
+        if len(values) < width:
+            values = [*values, *([""] * (width - len(values)))]
+        filled = [v for v in values if not (v == "" or v is None)]
+        if not filled or (
+            type(filled[0]) is str
+            and not filled[0].strip()
+            and all(isinstance(v, str) and not v.strip() for v in filled)
+        ):
+            continue
+        first = filled[0]
+        if isinstance(first, str) and _TOTAL.match(first) and len(filled) <= 3:
+            continue
+        if (
+            isinstance(first, str)
+            and first.strip().casefold() in repeats
+            and all(cells.text(values[j]).casefold() == t for j, t in names.items() if j < width)
+        ):
+            continue  # the header repeated (a print layout)
+        out.append((raw.first_row + i, values))
+    return out
+
+
+def _parsers(epoch_1904: bool, day_first: bool) -> dict[A, Any]:
+    return {
+        A.CLIENT_ID: cells.identifier,
+        A.NAME: cells.split_name,
+        A.FIRST: cells.text,
+        A.LAST: cells.text,
+        A.DOB: lambda v: dates.birth_date(v, epoch_1904),
+        A.DATE: lambda v: service_date(v, epoch_1904, day_first),
+        A.TIME: time_of,
+        A.CODE: cells.codes,
+        A.UNITS: lambda v: cells.count(v, "units"),
+        A.MINUTES: minutes,
+        A.PROVIDER: cells.text,
+        A.STATUS: status,
+        A.APPOINTMENT_ID: cells.identifier,
+        A.PAYER: cells.text,
+    }
+
+
+def read_list(
+    raw: RawSheet, header: ListHeader, *, epoch_1904: bool = False, day_first: bool = False
+) -> AppointmentList:
+    """Every data row under ``header``, parsed column by column (each distinct value once: a
+    list repeats its dates, codes, statuses and clients by thousands); unreadable cells reported
+    by row and column."""
+    table = AppointmentList(raw.name, header, raw.first_col)
+    cols = header.columns
+    if not (cols.keys() & _CLIENT_COLS):
+        table.error(0, None, "the list has no client column (a client id, or the client's name).")
+        return table
+    width = max(cols.values()) + 1
+    rows = _data_rows(raw, header, width)
+    numbers = [r for r, _ in rows]
+    bad: set[int] = set()
+    parsed: dict[A, list[Any]] = {}
+    parsers = _parsers(epoch_1904, day_first)
+    for col, j in cols.items():
+        parse = parsers[col]
+        values = [v[j] for _, v in rows]  # (cell values are texts, numbers, dates: hashable)
+        meaning: dict[Any, Any] = {}
+        wrong: dict[Any, str] = {}
+        for value in set(values):
+            try:
+                meaning[value] = parse(value)
+            except dates.CellError as e:
+                meaning[value], wrong[value] = None, str(e)
+        if wrong:
+            for i, value in enumerate(values):
+                if value in wrong:
+                    table.error(rows[i][0], col, wrong[value])
+                    bad.add(i)
+        parsed[col] = [meaning[v] for v in values]
+    blank = [None] * len(rows)
+    texts = [""] * len(rows)
+
+    def column(col: A, default: list[Any]) -> list[Any]:
+        return parsed.get(col, default)
+
+    client_ids, names = column(A.CLIENT_ID, texts), column(A.NAME, blank)
+    firsts, lasts = column(A.FIRST, texts), column(A.LAST, texts)
+    dobs, days = column(A.DOB, blank), column(A.DATE, blank)
+    times, codes = column(A.TIME, texts), column(A.CODE, blank)
+    units, mins = column(A.UNITS, blank), column(A.MINUTES, blank)
+    providers, states = column(A.PROVIDER, texts), column(A.STATUS, blank)
+    appointment_ids, payers = column(A.APPOINTMENT_ID, texts), column(A.PAYER, texts)
+    day_times = (
+        [time_of(v) for _, v in ((r, vals[cols[A.DATE]]) for r, vals in rows)]
+        if (A.TIME not in cols and A.DATE in cols)
+        else None
+    )
+    for i, row in enumerate(numbers):
+        if i in bad:
+            continue
+        first, last = names[i] or ("", "")
+        last = last or lasts[i] or ""
+        first = first or firsts[i] or ""
+        client_id = client_ids[i] or ""
+        if not client_id and not last:
+            table.error(
+                row,
+                A.CLIENT_ID if A.CLIENT_ID in cols else (A.NAME if A.NAME in cols else A.LAST),
+                "the client is missing; give the client id or name.",
+            )
+            continue
+        day = days[i]
+        if day is None:
+            table.error(row, A.DATE, "the date of service is missing.")
+            continue
+        code = codes[i] or []
+        if len(code) > 1:
+            table.error(row, A.CODE, "an appointment has one procedure code; list one per row.")
+            continue
+        count = units[i]
+        if count is None and mins[i] is not None:
+            count = units_from_minutes(mins[i])
+            if count == 0:
+                table.error(
+                    row,
+                    A.MINUTES,
+                    f"{mins[i]} minutes bills no unit (a 15-minute unit needs at least "
+                    f"{MIN_MINUTES} minutes); fix the duration or give the units.",
+                )
+                continue
+        elif count == 0:
+            table.error(row, A.UNITS, "units must be at least 1.")
+            continue
+        table.appointments.append(
+            Appointment(
+                row,
+                client_id,
+                first,
+                last,
+                dobs[i],
+                day,
+                times[i] or (day_times[i] if day_times else "") or "",
+                code[0] if code else "",
+                1 if count is None else count,
+                providers[i] or "",
+                states[i],
+                appointment_ids[i] or "",
+                payers[i] or "",
+            )
+        )
+    return table

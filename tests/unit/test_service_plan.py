@@ -1,0 +1,352 @@
+"""The appointment-list planner: reading a scheduler's export, matching rows to the services
+recorded before, and judging each against its authorization and the payer's policy."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from priorauth import rules
+from priorauth.errors import PermissionDenied
+from priorauth.model import (
+    Authorization,
+    OutOfAuthPolicy,
+    Payer,
+    Service,
+    ServiceStatus,
+)
+from priorauth.outofauth import ServiceBlocked
+from priorauth.roles import Access, Role
+from priorauth.services.tracker import Tracker
+from priorauth.store.codec import from_doc
+from priorauth.store.datafile import Store
+from sync.parsing import appointment_cells as appointments
+from sync.planning.service_plan import apply_services, plan_services
+from sync.reading.csvbook import decode, delimiter
+from sync.recognising.appointments import A, recognise
+from tests.helpers.sync_helpers import TODAY, workbook
+
+HEADER = ["Appt ID", "Client", "DOB", "Date of Service", "Time", "CPT", "Units", "Provider"]
+HEADER += ["Status"]
+
+
+def row(
+    appt: str,
+    day: dt.date,
+    status: str = "Checked Out",
+    *,
+    name: str = "Lee, Ann",
+    units: Any = 2,
+    code: str = "90837",
+    time: str = "9:00 AM",
+) -> list[Any]:
+    return [appt, name, "04/02/1990", f"{day:%m/%d/%Y}", time, code, units, "Dr. Kim", status]
+
+
+def write_csv(path: Path, rows: list[list[Any]], header: list[str] = HEADER) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(header)
+        out.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def auth(tracker: Tracker, practice: dict[str, Any]) -> Authorization:
+    return tracker.save_authorization(
+        Authorization(
+            client=practice["client"].id,
+            payer=practice["aetna"].id,
+            auth_number="AET-1",
+            procedure_codes=["90837"],
+            units_authorized=10,
+            start_date=dt.date(2026, 9, 1),
+            end_date=dt.date(2026, 12, 31),
+        )
+    ).authorization
+
+
+def _import(tracker: Tracker, path: Path, **kwargs: Any) -> Any:
+    plan = plan_services(path, tracker.data(), today=TODAY, user="alice", **kwargs)
+    if not plan.errors:
+        apply_services(tracker, plan)
+    return plan
+
+
+def _list(tmp_path: Path) -> list[list[Any]]:
+    return [
+        row("S1", dt.date(2026, 11, 2)),
+        row("S2", dt.date(2026, 11, 9), "Cancelled"),
+        row("S3", dt.date(2026, 11, 16), "No Show", name="Ann Lee"),  # named the other way
+        row("S4", dt.date(2026, 11, 18), "Late Cancel"),
+        row("S5", dt.date(2026, 11, 20), "Completed", name="Lee, Ann M."),
+        row("S6", dt.date(2026, 11, 30), "Scheduled"),
+        row("S7", dt.date(2026, 12, 7), ""),  # no status, in the future: scheduled
+    ]
+
+
+def test_kept_sessions_count_once_cancelled_not_future_scheduled(
+    tmp_path: Path, tracker: Tracker, auth: Authorization
+) -> None:
+    plan = _import(tracker, write_csv(tmp_path / "list.csv", _list(tmp_path)))
+    assert (len(plan.created), len(plan.updated), len(plan.unchanged)) == (7, 0, 0)
+    data = tracker.data()
+    assert len({s.client for s in data.services.values()}) == 1  # one client, named three ways
+    by_appt = {s.appointment_id: s for s in data.services.values()}
+    assert by_appt["S2"].status is ServiceStatus.CANCELLED and not by_appt["S2"].counts
+    assert by_appt["S3"].status is ServiceStatus.NO_SHOW
+    assert by_appt["S4"].status is ServiceStatus.LATE_CANCEL
+    assert by_appt["S7"].status is ServiceStatus.SCHEDULED
+    assert by_appt["S1"].time == "09:00" and by_appt["S1"].provider == "Dr. Kim"
+    assert by_appt["S1"].source == "list.csv"
+    use = rules.usage(data, auth, TODAY)
+    assert (use.units_used, use.visits_used) == (4, 2)  # S1 and S5
+    assert (use.units_scheduled, use.visits_scheduled) == (4, 2)  # S6 and S7
+
+
+def test_reimport_changes_nothing_and_a_changed_status_updates_one(
+    tmp_path: Path, tracker: Tracker, auth: Authorization
+) -> None:
+    rows = _list(tmp_path)
+    path = write_csv(tmp_path / "list.csv", rows)
+    _import(tracker, path)
+    before = tracker.data()
+    again = plan_services(path, before, today=TODAY, user="alice")
+    assert (len(again.created), len(again.updated), len(again.unchanged)) == (0, 0, 7)
+    assert not again.has_changes and not again.missing
+    rows[5][-1] = "No Show"  # S6 was scheduled
+    changed = plan_services(write_csv(path, rows), before, today=TODAY, user="alice")
+    assert [(i.row, i.service.appointment_id) for i in changed.updated] == [(7, "S6")]
+    assert changed.updated[0].changes == ["status scheduled → no-show"]
+    apply_services(tracker, changed)
+    after = tracker.data()
+    changed_ids = {i for i, s in after.services.items() if before.services[i].rev != s.rev}
+    assert [after.services[i].appointment_id for i in changed_ids] == ["S6"]
+    assert rules.usage(after, auth, TODAY).units_scheduled == 2
+
+
+def test_overlapping_list_matches_without_appointment_ids_and_reports_missing(
+    tmp_path: Path, tracker: Tracker, auth: Authorization
+) -> None:
+    header = HEADER[1:]
+    first = [r[1:] for r in _list(tmp_path)[:4]]
+    _import(tracker, write_csv(tmp_path / "week1.csv", first, header))
+    overlap = [r[1:] for r in _list(tmp_path)[1:6]]
+    del overlap[1]  # the no-show of 11/16 is gone from the later list
+    plan = plan_services(
+        write_csv(tmp_path / "week2.csv", overlap, header), tracker.data(), today=TODAY
+    )
+    assert (len(plan.created), len(plan.updated), len(plan.unchanged)) == (2, 0, 2)
+    assert [s.date for s in plan.missing] == [dt.date(2026, 11, 16)]
+    assert "no longer" in plan.summary()
+
+
+def test_a_hand_recorded_service_is_adopted_not_duplicated(
+    tmp_path: Path, tracker: Tracker, practice: dict[str, Any], auth: Authorization
+) -> None:
+    tracker.record_service(
+        Service(
+            client=practice["client"].id,
+            payer=practice["aetna"].id,
+            date=dt.date(2026, 11, 2),
+            procedure_code="90837",
+            units=2,
+        )
+    )
+    plan = _import(tracker, write_csv(tmp_path / "l.csv", _list(tmp_path)[:1]))
+    assert len(plan.updated) == 1 and not plan.created
+    assert len(tracker.data().services) == 1
+
+
+def test_findings_and_payer_policy(
+    tmp_path: Path, tracker: Tracker, practice: dict[str, Any], auth: Authorization
+) -> None:
+    rows = [
+        row("S1", dt.date(2026, 11, 2), units=8),
+        row("S2", dt.date(2026, 11, 9), units=4),  # 12 of 10 units: past the units
+        row("S3", dt.date(2027, 1, 4)),  # after the end
+        row("S4", dt.date(2026, 11, 10), code="90791"),  # no authorization for the code
+        row("S5", dt.date(2026, 11, 11), "Cancelled", code="90791"),  # counts nothing: fine
+    ]
+    path = write_csv(tmp_path / "l.csv", rows)
+    plan = plan_services(path, tracker.data(), today=TODAY)
+    out = plan.to_json()
+    assert [f["row"] for f in out["over_units"]] == [3]
+    assert [(f["row"], f["auth_number"]) for f in out["after_end"]] == [(4, "AET-1")]
+    assert [f["row"] for f in out["uncovered"]] == [5]
+    assert not plan.errors and len(plan.warnings) == 3  # the default policy: warn
+    tracker.save_payer(
+        dataclasses.replace(practice["aetna"], out_of_auth_policy=OutOfAuthPolicy.BLOCK)
+    )
+    blocked = plan_services(path, tracker.data(), today=TODAY)
+    assert sorted(e.row for e in blocked.errors) == [3, 4, 5]
+    assert all("blocks services outside" in e.message for e in blocked.errors)
+    assert len(blocked.created) == 2 and blocked.skipped == 3
+    tracker.save_payer(
+        dataclasses.replace(tracker.data().payers[practice["aetna"].id], out_of_auth_policy="allow")
+    )
+    allowed = plan_services(path, tracker.data(), today=TODAY)
+    assert not allowed.errors and not allowed.warnings and len(allowed.findings) == 3
+
+
+def test_unknown_clients_and_bad_cells_are_row_errors(
+    tmp_path: Path, tracker: Tracker, auth: Authorization
+) -> None:
+    rows = [
+        row("S1", dt.date(2026, 11, 2), name="Nobody, Here"),
+        row("S2", dt.date(2026, 11, 3), "Maybe"),
+        row("S3", dt.date(2026, 11, 4), units="two"),
+        ["S4", "Lee, Ann", "04/02/1990", "", "", "90837", 1, "", "Kept"],
+    ]
+    plan = plan_services(write_csv(tmp_path / "l.csv", rows), tracker.data(), today=TODAY)
+    by_row = {e.row: e for e in plan.errors}
+    assert by_row[2].column == "Client" and "no client Nobody, Here" in by_row[2].message
+    assert by_row[3].column == "Status" and by_row[3].cell == "I3"
+    assert by_row[4].column == "Units"
+    assert by_row[5].column == "Date of Service" and "missing" in by_row[5].message
+    assert plan.skipped == 4 and not plan.created
+
+
+def test_xlsx_dates_times_and_minutes(
+    tmp_path: Path, tracker: Tracker, auth: Authorization
+) -> None:
+    header = ["Patient ID", "Appointment Start", "CPT Code", "Duration (mins)", "Status"]
+    client_id = tracker.data().clients[auth.client].client_id
+    rows = [
+        [client_id, dt.datetime(2026, 11, 2, 14, 30), "90837", 53, "Show"],
+        [client_id, dt.datetime(2026, 11, 3, 9, 0), "90837", 22, "Kept"],
+        [client_id, dt.datetime(2026, 11, 4, 9, 0), "90837", 7, "Kept"],
+    ]
+    path = workbook(tmp_path / "l.xlsx", rows, title="Schedule", header=header)
+    plan = plan_services(path, tracker.data(), today=TODAY)
+    assert [(i.service.time, i.service.units) for i in plan.created] == [("14:30", 4), ("09:00", 1)]
+    (error,) = plan.errors
+    assert error.row == 4 and "8 minutes" in error.message
+
+
+def test_day_first_dates(tmp_path: Path, tracker: Tracker, auth: Authorization) -> None:
+    rows = [row("S1", dt.date(2026, 11, 2))]
+    rows[0][3] = "02/11/2026"
+    plan = plan_services(
+        write_csv(tmp_path / "l.csv", rows), tracker.data(), today=TODAY, day_first=True
+    )
+    assert plan.created[0].service.date == dt.date(2026, 11, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "col"),
+    [
+        ("Appt ID", A.APPOINTMENT_ID),
+        ("Visit #", A.APPOINTMENT_ID),
+        ("Patient Name", A.NAME),
+        ("Client", A.NAME),
+        ("Patient ID", A.CLIENT_ID),
+        ("MRN", A.CLIENT_ID),
+        ("DOB", A.DOB),
+        ("DOS", A.DATE),
+        ("Appointment Date", A.DATE),
+        ("Start Time", A.TIME),
+        ("CPT", A.CODE),
+        ("Service Code", A.CODE),
+        ("Billed Units", A.UNITS),
+        ("Duration (min)", A.MINUTES),
+        ("Rendering Provider", A.PROVIDER),
+        ("Therapist", A.PROVIDER),
+        ("Appt Status", A.STATUS),
+        ("Attendance", A.STATUS),
+        ("First Name", A.FIRST),
+        ("Last Name", A.LAST),
+        ("Insurance", A.PAYER),
+        ("Notes", None),
+    ],
+)
+def test_header_words(text: str, col: A | None) -> None:
+    assert recognise(text) == col
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Checked Out", ServiceStatus.CHECKED_OUT),
+        ("checked-out", ServiceStatus.CHECKED_OUT),
+        ("Completed", ServiceStatus.COMPLETED),
+        ("Kept", ServiceStatus.KEPT),
+        ("No Show", ServiceStatus.NO_SHOW),
+        ("NOSHOW", ServiceStatus.NO_SHOW),
+        ("Canceled", ServiceStatus.CANCELLED),
+        ("Late Cancel (under 24h)", ServiceStatus.LATE_CANCEL),
+        ("Rescheduled", ServiceStatus.RESCHEDULED),
+        ("Booked", ServiceStatus.SCHEDULED),
+        ("", None),
+    ],
+)
+def test_statuses(text: str, status: ServiceStatus | None) -> None:
+    assert appointments.status(text) == status
+
+
+@given(st.integers(min_value=0, max_value=600))
+def test_eight_minute_rule(minutes: int) -> None:
+    units = appointments.units_from_minutes(minutes)
+    assert units == (0 if minutes < 8 else (minutes - 8) // 15 + 1)
+    assert units * 15 - 7 <= minutes or units == 0
+
+
+def test_csv_delimiters_and_encodings() -> None:
+    assert delimiter("a;b;c\n1;2,5;3\n") == ";"
+    assert delimiter("a\tb\tc\n1\t2\t3\n") == "\t"
+    assert delimiter('a,b,c\n"x; y",2,3\n') == ","
+    assert decode("\ufeffNuñez".encode()) == "Nuñez"
+    assert decode("Nuñez".encode("cp1252")) == "Nuñez"
+
+
+def test_an_old_service_document_opens_with_defaults() -> None:
+    old = {"client": 1, "payer": 1, "date": "2026-11-02", "procedure_code": "90837", "units": 2}
+    service = from_doc(Service, 5, old)
+    assert (service.status, service.source, service.time, service.counts) == (
+        ServiceStatus.KEPT,
+        "manual",
+        "",
+        True,
+    )
+    assert from_doc(Payer, 1, {"name": "Aetna"}).out_of_auth_policy is OutOfAuthPolicy.WARN
+
+
+def test_blocked_payer_refuses_staff_and_takes_billing_override(
+    db_path: Path, tracker: Tracker, practice: dict[str, Any], auth: Authorization
+) -> None:
+    tracker.save_payer(
+        dataclasses.replace(practice["aetna"], out_of_auth_policy=OutOfAuthPolicy.BLOCK)
+    )
+    outside = Service(
+        client=practice["client"].id,
+        payer=practice["aetna"].id,
+        date=dt.date(2027, 1, 4),
+        procedure_code="90837",
+    )
+    staff = Tracker(Store(db_path, user="sam"), today=TODAY, policy=Access("sam", Role.STAFF, ""))
+    with pytest.raises(ServiceBlocked, match="blocks services outside"):
+        staff.record_service(dataclasses.replace(outside))
+    with pytest.raises(PermissionDenied):
+        staff.record_service(dataclasses.replace(outside), override_reason="payer said ok")
+    billing = Tracker(
+        Store(db_path, user="bea"), today=TODAY, policy=Access("bea", Role.BILLING, "")
+    )
+    inside = dataclasses.replace(outside, date=dt.date(2026, 11, 2))
+    assert staff.record_service(dataclasses.replace(inside)).authorization == auth
+    result = billing.record_service(
+        dataclasses.replace(outside), override_reason="retro auth promised, ref 991"
+    )
+    assert result.service.override_reason == "retro auth promised, ref 991"
+    entry = billing.store.audit()[-1]
+    assert entry.user == "bea" and "retro auth promised, ref 991" in entry.summary
+    over = dataclasses.replace(inside, units=9)  # 1 + 9 of 10 units: fits
+    staff.record_service(over)
+    with pytest.raises(ServiceBlocked, match="past the 10 units"):
+        staff.record_service(dataclasses.replace(inside))
