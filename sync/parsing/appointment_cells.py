@@ -56,6 +56,7 @@ def status(value: Any) -> ServiceStatus | None:
 
 
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*([ap])?\.?\s*m?\.?\b", re.I)
+_HOUR = re.compile(r"\b(\d{1,2})()\s*([ap])\.?m\.?(?![a-z])", re.I)  # "9am", "2 p.m."
 _DMY = re.compile(r"^\s*(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})\b(.*)$")
 
 
@@ -77,12 +78,10 @@ def time_of(value: Any) -> str:
         minutes = round(fraction * 24 * 60) % (24 * 60)
         return f"{minutes // 60:02d}:{minutes % 60:02d}"
     if t is str:
-        m = _TIME.search(value)
-        if m is None:
-            if dates.is_blank(value) or not any(ch.isdigit() for ch in value):
-                return ""
+        m = _TIME.search(value) or _HOUR.search(value)
+        if m is None:  # (a date's text, or no time at all)
             return ""
-        hour, minute, half = int(m.group(1)), int(m.group(2)), (m.group(3) or "").lower()
+        hour, minute, half = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").lower()
         if half == "p" and hour < 12:
             hour += 12
         elif half == "a" and hour == 12:

@@ -350,3 +350,23 @@ def test_blocked_payer_refuses_staff_and_takes_billing_override(
     staff.record_service(over)
     with pytest.raises(ServiceBlocked, match="past the 10 units"):
         staff.record_service(dataclasses.replace(inside))
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("9am", "09:00"),
+        ("2 p.m.", "14:00"),
+        ("9:15 AM", "09:15"),
+        ("12:30 am", "00:30"),
+        ("14:30", "14:30"),
+        ("03/31/2026 2:05 PM", "14:05"),
+        ("03/31/2026", ""),
+        (dt.time(8, 45), "08:45"),
+        (dt.datetime(2026, 3, 31, 16, 0), "16:00"),
+        (0.75, "18:00"),  # a time cell as a fraction of the day
+        ("", ""),
+    ],
+)
+def test_times(value: Any, text: str) -> None:
+    assert appointments.time_of(value) == text
