@@ -4,7 +4,7 @@ the rule existed (``doctor`` reports them): an authorization number saved twice 
 from __future__ import annotations
 
 from priorauth.data import Data
-from priorauth.model import Authorization
+from priorauth.model import Authorization, Client, Priority
 
 
 def duplicate_numbers(data: Data) -> list[list[Authorization]]:
@@ -29,4 +29,35 @@ def describe_duplicates(data: Data, auths: list[Authorization]) -> str:
     )
 
 
-__all__ = ["describe_duplicates", "duplicate_numbers"]
+def same_person(data: Data, client: Client) -> list[Client]:
+    """Other clients with ``client``'s name and date of birth (case and spaces ignored): most
+    likely the same person entered twice. Empty when the name or the date of birth is blank."""
+    if client.dob is None or not (client.first_name.strip() or client.last_name.strip()):
+        return []
+
+    def key(c: Client) -> tuple[str, str]:
+        return (" ".join(c.first_name.split()).casefold(), " ".join(c.last_name.split()).casefold())
+
+    want = key(client)
+    return [
+        c
+        for c in data.clients.values()
+        if c.id != client.id and c.dob == client.dob and key(c) == want
+    ]
+
+
+def describe_client(data: Data, client: Client) -> str:
+    """ "Lee, Ann (C1001, clinician jdoe, Aetna)": enough to tell who an existing client is."""
+    ins = client.insurance(Priority.PRIMARY) or next(iter(client.insurances), None)
+    facts = [client.client_id or f"#{client.id}"]
+    facts.append(f"clinician {client.clinician}" if client.clinician else "no clinician")
+    facts.append(data.payer_name(ins.payer_id) if ins else "no insurance")
+    return f"{client.name} ({', '.join(facts)})"
+
+
+__all__ = [
+    "describe_client",
+    "describe_duplicates",
+    "duplicate_numbers",
+    "same_person",
+]

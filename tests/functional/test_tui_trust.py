@@ -43,3 +43,39 @@ async def test_the_form_refuses_a_number_saved_twice_for_one_payer(demo_db: Path
         assert f"already saved for Alvarez, Avery ({taken.start_date:%m/%d/%Y}–" in error
         assert len(app.data.authorizations) == before
     assert not app.unexpected
+
+
+async def test_a_new_client_like_an_existing_one_is_named_before_saving(demo_db: Path) -> None:
+    from tui.forms.client_form import ClientForm
+    from tui.screens.dialogs import ConfirmDialog
+
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        existing = next(c for c in app.data.clients.values() if c.name == "Alvarez, Avery")
+        before = len(app.data.clients)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ClientForm)
+        form.query_one("#last_name", Input).value = "alvarez"
+        form.query_one("#first_name", Input).value = "Avery "
+        form.query_one("#dob", Input).value = f"{existing.dob:%m/%d/%Y}"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert f"Alvarez, Avery ({existing.client_id}, clinician {existing.clinician}" in (
+            dialog.question
+        )
+        assert "Save another client anyway?" in _flat(screen_text(app))
+        await pilot.press("n")  # back to the form, nothing saved
+        await settle(pilot)
+        assert app.screen is form and len(app.data.clients) == before
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")  # saved when the user says so
+        await settle(pilot)
+        assert len(app.data.clients) == before + 1
+    assert not app.unexpected

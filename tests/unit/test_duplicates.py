@@ -84,3 +84,18 @@ def test_doctor_reports_duplicate_numbers(
     out = capsys.readouterr().out
     assert code == 1
     assert "PROBLEM  Aetna authorization number OLD-7 is saved 2 times" in out
+
+
+def test_same_person_is_name_and_birth_date(tracker: Tracker, practice) -> None:
+    from priorauth.model import Client
+
+    data = tracker.data()
+    ann = practice["client"]
+    twin = Client(first_name=" ann", last_name="LEE ", dob=ann.dob)
+    assert [c.id for c in integrity.same_person(data, twin)] == [ann.id]
+    assert integrity.describe_client(data, ann) == (
+        f"Lee, Ann ({ann.client_id}, no clinician, Aetna)"
+    )
+    assert integrity.same_person(data, ann) == []  # not itself
+    assert integrity.same_person(data, dataclasses.replace(twin, dob=None)) == []
+    assert integrity.same_person(data, dataclasses.replace(twin, dob=dt.date(1990, 4, 3))) == []
