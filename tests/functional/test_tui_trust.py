@@ -79,3 +79,47 @@ async def test_a_new_client_like_an_existing_one_is_named_before_saving(demo_db:
         await settle(pilot)
         assert len(app.data.clients) == before + 1
     assert not app.unexpected
+
+
+async def test_changing_counts_of_a_confirmed_authorization_asks_first(demo_db: Path) -> None:
+    from tui.screens.dialogs import ConfirmDialog
+
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_client(pilot, "Alvarez, Avery")
+        auth = screen.selected_auth()
+        assert auth is not None
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.data.authorizations[auth.id].confirmed
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#units_authorized", Input).value = "1234"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Billing must confirm again" in screen_text(app)
+        question = app.screen.question
+        assert "Changing its units authorized clears the confirmation (C)" in question
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and app.data.authorizations[auth.id].confirmed
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        saved = app.data.authorizations[auth.id]
+        assert saved.units_authorized == 1234 and not saved.confirmed
+        # a change billing did not confirm (the notes) saves without a question
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#notes", Input).value = "faxed"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen and app.data.authorizations[auth.id].confirmed
+    assert not app.unexpected
