@@ -123,3 +123,53 @@ async def test_changing_counts_of_a_confirmed_authorization_asks_first(demo_db: 
         await settle(pilot)
         assert app.screen is screen and app.data.authorizations[auth.id].confirmed
     assert not app.unexpected
+
+
+async def test_a_service_no_authorization_covers_is_listed_edited_and_deleted(
+    demo_db: Path,
+) -> None:
+    from tui.screens.client import ClientScreen
+    from tui.screens.dialogs import ConfirmDialog
+
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_client(pilot, "Alvarez, Avery")
+        client_services = len(app.data.services_by_client[screen.client_id])
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#date", Input).value = "01/05/2020"
+        app.screen.query_one("#note", Input).value = "before any auth"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientScreen)
+        new = max(app.data.services.values(), key=lambda s: s.id)
+        assert new.note == "before any auth"
+        # listed with every other service of the client, marked in words
+        assert len(screen.services.keys) == client_services + 1
+        assert str(new.id) in screen.services.keys
+        text = screen_text(app)
+        assert "1 against nothing" in text
+        # at 80x24 the services pane shows few rows: go to it and find the uncovered one
+        await pilot.press("tab")
+        assert screen.services.has_focus
+        screen.services.move_cursor(screen.services.keys.index(str(new.id)))
+        await settle(pilot)
+        assert "⚠ nothing" in screen_text(app)
+        # edit it
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#units", Input).value = "3"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.data.services[new.id].units == 3
+        # delete it (asks first)
+        assert screen.services.current_key() == str(new.id)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert new.id not in app.data.services
+        assert "against nothing" not in screen_text(app)
+    assert not app.unexpected

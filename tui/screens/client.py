@@ -224,23 +224,42 @@ class ClientScreen(ClientActions):
         data = self.at.data
         auth = self.selected_auth()
         detail = self.query_one("#auth-detail", Static)
-        title = self.query_one("#services-title", Label)
         if data is None or auth is None:
             detail.update("")
-            title.update(Text("Services"))
-            self.services.set_rows([])
+        else:
+            today = self.at.today
+            detail.update(auth_detail(data, auth, rules.usage(data, auth, today), today))
+        self._show_services()
+
+    def _show_services(self) -> None:
+        """Every service of the client, newest first, each saying what it counts against
+        ("⚠ nothing" when no authorization covers it): each one can be edited and deleted."""
+        data = self.at.data
+        title = self.query_one("#services-title", Label)
+        if data is None:
             return
         today = self.at.today
-        use = rules.usage(data, auth, today)
-        detail.update(auth_detail(data, auth, use, today))
-        services = rules.services_for(data, auth)
-        title.update(
-            Text(
-                f"Services counted against {auth.auth_number or 'this authorization'} "
-                f"({len(services)})"
-            )
+        services = data.services_by_client.get(self.client_id, [])
+        against = {
+            s.id: (data.authorizations.get(auth_id) if auth_id is not None else None)
+            for auth_id, group in rules.services_by_authorization(data).items()
+            for s in group
+            if s.client == self.client_id
+        }
+        uncovered = sum(1 for s in services if against.get(s.id) is None)
+        auth = self.selected_auth()
+        counted = sum(1 for s in services if auth and (a := against.get(s.id)) and a.id == auth.id)
+        words = [f"Services ({len(services)})"]
+        if auth is not None:
+            words.append(f"{counted} against {auth.auth_number or 'the selected one'}")
+        if uncovered:
+            words.append(f"{uncovered} against nothing")
+        if services:
+            words.append("tab, then e edits · d deletes")
+        title.update(Text(" · ".join(words)))
+        self.services.set_rows(
+            [(str(s.id), service_cells(s, today, against.get(s.id))) for s in reversed(services)]
         )
-        self.services.set_rows([(str(s.id), service_cells(s, today)) for s in reversed(services)])
 
     @on(RecordTable.Highlighted, "#auths")
     def _auth_highlighted(self) -> None:

@@ -72,7 +72,7 @@ class ClientActions(BaseScreen):
             return
         if result.authorization is not None:
             self._keep_auth = str(result.authorization.id)
-            self.refresh_data()
+        self.refresh_data()
         where = (
             f"counted against {result.authorization.auth_number or 'the authorization'}"
             if result.authorization

@@ -30,6 +30,7 @@ SERVICE_COLUMNS = [
     Col("code", "Code", 9),
     Col("units", "Units", 5, align="right"),
     Col("state", "", 6),
+    Col("against", "Counts against", 14),
     Col("by", "By", 8),
     Col("note", "Note", 10, flex=1),
 ]
@@ -71,7 +72,13 @@ def auth_cells(row: AuthRow) -> list[Cell]:
     ]
 
 
-def service_cells(service: Service, today: dt.date) -> list[Cell]:
+UNCOVERED = "⚠ nothing"  # a service no authorization covers: said in words, not only in colour
+
+
+def service_cells(
+    service: Service, today: dt.date, against: Authorization | None = None
+) -> list[Cell]:
+    """A service's row; ``against``: the authorization it counts against (None: nothing)."""
     scheduled = service.date > today
     level = "muted" if scheduled else ""
     return [
@@ -79,6 +86,7 @@ def service_cells(service: Service, today: dt.date) -> list[Cell]:
         (service.procedure_code or "—", level),
         (str(service.units), level),
         ("sched." if scheduled else "", "flag" if scheduled else ""),
+        (against.auth_number or "(no number)", level) if against else (UNCOVERED, "out"),
         (service.recorded_by, level),
         (service.note, level),
     ]
