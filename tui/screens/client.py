@@ -214,6 +214,8 @@ class ClientScreen(ClientActions):
             )
             if box is not None and box.value:
                 text.append(box.value, style="bold")
+                if box.inactive:
+                    text.append(" (inactive: m makes it active)", style="bold")
             else:
                 text.append("blank", style="bold")
                 if box is not None:
