@@ -25,7 +25,7 @@ from textual.reactive import reactive
 
 from priorauth import notify
 from priorauth.data import Data
-from priorauth.errors import AuthTrackError, ConflictError, DataFileError
+from priorauth.errors import AuthTrackError, ConflictError, DataFileError, PermissionDenied
 from priorauth.roles import ACTION_ROLES, Access, Role
 from priorauth.store import Store
 from priorauth.tracker import Policy, Tracker, allow_all
@@ -219,6 +219,14 @@ class AuthTrackApp(App[int]):
                 break
             found = role.label
         return found
+
+    def refusal(self, action: str) -> str:
+        """Why the user may not do ``action``: which role it needs (the policy's own words)."""
+        try:
+            self.tracker.policy(action)
+        except PermissionDenied as e:
+            return str(e)
+        return ""
 
     def may(self, action: str) -> bool:
         """Whether the user may do ``action`` ("edit", "delete", "confirm", "import", "admin")."""

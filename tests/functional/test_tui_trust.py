@@ -173,3 +173,94 @@ async def test_a_service_no_authorization_covers_is_listed_edited_and_deleted(
         assert new.id not in app.data.services
         assert "against nothing" not in screen_text(app)
     assert not app.unexpected
+
+
+async def test_a_key_the_role_does_not_allow_says_which_role_it_needs(demo_db: Path) -> None:
+    from priorauth.roles import Access, Role
+    from tui.screens.client import ClientScreen
+
+    staff = Access("alice", Role.STAFF, "user alice in staff")
+    app = make_app(demo_db, today=TODAY, user="alice", policy=staff)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientScreen)
+        await pilot.press("c")  # confirm to billing: billing's
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert any("needs the billing role; you (alice) are staff" in m for m in notes), notes
+        assert not any(a.confirmed_by == "alice" for a in app.data.authorizations.values())
+    assert not app.unexpected
+
+
+async def test_notes_ask_before_discarding_and_a_dropped_renewal_goes(demo_db: Path) -> None:
+    from textual.widgets import TextArea
+
+    from tui.screens.dialogs import ConfirmDialog, NotesDialog
+
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_client(pilot, "Alvarez, Avery")
+        auth = screen.selected_auth()
+        assert auth is not None
+        # notes: typed text is not lost to a stray esc
+        await pilot.press("o")
+        await settle(pilot)
+        notes = app.screen
+        assert isinstance(notes, NotesDialog)
+        notes.query_one(TextArea).text = "Called Aetna about the extension"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # keep editing
+        await settle(pilot)
+        assert app.screen is notes
+        await pilot.press("escape", "y")  # discard
+        await settle(pilot)
+        assert app.screen is screen and app.data.authorizations[auth.id].notes == auth.notes
+        # esc on a new renewal's form removes the renewal it made
+        before = set(app.data.authorizations)
+        await pilot.press("r")
+        await settle(pilot)
+        assert set(app.data.authorizations) != before
+        assert "esc drops it" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert set(app.data.authorizations) == before
+        assert any("Renewal request not kept" in n.message for n in app._notifications)
+    assert not app.unexpected
+
+
+async def test_x_refuses_a_negative_or_non_numeric_number_of_days(demo_db: Path) -> None:
+    from tests.helpers.pilot import type_text
+    from tui.screens.authorizations import AuthorizationsScreen
+    from tui.screens.dialogs import PromptDialog
+
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AuthorizationsScreen)
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PromptDialog)
+        for typed, words in (("-5", "cannot be negative"), ("ten", '"ten" is not a number')):
+            dialog.query_one(Input).value = ""
+            await type_text(pilot, typed)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is dialog
+            assert words in str(dialog.query_one("#prompt-error").render())
+            assert screen.days == 30
+        dialog.query_one(Input).value = ""
+        await type_text(pilot, "45")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.days == 45
+        assert "expiring ≤ 45 d" in screen_text(app)
+    assert not app.unexpected

@@ -93,13 +93,26 @@ class ClientActions(BaseScreen):
         def renewed(new: Authorization) -> None:
             self._keep_auth = str(new.id)
             self.refresh_data()
+
+            def closed(result: SaveResult | None) -> None:
+                if result is not None:
+                    self._auth_saved(result)
+                    return
+                # esc on the new renewal's form: the renewal it made goes too
+                self._keep_auth = str(auth.id)
+                self.at.store_call(
+                    lambda t: t.delete_authorization(t.data().authorizations[new.id]),
+                    done=lambda _: self.notify("Renewal request not kept."),
+                )
+
             self.app.push_screen(
                 AuthForm(
                     client,
                     new,
-                    title=f"Renewal request (saved) of {auth.auth_number or 'the authorization'}",
+                    title=f"Renewal request of {auth.auth_number or 'the authorization'}: "
+                    "ctrl+s keeps it, esc drops it",
                 ),
-                self._auth_saved,
+                closed,
             )
 
         self.at.store_call(lambda t: t.renew(auth), done=renewed)
