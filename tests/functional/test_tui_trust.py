@@ -264,3 +264,45 @@ async def test_x_refuses_a_negative_or_non_numeric_number_of_days(demo_db: Path)
         assert app.screen is screen and screen.days == 45
         assert "expiring ≤ 45 d" in screen_text(app)
     assert not app.unexpected
+
+
+async def test_dismissed_and_snoozed_notifications_are_listed_and_brought_back(
+    demo_db: Path,
+) -> None:
+    from tui.screens.notifications import NotificationsScreen
+
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, NotificationsScreen)
+        first = screen.selected()
+        assert first is not None
+        count = len(app.notifications)
+        await pilot.press("d")  # dismiss the first
+        await settle(pilot)
+        second = screen.selected()
+        assert second is not None and second.key != first.key
+        await pilot.press("z")  # snooze the next
+        await settle(pilot)
+        assert len(app.notifications) == count - 2
+        assert first.key not in screen.table.keys
+        # h lists what this user hid, saying how
+        await pilot.press("h")
+        await settle(pilot)
+        assert set(screen._by_key) == {first.key, second.key}
+        text = screen_text(app)
+        assert "2 notifications you dismissed or snoozed" in text
+        assert "dismissed ·" in text and "snoozed to 11/30 ·" in text
+        # b brings the highlighted one back
+        screen.table.move_cursor(screen.table.keys.index(first.key))
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert set(screen._by_key) == {second.key}
+        await pilot.press("h")
+        await settle(pilot)
+        assert first.key in screen.table.keys and len(app.notifications) == count - 1
+    assert not app.unexpected
