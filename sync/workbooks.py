@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from priorauth.data import Data
+from priorauth.reports import Report
 from priorauth.tracker import Tracker
 from sync.progress import Progress
 
@@ -40,6 +41,11 @@ class ExcelWorkbooks:
         from sync.exporter import export_workbook
 
         return export_workbook(data, path, today=today, progress=progress)
+
+    def write_report(self, report: Report, path: Path) -> Path:
+        from sync.report_export import write_report
+
+        return write_report(report, path)
 
 
 EXCEL = ExcelWorkbooks()

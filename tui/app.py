@@ -41,6 +41,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.import_screen import ImportScreen
 from tui.screens.notifications import NotificationsScreen
 from tui.screens.payers import PayersScreen
+from tui.screens.reports import ReportsScreen
 from tui.screens.settings import SettingsScreen
 from tui.workbooks import Workbooks
 
@@ -120,6 +121,14 @@ SCREENS: list[tuple[str, str, type[BaseScreen], str, str, str]] = [
         "Settings",
         "go_settings",
         "Go to Practice settings (notification thresholds)",
+    ),
+    (
+        "9",
+        "reports",
+        ReportsScreen,
+        "Reports",
+        "go_reports",
+        "Go to Reports: expiring, utilization, renewals (and write them to a workbook)",
     ),
 ]
 

@@ -42,6 +42,7 @@ SCREENS = {
     "auth_form": ["down", "enter", "e"],
     "service_form": ["down", "enter", "s"],
     "palette": ["down", "enter", "ctrl+p"],
+    "reports": ["9"],
 }
 
 
