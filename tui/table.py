@@ -225,6 +225,7 @@ class RecordTable(ScrollView, can_focus=True):
             name = "recordtable--cursor" if self.has_focus else "recordtable--cursor-blurred"
             cursor = self.get_component_rich_style(name)
             segments = [Segment(s.text, (s.style or Style()) + cursor) for s in segments]
+            segments = _marked(segments, CURSOR_MARK if self.has_focus else BLURRED_MARK)
             return Strip(segments).adjust_cell_length(width, base + cursor)
         return Strip(segments).adjust_cell_length(width, base)
 
@@ -286,6 +287,18 @@ class RecordTable(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
+
+
+# The selected row is marked in its first cell, not only by colour (16 colours, NO_COLOR)
+CURSOR_MARK, BLURRED_MARK = "▶", "▷"
+
+
+def _marked(segments: list[Segment], mark: str) -> list[Segment]:
+    """``segments`` with the leading space of the row replaced by ``mark``."""
+    if not segments or not segments[0].text.startswith(" "):
+        return segments
+    first = segments[0]
+    return [Segment(mark + first.text[1:], first.style), *segments[1:]]
 
 
 def _fit(text: str, width: int, align: str) -> str:
