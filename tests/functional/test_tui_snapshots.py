@@ -43,6 +43,7 @@ SCREENS = {
     "service_form": ["down", "enter", "s"],
     "palette": ["down", "enter", "ctrl+p"],
     "reports": ["9"],
+    "auth_form_open_list": ["down", "enter", "e", "tab", "tab", "enter"],
 }
 
 
