@@ -306,3 +306,51 @@ async def test_dismissed_and_snoozed_notifications_are_listed_and_brought_back(
         await settle(pilot)
         assert first.key in screen.table.keys and len(app.notifications) == count - 1
     assert not app.unexpected
+
+
+async def test_at_80_columns_numbers_counts_box23_and_notes_are_never_cut(demo_db: Path) -> None:
+    import dataclasses
+
+    from priorauth.model import Authorization, Service
+    from priorauth.store import Store
+    from priorauth.tracker import Tracker
+
+    tracker = Tracker(Store(demo_db, user="alice"), today=TODAY)
+    data = tracker.data()
+    client = next(c for c in data.clients.values() if c.name == "Alvarez, Avery")
+    note = "Prefers Tuesday mornings; mother signs consent forms; interpreter (Portuguese)"
+    client = tracker.save_client(dataclasses.replace(client, notes=note))
+    payer = client.insurances[0].payer_id
+    number = "AET-2026-0001234567"
+    tracker.save_authorization(
+        Authorization(
+            client=client.id,
+            payer=payer,
+            auth_number=number,
+            units_authorized=1300,
+            visits_authorized=1200,
+            carried_units_used=1234,
+            carried_visits_used=1100,
+            start_date=dt.date(2026, 11, 20),
+            end_date=dt.date(2027, 5, 19),
+        )
+    )
+    tracker.record_service(Service(client=client.id, payer=payer, date=TODAY))
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_client(pilot, "Alvarez, Avery")
+        text = screen_text(app)
+        assert number in text  # in the table and in box 23
+        assert f"box 23 today: {number}" in text
+        assert "1235/1300" in text and "1101/1200" in text
+        assert _flat(note) in _flat(text.replace("│", ""))
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        app.screen.query_one("#filter", Input).value = "Alvarez, Avery"
+        await settle(pilot)
+        row = next(line for line in screen_text(app).splitlines() if "C1001" in line)
+        assert number in row and "65/1300" in row and "99/1200" in row and "05/19/27" in row
+    assert not app.unexpected

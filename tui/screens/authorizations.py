@@ -21,12 +21,12 @@ from tui.screens.dialogs import PickDialog, PromptDialog
 from tui.table import Cell, Col, RecordTable
 
 COLUMNS = [
-    Col("client", "Client", 14, flex=2),
-    Col("number", "Auth #", 11),
-    Col("payer", "Payer", 8, flex=2),
+    Col("client", "Client", 12, flex=2),
+    Col("number", "Auth #", 8, fit=True),
+    Col("payer", "Payer", 7, flex=2),
     Col("end", "Ends", 8),
-    Col("units", "Units left", 7, align="right", short="U left"),
-    Col("visits", "Visits left", 7, align="right", short="V left"),
+    Col("units", "Units left", 6, align="right", short="U left", fit=True),
+    Col("visits", "Visits left", 6, align="right", short="V left", fit=True),
     Col("info", "Note", 10, flex=1),
 ]
 

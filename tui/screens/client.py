@@ -207,11 +207,12 @@ class ClientScreen(ClientActions):
             if i:
                 text.append("\n")
             needs = "" if ins.prior_auth_required else " · no prior auth"
+            value = box.value if box is not None and box.value else "blank"
+            rest = f" · {ins.member_id or 'no member id'}{needs} · box 23 today: {value}"
+            room = (self.size.width or self.app.size.width) - 2 - 10 - len(rest)
+            payer = fmt.truncate(data.payer_name(ins.payer_id), max(room, 8))
             text.append(f"{ins.priority.value.capitalize():9} ", style="bold")
-            text.append(
-                f"{data.payer_name(ins.payer_id)} · {ins.member_id or 'no member id'}{needs}"
-                " · box 23 today: "
-            )
+            text.append(f"{payer}{rest.removesuffix(value)}")
             if box is not None and box.value:
                 text.append(box.value, style="bold")
                 if box.inactive:

@@ -14,14 +14,15 @@ from tui import fmt
 from tui.rows import AuthRow
 from tui.table import Cell, Col
 
+# Auth numbers and counts are never cut (fit); the payer's name gives way first.
 AUTH_COLUMNS = [
-    Col("number", "Auth #", 11),
+    Col("number", "Auth #", 8, fit=True),
     Col("payer", "Payer", 7, flex=2),
     Col("codes", "Codes", 12, flex=2, hide_below=100),
     Col("start", "Start", 8),
     Col("end", "End", 8),
-    Col("units", "Units used", 10),
-    Col("visits", "Visits used", 11),
+    Col("units", "Units used", 9, fit=True, short="Units"),
+    Col("visits", "Visits used", 9, fit=True, short="Visits"),
     Col("state", "State", 6),
     Col("remind", "Rem.", 4),
 ]
@@ -30,9 +31,9 @@ SERVICE_COLUMNS = [
     Col("code", "Code", 9),
     Col("units", "Units", 5, align="right"),
     Col("state", "", 6),
-    Col("against", "Counts against", 14),
-    Col("by", "By", 8),
-    Col("note", "Note", 10, flex=1),
+    Col("against", "Counts against", 9, fit=True, short="Against"),
+    Col("by", "By", 6, flex=1),
+    Col("note", "Note", 10, flex=3),
 ]
 
 
@@ -52,8 +53,11 @@ def state_text(row: AuthRow) -> tuple[str, str]:
 def usage_cell(used: int, authorized: int | None, level: str) -> Cell:
     if authorized is None:
         return (f"{used} no cap", "")
+    counts = f"{used}/{authorized}"
+    if len(counts) > 6:  # ABA-size counts (1234/1234): the numbers, without the bar
+        return (counts, level)
     fraction = used / authorized if authorized else 1.0
-    return (f"{fmt.bar(fraction, 3)} {used}/{authorized}", level)
+    return (f"{fmt.bar(fraction, 3)} {counts}", level)
 
 
 def auth_cells(row: AuthRow) -> list[Cell]:
