@@ -192,6 +192,12 @@ class AuthTrackApp(App[int]):
     def today(self) -> dt.date:
         return self.tracker.today
 
+    def now(self) -> dt.datetime:
+        """The app's clock for saying when things happened ("today 2:39 pm"): this moment's
+        local time of day on the app's today (fixed with --today and in tests)."""
+        real = dt.datetime.now().astimezone()
+        return real.replace(year=self.today.year, month=self.today.month, day=self.today.day)
+
     @property
     def user(self) -> str:
         return self.tracker.user

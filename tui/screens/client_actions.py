@@ -151,8 +151,8 @@ class ClientActions(BaseScreen):
         if auth is None:
             return
         if auth.confirmed:
-            when = auth.confirmed_at[:10]
-            self.notify(f"Already confirmed to billing by {auth.confirmed_by} on {when}.")
+            when = fmt.times_in_words(auth.confirmed_at, self.at.now())
+            self.notify(f"Already confirmed to billing by {auth.confirmed_by}, {when}.")
             return
 
         def done(saved: Authorization) -> None:

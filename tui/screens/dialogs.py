@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from tui import fmt
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question: ``y`` (or enter) does it, ``n`` or escape leaves things as they are."""
@@ -54,7 +56,9 @@ class ConflictDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box -conflict"):
             yield Label("Changed by someone else", classes="dialog-title")
-            yield Static(Text(self.message), classes="dialog-body", id="conflict-message")
+            now = self.app.now()  # type: ignore[attr-defined]
+            message = fmt.times_in_words(self.message, now)
+            yield Static(Text(message), classes="dialog-body", id="conflict-message")
             yield Static(
                 Text.assemble(
                     ("r", "bold"),
