@@ -257,8 +257,9 @@ class ClientScreen(ClientActions):
             words.append(f"{counted} against {auth.auth_number or 'the selected one'}")
         if uncovered:
             words.append(f"{uncovered} against nothing")
-        if services:
-            words.append("tab, then e edits · d deletes")
+        hint = "tab, then e edits · d deletes"
+        if services and len(" · ".join([*words, hint])) <= (self.size.width or 80) - 2:
+            words.append(hint)  # (left out rather than cut when the numbers are long)
         title.update(Text(" · ".join(words)))
         self.services.set_rows(
             [(str(s.id), service_cells(s, today, against.get(s.id))) for s in reversed(services)]
