@@ -334,11 +334,12 @@ def _no_active_auth(data: Data, today: dt.date) -> Iterable[Notification]:
             if not ins.prior_auth_required:
                 continue
             auths = data.authorizations_for(client.id, ins.payer_id)
-            covering = rules.covering_authorization(data, client.id, ins.payer_id, today)
-            if covering is not None and covering.active:
+            if any(a.active and rules.covers(a, today) for a in auths):
                 continue
             if any(a.active and a.end_date is not None and a.end_date < today for a in auths):
                 continue  # reported as expired
+            # no active one covers today: an inactive one may (box 23 shows it, flagged)
+            covering = rules.covering_authorization(data, client.id, ins.payer_id, today)
             payer = data.payer_name(ins.payer_id)
             facts = ",".join(
                 f"{a.id}/{a.start_date}/{a.end_date}/{a.status}/{a.active}"
