@@ -296,10 +296,14 @@ def active_authorization(data: Data, client_id: int, payer_id: int) -> Authoriza
 def standing_authorization(
     data: Data, client_id: int, payer_id: int, day: dt.date
 ) -> Authorization | None:
-    """The authorization that speaks for the client and payer on ``day`` (rule 4 above)."""
-    return covering_authorization(data, client_id, payer_id, day) or active_authorization(
-        data, client_id, payer_id
-    )
+    """The authorization that speaks for the client and payer on ``day`` (rule 4 above): what
+    :func:`covering_authorization` finds, looked up among the client's own few authorizations
+    (the client list's first paint builds no practice-wide index)."""
+    auths = data.authorizations_for(client_id, payer_id)
+    covering = [a for a in auths if covers(a, day)]
+    if covering:
+        return max(covering, key=_preference)
+    return next((a for a in auths if a.active), None)
 
 
 @dataclass(frozen=True)

@@ -243,11 +243,10 @@ class ClientScreen(ClientActions):
             return
         today = self.at.today
         services = data.services_by_client.get(self.client_id, [])
-        against = {
-            s.id: (data.authorizations.get(auth_id) if auth_id is not None else None)
-            for auth_id, group in rules.services_by_authorization(data).items()
-            for s in group
-            if s.client == self.client_id
+        against = {  # (services no authorization holds are left out: None)
+            s.id: auth
+            for auth in data.authorizations_for(self.client_id)
+            for s in rules.services_for(data, auth)
         }
         uncovered = sum(1 for s in services if against.get(s.id) is None)
         auth = self.selected_auth()
