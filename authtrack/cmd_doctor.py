@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from authtrack.context import Context
+from priorauth import integrity
+from priorauth.errors import AuthTrackError
 from priorauth.store.config import SYSTEM_CONFIG, ConfigError, config_path
 from priorauth.store.health import audit_findings, config_findings, lock_findings
 from priorauth.store.identity import current_user
@@ -36,6 +38,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         findings += doctor(ctx.db_path, ctx.config, user)
         findings += lock_findings(ctx.db_path)
         findings += audit_findings(ctx.db_path, user)
+        findings += data_findings(ctx)
     for f in findings:
         print(f"{'ok     ' if f.ok else 'PROBLEM'}  {f.message}")
         if f.fix:
@@ -43,3 +46,22 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     problems = sum(not f.ok for f in findings)
     print(f"{problems} problem(s)." if problems else "All good.")
     return 1 if problems else 0
+
+
+def data_findings(ctx: Context) -> list[Finding]:
+    """What the records themselves hold that saving would refuse today (duplicate numbers)."""
+    if not ctx.db_path.is_file():
+        return []
+    try:
+        data = ctx.store().snapshot()
+    except AuthTrackError:
+        return []  # the file checks above already say why it cannot be read
+    return [
+        Finding(
+            False,
+            integrity.describe_duplicates(data, auths),
+            "give one of them its right number (the payer's letter says which), or delete "
+            "the one entered twice",
+        )
+        for auths in integrity.duplicate_numbers(data)
+    ]

@@ -94,6 +94,18 @@ class Data:
         return index
 
     @cached_property
+    def auths_by_number(self) -> dict[tuple[int, str], list[Authorization]]:
+        """(payer, number case-folded) -> the authorizations with that number, by id. A number
+        is one payer's: the same number may appear once per payer."""
+        index: dict[tuple[int, str], list[Authorization]] = defaultdict(list)
+        for auth in self.authorizations.values():
+            if auth.auth_number.strip():
+                index[(auth.payer, auth.auth_number.strip().casefold())].append(auth)
+        for auths in index.values():
+            auths.sort(key=lambda a: a.id)
+        return index
+
+    @cached_property
     def services_by_client(self) -> dict[int, list[Service]]:
         index: dict[int, list[Service]] = defaultdict(list)
         for service in sorted(self.services.values(), key=lambda s: (s.date, s.id)):

@@ -11,7 +11,8 @@ Kinds (DESIGN.md "Notifications"), most urgent first:
   :data:`OVER_CAP_LOOKBACK_DAYS` days, the current one and scheduled ones.
 - ``no_active_auth``: active client, an insurance requiring prior authorization, and no active
   authorization for that payer covering the day (not raised when the active one has expired:
-  ``expired`` says so already).
+  ``expired`` says so already). When an inactive one covers the day it says so and asks to make
+  it active (one story with box 23: see "one story" in :mod:`priorauth.rules`).
 - ``follow_up_due``: a requested / pending authorization whose follow-up date has come.
 - ``expiring``: active, reminder set, end date within its reminder days (the end date itself
   included; reminder days None = no reminder).
@@ -327,7 +328,29 @@ def _no_active_auth(data: Data, today: dt.date) -> Iterable[Notification]:
                 continue
             if any(a.active and a.end_date is not None and a.end_date < today for a in auths):
                 continue  # reported as expired
+            # no active one covers today: an inactive one may (box 23 shows it, flagged)
+            covering = rules.covering_authorization(data, client.id, ins.payer_id, today)
             payer = data.payer_name(ins.payer_id)
+            facts = ",".join(
+                f"{a.id}/{a.start_date}/{a.end_date}/{a.status}/{a.active}"
+                for a in sorted(auths, key=lambda a: a.id)
+            )
+            if covering is not None:  # rules: "one story", rule 2
+                yield _notification(
+                    "no_active_auth",
+                    data,
+                    today,
+                    client=client.id,
+                    auth=covering,
+                    payer=ins.payer_id,
+                    date=today,
+                    message=f"{today:%m/%d/%Y} is covered only by inactive {payer} authorization "
+                    f"{covering.auth_number or '(no number)'} "
+                    f"({_span(covering)}) — make it active?",
+                    key=f"no_active_auth:{client.id}:{ins.payer_id}",
+                    fingerprint=facts,
+                )
+                continue
             ended = [a.end_date for a in auths if a.end_date is not None and a.end_date < today]
             upcoming = [
                 a.start_date
@@ -336,17 +359,13 @@ def _no_active_auth(data: Data, today: dt.date) -> Iterable[Notification]:
             ]
             waiting = [a for a in auths if a.status in _WAITING]
             since = max(ended) + dt.timedelta(days=1) if ended else today
-            detail = ""
+            detail = ""  # (nothing covers today, so every one that ended did so before it)
             if ended:
                 detail += f"; the last one ended {max(ended):%m/%d/%Y}"
             if upcoming:
                 detail += f"; the next one starts {min(upcoming):%m/%d/%Y}"
             if waiting:
                 detail += f"; a request is {waiting[0].status}"
-            facts = ",".join(
-                f"{a.id}/{a.start_date}/{a.end_date}/{a.status}/{a.active}"
-                for a in sorted(auths, key=lambda a: a.id)
-            )
             yield _notification(
                 "no_active_auth",
                 data,
@@ -360,6 +379,11 @@ def _no_active_auth(data: Data, today: dt.date) -> Iterable[Notification]:
                 key=f"no_active_auth:{client.id}:{ins.payer_id}",
                 fingerprint=facts,
             )
+
+
+def _span(auth: Authorization) -> str:
+    start = f"{auth.start_date:%m/%d/%Y}" if auth.start_date else "no start"
+    return f"{start}–{auth.end_date:%m/%d/%Y}" if auth.end_date else f"from {start}"
 
 
 def _outside_auth(data: Data, today: dt.date) -> Iterable[Notification]:

@@ -209,6 +209,38 @@ def active_authorization(data: Data, client_id: int, payer_id: int) -> Authoriza
     return None
 
 
+# --- one story: which authorization stands for a client's payer on a day ------------------------
+#
+# Box 23, the notifications and the client list all tell the same story, by these rules:
+#
+# 1. The authorization *covering* the day (approved, the day within its dates, the code among its
+#    codes) is the one a service counts against and whose number goes in box 23. An active one is
+#    preferred (see :func:`covering_authorization`).
+# 2. When only an *inactive* authorization covers the day, it still covers it (services count
+#    against it, box 23 shows its number) but it is flagged as inactive everywhere: box 23 says
+#    "inactive: make it active?", and the ``no_active_auth`` notification says the day is
+#    "covered only by inactive authorization X — make it active?" rather than that nothing covers
+#    it.
+# 3. When nothing covers the day, box 23 is blank and the notification says when the last one
+#    ended / the next one starts.
+# 4. A client-list row speaks of ONE authorization of the primary payer (:func:`standing_
+#    authorization`): the one covering today by rules 1–2, else the active one (ended or not yet
+#    started); its number, its counts and its end date — never one's number with another's end.
+
+
+def standing_authorization(
+    data: Data, client_id: int, payer_id: int, day: dt.date
+) -> Authorization | None:
+    """The authorization that speaks for the client and payer on ``day`` (rule 4 above): what
+    :func:`covering_authorization` finds, looked up among the client's own few authorizations
+    (the client list's first paint builds no practice-wide index)."""
+    auths = data.authorizations_for(client_id, payer_id)
+    covering = [a for a in auths if covers(a, day)]
+    if covering:
+        return max(covering, key=_preference)
+    return next((a for a in auths if a.active), None)
+
+
 @dataclass(frozen=True)
 class Box23:
     """What goes in box 23 of the claim to one of the client's insurances for a date of service."""
@@ -221,6 +253,11 @@ class Box23:
     @property
     def value(self) -> str:
         return self.authorization.auth_number if self.authorization else ""
+
+    @property
+    def inactive(self) -> bool:
+        """Only an inactive authorization covers the day (rule 2): shown, but flagged."""
+        return self.authorization is not None and not self.authorization.active
 
 
 def box23(
@@ -247,6 +284,8 @@ def box23(
             note = f"the {payer} authorization has no number: leave box 23 blank"
         else:
             note = f"{payer} authorization {auth.auth_number}"
+        if auth is not None and not auth.active:
+            note += " (inactive: make it active?)"
         result[ins.priority] = Box23(ins.priority, ins, auth, note)
     return result
 

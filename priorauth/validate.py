@@ -184,7 +184,48 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
     return problems
 
 
-def authorization_problems(data: Data, auth: Authorization) -> list[ValidationError]:
+def same_number(data: Data, auth: Authorization) -> list[Authorization]:
+    """The other authorizations of ``auth``'s payer saved under its number (by id)."""
+    number = auth.auth_number.strip().casefold()
+    if not number:
+        return []
+    return [a for a in data.auths_by_number.get((auth.payer, number), ()) if a.id != auth.id]
+
+
+def duplicate_number_problem(
+    data: Data, auth: Authorization, before: Data | None = None
+) -> ValidationError | None:
+    """An authorization number is given once per payer: a second one with the same number is
+    refused, naming the first (client, dates). ``before`` is the data before this change (the
+    import validates against the data as it will be): a record that already shared its number
+    there (an older file; ``doctor`` reports it) may still be edited."""
+    others = same_number(data, auth)
+    if not others:
+        return None
+    old = (before or data).authorizations.get(auth.id) if auth.id > 0 else None
+    if (
+        old is not None
+        and old.payer == auth.payer
+        and old.auth_number.strip().casefold() == auth.auth_number.strip().casefold()
+    ):
+        return None
+    other = others[0]
+    client = data.clients.get(other.client)
+    who = client.name if client else f"client #{other.client}"
+    start = f"{other.start_date:%m/%d/%Y}" if other.start_date else "no start"
+    end = f"{other.end_date:%m/%d/%Y}" if other.end_date else "open-ended"
+    return ValidationError(
+        f"{data.payer_name(auth.payer)} authorization {other.auth_number} is already saved "
+        f"for {who} ({start}–{end}); check the number, or edit that authorization.",
+        "auth_number",
+    )
+
+
+def authorization_problems(
+    data: Data, auth: Authorization, before: Data | None = None
+) -> list[ValidationError]:
+    """Everything wrong with ``auth`` against ``data``; ``before``: see
+    :func:`duplicate_number_problem`."""
     problems: list[ValidationError] = []
     client = data.clients.get(auth.client)
     if client is None:
@@ -266,6 +307,8 @@ def authorization_problems(data: Data, auth: Authorization) -> list[ValidationEr
                 "payer",
             )
         )
+    if auth.auth_number and known_payer and (dup := duplicate_number_problem(data, auth, before)):
+        problems.append(dup)
     return problems
 
 

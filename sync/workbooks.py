@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from priorauth.data import Data
+from priorauth.reports import Report
 from priorauth.services.tracker import Tracker
 from sync.progress import Progress
 
@@ -49,6 +50,11 @@ class ExcelWorkbooks:
         from sync.writing.exporter import export_workbook
 
         return export_workbook(data, path, today=today, progress=progress)
+
+    def write_report(self, report: Report, path: Path) -> Path:
+        from sync.writing.report_export import write_report
+
+        return write_report(report, path)
 
 
 EXCEL = ExcelWorkbooks()

@@ -25,7 +25,7 @@ from textual.reactive import reactive
 
 from priorauth import notify
 from priorauth.data import Data
-from priorauth.errors import AuthTrackError, ConflictError, DataFileError
+from priorauth.errors import AuthTrackError, ConflictError, DataFileError, PermissionDenied
 from priorauth.roles import ACTION_ROLES, Access, Role
 from priorauth.services.tracker import Policy, Tracker, allow_all
 from priorauth.store.datafile import Store
@@ -42,6 +42,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.import_screen import ImportScreen
 from tui.screens.notifications import NotificationsScreen
 from tui.screens.payers import PayersScreen
+from tui.screens.reports import ReportsScreen
 from tui.screens.settings import SettingsScreen
 from tui.workbooks import Workbooks
 
@@ -122,6 +123,14 @@ SCREENS: list[tuple[str, str, type[BaseScreen], str, str, str]] = [
         "go_settings",
         "Go to Practice settings (notification thresholds)",
     ),
+    (
+        "9",
+        "reports",
+        ReportsScreen,
+        "Reports",
+        "go_reports",
+        "Go to Reports: expiring, utilization, renewals (and write them to a workbook)",
+    ),
 ]
 
 
@@ -184,6 +193,12 @@ class AuthTrackApp(App[int]):
     def today(self) -> dt.date:
         return self.tracker.today
 
+    def now(self) -> dt.datetime:
+        """The app's clock for saying when things happened ("today 2:39 pm"): this moment's
+        local time of day on the app's today (fixed with --today and in tests)."""
+        real = dt.datetime.now().astimezone()
+        return real.replace(year=self.today.year, month=self.today.month, day=self.today.day)
+
     @property
     def user(self) -> str:
         return self.tracker.user
@@ -220,6 +235,14 @@ class AuthTrackApp(App[int]):
                 break
             found = role.label
         return found
+
+    def refusal(self, action: str) -> str:
+        """Why the user may not do ``action``: which role it needs (the policy's own words)."""
+        try:
+            self.tracker.policy(action)
+        except PermissionDenied as e:
+            return str(e)
+        return ""
 
     def may(self, action: str) -> bool:
         """Whether the user may do ``action`` ("edit", "delete", "confirm", "import", "admin")."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 BAR_FULL = "█"
 BAR_EMPTY = "░"
@@ -65,7 +66,44 @@ def truncate(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
-def when(moment: dt.datetime, *, long: bool = False) -> str:
-    """A moment in local time: "11/23/26 14:05" (or "Mon 11/23/2026 14:05" when ``long``)."""
+def clock_time(moment: dt.datetime) -> str:
+    """ "2:39 pm", "12:05 am": the time of day as people say it."""
+    return f"{moment.hour % 12 or 12}:{moment:%M} {'am' if moment.hour < 12 else 'pm'}"
+
+
+def when(moment: dt.datetime, now: dt.datetime, *, long: bool = False) -> str:
+    """A moment in the practice's local time and words, relative to ``now`` (the app's clock,
+    fixed in tests): "today 2:39 pm", "yesterday 9:15 am", "Fri 2:02 pm" within the week,
+    "11/02/26 2:39 pm" before (with ``long``: "Fri 11/20/2026 2:02 pm", "Mon 11/02/2026 ...")."""
     local = moment.astimezone()
-    return f"{local:%a %m/%d/%Y %H:%M}" if long else f"{local:%m/%d/%y %H:%M}"
+    days = (now.astimezone().date() - local.date()).days
+    clock = clock_time(local)
+    if days == 0:
+        return f"today {clock}"
+    if days == 1:
+        return f"yesterday {clock}"
+    if days == -1:
+        return f"tomorrow {clock}"
+    if long:
+        return f"{local:%a %m/%d/%Y} {clock}"
+    if 1 < days < 7:
+        return f"{local:%a} {clock}"
+    return f"{local:%m/%d/%y} {clock}"
+
+
+_STAMP = re.compile(r"\b(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(?::\d{2})?([+-]\d{2}:\d{2}|Z)?")
+
+
+def times_in_words(text: str, now: dt.datetime) -> str:
+    """``text`` with its "2026-11-23 14:05" stamps (local, as the domain's messages write them;
+    with an offset, as records store them) said as :func:`when` says them."""
+
+    def said(match: re.Match[str]) -> str:
+        try:
+            offset = (match.group(3) or "").replace("Z", "+00:00")
+            moment = dt.datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}{offset}")
+        except ValueError:
+            return match.group(0)
+        return when(moment.astimezone(), now, long=True)
+
+    return _STAMP.sub(said, text)

@@ -65,14 +65,14 @@ class ClientRow:
     client_id: str
     dob: dt.date | None
     payer: str
-    auth_number: str  # display number of the primary's active authorization ("" = none)
+    auth_number: str  # display number of the primary's standing authorization ("" = none)
     units_remaining: int | None
     units_authorized: int | None
     visits_remaining: int | None
     visits_authorized: int | None
     units_level: Level
     visits_level: Level
-    next_end: dt.date | None
+    next_end: dt.date | None  # the end of that same authorization
     end_level: Level
     status: ClientStatus
     clinician: str
@@ -83,14 +83,13 @@ class ClientRow:
 
 def client_row(data: Data, client: Client, today: dt.date, counts: bool = True) -> ClientRow:
     ins = coverage.main_coverage(client, today)
-    auth = rules.active_authorization(data, client.id, ins.payer_id) if ins else None
+    # One authorization speaks for the row: its number, counts and end ("one story", rules)
+    auth = rules.standing_authorization(data, client.id, ins.payer_id, today) if ins else None
     use = rules.usage(data, auth, today) if auth and counts else None
-    active = [a for a in data.authorizations_for(client.id) if a.active]
-    nearest = min(
-        (a for a in active if a.end_date), key=lambda a: a.end_date or dt.date.max, default=None
-    )
     payer = data.payer_name(ins.payer_id) if ins else ""
     number = auth.display_number if auth else ""
+    if auth is not None and not auth.active:
+        number += " off"  # only an inactive one covers today: flagged in words, as in box 23
     dob = f"{client.dob:%m/%d/%Y}" if client.dob else ""
     return ClientRow(
         id=client.id,
@@ -107,14 +106,14 @@ def client_row(data: Data, client: Client, today: dt.date, counts: bool = True) 
         visits_level=(
             count_level(use.visits_remaining, use.visits_authorized, data) if use else "none"
         ),
-        next_end=nearest.end_date if nearest else None,
-        end_level=end_level(nearest, today),
+        next_end=auth.end_date if auth else None,
+        end_level=end_level(auth, today),
         status=client.status,
         clinician=client.clinician,
         search=" ".join((client.name, client.first_name, client.client_id, payer, number, dob))
         .casefold()
         .replace(",", ""),
-        open_ended=any(a.end_date is None for a in active),
+        open_ended=auth is not None and auth.end_date is None,
         counted=counts or auth is None,
     )
 

@@ -44,6 +44,7 @@ class Col:
     align: str = "left"  # "left" or "right"
     short: str = ""  # label when the column is narrower than ``label``
     hide_below: int = 0  # left out when the table is narrower than this
+    fit: bool = False  # never cut: at least as wide as its longest value (auth numbers, counts)
 
 
 Cell = tuple[str, str]  # (text, level: "", "ok", "low", "out", "muted", "flag", "head")
@@ -186,15 +187,31 @@ class RecordTable(ScrollView, can_focus=True):
         """Each column's width; 0 for a column left out at this table width."""
         width = self.size.width or self.app.size.width
         shown = [c for c in self.specs if width >= c.hide_below]
-        spare = width - 1 - sum(c.width + 1 for c in shown)
+        base = {i: c.width for i, c in enumerate(self.specs)}
+        for i, c in enumerate(self.specs):
+            if c.fit and c in shown:  # as wide as its longest value: never cut mid-value
+                longest = max(
+                    (
+                        len(cells[i][0])
+                        for _, cells in self._rows
+                        if len(cells) > i and cells[0][1] != SPAN
+                    ),
+                    default=0,
+                )
+                base[i] = max(c.width, longest)
+        spare = width - 1 - sum(base[i] + 1 for i, c in enumerate(self.specs) if c in shown)
         shares = sum(c.flex for c in shown)
+        yielding = sum(c.flex for c in shown if not c.fit)  # what may shrink: names, notes
         widths = []
-        for c in self.specs:
+        for i, c in enumerate(self.specs):
             if c not in shown:
                 widths.append(0)
-                continue
-            extra = spare * c.flex // shares if shares and spare > 0 else 0
-            widths.append(c.width + extra)
+            elif shares and spare > 0:
+                widths.append(base[i] + spare * c.flex // shares)
+            elif yielding and spare < 0 and c.flex and not c.fit:  # names give way first
+                widths.append(max(4, base[i] + spare * c.flex // yielding))
+            else:
+                widths.append(base[i])
         return widths
 
     def on_resize(self, event: events.Resize) -> None:
@@ -226,6 +243,7 @@ class RecordTable(ScrollView, can_focus=True):
             name = "recordtable--cursor" if self.has_focus else "recordtable--cursor-blurred"
             cursor = self.get_component_rich_style(name)
             segments = [Segment(s.text, (s.style or Style()) + cursor) for s in segments]
+            segments = _marked(segments, CURSOR_MARK if self.has_focus else BLURRED_MARK)
             return Strip(segments).adjust_cell_length(width, base + cursor)
         return Strip(segments).adjust_cell_length(width, base)
 
@@ -287,6 +305,18 @@ class RecordTable(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
+
+
+# The selected row is marked in its first cell, not only by colour (16 colours, NO_COLOR)
+CURSOR_MARK, BLURRED_MARK = "▶", "▷"
+
+
+def _marked(segments: list[Segment], mark: str) -> list[Segment]:
+    """``segments`` with the leading space of the row replaced by ``mark``."""
+    if not segments or not segments[0].text.startswith(" "):
+        return segments
+    first = segments[0]
+    return [Segment(mark + first.text[1:], first.style), *segments[1:]]
 
 
 def _fit(text: str, width: int, align: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from priorauth.data import Data
+from priorauth.reports import Report
 from priorauth.services.tracker import Tracker
 
 Progress = Callable[[int, int, str], None]  # done, total, what
@@ -39,4 +40,8 @@ class Workbooks(Protocol):
         self, data: Data, path: Path, *, today: dt.date, progress: Progress | None
     ) -> Path:
         """Write the canonical workbook to ``path``."""
+        ...
+
+    def write_report(self, report: Report, path: Path) -> Path:
+        """Write ``report`` (one sheet per table) to the .xlsx ``path``; returns the path."""
         ...

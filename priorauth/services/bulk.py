@@ -96,7 +96,7 @@ def problems(
             found[(client.TABLE, client.id)] = errors
     auth_problems = validate.authorization_problems  # (tens of thousands: a tight loop)
     for auth in changes.authorizations:
-        if errors := auth_problems(view, auth):
+        if errors := auth_problems(view, auth, data):
             found[(auth.TABLE, auth.id)] = errors
     for service in changes.services:
         if errors := validate.service_problems(view, service):

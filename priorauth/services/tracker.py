@@ -166,7 +166,7 @@ class Tracker:
                 ) or coverage.member_id_on(client, auth.payer, None)
             if auth.id:
                 old = tx.get(Authorization, auth.id)
-                if old.confirmed and _billing_fields_changed(old, auth) and auth.confirmed:
+                if old.confirmed and billing_fields_changed(old, auth) and auth.confirmed:
                     auth.confirmed_by, auth.confirmed_at = "", ""  # billing must re-confirm
             deactivated = self._deactivate_others(tx, auth)
             saved = tx.update(auth) if auth.id else tx.insert(auth)
@@ -415,21 +415,32 @@ def next_client_id(data: Data) -> str:
     return f"C{highest + 1:04d}"
 
 
-def _billing_fields_changed(old: Authorization, new: Authorization) -> bool:
-    fields = (
-        "auth_number",
-        "start_date",
-        "end_date",
-        "units_authorized",
-        "visits_authorized",
-        "procedure_codes",
-        "payer",
-    )
-    return any(getattr(old, f) != getattr(new, f) for f in fields)
+BILLING_FIELDS = (
+    "auth_number",
+    "start_date",
+    "end_date",
+    "units_authorized",
+    "visits_authorized",
+    "procedure_codes",
+    "payer",
+)
+
+
+def billing_fields_changed(old: Authorization, new: Authorization) -> list[str]:
+    """The fields billing confirmed that differ (saving them clears the confirmation "C")."""
+    return [f for f in BILLING_FIELDS if getattr(old, f) != getattr(new, f)]
 
 
 def _unique(codes: list[str]) -> list[str]:
     return list(dict.fromkeys(c for c in codes if c))
 
 
-__all__ = ["SaveResult", "ServiceResult", "Tracker", "ValidationError", "allow_all"]
+__all__ = [
+    "BILLING_FIELDS",
+    "SaveResult",
+    "ServiceResult",
+    "Tracker",
+    "ValidationError",
+    "allow_all",
+    "billing_fields_changed",
+]

@@ -34,7 +34,7 @@ async def test_renew_make_active_confirm_notes_delete(demo_db: Path) -> None:
         renewal = next(a for a in app.data.authorizations.values() if a.renewal_of == first.id)
         assert renewal.status == RequestStatus.REQUESTED and not renewal.active
         assert renewal.start_date == first.end_date + dt.timedelta(days=1)
-        assert "Renewal request (saved)" in screen_text(app)
+        assert "Renewal request of" in screen_text(app)
         app.screen.query_one("#payer_reference", Input).value = "REF-9"
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -42,6 +42,8 @@ SCREENS = {
     "auth_form": ["down", "enter", "e"],
     "service_form": ["down", "enter", "s"],
     "palette": ["down", "enter", "ctrl+p"],
+    "reports": ["9"],
+    "auth_form_open_list": ["down", "enter", "e", "tab", "tab", "enter"],
 }
 
 
@@ -78,6 +80,28 @@ def test_screen_in_16_colours(screen: str, demo_app, snap_compare) -> None:
             await settle(pilot)
 
     assert snap_compare(demo_app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("screen", ["client", "auth_form"])
+def test_screen_without_colour(
+    screen: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, snap_compare
+) -> None:
+    """NO_COLOR: the selected row (a ▶ mark), the focused field (its label reversed) and a used
+    up or ended row (underlined, and said in words) are told apart without colour."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    db = tmp_path / "practice.json"
+    build_demo(Store(db, user="demo"), today=TODAY)
+    monkeypatch.setenv("NO_COLOR", "1")  # read (and removed) when the app is made
+    app = make_app(db, today=TODAY, user="alice", workbooks=EXCEL)
+    assert app.no_color
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in SCREENS[screen]:
+            await pilot.press(key)
+            await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 # The screens that show when things were changed: the demo practice, then a few changes by

@@ -22,7 +22,7 @@ from priorauth.model import (
     ProcedureGroup,
     RequestStatus,
 )
-from priorauth.services.tracker import SaveResult, Tracker
+from priorauth.services.tracker import SaveResult, Tracker, billing_fields_changed
 from tui import fmt, parse
 from tui.forms.base import FormScreen, field_row, section
 from tui.widgets import Tick
@@ -303,6 +303,23 @@ class AuthForm(FormScreen[SaveResult]):
             )
         else:
             self.set_note("")
+
+    def ask_before_saving(self, record: Authorization) -> tuple[str, str, str] | None:
+        """Changing what billing confirmed clears the "C": say so before saving."""
+        old = self.auth
+        if old is None or not old.id or not old.confirmed:
+            return None
+        changed = billing_fields_changed(old, record)
+        if not changed:
+            return None
+        words = ", ".join(f.replace("_", " ") for f in changed)
+        return (
+            "Billing must confirm again",
+            f"{old.auth_number or 'This authorization'} was confirmed to billing by "
+            f"{old.confirmed_by}. Changing its {words} clears the confirmation (C): billing "
+            "confirms it again. Save the change?",
+            "Save, clear the C",
+        )
 
     def save(self, tracker: Tracker, record: Authorization) -> SaveResult:
         return tracker.save_authorization(record)

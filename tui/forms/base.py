@@ -184,6 +184,11 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
     def after_change(self, record: Any) -> None:
         """Hook: update notes (what saving will do) after each change."""
 
+    def ask_before_saving(self, record: Any) -> tuple[str, str, str] | None:
+        """Hook: a question to answer before ``record`` is saved (title, question, the "yes"
+        word), e.g. a likely duplicate or a change that clears something; None: save at once."""
+        return None
+
     def revalidate(self) -> tuple[Any, list[ValidationError]]:
         record, problems = self.build()
         read_fields = {p.field for p in problems}
@@ -255,6 +260,21 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         if problems or record is None:
             self.focus_first_problem()
             self.app.bell()
+            return
+        question = self.ask_before_saving(record)
+        if question is not None:
+            title, text, yes = question
+
+            def answer(go: bool | None) -> None:
+                if go:
+                    self._save(record)
+
+            self.app.push_screen(ConfirmDialog(title, text, yes, "Back to the form"), answer)
+            return
+        self._save(record)
+
+    def _save(self, record: Any) -> None:
+        if self._saving:
             return
         self._saving = True
         self.set_note("Saving…")

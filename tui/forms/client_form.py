@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from priorauth import coverage, validate
+from priorauth import coverage, integrity, validate
 from priorauth.errors import ValidationError
 from priorauth.model import Client, ClientInsurance, ClientStatus, Payer, Priority
 from priorauth.services.tracker import Tracker
@@ -269,6 +269,22 @@ class ClientForm(FormScreen[Client]):
 
     def save(self, tracker: Tracker, record: Client) -> Client:
         return tracker.save_client(record)
+
+    def ask_before_saving(self, record: Client) -> tuple[str, str, str] | None:
+        """A new client (or a renamed one) with the name and birth date of another: say who
+        that is before saving a second record of one person."""
+        old = self.client
+        if old is not None and (old.name, old.dob) == (record.name, record.dob):
+            return None
+        same = integrity.same_person(self.data, record)
+        if not same:
+            return None
+        who = "; ".join(integrity.describe_client(self.data, c) for c in same)
+        return (
+            "Same name and date of birth",
+            f"{who} has the same name and date of birth. Save another client anyway?",
+            "Save another client",
+        )
 
     def after_change(self, record: Client) -> None:
         if not self.data.payers:

@@ -8,6 +8,7 @@ and services, deleted ones included (:func:`priorauth.audit.clients_of`).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -30,7 +31,7 @@ from tui.table import Cell, Col, RecordTable, Row
 from tui.widgets import TopBar
 
 COLUMNS = [
-    Col("when", "When", 14),
+    Col("when", "When", 13, fit=True),
     Col("user", "User", 8, flex=1),
     Col("client", "Client", 12, flex=2),
     Col("what", "What", 18, flex=4),
@@ -64,7 +65,7 @@ def read_trail(tracker: Tracker) -> tuple[Data, list[AuditEntry]]:
     return tracker.data(), tracker.store.audit()
 
 
-def build_trail(read: tuple[Data, list[AuditEntry]]) -> Trail:
+def build_trail(read: tuple[Data, list[AuditEntry]], now: dt.datetime) -> Trail:
     data, entries = read
     owners = audit.client_of_records(entries, data)
     names = audit.client_names(entries, data)
@@ -76,7 +77,7 @@ def build_trail(read: tuple[Data, list[AuditEntry]]) -> Trail:
         who = client_text(clients, names)
         when = times.get(entry.at)
         if when is None:
-            when = times[entry.at] = fmt.when(audit.entry_time(entry))
+            when = times[entry.at] = fmt.when(audit.entry_time(entry), now)
         rows.append(
             AuditRow(
                 entry,
@@ -188,8 +189,13 @@ class AuditScreen(FilteredListScreen):
             self._again = True
             return
         self._reading = True
+        now = self.at.now()
         self.at.read_call(
-            read_trail, then=build_trail, done=self._read, failed=self._failed, group="audit"
+            read_trail,
+            then=lambda read: build_trail(read, now),
+            done=self._read,
+            failed=self._failed,
+            group="audit",
         )
 
     def _read(self, trail: Trail) -> None:
@@ -262,7 +268,10 @@ class AuditScreen(FilteredListScreen):
         entry = row.entry
         detail.update(
             Text.assemble(
-                (f"{fmt.when(audit.entry_time(entry), long=True)} {entry.user}: ", "bold"),
+                (
+                    f"{fmt.when(audit.entry_time(entry), self.at.now(), long=True)} {entry.user}: ",
+                    "bold",
+                ),
                 changes_line(entry, self.trail.data if self.trail else None) or entry.summary,
             )
         )

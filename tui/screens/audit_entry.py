@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from rich.table import Table
@@ -20,13 +21,13 @@ from tui import fmt
 ACTION_WORDS = {"create": "created", "update": "changed", "delete": "deleted"}
 
 
-def entry_facts(entry: AuditEntry, client: str) -> str:
+def entry_facts(entry: AuditEntry, client: str, now: dt.datetime) -> str:
     """ "Mon 11/23/2026 14:05 · by mlopez · authorization #12 · client Lee, Ann"
     (``client`` says whose records they are, "" for none)."""
     record = f"{audit.record_word(entry)} #{entry.record_id}"
     if entry.record_ids:
         record = f"{len(entry.record_ids)} {audit.record_word(entry)} records"
-    facts = [fmt.when(audit.entry_time(entry), long=True), f"by {entry.user}", record]
+    facts = [fmt.when(audit.entry_time(entry), now, long=True), f"by {entry.user}", record]
     if client:
         facts.append(client)
     return " · ".join(facts)
@@ -80,7 +81,8 @@ class AuditEntryDialog(ModalScreen[None]):
         with Vertical(classes="dialog-box -entry"):
             title = entry.summary or f"{ACTION_WORDS.get(entry.action, entry.action)} {word}"
             yield Label(Text(title[:1].upper() + title[1:]), classes="dialog-title")
-            yield Static(Text(entry_facts(entry, self.client)), id="entry-facts")
+            now = self.app.now()  # type: ignore[attr-defined]
+            yield Static(Text(entry_facts(entry, self.client, now)), id="entry-facts")
             with VerticalScroll(id="entry-body"):
                 yield Static(changes_table(entry, self.data), id="entry-changes")
             yield Static(Text("↑↓ scroll · esc close · read only"), classes="dialog-keys")

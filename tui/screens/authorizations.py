@@ -21,12 +21,12 @@ from tui.screens.dialogs import PickDialog, PromptDialog
 from tui.table import Cell, Col, RecordTable
 
 COLUMNS = [
-    Col("client", "Client", 14, flex=2),
-    Col("number", "Auth #", 11),
-    Col("payer", "Payer", 8, flex=2),
+    Col("client", "Client", 12, flex=2),
+    Col("number", "Auth #", 8, fit=True),
+    Col("payer", "Payer", 7, flex=2),
     Col("end", "Ends", 8),
-    Col("units", "Units left", 7, align="right", short="U left"),
-    Col("visits", "Visits left", 7, align="right", short="V left"),
+    Col("units", "Units left", 6, align="right", short="U left", fit=True),
+    Col("visits", "Visits left", 6, align="right", short="V left", fit=True),
     Col("info", "Note", 10, flex=1),
 ]
 
@@ -305,15 +305,24 @@ class AuthorizationsScreen(FilteredListScreen):
         def chosen(text: str | None) -> None:
             if text is None:
                 return
-            try:
-                days = int(text.strip())
-            except ValueError:
-                self.notify(f'"{text}" is not a number of days.', severity="warning")
-                return
-            self.days = max(0, days)
+            self.days = int(text.strip())
             self.view = "expiring"
             self.refresh_data()
 
         self.app.push_screen(
-            PromptDialog("Expiring within", "How many days ahead?", str(self.days)), chosen
+            PromptDialog(
+                "Expiring within", "How many days ahead?", str(self.days), check=days_problem
+            ),
+            chosen,
         )
+
+
+def days_problem(text: str) -> str | None:
+    """What is wrong with a typed number of days (None: a whole number, 0 or more)."""
+    try:
+        days = int(text.strip())
+    except ValueError:
+        return f'"{text.strip()}" is not a number of days: type a whole number such as 30.'
+    if days < 0:
+        return "The number of days cannot be negative: 0 shows what ends today."
+    return None

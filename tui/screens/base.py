@@ -42,6 +42,17 @@ class Permissions:
             return None
         return True
 
+    def on_key(self, event: Key) -> None:
+        """A key whose action the role does not allow is greyed in the footer and does nothing;
+        pressing it says which role it needs (instead of silence)."""
+        app = cast("AuthTrackApp", self.app)  # type: ignore[attr-defined]
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):  # type: ignore[attr-defined]
+            permission = self.PERMISSIONS.get(binding.action)
+            if permission and not app.may(permission):
+                app.notify(app.refusal(permission), severity="warning", timeout=8)
+                event.stop()
+                return
+
 
 class BaseScreen(Permissions, Screen):
     """A full screen of the app (Clients, Authorizations, ...)."""

@@ -214,13 +214,16 @@ class ClientScreen(ClientActions):
             if i:
                 text.append("\n")
             needs = "" if ins.prior_auth_required else " · no prior auth"
+            value = box.value if box is not None and box.value else "blank"
+            rest = f" · {ins.member_id or 'no member id'}{needs} · box 23 today: {value}"
+            room = (self.size.width or self.app.size.width) - 2 - 10 - len(rest)
+            payer = fmt.truncate(data.payer_name(ins.payer_id), max(room, 8))
             text.append(f"{ins.priority.value.capitalize():9} ", style="bold")
-            text.append(
-                f"{data.payer_name(ins.payer_id)} · {ins.member_id or 'no member id'}{needs}"
-                " · box 23 today: "
-            )
+            text.append(f"{payer}{rest.removesuffix(value)}")
             if box is not None and box.value:
                 text.append(box.value, style="bold")
+                if box.inactive:
+                    text.append(" (inactive: m makes it active)", style="bold")
             else:
                 text.append("blank", style="bold")
                 if box is not None:
@@ -249,32 +252,42 @@ class ClientScreen(ClientActions):
         data = self.at.data
         auth = self.selected_auth()
         detail = self.query_one("#auth-detail", Static)
-        title = self.query_one("#services-title", Label)
         if data is None or auth is None:
             detail.update("")
-            title.update(Text("Services"))
-            self.services.set_rows([])
+        else:
+            today = self.at.today
+            detail.update(auth_detail(data, auth, rules.usage(data, auth, today), today))
+        self._show_services()
+
+    def _show_services(self) -> None:
+        """Every service of the client, newest first, each saying what it counts against
+        ("⚠ nothing" when no authorization covers it): each one can be edited and deleted."""
+        data = self.at.data
+        title = self.query_one("#services-title", Label)
+        if data is None:
             return
         today = self.at.today
-        use = rules.usage(data, auth, today)
-        detail.update(auth_detail(data, auth, use, today))
-        services = rules.services_for(data, auth)
-        title.update(
-            Text(
-                f"Services counted against {auth.auth_number or 'this authorization'} "
-                f"({len(services)})"
-            )
+        services = data.services_by_client.get(self.client_id, [])
+        against = {  # (services no authorization holds are left out: None)
+            s.id: auth
+            for auth in data.authorizations_for(self.client_id)
+            for s in rules.services_for(data, auth)
+        }
+        uncovered = sum(1 for s in services if s.counts and against.get(s.id) is None)
+        auth = self.selected_auth()
+        counted = sum(1 for s in services if auth and (a := against.get(s.id)) and a.id == auth.id)
+        words = [f"Services ({len(services)})"]
+        if auth is not None:
+            words.append(f"{counted} against {auth.auth_number or 'the selected one'}")
+        if uncovered:
+            words.append(f"{uncovered} against nothing")
+        hint = "tab, then e edits · d deletes"
+        if services and len(" · ".join([*words, hint])) <= (self.size.width or 80) - 2:
+            words.append(hint)  # (left out rather than cut when the numbers are long)
+        title.update(Text(" · ".join(words)))
+        self.services.set_rows(
+            [(str(s.id), service_cells(s, today, against.get(s.id))) for s in reversed(services)]
         )
-        # with them, the sessions in its window that count nothing (cancelled, no-show...)
-        kept_as_such = [
-            s
-            for s in data.services_by_client.get(auth.client, [])
-            if not s.counts
-            and s.payer == auth.payer
-            and rules.covers(auth, s.date, s.procedure_code or None)
-        ]
-        shown = sorted([*services, *kept_as_such], key=lambda s: (s.date, s.id), reverse=True)
-        self.services.set_rows([(str(s.id), service_cells(s, today)) for s in shown])
 
     @on(RecordTable.Highlighted, "#auths")
     def _auth_highlighted(self) -> None:

@@ -72,7 +72,7 @@ class ClientActions(BaseScreen):
             return
         if result.authorization is not None:
             self._keep_auth = str(result.authorization.id)
-            self.refresh_data()
+        self.refresh_data()
         where = (
             f"counted against {result.authorization.auth_number or 'the authorization'}"
             if result.authorization
@@ -93,13 +93,26 @@ class ClientActions(BaseScreen):
         def renewed(new: Authorization) -> None:
             self._keep_auth = str(new.id)
             self.refresh_data()
+
+            def closed(result: SaveResult | None) -> None:
+                if result is not None:
+                    self._auth_saved(result)
+                    return
+                # esc on the new renewal's form: the renewal it made goes too
+                self._keep_auth = str(auth.id)
+                self.at.store_call(
+                    lambda t: t.delete_authorization(t.data().authorizations[new.id]),
+                    done=lambda _: self.notify("Renewal request not kept."),
+                )
+
             self.app.push_screen(
                 AuthForm(
                     client,
                     new,
-                    title=f"Renewal request (saved) of {auth.auth_number or 'the authorization'}",
+                    title=f"Renewal request of {auth.auth_number or 'the authorization'}: "
+                    "ctrl+s keeps it, esc drops it",
                 ),
-                self._auth_saved,
+                closed,
             )
 
         self.at.store_call(lambda t: t.renew(auth), done=renewed)
@@ -138,8 +151,8 @@ class ClientActions(BaseScreen):
         if auth is None:
             return
         if auth.confirmed:
-            when = auth.confirmed_at[:10]
-            self.notify(f"Already confirmed to billing by {auth.confirmed_by} on {when}.")
+            when = fmt.times_in_words(auth.confirmed_at, self.at.now())
+            self.notify(f"Already confirmed to billing by {auth.confirmed_by}, {when}.")
             return
 
         def done(saved: Authorization) -> None:

@@ -14,14 +14,15 @@ from tui import fmt
 from tui.rows import AuthRow
 from tui.table import Cell, Col
 
+# Auth numbers and counts are never cut (fit); the payer's name gives way first.
 AUTH_COLUMNS = [
-    Col("number", "Auth #", 11),
+    Col("number", "Auth #", 8, fit=True),
     Col("payer", "Payer", 7, flex=2),
     Col("codes", "Codes", 12, flex=2, hide_below=100),
     Col("start", "Start", 8),
     Col("end", "End", 8),
-    Col("units", "Units used", 10),
-    Col("visits", "Visits used", 11),
+    Col("units", "Units used", 9, fit=True, short="Units"),
+    Col("visits", "Visits used", 9, fit=True, short="Visits"),
     Col("state", "State", 6),
     Col("remind", "Rem.", 4),
 ]
@@ -30,8 +31,9 @@ SERVICE_COLUMNS = [
     Col("code", "Code", 9),
     Col("units", "Units", 5, align="right"),
     Col("state", "", 6),
-    Col("by", "By", 8),
-    Col("note", "Note", 10, flex=1),
+    Col("against", "Counts against", 9, fit=True, short="Against"),
+    Col("by", "By", 6, flex=1),
+    Col("note", "Note", 10, flex=3),
 ]
 
 
@@ -51,8 +53,11 @@ def state_text(row: AuthRow) -> tuple[str, str]:
 def usage_cell(used: int, authorized: int | None, level: str) -> Cell:
     if authorized is None:
         return (f"{used} no cap", "")
+    counts = f"{used}/{authorized}"
+    if len(counts) > 6:  # ABA-size counts (1234/1234): the numbers, without the bar
+        return (counts, level)
     fraction = used / authorized if authorized else 1.0
-    return (f"{fmt.bar(fraction, 3)} {used}/{authorized}", level)
+    return (f"{fmt.bar(fraction, 3)} {counts}", level)
 
 
 def auth_cells(row: AuthRow) -> list[Cell]:
@@ -77,10 +82,14 @@ _NOT_COUNTED = {
     "late cancel": "late",
     "rescheduled": "resch.",
 }
+UNCOVERED = "⚠ nothing"  # a service no authorization covers: said in words, not only in colour
 
 
-def service_cells(service: Service, today: dt.date) -> list[Cell]:
-    """A service's row; one that counts nothing (cancelled, no-show...) says so, muted."""
+def service_cells(
+    service: Service, today: dt.date, against: Authorization | None = None
+) -> list[Cell]:
+    """A service's row; ``against``: the authorization it counts against (None: nothing). One
+    that counts nothing (cancelled, no-show...) says so, muted, and counts against nothing."""
     scheduled = service.date > today
     level = "muted" if scheduled or not service.counts else ""
     if not service.counts:
@@ -92,6 +101,11 @@ def service_cells(service: Service, today: dt.date) -> list[Cell]:
         (service.procedure_code or "—", level),
         (str(service.units), level),
         state,
+        (against.auth_number or "(no number)", level)
+        if against
+        else ("—", "muted")
+        if not service.counts
+        else (UNCOVERED, "out"),
         (service.recorded_by, level),
         (service.note, level),
     ]

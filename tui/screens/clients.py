@@ -19,14 +19,15 @@ from tui.screens.base import BaseScreen
 from tui.screens.dialogs import ConfirmDialog
 from tui.table import Cell, Col, RecordTable
 
+# Auth numbers and counts are never cut (fit); names give way first.
 COLUMNS = [
-    Col("name", "Client", 14, flex=4),
-    Col("cid", "ID", 7, flex=1),
+    Col("name", "Client", 12, flex=4),
+    Col("cid", "ID", 5, fit=True),
     Col("dob", "Born", 10),
-    Col("payer", "Payer", 8, flex=2),
-    Col("auth", "Auth #", 10, flex=1),
-    Col("units", "Units left", 7, align="right", short="U left"),
-    Col("visits", "Visits left", 7, align="right", short="V left"),
+    Col("payer", "Payer", 7, flex=2),
+    Col("auth", "Auth #", 8, fit=True),
+    Col("units", "Units left", 6, align="right", short="U left", fit=True),
+    Col("visits", "Visits left", 6, align="right", short="V left", fit=True),
     Col("ends", "Ends", 8),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -11,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+
+from tui import fmt
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -53,7 +56,9 @@ class ConflictDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box -conflict"):
             yield Label("Changed by someone else", classes="dialog-title")
-            yield Static(Text(self.message), classes="dialog-body", id="conflict-message")
+            now = self.app.now()  # type: ignore[attr-defined]
+            message = fmt.times_in_words(self.message, now)
+            yield Static(Text(message), classes="dialog-body", id="conflict-message")
             yield Static(
                 Text.assemble(
                     ("r", "bold"),
@@ -69,22 +74,36 @@ class ConflictDialog(ModalScreen[bool]):
 
 
 class PromptDialog(ModalScreen[str | None]):
-    """One line of text: enter accepts, escape cancels."""
+    """One line of text: enter accepts, escape cancels. ``check`` (optional) returns what is
+    wrong with the text, shown in the dialog, which then stays open."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
 
-    def __init__(self, title: str, question: str, value: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        question: str,
+        value: str = "",
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
         super().__init__(classes="dialog")
         self.title_text, self.question, self.value = title, question, value
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(Text(self.title_text), classes="dialog-title")
             yield Static(Text(self.question), classes="dialog-body")
             yield Input(self.value, id="prompt-input")
+            yield Static(id="prompt-error", classes="field-error")
             yield Static(Text("enter OK · esc cancel"), classes="dialog-keys")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        problem = self.check(event.value) if self.check else None
+        if problem:
+            self.query_one("#prompt-error", Static).update(Text(problem))
+            self.app.bell()
+            return
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:
@@ -113,7 +132,24 @@ class NotesDialog(ModalScreen[str | None]):
         self.dismiss(self.query_one(TextArea).text.strip())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Typed text is not thrown away without a question (as the forms do)."""
+        if self.query_one(TextArea).text.strip() == self.text.strip():
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard changes?",
+                "Close the notes without saving what you typed?",
+                "Discard",
+                "Keep editing",
+            ),
+            answer,
+        )
 
 
 class PickDialog(ModalScreen[Any]):

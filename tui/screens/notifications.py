@@ -1,4 +1,5 @@
-"""Notifications, grouped by kind with counts: open, dismiss, snooze for a week."""
+"""Notifications, grouped by kind with counts: open, dismiss, snooze for a week; the ones the user
+dismissed or snoozed are listed too (h) and can be brought back (b)."""
 
 from __future__ import annotations
 
@@ -52,19 +53,41 @@ class NotificationsScreen(BaseScreen):
             tooltip=f"Snooze for {SNOOZE_DAYS} days",
         ),
         Binding(
+            "b",
+            "restore",
+            "Bring back",
+            id="notifications_restore",
+            tooltip="Bring a dismissed or snoozed notification back",
+        ),
+        Binding(
             "m",
             "mine",
             "Mine/all",
             id="notifications_mine",
             tooltip="Only my clients' notifications, or all",
         ),
+        Binding(
+            "h",
+            "hidden",
+            "Hidden",
+            id="notifications_hidden",
+            tooltip="List the notifications you dismissed or snoozed (or back to the others)",
+        ),
     ]
-    PERMISSIONS: ClassVar = {"dismiss_note": "dismiss", "snooze": "dismiss"}
+    PERMISSIONS: ClassVar = {"dismiss_note": "dismiss", "snooze": "dismiss", "restore": "dismiss"}
 
     def __init__(self) -> None:
         super().__init__()
         self.mine = False
+        self.hidden = False  # listing the dismissed and snoozed ones instead
         self._by_key: dict[str, Notification] = {}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "restore" and not self.hidden:
+            return False
+        if action in ("dismiss_note", "snooze") and self.hidden:
+            return False
+        return super().check_action(action, parameters)
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary", classes="state-line")
@@ -83,7 +106,15 @@ class NotificationsScreen(BaseScreen):
         data = self.at.data
         if data is None:
             return []
-        found = self.at.notifications
+        if self.hidden:
+            user, today = self.at.user, self.at.today
+            found = [
+                n
+                for n in notify.compute(data, today)
+                if notify.hiding(data, n, user, today) is not None
+            ]
+        else:
+            found = self.at.notifications
         if self.mine:
             found = notify.for_clinician(data, found, self.at.user)
         return found
@@ -111,7 +142,7 @@ class NotificationsScreen(BaseScreen):
                             (fmt.date(n.date, short=True), ""),
                             (client.name if client else "?", ""),
                             (n.payer, ""),
-                            (n.message, ""),
+                            (self._why_hidden(n) + n.message, ""),
                         ],
                     )
                 )
@@ -121,14 +152,31 @@ class NotificationsScreen(BaseScreen):
             keep = next((k for k, _ in rows if not k.startswith(GROUP)), None)
         self.table.set_rows(rows, keep_key=keep)
         whose = "your clients" if self.mine else "all clients"
-        self.query_one("#summary", Static).update(
-            Text(
-                f"{len(shown)} notification{'s' if len(shown) != 1 else ''} for {whose} "
+        plural = "s" if len(shown) != 1 else ""
+        if self.hidden:
+            summary = (
+                f"{len(shown)} notification{plural} you dismissed or snoozed, for {whose} · "
+                "b brings one back · h: the others"
+            )
+        else:
+            summary = (
+                f"{len(shown)} notification{plural} for {whose} "
                 f"in {len(groups)} group{'s' if len(groups) != 1 else ''} · m: "
                 + ("all clients" if self.mine else "only my clients")
+                + " · h: hidden"
             )
-        )
+        self.query_one("#summary", Static).update(Text(summary))
         self._show_selected()
+
+    def _why_hidden(self, n: Notification) -> str:
+        """ "dismissed · " or "snoozed to 11/30 · " in the hidden list (words, not colour)."""
+        data = self.at.data
+        if not self.hidden or data is None:
+            return ""
+        d = notify.hiding(data, n, self.at.user, self.at.today)
+        if d is None:
+            return ""
+        return f"snoozed to {d.until:%m/%d} · " if d.until else "dismissed · "
 
     def selected(self) -> Notification | None:
         key = self.table.current_key()
@@ -140,13 +188,15 @@ class NotificationsScreen(BaseScreen):
         data = self.at.data
         if n is None or data is None:
             empty = not self._by_key
-            detail.update(
-                Text(
-                    "Nothing needs your attention."
-                    if empty
-                    else "Choose a notification below a heading."
+            if empty:
+                words = (
+                    "You have dismissed or snoozed nothing."
+                    if self.hidden
+                    else "Nothing needs your attention."
                 )
-            )
+            else:
+                words = "Choose a notification below a heading."
+            detail.update(Text(words))
             return
         client = data.clients.get(n.client)
         who = f"{client.name} ({client.client_id})" if client else ""
@@ -196,6 +246,21 @@ class NotificationsScreen(BaseScreen):
             lambda t: t.snooze(n, days=SNOOZE_DAYS),
             done=lambda _: self._after(keep, f"Snoozed for {SNOOZE_DAYS} days."),
         )
+
+    def action_restore(self) -> None:
+        n = self.selected()
+        if n is None or not self.hidden:
+            return
+        keep = self._next_key(n)
+        self.at.store_call(
+            lambda t: t.restore(n),
+            done=lambda _: self._after(keep, "Brought back: it is in the list again."),
+        )
+
+    def action_hidden(self) -> None:
+        self.hidden = not self.hidden
+        self.refresh_bindings()
+        self.refresh_data()
 
     def _after(self, keep: str | None, message: str) -> None:
         self.refresh_data(keep=keep)

@@ -48,11 +48,11 @@ def settings_table(s: PracticeSettings) -> Table:
     return table
 
 
-def changed_line(s: PracticeSettings) -> str:
+def changed_line(s: PracticeSettings, now: dt.datetime) -> str:
     if not s.rev:
         return "These are the defaults: nobody has changed them yet."
     try:
-        when = fmt.when(dt.datetime.fromisoformat(s.updated_at), long=True)
+        when = fmt.when(dt.datetime.fromisoformat(s.updated_at), now, long=True)
     except ValueError:
         when = "an unknown time"
     return f"Last changed by {s.updated_by} on {when}."
@@ -85,7 +85,8 @@ class SettingsScreen(BaseScreen):
             return
         current = practice.practice_settings(data)
         self.query_one("#settings-values", Static).update(settings_table(current))
-        self.query_one("#settings-changed", Static).update(Text(changed_line(current)))
+        changed = changed_line(current, self.at.now())
+        self.query_one("#settings-changed", Static).update(Text(changed))
         if self.at.may("admin"):
             who = "e changes them for everyone."
         else:
