@@ -34,6 +34,7 @@ from openpyxl import Workbook, load_workbook
 
 from bench.history_log import HEADER as HISTORY_HEADER
 from bench.history_log import write_history_log
+from priorauth.services.names import FIRST, LAST
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
 from sync.importer import apply_import, plan_import
@@ -67,8 +68,6 @@ HEADER = [
     "Notes",
 ]
 PAYERS = ["Aetna", "Blue Cross Blue Shield", "Cigna", "Medicaid - State Plan", "Optum", "Tricare"]
-FIRST = ["Avery", "Jordan", "Riley", "Casey", "Morgan", "Taylor", "Quinn", "Rowan", "Emery"]
-LAST = ["Alvarez", "Brennan", "Castillo", "Dubois", "Eriksen", "Garrido", "Holloway", "Ibarra"]
 CODES = ["90837", "90834", "90832", "97153, 97155", "H2019-HN", "90791, 90837"]
 
 

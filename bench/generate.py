@@ -31,6 +31,7 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
+from priorauth.services.names import FIRST, LAST
 from priorauth.store.datafile import Store
 
 TODAY = dt.date(2026, 11, 23)
@@ -40,32 +41,6 @@ SCALES = {
     "large": (10_000, 4, 10),
 }
 CODES = (["90832", "90834", "90837"], ["97153", "97155"], ["H2019-HN"], ["90791"])
-FIRST = [
-    "Avery",
-    "Jordan",
-    "Riley",
-    "Casey",
-    "Morgan",
-    "Taylor",
-    "Quinn",
-    "Rowan",
-    "Emery",
-    "Hayden",
-    "Marisol",
-    "Tomasz",
-]
-LAST = [
-    "Alvarez",
-    "Brennan",
-    "Castillo",
-    "Dubois",
-    "Eriksen",
-    "Garrido",
-    "Holloway",
-    "Ibarra",
-    "Okafor",
-    "Petrov",
-]
 
 
 def build_records(

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from priorauth.services.names import FIRST, LAST
+
 HEADER = [
     "Client ID",
     "Client Name",
@@ -27,8 +29,6 @@ HEADER = [
     "Units Used",
 ]
 PAYERS = ["Aetna", "Blue Cross Blue Shield", "Cigna", "Medicaid - State Plan", "Optum", "Tricare"]
-FIRST = ["Avery", "Jordan", "Riley", "Casey", "Morgan", "Taylor", "Quinn", "Rowan", "Emery"]
-LAST = ["Alvarez", "Brennan", "Castillo", "Dubois", "Eriksen", "Garrido", "Holloway", "Ibarra"]
 FIRST_START = dt.date(2019, 1, 1)
 
 
