@@ -8,17 +8,15 @@ conditional formats, drop-downs, Excel Tables, chart series, names) take the new
 (:mod:`sync.writing.references`); what cannot follow is named before anything is written. Values are
 written in the log's own words: its drop-down lists' (Active / Pending / Closed, Y / N), else its
 cells' habits. Their column order, header names, extra columns, formulas, other sheets and
-cell formatting are left alone. The result goes to a new file unless told otherwise: openpyxl,
-which writes it, cannot keep charts, images, pivot tables and some newer Excel features, and
-:func:`dropped_features` says beforehand which of those the workbook has.
+cell formatting are left alone. The result goes to a new file unless told otherwise; what the
+workbook has that cannot be carried over (:mod:`sync.writing.losses`) is said before writing.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
-import zipfile
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +40,7 @@ from sync.reading.workbook import open_workbook
 from sync.recognising.columns import Col
 from sync.recognising.sheets import choose_sheet
 from sync.writing import cellsafe, styled
+from sync.writing.losses import would_lose
 from sync.writing.references import Move, follow
 from sync.writing.rows import AUTH_INDEX, authorization_row, sorted_authorizations
 from sync.writing.saving import save_workbook
@@ -81,34 +80,9 @@ def default_output(log: Path) -> Path:
 
 
 def dropped_features(path: Path) -> list[str]:
-    """What of this workbook openpyxl cannot carry over when it writes it, in words."""
-    found: list[str] = []
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return found
-
-    def count(pattern: str) -> int:
-        return sum(1 for n in names if re.search(pattern, n))
-
-    for pattern, what in (
-        (r"^xl/charts/chart\d*\.xml$", "chart"),
-        (r"^xl/media/", "image"),
-        (r"^xl/pivotTables/.*\.xml$", "pivot table"),
-        (r"^xl/slicers/", "slicer"),
-        (r"^xl/timelines/", "timeline"),
-    ):
-        n = count(pattern)
-        if n:
-            found.append(f"{n} {what}{'s' if n != 1 else ''}")
-    if count(r"^xl/drawings/drawing\d*\.xml$") and not (
-        count(r"^xl/charts/") or count(r"^xl/media/")
-    ):
-        found.append("shapes or text boxes")
-    if count(r"^xl/vbaProject\.bin$") and path.suffix.lower() != ".xlsm":
-        found.append("macros")
-    return found
+    """What of this workbook write-back cannot carry over, in a practice's words
+    (:func:`sync.writing.losses.would_lose`)."""
+    return would_lose(path)
 
 
 def write_back(
@@ -124,8 +98,9 @@ def write_back(
     """Update the log ``log`` with ``data`` and save the result to ``out`` (default
     :func:`default_output`). Raises :class:`WorkbookError` when the log cannot be used.
 
-    Before anything is written, ``confirm`` is told (in words) what in the workbook could not
-    follow the rows added; it returns False to write nothing (a :class:`WorkbookError`)."""
+    Before anything is written, ``confirm`` is told (in words) what of the workbook would be lost:
+    what cannot be carried over (``result.dropped``) and what could not follow the rows added
+    (``result.unfollowed``); it returns False to write nothing (a :class:`WorkbookError`)."""
     progress = progress or no_progress
     log = Path(log)
     out = Path(out) if out is not None else default_output(log)
@@ -145,7 +120,9 @@ def write_back(
     result = WriteBackResult(out, table.sheet, unknown_rows=unknown, dropped=dropped_features(log))
     progress(1, 3, "updating rows")
     try:
-        book = load_workbook(log, keep_vba=log.suffix.lower() == ".xlsm", keep_links=True)
+        with warnings.catch_warnings():  # what it drops was said before (would_lose)
+            warnings.simplefilter("ignore")
+            book = load_workbook(log, keep_vba=log.suffix.lower() == ".xlsm", keep_links=True)
     except Exception as e:  # openpyxl raises many kinds on odd files; say which file, plainly
         raise WorkbookError(f"{log} cannot be opened for writing back ({e}).") from None
     ws = book[table.sheet]
@@ -163,7 +140,8 @@ def write_back(
     if new:
         end = max(table.rows) if table.rows else table.header.index + raw.first_row
         result.appended_rows, result.unfollowed = writer.append(book, ws, end, new)
-    if result.unfollowed and confirm is not None and not confirm(result.unfollowed):
+    losses = result.dropped + result.unfollowed
+    if losses and confirm is not None and not confirm(losses):
         raise WorkbookError(f"{out}: nothing was written.")
     progress(2, 3, "saving")
     _save(book, out)
