@@ -133,6 +133,7 @@ def _write_back(args: argparse.Namespace, data: Any, today: Any, progress: Any) 
                 "written": True,
                 "dropped": result.dropped,
                 "unfollowed": result.unfollowed,
+                "formulas": result.formulas,
                 "would_lose": result.dropped + result.unfollowed,
             }
         )

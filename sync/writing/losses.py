@@ -58,7 +58,7 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     return out
 
 
-def _sheets(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+def sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(sheet name, its part) in the workbook's order."""
     try:
         xml = zf.read("xl/workbook.xml")
@@ -79,7 +79,7 @@ def would_lose(path: Path) -> list[str]:
     with zf:
         names = set(zf.namelist())
         pictures = shapes = 0
-        for sheet, part in _sheets(zf):
+        for sheet, part in sheet_parts(zf):
             try:
                 xml = zf.read(part)
             except KeyError:

@@ -8,7 +8,9 @@ conditional formats, drop-downs, Excel Tables, chart series, names) take the new
 (:mod:`sync.writing.references`); what cannot follow is named before anything is written. Values are
 written in the log's own words: its drop-down lists' (Active / Pending / Closed, Y / N), else its
 cells' habits. Their column order, header names, extra columns, formulas, other sheets and
-cell formatting are left alone. The result goes to a new file unless told otherwise; what the
+cell formatting are left alone; formulas keep their stored results where their inputs did not
+change and get new ones where authtrack can work them out (:mod:`sync.writing.results`). The
+result goes to a new file unless told otherwise; what the
 workbook has that cannot be carried over (:mod:`sync.writing.losses`) is said before writing.
 """
 
@@ -39,7 +41,7 @@ from sync.reading.sniff import sniff
 from sync.reading.workbook import open_workbook
 from sync.recognising.columns import Col
 from sync.recognising.sheets import choose_sheet
-from sync.writing import cellsafe, styled
+from sync.writing import cellsafe, results, styled
 from sync.writing.losses import would_lose
 from sync.writing.references import Move, follow
 from sync.writing.rows import AUTH_INDEX, authorization_row, sorted_authorizations
@@ -58,6 +60,7 @@ class WriteBackResult:
     dropped: list[str] = field(default_factory=list)
     # references in the workbook that could not follow the rows added, in words
     unfollowed: list[str] = field(default_factory=list)
+    formulas: str = ""  # what became of the formulas' stored results, in words
 
     def summary(self) -> str:
         text = (
@@ -70,6 +73,8 @@ class WriteBackResult:
                 f" {len(self.unknown_rows)} rows of the log are not in authtrack and were left as "
                 "they are (import the log to bring them in)."
             )
+        if self.formulas:
+            text += " " + self.formulas
         return text
 
 
@@ -127,6 +132,7 @@ def write_back(
         raise WorkbookError(f"{log} cannot be opened for writing back ({e}).") from None
     ws = book[table.sheet]
     epoch_1904 = book.epoch == CALENDAR_MAC_1904
+    before = results.stored(log, book)  # each formula's stored result, before anything changes
     writer = _RowWriter(data, table, today, epoch_1904, vocabulary(book, ws, table))
     for row, auth in matched.items():
         changed = writer.update(ws, row, auth)
@@ -144,7 +150,11 @@ def write_back(
     if losses and confirm is not None and not confirm(losses):
         raise WorkbookError(f"{out}: nothing was written.")
     progress(2, 3, "saving")
-    _save(book, out)
+    settled = results.settle(book, before, writer.moved, writer.written)
+    result.formulas = settled.words()
+    save_workbook(
+        book, out, "writing the workbook", lambda data: results.patch(data, settled, epoch_1904)
+    )
     progress(3, 3, "saving")
     return result
 
@@ -220,6 +230,8 @@ class _RowWriter:
         status = table.values.get(Col.STATUS) or []
         self.activity_words = any(v is not None and v[1] is not None for v in status)
         self.words = words or {}
+        self.written: list[tuple[str, int, int]] = []  # cells set or added: formulas' inputs
+        self.move: Move | None = None
         if styled.status_in_words(self.words.get(Col.STATUS), "Active") != "Approved":
             self.activity_words = self.activity_words or bool(self.words.get(Col.STATUS))
 
@@ -264,8 +276,16 @@ class _RowWriter:
             if value == old or (value is None and old in (None, "")):
                 continue
             cellsafe.set_value(cell, value)
+            self.written.append((ws.title, row, cell.column))
             changed += 1
         return changed
+
+    def moved(self, sheet: str, row: int) -> int:
+        """Where a row of the log before write-back is now."""
+        move = self.move
+        if move is None or sheet != move.sheet or not move.inserted or row <= move.end:
+            return row
+        return row + move.n
 
     def append(
         self, book: Any, ws: Any, end: int, auths: list[Authorization]
@@ -279,7 +299,7 @@ class _RowWriter:
         )
         if below:
             _insert_rows(ws, end, n)
-        move = Move(ws.title, end, n, inserted=below)
+        move = self.move = Move(ws.title, end, n, inserted=below)
         follow(book, move)
         first_col = self.table.first_col
         template = {c.column: c for c in ws[end]} if end >= 1 else {}
@@ -308,6 +328,8 @@ class _RowWriter:
                     ),
                 )
             rows.append(r)
+            width = max(ws.max_column, first_col + max((j for _, j in self.columns), default=0))
+            self.written += [(ws.title, r, c) for c in range(1, width + 1)]
         return rows, list(dict.fromkeys(move.unfollowed))
 
 
@@ -328,7 +350,3 @@ def shift_formula(formula: str, end: int, n: int) -> str:
     """References past row ``end`` move down ``n`` rows; a range ending at ``end`` grows
     (references on other sheets are left)."""
     return Move("", end, n, inserted=True).formula(formula, "", "")
-
-
-def _save(book: Any, out: Path) -> None:
-    save_workbook(book, out, "writing the workbook")

@@ -81,3 +81,23 @@ def test_the_export_resaved_by_libreoffice_imports_unchanged(
     assert plan.errors == []
     assert (len(plan.created), len(plan.updated)) == (0, 0)
     assert not plan.clients_created and not plan.clients_updated and plan.other_changes == []
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_stored_results_match_libreoffices_own_recalculation(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """A log saved by LibreOffice (every result stored), written back: every formula has a stored
+    result (kept, or worked out), each what LibreOffice itself gets when it recalculates."""
+    (tmp_path / "first").mkdir()
+    log = resaved(write_log(tmp_path / "log.xlsx"), tmp_path / "first")
+    imported(tracker, log, TODAY)
+    result = write_back(tracker.data(), log, today=TODAY, out=tmp_path / "out.xlsx")
+    assert (
+        result.formulas == "Formulas: 6 kept their stored results, 9 were worked out by authtrack."
+    )
+    with calamine.CalamineWorkbook.from_path(str(result.path)) as wb:
+        ours = {n: wb.get_sheet_by_name(n).to_python() for n in wb.sheet_names}
+    (tmp_path / "second").mkdir()
+    assert ours == recalculated(result.path, tmp_path / "second")
+    assert [r[1] for r in ours["Dashboard"]] == [33, 150, 117, "Lee, Ann", 33]
