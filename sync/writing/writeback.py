@@ -33,6 +33,7 @@ from priorauth import rules
 from priorauth.data import Data
 from priorauth.model import Authorization
 from sync.errors import WorkbookError
+from sync.parsing import cells, notes
 from sync.parsing.logsheet import FOLLOWERS, IDENTITY, LogTable, read_log
 from sync.planning.merge import Merger
 from sync.planning.merge_auths import merge_log
@@ -244,7 +245,27 @@ class _RowWriter:
         out[Col.PERIOD] = (auth.start_date, auth.end_date)
         out[Col.FIRST] = client.first_name if client else ""
         out[Col.LAST] = client.last_name if client else ""
+        if self.table.header.extra_notes:  # "Notes to self: ..." goes back to its own column
+            out[Col.NOTES] = self.split_notes(auth)[0]
         return out
+
+    def split_notes(self, auth: Authorization) -> tuple[str, dict[int, str]]:
+        """The notes for the log's notes column, and each further notes column's part."""
+        extra = self.table.header.extra_notes
+        primary, parts = notes.split(auth.notes, list(extra.values()))
+        return primary, {j: parts[heading] for j, heading in extra.items()}
+
+    def update_notes(self, ws: Any, row: int, auth: Authorization) -> int:
+        """The further notes columns of row ``row``: each its part of the notes."""
+        changed = 0
+        for j, text in self.split_notes(auth)[1].items():
+            cell = ws.cell(row=row, column=self.table.first_col + j)
+            if cell.data_type == "f" or cells.text(cell.value) == text:
+                continue
+            cellsafe.set_value(cell, text or None)
+            self.written.append((ws.title, row, cell.column))
+            changed += 1
+        return changed
 
     def context(self, auth: Authorization, col: Col | None = None) -> dict[str, Any]:
         return {
@@ -278,6 +299,8 @@ class _RowWriter:
             cellsafe.set_value(cell, value)
             self.written.append((ws.title, row, cell.column))
             changed += 1
+        if self.table.header.extra_notes:
+            changed += self.update_notes(ws, row, auth)
         return changed
 
     def moved(self, sheet: str, row: int) -> int:
@@ -327,6 +350,8 @@ class _RowWriter:
                         col, samples.get(j), value, self.epoch_1904, self.context(auth, col)
                     ),
                 )
+            if self.table.header.extra_notes:
+                self.update_notes(ws, r, auth)
             rows.append(r)
             width = max(ws.max_column, first_col + max((j for _, j in self.columns), default=0))
             self.written += [(ws.title, r, c) for c in range(1, width + 1)]
