@@ -1,8 +1,9 @@
 """`authtrack export FILE [--json]` and `authtrack export --into LOG.xlsx [--out NEW.xlsx]`.
 
 The first writes the canonical workbook; the second writes authtrack's authorizations back into
-the practice's own log, to a new file (LOG.authtrack.xlsx unless --out says otherwise). Exit
-status 0, or 2 on failure.
+the practice's own log, to a new file (LOG.authtrack.xlsx unless --out says otherwise). When
+something of the log would be lost (listed, in words), --into writes only with --yes. Exit
+status 0, or 2 on failure or when it refused.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--out", metavar="NEW", type=Path, help="where --into writes (default LOG.authtrack.xlsx)"
     )
     p.add_argument("--sheet", metavar="NAME", help="with --into: the log's sheet")
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --into: write even when something of the log would be lost (it is listed)",
+    )
     p.set_defaults(func=run)
 
 
@@ -75,28 +81,45 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _write_back(args: argparse.Namespace, data: Any, today: Any, progress: Any) -> int:
-    from sync.writing.writeback import default_output, dropped_features, write_back
+    from sync.errors import WorkbookError
+    from sync.writing.writeback import default_output, write_back
 
     log: Path = args.into
     out: Path = args.out or args.file or default_output(log)
-    dropped = dropped_features(log) if log.exists() else []
-    if dropped and not args.json:
-        print(
-            f"Note: {log} has {', '.join(dropped)}; openpyxl cannot keep them, so {out} will not "
-            f"have them ({log} itself is not changed).",
-            file=sys.stderr,
+    refused: list[str] = []
+
+    def ask(losses: list[str]) -> bool:
+        """What of their workbook would be lost, said before anything is written; --yes to go on."""
+        if args.yes:
+            if not args.json:
+                print(f"{out} will not have, from {log}:", file=sys.stderr)
+                for line in losses:
+                    print(f"  - {line}", file=sys.stderr)
+            return True
+        refused.extend(losses)
+        return False
+
+    try:
+        result = write_back(
+            data, log, today=today, out=out, sheet=args.sheet, progress=progress, confirm=ask
         )
-
-    def tell(unfollowed: list[str]) -> bool:
-        """What in their workbook cannot follow the new rows, said before anything is written."""
-        if not args.json:
-            for line in unfollowed:
-                print(f"Note: {line}", file=sys.stderr)
-        return True
-
-    result = write_back(
-        data, log, today=today, out=out, sheet=args.sheet, progress=progress, confirm=tell
-    )
+    except WorkbookError:
+        if not refused:
+            raise
+        if args.json:
+            _json({"file": None, "written": False, "would_lose": refused})
+        else:
+            print(
+                f"authtrack export: writing {out} would lose, from {log} ({log} itself is never "
+                "changed):",
+                file=sys.stderr,
+            )
+            for line in refused:
+                print(f"  - {line}", file=sys.stderr)
+            print(
+                "Nothing was written; run it again with --yes to write it anyway.", file=sys.stderr
+            )
+        return 2
     if args.json:
         _json(
             {
@@ -107,8 +130,11 @@ def _write_back(args: argparse.Namespace, data: Any, today: Any, progress: Any) 
                 "unchanged_rows": result.unchanged_rows,
                 "unknown_rows": result.unknown_rows,
                 "cells_changed": result.cells_changed,
+                "written": True,
                 "dropped": result.dropped,
                 "unfollowed": result.unfollowed,
+                "formulas": result.formulas,
+                "would_lose": result.dropped + result.unfollowed,
             }
         )
     else:

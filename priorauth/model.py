@@ -173,8 +173,11 @@ class Authorization(Record):
     end_date: dt.date | None = None  # None = open-ended
     active: bool = True
     reminder_days: int | None = DEFAULT_REMINDER_DAYS  # None = no reminder
-    confirmed_by: str = ""  # confirmed to billing by (blank = not confirmed)
+    confirmed_by: str = ""  # confirmed to billing by (blank = not confirmed, unless imported)
     confirmed_at: str = ""
+    # confirmed in the practice's own log and brought in by an import: confirmed_by/at are then
+    # the log's own (either may be blank), never whoever ran the import
+    confirmed_imported: bool = False
     notes: str = ""
     carried_units_used: int = 0  # usage carried in from the log, before tracking began
     carried_visits_used: int = 0
@@ -187,13 +190,27 @@ class Authorization(Record):
 
     @property
     def confirmed(self) -> bool:
-        return bool(self.confirmed_by)
+        return bool(self.confirmed_by) or self.confirmed_imported
+
+    @property
+    def confirmation(self) -> str:
+        """Who confirmed it to billing, in words: "confirmed by alice", or for one a log said was
+        confirmed, "confirmed (imported), by Jo" ("" when not confirmed)."""
+        if not self.confirmed:
+            return ""
+        if self.confirmed_imported:
+            by = f", by {self.confirmed_by}" if self.confirmed_by else ""
+            return f"confirmed (imported){by}"
+        return f"confirmed by {self.confirmed_by}"
 
     @property
     def display_number(self) -> str:
-        """The auth number with the seed's "C" marker when confirmed to billing."""
+        """The auth number with the seed's "C" marker when confirmed to billing ("C (imported)"
+        when the confirmation came from the practice's log)."""
         number = self.auth_number or "(no number)"
-        return f"{number} C" if self.confirmed else number
+        if not self.confirmed:
+            return number
+        return f"{number} C (imported)" if self.confirmed_imported else f"{number} C"
 
 
 @dataclass(kw_only=True)

@@ -319,6 +319,7 @@ def renewal(data: Data, auth: Authorization, today: dt.date) -> Authorization:
         active=False,
         confirmed_by="",
         confirmed_at="",
+        confirmed_imported=False,
         carried_units_used=0,
         carried_visits_used=0,
         status=RequestStatus.REQUESTED,

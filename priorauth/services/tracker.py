@@ -167,7 +167,8 @@ class Tracker:
             if auth.id:
                 old = tx.get(Authorization, auth.id)
                 if old.confirmed and billing_fields_changed(old, auth) and auth.confirmed:
-                    auth.confirmed_by, auth.confirmed_at = "", ""  # billing must re-confirm
+                    # billing must re-confirm
+                    auth.confirmed_by, auth.confirmed_at, auth.confirmed_imported = "", "", False
             deactivated = self._deactivate_others(tx, auth)
             saved = tx.update(auth) if auth.id else tx.insert(auth)
             return SaveResult(saved, deactivated)
@@ -195,6 +196,7 @@ class Tracker:
             auth,
             confirmed_by=self.user,
             confirmed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            confirmed_imported=False,
         )
         with self.store.transaction() as tx:
             return tx.update(confirmed, f"confirmed {describe(auth)} to billing")

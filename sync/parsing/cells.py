@@ -181,6 +181,19 @@ _YES = frozenset({"yes", "y", "true", "t", "x", "1", "✓", "✔", "active", "cu
 _NO = frozenset({"no", "n", "false", "f", "0", "inactive", "not active", "expired", "closed"})
 
 
+# a Confirmed cell authtrack's own export writes for a confirmation that came from a log
+IMPORTED = "Yes (imported)"
+_IMPORTED = frozenset({"yes (imported)", "confirmed (imported)", "imported"})
+
+
+def confirmation(value: Any) -> bool | str | None:
+    """A Confirmed cell: True / False / None as :func:`yes_no`, or :data:`IMPORTED` where
+    authtrack's export said the confirmation came from a practice's log."""
+    if isinstance(value, str) and value.strip().lower() in _IMPORTED:
+        return IMPORTED
+    return yes_no(value)
+
+
 def yes_no(value: Any) -> bool | None:
     if value is True or value is False:
         return value

@@ -115,7 +115,7 @@ def parser(
         Col.CODES: cells.codes,
         Col.PRIORITY: cells.priority,
         Col.ACTIVE: cells.yes_no,
-        Col.CONFIRMED: cells.yes_no,
+        Col.CONFIRMED: cells.confirmation,
         Col.REMINDER: cells.reminder,
         Col.STATUS: cells.status,
         Col.CAP: cells.cap,

@@ -16,7 +16,7 @@ from typing import Any
 
 from priorauth.grammar import DateOrder
 from priorauth.model import RequestStatus
-from sync.parsing import cells, colparse
+from sync.parsing import cells, colparse, notes
 from sync.progress import Progress, no_progress
 from sync.reading.workbook import RawSheet
 from sync.recognising import chrome
@@ -138,16 +138,39 @@ def _unread(
         if j in read:
             report.columns.append((letter(j), heading, read[j].value))
             continue
-        if j in header.duplicate_columns or j >= len(columns):
+        if j in header.extra_notes:
+            report.columns.append((letter(j), heading, f'notes, as "{heading}: ..."'))
+            continue
+        if j >= len(columns):
             continue
         values = _take(columns[j], keep)
         if values.count("") == len(values):
+            continue
+        if j in header.duplicate_columns:  # "Payer Phone" beside "Payer": the practice's own
+            report.columns.append((letter(j), heading, KEPT_AS_IT_IS))
             continue
         if heading in DERIVED_HEADERS:  # authtrack's own export: worked out, not data
             report.columns.append((letter(j), heading, "worked out by authtrack, not read"))
             continue
         report.unread.append((letter(j), heading))
         table.warnings.append(unread_warning(sheet.name, letter(j), heading))
+
+
+KEPT_AS_IT_IS = "the practice's own column: not imported, kept in the log as it is"
+
+
+def _join_notes(table: LogTable, extra: list[tuple[str, tuple[Any, ...]]]) -> None:
+    """The log's further notes columns join its notes, each labelled by its heading."""
+    primary = table.values[Col.NOTES]
+    table.values[Col.NOTES] = [
+        notes.joined(
+            cells.text(primary[k]) if primary[k] is not None else "",
+            [(heading, cells.text(column[k])) for heading, column in extra],
+        )
+        or primary[k]
+        for k in range(len(primary))
+    ]
+    colparse.cut_long_texts(table, Col.NOTES, table.values[Col.NOTES])
 
 
 def _chrome(
@@ -289,10 +312,6 @@ def read_log(
     table = LogTable(sheet.name, header, sheet.first_col)
     report = table.report = SheetReport(sheet.name)
     report.header_rows = [sheet.first_row + i for i in header.rows]
-    for text in header.duplicates:
-        table.warnings.append(
-            f'Sheet "{sheet.name}": column "{text}" repeats a column already read; it was ignored.'
-        )
     where = header.columns
     mapped = sorted(where.values())
     start = header.index + 1
@@ -391,6 +410,8 @@ def read_log(
         table.values[col] = colparse.parse_column(table, col, kept[j], parse)
         if col in colparse.TEXT_LIKE:
             colparse.cut_long_texts(table, col, table.values[col])
+    if header.extra_notes and Col.NOTES in table.values:
+        _join_notes(table, [(h, _take(columns[j], keep)) for j, h in header.extra_notes.items()])
     if Col.AUTH_NUMBER in where:
         colparse.placeholders(table, kept[where[Col.AUTH_NUMBER]])
     progress(total, total, "reading rows")

@@ -45,6 +45,7 @@ from sync.recognising.columns import (
     PRIORITIES,
     SERVICE_HEADERS,
     SERVICES_SHEET,
+    Col,
     column_letter,
 )
 
@@ -89,6 +90,7 @@ class Inputs:
     services: SheetRows | None = None
     epoch_1904: bool = False
     user: str = ""
+    canonical: bool = False  # authtrack's own export (its Confirmed column tells whose)
     # set while planning: the records each canonical row became (for error reports)
     _records: dict[tuple[str, int], tuple[SheetRows, int]] = field(default_factory=dict)
 
@@ -118,6 +120,7 @@ def read_inputs(wb: Workbook, log: LogTable) -> Inputs:
     inputs = Inputs(log, epoch_1904=wb.epoch_1904)
     if not _is_canonical(log):
         return inputs
+    inputs.canonical = True
     for attr, name, expected in (
         ("payers", PAYERS_SHEET, PAYER_HEADERS),
         ("groups", GROUPS_SHEET, GROUP_HEADERS),
@@ -296,8 +299,22 @@ def _merge_coverages(merger: Merger, inputs: Inputs, table: SheetRows) -> None:
         coverage.set_coverages(clients[client_id], coverages)
 
 
+def own_confirmations(inputs: Inputs, drafts: list[Draft]) -> None:
+    """In authtrack's own export a plain "Yes" in Confirmed is a confirmation made in authtrack
+    (its who and when are authtrack's records): it stays so, where a practice's log's "Yes" is
+    kept as imported (and the export's "Yes (imported)" stays imported)."""
+    if not inputs.canonical:
+        return
+    for d in drafts:
+        said = d.table.values.get(Col.CONFIRMED)
+        if d.auth.confirmed_imported and d.auth.confirmed_by and said and said[d.index] is True:
+            d.auth.confirmed_imported = False
+
+
 def merge_after(merger: Merger, inputs: Inputs, drafts: list[Draft]) -> None:
-    """Services, once every authorization they may be pinned to is known."""
+    """Services, once every authorization they may be pinned to is known (and an export's own
+    confirmations told apart: :func:`own_confirmations`)."""
+    own_confirmations(inputs, drafts)
     if inputs.services is None:
         return
     table = inputs.services

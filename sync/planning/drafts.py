@@ -9,7 +9,6 @@ its confirmation and activity, and the counts it says were used or are left.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -272,7 +271,7 @@ def drafter(
         if actives is not None:
             auth.active, explicit_active = bool(actives[i]), True
         if confirmed:
-            _confirmation(auth, before, cols, i, user)
+            _confirmation(auth, before, cols, i)
         if i in placeholders and (
             statuses is None or statuses[i] is None or statuses[i][0] is None
         ):
@@ -298,17 +297,16 @@ def drafter(
     return draft
 
 
-def _confirmation(
-    auth: Authorization, before: Authorization | None, cols: Columns, i: int, user: str
-) -> None:
+def _confirmation(auth: Authorization, before: Authorization | None, cols: Columns, i: int) -> None:
+    """A log's "Confirmed = Yes" is kept as confirmed (imported), with the log's own who and when
+    where it has them, never credited to whoever runs the import (an authtrack export's own
+    confirmations are told apart afterwards: :func:`sync.planning.canonical.own_confirmations`)."""
     by = (cols.confirmed_by[i] if cols.confirmed_by is not None else None) or ""
     at = (cols.confirmed_at[i] if cols.confirmed_at is not None else None) or ""
     flag = cols.confirmed[i] if cols.confirmed is not None else bool(by)
     if not flag:
-        auth.confirmed_by, auth.confirmed_at = "", ""
+        auth.confirmed_by, auth.confirmed_at, auth.confirmed_imported = "", "", False
         return
-    if before is not None and before.confirmed and not by:
+    if before is not None and before.confirmed and (not by or by == before.confirmed_by):
         return  # still confirmed, as recorded
-    auth.confirmed_by = by or (before.confirmed_by if before else "") or user
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    auth.confirmed_at = at or (before.confirmed_at if before else "") or now
+    auth.confirmed_by, auth.confirmed_at, auth.confirmed_imported = by, at, True

@@ -201,6 +201,9 @@ def _r(col: Col, needs: str, forbids: str = "", only: bool = False) -> _Rule:
 
 # First match wins, so the specific rules come before the general ones.
 _RULES: list[_Rule] = [
+    # a heading that says notes is notes, whatever else it names ("Notes to self", "Billing
+    # notes", "Payer notes"): several such columns all join authtrack's notes
+    _r(Col.NOTES, "note"),
     _r(Col.CONFIRMED_BY, "confirmed by"),
     _r(Col.CONFIRMED_AT, "confirmed at"),
     _r(Col.CONFIRMED_AT, "confirmed on"),
@@ -254,11 +257,13 @@ _RULES: list[_Rule] = [
     _r(Col.ACTIVE, "active"),
     _r(Col.CONFIRMED, "confirmed"),
     _r(Col.REMINDER, "reminder"),
-    _r(Col.NOTES, "note"),
     _r(Col.CLINICIAN, "clinician"),
     _r(Col.UNITS_AUTH, "authorized", only=True),
 ]
 _FILLER = frozenset({"number", "date"})
+# a column of phone numbers or addresses ("Payer Phone", "Therapist Email") is the practice's
+# own: kept in its log as it is, never read as the payer or clinician it is about
+_CONTACT = frozenset({"phone", "tel", "telephone", "fax", "email", "mail", "address", "website"})
 _COUNTS = frozenset(
     {Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT, Col.VISITS_AUTH, Col.VISITS_USED}
     | {Col.VISITS_LEFT}
@@ -298,6 +303,8 @@ class Header:
     duplicate_columns: set[int] = field(default_factory=set)
     rows: list[int] = field(default_factory=list)  # indices of the heading rows (group rows too)
     groups: dict[int, str] = field(default_factory=dict)  # column -> the group label over it
+    # further notes columns ("Notes to self"): column index -> heading; they join the notes
+    extra_notes: dict[int, str] = field(default_factory=dict)
 
     def heading(self, j: int) -> str:
         """Column ``j``'s heading as read: "Authorization / Number" under a group label."""
@@ -373,6 +380,7 @@ def read_header(rows: list[list[Any]], index: int) -> Header:
     ignored: list[str] = []
     duplicates: list[str] = []
     duplicate_columns: set[int] = set()
+    extra_notes: dict[int, str] = {}
     measured: set[Col] = set()  # counts whose header (or group label) says units or visits
     grouped_any = False
     for j, value in enumerate(row):
@@ -399,7 +407,14 @@ def read_header(rows: list[list[Any]], index: int) -> Header:
                 col, named, grouped_any = grouped, True, True
         if col is None:
             ignored.append(text)
-        elif col in columns:
+        elif col is Col.NOTES and col in columns:
+            if words(text) == {"note"} and words(names[columns[col]]) != {"note"}:
+                # the plain "Notes" is the notes; "Notes to self" before it joins them
+                extra_notes[columns[col]] = names[columns[col]]
+                columns[col] = j
+            else:
+                extra_notes[j] = text
+        elif col in columns or words(text) & _CONTACT:
             duplicates.append(text)
             duplicate_columns.add(j)
         else:
@@ -413,7 +428,15 @@ def read_header(rows: list[list[Any]], index: int) -> Header:
     heading_rows = [index - 1, index] if grouped_any else [index]
     labels = {j: g for j, g in enumerate(groups) if g and j in names} if grouped_any else {}
     return Header(
-        index, columns, names, ignored, duplicates, duplicate_columns, heading_rows, labels
+        index,
+        columns,
+        names,
+        ignored,
+        duplicates,
+        duplicate_columns,
+        heading_rows,
+        labels,
+        extra_notes,
     )
 
 

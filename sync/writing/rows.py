@@ -14,6 +14,7 @@ from typing import Any
 from priorauth import coverage, rules
 from priorauth.data import Data
 from priorauth.model import Authorization, Client, Priority, Service
+from sync.parsing import cells
 from sync.parsing.cells import describe_cap
 from sync.recognising.columns import AUTH_EXTRA_HEADERS, AUTH_HEADERS, PRIORITIES, Col
 
@@ -101,7 +102,7 @@ def authorization_row(
         use.visits_used,
         use.visits_remaining,
         _yes(auth.active),
-        _yes(bool(auth.confirmed_by)),
+        cells.IMPORTED if auth.confirmed_imported else _yes(auth.confirmed),
         auth.reminder_days,
         auth.notes,
         auth.status.value.title(),

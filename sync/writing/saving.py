@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import io
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl.utils.exceptions import IllegalCharacterError
 
@@ -13,21 +15,35 @@ from priorauth.store.safefile import check_folder_path, write_atomic
 from sync.errors import WorkbookError
 
 
-def save_workbook(book: Any, path: Path, doing: str = "writing the workbook") -> Path:
+def save_workbook(
+    book: Any,
+    path: Path,
+    doing: str = "writing the workbook",
+    then: Callable[[bytes], bytes] | None = None,
+) -> Path:
     """Write the openpyxl workbook ``book`` to ``path`` atomically (a whole file or none), mode
     0660, through the descriptor of its temporary file; refusals and failures are one sentence
-    (:class:`~sync.errors.WorkbookError`)."""
+    (:class:`~sync.errors.WorkbookError`). ``then`` changes the saved bytes before they are
+    written (write-back stores formula results)."""
     try:
-        _save(book, path, doing)
+        _save(book, path, doing, then)
     except BaseException:
         _discard(book)
         raise
     return path
 
 
-def _save(book: Any, path: Path, doing: str) -> None:
+def _save(book: Any, path: Path, doing: str, then: Callable[[bytes], bytes] | None) -> None:
+    def fill(f: BinaryIO) -> None:
+        if then is None:
+            book.save(f)
+            return
+        buffer = io.BytesIO()
+        book.save(buffer)
+        f.write(then(buffer.getvalue()))
+
     try:
-        write_atomic(path, book.save, doing=doing)
+        write_atomic(path, fill, doing=doing)
     except IllegalCharacterError:
         raise WorkbookError(
             f"{path}: a value holds a character a workbook cannot store; nothing was written."

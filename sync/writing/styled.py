@@ -27,6 +27,7 @@ COUNT_COLUMNS = frozenset(
     }
 )
 FLAG_COLUMNS = frozenset({Col.ACTIVE, Col.CONFIRMED})
+_YES = ("Yes", cells.IMPORTED)  # a log's own confirmation goes back as its own Yes word
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
 
@@ -46,7 +47,7 @@ def same(
                 return (cells.count(old) or 0) == (new or 0)
             return cells.count(old) == new
         if col in FLAG_COLUMNS:
-            return bool(cells.yes_no(old)) == (new == "Yes")
+            return bool(cells.yes_no(old)) == (new in _YES)
         if col is Col.CODES:
             return cells.codes(old) == cells.codes(new)
         if col is Col.PRIORITY:
@@ -82,8 +83,8 @@ def styled(col: Col, old: Any, new: Any, epoch_1904: bool, context: dict[str, An
     if col in FLAG_COLUMNS:
         words = context.get("vocabulary")
         if words:
-            return in_words(words, new == "Yes")
-        return _flag(old, new == "Yes")
+            return in_words(words, new in _YES)
+        return _flag(old, new in _YES)
     if col is Col.CODES:
         sep = next((s for s in (";", "/", "\n") if isinstance(old, str) and s in old), ",")
         return f"{sep} ".join(cells.codes(new)) if sep != "\n" else "\n".join(cells.codes(new))

@@ -8,17 +8,17 @@ conditional formats, drop-downs, Excel Tables, chart series, names) take the new
 (:mod:`sync.writing.references`); what cannot follow is named before anything is written. Values are
 written in the log's own words: its drop-down lists' (Active / Pending / Closed, Y / N), else its
 cells' habits. Their column order, header names, extra columns, formulas, other sheets and
-cell formatting are left alone. The result goes to a new file unless told otherwise: openpyxl,
-which writes it, cannot keep charts, images, pivot tables and some newer Excel features, and
-:func:`dropped_features` says beforehand which of those the workbook has.
+cell formatting are left alone; formulas keep their stored results where their inputs did not
+change and get new ones where authtrack can work them out (:mod:`sync.writing.results`). The
+result goes to a new file unless told otherwise; what the
+workbook has that cannot be carried over (:mod:`sync.writing.losses`) is said before writing.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
-import zipfile
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +33,7 @@ from priorauth import rules
 from priorauth.data import Data
 from priorauth.model import Authorization
 from sync.errors import WorkbookError
+from sync.parsing import cells, notes
 from sync.parsing.logsheet import FOLLOWERS, IDENTITY, LogTable, read_log
 from sync.planning.merge import Merger
 from sync.planning.merge_auths import merge_log
@@ -41,7 +42,8 @@ from sync.reading.sniff import sniff
 from sync.reading.workbook import open_workbook
 from sync.recognising.columns import Col
 from sync.recognising.sheets import choose_sheet
-from sync.writing import cellsafe, styled
+from sync.writing import cellsafe, results, styled
+from sync.writing.losses import would_lose
 from sync.writing.references import Move, follow
 from sync.writing.rows import AUTH_INDEX, authorization_row, sorted_authorizations
 from sync.writing.saving import save_workbook
@@ -59,6 +61,7 @@ class WriteBackResult:
     dropped: list[str] = field(default_factory=list)
     # references in the workbook that could not follow the rows added, in words
     unfollowed: list[str] = field(default_factory=list)
+    formulas: str = ""  # what became of the formulas' stored results, in words
 
     def summary(self) -> str:
         text = (
@@ -71,6 +74,8 @@ class WriteBackResult:
                 f" {len(self.unknown_rows)} rows of the log are not in authtrack and were left as "
                 "they are (import the log to bring them in)."
             )
+        if self.formulas:
+            text += " " + self.formulas
         return text
 
 
@@ -81,34 +86,9 @@ def default_output(log: Path) -> Path:
 
 
 def dropped_features(path: Path) -> list[str]:
-    """What of this workbook openpyxl cannot carry over when it writes it, in words."""
-    found: list[str] = []
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return found
-
-    def count(pattern: str) -> int:
-        return sum(1 for n in names if re.search(pattern, n))
-
-    for pattern, what in (
-        (r"^xl/charts/chart\d*\.xml$", "chart"),
-        (r"^xl/media/", "image"),
-        (r"^xl/pivotTables/.*\.xml$", "pivot table"),
-        (r"^xl/slicers/", "slicer"),
-        (r"^xl/timelines/", "timeline"),
-    ):
-        n = count(pattern)
-        if n:
-            found.append(f"{n} {what}{'s' if n != 1 else ''}")
-    if count(r"^xl/drawings/drawing\d*\.xml$") and not (
-        count(r"^xl/charts/") or count(r"^xl/media/")
-    ):
-        found.append("shapes or text boxes")
-    if count(r"^xl/vbaProject\.bin$") and path.suffix.lower() != ".xlsm":
-        found.append("macros")
-    return found
+    """What of this workbook write-back cannot carry over, in a practice's words
+    (:func:`sync.writing.losses.would_lose`)."""
+    return would_lose(path)
 
 
 def write_back(
@@ -124,8 +104,9 @@ def write_back(
     """Update the log ``log`` with ``data`` and save the result to ``out`` (default
     :func:`default_output`). Raises :class:`WorkbookError` when the log cannot be used.
 
-    Before anything is written, ``confirm`` is told (in words) what in the workbook could not
-    follow the rows added; it returns False to write nothing (a :class:`WorkbookError`)."""
+    Before anything is written, ``confirm`` is told (in words) what of the workbook would be lost:
+    what cannot be carried over (``result.dropped``) and what could not follow the rows added
+    (``result.unfollowed``); it returns False to write nothing (a :class:`WorkbookError`)."""
     progress = progress or no_progress
     log = Path(log)
     out = Path(out) if out is not None else default_output(log)
@@ -145,11 +126,14 @@ def write_back(
     result = WriteBackResult(out, table.sheet, unknown_rows=unknown, dropped=dropped_features(log))
     progress(1, 3, "updating rows")
     try:
-        book = load_workbook(log, keep_vba=log.suffix.lower() == ".xlsm", keep_links=True)
+        with warnings.catch_warnings():  # what it drops was said before (would_lose)
+            warnings.simplefilter("ignore")
+            book = load_workbook(log, keep_vba=log.suffix.lower() == ".xlsm", keep_links=True)
     except Exception as e:  # openpyxl raises many kinds on odd files; say which file, plainly
         raise WorkbookError(f"{log} cannot be opened for writing back ({e}).") from None
     ws = book[table.sheet]
     epoch_1904 = book.epoch == CALENDAR_MAC_1904
+    before = results.stored(log, book)  # each formula's stored result, before anything changes
     writer = _RowWriter(data, table, today, epoch_1904, vocabulary(book, ws, table))
     for row, auth in matched.items():
         changed = writer.update(ws, row, auth)
@@ -163,10 +147,15 @@ def write_back(
     if new:
         end = max(table.rows) if table.rows else table.header.index + raw.first_row
         result.appended_rows, result.unfollowed = writer.append(book, ws, end, new)
-    if result.unfollowed and confirm is not None and not confirm(result.unfollowed):
+    losses = result.dropped + result.unfollowed
+    if losses and confirm is not None and not confirm(losses):
         raise WorkbookError(f"{out}: nothing was written.")
     progress(2, 3, "saving")
-    _save(book, out)
+    settled = results.settle(book, before, writer.moved, writer.written)
+    result.formulas = settled.words()
+    save_workbook(
+        book, out, "writing the workbook", lambda data: results.patch(data, settled, epoch_1904)
+    )
     progress(3, 3, "saving")
     return result
 
@@ -242,6 +231,8 @@ class _RowWriter:
         status = table.values.get(Col.STATUS) or []
         self.activity_words = any(v is not None and v[1] is not None for v in status)
         self.words = words or {}
+        self.written: list[tuple[str, int, int]] = []  # cells set or added: formulas' inputs
+        self.move: Move | None = None
         if styled.status_in_words(self.words.get(Col.STATUS), "Active") != "Approved":
             self.activity_words = self.activity_words or bool(self.words.get(Col.STATUS))
 
@@ -254,7 +245,27 @@ class _RowWriter:
         out[Col.PERIOD] = (auth.start_date, auth.end_date)
         out[Col.FIRST] = client.first_name if client else ""
         out[Col.LAST] = client.last_name if client else ""
+        if self.table.header.extra_notes:  # "Notes to self: ..." goes back to its own column
+            out[Col.NOTES] = self.split_notes(auth)[0]
         return out
+
+    def split_notes(self, auth: Authorization) -> tuple[str, dict[int, str]]:
+        """The notes for the log's notes column, and each further notes column's part."""
+        extra = self.table.header.extra_notes
+        primary, parts = notes.split(auth.notes, list(extra.values()))
+        return primary, {j: parts[heading] for j, heading in extra.items()}
+
+    def update_notes(self, ws: Any, row: int, auth: Authorization) -> int:
+        """The further notes columns of row ``row``: each its part of the notes."""
+        changed = 0
+        for j, text in self.split_notes(auth)[1].items():
+            cell = ws.cell(row=row, column=self.table.first_col + j)
+            if cell.data_type == "f" or cells.text(cell.value) == text:
+                continue
+            cellsafe.set_value(cell, text or None)
+            self.written.append((ws.title, row, cell.column))
+            changed += 1
+        return changed
 
     def context(self, auth: Authorization, col: Col | None = None) -> dict[str, Any]:
         return {
@@ -286,8 +297,18 @@ class _RowWriter:
             if value == old or (value is None and old in (None, "")):
                 continue
             cellsafe.set_value(cell, value)
+            self.written.append((ws.title, row, cell.column))
             changed += 1
+        if self.table.header.extra_notes:
+            changed += self.update_notes(ws, row, auth)
         return changed
+
+    def moved(self, sheet: str, row: int) -> int:
+        """Where a row of the log before write-back is now."""
+        move = self.move
+        if move is None or sheet != move.sheet or not move.inserted or row <= move.end:
+            return row
+        return row + move.n
 
     def append(
         self, book: Any, ws: Any, end: int, auths: list[Authorization]
@@ -301,7 +322,7 @@ class _RowWriter:
         )
         if below:
             _insert_rows(ws, end, n)
-        move = Move(ws.title, end, n, inserted=below)
+        move = self.move = Move(ws.title, end, n, inserted=below)
         follow(book, move)
         first_col = self.table.first_col
         template = {c.column: c for c in ws[end]} if end >= 1 else {}
@@ -329,7 +350,11 @@ class _RowWriter:
                         col, samples.get(j), value, self.epoch_1904, self.context(auth, col)
                     ),
                 )
+            if self.table.header.extra_notes:
+                self.update_notes(ws, r, auth)
             rows.append(r)
+            width = max(ws.max_column, first_col + max((j for _, j in self.columns), default=0))
+            self.written += [(ws.title, r, c) for c in range(1, width + 1)]
         return rows, list(dict.fromkeys(move.unfollowed))
 
 
@@ -350,7 +375,3 @@ def shift_formula(formula: str, end: int, n: int) -> str:
     """References past row ``end`` move down ``n`` rows; a range ending at ``end`` grows
     (references on other sheets are left)."""
     return Move("", end, n, inserted=True).formula(formula, "", "")
-
-
-def _save(book: Any, out: Path) -> None:
-    save_workbook(book, out, "writing the workbook")

@@ -112,7 +112,8 @@ def practices(draw: st.DrawFn) -> bulk.Changes:
                         st.sampled_from(list(CapMeasure)),
                     )
                 )
-                confirmed = draw(st.booleans())
+                # not confirmed, confirmed in authtrack, or imported (with the log's who, or not)
+                confirmed = draw(st.sampled_from(["", "own", "imported", "anonymous"]))
                 auth = Authorization(
                     id=-(len(ch.authorizations) + 1),
                     client=client.id,
@@ -125,8 +126,11 @@ def practices(draw: st.DrawFn) -> bulk.Changes:
                     end_date=end,
                     active=active,
                     reminder_days=draw(st.none() | st.integers(0, 90)),
-                    confirmed_by="bob" if confirmed else "",
-                    confirmed_at="2026-01-02T03:04:05+00:00" if confirmed else "",
+                    confirmed_by="bob" if confirmed in ("own", "imported") else "",
+                    confirmed_at="2026-01-02T03:04:05+00:00"
+                    if confirmed in ("own", "imported")
+                    else "",
+                    confirmed_imported=confirmed in ("imported", "anonymous"),
                     notes=draw(words),
                     carried_units_used=draw(st.integers(0, 50)),
                     carried_visits_used=draw(st.integers(0, 50)),

@@ -213,7 +213,11 @@ def test_mac_1904_log_reports_bad_rows_and_imports_the_rest_when_asked(
     assert (garrido.units_authorized, garrido.carried_units_used) == (26, 19)
     assert (garrido.visits_authorized, garrido.carried_visits_used) == (26, 18)
     assert garrido.payer_reference == "CALL-55821"
-    assert garrido.confirmed and garrido.confirmed_by == "alice"
+    # the log says Confirmed = Yes and not who: confirmed (imported), never credited to alice
+    assert garrido.confirmed and garrido.confirmed_imported
+    assert (garrido.confirmed_by, garrido.confirmed_at) == ("", "")
+    assert garrido.display_number == "AET-771-002 C (imported)"
+    assert garrido.confirmation == "confirmed (imported)"
     holloway = auth(data, "CG-0098-11")
     assert not holloway.confirmed and holloway.reminder_days == 14
     assert "Ibarra" not in {c.last_name for c in data.clients.values()}

@@ -313,11 +313,11 @@ class AuthForm(FormScreen[SaveResult]):
         if not changed:
             return None
         words = ", ".join(f.replace("_", " ") for f in changed)
+        confirmation = old.confirmation.replace("confirmed", "confirmed to billing", 1)
         return (
             "Billing must confirm again",
-            f"{old.auth_number or 'This authorization'} was confirmed to billing by "
-            f"{old.confirmed_by}. Changing its {words} clears the confirmation (C): billing "
-            "confirms it again. Save the change?",
+            f"{old.auth_number or 'This authorization'} was {confirmation}. Changing its "
+            f"{words} clears the confirmation (C): billing confirms it again. Save the change?",
             "Save, clear the C",
         )
 

@@ -152,7 +152,8 @@ class ClientActions(BaseScreen):
             return
         if auth.confirmed:
             when = fmt.times_in_words(auth.confirmed_at, self.at.now())
-            self.notify(f"Already confirmed to billing by {auth.confirmed_by}, {when}.")
+            said = auth.confirmation.replace("confirmed", "Already confirmed to billing", 1)
+            self.notify(f"{said}, {when}." if when else f"{said}.")
             return
 
         def done(saved: Authorization) -> None:

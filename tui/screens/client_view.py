@@ -157,7 +157,7 @@ def auth_detail(data: Data, auth: Authorization, use: rules.Usage, today: dt.dat
     if auth.cap_amount and auth.cap_period:
         facts.append(f"cap {auth.cap_amount} {auth.cap_measure.value}/{auth.cap_period.value}")
     if auth.confirmed:
-        facts.append(f"confirmed by {auth.confirmed_by}")
+        facts.append(auth.confirmation)
     text.append("\n" + " · ".join(facts))
     if auth.status != RequestStatus.APPROVED or auth.requested_on or auth.payer_reference:
         request = [f"Request {auth.status.value}"]
