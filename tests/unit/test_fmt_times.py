@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import time
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -25,7 +26,8 @@ def _new_york() -> Iterator[None]:
     time.tzset()
 
 
-NOW = dt.datetime(2026, 11, 23, 16, 0).astimezone()  # Monday 4 pm in New York
+# Monday 4 pm in New York, whatever zone the test process started in (make test-clock: UTC+14)
+NOW = dt.datetime(2026, 11, 23, 16, 0, tzinfo=ZoneInfo("America/New_York"))
 
 
 @pytest.mark.parametrize(
