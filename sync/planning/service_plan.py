@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from priorauth import outofauth
 from priorauth.data import Data
 from priorauth.errors import ConflictError
+from priorauth.grammar import DateOrder
 from priorauth.model import OutOfAuthPolicy, Service, ServiceStatus
 from priorauth.services import bulk
 from priorauth.services.tracker import Tracker
@@ -32,7 +33,7 @@ from priorauth.store.codec import record_copier
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
 from sync.errors import SheetChoiceError
-from sync.importer import ImportBlocked
+from sync.importer import ImportBlocked, practice_date_order
 from sync.parsing.logsheet import RowError
 from sync.planning.service_match import ClientFinder, PayerChooser, ServiceIndex
 from sync.reading.workbook import Workbook, open_workbook
@@ -206,14 +207,24 @@ def plan_services(
     sheet: str | None = None,
     today: dt.date | None = None,
     user: str = "",
-    day_first: bool = False,
+    date_order: DateOrder | None = None,
 ) -> ServicePlan:
-    """Read ``path`` and work out what importing it into ``data`` would do. Writes nothing."""
+    """Read ``path`` and work out what importing it into ``data`` would do. Writes nothing.
+
+    Text dates are read in the order each column shows; where a column shows none, in
+    ``date_order`` (default: the practice's setting, month first), as ``import`` reads them.
+    """
     path = Path(path)
+    if date_order is None:
+        order, reason = practice_date_order(data), "the practice's date order"
+    else:
+        order, reason = date_order, f"--date-order {date_order}"
     with gc_paused():
         wb, raw, header = open_list(path, sheet)
         with wb:
-            table = read_list(raw, header, epoch_1904=wb.epoch_1904, day_first=day_first)
+            table = read_list(
+                raw, header, epoch_1904=wb.epoch_1904, date_order=order, order_reason=reason
+            )
         del raw
         return make_plan(path, data, table, today or dt.date.today(), user or current_user())
 
