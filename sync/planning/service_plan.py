@@ -32,12 +32,11 @@ from priorauth.services.tracker import Tracker
 from priorauth.store.codec import record_copier
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
-from sync.errors import SheetChoiceError
 from sync.importer import ImportBlocked, practice_date_order
 from sync.parsing.logsheet import RowError
 from sync.planning.service_match import ClientFinder, PayerChooser, ServiceIndex
-from sync.reading.workbook import Workbook, open_workbook
-from sync.recognising.appointments import A, AppointmentList, find_header, read_list
+from sync.recognising.appointment_sheets import is_appointment_list, open_list
+from sync.recognising.appointments import A, AppointmentList, read_list
 
 _COMPARED = ("client", "payer", "date", "time", "procedure_code", "units", "status")
 _COMPARED += ("provider", "appointment_id")
@@ -147,57 +146,6 @@ class ServicePlan:
         if self.missing:
             text += f" {len(self.missing)} imported before are no longer in the list."
         return text
-
-
-def open_list(path: Path, sheet: str | None) -> tuple[Workbook, Any, Any]:
-    """The workbook, the sheet's raw values and its header (a clear sentence when none)."""
-    wb = open_workbook(path)
-    try:
-        names = [wb.sheet_named(sheet).name] if sheet else wb.sheet_names
-        best = None
-        for name in names:
-            raw = wb.read(name)
-            header = find_header(raw.rows)
-            if header is not None and (best is None or len(header.columns) > len(best[1].columns)):
-                best = (raw, header)
-        if best is None:
-            where = f'sheet "{names[0]}"' if sheet else "any sheet"
-            raise SheetChoiceError(
-                f"{path}: {where} has no header row authtrack recognises as an appointment list; "
-                "it needs columns for the client (id, or name and date of birth), the date of "
-                "service and the procedure code."
-            )
-    except BaseException:
-        wb.close()
-        raise
-    return wb, best[0], best[1]
-
-
-def is_appointment_list(path: Path, sheet: str | None = None) -> bool:
-    """Whether ``path`` reads as an appointment list rather than an authorization log: a sheet
-    whose header names a status, a time, an appointment id or a duration, and no authorization
-    number or period. Unusable files are left to the import to refuse (False)."""
-    from sync.errors import WorkbookError
-    from sync.recognising.columns import Col
-    from sync.recognising.headers import find_header as find_log_header
-
-    try:
-        with open_workbook(path) as wb:
-            names = [wb.sheet_named(sheet).name] if sheet else wb.sheet_names
-            for name in names:
-                raw = wb.read(name)
-                header = find_header(raw.rows)
-                if header is None or not (header.columns.keys() & _SCHEDULE_COLS):
-                    continue
-                log = find_log_header(raw.rows)
-                if log is None or not (log.columns.keys() & {Col.AUTH_NUMBER, Col.PERIOD}):
-                    return True
-    except WorkbookError:
-        return False
-    return False
-
-
-_SCHEDULE_COLS = frozenset({A.STATUS, A.TIME, A.APPOINTMENT_ID, A.MINUTES})
 
 
 def plan_services(
@@ -428,4 +376,10 @@ def apply_services(
     return ServiceImportResult(final, backup, written=final.has_changes)
 
 
-__all__ = ["ServiceImportResult", "ServicePlan", "apply_services", "plan_services"]
+__all__ = [
+    "ServiceImportResult",
+    "ServicePlan",
+    "apply_services",
+    "is_appointment_list",
+    "plan_services",
+]

@@ -91,3 +91,48 @@ def test_import_services_honours_date_order(
     assert out["created"] == 1 and out["errors"] == []
     (service,) = Tracker(tracker.store, today=TODAY).data().services.values()
     assert service.date == dt.date(2026, 11, 2)
+
+
+def _monthly(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    from tests.unit.test_service_plan import HEADER
+
+    wb = Workbook()
+    for n, (title, day) in enumerate((("Oct 2026", "10/05/2026"), ("Nov 2026", "11/02/2026"))):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        ws.title = title
+        ws.append(HEADER)
+        ws.append(dated(f"S{n}", "04/02/1990", day))
+    wb.create_sheet("Notes").append(["Exported from the scheduler"])
+    wb.save(path)
+    return path
+
+
+def test_a_workbook_of_several_lists_is_refused_with_their_names(
+    tmp_path: Path, tracker: Tracker, practice: dict[str, Any]
+) -> None:
+    from sync.errors import SheetChoiceError
+
+    path = _monthly(tmp_path / "schedule.xlsx")
+    with pytest.raises(SheetChoiceError) as several:
+        plan_services(path, tracker.data(), today=TODAY)
+    message = str(several.value)
+    assert 'holds 2 appointment lists (sheets "Oct 2026", "Nov 2026")' in message
+    assert '--sheet "Oct 2026"' in message
+    with pytest.raises(SheetChoiceError) as every:
+        plan_services(path, tracker.data(), today=TODAY, sheet="all")
+    assert '"Oct 2026", "Nov 2026"' in str(every.value)
+    for sheet, day in (("Oct 2026", dt.date(2026, 10, 5)), ("nov 2026", dt.date(2026, 11, 2))):
+        plan = plan_services(path, tracker.data(), today=TODAY, sheet=sheet)
+        assert not plan.errors and [i.service.date for i in plan.created] == [day]
+
+
+def test_several_lists_is_one_sentence_from_the_cli(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _monthly(tmp_path / "schedule.xlsx")
+    assert main(["--db", str(db_path), "import-services", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    assert "holds 2 appointment lists" in err
