@@ -33,7 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "write. Durations become 15-minute units by the CMS 8-minute rule.",
     )
     p.add_argument("file", metavar="FILE", type=Path, help="the appointment list")
-    p.add_argument("--sheet", metavar="NAME", help="the sheet holding the list (default: guessed)")
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet holding the list (default: the one sheet that reads as an appointment "
+        "list; a workbook with several is refused with their names)",
+    )
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     p.add_argument(
         "--skip-invalid",
