@@ -376,3 +376,31 @@ def test_blocked_payer_refuses_staff_and_takes_billing_override(
 )
 def test_times(value: Any, text: str) -> None:
     assert appointments.time_of(value) == text
+
+
+def test_a_finding_keeps_the_code_as_written(tracker: Tracker, practice: dict[str, Any]) -> None:
+    """ "The H2019-HN service ...", not "The h2019-hn service ..." (str.capitalize)."""
+    from priorauth import outofauth
+
+    service = Service(
+        client=practice["client"].id,
+        payer=practice["aetna"].id,
+        date=dt.date(2026, 11, 2),
+        procedure_code="H2019-HN",
+    )
+    (finding,) = outofauth.check_one(tracker.data(), service)
+    assert finding.message == "No Aetna authorization covers the H2019-HN service on 11/02/2026."
+    tracker.save_authorization(
+        Authorization(
+            client=practice["client"].id,
+            payer=practice["aetna"].id,
+            auth_number="AET-9",
+            procedure_codes=["H2019-HN"],
+            units_authorized=1,
+            start_date=dt.date(2026, 9, 1),
+            end_date=dt.date(2026, 12, 31),
+        )
+    )
+    service.units = 2
+    (finding,) = outofauth.check_one(tracker.data(), service)
+    assert finding.message.startswith("The H2019-HN service on 11/02/2026 is past the 1 units")
