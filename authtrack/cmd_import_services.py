@@ -33,7 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "write. Durations become 15-minute units by the CMS 8-minute rule.",
     )
     p.add_argument("file", metavar="FILE", type=Path, help="the appointment list")
-    p.add_argument("--sheet", metavar="NAME", help="the sheet holding the list (default: guessed)")
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet holding the list (default: the one sheet that reads as an appointment "
+        "list; a workbook with several is refused with their names)",
+    )
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     p.add_argument(
         "--skip-invalid",
@@ -44,8 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--date-order",
         choices=("dmy", "mdy"),
-        default="mdy",
-        help="how to read text dates like 03/04/2026 (default: month first, mdy)",
+        default=None,
+        help="how to read text dates like 06/01/2026 in a column whose dates do not show their "
+        "order (default: the practice's setting, month first)",
     )
     p.set_defaults(func=run)
 
@@ -62,7 +68,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         sheet=args.sheet,
         today=tracker.today,
         user=tracker.user,
-        day_first=args.date_order == "dmy",
+        date_order=args.date_order,
     )
     result = None
     if not args.dry_run and (not plan.errors or args.skip_invalid):

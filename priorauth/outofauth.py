@@ -68,6 +68,12 @@ def _words(service: Service) -> str:
     return f"the{code} service on {service.date:%m/%d/%Y}"
 
 
+def _opening(service: Service) -> str:
+    """:func:`_words` opening a sentence ("The H2019-HN service ..."; str.capitalize would
+    lower-case the code)."""
+    return "T" + _words(service)[1:]
+
+
 def _number(auth: Authorization) -> str:
     return auth.auth_number or "(no number)"
 
@@ -80,7 +86,7 @@ def uncovered_finding(data: Data, service: Service) -> Finding:
             AFTER_END,
             service,
             ended,
-            f"{_words(service).capitalize()} is after {payer} authorization {_number(ended)} "
+            f"{_opening(service)} is after {payer} authorization {_number(ended)} "
             f"ended ({ended.end_date:%m/%d/%Y}).",
         )
     return Finding(
@@ -96,8 +102,7 @@ def over_finding(auth: Authorization, service: Service, what: str, authorized: i
         OVER_UNITS,
         service,
         auth,
-        f"{_words(service).capitalize()} is past the {authorized} {what} of authorization "
-        f"{_number(auth)}.",
+        f"{_opening(service)} is past the {authorized} {what} of authorization {_number(auth)}.",
     )
 
 

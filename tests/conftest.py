@@ -74,3 +74,11 @@ def demo_db(db_path: Path) -> Path:
     """A data file holding the demo practice as of TODAY."""
     build_demo(Store(db_path, user="demo"), today=TODAY)
     return db_path
+
+
+@pytest.fixture
+def typed_demo_db(db_path: Path) -> Path:
+    """The demo practice as of TODAY with its sessions typed in by hand (no appointment ids,
+    times or statuses): a practice before its first appointment-list import."""
+    build_demo(Store(db_path, user="demo"), today=TODAY, from_schedule=False)
+    return db_path

@@ -22,6 +22,7 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
+from priorauth.services import demo_schedule
 from priorauth.services.names import FIRST, LAST
 from priorauth.store.datafile import Store
 
@@ -40,12 +41,23 @@ GROUPS = (
     ("Community support", ["H2019-HN", "H0036"]),
 )
 CLINICIANS = ("mlopez", "jchen", "aokafor", "demo")
+SCHEDULE_SEED = 20260901  # added to the seed: the schedule's own random draws
 
 
 def build_demo(
-    store: Store, today: dt.date | None = None, clients: int = 36, seed: int = 7
+    store: Store,
+    today: dt.date | None = None,
+    clients: int = 36,
+    seed: int = 7,
+    from_schedule: bool = True,
 ) -> None:
-    """Fill an empty data file with a realistic practice."""
+    """Fill an empty data file with a realistic practice.
+
+    Its sessions come from the scheduler (:mod:`priorauth.services.demo_schedule`: appointment
+    ids, times, providers, statuses, and the appointments that did not happen), as
+    ``sample_workbooks/appointments_export.xlsx`` lists them; ``from_schedule=False`` records
+    the same sessions as typed in by hand instead (a practice before its first import).
+    """
     today = today or dt.date.today()
     rnd = random.Random(seed)
     with store.transaction() as tx:
@@ -208,4 +220,7 @@ def build_demo(
                     )
                 )
         tx.insert_many(auths, summary="demo data")
+        if from_schedule:
+            by_id = {c.id: c for c in client_records}
+            services = demo_schedule.schedule(services, by_id, today, seed=seed + SCHEDULE_SEED)
         tx.insert_many(services, summary="demo data")

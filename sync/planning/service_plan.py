@@ -25,18 +25,18 @@ from typing import Any, ClassVar
 from priorauth import outofauth
 from priorauth.data import Data
 from priorauth.errors import ConflictError
+from priorauth.grammar import DateOrder
 from priorauth.model import OutOfAuthPolicy, Service, ServiceStatus
 from priorauth.services import bulk
 from priorauth.services.tracker import Tracker
 from priorauth.store.codec import record_copier
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
-from sync.errors import SheetChoiceError
-from sync.importer import ImportBlocked
+from sync.importer import ImportBlocked, practice_date_order
 from sync.parsing.logsheet import RowError
 from sync.planning.service_match import ClientFinder, PayerChooser, ServiceIndex
-from sync.reading.workbook import Workbook, open_workbook
-from sync.recognising.appointments import A, AppointmentList, find_header, read_list
+from sync.recognising.appointment_sheets import is_appointment_list, open_list
+from sync.recognising.appointments import A, AppointmentList, read_list
 
 _COMPARED = ("client", "payer", "date", "time", "procedure_code", "units", "status")
 _COMPARED += ("provider", "appointment_id")
@@ -148,57 +148,6 @@ class ServicePlan:
         return text
 
 
-def open_list(path: Path, sheet: str | None) -> tuple[Workbook, Any, Any]:
-    """The workbook, the sheet's raw values and its header (a clear sentence when none)."""
-    wb = open_workbook(path)
-    try:
-        names = [wb.sheet_named(sheet).name] if sheet else wb.sheet_names
-        best = None
-        for name in names:
-            raw = wb.read(name)
-            header = find_header(raw.rows)
-            if header is not None and (best is None or len(header.columns) > len(best[1].columns)):
-                best = (raw, header)
-        if best is None:
-            where = f'sheet "{names[0]}"' if sheet else "any sheet"
-            raise SheetChoiceError(
-                f"{path}: {where} has no header row authtrack recognises as an appointment list; "
-                "it needs columns for the client (id, or name and date of birth), the date of "
-                "service and the procedure code."
-            )
-    except BaseException:
-        wb.close()
-        raise
-    return wb, best[0], best[1]
-
-
-def is_appointment_list(path: Path, sheet: str | None = None) -> bool:
-    """Whether ``path`` reads as an appointment list rather than an authorization log: a sheet
-    whose header names a status, a time, an appointment id or a duration, and no authorization
-    number or period. Unusable files are left to the import to refuse (False)."""
-    from sync.errors import WorkbookError
-    from sync.recognising.columns import Col
-    from sync.recognising.headers import find_header as find_log_header
-
-    try:
-        with open_workbook(path) as wb:
-            names = [wb.sheet_named(sheet).name] if sheet else wb.sheet_names
-            for name in names:
-                raw = wb.read(name)
-                header = find_header(raw.rows)
-                if header is None or not (header.columns.keys() & _SCHEDULE_COLS):
-                    continue
-                log = find_log_header(raw.rows)
-                if log is None or not (log.columns.keys() & {Col.AUTH_NUMBER, Col.PERIOD}):
-                    return True
-    except WorkbookError:
-        return False
-    return False
-
-
-_SCHEDULE_COLS = frozenset({A.STATUS, A.TIME, A.APPOINTMENT_ID, A.MINUTES})
-
-
 def plan_services(
     path: str | Path,
     data: Data,
@@ -206,14 +155,24 @@ def plan_services(
     sheet: str | None = None,
     today: dt.date | None = None,
     user: str = "",
-    day_first: bool = False,
+    date_order: DateOrder | None = None,
 ) -> ServicePlan:
-    """Read ``path`` and work out what importing it into ``data`` would do. Writes nothing."""
+    """Read ``path`` and work out what importing it into ``data`` would do. Writes nothing.
+
+    Text dates are read in the order each column shows; where a column shows none, in
+    ``date_order`` (default: the practice's setting, month first), as ``import`` reads them.
+    """
     path = Path(path)
+    if date_order is None:
+        order, reason = practice_date_order(data), "the practice's date order"
+    else:
+        order, reason = date_order, f"--date-order {date_order}"
     with gc_paused():
         wb, raw, header = open_list(path, sheet)
         with wb:
-            table = read_list(raw, header, epoch_1904=wb.epoch_1904, day_first=day_first)
+            table = read_list(
+                raw, header, epoch_1904=wb.epoch_1904, date_order=order, order_reason=reason
+            )
         del raw
         return make_plan(path, data, table, today or dt.date.today(), user or current_user())
 
@@ -417,4 +376,10 @@ def apply_services(
     return ServiceImportResult(final, backup, written=final.has_changes)
 
 
-__all__ = ["ServiceImportResult", "ServicePlan", "apply_services", "plan_services"]
+__all__ = [
+    "ServiceImportResult",
+    "ServicePlan",
+    "apply_services",
+    "is_appointment_list",
+    "plan_services",
+]

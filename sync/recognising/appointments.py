@@ -7,6 +7,12 @@ date and time), a separate time, the procedure code, units or a duration in minu
 the status and the appointment id, and optionally the payer. Cells are read with
 :mod:`sync.parsing.cells` and :mod:`sync.parsing.dates`.
 
+**Date order:** text dates (the date of service, the date of birth) are read per column as the
+authorization import reads them (:mod:`sync.parsing.dateorder`): in the order the column's own
+dates show, else the order the other date column shows, else the practice's order (a setting, or
+``--date-order``); a date only the other order reads, in a column that shows its order, is an
+error naming the cell.
+
 **Minutes to units** (when the list has no units column): 15-minute units by the CMS 8-minute
 rule (:mod:`sync.parsing.appointment_cells`); under 8 minutes bills no unit and the row is an error.
 """
@@ -19,8 +25,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from priorauth.grammar import DateOrder
 from priorauth.model import ServiceStatus
-from sync.parsing import cells, dates
+from sync.parsing import cells, dateorder, dates
 from sync.parsing.appointment_cells import (
     MIN_MINUTES,
     minutes,
@@ -29,6 +36,7 @@ from sync.parsing.appointment_cells import (
     time_of,
     units_from_minutes,
 )
+from sync.parsing.colparse import one_order
 from sync.parsing.logsheet import RowError
 from sync.reading.workbook import RawSheet
 from sync.recognising.columns import column_letter
@@ -251,14 +259,15 @@ def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int,
     return out
 
 
-def _parsers(epoch_1904: bool, day_first: bool) -> dict[A, Any]:
+def _parsers(epoch_1904: bool, orders: dict[A, DateOrder]) -> dict[A, Any]:
+    dob, day = orders.get(A.DOB, "mdy"), orders.get(A.DATE, "mdy")
     return {
         A.CLIENT_ID: cells.identifier,
         A.NAME: cells.split_name,
         A.FIRST: cells.text,
         A.LAST: cells.text,
-        A.DOB: lambda v: dates.birth_date(v, epoch_1904),
-        A.DATE: lambda v: service_date(v, epoch_1904, day_first),
+        A.DOB: lambda v: dates.birth_date(v, epoch_1904, dob),
+        A.DATE: lambda v: service_date(v, epoch_1904, day == "dmy"),
         A.TIME: time_of,
         A.CODE: cells.codes,
         A.UNITS: lambda v: cells.count(v, "units"),
@@ -270,12 +279,54 @@ def _parsers(epoch_1904: bool, day_first: bool) -> dict[A, Any]:
     }
 
 
+_DATED = (A.DATE, A.DOB)
+
+
+def _date_orders(
+    table: AppointmentList,
+    rows: list[tuple[int, list[Any]]],
+    order: DateOrder,
+    reason: str,
+) -> tuple[dict[A, DateOrder], dict[A, dateorder.Evidence]]:
+    """Each date column's order; the evidence of those holding dates of both orders (whose
+    minority is refused cell by cell). A column read in an order its dates do not show, with
+    dates that read either way, is a warning."""
+    cols = table.header.columns
+    found = {
+        col: dateorder.evidence([v[cols[col]] for _, v in rows]) for col in _DATED if col in cols
+    }
+    chosen = dateorder.choose(found, order, reason)  # type: ignore[arg-type]
+    orders: dict[A, DateOrder] = {}
+    mixed: dict[A, dateorder.Evidence] = {}
+    for col, (col_order, col_reason) in chosen.items():
+        e = found[col]  # type: ignore[index]
+        orders[col] = col_order  # type: ignore[index]
+        if e.mdy and e.dmy:
+            mixed[col] = e  # type: ignore[index]
+        line = dateorder.report(
+            column_letter(table.first_col + cols[col]),  # type: ignore[index]
+            table.column_name(col),  # type: ignore[arg-type]
+            e,
+            col_order,
+            col_reason,
+        )
+        if line is not None and line.ambiguous and e.shown is None:
+            table.warnings.append(line.sentence(table.sheet))
+    return orders, mixed
+
+
 def read_list(
-    raw: RawSheet, header: ListHeader, *, epoch_1904: bool = False, day_first: bool = False
+    raw: RawSheet,
+    header: ListHeader,
+    *,
+    epoch_1904: bool = False,
+    date_order: DateOrder = "mdy",
+    order_reason: str = "the practice's date order",
 ) -> AppointmentList:
     """Every data row under ``header``, parsed column by column (each distinct value once: a
     list repeats its dates, codes, statuses and clients by thousands); unreadable cells reported
-    by row and column."""
+    by row and column. Text dates are read per column (see the module's note), ``date_order``
+    where a column shows none."""
     table = AppointmentList(raw.name, header, raw.first_col)
     cols = header.columns
     if not (cols.keys() & _CLIENT_COLS):
@@ -286,9 +337,12 @@ def read_list(
     numbers = [r for r, _ in rows]
     bad: set[int] = set()
     parsed: dict[A, list[Any]] = {}
-    parsers = _parsers(epoch_1904, day_first)
+    orders, mixed = _date_orders(table, rows, date_order, order_reason)
+    parsers = _parsers(epoch_1904, orders)
     for col, j in cols.items():
         parse = parsers[col]
+        if col in mixed:
+            parse = one_order(parse, orders[col], mixed[col])
         values = [v[j] for _, v in rows]  # (cell values are texts, numbers, dates: hashable)
         meaning: dict[Any, Any] = {}
         wrong: dict[Any, str] = {}

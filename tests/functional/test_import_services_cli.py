@@ -39,15 +39,15 @@ def sample_rows() -> list[dict[str, str]]:
 
 
 def test_sample_list_counts_each_kept_session_once(
-    demo_db: Path, capsys: pytest.CaptureFixture[str]
+    typed_demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = Store(demo_db).snapshot()
-    code, out = run_json(demo_db, capsys, str(LIST))
+    before = Store(typed_demo_db).snapshot()
+    code, out = run_json(typed_demo_db, capsys, str(LIST))
     assert code == 0 and out.keys() >= REQUIRED and out["errors"] == []
     rows = sample_rows()
     assert out["created"] + out["updated"] + out["unchanged"] == len(rows)
     assert out["written"] is True and out["backup"]
-    data = Store(demo_db).snapshot()
+    data = Store(typed_demo_db).snapshot()
     by_appt: dict[str, list[Any]] = {}
     for s in data.services.values():
         by_appt.setdefault(s.appointment_id, []).append(s)
@@ -66,10 +66,10 @@ def test_sample_list_counts_each_kept_session_once(
     holloway = {s.client for s in data.services.values() if s.appointment_id in _two_ways(rows)}
     assert len(holloway) == 1  # "Holloway, Jordan" and "Jordan Holloway": one client
 
-    code, again = run_json(demo_db, capsys, str(LIST))
+    code, again = run_json(typed_demo_db, capsys, str(LIST))
     assert code == 0 and (again["created"], again["updated"]) == (0, 0)
     assert again["unchanged"] == len(rows) and again["written"] is False
-    code, twin = run_json(demo_db, capsys, str(TWIN))  # the CSV twin: the same services
+    code, twin = run_json(typed_demo_db, capsys, str(TWIN))  # the CSV twin: the same services
     assert code == 0 and (twin["created"], twin["updated"], twin["unchanged"]) == (
         0,
         0,
@@ -79,16 +79,37 @@ def test_sample_list_counts_each_kept_session_once(
         assert [{**f, "row": f["row"] + 2} for f in twin[key]] == out[key]
 
 
+def test_fresh_demo_already_holds_the_sample_list(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`authtrack demo` records the schedule the sample was written from: importing the sample
+    (or its CSV twin) into a fresh demo creates, updates and reports missing nothing."""
+    assert cli(db_path, "demo") == 0
+    capsys.readouterr()
+    before = db_path.read_bytes()
+    rows = sample_rows()
+    for path in (LIST, TWIN):
+        code, out = run_json(db_path, capsys, str(path))
+        assert code == 0 and out["errors"] == [] and out["missing"] == []
+        assert (out["created"], out["updated"], out["unchanged"]) == (0, 0, len(rows))
+        assert out["written"] is False
+    assert db_path.read_bytes() == before
+    data = Store(db_path).snapshot()
+    statuses = {s.status for s in data.services.values()}
+    assert ServiceStatus.NO_SHOW in statuses and ServiceStatus.SCHEDULED in statuses
+    assert sum(1 for r in rows if r["Appt Status"] == "Scheduled") > 0
+
+
 def _two_ways(rows: list[dict[str, str]]) -> set[str]:
     return {r["Appt ID"] for r in rows if r["DOB"] == "06/19/1962"}
 
 
 def test_csv_twin_imports_like_the_xlsx(
-    tmp_path: Path, demo_db: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, typed_demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     other = tmp_path / "other.json"
-    other.write_bytes(demo_db.read_bytes())
-    _, from_xlsx = run_json(demo_db, capsys, str(LIST))
+    other.write_bytes(typed_demo_db.read_bytes())
+    _, from_xlsx = run_json(typed_demo_db, capsys, str(LIST))
     _, from_csv = run_json(other, capsys, str(TWIN))
     for key in ("created", "updated", "unchanged", "skipped", "errors"):
         assert from_csv[key] == from_xlsx[key]
@@ -103,13 +124,13 @@ def test_csv_twin_imports_like_the_xlsx(
             for s in data.services.values()
         )
 
-    assert services(other) == services(demo_db)
+    assert services(other) == services(typed_demo_db)
 
 
 def test_one_status_changed_updates_that_service_only(
-    tmp_path: Path, demo_db: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, typed_demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cli(demo_db, "import-services", str(TWIN), "--json")
+    cli(typed_demo_db, "import-services", str(TWIN), "--json")
     capsys.readouterr()
     rows = sample_rows()
     target = next(r for r in rows if r["Appt Status"] == "Scheduled")
@@ -119,10 +140,10 @@ def test_one_status_changed_updates_that_service_only(
         out = csv.DictWriter(f, fieldnames=list(rows[0]))
         out.writeheader()
         out.writerows(rows)
-    before = Store(demo_db).snapshot()
-    code, result = run_json(demo_db, capsys, str(changed))
+    before = Store(typed_demo_db).snapshot()
+    code, result = run_json(typed_demo_db, capsys, str(changed))
     assert code == 0 and (result["created"], result["updated"]) == (0, 1)
-    after = Store(demo_db).snapshot()
+    after = Store(typed_demo_db).snapshot()
     revised = [s for i, s in after.services.items() if s.rev != before.services[i].rev]
     assert [(s.appointment_id, s.status) for s in revised] == [
         (target["Appt ID"], ServiceStatus.NO_SHOW)
@@ -130,9 +151,9 @@ def test_one_status_changed_updates_that_service_only(
 
 
 def test_dry_run_text_and_missing_rows(
-    tmp_path: Path, demo_db: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, typed_demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cli(demo_db, "import-services", str(TWIN), "--json")
+    cli(typed_demo_db, "import-services", str(TWIN), "--json")
     capsys.readouterr()
     rows = sample_rows()
     gone = rows.pop(10)
@@ -141,28 +162,30 @@ def test_dry_run_text_and_missing_rows(
         out = csv.DictWriter(f, fieldnames=list(rows[0]), delimiter=";")
         out.writeheader()
         out.writerows(rows)
-    assert cli(demo_db, "import-services", str(shorter), "--dry-run") == 0
+    assert cli(typed_demo_db, "import-services", str(shorter), "--dry-run") == 0
     text = capsys.readouterr().out
     assert "no longer in the list (not deleted) (1)" in text
     assert f"(appointment {gone['Appt ID']})" in text and "Dry run" in text
-    data = Store(demo_db).snapshot()
+    data = Store(typed_demo_db).snapshot()
     assert any(s.appointment_id == gone["Appt ID"] for s in data.services.values())
 
 
-def test_blocked_payer_rows_are_errors(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    tracker = Tracker(Store(demo_db, user="admin"), today=TODAY)
-    _, plain = run_json(demo_db, capsys, str(LIST), "--dry-run")
+def test_blocked_payer_rows_are_errors(
+    typed_demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tracker = Tracker(Store(typed_demo_db, user="admin"), today=TODAY)
+    _, plain = run_json(typed_demo_db, capsys, str(LIST), "--dry-run")
     flagged = plain["over_units"] + plain["after_end"] + plain["uncovered"]
     assert flagged  # the demo has authorizations used up and ended
     payer = tracker.data().payer_named(flagged[0]["payer"])
     assert payer is not None
     tracker.save_payer(dataclasses.replace(payer, out_of_auth_policy=OutOfAuthPolicy.BLOCK))
-    before = demo_db.read_bytes()
-    code, out = run_json(demo_db, capsys, str(LIST))
+    before = typed_demo_db.read_bytes()
+    code, out = run_json(typed_demo_db, capsys, str(LIST))
     blocked = sorted(f["row"] for f in flagged if f["payer"] == payer.name)
     assert code == 1 and sorted(e["row"] for e in out["errors"]) == blocked
-    assert out["written"] is False and demo_db.read_bytes() == before
-    code, skipped = run_json(demo_db, capsys, str(LIST), "--skip-invalid")
+    assert out["written"] is False and typed_demo_db.read_bytes() == before
+    code, skipped = run_json(typed_demo_db, capsys, str(LIST), "--skip-invalid")
     assert code == 1 and skipped["written"] is True and skipped["skipped"] == len(blocked)
 
 

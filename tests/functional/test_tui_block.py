@@ -8,7 +8,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from priorauth import rules
 from priorauth.model import OutOfAuthPolicy, Service, ServiceStatus
@@ -75,6 +75,75 @@ async def test_billing_overrides_with_a_reason_kept_in_the_audit(demo_db: Path) 
         assert saved.override_reason == "retro auth promised, ref 77"
     entry = Store(demo_db).audit()[-1]
     assert entry.user == "bea" and "retro auth promised, ref 77" in entry.summary
+    assert not app.unexpected
+
+
+async def _try_past_units(pilot, app) -> str:  # type: ignore[no-untyped-def]
+    """Avery's Aetna authorization 13891590 (24 units, 90832/90834/90837): 30 units today."""
+    await open_client(pilot, "Alvarez, Avery")
+    await pilot.press("s")
+    await settle(pilot)
+    assert isinstance(app.screen, ServiceForm)
+    app.screen.query_one("#procedure_code", Input).value = "90837"
+    app.screen.query_one("#units", Input).value = "30"
+    await settle(pilot)
+    return _note(app)
+
+
+def _note(app) -> str:  # type: ignore[no-untyped-def]
+    """The form's note (what it says before saving), unwrapped."""
+    return str(app.screen.query_one("#form-note", Static).render())
+
+
+async def test_the_form_says_before_saving_when_a_service_goes_past_the_units(
+    demo_db: Path,
+) -> None:
+    app = make_app(demo_db, today=TODAY, user="alice")  # Aetna's policy: warn (the default)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = await _try_past_units(pilot, app)
+        assert "is past the 24 units of authorization 13891590" in text
+        assert "the claim may be denied for the extra units" in text
+        app.screen.query_one("#units", Input).value = "1"
+        await settle(pilot)
+        text = _note(app)
+        assert "Counts (used) against 13891590" in text and "past the" not in text
+    assert not app.unexpected
+
+
+async def test_staff_cannot_go_past_a_blocking_payers_units(demo_db: Path) -> None:
+    _block_aetna(demo_db)
+    app = make_app(demo_db, today=TODAY, user="sam", policy=Access("sam", Role.STAFF, ""))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = len(app.data.services)
+        text = await _try_past_units(pilot, app)
+        assert "past the 24 units" in text and "the payer blocks it" in text  # before saving
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ServiceForm)
+        assert "blocks services outside" in " ".join(screen_text(app).split())
+        assert len(app.data.services) == before
+    assert not app.unexpected
+
+
+async def test_billing_goes_past_a_blocking_payers_units_with_a_reason(demo_db: Path) -> None:
+    _block_aetna(demo_db)
+    app = make_app(demo_db, today=TODAY, user="bea", policy=Access("bea", Role.BILLING, ""))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = await _try_past_units(pilot, app)
+        assert "billing may override with a reason" in text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one("#prompt-input", Input).value = "extension requested"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientScreen)
+        (saved,) = [s for s in app.data.services.values() if s.units == 30]
+        assert saved.override_reason == "extension requested"
+    assert "extension requested" in Store(demo_db).audit()[-1].summary
     assert not app.unexpected
 
 

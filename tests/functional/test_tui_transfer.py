@@ -188,11 +188,11 @@ async def test_import_preview_names_the_columns_it_will_not_import(
         assert not app.data.authorizations
 
 
-async def test_import_screen_takes_an_appointment_list(demo_db: Path) -> None:
+async def test_import_screen_takes_an_appointment_list(typed_demo_db: Path) -> None:
     from tests.helpers.sync_helpers import SAMPLES
     from tui.screens.import_screen import SPAN, preview_rows
 
-    app = make_app(demo_db, today=TODAY, user="alice", workbooks=EXCEL)
+    app = make_app(typed_demo_db, today=TODAY, user="alice", workbooks=EXCEL)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         before = len(app.data.services)
@@ -202,14 +202,14 @@ async def test_import_screen_takes_an_appointment_list(demo_db: Path) -> None:
         await pilot.press("enter")  # preview
         await settle(pilot)
         text = " ".join(screen_text(app).split())
-        assert "services 75 to create, 326 to update" in text  # it says what kind it saw
+        assert "services 72 to create, 326 to update" in text  # it says what kind it saw
         rows, _ = preview_rows(app.screen.plan)  # (below the warnings, past the screen's end)
-        assert ("created", [("New services (75)", SPAN)]) in rows
+        assert ("created", [("New services (72)", SPAN)]) in rows
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
-        assert "Imported. Created 75 and updated 326 services" in " ".join(screen_text(app).split())
-        assert len(app.data.services) == before + 75
+        assert "Imported. Created 72 and updated 326 services" in " ".join(screen_text(app).split())
+        assert len(app.data.services) == before + 72
     assert not app.unexpected

@@ -181,7 +181,9 @@ def test_findings_and_payer_policy(
     assert [f["row"] for f in out["over_units"]] == [3]
     assert [(f["row"], f["auth_number"]) for f in out["after_end"]] == [(4, "AET-1")]
     assert [f["row"] for f in out["uncovered"]] == [5]
-    assert not plan.errors and len(plan.warnings) == 3  # the default policy: warn
+    # (the list's dates all read either way: said once per date column, then the policy's)
+    assert sum("read month first" in w for w in plan.warnings) == 2
+    assert not plan.errors and len(_policy(plan)) == 3  # the default policy: warn
     tracker.save_payer(
         dataclasses.replace(practice["aetna"], out_of_auth_policy=OutOfAuthPolicy.BLOCK)
     )
@@ -193,7 +195,11 @@ def test_findings_and_payer_policy(
         dataclasses.replace(tracker.data().payers[practice["aetna"].id], out_of_auth_policy="allow")
     )
     allowed = plan_services(path, tracker.data(), today=TODAY)
-    assert not allowed.errors and not allowed.warnings and len(allowed.findings) == 3
+    assert not allowed.errors and not _policy(allowed) and len(allowed.findings) == 3
+
+
+def _policy(plan: Any) -> list[str]:
+    return [w for w in plan.warnings if "read month first" not in w]
 
 
 def test_unknown_clients_and_bad_cells_are_row_errors(
@@ -233,9 +239,9 @@ def test_xlsx_dates_times_and_minutes(
 
 def test_day_first_dates(tmp_path: Path, tracker: Tracker, auth: Authorization) -> None:
     rows = [row("S1", dt.date(2026, 11, 2))]
-    rows[0][3] = "02/11/2026"
+    rows[0][2:4] = ["02/04/1990", "02/11/2026"]  # a day-first list writes both dates so
     plan = plan_services(
-        write_csv(tmp_path / "l.csv", rows), tracker.data(), today=TODAY, day_first=True
+        write_csv(tmp_path / "l.csv", rows), tracker.data(), today=TODAY, date_order="dmy"
     )
     assert plan.created[0].service.date == dt.date(2026, 11, 2)
 
@@ -370,3 +376,31 @@ def test_blocked_payer_refuses_staff_and_takes_billing_override(
 )
 def test_times(value: Any, text: str) -> None:
     assert appointments.time_of(value) == text
+
+
+def test_a_finding_keeps_the_code_as_written(tracker: Tracker, practice: dict[str, Any]) -> None:
+    """ "The H2019-HN service ...", not "The h2019-hn service ..." (str.capitalize)."""
+    from priorauth import outofauth
+
+    service = Service(
+        client=practice["client"].id,
+        payer=practice["aetna"].id,
+        date=dt.date(2026, 11, 2),
+        procedure_code="H2019-HN",
+    )
+    (finding,) = outofauth.check_one(tracker.data(), service)
+    assert finding.message == "No Aetna authorization covers the H2019-HN service on 11/02/2026."
+    tracker.save_authorization(
+        Authorization(
+            client=practice["client"].id,
+            payer=practice["aetna"].id,
+            auth_number="AET-9",
+            procedure_codes=["H2019-HN"],
+            units_authorized=1,
+            start_date=dt.date(2026, 9, 1),
+            end_date=dt.date(2026, 12, 31),
+        )
+    )
+    service.units = 2
+    (finding,) = outofauth.check_one(tracker.data(), service)
+    assert finding.message.startswith("The H2019-HN service on 11/02/2026 is past the 1 units")

@@ -7,7 +7,7 @@ import dataclasses
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from priorauth import coverage, rules, validate
+from priorauth import coverage, outofauth, rules, validate
 from priorauth.errors import AuthTrackError, ValidationError
 from priorauth.model import Authorization, Client, OutOfAuthPolicy, Priority, Service
 from priorauth.outofauth import ServiceBlocked, policy_for
@@ -101,6 +101,9 @@ class ServiceForm(FormScreen[ServiceResult]):
         return validate.service_problems(self.data, record)
 
     def after_change(self, record: Service) -> None:
+        """Said before saving: the authorization it counts against and what is left, or — when
+        it falls outside any authorization or past one's units or visits — what the payer's
+        policy does about it (block: refused for staff, billing may override with a reason)."""
         data = self.data
         if not record.payer:
             self.set_note("")
@@ -109,17 +112,20 @@ class ServiceForm(FormScreen[ServiceResult]):
         auth = rules.covering_authorization(
             data, record.client, record.payer, record.date, record.procedure_code or None
         )
-        blocks = policy_for(data, record.payer) == OutOfAuthPolicy.BLOCK
+        policy = policy_for(data, record.payer)
         if auth is None:
             code = f" for {record.procedure_code}" if record.procedure_code else ""
             self.set_note(
                 f"No {data.payer_name(record.payer)} authorization covers "
-                f"{fmt.date(record.date)}{code}: "
-                + (
-                    "the payer blocks it (billing may override)."
-                    if blocks
-                    else "the claim may be denied."
-                ),
+                f"{fmt.date(record.date)}{code}: {_consequence(policy, 'the claim may be denied')}",
+                "warn",
+            )
+            return
+        over = [f for f in outofauth.check_one(data, record) if f.kind == outofauth.OVER_UNITS]
+        if over:
+            self.set_note(
+                f"{over[0].message[:-1]}: "
+                f"{_consequence(policy, 'the claim may be denied for the extra units')}",
                 "warn",
             )
             return
@@ -155,3 +161,12 @@ class ServiceForm(FormScreen[ServiceResult]):
             )
             return True
         return super()._failed(error)
+
+
+def _consequence(policy: OutOfAuthPolicy, warning: str) -> str:
+    """What the payer's out-of-authorization policy does about the service, in words."""
+    if policy == OutOfAuthPolicy.BLOCK:
+        return "the payer blocks it (billing may override with a reason)."
+    if policy == OutOfAuthPolicy.ALLOW:
+        return "the payer allows it."
+    return f"{warning}."
