@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from priorauth import coverage, rules
+from priorauth import coverage, rules, usage
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import Authorization, OutOfAuthPolicy, RequestStatus, Service
@@ -119,32 +119,32 @@ def check_one(data: Data, service: Service) -> list[Finding]:
     if auth is None:
         return [uncovered_finding(data, service)]
     others = [s for s in rules.services_for(data, auth) if s.id != service.id]
-    units = auth.carried_units_used + sum(s.units for s in others) + service.units
-    days = {s.date for s in others} | {service.date}
-    visits = auth.carried_visits_used + len(days)
-    if auth.units_authorized is not None and units > auth.units_authorized:
-        return [over_finding(auth, service, "units", auth.units_authorized)]
-    if auth.visits_authorized is not None and visits > auth.visits_authorized:
-        return [over_finding(auth, service, "visits", auth.visits_authorized)]
+    units_cap, visits_cap, units, visits = usage.stated_counts(auth)
+    units += sum(s.units for s in others) + service.units
+    visits += len({s.date for s in others} | {service.date})
+    if units_cap is not None and units > units_cap:
+        return [over_finding(auth, service, "units", units_cap)]
+    if visits_cap is not None and visits > visits_cap:
+        return [over_finding(auth, service, "visits", visits_cap)]
     return []
 
 
 def over_services(data: Data, auth: Authorization) -> dict[int, Finding]:
     """The services of ``auth`` (by id) that, taken in date order, go past its units or visits."""
     out: dict[int, Finding] = {}
-    if auth.units_authorized is None and auth.visits_authorized is None:
+    units_cap, visits_cap, units, visits = usage.stated_counts(auth)  # (the one reader)
+    if units_cap is None and visits_cap is None:
         return out
-    units, days = auth.carried_units_used, set()
-    visits = auth.carried_visits_used
+    days: set = set()
     for service in rules.services_for(data, auth):
         units += service.units
         if service.date not in days:
             days.add(service.date)
             visits += 1
-        if auth.units_authorized is not None and units > auth.units_authorized:
-            out[service.id] = over_finding(auth, service, "units", auth.units_authorized)
-        elif auth.visits_authorized is not None and visits > auth.visits_authorized:
-            out[service.id] = over_finding(auth, service, "visits", auth.visits_authorized)
+        if units_cap is not None and units > units_cap:
+            out[service.id] = over_finding(auth, service, "units", units_cap)
+        elif visits_cap is not None and visits > visits_cap:
+            out[service.id] = over_finding(auth, service, "visits", visits_cap)
     return out
 
 
