@@ -193,12 +193,25 @@ def usage(data: Data, auth: Authorization, today: dt.date) -> Usage:
 # --- active authorizations and box 23 -----------------------------------------------------------
 
 
+def codes_overlap(a: list[str], b: list[str]) -> bool:
+    """Whether two authorizations' code lists can cover one service: one that lists no codes
+    overlaps everything; otherwise a code of one matches the other (a modifier-less code covers
+    its modified forms, as :func:`code_matches` says)."""
+    if not a or not b:
+        return True
+    return any(code_matches(code, b) for code in a) or any(code_matches(code, a) for code in b)
+
+
 def other_active(data: Data, auth: Authorization) -> list[Authorization]:
-    """The authorizations that must become inactive when ``auth`` is made active."""
+    """The authorizations that must become inactive when ``auth`` is made active: the active
+    ones of the same client and payer whose codes overlap its own (DESIGN.md: occupational
+    therapy and speech from one Medicaid plan may both be active)."""
     if not auth.active:
         return []
     return [
-        a for a in data.authorizations_for(auth.client, auth.payer) if a.active and a.id != auth.id
+        a
+        for a in data.authorizations_for(auth.client, auth.payer)
+        if a.active and a.id != auth.id and codes_overlap(a.procedure_codes, auth.procedure_codes)
     ]
 
 

@@ -15,7 +15,8 @@ from sync.planning.merge import Merger
 
 
 def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
-    """One active authorization per client and payer.
+    """One active authorization per client and payer for the same procedure codes (rows whose
+    codes never overlap are settled apart: speech and occupational therapy from one plan).
 
     Rows that do not say whether they are active: the latest (by start date) approved one of a
     client and payer in the log is active, unless another row of theirs says it is the active one
@@ -33,62 +34,118 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
             last = key
         group.append(d)
     approved, earliest = RequestStatus.APPROVED, dt.date.min
-    for (client_id, payer_id), group in groups.items():
-        if client_id < 0:
-            # a new client, and the log does not say: the latest approved one is active
-            # (latest by _start_key: start date, then row)
-            latest, latest_start = None, earliest
+    for (client_id, payer_id), whole in groups.items():
+        parts = _by_overlapping_codes(whole)
+        for group in parts:
+            _settle_group(merger, client_id, payer_id, group, approved, earliest)
+        if len(parts) > 1:
+            _history(merger, whole)
+
+
+def _history(merger: Merger, rows: list[Draft]) -> None:
+    """Codes authorized once and not renewed: a row that does not say it is active, whose
+    authorization ended before today while a later one of the client and payer started, is
+    history, not a second active authorization."""
+    latest_start = max((d.auth.start_date or dt.date.min for d in rows), default=dt.date.min)
+    for d in rows:
+        end = d.auth.end_date
+        if (
+            d.auth.active
+            and not d.explicit_active
+            and end is not None
+            and end < merger.today
+            and (d.auth.start_date or dt.date.min) < latest_start
+        ):
+            d.auth.active = False
+
+
+def _by_overlapping_codes(group: list[Draft]) -> list[list[Draft]]:
+    """A client's rows with one payer, split where their codes never overlap (speech and
+    occupational therapy from one plan are each active at once); rows listing no codes overlap
+    everything, so then the group stays whole. Row order is kept within each part."""
+    if len(group) == 1 or any(not d.auth.procedure_codes for d in group):
+        return [group]
+    parts: list[list[Draft]] = []
+    for d in group:
+        touching = [p for p in parts if any(_overlap(d, o) for o in p)]
+        merged = [d]
+        for p in touching:
+            parts.remove(p)
+            merged = p + merged
+        parts.append(sorted(merged, key=lambda x: x.row))
+    return parts
+
+
+def _overlap(a: Draft, b: Draft) -> bool:
+    return rules.codes_overlap(a.auth.procedure_codes, b.auth.procedure_codes)
+
+
+def _settle_group(
+    merger: Merger,
+    client_id: int,
+    payer_id: int,
+    group: list[Draft],
+    approved: RequestStatus,
+    earliest: dt.date,
+) -> None:
+    """One active authorization among ``group`` (rows whose codes overlap)."""
+    if client_id < 0:
+        # a new client, and the log does not say: the latest approved one is active
+        # (latest by _start_key: start date, then row)
+        latest, latest_start = None, earliest
+        for d in group:
+            if d.explicit_active:
+                break
+            auth = d.auth
+            if auth.status == approved:
+                start = auth.start_date or earliest
+                if (
+                    latest is None
+                    or start > latest_start
+                    or (start == latest_start and d.row > latest.row)
+                ):
+                    latest, latest_start = d, start
+        else:
             for d in group:
-                if d.explicit_active:
-                    break
-                auth = d.auth
-                if auth.status == approved:
-                    start = auth.start_date or earliest
-                    if (
-                        latest is None
-                        or start > latest_start
-                        or (start == latest_start and d.row > latest.row)
-                    ):
-                        latest, latest_start = d, start
-            else:
-                for d in group:
-                    d.auth.active = d is latest
-                continue
-        in_log = {d.before.id for d in group if d.before is not None}
-        others = [
-            a
-            for a in (merger.data.authorizations_for(client_id, payer_id) if client_id > 0 else [])
-            if a.active and a.id not in in_log
-        ]
-        undecided = [d for d in group if not d.explicit_active]
-        if undecided:
-            candidates = [d for d in undecided if d.auth.status == approved]
-            latest = max(candidates, key=_start_key, default=None)
-            newest_other = max((a.start_date or dt.date.min for a in others), default=None)
-            if (
-                latest is not None
-                and newest_other is not None
-                and (latest.auth.start_date or dt.date.min) < newest_other
-            ):
-                latest = None  # authtrack already has a later active one: leave it so
-            if any(d.said_active for d in group):
-                latest = None  # the log names the active one itself
-            for d in undecided:
                 d.auth.active = d is latest
-        active = [d for d in group if d.auth.active]
-        if len(active) > 1:
-            keep = max(active, key=_start_key)
-            for d in active:
-                if d is not keep:
-                    d.auth.active = False
-                    merger.warnings.append(
-                        f'Sheet "{d.table.sheet_at(d.index)}", row {d.row}: marked active, but row '
-                        f"{keep.row} is a later active authorization for the same client and "
-                        "payer; only that one stays active."
-                    )
-        if active:
-            for other in others:
-                merger.deactivated.append(dataclasses.replace(other, active=False))
+            return
+    in_log = {d.before.id for d in group if d.before is not None}
+    others = [
+        a
+        for a in (merger.data.authorizations_for(client_id, payer_id) if client_id > 0 else [])
+        if a.active
+        and a.id not in in_log
+        and any(rules.codes_overlap(a.procedure_codes, d.auth.procedure_codes) for d in group)
+    ]
+    undecided = [d for d in group if not d.explicit_active]
+    if undecided:
+        candidates = [d for d in undecided if d.auth.status == approved]
+        latest = max(candidates, key=_start_key, default=None)
+        newest_other = max((a.start_date or dt.date.min for a in others), default=None)
+        if (
+            latest is not None
+            and newest_other is not None
+            and (latest.auth.start_date or dt.date.min) < newest_other
+        ):
+            latest = None  # authtrack already has a later active one: leave it so
+        if any(d.said_active for d in group):
+            latest = None  # the log names the active one itself
+        for d in undecided:
+            d.auth.active = d is latest
+    active = [d for d in group if d.auth.active]
+    if len(active) > 1:
+        keep = max(active, key=_start_key)
+        for d in active:
+            if d is not keep:
+                d.auth.active = False
+                merger.warnings.append(
+                    f'Sheet "{d.table.sheet_at(d.index)}", row {d.row}: marked active, but row '
+                    f"{keep.row} is a later active authorization for the same client and "
+                    "payer; only that one stays active."
+                )
+    if active:
+        for other in others:
+            merger.deactivated.append(dataclasses.replace(other, active=False))
 
 
 def _start_key(d: Draft) -> tuple[dt.date, int]:
