@@ -62,3 +62,103 @@ async def test_the_preview_names_the_client_a_new_one_may_duplicate(
         assert "new client Lee, Ann (born 04/02/1990) has the same name" in result
         assert len(app.data.clients) == 1  # a preview writes nothing
     assert not app.unexpected
+
+
+def _monthly_tabs(path: Path, template: bool = False) -> Path:
+    """Two monthly tabs with the same header; with ``template``, an empty "Template" tab too
+    (then the tab with rows wins over the template, but both look like logs)."""
+    tabs = {
+        "Oct 2026": [log_row("Lee, Ann", "A-1", used=3)],
+        "Nov 2026": [log_row("Lee, Ann", "A-1", used=7), log_row("Kim, Bo", "B-1")],
+    }
+    if template:
+        return workbook(
+            path, tabs["Nov 2026"], title="Nov 2026", extra_sheets={"Template": [LOG_HEADER]}
+        )
+    return workbook(
+        path,
+        tabs["Oct 2026"],
+        title="Oct 2026",
+        extra_sheets={"Nov 2026": [LOG_HEADER, *tabs["Nov 2026"]]},
+    )
+
+
+async def test_a_workbook_with_several_log_sheets_is_said_and_picked_in_the_preview(
+    tmp_path: Path, db_path: Path
+) -> None:
+    from tui.screens.dialogs import PickDialog
+
+    path = _monthly_tabs(tmp_path / "tabs.xlsx")
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
+    async with app.run_test(size=SIZE) as pilot:
+        text = await _preview(pilot, app, path)
+        assert "2 sheets that look equally like authorization logs" in text
+        assert "ctrl+t picks the sheet" in text
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, PickDialog)
+        listed = " ".join(screen_text(app).split())
+        assert "Oct 2026" in listed and "Nov 2026" in listed and "all of them" in listed
+        await pilot.press("down", "enter")  # Nov 2026 (oldest first)
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+        assert app.screen.query_one("#sheet", Input).value == "Nov 2026"
+        text = " ".join(screen_text(app).split())
+        assert 'sheet "Nov 2026": authorizations 2 to create' in text
+        assert '2 sheets look like logs ("Oct 2026", "Nov 2026"); read: "Nov 2026"' in text
+
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # all of them
+        await settle(pilot)
+        assert app.screen.query_one("#sheet", Input).value == "all"
+        text = " ".join(screen_text(app).split())
+        assert "read: all of them, merged oldest to newest" in text
+        assert app.screen.plan.log_sheets == ["Oct 2026", "Nov 2026"]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        (a1,) = [a for a in app.data.authorizations.values() if a.auth_number == "A-1"]
+        assert a1.carried_units_used == 7  # the newest tab's count
+    assert not app.unexpected
+
+
+async def test_the_preview_says_when_it_chose_among_several_log_sheets(
+    tmp_path: Path, db_path: Path
+) -> None:
+    path = _monthly_tabs(tmp_path / "tabs.xlsx", template=True)
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
+    async with app.run_test(size=SIZE) as pilot:
+        text = await _preview(pilot, app, path)
+        assert "Preview, nothing saved yet" in text
+        assert '2 sheets look like logs ("Nov 2026", "Template"); read: "Nov 2026"' in text
+    assert not app.unexpected
+
+
+async def test_ctrl_t_before_a_preview_says_what_it_is_for(db_path: Path) -> None:
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+        assert "ctrl+t lists them" in " ".join(screen_text(app).split())
+
+
+def test_snapshot_of_a_preview_among_several_log_sheets(
+    tmp_path: Path, monkeypatch, snap_compare
+) -> None:
+    """The preview at 80×24 saying which of several log sheets it read (a relative path: the
+    picture holds no temporary folder)."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)  # no cursor blink
+    monkeypatch.chdir(tmp_path)
+    _monthly_tabs(tmp_path / "tabs.xlsx", template=True)
+    app = make_app(tmp_path / "practice.json", today=TODAY, user="alice", workbooks=EXCEL)
+
+    async def run_before(pilot) -> None:
+        await _preview(pilot, app, Path("tabs.xlsx"))
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
