@@ -162,3 +162,113 @@ def test_snapshot_of_a_preview_among_several_log_sheets(
         await _preview(pilot, app, Path("tabs.xlsx"))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+# --- export --into from the export screen ------------------------------------------------------
+
+
+def _practice_with_a1(db_path: Path) -> None:
+    from priorauth.model import Authorization
+
+    ann = _ann(db_path)
+    tracker = Tracker(Store(db_path, user="alice"), today=TODAY)
+    tracker.save_authorization(
+        Authorization(
+            client=ann.id,
+            payer=ann.insurances[0].payer_id,
+            auth_number="A-1",
+            procedure_codes=["90837"],
+            units_authorized=30,
+            start_date=dt.date(2026, 9, 1),
+            end_date=dt.date(2027, 2, 28),
+        )
+    )
+
+
+def _their_log(path: Path, chart: bool) -> Path:
+    """The practice's log: A-1 with 24 units (authtrack says 30); with ``chart``, a chart that
+    openpyxl cannot keep."""
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+
+    workbook(path, [log_row("Lee, Ann", "A-1")])
+    if chart:
+        wb = openpyxl.load_workbook(path)
+        ws = wb.active
+        bars = BarChart()
+        bars.add_data(Reference(ws, min_col=9, min_row=1, max_row=2), titles_from_data=True)
+        ws.add_chart(bars, "L2")
+        wb.save(path)
+    return path
+
+
+async def _export_into(pilot, app, log: Path) -> None:
+    from tui.screens.export_screen import ExportScreen
+
+    await settle(pilot)
+    await pilot.press("5")
+    await settle(pilot)
+    assert isinstance(app.screen, ExportScreen)
+    app.screen.query_one("#into", Input).value = str(log)
+    await settle(pilot)
+    assert app.screen.query_one("#path", Input).value == str(log.with_name("log.authtrack.xlsx"))
+    app.screen.query_one("#into", Input).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_export_into_the_practices_log_asks_before_losing_a_chart(
+    tmp_path: Path, db_path: Path
+) -> None:
+    import openpyxl
+
+    from tui.screens.dialogs import ConfirmDialog
+
+    _practice_with_a1(db_path)
+    log = _their_log(tmp_path / "log.xlsx", chart=True)
+    before = log.read_bytes()
+    out = tmp_path / "log.authtrack.xlsx"
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
+    async with app.run_test(size=SIZE) as pilot:
+        await _export_into(pilot, app, log)
+        assert isinstance(app.screen, ConfirmDialog)
+        question = " ".join(screen_text(app).split())
+        assert "Writing log.authtrack.xlsx loses something: log.xlsx has 1 chart" in question
+        assert not out.exists()  # nothing written while it asks
+        await pilot.press("n")
+        await settle(pilot)
+        assert "nothing was written" in " ".join(screen_text(app).split())
+        assert not out.exists()
+
+        app.screen.query_one("#into", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert 'sheet "Log", 1 rows updated' in text
+    assert log.read_bytes() == before  # their own file is never changed
+    ws = openpyxl.load_workbook(out).active
+    assert ws["I2"].value == 30  # units authorized, as authtrack has them
+    assert not app.unexpected
+
+
+async def test_export_into_a_log_with_nothing_to_lose_writes_without_asking(
+    tmp_path: Path, db_path: Path
+) -> None:
+    _practice_with_a1(db_path)
+    log = _their_log(tmp_path / "log.xlsx", chart=False)
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
+    async with app.run_test(size=SIZE) as pilot:
+        await _export_into(pilot, app, log)
+        result = str(app.screen.query_one("#result").render())  # (no dialog came between)
+        assert result.startswith(f"Wrote {tmp_path / 'log.authtrack.xlsx'}: sheet \"Log\"")
+        # the log itself as the target is refused before anything is read
+        app.screen.query_one("#path", Input).value = str(log)
+        app.screen.query_one("#into", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "is the log itself" in " ".join(screen_text(app).split())
+    assert (tmp_path / "log.authtrack.xlsx").exists()
+    assert not app.unexpected
