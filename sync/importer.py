@@ -263,6 +263,7 @@ def _plan_once(
 ) -> tuple[ImportPlan, bool]:
     log = inputs.log
     merger = Merger(data, today)
+    merger.tell_apart_numbers = canonical.is_canonical(log)
     canonical.merge_before(merger, inputs)
     drafts = merge_log(merger, log, progress, inputs.user)
     settle_activity(merger, drafts)

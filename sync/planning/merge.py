@@ -87,6 +87,9 @@ class Merger:
         self._new_by_id: dict[int, Client] = {}
         self.client_rows: dict[int, tuple[str, int]] = {}  # client id -> (sheet, first row)
         self.deactivated: list[Authorization] = []  # existing ones a log row replaces as active
+        # authtrack's own export: rows repeating a number with another start date or codes are
+        # an older file's authorizations sharing it (kept, with a warning), not a row twice
+        self.tell_apart_numbers = False
 
     @property
     def _by_name(self) -> dict[tuple[str, str], list[Client]]:

@@ -105,7 +105,8 @@ def choose_log_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header
     found.sort(key=lambda f: f[0], reverse=True)
     best = found[0]
     ties = [f for f in found if f[0] == best[0]]
-    logs = in_time_order([f[1].name for f in found if Col.PAYER in f[2].columns])
+    # (the sheets with a header as good as the best's: monthly tabs, a copy, a template)
+    logs = in_time_order([f[1].name for f in found if f[0][0] == best[0][0]])
     if len(ties) > 1:
         order = in_time_order([f[1].name for f in ties])
         names = ", ".join(f'"{n}"' for n in order)

@@ -263,7 +263,7 @@ async def test_export_into_a_log_with_nothing_to_lose_writes_without_asking(
     async with app.run_test(size=SIZE) as pilot:
         await _export_into(pilot, app, log)
         result = str(app.screen.query_one("#result").render())  # (no dialog came between)
-        assert result.startswith(f"Wrote {tmp_path / 'log.authtrack.xlsx'}: sheet \"Log\"")
+        assert result.startswith(f'Wrote {tmp_path / "log.authtrack.xlsx"}: sheet "Log"')
         # the log itself as the target is refused before anything is read
         app.screen.query_one("#path", Input).value = str(log)
         app.screen.query_one("#into", Input).focus()
@@ -271,4 +271,41 @@ async def test_export_into_a_log_with_nothing_to_lose_writes_without_asking(
         await settle(pilot)
         assert "is the log itself" in " ".join(screen_text(app).split())
     assert (tmp_path / "log.authtrack.xlsx").exists()
+    assert not app.unexpected
+
+
+async def test_an_export_holding_a_shared_number_imports_into_an_empty_file(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """An older file's two authorizations under one number: the export imports, both kept, the
+    preview naming the repeated number."""
+    import dataclasses
+
+    from sync.writing.exporter import export_workbook
+
+    source = tmp_path / "old.json"
+    _practice_with_a1(source)
+    tracker = Tracker(Store(source, user="alice"), today=TODAY)
+    (a1,) = tracker.data().authorizations.values()
+    twin = dataclasses.replace(
+        a1, id=0, rev=0, auth_number="B-2", start_date=dt.date(2027, 3, 1), end_date=None
+    )
+    b = tracker.save_authorization(twin).authorization
+    with tracker.store.transaction() as tx:  # (past validation: a file from before the rule)
+        tx.update(dataclasses.replace(b, auth_number="A-1"))
+    book = export_workbook(tracker.data(), tmp_path / "export.xlsx", today=TODAY)
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
+    async with app.run_test(size=SIZE) as pilot:
+        await _preview(pilot, app, book)
+        assert isinstance(app.screen, ImportScreen)
+        assert not app.screen.plan.errors
+        result = " ".join(str(app.screen.query_one("#result").render()).split())
+        assert "authorization A-1 with this payer is also on row 2" in result
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        starts = sorted(a.start_date for a in app.data.authorizations.values())
+        assert starts == [dt.date(2026, 9, 1), dt.date(2027, 3, 1)]
+        assert {a.auth_number for a in app.data.authorizations.values()} == {"A-1"}
     assert not app.unexpected
