@@ -192,6 +192,16 @@ def same_number(data: Data, auth: Authorization) -> list[Authorization]:
     return [a for a in data.auths_by_number.get((auth.payer, number), ()) if a.id != auth.id]
 
 
+class DuplicateNumber(ValidationError):
+    """An authorization number its payer already has on another authorization."""
+
+
+def is_duplicate_number(error: ValidationError) -> bool:
+    """Whether ``error`` is :func:`duplicate_number_problem`'s (an import that tells the rows
+    apart lets it pass, with a warning)."""
+    return isinstance(error, DuplicateNumber)
+
+
 def duplicate_number_problem(
     data: Data, auth: Authorization, before: Data | None = None
 ) -> ValidationError | None:
@@ -214,7 +224,7 @@ def duplicate_number_problem(
     who = client.name if client else f"client #{other.client}"
     start = f"{other.start_date:%m/%d/%Y}" if other.start_date else "no start"
     end = f"{other.end_date:%m/%d/%Y}" if other.end_date else "open-ended"
-    return ValidationError(
+    return DuplicateNumber(
         f"{data.payer_name(auth.payer)} authorization {other.auth_number} is already saved "
         f"for {who} ({start}–{end}); check the number, or edit that authorization.",
         "auth_number",

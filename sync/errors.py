@@ -10,7 +10,13 @@ class WorkbookError(AuthTrackError):
 
 
 class SheetChoiceError(WorkbookError):
-    """The workbook has no log sheet, several equally likely ones, or no sheet by that name."""
+    """The workbook has no log sheet, several equally likely ones, or no sheet by that name.
+
+    ``sheets``: the sheets that look like logs, oldest first, when it has several to pick from."""
+
+    def __init__(self, message: str, *, sheets: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.sheets = list(sheets or [])
 
 
 def reason(e: BaseException) -> str:

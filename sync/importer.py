@@ -34,7 +34,7 @@ from sync.progress import Progress, no_progress
 from sync.reading.workbook import open_workbook
 from sync.recognising.columns import Col
 from sync.recognising.sheetreport import SheetReport
-from sync.recognising.sheets import ALL_SHEETS, choose_sheet, choose_sheets
+from sync.recognising.sheets import ALL_SHEETS, choose_log_sheet, choose_sheets
 from sync.recognising.tabs import merge_tables
 
 _MAX_PASSES = 4  # re-plans after validation removed rows (each pass removes at least one)
@@ -65,6 +65,8 @@ class ImportPlan:
     changes: bulk.Changes = field(default_factory=bulk.Changes)
     inputs: canonical.Inputs | None = field(default=None, repr=False)
     sheets: list[SheetReport] = field(default_factory=list)  # how each sheet was read
+    # every sheet that looks like a log, oldest first, when there are several to pick from
+    log_sheets: list[str] = field(default_factory=list)
 
     @property
     def unread_columns(self) -> list[tuple[str, str, str]]:
@@ -217,8 +219,10 @@ def _plan_import(
             and ALL_SHEETS not in {n.casefold() for n in wb.sheet_names}
         ):
             chosen = choose_sheets(wb)
+            logs = [raw.name for raw, _ in chosen]
         else:
-            chosen = [choose_sheet(wb, sheet)]
+            raw, header, logs = choose_log_sheet(wb, sheet)
+            chosen = [(raw, header)]
         progress(1, 1, "reading")
         tables = []
         for raw, header in chosen:
@@ -237,7 +241,9 @@ def _plan_import(
         table = tables[0] if len(tables) == 1 else merge_tables(tables)
         inputs = canonical.read_inputs(wb, table)
     inputs.user = user or current_user()
-    return make_plan(path, data, inputs, today, progress)
+    plan = make_plan(path, data, inputs, today, progress)
+    plan.log_sheets = logs if len(logs) > 1 else []
+    return plan
 
 
 def make_plan(
@@ -257,6 +263,7 @@ def _plan_once(
 ) -> tuple[ImportPlan, bool]:
     log = inputs.log
     merger = Merger(data, today)
+    merger.tell_apart_numbers = canonical.is_canonical(log)
     canonical.merge_before(merger, inputs)
     drafts = merge_log(merger, log, progress, inputs.user)
     settle_activity(merger, drafts)

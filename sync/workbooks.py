@@ -4,6 +4,7 @@ hands it over, so the TUI depends on the protocol, not on this package."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,36 @@ class ExcelWorkbooks:
         from sync.writing.report_export import write_report
 
         return write_report(report, path)
+
+    def write_back_path(self, log: Path) -> Path:
+        from sync.writing.writeback import default_output
+
+        return default_output(log)
+
+    def write_back(
+        self,
+        data: Data,
+        log: Path,
+        *,
+        out: Path,
+        today: dt.date,
+        progress: Progress | None,
+        confirm: Callable[[list[str]], bool],
+    ) -> Any:
+        """``export --into`` for the app: what openpyxl cannot keep is asked about first (the
+        CLI's note), then what cannot follow the new rows (``write_back``'s own question)."""
+        from sync.errors import WorkbookError
+        from sync.writing.writeback import dropped_features, write_back
+
+        dropped = dropped_features(log) if log.exists() else []
+        if dropped and not confirm(
+            [
+                f"{log.name} has {', '.join(dropped)}; they cannot be kept, so {out.name} will "
+                f"not have them ({log.name} itself is not changed)"
+            ]
+        ):
+            raise WorkbookError(f"{out}: nothing was written.")
+        return write_back(data, log, today=today, out=out, progress=progress, confirm=confirm)
 
 
 EXCEL = ExcelWorkbooks()

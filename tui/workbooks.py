@@ -45,3 +45,24 @@ class Workbooks(Protocol):
     def write_report(self, report: Report, path: Path) -> Path:
         """Write ``report`` (one sheet per table) to the .xlsx ``path``; returns the path."""
         ...
+
+    def write_back_path(self, log: Path) -> Path:
+        """Where an update of the practice's own log goes by default (beside it, renamed)."""
+        ...
+
+    def write_back(
+        self,
+        data: Data,
+        log: Path,
+        *,
+        out: Path,
+        today: dt.date,
+        progress: Progress | None,
+        confirm: Callable[[list[str]], bool],
+    ) -> Any:
+        """Update the practice's own log ``log`` with ``data``, written to ``out`` (``log`` is
+        not changed). Before anything is written, ``confirm`` is given what would be lost, in
+        words (what the writer cannot keep, references that cannot follow the new rows), when
+        there is any; False writes nothing (an :class:`AuthTrackError`). The result has
+        ``summary()``."""
+        ...

@@ -17,6 +17,7 @@ from typing import Any
 from priorauth import coverage
 from priorauth.model import (
     MANUAL_SOURCE,
+    Authorization,
     ClientInsurance,
     ClientStatus,
     OutOfAuthPolicy,
@@ -109,7 +110,8 @@ def _header_texts(rows: list[list[Any]]) -> list[str]:
     return [cells.text(v) for v in rows[0]] if rows else []
 
 
-def _is_canonical(log: LogTable) -> bool:
+def is_canonical(log: LogTable) -> bool:
+    """Whether ``log`` is the Authorizations sheet of authtrack's own export (its headers)."""
     names = [log.header.names.get(j, "") for j in range(len(AUTH_HEADERS))]
     return log.header.index == 0 and [n.casefold() for n in names] == [
         h.casefold() for h, _ in AUTH_HEADERS
@@ -118,7 +120,7 @@ def _is_canonical(log: LogTable) -> bool:
 
 def read_inputs(wb: Workbook, log: LogTable) -> Inputs:
     inputs = Inputs(log, epoch_1904=wb.epoch_1904)
-    if not _is_canonical(log):
+    if not is_canonical(log):
         return inputs
     inputs.canonical = True
     for attr, name, expected in (
@@ -318,10 +320,10 @@ def merge_after(merger: Merger, inputs: Inputs, drafts: list[Draft]) -> None:
     if inputs.services is None:
         return
     table = inputs.services
-    by_number: dict[tuple[int, int, str], int] = {}
+    by_number: dict[tuple[int, int, str], list[Authorization]] = defaultdict(list)
     for d in drafts:
         if d.auth.auth_number:
-            by_number[(d.auth.client, d.auth.payer, d.auth.auth_number.casefold())] = d.auth.id
+            by_number[(d.auth.client, d.auth.payer, d.auth.auth_number.casefold())].append(d.auth)
     existing: dict[tuple[int, int, Any, str], list[Service]] = defaultdict(list)
     for s in sorted(merger.data.services.values(), key=lambda s: s.id):
         existing[(s.client, s.payer, s.date, s.procedure_code)].append(s)
@@ -350,7 +352,8 @@ def merge_after(merger: Merger, inputs: Inputs, drafts: list[Draft]) -> None:
         code = codes[0] if codes else ""
         pinned = cells.text(values.get("Counted Against")).lower() == "pinned"
         number = cells.identifier(values.get("Auth Number"))
-        auth_id = by_number.get((client.id, payer.id, number.casefold())) if pinned else None
+        auth_id = _pinned_to(by_number.get((client.id, payer.id, number.casefold())), day)
+        auth_id = auth_id if pinned else None
         if pinned and auth_id is None:
             table.warnings.append(
                 f'Sheet "{table.sheet}", row {row}: the service is pinned to authorization '
@@ -419,3 +422,18 @@ def report(inputs: Inputs, table_name: str, record_id: int, errors: list[Any]) -
 
 
 __all__ = ["Inputs", "SheetRows", "merge_after", "merge_before", "read_inputs"]
+
+
+def _pinned_to(auths: list[Authorization] | None, day: Any) -> int | None:
+    """The authorization a pinned service names by number: of several sharing the number (an
+    older file's), the one whose dates hold the service's day, else the last."""
+    if not auths:
+        return None
+    for auth in auths:
+        if (
+            day is not None
+            and (auth.start_date is None or auth.start_date <= day)
+            and (auth.end_date is None or day <= auth.end_date)
+        ):
+            return auth.id
+    return auths[-1].id

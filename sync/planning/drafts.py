@@ -204,21 +204,33 @@ def drafter(
     make_new = record_maker(Authorization, given, _TEMPLATE, columns)
     with_codes = cols.codes is not None
     placeholders, unknown_counts = table.requested, table.pending
+    tell_apart = merger.tell_apart_numbers
 
     def draft(i: int, client: Client, payer_id: int) -> Draft | None:
         number = numbers[i]
         if number:
             key = (payer_id, number.casefold())
             earlier = in_file.get(key)
-            if earlier is not None:
+            here = (rows[i], starts[i] if has_start else None, _codes(codes_col[i]))
+            if earlier is None:
+                in_file[key] = [here]
+            elif not (tell_apart and _told_apart(earlier, here, has_start)):
                 table.error(
                     i,
                     Col.AUTH_NUMBER,
-                    f"authorization {number} with this payer is already on row {earlier}; "
+                    f"authorization {number} with this payer is already on row {earlier[0][0]}; "
                     "each authorization should appear once.",
                 )
                 return None
-            in_file[key] = rows[i]
+            else:  # (an older file's export: two authorizations under one number)
+                merger.warnings.append(
+                    f'Sheet "{table.sheet_at(i)}", row {rows[i]}: authorization {number} with '
+                    f"this payer is also on row {earlier[0][0]}, with another start date or "
+                    "codes; both are kept, told apart by those (check the number with the "
+                    "payer: authtrack refuses a second one when it is typed)."
+                )
+                merger.changes.shared_numbers.add(key)
+                earlier.append(here)
         before = None
         if existing:  # (not for a first import)
             codes, start, end = codes_col[i], starts[i], ends[i]
@@ -310,3 +322,17 @@ def _confirmation(auth: Authorization, before: Authorization | None, cols: Colum
     if before is not None and before.confirmed and (not by or by == before.confirmed_by):
         return  # still confirmed, as recorded
     auth.confirmed_by, auth.confirmed_at, auth.confirmed_imported = by, at, True
+
+
+def _codes(codes: Any) -> frozenset[str] | None:
+    return frozenset(codes) if codes is not None else None
+
+
+def _told_apart(
+    earlier: list[tuple[int, Any, Any]], here: tuple[int, Any, Any], dated: bool
+) -> bool:
+    """Whether a row repeating a number is another authorization: a start date (or codes) no
+    earlier row with that number has. Without a start column, rows are one authorization."""
+    if not dated:
+        return False
+    return all((start, codes) != (here[1], here[2]) for _, start, codes in earlier)

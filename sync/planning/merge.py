@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import count
 
-from priorauth import coverage
+from priorauth import coverage, integrity
 from priorauth.data import Data
 from priorauth.model import Authorization, Client, Payer
 from priorauth.services.bulk import Changes
@@ -81,11 +81,15 @@ class Merger:
         }
         self._names: dict[tuple[str, str], list[Client]] | None = None  # see _by_name
         self._new_names: list[tuple[str, str, Client]] = []  # new clients before _names
+        self._people: dict[tuple[tuple[str, str], dt.date], list[Client]] | None = None
         self._copies: dict[int, Client] = {}  # existing id -> the copy rows edit
         self.new_clients: list[Client] = []
         self._new_by_id: dict[int, Client] = {}
         self.client_rows: dict[int, tuple[str, int]] = {}  # client id -> (sheet, first row)
         self.deactivated: list[Authorization] = []  # existing ones a log row replaces as active
+        # authtrack's own export: rows repeating a number with another start date or codes are
+        # an older file's authorizations sharing it (kept, with a warning), not a row twice
+        self.tell_apart_numbers = False
 
     @property
     def _by_name(self) -> dict[tuple[str, str], list[Client]]:
@@ -189,7 +193,30 @@ class Merger:
         self.new_clients.append(client)
         self._new_by_id[client.id] = client
         self.client_rows[client.id] = where
+        self._warn_same_person(client, where)
         return client
+
+    def _warn_same_person(self, client: Client, where: tuple[str, int]) -> None:
+        """A new client with the name and date of birth of one already on file (a row with
+        another client id, most often): most likely one person entered twice; say who."""
+        if client.dob is None:
+            return
+        if self._people is None:  # (existing clients by name and birth date, built once)
+            self._people = defaultdict(list)
+            for c in self.data.clients.values():
+                if c.dob is not None:
+                    self._people[(name_key(c.first_name, c.last_name), c.dob)].append(c)
+        same = self._people.get((name_key(client.first_name, client.last_name), client.dob))
+        if not same:
+            return
+        who = "; ".join(integrity.describe_client(self.data, c) for c in same)
+        sheet, row = where
+        ids = " or ".join(c.client_id for c in same if c.client_id) or "the existing client's id"
+        self.warnings.append(
+            f'Sheet "{sheet}", row {row}: new client {client.name} (born {client.dob:%m/%d/%Y}) '
+            f"has the same name and date of birth as {who}; if they are one person, give the "
+            f"row the client id {ids} and import again."
+        )
 
     def editable(self, client: Client) -> Client:
         """The copy of an existing client that rows may change (new clients are their own)."""

@@ -37,12 +37,23 @@ class AuthMatcher:
             if all(map(operator.lt, ids, ids[1:]))
             else sorted(auths.values(), key=lambda a: a.id)
         )
-        self.by_number: dict[tuple[int, str], Authorization] = {
-            (a.payer, a.auth_number.casefold()): a for a in self._auths if a.auth_number
-        }
+        self.by_number: dict[tuple[int, str], Authorization] = {}
+        # (payer, number) -> every authorization with it, when an older file holds several
+        self.shared_numbers: dict[tuple[int, str], list[Authorization]] = defaultdict(list)
+        by_number, shared = self.by_number, self.shared_numbers
+        for a in self._auths:
+            if a.auth_number:
+                key = (a.payer, a.auth_number.casefold())
+                if key in by_number:
+                    if key not in shared:
+                        shared[key].append(by_number[key])
+                    shared[key].append(a)
+                else:
+                    by_number[key] = a
         self._by_start: dict[tuple[int, int, dt.date | None], list[Authorization]] | None = None
         self.taken: dict[int, int] = {}  # existing auth id -> spreadsheet row that matched it
-        self.numbers_in_file: dict[tuple[int, str], int] = {}  # (payer, number) -> row
+        # (payer, number) -> (row, start, codes) of each row of the log with that number
+        self.numbers_in_file: dict[tuple[int, str], list[tuple[int, Any, Any]]] = {}
 
     def __bool__(self) -> bool:
         """Whether there is anything to match (not for a first import)."""
@@ -62,13 +73,17 @@ class AuthMatcher:
     def match(
         self, client_id: int, payer_id: int, number: str, start: Any, codes: list[str] | None
     ) -> Authorization | None:
+        want = set(codes) if codes is not None else None
         if number:
-            found = self.by_number.get((payer_id, number.casefold()))
+            key = (payer_id, number.casefold())
+            shared = self.shared_numbers.get(key) if self.shared_numbers else None
+            if shared:  # several with this number: the one with the row's start and codes
+                return self._among(shared, start, want)
+            found = self.by_number.get(key)
             if found is not None and found.id not in self.taken:
                 return found
         if client_id < 0:
             return None
-        want = set(codes) if codes is not None else None
         for auth in self.by_start.get((client_id, payer_id, start), ()):
             if auth.id in self.taken:
                 continue
@@ -77,6 +92,17 @@ class AuthMatcher:
             if want is None or set(auth.procedure_codes) == want:
                 return auth
         return None
+
+    def _among(
+        self, auths: list[Authorization], start: Any, want: set[str] | None
+    ) -> Authorization | None:
+        """Of authorizations sharing a number, the first not yet matched with the row's start
+        and codes, else with its start, else the first not yet matched."""
+        free = [a for a in auths if a.id not in self.taken]
+        for a in free:
+            if a.start_date == start and (want is None or set(a.procedure_codes) == want):
+                return a
+        return next((a for a in free if a.start_date == start), free[0] if free else None)
 
 
 def merge_log(

@@ -12,7 +12,7 @@ from sync.recognising.columns import Col
 from sync.recognising.headers import Header, find_header
 from sync.recognising.tabs import in_time_order
 
-__all__ = ["ALL_SHEETS", "choose_sheet", "choose_sheets"]
+__all__ = ["ALL_SHEETS", "choose_log_sheet", "choose_sheet", "choose_sheets"]
 
 ALL_SHEETS = "all"  # --sheet all: every log tab, oldest to newest
 
@@ -49,6 +49,14 @@ def _candidates(wb: Workbook) -> list[tuple[tuple[int, int, int], RawSheet, Head
 
 def choose_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header]:
     """The log sheet's raw values and its header row (a clear sentence when there is none)."""
+    raw, header, _ = choose_log_sheet(wb, wanted)
+    return raw, header
+
+
+def choose_log_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header, list[str]]:
+    """As :func:`choose_sheet`, and, when it chose, the name of every sheet that looks like a
+    log (a header with a payer column), oldest first: more than one, and the import's preview
+    says so and offers the others (none listed when ``wanted`` names the sheet)."""
     path = wb.path
     if wanted is not None:
         info = wb.sheet_named(wanted)
@@ -61,7 +69,7 @@ def choose_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header]:
                 "Start Date, Units)."
             )
         _need_payer(path, info.name, header)
-        return raw, header
+        return raw, header, []
     found: list[tuple[tuple[int, int, int], RawSheet, Header]] = []
     damaged: list[WorkbookError] = []
     for info in wb.sheets:
@@ -97,16 +105,19 @@ def choose_sheet(wb: Workbook, wanted: str | None) -> tuple[RawSheet, Header]:
     found.sort(key=lambda f: f[0], reverse=True)
     best = found[0]
     ties = [f for f in found if f[0] == best[0]]
+    # (the sheets with a header as good as the best's: monthly tabs, a copy, a template)
+    logs = in_time_order([f[1].name for f in found if f[0][0] == best[0][0]])
     if len(ties) > 1:
         order = in_time_order([f[1].name for f in ties])
         names = ", ".join(f'"{n}"' for n in order)
         raise SheetChoiceError(
             f"{path} has {len(ties)} sheets that look equally like authorization logs "
             f'({names}); choose one with --sheet, e.g. --sheet "{order[-1]}", or merge them '
-            "oldest to newest with --sheet all."
+            "oldest to newest with --sheet all.",
+            sheets=logs,
         )
     _need_payer(path, best[1].name, best[2])
-    return best[1], best[2]
+    return best[1], best[2], logs
 
 
 def _need_payer(path: Path, sheet: str, header: Header) -> None:

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from priorauth.errors import AuthTrackError
-from tui.screens.dialogs import ConfirmDialog
+from tui.screens.dialogs import ConfirmDialog, PickDialog
 from tui.screens.transfer import (
     NOT_HERE,
     FilePickDialog,
@@ -33,6 +33,18 @@ PREVIEW_COLUMNS = [
     Col("what", "What", 20, flex=1),
 ]
 PREVIEW_LIMIT = 500  # listed per section; the counts say how many there are
+ALL_SHEETS = "all"  # the Sheet field's word for every monthly tab, merged oldest to newest
+
+
+def sheet_choice_line(sheets: list[str], chosen: str) -> str:
+    """ "3 sheets look like logs ("Jan", "Feb", "Mar"): ctrl+t picks ...": said in the preview
+    (and after a refusal to guess) when a workbook has several."""
+    names = ", ".join(f'"{n}"' for n in sheets)
+    now = "all of them, merged oldest to newest" if chosen == ALL_SHEETS else f'"{chosen}"'
+    return (
+        f"{len(sheets)} sheets look like logs ({names}); read: {now}. ctrl+t picks another "
+        "sheet, or all of them merged oldest to newest."
+    )
 
 
 def preview_rows(plan: Any) -> tuple[list[Row], dict[str, str]]:
@@ -143,14 +155,27 @@ class ImportScreen(TransferScreen):
         Binding(
             "ctrl+s", "apply", "Import", id="import_apply", tooltip="Import the previewed workbook"
         ),
+        Binding(
+            "ctrl+t",
+            "pick_sheet",
+            "Sheet",
+            id="import_sheet",
+            tooltip="Pick which sheet of the workbook to import",
+        ),
     ]
-    PERMISSIONS: ClassVar = {"apply": "import", "preview": "import", "browse": "import"}
+    PERMISSIONS: ClassVar = {
+        "apply": "import",
+        "preview": "import",
+        "browse": "import",
+        "pick_sheet": "import",
+    }
 
     def __init__(self) -> None:
         super().__init__()
         self.plan: Any = None
         self.busy = False
         self._full: dict[str, str] = {}
+        self._sheets: list[str] = []  # the workbook's sheets that look like logs, if several
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="transfer-form"):
@@ -194,8 +219,10 @@ class ImportScreen(TransferScreen):
         self.action_preview()
 
     @on(Input.Changed)
-    def _changed(self) -> None:
+    def _changed(self, event: Input.Changed) -> None:
         self.plan = None
+        if event.input.id == "path":
+            self._sheets = []
 
     def action_browse(self) -> None:
         start = self.path()
@@ -247,10 +274,40 @@ class ImportScreen(TransferScreen):
         self.busy = False
         self.query_one("#progress-line").display = False
         if message.error is not None:
-            self.set_result(str(message.error), "error")
+            sheets = list(getattr(message.error, "sheets", None) or [])
+            if len(sheets) > 1:  # several sheets as likely as each other: let the user pick
+                self._sheets = sheets
+                self.set_result(
+                    f"{message.error} In the app: ctrl+t picks the sheet (or all of them).",
+                    "error",
+                )
+            else:
+                self.set_result(str(message.error), "error")
             self.query_one("#preview").display = False
             return
         self.show_plan(message.result)
+
+    def action_pick_sheet(self) -> None:
+        if self.busy or not self.at.may("import"):
+            return
+        if not self._sheets:
+            self.set_result(
+                "Preview a workbook first: when it has several sheets that look like logs, "
+                "ctrl+t lists them (or type a sheet's name in Sheet)."
+            )
+            return
+        field = self.query_one("#sheet", Input)
+        options: list[tuple[str, str]] = [(name, name) for name in self._sheets]
+        options.append(("all of them, merged oldest to newest", ALL_SHEETS))
+
+        def picked(choice: str | object) -> None:
+            if isinstance(choice, str):
+                with self.prevent(Input.Changed):  # (it would arrive after the new plan)
+                    field.value = choice
+                self.action_preview()
+
+        current = field.value.strip() or getattr(self.plan, "sheet", None)
+        self.app.push_screen(PickDialog("Sheet to import", options, current), picked)
 
     def show_plan(self, plan: Any) -> None:
         self.plan = plan
@@ -258,6 +315,13 @@ class ImportScreen(TransferScreen):
         text = Text()
         text.append("Preview, nothing saved yet: ", style="bold")
         text.append(plan.summary() if hasattr(plan, "summary") else "")
+        # (a sheet named in Sheet: the plan lists none, those of the last preview still hold)
+        sheets = list(getattr(plan, "log_sheets", None) or self._sheets)
+        if len(sheets) > 1:
+            self._sheets = sheets
+            typed = self.query_one("#sheet", Input).value.strip().casefold()
+            chosen = ALL_SHEETS if typed == ALL_SHEETS else str(getattr(plan, "sheet", ""))
+            text.append(f"\n{sheet_choice_line(sheets, chosen)}")
         for warning in list(plan.warnings)[:2]:
             text.append(f"\n{warning}")
         if len(plan.warnings) > 2:
