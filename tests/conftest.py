@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from priorauth.model import Client, ClientInsurance, Payer, Priority
 from priorauth.services.demo import build_demo
@@ -13,6 +15,12 @@ from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
 
 TODAY = dt.date(2026, 11, 23)
+
+# CI (CI=true) runs the property tests on a fixed sequence of examples, so a red CI is a real
+# regression, never the luck of the draw; a developer's `make test` explores new examples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

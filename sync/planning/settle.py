@@ -63,17 +63,27 @@ def _by_overlapping_codes(group: list[Draft]) -> list[list[Draft]]:
     """A client's rows with one payer, split where their codes never overlap (speech and
     occupational therapy from one plan are each active at once); rows listing no codes overlap
     everything, so then the group stays whole. Row order is kept within each part."""
-    if len(group) == 1 or any(not d.auth.procedure_codes for d in group):
+    if len(group) == 1:
         return [group]
-    parts: list[list[Draft]] = []
-    for d in group:
-        touching = [p for p in parts if any(_overlap(d, o) for o in p)]
+    # a row that cannot be active (not approved, or said inactive) competes with nobody
+    idle = [d for d in group if not _may_be_active(d)]
+    contenders = [d for d in group if _may_be_active(d)]
+    if any(not d.auth.procedure_codes for d in contenders):
+        return [group]
+    parts: list[list[Draft]] = [[d] for d in idle]
+    idle_ids = {id(d) for d in idle}
+    for d in contenders:
+        touching = [p for p in parts if id(p[0]) not in idle_ids and any(_overlap(d, o) for o in p)]
         merged = [d]
         for p in touching:
             parts.remove(p)
             merged = p + merged
         parts.append(sorted(merged, key=lambda x: x.row))
     return parts
+
+
+def _may_be_active(d: Draft) -> bool:
+    return d.auth.status == RequestStatus.APPROVED and (d.auth.active or not d.explicit_active)
 
 
 def _overlap(a: Draft, b: Draft) -> bool:

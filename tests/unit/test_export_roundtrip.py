@@ -141,6 +141,16 @@ def practices(draw: st.DrawFn) -> bulk.Changes:
                 )
                 if cap:
                     auth.cap_amount, auth.cap_period, auth.cap_measure = cap
+                # two authorizations with no number, one payer, one start and the same codes
+                # cannot be told apart in a workbook (nor which one a service counted against):
+                # a known limit of the round trip, kept out as in test_roundtrip_data
+                twin = (auth.client, auth.payer, auth.start_date, sorted(auth.procedure_codes))
+                if not auth.auth_number and any(
+                    not a.auth_number
+                    and (a.client, a.payer, a.start_date, sorted(a.procedure_codes)) == twin
+                    for a in ch.authorizations
+                ):
+                    continue
                 ch.authorizations.append(auth)
             for _ in range(draw(st.integers(0, 3))):
                 pinnable = [
