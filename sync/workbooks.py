@@ -72,19 +72,10 @@ class ExcelWorkbooks:
         progress: Progress | None,
         confirm: Callable[[list[str]], bool],
     ) -> Any:
-        """``export --into`` for the app: what openpyxl cannot keep is asked about first (the
-        CLI's note), then what cannot follow the new rows (``write_back``'s own question)."""
-        from sync.errors import WorkbookError
-        from sync.writing.writeback import dropped_features, write_back
+        """``export --into`` for the app: what would be lost (what cannot be carried over, what
+        cannot follow the new rows) is told to ``confirm`` before anything is written."""
+        from sync.writing.writeback import write_back
 
-        dropped = dropped_features(log) if log.exists() else []
-        if dropped and not confirm(
-            [
-                f"{log.name} has {', '.join(dropped)}; they cannot be kept, so {out.name} will "
-                f"not have them ({log.name} itself is not changed)"
-            ]
-        ):
-            raise WorkbookError(f"{out}: nothing was written.")
         return write_back(data, log, today=today, out=out, progress=progress, confirm=confirm)
 
 

@@ -4,6 +4,7 @@ in the preview, the sheet picked in the preview, and ``export --into`` from the 
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 from textual.widgets import Input
@@ -217,7 +218,7 @@ async def _export_into(pilot, app, log: Path) -> None:
     await settle(pilot)
 
 
-async def test_export_into_the_practices_log_asks_before_losing_a_chart(
+async def test_export_into_the_practices_log_asks_before_losing_its_macros(
     tmp_path: Path, db_path: Path
 ) -> None:
     import openpyxl
@@ -225,7 +226,9 @@ async def test_export_into_the_practices_log_asks_before_losing_a_chart(
     from tui.screens.dialogs import ConfirmDialog
 
     _practice_with_a1(db_path)
-    log = _their_log(tmp_path / "log.xlsx", chart=True)
+    log = _their_log(tmp_path / "log.xlsx", chart=True)  # (a chart survives write-back)
+    with zipfile.ZipFile(log, "a") as zf:  # macros in a log not named .xlsm do not
+        zf.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not a real project")
     before = log.read_bytes()
     out = tmp_path / "log.authtrack.xlsx"
     app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
@@ -233,7 +236,7 @@ async def test_export_into_the_practices_log_asks_before_losing_a_chart(
         await _export_into(pilot, app, log)
         assert isinstance(app.screen, ConfirmDialog)
         question = " ".join(screen_text(app).split())
-        assert "Writing log.authtrack.xlsx loses something: log.xlsx has 1 chart" in question
+        assert "macros (save the log as .xlsm to keep them)" in question
         assert not out.exists()  # nothing written while it asks
         await pilot.press("n")
         await settle(pilot)
