@@ -65,29 +65,55 @@ def _by_overlapping_codes(group: list[Draft]) -> list[list[Draft]]:
     everything, so then the group stays whole. Row order is kept within each part."""
     if len(group) == 1:
         return [group]
+    first = group[0].auth.procedure_codes
+    if all(d.auth.procedure_codes == first for d in group):
+        return [group]  # (the common case: one code list, its renewals; no pairwise checks)
     # a row that cannot be active (not approved, or said inactive) competes with nobody
     idle = [d for d in group if not _may_be_active(d)]
     contenders = [d for d in group if _may_be_active(d)]
     if any(not d.auth.procedure_codes for d in contenders):
         return [group]
     parts: list[list[Draft]] = [[d] for d in idle]
-    idle_ids = {id(d) for d in idle}
+    groups: list[tuple[_Codes, list[Draft]]] = []  # each part of contenders, with its codes
     for d in contenders:
-        touching = [p for p in parts if id(p[0]) not in idle_ids and any(_overlap(d, o) for o in p)]
-        merged = [d]
-        for p in touching:
-            parts.remove(p)
-            merged = p + merged
-        parts.append(sorted(merged, key=lambda x: x.row))
+        mine = _Codes(d.auth.procedure_codes)
+        merged, codes = [d], mine
+        for other in [g for g in groups if g[0].overlaps(mine)]:
+            groups.remove(other)
+            merged = other[1] + merged
+            codes = codes.union(other[0])
+        groups.append((codes, merged))
+    parts += [sorted(members, key=lambda x: x.row) for _, members in groups]
     return parts
+
+
+class _Codes:
+    """A part's codes as sets, so that whether two parts overlap is a few set intersections
+    (:func:`priorauth.rules.codes_overlap`'s rule: equal codes, or a code without a modifier
+    and the same code with one)."""
+
+    __slots__ = ("based", "exact", "plain")
+
+    def __init__(self, codes: list[str] | None = None) -> None:
+        self.exact = set(codes or ())
+        self.plain = {c for c in self.exact if "-" not in c}
+        self.based = {c.split("-")[0] for c in self.exact}
+
+    def overlaps(self, other: _Codes) -> bool:
+        return bool(
+            self.exact & other.exact or self.based & other.plain or other.based & self.plain
+        )
+
+    def union(self, other: _Codes) -> _Codes:
+        both = _Codes()
+        both.exact = self.exact | other.exact
+        both.plain = self.plain | other.plain
+        both.based = self.based | other.based
+        return both
 
 
 def _may_be_active(d: Draft) -> bool:
     return d.auth.status == RequestStatus.APPROVED and (d.auth.active or not d.explicit_active)
-
-
-def _overlap(a: Draft, b: Draft) -> bool:
-    return rules.codes_overlap(a.auth.procedure_codes, b.auth.procedure_codes)
 
 
 def _settle_group(
