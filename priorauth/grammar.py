@@ -148,7 +148,7 @@ def codes(text: str) -> list[str]:
 
 # --- dates --------------------------------------------------------------------------------------
 
-_MONTHS = {
+MONTHS = {  # month names and abbreviations -> month number (dates, monthly tabs)
     m: i
     for i, names in enumerate(
         (
@@ -310,11 +310,11 @@ def _absolute(
         month, day = (a, b) if order == "mdy" else (b, a)
         return _with_year(s[4:], month, day, text, hint)
     m = _NAMED_MDY.match(s)
-    if m and m.group(1) in _MONTHS:
-        return _with_year(m.group(3), _MONTHS[m.group(1)], int(m.group(2)), text, hint, today)
+    if m and m.group(1) in MONTHS:
+        return _with_year(m.group(3), MONTHS[m.group(1)], int(m.group(2)), text, hint, today)
     m = _NAMED_DMY.match(s)
-    if m and m.group(2) in _MONTHS:
-        return _with_year(m.group(3), _MONTHS[m.group(2)], int(m.group(1)), text, hint, today)
+    if m and m.group(2) in MONTHS:
+        return _with_year(m.group(3), MONTHS[m.group(2)], int(m.group(1)), text, hint, today)
     m = _NO_YEAR.match(s)
     if m and today is not None:
         a, b = int(m.group(1)), int(m.group(2))

@@ -12,30 +12,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from priorauth.grammar import MONTHS
 from sync.parsing.logsheet import LogTable
 from sync.recognising.columns import Col
 
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _NAMED = re.compile(r"\b([a-z]{3,9})\.?[\s_\-']*(\d{4}|\d{2})?\b")
 _NUMERIC = re.compile(r"\b(\d{4})[\s_\-./](\d{1,2})\b|\b(\d{1,2})[\s_\-./](\d{4})\b")
 
@@ -50,10 +30,10 @@ def tab_month(name: str) -> tuple[int, int] | None:
         if 1 <= int(month) <= 12:
             return int(year), int(month)
     for m in _NAMED.finditer(s):
-        if m.group(1) in _MONTHS:
+        if m.group(1) in MONTHS:
             y = m.group(2)
             year = 0 if y is None else int(y) if len(y) == 4 else 2000 + int(y)
-            return year, _MONTHS[m.group(1)]
+            return year, MONTHS[m.group(1)]
     return None
 
 
