@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from priorauth.data import Data
-from priorauth.errors import AuthTrackError, ConflictError
 from priorauth.grammar import DateOrder
 from priorauth.model import Authorization, Client
 from priorauth.practice import practice_settings
@@ -26,6 +25,7 @@ from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
 from sync.parsing.logsheet import LogTable, RowError, read_log
 from sync.planning import canonical, describe
+from sync.planning.applying import ImportBlocked, write_planned
 from sync.planning.drafts import Draft
 from sync.planning.merge import Item, Merger
 from sync.planning.merge_auths import merge_log
@@ -38,10 +38,6 @@ from sync.recognising.sheets import ALL_SHEETS, choose_log_sheet, choose_sheets
 from sync.recognising.tabs import merge_tables
 
 _MAX_PASSES = 4  # re-plans after validation removed rows (each pass removes at least one)
-
-
-class ImportBlocked(AuthTrackError):
-    """The plan has rows with errors and ``skip_invalid`` was not given: nothing was written."""
 
 
 @dataclass
@@ -420,33 +416,21 @@ def _lower_first(text: str) -> str:
 def apply_import(tracker: Tracker, plan: ImportPlan, *, skip_invalid: bool = False) -> ImportResult:
     """Write ``plan``: backup first, then one transaction. Re-plans under the lock when the data
     changed since planning; refuses (nothing written) when rows have errors, unless
-    ``skip_invalid``."""
-    tracker.policy("import")
-    if plan.errors and not skip_invalid:
-        rows = len({(e.sheet, e.row) for e in plan.errors})
-        raise ImportBlocked(
-            f"{plan.path} has {rows} row{'s' if rows != 1 else ''} with errors; nothing was "
-            "imported. Fix them, or import the other rows with --skip-invalid."
-        )
-    if not plan.has_changes:
-        return ImportResult(plan, None, written=False)
-    store = tracker.store
-    backup = store.backup("import")
-    final = plan
-    with gc_paused(), store.transaction() as tx:
-        if tx.data is not plan.data and plan.inputs is not None:
-            before = {(e.sheet, e.row, e.message) for e in plan.errors}
-            final = make_plan(plan.path, tx.data, plan.inputs.fresh(), plan.today, no_progress)
-            new_errors = [e for e in final.errors if (e.sheet, e.row, e.message) not in before]
-            if new_errors:
-                raise ConflictError(
-                    f"Someone changed the data while {plan.path.name} was being imported, and "
-                    f"{len(new_errors)} row(s) no longer fit ({new_errors[0]}); nothing was "
-                    "imported: run the import again."
-                )
-        if final.has_changes:
-            bulk.apply(tx, final.changes, summary=f"imported from {plan.path.name}")
-    return ImportResult(final, backup, written=final.has_changes)
+    ``skip_invalid`` (:func:`sync.planning.applying.write_planned`)."""
+    inputs = plan.inputs
+
+    def replan(data: Data) -> ImportPlan:
+        assert inputs is not None
+        return make_plan(plan.path, data, inputs.fresh(), plan.today, no_progress)
+
+    final, backup, written = write_planned(
+        tracker,
+        plan,
+        skip_invalid=skip_invalid,
+        replan=replan if inputs is not None else None,
+        summary=f"imported from {plan.path.name}",
+    )
+    return ImportResult(final, backup, written=written)
 
 
 __all__ = [

@@ -24,7 +24,6 @@ from typing import Any, ClassVar
 
 from priorauth import outofauth
 from priorauth.data import Data
-from priorauth.errors import ConflictError
 from priorauth.grammar import DateOrder
 from priorauth.model import OutOfAuthPolicy, Service, ServiceStatus
 from priorauth.services import bulk
@@ -32,8 +31,9 @@ from priorauth.services.tracker import Tracker
 from priorauth.store.codec import record_copier
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
-from sync.importer import ImportBlocked, practice_date_order
+from sync.importer import practice_date_order
 from sync.parsing.logsheet import RowError
+from sync.planning.applying import write_planned
 from sync.planning.service_match import ClientFinder, PayerChooser, ServiceIndex
 from sync.recognising.appointment_sheets import is_appointment_list, open_list
 from sync.recognising.appointments import A, AppointmentList, read_list
@@ -346,34 +346,21 @@ def apply_services(
     tracker: Tracker, plan: ServicePlan, *, skip_invalid: bool = False
 ) -> ServiceImportResult:
     """Write ``plan``: backup first, then one transaction (see the module docstring)."""
-    tracker.policy("import")
-    if plan.errors and not skip_invalid:
-        rows = len({(e.sheet, e.row) for e in plan.errors})
-        raise ImportBlocked(
-            f"{plan.path} has {rows} row{'s' if rows != 1 else ''} with errors; nothing was "
-            "imported. Fix them, or import the other rows with --skip-invalid."
-        )
-    if not plan.has_changes:
-        return ServiceImportResult(plan, None, written=False)
-    store = tracker.store
-    backup = store.backup("import")
-    final = plan
-    with gc_paused(), store.transaction() as tx:
-        if tx.data is not plan.data:
-            before = {(e.sheet, e.row, e.message) for e in plan.errors}
-            table = plan.table
-            table.errors = [e for e in table.errors if (e.sheet, e.row, e.message) in before]
-            final = make_plan(plan.path, tx.data, table, plan.today, plan.user)
-            new_errors = [e for e in final.errors if (e.sheet, e.row, e.message) not in before]
-            if new_errors:
-                raise ConflictError(
-                    f"Someone changed the data while {plan.path.name} was being imported, and "
-                    f"{len(new_errors)} row(s) no longer fit ({new_errors[0]}); nothing was "
-                    "imported: run the import again."
-                )
-        if final.has_changes:
-            bulk.apply(tx, final.changes, summary=f"services imported from {plan.path.name}")
-    return ServiceImportResult(final, backup, written=final.has_changes)
+
+    def replan(data: Data) -> ServicePlan:
+        before = {(e.sheet, e.row, e.message) for e in plan.errors}
+        table = plan.table
+        table.errors = [e for e in table.errors if (e.sheet, e.row, e.message) in before]
+        return make_plan(plan.path, data, table, plan.today, plan.user)
+
+    final, backup, written = write_planned(
+        tracker,
+        plan,
+        skip_invalid=skip_invalid,
+        replan=replan,
+        summary=f"services imported from {plan.path.name}",
+    )
+    return ServiceImportResult(final, backup, written=written)
 
 
 __all__ = [
