@@ -44,6 +44,13 @@ class CapMeasure(enum.StrEnum):
     VISITS = "visits"
 
 
+class LineMeasure(enum.StrEnum):
+    """What a service line's counts are measured in."""
+
+    UNITS = "units"  # units as the payer defines them (15 minutes unless it says otherwise)
+    HOURS = "hours"  # hours, which keep their fractions (1 hour = 4 fifteen-minute units)
+
+
 class OutOfAuthPolicy(enum.StrEnum):
     """What happens to a service outside any authorization or beyond its units (per payer)."""
 
@@ -157,6 +164,24 @@ class Client(Record):
 
 
 @dataclass(kw_only=True)
+class ServiceLine:
+    """One line of an authorization: the codes it holds (one, or several sharing one pool) and
+    their own counts. Read through :mod:`priorauth.usage` (``lines_of``), never directly: an
+    authorization with one line keeps that line in its own fields and ``lines`` empty."""
+
+    codes: list[str] = field(default_factory=list)  # empty = any procedure (a one-line auth only)
+    group: str = ""  # the procedure group the codes were given as ("Personal Care"), if any
+    units_authorized: float | None = None  # None = no cap; hours keep their fractions
+    visits_authorized: int | None = None
+    carried_units_used: float = 0
+    carried_visits_used: int = 0
+    cap_amount: float | None = None
+    cap_period: CapPeriod | None = None
+    cap_measure: CapMeasure = CapMeasure.UNITS
+    measure: LineMeasure = LineMeasure.UNITS
+
+
+@dataclass(kw_only=True)
 class Authorization(Record):
     TABLE: ClassVar[str] = "authorizations"
 
@@ -187,6 +212,12 @@ class Authorization(Record):
     member_id: str = ""  # the member id it was issued under (a later card does not change it)
     follow_up_on: dt.date | None = None
     renewal_of: int | None = None  # Authorization.id this one renews
+    measure: LineMeasure = LineMeasure.UNITS  # of the counts above (a one-line authorization)
+    group: str = ""  # the procedure group its codes were given as, e.g. "Personal Care" (one line)
+    # two or more service lines (ABA: one number, a line per code); empty = one line, held in the
+    # fields above. With lines, the fields above hold no codes, counts, cap or carried usage.
+    # Read and written through priorauth.usage (lines_of, with_lines), the one door for both.
+    lines: list[ServiceLine] = field(default_factory=list)
 
     @property
     def confirmed(self) -> bool:

@@ -56,7 +56,8 @@ def ended_authorization(data: Data, service: Service) -> Authorization | None:
             continue
         if auth.end_date >= service.date or (auth.start_date and auth.start_date > service.date):
             continue
-        if code and auth.procedure_codes and not rules.code_matches(code, auth.procedure_codes):
+        codes = usage.all_codes(auth)
+        if code and codes and not rules.code_matches(code, codes):
             continue
         if best is None or auth.end_date > best.end_date:  # type: ignore[operator]
             best = auth

@@ -31,9 +31,10 @@ from priorauth.model import (
     Service,
 )
 from priorauth.usage import Usage as Usage  # (re-exported: rules.Usage)
+from priorauth.usage import all_codes, usage_of
+from priorauth.usage import code_matches as code_matches  # (re-exported: rules.code_matches)
 from priorauth.usage import describe_count as describe_count
 from priorauth.usage import stated_usage as stated_usage
-from priorauth.usage import usage_of
 
 # --- which authorization a service counts against -----------------------------------------------
 
@@ -52,16 +53,8 @@ def _dated_covers(auth: Authorization, day: dt.date, code: str | None) -> bool:
     shared with :func:`services_by_authorization`)."""
     if day < auth.start_date or (auth.end_date is not None and day > auth.end_date):  # type: ignore[operator]
         return False
-    codes = auth.procedure_codes
+    codes = auth.procedure_codes if not auth.lines else all_codes(auth)
     return not code or not codes or code in codes or code_matches(code, codes)
-
-
-def code_matches(code: str, codes: list[str]) -> bool:
-    """A service code matches when equal to an authorized code, or to its base code (no modifier)
-    when the authorized one has no modifier: 90837-HN is covered by an authorization for 90837."""
-    code = code.strip().upper()
-    base = code.split("-")[0]
-    return any(c == code or ("-" not in c and c == base) for c in codes)
 
 
 def _preference(auth: Authorization) -> tuple[bool, dt.date, int]:
@@ -211,7 +204,7 @@ def other_active(data: Data, auth: Authorization) -> list[Authorization]:
     return [
         a
         for a in data.authorizations_for(auth.client, auth.payer)
-        if a.active and a.id != auth.id and codes_overlap(a.procedure_codes, auth.procedure_codes)
+        if a.active and a.id != auth.id and codes_overlap(all_codes(a), all_codes(auth))
     ]
 
 

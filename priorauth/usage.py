@@ -1,5 +1,12 @@
 """How much of an authorization is used and left: the only code that reads its authorized and
-used counts (``units_authorized``, ``carried_units_used`` and their visit twins).
+used counts (``units_authorized``, ``carried_units_used`` and their visit twins) and its service
+lines.
+
+An authorization is one or more **service lines** (:class:`~priorauth.model.ServiceLine`). One
+with a single line keeps it in its own fields (``procedure_codes``, ``units_authorized``, ...)
+and ``lines`` empty; one with several keeps them in ``lines`` and its own fields blank.
+:func:`lines_of` reads either form as a list of lines, :func:`with_lines` writes a list of lines
+back in the one canonical form, so that equal authorizations compare equal.
 
 Export rows, reports, notifications, validation, the forms and the TUI rows ask :func:`usage_of`
 (through :func:`priorauth.rules.usage`, which finds the services) or :func:`stated_usage` (the
@@ -10,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from priorauth.model import Authorization, Service
+from priorauth.model import Authorization, CapMeasure, LineMeasure, Service, ServiceLine
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,109 @@ def describe_count(remaining: int | None, authorized: int | None) -> str:
     return f"{remaining} of {authorized} left"
 
 
-def usage_of(auth: Authorization, services: Iterable[Service], today: dt.date) -> Usage:
-    """Usage of ``auth`` given the services that count against it: used through ``today`` (plus
-    what was carried in from the log), scheduled after it."""
+def code_matches(code: str, codes: list[str]) -> bool:
+    """A service code matches when equal to an authorized code, or to its base code (no modifier)
+    when the authorized one has no modifier: 90837-HN is covered by an authorization for 90837."""
+    code = code.strip().upper()
+    base = code.split("-")[0]
+    return any(c == code or ("-" not in c and c == base) for c in codes)
+
+
+def lines_of(auth: Authorization) -> list[ServiceLine]:
+    """The service lines of ``auth``: its ``lines``, or the one line its own fields hold."""
+    if auth.lines:
+        return auth.lines
+    return [
+        ServiceLine(
+            codes=auth.procedure_codes,
+            group=auth.group,
+            units_authorized=auth.units_authorized,
+            visits_authorized=auth.visits_authorized,
+            carried_units_used=auth.carried_units_used,
+            carried_visits_used=auth.carried_visits_used,
+            cap_amount=auth.cap_amount,
+            cap_period=auth.cap_period,
+            cap_measure=auth.cap_measure,
+            measure=auth.measure,
+        )
+    ]
+
+
+def with_lines(auth: Authorization, lines: list[ServiceLine]) -> Authorization:
+    """``auth`` holding ``lines`` in the canonical form: one line in its own fields (``lines``
+    empty), several in ``lines`` with its own codes, counts, cap and carried usage blank."""
+    if len(lines) == 1:
+        (line,) = lines
+        return replace(
+            auth,
+            procedure_codes=list(line.codes),
+            units_authorized=line.units_authorized,  # type: ignore[arg-type]
+            visits_authorized=line.visits_authorized,
+            carried_units_used=line.carried_units_used,  # type: ignore[arg-type]
+            carried_visits_used=line.carried_visits_used,
+            cap_amount=line.cap_amount,  # type: ignore[arg-type]
+            cap_period=line.cap_period,
+            cap_measure=line.cap_measure,
+            measure=line.measure,
+            group=line.group,
+            lines=[],
+        )
+    return replace(
+        auth,
+        procedure_codes=[],
+        units_authorized=None,
+        visits_authorized=None,
+        carried_units_used=0,
+        carried_visits_used=0,
+        cap_amount=None,
+        cap_period=None,
+        cap_measure=CapMeasure.UNITS,
+        measure=LineMeasure.UNITS,
+        group="",
+        lines=[replace(line, codes=list(line.codes)) for line in lines],
+    )
+
+
+def all_codes(auth: Authorization) -> list[str]:
+    """Every code of every line of ``auth``, in line order, each once (empty: any procedure)."""
+    if not auth.lines:
+        return auth.procedure_codes
+    if any(not line.codes for line in auth.lines):
+        return []
+    return list(dict.fromkeys(code for line in auth.lines for code in line.codes))
+
+
+def line_index(auth: Authorization, code: str | None) -> int | None:
+    """The index in :func:`lines_of` of the line a service with ``code`` counts against: the
+    first line listing it (exactly, or by its base code), else a line listing no codes; None
+    when no line holds it. A one-line authorization's line is 0 for any code it covers."""
+    lines = lines_of(auth)
+    if len(lines) == 1:
+        codes = lines[0].codes
+        return 0 if not code or not codes or code_matches(code, codes) else None
+    if code:
+        for i, line in enumerate(lines):
+            if code in line.codes:
+                return i
+        for i, line in enumerate(lines):
+            if line.codes and code_matches(code, line.codes):
+                return i
+    for i, line in enumerate(lines):
+        if not line.codes:
+            return i
+    return None
+
+
+UNITS_PER_HOUR = 4  # fifteen-minute units in an hour, where a service is recorded in units
+
+
+def _per_unit(line: ServiceLine) -> float:
+    """What one recorded unit of service counts on ``line``: 1, or a quarter hour."""
+    return 1 / UNITS_PER_HOUR if line.measure == LineMeasure.HOURS else 1
+
+
+def _line_usage(line: ServiceLine, services: Iterable[Service], today: dt.date) -> Usage:
+    per_unit = _per_unit(line)
     units_used = units_scheduled = 0
     used_days: set[dt.date] = set()
     scheduled_days: set[dt.date] = set()
@@ -92,25 +199,110 @@ def usage_of(auth: Authorization, services: Iterable[Service], today: dt.date) -
         else:
             units_scheduled += service.units
             scheduled_days.add(service.date)
+    if per_unit != 1:
+        units_used, units_scheduled = units_used * per_unit, units_scheduled * per_unit
     return Usage(
-        units_authorized=auth.units_authorized,
-        visits_authorized=auth.visits_authorized,
-        units_used=auth.carried_units_used + units_used,
-        visits_used=auth.carried_visits_used + len(used_days),
+        units_authorized=line.units_authorized,  # type: ignore[arg-type]
+        visits_authorized=line.visits_authorized,
+        units_used=line.carried_units_used + units_used,  # type: ignore[arg-type]
+        visits_used=line.carried_visits_used + len(used_days),
         units_scheduled=units_scheduled,
         visits_scheduled=len(scheduled_days),
     )
 
 
+@dataclass(frozen=True)
+class LineUsage:
+    """One service line of an authorization and how much of it is used (``index`` in
+    :func:`lines_of`)."""
+
+    index: int
+    line: ServiceLine
+    usage: Usage
+
+    @property
+    def label(self) -> str:
+        """How the line is named to people: its group, else its codes ("any code" when none)."""
+        return self.line.group or ", ".join(self.line.codes) or "any code"
+
+
+def services_by_line(
+    auth: Authorization, services: Iterable[Service]
+) -> tuple[list[list[Service]], list[Service]]:
+    """``services`` (those counting against ``auth``) split by the line each counts against, in
+    :func:`lines_of` order, and those no line holds (a service pinned there by hand)."""
+    lines = lines_of(auth)
+    split: list[list[Service]] = [[] for _ in lines]
+    unheld: list[Service] = []
+    if len(lines) == 1:
+        split[0] = list(services)
+        return split, unheld
+    for service in services:
+        i = line_index(auth, service.procedure_code)
+        (unheld if i is None else split[i]).append(service)
+    return split, unheld
+
+
+def line_usages(
+    auth: Authorization, services: Iterable[Service], today: dt.date
+) -> list[LineUsage]:
+    """Usage of each service line of ``auth`` given the services that count against it."""
+    split, _ = services_by_line(auth, services)
+    return [
+        LineUsage(i, line, _line_usage(line, line_services, today))
+        for i, (line, line_services) in enumerate(zip(lines_of(auth), split, strict=True))
+    ]
+
+
+def _total(values: list[float | None]) -> float | None:
+    return None if any(v is None for v in values) else sum(values)  # type: ignore[arg-type]
+
+
+def usage_of(auth: Authorization, services: Iterable[Service], today: dt.date) -> Usage:
+    """Usage of ``auth`` given the services that count against it: used through ``today`` (plus
+    what was carried in from the log), scheduled after it. With several service lines, the total
+    of its lines: authorized counts add up (no cap when any line has none), units used add up, and
+    visits used are the distinct days of service across its lines (plus carried-in visits)."""
+    if not auth.lines:
+        return _line_usage(lines_of(auth)[0], services, today)
+    services = list(services)
+    per_line = line_usages(auth, services, today)
+    _, unheld = services_by_line(auth, services)
+    extra = _line_usage(ServiceLine(), unheld, today)
+    used_days = {s.date for s in services if s.date <= today}
+    scheduled_days = {s.date for s in services if s.date > today}
+    return Usage(
+        units_authorized=_total([u.usage.units_authorized for u in per_line]),  # type: ignore[arg-type]
+        visits_authorized=_total([u.usage.visits_authorized for u in per_line]),  # type: ignore[arg-type]
+        units_used=sum(u.usage.units_used for u in per_line) + extra.units_used,
+        visits_used=sum(u.line.carried_visits_used for u in per_line) + len(used_days),
+        units_scheduled=sum(u.usage.units_scheduled for u in per_line) + extra.units_scheduled,
+        visits_scheduled=len(scheduled_days),
+    )
+
+
+def least_remaining(auth: Authorization, services: Iterable[Service], today: dt.date) -> LineUsage:
+    """The line of ``auth`` with the least left (by fraction used; the first line when none has
+    a cap) — what the client list shows for an authorization of several lines."""
+    per_line = line_usages(auth, services, today)
+    return max(per_line, key=lambda u: (u.usage.fraction_used() or -1.0, -u.index))
+
+
 def stated_usage(auth: Authorization) -> Usage:
     """The counts ``auth`` states by itself: authorized, and used as carried in (no services)."""
+    if auth.lines:
+        return usage_of(auth, (), dt.date.min)
     units, visits, units_used, visits_used = stated_counts(auth)
     return Usage(units, visits, units_used, visits_used, 0, 0)
 
 
 def stated_counts(auth: Authorization) -> tuple[int | None, int | None, int, int]:
     """(units authorized, visits authorized, units used, visits used) as ``auth`` states them
-    (carried in, no services): :func:`stated_usage` as a plain tuple, for checking thousands."""
+    (carried in, no services): :func:`stated_usage` as a plain tuple, for checking thousands
+    (the totals of its lines when it has several)."""
+    if auth.lines:
+        u = stated_usage(auth)
+        return (u.units_authorized, u.visits_authorized, u.units_used, u.visits_used)
     return (
         auth.units_authorized,
         auth.visits_authorized,
@@ -142,4 +334,21 @@ def ran_out_on(
     return None
 
 
-__all__ = ["Usage", "describe_count", "ran_out_on", "stated_counts", "stated_usage", "usage_of"]
+__all__ = [
+    "UNITS_PER_HOUR",
+    "LineUsage",
+    "Usage",
+    "all_codes",
+    "code_matches",
+    "describe_count",
+    "least_remaining",
+    "line_index",
+    "line_usages",
+    "lines_of",
+    "ran_out_on",
+    "services_by_line",
+    "stated_counts",
+    "stated_usage",
+    "usage_of",
+    "with_lines",
+]

@@ -8,6 +8,10 @@ in the current version.
 - 1 → 2, coverage history: every client insurance gets its dates (both open: in force as
   before), group number and subscriber; every authorization gets the member id it was issued
   under — the member id of the client's insurance with its payer (the only one version 1 knew).
+- 2 → 3, service lines: an authorization's counts may now be in its ``lines``; a version 2
+  authorization is a one-line authorization, its line in its own fields, measured in units.
+  Nothing in the documents changes but the new fields; the version is raised so that a program
+  that knows nothing of lines refuses the file instead of reading only part of an authorization.
 """
 
 from __future__ import annotations
@@ -41,7 +45,17 @@ def _to_2(docs: Docs) -> None:
             auth["member_id"] = members.get((auth.get("client"), auth.get("payer")), "")
 
 
-STEPS: dict[int, Callable[[Docs], None]] = {1: _to_2}  # from version -> the step to the next
+def _to_3(docs: Docs) -> None:
+    for auth in docs.get("authorizations", {}).values():
+        auth.setdefault("lines", [])
+        auth.setdefault("measure", "units")
+        auth.setdefault("group", "")
+
+
+STEPS: dict[int, Callable[[Docs], None]] = {
+    1: _to_2,
+    2: _to_3,
+}  # from version -> the step to the next
 TABLES = ("clients", "authorizations")  # the tables a step may change
 
 

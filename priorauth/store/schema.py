@@ -31,6 +31,7 @@ from priorauth.model import (
     PracticeSettings,
     ProcedureGroup,
     Service,
+    ServiceLine,
 )
 
 SCHEMAS: dict[str, type] = {
@@ -96,13 +97,18 @@ def _check_for(hint: Any) -> tuple[Check, str]:
         return (lambda v: type(v) is str and v in allowed), f"one of {names}"
     if hint is ClientInsurance:
         return (lambda v: type(v) is dict and not problems(ClientInsurance, v)), "an insurance"
+    if hint is ServiceLine:
+        return (lambda v: type(v) is dict and not problems(ServiceLine, v)), "a service line"
     return (lambda v: True), "a value"
 
 
 def _plural(words: str) -> str:
-    return {"text": "texts", "an insurance": "insurances", "a whole number": "whole numbers"}.get(
-        words, words
-    )
+    return {
+        "text": "texts",
+        "an insurance": "insurances",
+        "a service line": "service lines",
+        "a whole number": "whole numbers",
+    }.get(words, words)
 
 
 _FIELDS: dict[type, list[tuple[str, bool, Check, str]]] = {}

@@ -44,7 +44,7 @@ from priorauth.store.tables import Build, Table
 # ones count nothing), time, provider, appointment id and source; payers an out-of-authorization
 # policy (those new fields take their defaults). A version 2 file is refused by older programs,
 # which would read coverages wrongly and count cancelled sessions as used.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_TABLE = "meta"
 FILE_MODE = safefile.FILE_MODE
 LOCK_TIMEOUT_SECONDS = 15.0

@@ -15,6 +15,7 @@ from priorauth.errors import ValidationError
 from priorauth.model import Client, ClientInsurance, Payer, Priority
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
+from priorauth.store.storage import SCHEMA_VERSION
 from sync.importer import apply_import, plan_import
 from sync.writing.exporter import export_workbook
 from tests.helpers.sync_helpers import LOG_HEADER, TODAY, log_row, workbook
@@ -199,7 +200,7 @@ def test_an_old_data_file_migrates_on_open_with_nothing_lost(tmp_path: Path) -> 
     with store.transaction() as tx:  # the next save writes the current version
         tx.update(dataclasses.replace(data.payers[1], notes="checked"))
     written = json.loads(path.read_text())
-    assert written["meta"]["1"]["schema_version"] == 2
+    assert written["meta"]["1"]["schema_version"] == SCHEMA_VERSION
     assert written["authorizations"]["1"]["member_id"] == "W123"
     assert written["clients"]["1"]["insurances"][0]["end_date"] is None
 
