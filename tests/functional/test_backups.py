@@ -19,7 +19,7 @@ from priorauth.services.tracker import Tracker
 from priorauth.store import backups
 from priorauth.store.backups import Retention
 from priorauth.store.datafile import Store
-from tests.helpers.staff import account
+from tests.helpers.accounts import account
 from tests.helpers.sync_helpers import log_row, workbook
 
 TODAY = dt.date(2026, 11, 23)

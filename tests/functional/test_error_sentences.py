@@ -20,7 +20,7 @@ from priorauth.oserrors import sentence
 from priorauth.services.demo import build_demo
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
-from tests.helpers.staff import account, python_for_others
+from tests.helpers.accounts import account, python_env_for_others
 from tests.helpers.sync_helpers import log_row, workbook
 
 TODAY = dt.date(2026, 11, 23)
@@ -115,7 +115,7 @@ def test_a_permission_refused_to_a_real_account_is_one_sentence(tmp_path: Path) 
             db = base / "authtrack.json"
             build_demo(Store(db, user="root"), today=TODAY)
             os.chmod(db, 0o644)  # readable by the account, in a folder it cannot write
-            python, env = python_for_others()
+            python, env = python_env_for_others()
             result = subprocess.run(
                 [python, "-m", "authtrack", "--db", str(db), "export", str(base / "e.xlsx")],
                 env={"PATH": "/usr/bin:/bin", "HOME": str(base), **env},

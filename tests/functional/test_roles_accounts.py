@@ -14,7 +14,7 @@ import pytest
 from priorauth.services.demo import build_demo
 from priorauth.store import config as config_module
 from priorauth.store.datafile import Store
-from tests.helpers.staff import Account, account, python_for_others
+from tests.helpers.accounts import Account, account, python_env_for_others
 from tests.helpers.sync_helpers import log_row, workbook
 
 TODAY = dt.date(2026, 11, 23)
@@ -54,7 +54,7 @@ def office(tmp_path: Path) -> Iterator[tuple[Account, Path]]:
 
 
 def _run_as(staff: Account, base: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    python, extra = python_for_others()
+    python, extra = python_env_for_others()
     home = base / "home"
     environ = {
         "PATH": "/usr/bin:/bin",

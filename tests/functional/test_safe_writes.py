@@ -28,7 +28,7 @@ from sync.errors import WorkbookError
 from sync.writing.exporter import export_workbook
 from sync.writing.report_export import ReportExportError, write_report
 from sync.writing.writeback import write_back
-from tests.helpers.staff import Account, account, python_for_others
+from tests.helpers.accounts import Account, account, python_env_for_others
 from tests.helpers.sync_helpers import log_row, workbook
 
 TODAY = dt.date(2026, 11, 23)
@@ -115,7 +115,7 @@ def test_a_staff_account_swapping_temp_files_never_reaches_a_root_only_file(
     report = build("expiring", data, TODAY)
     log = workbook(shared_tree / "data" / "log.xlsx", [log_row()])
     stop, ready = shared_tree / "stop", exports / "ready"
-    python, _ = python_for_others()
+    python, _ = python_env_for_others()
     swapper = subprocess.Popen(
         [python, "-S", "-c", SWAPPER, str(exports), str(secret), str(stop), str(ready)],
         stdout=subprocess.PIPE,

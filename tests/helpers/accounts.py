@@ -1,7 +1,8 @@
-"""Real Linux accounts for tests of the shared set-up: a Unix group and staff logins in it,
-created with useradd (as root) and removed afterwards, and `authtrack` run as each of them.
+"""Real Linux accounts for tests where accounts matter, created with useradd (as root) and
+removed afterwards: one other account (:func:`account`: another staff member, an outsider), or a
+Unix group with staff logins in it and `authtrack` run as each of them (:func:`staff_accounts`).
 
-Tests that use :func:`staff_accounts` are skipped, with the reason, when not run as root.
+Tests that use them are skipped, with the reason, when not run as root or without useradd.
 """
 
 from __future__ import annotations
@@ -24,6 +25,19 @@ from pathlib import Path
 import pytest
 
 CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Account:
+    """One account: its name, uid and its own group's gid."""
+
+    name: str
+    uid: int
+    gid: int
+
+    def popen_kwargs(self) -> dict[str, object]:
+        """Keyword arguments making a subprocess run as this account (and none of root's groups)."""
+        return {"user": self.uid, "group": self.gid, "extra_groups": []}
 
 
 @dataclass
@@ -107,6 +121,28 @@ def python_for_others() -> str | None:
     return None
 
 
+def python_env_for_others() -> tuple[str, dict[str, str]]:
+    """:func:`python_for_others` and the environment that lets it import authtrack and its
+    dependencies from this checkout; the test is skipped when there is none."""
+    python = python_for_others()
+    if python is None:
+        pytest.skip(
+            f"no Python {sys.version_info.major}.{sys.version_info.minor} other accounts can run"
+        )
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(CHECKOUT), sysconfig.get_paths()["purelib"]]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    return python, env
+
+
+def _need_root(what: str) -> None:
+    if os.geteuid() != 0:
+        pytest.skip(f"needs root: creates real Linux accounts with useradd to {what}")
+    if not shutil.which("useradd") or not shutil.which("groupadd"):
+        pytest.skip("needs useradd and groupadd (the shadow utilities) to create real accounts")
+
+
 def _run(*cmd: str) -> None:
     """Run an account tool; other test runs may hold /etc/passwd's lock for a moment."""
     for attempt in range(20):
@@ -119,14 +155,22 @@ def _run(*cmd: str) -> None:
 
 
 @contextmanager
+def account(prefix: str = "at") -> Iterator[Account]:
+    """A fresh account with its own group, no home and no login shell; removed afterwards."""
+    _need_root("act as another person")
+    name = f"{prefix}{os.getpid()}{secrets.token_hex(3)}"[:30]
+    _run("useradd", "-M", "-U", "-s", "/usr/sbin/nologin", name)
+    try:
+        pw = pwd.getpwnam(name)
+        yield Account(name, pw.pw_uid, pw.pw_gid)
+    finally:
+        _run("userdel", name)
+
+
+@contextmanager
 def staff_accounts(count: int = 2) -> Iterator[Accounts]:
     """A new group with ``count`` new logins in it; all removed afterwards."""
-    if os.geteuid() != 0:
-        pytest.skip(
-            "needs root: creates real Linux accounts with useradd to test the shared set-up"
-        )
-    if not shutil.which("useradd") or not shutil.which("groupadd"):
-        pytest.skip("needs useradd and groupadd (the shadow utilities) to create real accounts")
+    _need_root("test the shared set-up")
     python = python_for_others()
     if python is None:
         pytest.skip(
