@@ -21,6 +21,10 @@ Kinds (DESIGN.md "Notifications"), most urgent first:
 - ``projected_exhaustion``: at the recent pace (:mod:`priorauth.pace`) the units or visits run out
   before the end date (or, open-ended, at all), within :data:`PROJECTION_HORIZON_DAYS`.
 
+An authorization of several service lines is used up, runs low, runs out and goes over its cap
+line by line (:mod:`priorauth.notify_lines`: "97155 has 3 of 40 units left", a key per line); a
+one-line authorization is told about as a whole, with the keys it always had.
+
 Discharged clients get only the kinds about recorded services (``service_outside_auth``,
 ``over_cap``). Each user may dismiss or snooze a notification (:class:`~priorauth.model.Dismissal`);
 :func:`visible` hides those until the notification's ``fingerprint`` (its facts) changes or the
@@ -32,9 +36,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from priorauth import caps, coverage, pace, rules
+from priorauth import caps, coverage, notify_lines, pace, rules
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
@@ -69,7 +74,7 @@ KINDS: tuple[str, ...] = tuple(KIND_LABELS)  # in order of urgency
 _RANK = {kind: i for i, kind in enumerate(KINDS)}
 
 OVER_CAP_LOOKBACK_DAYS = 31
-PROJECTION_HORIZON_DAYS = 90  # a run-out further ahead is not worth a notification yet
+PROJECTION_HORIZON_DAYS = notify_lines.PROJECTION_HORIZON_DAYS
 DEFAULT_SNOOZE_DAYS = 7
 _WAITING = (RequestStatus.REQUESTED, RequestStatus.PENDING)
 
@@ -85,6 +90,7 @@ class Notification:
     key: str  # stable identity across days and snapshots
     fingerprint: str  # the facts; a dismissal holds while they are unchanged
     urgency: int  # lower = more urgent
+    line: str = ""  # the service line it is about ("97155"), of an authorization of several
 
     @property
     def label(self) -> str:
@@ -113,8 +119,13 @@ def compute(
             client = data.clients.get(auth.client)
             if client is None:
                 continue
-            if (auth.cap_amount and auth.cap_period is not None) or (
-                client.status == ClientStatus.ACTIVE and (auth.active or auth.status in _WAITING)
+            if (
+                (auth.cap_amount and auth.cap_period is not None)
+                or (
+                    client.status == ClientStatus.ACTIVE
+                    and (auth.active or auth.status in _WAITING)
+                )
+                or (auth.lines and notify_lines.capped(auth))
             ):
                 found.extend(_for_authorization(data, client, auth, today, settings))
         found.extend(_no_active_auth(data, today))
@@ -138,6 +149,7 @@ def _notification(
     key: str,
     fingerprint: str,
     order: int | None = None,
+    line: str = "",
 ) -> Notification:
     """``order`` places it within its kind (default: days from today to ``date``)."""
     offset = (date - today).days if order is None else order
@@ -152,6 +164,7 @@ def _notification(
         key=key,
         fingerprint=fingerprint,
         urgency=urgency,
+        line=line,
     )
 
 
@@ -164,6 +177,10 @@ def _for_authorization(
     common = {"client": client.id, "auth": auth, "payer": auth.payer}
     if auth.cap_amount and auth.cap_period is not None:
         yield from _over_cap(data, auth, name, today, common)
+    elif auth.lines:
+        since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
+        make = partial(_notification, data=data, today=today, **common)
+        yield from notify_lines.lines_over_cap(data, auth, name, today, since, make)
     if not current_client:
         return
     if auth.status in _WAITING:
@@ -215,6 +232,10 @@ def _for_authorization(
         )
     if auth.start_date is not None and auth.start_date > today:
         return  # not started: nothing used yet
+    if auth.lines:  # told line by line ("97155 has 3 of 40 units left")
+        make = partial(_notification, data=data, today=today, **common)
+        yield from notify_lines.line_notifications(data, auth, name, today, settings, make)
+        return
     use = rules.usage(data, auth, today)
     counts = f"{use.units_used}/{use.units_authorized}|{use.visits_used}/{use.visits_authorized}"
     measures = [

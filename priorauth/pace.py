@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from dataclasses import dataclass
 
-from priorauth import rules
+from priorauth import rules, usage
 from priorauth.data import Data
 from priorauth.model import Authorization, Service
+from priorauth.usage import LineUsage
 
 MIN_WINDOW_DAYS = 7
 
@@ -25,8 +27,8 @@ class Projection:
     """When one count (units or visits) of an authorization runs out at the recent pace."""
 
     measure: str  # "units" or "visits"
-    remaining: int
-    used_in_window: int
+    remaining: float  # (hours keep their fractions)
+    used_in_window: float
     window_days: int
     run_out: dt.date  # the day the last one is used, at the pace
     end_date: dt.date | None
@@ -64,9 +66,33 @@ def projection(
     """The earliest run-out of units or visits at the recent pace, when it comes before the end.
 
     None when nothing is capped, nothing is left, there was no use in the window, or the counts
-    last to the end date.
+    last to the end date. (The authorization's totals; per line: :func:`line_projection`.)
     """
     use = use or rules.usage(data, auth, today)
+    return _project(auth, rules.services_for(data, auth), use, today, weeks, 1)
+
+
+def line_projection(
+    auth: Authorization,
+    line: LineUsage,
+    services: list[Service],
+    today: dt.date,
+    *,
+    weeks: int = 4,
+) -> Projection | None:
+    """:func:`projection` of one service line of ``auth``: ``services`` are those it holds (in
+    date order), its pace the use of those; a unit of service is a quarter on a line of hours."""
+    return _project(auth, services, line.usage, today, weeks, usage.per_unit(line.line))
+
+
+def _project(
+    auth: Authorization,
+    services: list[Service],
+    use: rules.Usage,
+    today: dt.date,
+    weeks: int,
+    per_unit: float,
+) -> Projection | None:
     remaining = [
         (measure, left)
         for measure, left in (("units", use.units_remaining), ("visits", use.visits_remaining))
@@ -78,11 +104,12 @@ def projection(
     if auth.start_date is not None and auth.start_date > start:
         start = auth.start_date
     days = max((today - start).days + 1, MIN_WINDOW_DAYS)
-    recent = window(rules.services_for(data, auth), start, today)
+    recent = window(services, start, today)
     if not recent:
         return None
+    units = sum(s.units for s in recent)
     used = {
-        "units": sum(s.units for s in recent),
+        "units": units if per_unit == 1 else units * per_unit,
         "visits": len({s.date for s in recent}),
     }
     best: Projection | None = None
@@ -90,7 +117,10 @@ def projection(
         amount = used[measure]
         if amount <= 0:
             continue
-        run_out = today + dt.timedelta(days=-(-left * days // amount))  # ceil, exact
+        if isinstance(left, int) and isinstance(amount, int):
+            run_out = today + dt.timedelta(days=-(-left * days // amount))  # ceil, exact
+        else:  # hours
+            run_out = today + dt.timedelta(days=math.ceil(left * days / amount))
         candidate = Projection(measure, left, amount, days, run_out, auth.end_date)
         if best is None or candidate.run_out < best.run_out:
             best = candidate

@@ -182,13 +182,13 @@ def line_index(auth: Authorization, code: str | None) -> int | None:
 UNITS_PER_HOUR = 4  # fifteen-minute units in an hour, where a service is recorded in units
 
 
-def _per_unit(line: ServiceLine) -> float:
+def per_unit(line: ServiceLine) -> float:
     """What one recorded unit of service counts on ``line``: 1, or a quarter hour."""
     return 1 / UNITS_PER_HOUR if line.measure == LineMeasure.HOURS else 1
 
 
 def _line_usage(line: ServiceLine, services: Iterable[Service], today: dt.date) -> Usage:
-    per_unit = _per_unit(line)
+    factor = per_unit(line)
     units_used = units_scheduled = 0
     used_days: set[dt.date] = set()
     scheduled_days: set[dt.date] = set()
@@ -199,8 +199,8 @@ def _line_usage(line: ServiceLine, services: Iterable[Service], today: dt.date) 
         else:
             units_scheduled += service.units
             scheduled_days.add(service.date)
-    if per_unit != 1:
-        units_used, units_scheduled = units_used * per_unit, units_scheduled * per_unit
+    if factor != 1:
+        units_used, units_scheduled = units_used * factor, units_scheduled * factor
     return Usage(
         units_authorized=line.units_authorized,  # type: ignore[arg-type]
         visits_authorized=line.visits_authorized,
@@ -223,7 +223,12 @@ class LineUsage:
     @property
     def label(self) -> str:
         """How the line is named to people: its group, else its codes ("any code" when none)."""
-        return self.line.group or ", ".join(self.line.codes) or "any code"
+        return line_label(self.line)
+
+
+def line_label(line: ServiceLine) -> str:
+    """How a line is named to people: its group, else its codes ("any code" when none)."""
+    return line.group or ", ".join(line.codes) or "any code"
 
 
 def services_by_line(
@@ -334,6 +339,29 @@ def ran_out_on(
     return None
 
 
+def line_ran_out_on(
+    line: ServiceLine, services: Iterable[Service], today: dt.date, measure: str
+) -> dt.date | None:
+    """:func:`ran_out_on` for one service line and the services it holds (in date order)."""
+    authorized = line.units_authorized if measure == "units" else line.visits_authorized
+    if authorized is None:
+        return None
+    used: float = line.carried_units_used if measure == "units" else line.carried_visits_used
+    factor = per_unit(line)
+    last_day: dt.date | None = None
+    for service in services:
+        if used >= authorized or service.date > today:
+            break
+        if measure == "units":
+            used += service.units * factor
+        elif service.date != last_day:
+            used += 1
+        last_day = service.date
+    if last_day is not None and used >= authorized:
+        return last_day
+    return None
+
+
 __all__ = [
     "UNITS_PER_HOUR",
     "LineUsage",
@@ -343,8 +371,11 @@ __all__ = [
     "describe_count",
     "least_remaining",
     "line_index",
+    "line_label",
+    "line_ran_out_on",
     "line_usages",
     "lines_of",
+    "per_unit",
     "ran_out_on",
     "services_by_line",
     "stated_counts",

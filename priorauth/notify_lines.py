@@ -1,0 +1,154 @@
+"""Notifications per service line: an authorization of several lines is used up, runs low, runs
+out at the recent pace and goes over its cap line by line ("97155 has 3 of 40 units left").
+
+A one-line authorization is told about as a whole by :mod:`priorauth.notify`, with the keys it
+always had (so its users' dismissals hold); a line's notification has a key of its own, the
+authorization's key followed by the line's codes (``low_remaining:12:97155``), so dismissing one
+line's leaves the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from priorauth import caps, pace, rules, usage
+from priorauth.data import Data
+from priorauth.model import Authorization, CapMeasure, CapPeriod, PracticeSettings, ServiceLine
+from priorauth.practice import is_low
+
+Make = Callable[..., Any]  # notify._notification, with kind, data and today bound
+PROJECTION_HORIZON_DAYS = 90  # a run-out further ahead is not worth a notification yet
+
+
+def capped(auth: Authorization) -> bool:
+    """Whether a line of ``auth`` (several lines) has a weekly or monthly cap."""
+    return any(line.cap_amount and line.cap_period is not None for line in auth.lines)
+
+
+def line_key(index: int, line: ServiceLine) -> str:
+    """A line's part of a notification key: its codes ("97155", "97153+97153-HN"), stable while
+    they are (a line's codes are its own: no other line of the authorization holds them)."""
+    return "+".join(line.codes) or f"line{index + 1}"
+
+
+def number(value: float) -> str:
+    """A count as people read it: 12, 7.5 (hours keep their fractions)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def line_notifications(
+    data: Data,
+    auth: Authorization,
+    name: str,
+    today: dt.date,
+    settings: PracticeSettings,
+    make: Make,
+) -> Iterable[Any]:
+    """Used up, running low and projected run-out, per line of ``auth`` (several lines)."""
+    services = rules.services_for(data, auth)
+    split, _ = usage.services_by_line(auth, services)
+    end = auth.end_date
+    for lu in usage.line_usages(auth, services, today):
+        line, use, label = lu.line, lu.usage, lu.label
+        held = split[lu.index]
+        key = f"{auth.id}:{line_key(lu.index, line)}"
+        counts = (
+            f"{use.units_used}/{use.units_authorized}|{use.visits_used}/{use.visits_authorized}"
+        )
+        measures = [
+            (what, left, authorized, used)
+            for what, left, authorized, used in (
+                ("units", use.units_remaining, use.units_authorized, use.units_used),
+                ("visits", use.visits_remaining, use.visits_authorized, use.visits_used),
+            )
+            if left is not None and authorized is not None
+        ]
+        if line.measure == "hours":
+            measures = [(_hours(what), *rest) for what, *rest in measures]  # type: ignore[misc]
+        gone = [m for m in measures if m[1] <= 0]
+        if gone:
+            what = "units" if gone[0][0] != "visits" else "visits"
+            day = usage.line_ran_out_on(line, held, today, what)
+            parts = " and ".join(
+                f"{number(used)} of {number(authorized)} {what} used"
+                + (f" ({number(-left)} over)" if left < 0 else "")
+                for what, left, authorized, used in gone
+            )
+            yield make(
+                "exhausted",
+                date=day or auth.start_date or today,
+                message=f"{name}: {label} is used up: {parts}.",
+                key=f"exhausted:{key}",
+                fingerprint=counts,
+                line=label,
+            )
+        low = [m for m in measures if is_low(m[1], m[2], settings)]
+        if low:
+            parts = " and ".join(
+                f"{number(left)} of {number(authorized)} {what}"
+                for what, left, authorized, _ in low
+            )
+            scheduled = use.units_scheduled if low[0][0] != "visits" else use.visits_scheduled
+            tail = f", {number(scheduled)} more already scheduled" if scheduled else ""
+            worst = min(int(left * 100 // authorized) for _, left, authorized, _ in low)
+            yield make(
+                "low_remaining",
+                date=today,
+                message=f"{name}: {label} has {parts} left{tail}.",
+                key=f"low_remaining:{key}",
+                fingerprint=f"{counts}|{use.units_scheduled}/{use.visits_scheduled}",
+                order=worst,
+                line=label,
+            )
+        if gone:
+            continue
+        projected = pace.line_projection(auth, lu, held, today, weeks=settings.pace_weeks)
+        if projected is not None and (projected.run_out - today).days <= PROJECTION_HORIZON_DAYS:
+            what = _hours(projected.measure) if line.measure == "hours" else projected.measure
+            rate = f"{projected.per_week:.1f} {what} a week"
+            early = (
+                f", {projected.days_before_end} days before it ends on {end:%m/%d/%Y}"
+                if end is not None
+                else " (it has no end date)"
+            )
+            yield make(
+                "projected_exhaustion",
+                date=projected.run_out,
+                message=f"At {rate}, the {number(projected.remaining)} {what} of {label} left on "
+                f"{name} run out around {projected.run_out:%m/%d/%Y}{early}.",
+                key=f"projected_exhaustion:{key}",
+                fingerprint=f"{counts}|{end}",
+                line=label,
+            )
+
+
+def lines_over_cap(
+    data: Data, auth: Authorization, name: str, today: dt.date, since: dt.date, make: Make
+) -> Iterable[Any]:
+    """A week's or month's use of a line above the line's own cap (several lines)."""
+    for index, line, periods in caps.lines_over_cap(data, auth, since, today):
+        label = usage.line_label(line)
+        unit = "units" if line.cap_measure == CapMeasure.UNITS else "visits"
+        if unit == "units" and line.measure == "hours":
+            unit = "hours"
+        for use in periods:
+            if line.cap_period == CapPeriod.WEEK:
+                span, per = f"the week of {use.start:%m/%d/%Y}", "a week"
+            else:
+                span, per = f"{use.start:%B %Y}", "a month"
+            planned = " recorded or scheduled" if use.scheduled else ""
+            yield make(
+                "over_cap",
+                date=use.start,
+                message=f"{name}: {label} allows {number(use.cap)} {unit} {per}; {span} has "
+                f"{number(use.amount)}{planned} ({number(use.over)} over).",
+                key=f"over_cap:{auth.id}:{line_key(index, line)}:{use.start}",
+                fingerprint=f"{use.cap}|{line.cap_period}|{line.cap_measure}|{use.amount}",
+                line=label,
+            )
+
+
+def _hours(what: str) -> str:
+    return "hours" if what == "units" else what
