@@ -4,7 +4,9 @@ Each report is computed as typed rows (for the app) and as a :class:`Report` of 
 s (columns + values) that the CLI prints, dumps as JSON, and ``sync.writing.report_export`` writes
 to a workbook — so all three show the same figures.
 
-Only active clients and their active, approved authorizations are counted.
+Only active clients and their active, approved authorizations are counted. Usage is counted per
+service line: utilization sums the lines that cap units (or visits), and lists each line of an
+authorization of several lines in a table of its own; renewals give a row per line that runs out.
 """
 
 from __future__ import annotations
@@ -15,10 +17,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from priorauth import pace, rules
+from priorauth import pace, rules, usage
 from priorauth.data import Data
-from priorauth.model import Authorization, Client, ClientStatus, PracticeSettings, RequestStatus
+from priorauth.model import (
+    Authorization,
+    Client,
+    ClientStatus,
+    PracticeSettings,
+    RequestStatus,
+    Service,
+)
 from priorauth.practice import practice_settings
+from priorauth.usage import LineUsage
 
 DEFAULT_EXPIRING_DAYS = 30
 
@@ -162,34 +172,62 @@ def utilization(
 ) -> list[UtilizationRow]:
     """Authorized vs used, for the authorizations in force today, by payer or by clinician.
 
-    Units (and visits) are summed only over authorizations that cap them, so the percent is of
+    Units (and visits) are summed only over the service lines that cap them, so the percent is of
     what was authorized; the last row is the total.
     """
     if by not in ("payer", "clinician"):
         raise ValueError(f"utilization by {by!r}: use 'payer' or 'clinician'")
     sums: dict[str, list[int]] = {}
     for client, auth in _current_auths(data):
-        if auth.start_date is None or auth.start_date > today:
-            continue
-        if auth.end_date is not None and auth.end_date < today:
+        if not _in_force(auth, today):
             continue
         group = (
             data.payer_name(auth.payer)
             if by == "payer"
             else clinician_name(client.clinician, names) or "(none)"
         )
-        use = rules.usage(data, auth, today)
         row = sums.setdefault(group, [0, 0, 0, 0, 0])
         row[0] += 1
-        if use.units_authorized is not None:
-            row[1] += use.units_authorized
-            row[2] += use.units_used
-        if use.visits_authorized is not None:
-            row[3] += use.visits_authorized
-            row[4] += use.visits_used
+        # per service line: a line that caps units adds its units, whatever its other lines do
+        uses = [lu.usage for lu in rules.lines_usage(data, auth, today)] if auth.lines else []
+        for use in uses or [rules.usage(data, auth, today)]:
+            if use.units_authorized is not None:
+                row[1] += use.units_authorized
+                row[2] += use.units_used
+            if use.visits_authorized is not None:
+                row[3] += use.visits_authorized
+                row[4] += use.visits_used
     rows = [UtilizationRow(g, *v) for g, v in sorted(sums.items(), key=lambda kv: kv[0].lower())]
     total = [sum(column) for column in zip(*sums.values(), strict=True)] or [0] * 5
     rows.append(UtilizationRow("All", *total))
+    return rows
+
+
+def _in_force(auth: Authorization, today: dt.date) -> bool:
+    if auth.start_date is None or auth.start_date > today:
+        return False
+    return auth.end_date is None or auth.end_date >= today
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """One service line of an authorization of several lines, in force today."""
+
+    client: Client
+    auth: Authorization
+    payer: str
+    line: LineUsage
+
+
+def service_lines(data: Data, today: dt.date) -> list[LineRow]:
+    """Each line of the authorizations of several lines in force today (by client, then line)."""
+    rows = [
+        LineRow(client, auth, data.payer_name(auth.payer), lu)
+        for client, auth in _current_auths(data)
+        if auth.lines and _in_force(auth, today)
+        for lu in rules.lines_usage(data, auth, today)
+    ]
+    rows.sort(key=lambda r: (r.client.name.casefold(), r.auth.id, r.line.index))
     return rows
 
 
@@ -205,6 +243,7 @@ class RenewalRow:
     needed_by: dt.date  # when the new authorization must be in place
     request_by: dt.date  # needed_by less the payer's turnaround (may be past: overdue)
     turnaround_days: int
+    line: str = ""  # the service line it is about ("97155"), of an authorization of several
 
 
 def renewals(
@@ -219,38 +258,73 @@ def renewals(
         payer = data.payers.get(auth.payer)
         turnaround = payer.turnaround_days if payer else 14
         horizon = today + dt.timedelta(days=turnaround + settings.renewal_margin_days)
-        use = rules.usage(data, auth, today)
-        reasons: list[tuple[dt.date, str]] = []
+        ends: list[tuple[dt.date, str]] = []
         if auth.end_date is not None and auth.end_date <= horizon:
             verb = "ended" if auth.end_date < today else "ends"
-            reasons.append((auth.end_date, f"{verb} {auth.end_date:%m/%d/%Y}"))
-        if use.exhausted:
-            reasons.append((today, "used up"))
+            ends.append((auth.end_date, f"{verb} {auth.end_date:%m/%d/%Y}"))
+        if auth.lines:  # a row per line: each line runs out on its own
+            services = rules.services_for(data, auth)
+            split, _ = usage.services_by_line(auth, services)
+            per_line = [
+                (lu.label, _run_outs(auth, lu.usage, today, horizon, settings, lu, split[lu.index]))
+                for lu in usage.line_usages(auth, services, today)
+            ]
         else:
-            projected = pace.projection(data, auth, today, weeks=settings.pace_weeks, use=use)
-            if projected is not None and projected.run_out <= horizon:
-                reasons.append(
-                    (
-                        projected.run_out,
-                        f"{projected.measure} run out around {projected.run_out:%m/%d/%Y}",
-                    )
-                )
-        if not reasons or following(data, auth) is not None:
+            use = rules.usage(data, auth, today)
+            per_line = [("", _run_outs(auth, use, today, horizon, settings, data=data))]
+        if not any(ends or reasons for _, reasons in per_line):
             continue
-        needed_by, reason = min(reasons)
-        rows.append(
-            RenewalRow(
-                client=client,
-                auth=auth,
-                payer=data.payer_name(auth.payer),
-                reason=reason,
-                needed_by=needed_by,
-                request_by=needed_by - dt.timedelta(days=turnaround),
-                turnaround_days=turnaround,
+        if following(data, auth) is not None:
+            continue
+        for label, reasons in per_line:
+            if not ends + reasons:
+                continue  # (another line of it runs out)
+            needed_by, reason = min(ends + reasons)
+            rows.append(
+                RenewalRow(
+                    client=client,
+                    auth=auth,
+                    payer=data.payer_name(auth.payer),
+                    reason=f"{label}: {reason}" if label else reason,
+                    needed_by=needed_by,
+                    request_by=needed_by - dt.timedelta(days=turnaround),
+                    turnaround_days=turnaround,
+                    line=label,
+                )
             )
-        )
     rows.sort(key=lambda r: (r.request_by, r.client.name.casefold(), r.auth.id))
     return rows
+
+
+def _run_outs(
+    auth: Authorization,
+    use: rules.Usage,
+    today: dt.date,
+    horizon: dt.date,
+    settings: PracticeSettings,
+    line: LineUsage | None = None,
+    services: list[Service] | None = None,
+    *,
+    data: Data | None = None,
+) -> list[tuple[dt.date, str]]:
+    """Why the counts ``use`` (of ``auth``, or of its ``line`` holding ``services``) need a
+    renewal by ``horizon``: used up, or run out at the recent pace."""
+    if use.exhausted:
+        return [(today, "used up")]
+    if line is not None:
+        projected = pace.line_projection(
+            auth, line, services or [], today, weeks=settings.pace_weeks
+        )
+    else:
+        projected = pace.projection(data, auth, today, weeks=settings.pace_weeks, use=use)  # type: ignore[arg-type]
+    if projected is not None and projected.run_out <= horizon:
+        what = (
+            "hours"
+            if line and line.line.measure == "hours" and projected.measure == "units"
+            else projected.measure
+        )
+        return [(projected.run_out, f"{what} run out around {projected.run_out:%m/%d/%Y}")]
+    return []
 
 
 # --- as tables ----------------------------------------------------------------------------------
@@ -337,7 +411,49 @@ def utilization_report(data: Data, today: dt.date, names: Names | None = None) -
         tables.append(
             Table(f"by_{by}", f"Utilization by {by}", columns, rows, sheet=f"By {title}", totals=1)
         )
+    lines = service_lines(data, today)
+    if lines:  # a row per line of the authorizations of several lines (none: as before lines)
+        tables.append(_lines_table(lines, names))
     return Report("utilization", "Utilization: authorized vs used", today, tuple(tables))
+
+
+def _lines_table(lines: list[LineRow], names: Names | None) -> Table:
+    columns = (
+        *_CLIENT_COLUMNS,
+        Column("line", "Service Line"),
+        Column("units_authorized", "Units Authorized", "int"),
+        Column("units_used", "Units Used", "int"),
+        Column("units_remaining", "Units Remaining", "int"),
+        Column("units_percent", "Units Used %", "percent"),
+        Column("visits_authorized", "Visits Authorized", "int"),
+        Column("visits_used", "Visits Used", "int"),
+        Column("visits_remaining", "Visits Remaining", "int"),
+    )
+    rows = tuple(
+        (
+            r.client.client_id,
+            r.client.name,
+            clinician_name(r.client.clinician, names),
+            r.payer,
+            r.auth.auth_number,
+            r.line.label,
+            (u := r.line.usage).units_authorized,
+            u.units_used,
+            u.units_remaining,
+            _percent(u.units_used, u.units_authorized or 0),
+            u.visits_authorized,
+            u.visits_used,
+            u.visits_remaining,
+        )
+        for r in lines
+    )
+    return Table(
+        "lines",
+        "Service lines of authorizations of several lines",
+        columns,
+        rows,
+        sheet="Service Lines",
+    )
 
 
 def renewals_report(
