@@ -54,15 +54,21 @@ def over_cap(data: Data, auth: Authorization, since: dt.date, today: dt.date) ->
 
 
 def lines_over_cap(
-    data: Data, auth: Authorization, since: dt.date, today: dt.date
+    data: Data,
+    auth: Authorization,
+    since: dt.date,
+    today: dt.date,
+    split: list[list[Service]] | None = None,
 ) -> list[tuple[int, ServiceLine, list[PeriodUse]]]:
     """:func:`over_cap` per service line: (index in ``lines_of``, line, its periods over its
-    own cap) for each line over its cap; a line's use is that of the services it holds."""
-    found = []
+    own cap) for each line over its cap; a line's use is that of the services it holds
+    (``split``: :func:`priorauth.usage.services_by_line` of them, when already known)."""
+    found: list[tuple[int, ServiceLine, list[PeriodUse]]] = []
     lines = usage.lines_of(auth)
     if not any(line.cap_amount and line.cap_period is not None for line in lines):
         return found
-    split, _ = usage.services_by_line(auth, rules.services_for(data, auth))
+    if split is None:
+        split, _ = usage.services_by_line(auth, rules.services_for(data, auth))
     for index, (line, services) in enumerate(zip(lines, split, strict=True)):
         cap, period = line.cap_amount, line.cap_period
         if not cap or period is None:

@@ -34,7 +34,7 @@ snooze ends.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -73,7 +73,7 @@ KIND_LABELS: dict[str, str] = {
 KINDS: tuple[str, ...] = tuple(KIND_LABELS)  # in order of urgency
 _RANK = {kind: i for i, kind in enumerate(KINDS)}
 
-OVER_CAP_LOOKBACK_DAYS = 31
+OVER_CAP_LOOKBACK_DAYS = notify_lines.OVER_CAP_LOOKBACK_DAYS
 PROJECTION_HORIZON_DAYS = notify_lines.PROJECTION_HORIZON_DAYS
 DEFAULT_SNOOZE_DAYS = 7
 _WAITING = (RequestStatus.REQUESTED, RequestStatus.PENDING)
@@ -171,71 +171,21 @@ def _notification(
 def _for_authorization(
     data: Data, client: Client, auth: Authorization, today: dt.date, settings: PracticeSettings
 ) -> Iterable[Notification]:
-    current_client = client.status == ClientStatus.ACTIVE
     payer = data.payer_name(auth.payer)
     name = _auth_name(auth, payer)
     common = {"client": client.id, "auth": auth, "payer": auth.payer}
     if auth.cap_amount and auth.cap_period is not None:
         yield from _over_cap(data, auth, name, today, common)
-    elif auth.lines:
-        since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
+    in_use = False
+    if client.status == ClientStatus.ACTIVE:
+        in_use = yield from _request_and_dates(data, auth, name, payer, today, common)
+    if auth.lines:  # over cap, used up, running low, running out: line by line
         make = partial(_notification, data=data, today=today, **common)
-        yield from notify_lines.lines_over_cap(data, auth, name, today, since, make)
-    if not current_client:
+        yield from notify_lines.for_lines(data, auth, name, today, settings, make, in_use)
         return
-    if auth.status in _WAITING:
-        if auth.follow_up_on is not None and auth.follow_up_on <= today:
-            ref = f" (reference {auth.payer_reference})" if auth.payer_reference else ""
-            yield _notification(
-                "follow_up_due",
-                data,
-                today,
-                **common,
-                date=auth.follow_up_on,
-                message=f"Follow up with {payer} on the {auth.status} request{ref}: due "
-                f"{_day(auth.follow_up_on, today)}.",
-                key=f"follow_up_due:{auth.id}",
-                fingerprint=f"{auth.follow_up_on}|{auth.status}",
-            )
-        return
-    if not auth.active or auth.status == RequestStatus.DENIED:
+    if not in_use:
         return
     end = auth.end_date
-    if end is not None and end < today:
-        yield _notification(
-            "expired",
-            data,
-            today,
-            **common,
-            date=end,
-            message=f"{name} ended {_day(end, today)} but is still marked active.",
-            key=f"expired:{auth.id}",
-            fingerprint=f"{end}",
-        )
-        return
-    if (
-        end is not None
-        and auth.reminder_days is not None
-        and (end - today).days <= (auth.reminder_days)
-    ):
-        left = (end - today).days
-        when = "today" if left == 0 else "tomorrow" if left == 1 else f"in {left} days"
-        yield _notification(
-            "expiring",
-            data,
-            today,
-            **common,
-            date=end,
-            message=f"{name} expires {when}, on {end:%m/%d/%Y}.",
-            key=f"expiring:{auth.id}",
-            fingerprint=f"{end}",
-        )
-    if auth.start_date is not None and auth.start_date > today:
-        return  # not started: nothing used yet
-    if auth.lines:  # told line by line ("97155 has 3 of 40 units left")
-        make = partial(_notification, data=data, today=today, **common)
-        yield from notify_lines.line_notifications(data, auth, name, today, settings, make)
-        return
     use = rules.usage(data, auth, today)
     counts = f"{use.units_used}/{use.units_authorized}|{use.visits_used}/{use.visits_authorized}"
     measures = [
@@ -303,6 +253,66 @@ def _for_authorization(
             key=f"projected_exhaustion:{auth.id}",
             fingerprint=f"{counts}|{end}",
         )
+
+
+def _request_and_dates(
+    data: Data,
+    auth: Authorization,
+    name: str,
+    payer: str,
+    today: dt.date,
+    common: dict[str, Any],
+) -> Generator[Notification, None, bool]:
+    """Follow-up due, expired, expiring; returns whether ``auth`` is in use today (active,
+    approved, started and not ended), so that its usage is worth telling."""
+    if auth.status in _WAITING:
+        if auth.follow_up_on is not None and auth.follow_up_on <= today:
+            ref = f" (reference {auth.payer_reference})" if auth.payer_reference else ""
+            yield _notification(
+                "follow_up_due",
+                data,
+                today,
+                **common,
+                date=auth.follow_up_on,
+                message=f"Follow up with {payer} on the {auth.status} request{ref}: due "
+                f"{_day(auth.follow_up_on, today)}.",
+                key=f"follow_up_due:{auth.id}",
+                fingerprint=f"{auth.follow_up_on}|{auth.status}",
+            )
+        return False
+    if not auth.active or auth.status == RequestStatus.DENIED:
+        return False
+    end = auth.end_date
+    if end is not None and end < today:
+        yield _notification(
+            "expired",
+            data,
+            today,
+            **common,
+            date=end,
+            message=f"{name} ended {_day(end, today)} but is still marked active.",
+            key=f"expired:{auth.id}",
+            fingerprint=f"{end}",
+        )
+        return False
+    if (
+        end is not None
+        and auth.reminder_days is not None
+        and (end - today).days <= (auth.reminder_days)
+    ):
+        left = (end - today).days
+        when = "today" if left == 0 else "tomorrow" if left == 1 else f"in {left} days"
+        yield _notification(
+            "expiring",
+            data,
+            today,
+            **common,
+            date=end,
+            message=f"{name} expires {when}, on {end:%m/%d/%Y}.",
+            key=f"expiring:{auth.id}",
+            fingerprint=f"{end}",
+        )
+    return auth.start_date is None or auth.start_date <= today  # (not started: nothing used)
 
 
 def _ran_out_on(

@@ -15,11 +15,19 @@ from typing import Any
 
 from priorauth import caps, pace, rules, usage
 from priorauth.data import Data
-from priorauth.model import Authorization, CapMeasure, CapPeriod, PracticeSettings, ServiceLine
+from priorauth.model import (
+    Authorization,
+    CapMeasure,
+    CapPeriod,
+    PracticeSettings,
+    Service,
+    ServiceLine,
+)
 from priorauth.practice import is_low
 
 Make = Callable[..., Any]  # notify._notification, with kind, data and today bound
 PROJECTION_HORIZON_DAYS = 90  # a run-out further ahead is not worth a notification yet
+OVER_CAP_LOOKBACK_DAYS = 31  # periods ending this many days ago or later are told about
 
 
 def capped(auth: Authorization) -> bool:
@@ -38,35 +46,61 @@ def number(value: float) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def line_notifications(
+def for_lines(
     data: Data,
     auth: Authorization,
     name: str,
     today: dt.date,
     settings: PracticeSettings,
     make: Make,
+    in_use: bool,
 ) -> Iterable[Any]:
-    """Used up, running low and projected run-out, per line of ``auth`` (several lines)."""
+    """Over cap, and (``in_use``: active and current) used up, running low and projected
+    run-out, per line of ``auth`` (several lines)."""
+    has_cap = capped(auth)
+    if not (in_use or has_cap):
+        return
     services = rules.services_for(data, auth)
     split, _ = usage.services_by_line(auth, services)
+    if has_cap:
+        since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
+        yield from lines_over_cap(data, auth, name, today, since, make, split)
+    if in_use:
+        yield from _line_notifications(auth, name, today, settings, make, services, split)
+
+
+def _line_notifications(
+    auth: Authorization,
+    name: str,
+    today: dt.date,
+    settings: PracticeSettings,
+    make: Make,
+    services: list[Service],
+    split: list[list[Service]],
+) -> Iterable[Any]:
+    """Used up, running low and projected run-out, per line of ``auth``."""
     end = auth.end_date
-    for lu in usage.line_usages(auth, services, today):
-        line, use, label = lu.line, lu.usage, lu.label
-        held = split[lu.index]
-        key = f"{auth.id}:{line_key(lu.index, line)}"
-        counts = (
-            f"{use.units_used}/{use.units_authorized}|{use.visits_used}/{use.visits_authorized}"
-        )
+    for lu in usage.line_usages(auth, services, today, split):
+        line, use = lu.line, lu.usage
+        units_left, visits_left = use.units_remaining, use.visits_remaining
+        if units_left is None and visits_left is None:
+            continue  # a line with no cap: nothing runs out
         measures = [
             (what, left, authorized, used)
             for what, left, authorized, used in (
-                ("units", use.units_remaining, use.units_authorized, use.units_used),
-                ("visits", use.visits_remaining, use.visits_authorized, use.visits_used),
+                ("units", units_left, use.units_authorized, use.units_used),
+                ("visits", visits_left, use.visits_authorized, use.visits_used),
             )
             if left is not None and authorized is not None
         ]
         if line.measure == "hours":
             measures = [(_hours(what), *rest) for what, *rest in measures]  # type: ignore[misc]
+        held = split[lu.index]
+        label = lu.label
+        key = f"{auth.id}:{line_key(lu.index, line)}"
+        counts = (
+            f"{use.units_used}/{use.units_authorized}|{use.visits_used}/{use.visits_authorized}"
+        )
         gone = [m for m in measures if m[1] <= 0]
         if gone:
             what = "units" if gone[0][0] != "visits" else "visits"
@@ -125,10 +159,16 @@ def line_notifications(
 
 
 def lines_over_cap(
-    data: Data, auth: Authorization, name: str, today: dt.date, since: dt.date, make: Make
+    data: Data,
+    auth: Authorization,
+    name: str,
+    today: dt.date,
+    since: dt.date,
+    make: Make,
+    split: list[list[Service]] | None = None,
 ) -> Iterable[Any]:
     """A week's or month's use of a line above the line's own cap (several lines)."""
-    for index, line, periods in caps.lines_over_cap(data, auth, since, today):
+    for index, line, periods in caps.lines_over_cap(data, auth, since, today, split):
         label = usage.line_label(line)
         unit = "units" if line.cap_measure == CapMeasure.UNITS else "visits"
         if unit == "units" and line.measure == "hours":

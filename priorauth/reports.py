@@ -267,7 +267,7 @@ def renewals(
             split, _ = usage.services_by_line(auth, services)
             per_line = [
                 (lu.label, _run_outs(auth, lu.usage, today, horizon, settings, lu, split[lu.index]))
-                for lu in usage.line_usages(auth, services, today)
+                for lu in usage.line_usages(auth, services, today, split)
             ]
         else:
             use = rules.usage(data, auth, today)

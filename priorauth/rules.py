@@ -48,12 +48,15 @@ def covers(auth: Authorization, day: dt.date, code: str | None = None) -> bool:
     return _dated_covers(auth, day, code)
 
 
-def _dated_covers(auth: Authorization, day: dt.date, code: str | None) -> bool:
+def _dated_covers(
+    auth: Authorization, day: dt.date, code: str | None, codes: list[str] | None = None
+) -> bool:
     """:func:`covers` for an approved authorization with a start date (the covering test itself,
-    shared with :func:`services_by_authorization`)."""
+    shared with :func:`services_by_authorization`); ``codes``: its codes, when already known."""
     if day < auth.start_date or (auth.end_date is not None and day > auth.end_date):  # type: ignore[operator]
         return False
-    codes = auth.procedure_codes if not auth.lines else all_codes(auth)
+    if codes is None:
+        codes = auth.procedure_codes if not auth.lines else all_codes(auth)
     return not code or not codes or code in codes or code_matches(code, codes)
 
 
@@ -110,6 +113,7 @@ def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
         candidates = _candidates(data)
         pinned_to = data.authorizations
         counting = COUNTING_STATUSES
+        codes_of: dict[int, list[str]] = {}  # an authorization of several lines: all its codes
         for service in data.services.values():
             if service.status not in counting:
                 continue
@@ -119,7 +123,15 @@ def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
             if auth is None:
                 day, code = service.date, service.procedure_code
                 for candidate in candidates.get((service.client, service.payer), ()):
-                    if _dated_covers(candidate, day, code):
+                    if not candidate.lines:
+                        if _dated_covers(candidate, day, code):
+                            auth = candidate
+                            break
+                        continue
+                    codes = codes_of.get(candidate.id)
+                    if codes is None:
+                        codes = codes_of[candidate.id] = all_codes(candidate)
+                    if _dated_covers(candidate, day, code, codes):
                         auth = candidate
                         break
             cached[auth.id if auth else None].append(service)

@@ -162,10 +162,10 @@ def line_index(auth: Authorization, code: str | None) -> int | None:
     """The index in :func:`lines_of` of the line a service with ``code`` counts against: the
     first line listing it (exactly, or by its base code), else a line listing no codes; None
     when no line holds it. A one-line authorization's line is 0 for any code it covers."""
-    lines = lines_of(auth)
-    if len(lines) == 1:
-        codes = lines[0].codes
+    if not auth.lines:
+        codes = auth.procedure_codes
         return 0 if not code or not codes or code_matches(code, codes) else None
+    lines = auth.lines
     if code:
         for i, line in enumerate(lines):
             if code in line.codes:
@@ -182,12 +182,14 @@ def line_index(auth: Authorization, code: str | None) -> int | None:
 UNITS_PER_HOUR = 4  # fifteen-minute units in an hour, where a service is recorded in units
 
 
-def per_unit(line: ServiceLine) -> float:
+def per_unit(line: ServiceLine | Authorization) -> float:
     """What one recorded unit of service counts on ``line``: 1, or a quarter hour."""
     return 1 / UNITS_PER_HOUR if line.measure == LineMeasure.HOURS else 1
 
 
-def _line_usage(line: ServiceLine, services: Iterable[Service], today: dt.date) -> Usage:
+def _line_usage(
+    line: ServiceLine | Authorization, services: Iterable[Service], today: dt.date
+) -> Usage:
     factor = per_unit(line)
     units_used = units_scheduled = 0
     used_days: set[dt.date] = set()
@@ -242,17 +244,27 @@ def services_by_line(
     if len(lines) == 1:
         split[0] = list(services)
         return split, unheld
+    found: dict[str, int | None] = {}  # code -> line index (a few codes, many services)
     for service in services:
-        i = line_index(auth, service.procedure_code)
+        code = service.procedure_code
+        try:
+            i = found[code]
+        except KeyError:
+            i = found[code] = line_index(auth, code)
         (unheld if i is None else split[i]).append(service)
     return split, unheld
 
 
 def line_usages(
-    auth: Authorization, services: Iterable[Service], today: dt.date
+    auth: Authorization,
+    services: Iterable[Service],
+    today: dt.date,
+    split: list[list[Service]] | None = None,
 ) -> list[LineUsage]:
-    """Usage of each service line of ``auth`` given the services that count against it."""
-    split, _ = services_by_line(auth, services)
+    """Usage of each service line of ``auth`` given the services that count against it
+    (``split``: those services as :func:`services_by_line` splits them, when already known)."""
+    if split is None:
+        split, _ = services_by_line(auth, services)
     return [
         LineUsage(i, line, _line_usage(line, line_services, today))
         for i, (line, line_services) in enumerate(zip(lines_of(auth), split, strict=True))
@@ -268,8 +280,8 @@ def usage_of(auth: Authorization, services: Iterable[Service], today: dt.date) -
     what was carried in from the log), scheduled after it. With several service lines, the total
     of its lines: authorized counts add up (no cap when any line has none), units used add up, and
     visits used are the distinct days of service across its lines (plus carried-in visits)."""
-    if not auth.lines:
-        return _line_usage(lines_of(auth)[0], services, today)
+    if not auth.lines:  # its own fields are its line's (no ServiceLine built: 20,000 a screen)
+        return _line_usage(auth, services, today)
     services = list(services)
     per_line = line_usages(auth, services, today)
     _, unheld = services_by_line(auth, services)
