@@ -61,12 +61,11 @@ def for_lines(
     if not (in_use or has_cap):
         return
     services = rules.services_for(data, auth)
-    split, _ = usage.services_by_line(auth, services)
     if has_cap:
         since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
-        yield from lines_over_cap(data, auth, name, today, since, make, split)
+        yield from lines_over_cap(data, auth, name, today, since, make)
     if in_use:
-        yield from _line_notifications(auth, name, today, settings, make, services, split)
+        yield from _line_notifications(auth, name, today, settings, make, services)
 
 
 def _line_notifications(
@@ -76,11 +75,12 @@ def _line_notifications(
     settings: PracticeSettings,
     make: Make,
     services: list[Service],
-    split: list[list[Service]],
 ) -> Iterable[Any]:
     """Used up, running low and projected run-out, per line of ``auth``."""
     end = auth.end_date
-    for lu in usage.line_usages(auth, services, today, split):
+    since, _ = pace.window_start(auth, today, settings.pace_weeks)
+    tallies, recents = usage.line_tallies(auth, services, today, since)
+    for lu in tallies:
         line, use = lu.line, lu.usage
         units_left, visits_left = use.units_remaining, use.visits_remaining
         if units_left is None and visits_left is None:
@@ -95,7 +95,6 @@ def _line_notifications(
         ]
         if line.measure == "hours":
             measures = [(_hours(what), *rest) for what, *rest in measures]  # type: ignore[misc]
-        held = split[lu.index]
         label = lu.label
         key = f"{auth.id}:{line_key(lu.index, line)}"
         counts = (
@@ -104,6 +103,7 @@ def _line_notifications(
         gone = [m for m in measures if m[1] <= 0]
         if gone:
             what = "units" if gone[0][0] != "visits" else "visits"
+            held = usage.services_by_line(auth, services)[0][lu.index]
             day = usage.line_ran_out_on(line, held, today, what)
             parts = " and ".join(
                 f"{number(used)} of {number(authorized)} {what} used"
@@ -138,7 +138,9 @@ def _line_notifications(
             )
         if gone:
             continue
-        projected = pace.line_projection(auth, lu, held, today, weeks=settings.pace_weeks)
+        projected = pace.line_projection(
+            auth, use, recents[lu.index], today, weeks=settings.pace_weeks
+        )
         if projected is not None and (projected.run_out - today).days <= PROJECTION_HORIZON_DAYS:
             what = _hours(projected.measure) if line.measure == "hours" else projected.measure
             rate = f"{projected.per_week:.1f} {what} a week"
@@ -165,10 +167,9 @@ def lines_over_cap(
     today: dt.date,
     since: dt.date,
     make: Make,
-    split: list[list[Service]] | None = None,
 ) -> Iterable[Any]:
     """A week's or month's use of a line above the line's own cap (several lines)."""
-    for index, line, periods in caps.lines_over_cap(data, auth, since, today, split):
+    for index, line, periods in caps.lines_over_cap(data, auth, since, today):
         label = usage.line_label(line)
         unit = "units" if line.cap_measure == CapMeasure.UNITS else "visits"
         if unit == "units" and line.measure == "hours":

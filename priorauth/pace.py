@@ -14,10 +14,9 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from priorauth import rules, usage
+from priorauth import rules
 from priorauth.data import Data
 from priorauth.model import Authorization, Service
-from priorauth.usage import LineUsage
 
 MIN_WINDOW_DAYS = 7
 
@@ -74,15 +73,26 @@ def projection(
 
 def line_projection(
     auth: Authorization,
-    line: LineUsage,
-    services: list[Service],
+    use: rules.Usage,
+    recent: tuple[float, int],
     today: dt.date,
     *,
     weeks: int = 4,
 ) -> Projection | None:
-    """:func:`projection` of one service line of ``auth``: ``services`` are those it holds (in
-    date order), its pace the use of those; a unit of service is a quarter on a line of hours."""
-    return _project(auth, services, line.usage, today, weeks, usage.per_unit(line.line))
+    """:func:`projection` of one service line of ``auth``: ``use`` its usage, ``recent`` the
+    units (hours, on a line of hours) and visits it used since :func:`window_start` (as
+    :func:`priorauth.usage.line_tallies` counts them)."""
+    _, days = window_start(auth, today, weeks)
+    return _from_amounts(auth, use, {"units": recent[0], "visits": recent[1]}, days, today)
+
+
+def window_start(auth: Authorization, today: dt.date, weeks: int) -> tuple[dt.date, int]:
+    """The first day of the window that sets the pace, and its length in days (at least a
+    week)."""
+    start = today - dt.timedelta(days=weeks * 7 - 1)
+    if auth.start_date is not None and auth.start_date > start:
+        start = auth.start_date
+    return start, max((today - start).days + 1, MIN_WINDOW_DAYS)
 
 
 def _project(
@@ -93,17 +103,11 @@ def _project(
     weeks: int,
     per_unit: float,
 ) -> Projection | None:
-    remaining = [
-        (measure, left)
-        for measure, left in (("units", use.units_remaining), ("visits", use.visits_remaining))
-        if left is not None and left > 0
-    ]
-    if not remaining:
+    if not any(
+        left is not None and left > 0 for left in (use.units_remaining, use.visits_remaining)
+    ):
         return None
-    start = today - dt.timedelta(days=weeks * 7 - 1)
-    if auth.start_date is not None and auth.start_date > start:
-        start = auth.start_date
-    days = max((today - start).days + 1, MIN_WINDOW_DAYS)
+    start, days = window_start(auth, today, weeks)
     recent = window(services, start, today)
     if not recent:
         return None
@@ -112,8 +116,17 @@ def _project(
         "units": units if per_unit == 1 else units * per_unit,
         "visits": len({s.date for s in recent}),
     }
+    return _from_amounts(auth, use, used, days, today)
+
+
+def _from_amounts(
+    auth: Authorization, use: rules.Usage, used: dict[str, float], days: int, today: dt.date
+) -> Projection | None:
+    """The earliest run-out at ``used`` (units, visits) over ``days``, if before the end."""
     best: Projection | None = None
-    for measure, left in remaining:
+    for measure, left in (("units", use.units_remaining), ("visits", use.visits_remaining)):
+        if left is None or left <= 0:
+            continue
         amount = used[measure]
         if amount <= 0:
             continue

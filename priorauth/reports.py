@@ -23,9 +23,9 @@ from priorauth.model import (
     Authorization,
     Client,
     ClientStatus,
+    LineMeasure,
     PracticeSettings,
     RequestStatus,
-    Service,
 )
 from priorauth.practice import practice_settings
 from priorauth.usage import LineUsage
@@ -263,11 +263,13 @@ def renewals(
             verb = "ended" if auth.end_date < today else "ends"
             ends.append((auth.end_date, f"{verb} {auth.end_date:%m/%d/%Y}"))
         if auth.lines:  # a row per line: each line runs out on its own
-            services = rules.services_for(data, auth)
-            split, _ = usage.services_by_line(auth, services)
+            since, _ = pace.window_start(auth, today, settings.pace_weeks)
+            tallies, recents = usage.line_tallies(
+                auth, rules.services_for(data, auth), today, since
+            )
             per_line = [
-                (lu.label, _run_outs(auth, lu.usage, today, horizon, settings, lu, split[lu.index]))
-                for lu in usage.line_usages(auth, services, today, split)
+                (lu.label, _run_outs(auth, lu.usage, today, horizon, settings, lu, recent))
+                for lu, recent in zip(tallies, recents, strict=True)
             ]
         else:
             use = rules.usage(data, auth, today)
@@ -303,28 +305,25 @@ def _run_outs(
     horizon: dt.date,
     settings: PracticeSettings,
     line: LineUsage | None = None,
-    services: list[Service] | None = None,
+    recent: tuple[float, int] = (0, 0),
     *,
     data: Data | None = None,
 ) -> list[tuple[dt.date, str]]:
-    """Why the counts ``use`` (of ``auth``, or of its ``line`` holding ``services``) need a
-    renewal by ``horizon``: used up, or run out at the recent pace."""
+    """Why the counts ``use`` (of ``auth``, or of its ``line``, which used ``recent`` units and
+    visits lately) need a renewal by ``horizon``: used up, or run out at the recent pace."""
     if use.exhausted:
         return [(today, "used up")]
+    weeks = settings.pace_weeks
     if line is not None:
-        projected = pace.line_projection(
-            auth, line, services or [], today, weeks=settings.pace_weeks
-        )
+        projected = pace.line_projection(auth, use, recent, today, weeks=weeks)
     else:
-        projected = pace.projection(data, auth, today, weeks=settings.pace_weeks, use=use)  # type: ignore[arg-type]
-    if projected is not None and projected.run_out <= horizon:
-        what = (
-            "hours"
-            if line and line.line.measure == "hours" and projected.measure == "units"
-            else projected.measure
-        )
-        return [(projected.run_out, f"{what} run out around {projected.run_out:%m/%d/%Y}")]
-    return []
+        projected = pace.projection(data, auth, today, weeks=weeks, use=use)  # type: ignore[arg-type]
+    if projected is None or projected.run_out > horizon:
+        return []
+    what = projected.measure
+    if line is not None and line.line.measure == LineMeasure.HOURS and what == "units":
+        what = "hours"
+    return [(projected.run_out, f"{what} run out around {projected.run_out:%m/%d/%Y}")]
 
 
 # --- as tables ----------------------------------------------------------------------------------

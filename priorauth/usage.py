@@ -179,12 +179,14 @@ def line_index(auth: Authorization, code: str | None) -> int | None:
     return None
 
 
+_UNSEEN = -1  # a code not looked up yet (line indexes are 0 and up, or None)
+_HOURS = LineMeasure.HOURS  # (a module name: looking a member up on its enum costs more)
 UNITS_PER_HOUR = 4  # fifteen-minute units in an hour, where a service is recorded in units
 
 
 def per_unit(line: ServiceLine | Authorization) -> float:
     """What one recorded unit of service counts on ``line``: 1, or a quarter hour."""
-    return 1 / UNITS_PER_HOUR if line.measure == LineMeasure.HOURS else 1
+    return 1 / UNITS_PER_HOUR if line.measure == _HOURS else 1
 
 
 def _line_usage(
@@ -247,9 +249,8 @@ def services_by_line(
     found: dict[str, int | None] = {}  # code -> line index (a few codes, many services)
     for service in services:
         code = service.procedure_code
-        try:
-            i = found[code]
-        except KeyError:
+        i = found.get(code, _UNSEEN)
+        if i == _UNSEEN:  # (not try/except: raising costs more than the look-up)
             i = found[code] = line_index(auth, code)
         (unheld if i is None else split[i]).append(service)
     return split, unheld
@@ -271,6 +272,65 @@ def line_usages(
     ]
 
 
+def line_tallies(
+    auth: Authorization, services: list[Service], today: dt.date, since: dt.date
+) -> tuple[list[LineUsage], list[tuple[float, int]]]:
+    """:func:`line_usages` of ``auth`` (several lines) and, per line, the units (hours, on a line
+    of hours) and visits used from ``since`` through ``today`` (the recent pace), in one pass over
+    ``services`` (in date order, as :func:`priorauth.rules.services_for` keeps them)."""
+    lines = auth.lines
+    n = len(lines)
+    used, scheduled, recent = [0] * n, [0] * n, [0] * n
+    used_days, scheduled_days, recent_days = [0] * n, [0] * n, [0] * n
+    last_used: list[dt.date | None] = [None] * n
+    last_scheduled: list[dt.date | None] = [None] * n
+    last_recent: list[dt.date | None] = [None] * n
+    held: dict[str, int | None] = {}
+    for service in services:
+        code = service.procedure_code
+        i = held.get(code, _UNSEEN)
+        if i == _UNSEEN:
+            i = held[code] = line_index(auth, code)
+        if i is None:
+            continue
+        day = service.date
+        if day <= today:
+            used[i] += service.units
+            if last_used[i] != day:  # (in date order: a new day of service)
+                last_used[i] = day
+                used_days[i] += 1
+            if day >= since:
+                recent[i] += service.units
+                if last_recent[i] != day:
+                    last_recent[i] = day
+                    recent_days[i] += 1
+        else:
+            scheduled[i] += service.units
+            if last_scheduled[i] != day:
+                last_scheduled[i] = day
+                scheduled_days[i] += 1
+    found, pace = [], []
+    for i, line in enumerate(lines):
+        units_used, units_scheduled, units_recent = used[i], scheduled[i], recent[i]
+        if line.measure == _HOURS:
+            units_used, units_scheduled = (
+                units_used / UNITS_PER_HOUR,
+                units_scheduled / UNITS_PER_HOUR,
+            )
+            units_recent = units_recent / UNITS_PER_HOUR
+        use = Usage(
+            units_authorized=line.units_authorized,  # type: ignore[arg-type]
+            visits_authorized=line.visits_authorized,
+            units_used=line.carried_units_used + units_used,  # type: ignore[arg-type]
+            visits_used=line.carried_visits_used + used_days[i],
+            units_scheduled=units_scheduled,
+            visits_scheduled=scheduled_days[i],
+        )
+        found.append(LineUsage(i, line, use))
+        pace.append((units_recent, recent_days[i]))
+    return found, pace
+
+
 def _total(values: list[float | None]) -> float | None:
     return None if any(v is None for v in values) else sum(values)  # type: ignore[arg-type]
 
@@ -282,18 +342,51 @@ def usage_of(auth: Authorization, services: Iterable[Service], today: dt.date) -
     visits used are the distinct days of service across its lines (plus carried-in visits)."""
     if not auth.lines:  # its own fields are its line's (no ServiceLine built: 20,000 a screen)
         return _line_usage(auth, services, today)
-    services = list(services)
-    per_line = line_usages(auth, services, today)
-    _, unheld = services_by_line(auth, services)
-    extra = _line_usage(ServiceLine(), unheld, today)
-    used_days = {s.date for s in services if s.date <= today}
-    scheduled_days = {s.date for s in services if s.date > today}
+    lines = auth.lines
+    used = [0] * len(lines)  # service units per line (one pass, not a pass per line)
+    scheduled = [0] * len(lines)
+    extra_used = extra_scheduled = 0  # of services no line holds (pinned there by hand)
+    used_days: set[dt.date] = set()
+    scheduled_days: set[dt.date] = set()
+    held: dict[str, int | None] = {}  # code -> line index
+    for service in services:
+        code = service.procedure_code
+        i = held.get(code, _UNSEEN)
+        if i == _UNSEEN:
+            i = held[code] = line_index(auth, code)
+        if service.date <= today:
+            used_days.add(service.date)
+            if i is None:
+                extra_used += service.units
+            else:
+                used[i] += service.units
+        else:
+            scheduled_days.add(service.date)
+            if i is None:
+                extra_scheduled += service.units
+            else:
+                scheduled[i] += service.units
+    units: float | None = 0  # authorized, None once a line has no cap
+    visits: int | None = 0
+    units_used: float = extra_used
+    units_scheduled: float = extra_scheduled
+    visits_used = len(used_days)
+    for line, line_used, line_scheduled in zip(lines, used, scheduled, strict=True):
+        if line.measure == _HOURS:
+            line_used, line_scheduled = line_used / UNITS_PER_HOUR, line_scheduled / UNITS_PER_HOUR
+        units_used += line.carried_units_used + line_used
+        units_scheduled += line_scheduled
+        visits_used += line.carried_visits_used
+        if units is not None:
+            units = None if line.units_authorized is None else units + line.units_authorized
+        if visits is not None:
+            visits = None if line.visits_authorized is None else visits + line.visits_authorized
     return Usage(
-        units_authorized=_total([u.usage.units_authorized for u in per_line]),  # type: ignore[arg-type]
-        visits_authorized=_total([u.usage.visits_authorized for u in per_line]),  # type: ignore[arg-type]
-        units_used=sum(u.usage.units_used for u in per_line) + extra.units_used,
-        visits_used=sum(u.line.carried_visits_used for u in per_line) + len(used_days),
-        units_scheduled=sum(u.usage.units_scheduled for u in per_line) + extra.units_scheduled,
+        units_authorized=units,  # type: ignore[arg-type]
+        visits_authorized=visits,
+        units_used=units_used,  # type: ignore[arg-type]
+        visits_used=visits_used,
+        units_scheduled=units_scheduled,  # type: ignore[arg-type]
         visits_scheduled=len(scheduled_days),
     )
 
@@ -385,6 +478,7 @@ __all__ = [
     "line_index",
     "line_label",
     "line_ran_out_on",
+    "line_tallies",
     "line_usages",
     "lines_of",
     "per_unit",
