@@ -5,17 +5,16 @@ s (columns + values) that the CLI prints, dumps as JSON, and ``sync.writing.repo
 to a workbook — so all three show the same figures.
 
 Only active clients and their active, approved authorizations are counted. Usage is counted per
-service line: utilization sums the lines that cap units (or visits), and lists each line of an
-authorization of several lines in a table of its own; renewals give a row per line that runs out.
+service line: utilization sums the lines that cap units (or visits), and sums the lines of the
+authorizations of several lines by line (97153, 97155...) in a table of its own, shaped as the
+others; renewals give a row per line that runs out.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from priorauth import pace, rules, usage
 from priorauth.data import Data
@@ -28,50 +27,10 @@ from priorauth.model import (
     RequestStatus,
 )
 from priorauth.practice import practice_settings
+from priorauth.report_tables import Column, Names, Report, Table, clinician_name
 from priorauth.usage import LineUsage
 
 DEFAULT_EXPIRING_DAYS = 30
-
-
-# --- generic tables -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # JSON key
-    title: str  # column heading
-    kind: str = "text"  # text, int, date, percent (a number from 0 to 100, or more)
-    urgent_at_most: int | None = None  # a number at or below this is shown emphasized
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[Any, ...], ...]
-    sheet: str = ""  # short name for a workbook sheet (31 characters at most)
-    totals: int = 0  # the last ``totals`` rows are totals (not data to sort or filter)
-
-    def records(self) -> list[dict[str, Any]]:
-        return [dict(zip((c.key for c in self.columns), row, strict=True)) for row in self.rows]
-
-
-@dataclass(frozen=True)
-class Report:
-    kind: str
-    title: str
-    today: dt.date
-    tables: tuple[Table, ...]
-    parameters: dict[str, Any] = field(default_factory=dict)  # e.g. {"days": 30}
-
-
-Names = Mapping[str, str]  # a clinician's account -> the name the practice gave them
-
-
-def clinician_name(login: str, names: Names | None) -> str:
-    """The clinician as the practice names them, else their account."""
-    return (names or {}).get(login) or login
 
 
 # --- expiring -----------------------------------------------------------------------------------
@@ -209,25 +168,29 @@ def _in_force(auth: Authorization, today: dt.date) -> bool:
     return auth.end_date is None or auth.end_date >= today
 
 
-@dataclass(frozen=True)
-class LineRow:
-    """One service line of an authorization of several lines, in force today."""
-
-    client: Client
-    auth: Authorization
-    payer: str
-    line: LineUsage
-
-
-def service_lines(data: Data, today: dt.date) -> list[LineRow]:
-    """Each line of the authorizations of several lines in force today (by client, then line)."""
-    rows = [
-        LineRow(client, auth, data.payer_name(auth.payer), lu)
-        for client, auth in _current_auths(data)
-        if auth.lines and _in_force(auth, today)
-        for lu in rules.lines_usage(data, auth, today)
-    ]
-    rows.sort(key=lambda r: (r.client.name.casefold(), r.auth.id, r.line.index))
+def utilization_by_line(data: Data, today: dt.date) -> list[UtilizationRow]:
+    """Authorized vs used per service line of the authorizations of several lines in force
+    today, by the line's label (its procedure group or codes: "97155"); the last row is the
+    total. Empty when no authorization has several lines."""
+    sums: dict[str, list[float]] = {}
+    for _, auth in _current_auths(data):
+        if not auth.lines or not _in_force(auth, today):
+            continue
+        for lu in rules.lines_usage(data, auth, today):
+            row = sums.setdefault(lu.label, [0, 0, 0, 0, 0])
+            row[0] += 1
+            use = lu.usage
+            if use.units_authorized is not None:
+                row[1] += use.units_authorized
+                row[2] += use.units_used
+            if use.visits_authorized is not None:
+                row[3] += use.visits_authorized
+                row[4] += use.visits_used
+    if not sums:
+        return []
+    rows = [UtilizationRow(g, *v) for g, v in sorted(sums.items())]  # type: ignore[arg-type]
+    total = [sum(column) for column in zip(*sums.values(), strict=True)]
+    rows.append(UtilizationRow("All", *total))  # type: ignore[arg-type]
     return rows
 
 
@@ -410,49 +373,25 @@ def utilization_report(data: Data, today: dt.date, names: Names | None = None) -
         tables.append(
             Table(f"by_{by}", f"Utilization by {by}", columns, rows, sheet=f"By {title}", totals=1)
         )
-    lines = service_lines(data, today)
-    if lines:  # a row per line of the authorizations of several lines (none: as before lines)
-        tables.append(_lines_table(lines, names))
-    return Report("utilization", "Utilization: authorized vs used", today, tuple(tables))
-
-
-def _lines_table(lines: list[LineRow], names: Names | None) -> Table:
-    columns = (
-        *_CLIENT_COLUMNS,
-        Column("line", "Service Line"),
-        Column("units_authorized", "Units Authorized", "int"),
-        Column("units_used", "Units Used", "int"),
-        Column("units_remaining", "Units Remaining", "int"),
-        Column("units_percent", "Units Used %", "percent"),
-        Column("visits_authorized", "Visits Authorized", "int"),
-        Column("visits_used", "Visits Used", "int"),
-        Column("visits_remaining", "Visits Remaining", "int"),
-    )
-    rows = tuple(
-        (
-            r.client.client_id,
-            r.client.name,
-            clinician_name(r.client.clinician, names),
-            r.payer,
-            r.auth.auth_number,
-            r.line.label,
-            (u := r.line.usage).units_authorized,
-            u.units_used,
-            u.units_remaining,
-            _percent(u.units_used, u.units_authorized or 0),
-            u.visits_authorized,
-            u.visits_used,
-            u.visits_remaining,
+    by_line = utilization_by_line(data, today)
+    if by_line:  # the lines of authorizations of several lines (none: the report as before)
+        columns = (Column("line", "Service Line"), *columns[1:])
+        rows = tuple(
+            (
+                r.group,
+                r.authorizations,
+                r.units_authorized,
+                r.units_used,
+                r.units_percent,
+                r.visits_authorized,
+                r.visits_used,
+                r.visits_percent,
+            )
+            for r in by_line
         )
-        for r in lines
-    )
-    return Table(
-        "lines",
-        "Service lines of authorizations of several lines",
-        columns,
-        rows,
-        sheet="Service Lines",
-    )
+        title = "Utilization by service line (authorizations of several lines)"
+        tables.append(Table("by_line", title, columns, rows, sheet="By Service Line", totals=1))
+    return Report("utilization", "Utilization: authorized vs used", today, tuple(tables))
 
 
 def renewals_report(

@@ -367,7 +367,7 @@ def test_a_renewal_copies_the_lines_with_nothing_carried_in(tracker: Tracker) ->
     assert lines_of(tracker.data().authorizations[saved.id]) == copied
 
 
-def test_reports_give_a_row_per_line(tracker: Tracker) -> None:
+def test_reports_count_per_line(tracker: Tracker) -> None:
     kid, payer = _setup(tracker)
     one = tracker.save_authorization(
         _auth(kid, payer, "SLP-1", procedure_codes=["92507"], units_authorized=20)
@@ -384,12 +384,13 @@ def test_reports_give_a_row_per_line(tracker: Tracker) -> None:
     assert (row.authorizations, row.units_authorized, row.units_used) == (2, 380, 75)
     assert (total.group, total.units_authorized) == ("All", 380)
     report = reports.build("utilization", data, TODAY)
-    lines_table = report.tables[-1]
-    assert lines_table.key == "lines"
-    assert [(r["auth_number"], r["line"], r["units_remaining"]) for r in lines_table.records()] == [
-        ("ABA-1", "97153", 290),
-        ("ABA-1", "97155", 0),
-        ("ABA-1", "97156", None),
+    by_line = report.tables[-1]
+    assert by_line.key == "by_line" and len(by_line.columns) == len(report.tables[0].columns)
+    assert [(r["line"], r["units_authorized"], r["units_used"]) for r in by_line.records()] == [
+        ("97153", 320, 30),
+        ("97155", 40, 40),
+        ("97156", 0, 0),  # no cap: nothing authorized to count against
+        ("All", 360, 70),
     ]
     renewals = [r for r in reports.renewals(data, TODAY) if r.auth.id == aba.id]
     assert [(r.line, r.reason) for r in renewals] == [("97155", "97155: used up")]
@@ -403,6 +404,7 @@ def test_without_lines_the_utilization_report_is_as_before(tracker: Tracker) -> 
     )
     report = reports.build("utilization", tracker.data(), TODAY)
     assert [t.key for t in report.tables] == ["by_payer", "by_clinician"]
+    assert reports.utilization_by_line(tracker.data(), TODAY) == []
 
 
 def test_notifications_json_names_the_line_only_for_several_lines(tracker: Tracker) -> None:
