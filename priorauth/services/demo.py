@@ -54,6 +54,7 @@ def build_demo(
     clients: int = 36,
     seed: int = 7,
     from_schedule: bool = True,
+    service_lines: bool = False,
 ) -> None:
     """Fill an empty data file with a realistic practice.
 
@@ -61,6 +62,9 @@ def build_demo(
     ids, times, providers, statuses, and the appointments that did not happen), as
     ``sample_workbooks/appointments_export.xlsx`` lists them; ``from_schedule=False`` records
     the same sessions as typed in by hand instead (a practice before its first import).
+    ``service_lines``: a few ABA clients' authorizations hold a line per code (97153, 97155,
+    97156), as an ABA agency's payer issues them (``authtrack demo`` does; the tests' demo
+    keeps one line each until the screens and the workbooks show lines).
     """
     today = today or dt.date.today()
     rnd = random.Random(seed)
@@ -169,7 +173,7 @@ def build_demo(
                 if aba:
                     auth.cap_amount, auth.cap_period = 40, CapPeriod.WEEK
                     auth.cap_measure = CapMeasure.UNITS
-                if aba and i in ABA_LINES_CLIENTS:
+                if service_lines and aba and i in ABA_LINES_CLIENTS:
                     auth = usage.with_lines(
                         auth, _aba_lines(group.codes, visits, today, per_visit, scenario)
                     )

@@ -26,7 +26,9 @@ from priorauth.model import (
     Service,
     ServiceLine,
 )
+from priorauth.services.demo import build_demo
 from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from priorauth.usage import line_usages, lines_of, usage_of, with_lines
 from priorauth.validate import line_problems
 
@@ -423,3 +425,16 @@ def test_notifications_json_names_the_line_only_for_several_lines(tracker: Track
     line = next(r for r in rows.values() if r["auth_number"] == "ABA-1")
     assert "line" not in one and line["line"] == "97155"
     assert line["message"] == "State Medicaid authorization ABA-1: 97155 has 2 of 40 units left."
+
+
+def test_the_demo_shows_aba_authorizations_of_three_lines(store: Store) -> None:
+    build_demo(store, today=TODAY, service_lines=True)
+    data = store.snapshot()
+    several = [a for a in data.authorizations.values() if a.lines]
+    assert len(several) == 6
+    assert {tuple(c for line in a.lines for c in line.codes) for a in several} == {
+        ("97153", "97155", "97156")
+    }
+    kinds = {(n.kind, n.line) for n in notify.compute(data, TODAY) if n.line}
+    assert {("low_remaining", "97155"), ("exhausted", "97155"), ("over_cap", "97153")} <= kinds
+    assert any(kind == "projected_exhaustion" for kind, _ in kinds)
