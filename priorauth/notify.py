@@ -39,12 +39,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from priorauth import caps, coverage, notify_lines, pace, rules
+from priorauth import coverage, notify_lines, pace, rules
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
-    CapMeasure,
-    CapPeriod,
     Client,
     ClientStatus,
     PracticeSettings,
@@ -175,7 +173,8 @@ def _for_authorization(
     name = _auth_name(auth, payer)
     common = {"client": client.id, "auth": auth, "payer": auth.payer}
     if auth.cap_amount and auth.cap_period is not None:
-        yield from _over_cap(data, auth, name, today, common)
+        make = partial(_notification, data=data, today=today, **common)
+        yield from notify_lines.auth_over_cap(data, auth, name, today, make)
     in_use = False
     if client.status == ClientStatus.ACTIVE:
         in_use = yield from _request_and_dates(data, auth, name, payer, today, common)
@@ -321,30 +320,6 @@ def _ran_out_on(
     """The date of service that used the last unit or visit (the start when carried in)."""
     day = ran_out_on(auth, rules.services_for(data, auth), today, measure)
     return day or auth.start_date or today
-
-
-def _over_cap(
-    data: Data, auth: Authorization, name: str, today: dt.date, common: dict[str, Any]
-) -> Iterable[Notification]:
-    since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
-    unit = "units" if auth.cap_measure == CapMeasure.UNITS else "visits"
-    for use in caps.over_cap(data, auth, since, today):
-        if auth.cap_period == CapPeriod.WEEK:
-            span, per = f"the week of {use.start:%m/%d/%Y}", "a week"
-        else:
-            span, per = f"{use.start:%B %Y}", "a month"
-        planned = " recorded or scheduled" if use.scheduled else ""
-        yield _notification(
-            "over_cap",
-            data,
-            today,
-            **common,
-            date=use.start,
-            message=f"{name} allows {use.cap} {unit} {per}; {span} has {use.amount}{planned} "
-            f"({use.over} over).",
-            key=f"over_cap:{auth.id}:{use.start}",
-            fingerprint=f"{use.cap}|{auth.cap_period}|{auth.cap_measure}|{use.amount}",
-        )
 
 
 def _no_active_auth(data: Data, today: dt.date) -> Iterable[Notification]:

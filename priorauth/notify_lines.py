@@ -1,5 +1,6 @@
-"""Notifications per service line: an authorization of several lines is used up, runs low, runs
-out at the recent pace and goes over its cap line by line ("97155 has 3 of 40 units left").
+"""Notifications about counts and caps: an authorization of several service lines is used up,
+runs low, runs out at the recent pace and goes over its cap line by line ("97155 has 3 of 40
+units left"); a one-line authorization's cap (:func:`auth_over_cap`).
 
 A one-line authorization is told about as a whole by :mod:`priorauth.notify`, with the keys it
 always had (so its users' dismissals hold); a line's notification has a key of its own, the
@@ -189,6 +190,28 @@ def lines_over_cap(
                 fingerprint=f"{use.cap}|{line.cap_period}|{line.cap_measure}|{use.amount}",
                 line=label,
             )
+
+
+def auth_over_cap(
+    data: Data, auth: Authorization, name: str, today: dt.date, make: Make
+) -> Iterable[Any]:
+    """A week's or month's use of a one-line authorization above its cap."""
+    since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
+    unit = "units" if auth.cap_measure == CapMeasure.UNITS else "visits"
+    for use in caps.over_cap(data, auth, since, today):
+        if auth.cap_period == CapPeriod.WEEK:
+            span, per = f"the week of {use.start:%m/%d/%Y}", "a week"
+        else:
+            span, per = f"{use.start:%B %Y}", "a month"
+        planned = " recorded or scheduled" if use.scheduled else ""
+        yield make(
+            "over_cap",
+            date=use.start,
+            message=f"{name} allows {use.cap} {unit} {per}; {span} has {use.amount}{planned} "
+            f"({use.over} over).",
+            key=f"over_cap:{auth.id}:{use.start}",
+            fingerprint=f"{use.cap}|{auth.cap_period}|{auth.cap_measure}|{use.amount}",
+        )
 
 
 def _hours(what: str) -> str:
