@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from priorauth import notify, reports, rules
+from priorauth import notify, outofauth, reports, rules
 from priorauth.errors import ValidationError
 from priorauth.model import (
     Authorization,
@@ -438,3 +438,20 @@ def test_the_demo_shows_aba_authorizations_of_three_lines(store: Store) -> None:
     kinds = {(n.kind, n.line) for n in notify.compute(data, TODAY) if n.line}
     assert {("low_remaining", "97155"), ("exhausted", "97155"), ("over_cap", "97153")} <= kinds
     assert any(kind == "projected_exhaustion" for kind, _ in kinds)
+
+
+def test_past_its_line_is_judged_on_the_line_holding_the_code(tracker: Tracker) -> None:
+    kid, payer = _setup(tracker)
+    aba = tracker.save_authorization(_aba(kid, payer)).authorization
+    _record(tracker, kid, payer, D(2026, 11, 2), "97156", 10)
+    data = tracker.data()
+    fits = Service(
+        client=kid.id, payer=payer.id, date=D(2026, 11, 9), procedure_code="97153", units=10
+    )
+    assert outofauth.check_one(data, fits) == []  # 97153's own 320, whatever 97156 used
+    past = dataclasses.replace(fits, procedure_code="97156", units=3)
+    (finding,) = outofauth.check_one(data, past)
+    assert finding.message.endswith("is past the 12 units of 97156 of authorization ABA-1.")
+    _record(tracker, kid, payer, D(2026, 11, 9), "97156", 3)
+    over = outofauth.over_services(tracker.data(), aba)
+    assert [f.service.date for f in over.values()] == [D(2026, 11, 9)]
