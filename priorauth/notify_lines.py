@@ -79,7 +79,7 @@ def _line_notifications(
 ) -> Iterable[Any]:
     """Used up, running low and projected run-out, per line of ``auth``."""
     end = auth.end_date
-    since, _ = pace.window_start(auth, today, settings.pace_weeks)
+    since, window_days = pace.window_start(auth, today, settings.pace_weeks)
     tallies, recents = usage.line_tallies(auth, services, today, since)
     for lu in tallies:
         line, use = lu.line, lu.usage
@@ -96,12 +96,22 @@ def _line_notifications(
         ]
         if line.measure == "hours":
             measures = [(_hours(what), *rest) for what, *rest in measures]  # type: ignore[misc]
+        gone = [m for m in measures if m[1] <= 0]
+        low = [m for m in measures if is_low(m[1], m[2], settings)]
+        projected = (
+            None
+            if gone
+            else pace.line_projection(auth, use, recents[lu.index], today, days=window_days)
+        )
+        if projected is not None and (projected.run_out - today).days > PROJECTION_HORIZON_DAYS:
+            projected = None
+        if not (gone or low or projected):
+            continue  # (most lines: nothing to say, no words built)
         label = lu.label
         key = f"{auth.id}:{line_key(lu.index, line)}"
         counts = (
             f"{use.units_used}/{use.units_authorized}|{use.visits_used}/{use.visits_authorized}"
         )
-        gone = [m for m in measures if m[1] <= 0]
         if gone:
             what = "units" if gone[0][0] != "visits" else "visits"
             held = usage.services_by_line(auth, services)[0][lu.index]
@@ -119,7 +129,6 @@ def _line_notifications(
                 fingerprint=counts,
                 line=label,
             )
-        low = [m for m in measures if is_low(m[1], m[2], settings)]
         if low:
             parts = " and ".join(
                 f"{number(left)} of {number(authorized)} {what}"
@@ -137,12 +146,7 @@ def _line_notifications(
                 order=worst,
                 line=label,
             )
-        if gone:
-            continue
-        projected = pace.line_projection(
-            auth, use, recents[lu.index], today, weeks=settings.pace_weeks
-        )
-        if projected is not None and (projected.run_out - today).days <= PROJECTION_HORIZON_DAYS:
+        if projected is not None:
             what = _hours(projected.measure) if line.measure == "hours" else projected.measure
             rate = f"{projected.per_week:.1f} {what} a week"
             early = (

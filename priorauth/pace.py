@@ -78,11 +78,16 @@ def line_projection(
     today: dt.date,
     *,
     weeks: int = 4,
+    days: int | None = None,
 ) -> Projection | None:
     """:func:`projection` of one service line of ``auth``: ``use`` its usage, ``recent`` the
     units (hours, on a line of hours) and visits it used since :func:`window_start` (as
-    :func:`priorauth.usage.line_tallies` counts them)."""
-    _, days = window_start(auth, today, weeks)
+    :func:`priorauth.usage.line_tallies` counts them); ``days``: the window's length, when
+    already known."""
+    if not recent[1]:
+        return None  # (no use lately: no pace)
+    if days is None:
+        _, days = window_start(auth, today, weeks)
     return _from_amounts(auth, use, {"units": recent[0], "visits": recent[1]}, days, today)
 
 
