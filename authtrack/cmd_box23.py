@@ -3,7 +3,10 @@
 For a date of service (default today) and a procedure code, the authorization number that goes in
 box 23 of the primary, the secondary and the tertiary claim — each claim its own payer's number
 (DESIGN.md, "CLI contract"). Exit 0; 1 when a payer in force that requires prior authorization has
-no authorization covering the service; 2 for an unknown client or bad options.
+no authorization covering the service; 2 for an unknown client or bad options. Box 23 holds one
+number per claim: when the day's services need different authorizations of one payer (97530
+under the OT number, 92507 under the speech one), it says the claim must be split (``split`` in
+each such claim's JSON).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import sys
 
 from authtrack.context import Context, UsageError
 from priorauth import rules
+from priorauth.data import Data
 from priorauth.grammar import GrammarError, codes
 from priorauth.model import Priority
 
@@ -72,16 +76,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             "client_id": client.client_id,
             "date": day.isoformat(),
             "code": code or "",
-            "claims": [
-                {
-                    "priority": b.priority.value,
-                    "payer": data.payer_name(b.insurance.payer_id),
-                    "member_id": b.insurance.member_id,
-                    "auth_number": b.value,
-                    "covered": b.authorization is not None,
-                }
-                for b in claims
-            ],
+            "claims": [_claim_json(data, b) for b in claims],
         }
         json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -93,4 +88,22 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         for b in claims:
             number = b.value or "(blank)"
             print(f"  {b.priority.value:<9}  {number:<16}  {b.note}")
+        for b in claims:
+            if b.split:
+                print(f"  {b.priority.value} claim: {b.split_sentence}")
     return 1 if missing else 0
+
+
+def _claim_json(data: Data, b: rules.Box23) -> dict[str, object]:
+    """One claim as DESIGN.md's contract says; ``split`` (one {auth_number, codes} per
+    authorization) only when the day's services need more than one number."""
+    out: dict[str, object] = {
+        "priority": b.priority.value,
+        "payer": data.payer_name(b.insurance.payer_id),
+        "member_id": b.insurance.member_id,
+        "auth_number": b.value,
+        "covered": b.authorization is not None,
+    }
+    if b.split:
+        out["split"] = [{"auth_number": p.value, "codes": list(p.codes)} for p in b.split]
+    return out

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if store.snapshot().clients:
         print(f"{ctx.db_path} already holds data; left as it is.")
         return 0
-    build_demo(store, today=ctx.today)
+    build_demo(store, today=ctx.today, service_lines=True)
     data = store.snapshot()
     print(
         f"Demo data written to {ctx.db_path}: {len(data.clients)} clients, "

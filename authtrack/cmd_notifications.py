@@ -90,7 +90,7 @@ def as_json(
     """One notification as scripts get it: DESIGN.md's keys first, then the extras."""
     client = data.clients.get(n.client)
     auth = data.authorizations.get(n.authorization) if n.authorization is not None else None
-    return {
+    out = {
         "kind": n.kind,
         "client_id": client.client_id if client else "",
         "client_name": client.name if client else "",
@@ -107,6 +107,9 @@ def as_json(
         "dismissed": hidden_by is not None and hidden_by.until is None,
         "snoozed_until": hidden_by.until.isoformat() if hidden_by and hidden_by.until else None,
     }
+    if n.line:  # the service line of an authorization of several lines
+        out["line"] = n.line
+    return out
 
 
 def write_digest(

@@ -5,8 +5,11 @@ previous authorization, 20 services each over the past months and the weeks ahea
 ``notify.compute`` on a fresh snapshot (cold: includes assigning every service to its
 authorization, which the rules cache per snapshot) and again on a snapshot whose assignment is
 already cached (warm: what the app pays after the first screen). Prints the best of several runs.
+Then the same practice with three service lines per authorization (97153, 97155, 97156, each its
+own units, visits and cap; the same services, spread over the three codes), beside the one-line
+figures (issue 12's target: no more than 1.3 times slower).
 
-    .venv/bin/python bench/bench_notify.py [--clients N] [--runs N]
+    .venv/bin/python bench/bench_notify.py [--clients N] [--runs N] [--lines 1,3]
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from priorauth import notify, rules
+from priorauth import notify, rules, usage
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
@@ -34,14 +37,20 @@ from priorauth.model import (
     Priority,
     RequestStatus,
     Service,
+    ServiceLine,
 )
 
 TODAY = dt.date(2026, 11, 23)
 CODES = ("90832", "90834", "90837", "97153", "H2019-HN")
+ABA_CODES = ("97153", "97155", "97156")
+# of every 10 services, the line each is on (interleaved, so an authorization's half of a client's
+# services is spread as its units are: half, three tenths, a fifth)
+ABA_SHARE = (0, 1, 0, 2, 0, 1, 0, 0, 1, 2)
 
 
-def build(clients: int = 5_000, seed: int = 42) -> Data:
-    """``clients`` clients, 2 authorizations and 20 services each, deterministic for ``seed``."""
+def build(clients: int = 5_000, seed: int = 42, lines: int = 1) -> Data:
+    """``clients`` clients, 2 authorizations and 20 services each, deterministic for ``seed``;
+    ``lines`` 3: each authorization a line per ABA code, its services spread over them."""
     rnd = random.Random(seed)
     payers = {
         i: Payer(id=i, name=f"Payer {i}", prior_auth_required=i != 8, turnaround_days=7 + i)
@@ -85,6 +94,8 @@ def build(clients: int = 5_000, seed: int = 42) -> Data:
                 carried_units_used=rnd.randrange(0, 3),
                 status=RequestStatus.APPROVED,
             )
+            if lines != 1:
+                data.authorizations[auth_id] = _with_aba_lines(data.authorizations[auth_id])
         if cid % 50 == 0:
             auth_id += 1
             data.authorizations[auth_id] = Authorization(
@@ -105,11 +116,36 @@ def build(clients: int = 5_000, seed: int = 42) -> Data:
                 client=cid,
                 payer=payer,
                 date=day,
-                procedure_code="90899" if service_id % 97 == 0 else CODES[service_id % 5],
+                procedure_code="90899"
+                if service_id % 97 == 0
+                else CODES[service_id % 5]
+                if lines == 1
+                else ABA_CODES[ABA_SHARE[service_id % 10]],
                 units=1 + service_id % 2,
             )
             day += dt.timedelta(days=step)
     return data
+
+
+def _with_aba_lines(auth: Authorization) -> Authorization:
+    """``auth`` as three lines (one per ABA code), its counts and cap shared out among them."""
+
+    def share(value: int | None, part: float) -> int | None:
+        return None if value is None else max(1, round(value * part))
+
+    lines = [
+        ServiceLine(
+            codes=[code],
+            units_authorized=share(auth.units_authorized, part),
+            visits_authorized=share(auth.visits_authorized, part),
+            carried_units_used=auth.carried_units_used if k == 0 else 0,
+            cap_amount=auth.cap_amount if k == 0 else None,
+            cap_period=auth.cap_period if k == 0 else None,
+            cap_measure=auth.cap_measure,
+        )
+        for k, (code, part) in enumerate(zip(ABA_CODES, (0.5, 0.3, 0.2), strict=True))
+    ]
+    return usage.with_lines(auth, lines)
 
 
 def best_ms(func, runs: int) -> float:
@@ -121,13 +157,10 @@ def best_ms(func, runs: int) -> float:
     return min(times)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=5_000)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    base = build(args.clients)
+def measure(clients: int, runs: int, lines: int) -> tuple[float, float]:
+    base = build(clients, lines=lines)
     print(
+        f"{lines} line{'s' if lines > 1 else ''} per authorization: "
         f"{len(base.authorizations):,} authorizations, {len(base.services):,} services, "
         f"{len(base.clients):,} clients"
     )
@@ -152,11 +185,28 @@ def main() -> int:
 
     found = notify.compute(fresh(), TODAY)
     print("kinds:", dict(sorted(Counter(n.kind for n in found).items())))
-    cold_ms = best_ms(cold, args.runs)
-    warm_ms = best_ms(warm, args.runs)
+    cold_ms = best_ms(cold, runs)
+    warm_ms = best_ms(warm, runs)
     print(f"notify.compute, fresh snapshot (assigning every service first): {cold_ms:7.1f} ms")
     print(f"notify.compute, service assignment already cached:             {warm_ms:7.1f} ms")
+    return cold_ms, warm_ms
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=5_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--lines", default="1,3", help="service lines per authorization to time")
+    args = parser.parse_args()
+    found = {n: measure(args.clients, args.runs, n) for n in map(int, args.lines.split(","))}
     print("goal: 200 ms")
+    one = found.get(1)
+    for n, (cold_ms, warm_ms) in found.items():
+        if n != 1 and one is not None:
+            print(
+                f"{n} lines per authorization vs one: fresh {cold_ms / one[0]:.2f}x, "
+                f"cached {warm_ms / one[1]:.2f}x (target: 1.3x at most)"
+            )
     return 0
 
 

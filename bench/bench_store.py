@@ -12,9 +12,13 @@
 - memory = peak RSS of a new process that opens the file and builds every record
   floor = peak RSS of a new process that only runs ``orjson.loads`` on the file
 
-Scales: practice, agency and large (see bench/generate.py), to show how each grows with the data.
+Scales: practice, agency and large (see bench/generate.py), to show how each grows with the data;
+and the agency again with three service lines per authorization ("agency×3": 97153, 97155, 97156
+each with its own units, the same clients, authorizations and services), beside the one-line
+figures (issue 12's target: no more than 1.3 times slower).
 
-    .venv/bin/python bench/bench_store.py [--scales practice,agency,large] [--runs 5]
+    .venv/bin/python bench/bench_store.py [--scales practice,agency,large] [--lines3 agency]
+                                          [--runs 5]
 """
 
 from __future__ import annotations
@@ -72,8 +76,8 @@ def peak_rss(code: str) -> float:
     return int(out.stdout.split()[-1]) / 1024
 
 
-def measure(scale: str, folder: Path, runs: int) -> dict[str, float]:
-    path = write_data_file(folder / f"{scale}.json", scale)
+def measure(scale: str, folder: Path, runs: int, lines: int = 1) -> dict[str, float]:
+    path = write_data_file(folder / f"{scale}-{lines}.json", scale, lines=lines)
     payload = path.read_bytes()
     parse = best(lambda: orjson.loads(payload), runs)
     parse_std = best(lambda: json.loads(payload), runs)
@@ -136,9 +140,23 @@ def measure(scale: str, folder: Path, runs: int) -> dict[str, float]:
     }
 
 
+COMPARED = (
+    ("open", "open"),
+    ("+build", "built"),
+    ("edit", "edit"),
+    ("service", "service"),
+    ("re-read", "reread"),
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="practice,agency,large")
+    parser.add_argument(
+        "--lines3",
+        default="agency",
+        help="scales measured again with three lines per authorization",
+    )
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     print(
@@ -157,11 +175,15 @@ def main() -> None:
         f" {'re-read':>8}"
         f"   {'RSS':>7} {'parse':>7}"
     )
+    runs = [(scale, 1) for scale in args.scales.split(",") if scale]
+    runs += [(scale, 3) for scale in args.lines3.split(",") if scale]
+    found: dict[tuple[str, int], dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for scale in args.scales.split(","):
-            m = measure(scale, Path(tmp), args.runs)
+        for scale, lines in runs:
+            m = found[(scale, lines)] = measure(scale, Path(tmp), args.runs, lines)
+            name = scale if lines == 1 else f"{scale}×{lines}"
             print(
-                f"{scale:<9} {m['size_mb']:6.1f} {m['parse'] * 1e3:6.0f}ms "
+                f"{name:<9} {m['size_mb']:6.1f} {m['parse'] * 1e3:6.0f}ms "
                 f"{m['parse_std'] * 1e3:6.0f}ms "
                 f"{m['open'] * 1e3:6.0f}ms "
                 f"{m['open'] / m['parse']:5.2f}x {m['built'] * 1e3:6.0f}ms "
@@ -170,6 +192,15 @@ def main() -> None:
                 f"{m['service'] * 1e3:6.0f}ms {m['reread'] * 1e3:6.0f}ms   "
                 f"{m['rss']:5.0f}MB {m['rss_floor']:5.0f}MB"
             )
+    for (scale, lines), m in found.items():
+        one = found.get((scale, 1))
+        if lines == 1 or one is None:
+            continue
+        print(
+            f"{scale} with {lines} lines per authorization vs one: "
+            + ", ".join(f"{what} {m[key] / one[key]:.2f}x" for what, key in COMPARED)
+            + " (target: 1.3x at most)"
+        )
     print(f"best of {args.runs} runs each")
 
 

@@ -7,11 +7,17 @@
 | large    |  10,000 |         40,000 |  400,000 |
 
 ``build_records`` makes the records (same seed -> same data); ``write_data_file`` stores them
-through the real store (one transaction, audited like an import).
+through the real store (one transaction, audited like an import). ``lines=3`` gives every
+authorization three service lines, as an ABA agency's payer issues them (97153, 97155, 97156,
+each its own units and visits), its services spread over the three codes; the counts of clients,
+authorizations and services stay the same, so the figures compare with one line's.
+
+    .venv/bin/python bench/generate.py agency [PATH] [--lines 3]
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import random
 import sys
@@ -19,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from priorauth import usage
 from priorauth.model import (
     Authorization,
     CapMeasure,
@@ -30,6 +37,7 @@ from priorauth.model import (
     Priority,
     RequestStatus,
     Service,
+    ServiceLine,
 )
 from priorauth.services.names import FIRST, LAST
 from priorauth.store.datafile import Store
@@ -41,12 +49,16 @@ SCALES = {
     "large": (10_000, 4, 10),
 }
 CODES = (["90832", "90834", "90837"], ["97153", "97155"], ["H2019-HN"], ["90791"])
+ABA_CODES = ["97153", "97155", "97156"]
+LINE_SHARES = (0.5, 0.3, 0.2)  # of an authorization's units, per ABA line
+ABA_SHARE = (0, 1, 0, 2, 0, 1, 0, 0, 1, 2)  # of 10 services, the line each is on (as its units)
 
 
 def build_records(
-    scale: str, seed: int = 1
+    scale: str, seed: int = 1, lines: int = 1
 ) -> tuple[list[Payer], list[Client], list[Authorization], list[Service]]:
-    """Records with ids already assigned (payers 1..12, clients 1..N, ...)."""
+    """Records with ids already assigned (payers 1..12, clients 1..N, ...); ``lines`` 3: every
+    authorization has a line per ABA code (the same random draws, so the same dates and counts)."""
     clients_n, auths_per, services_per = SCALES[scale]
     rnd = random.Random(seed)
     payers = [Payer(id=i, name=f"Payer {i:02d}", turnaround_days=7 + i) for i in range(1, 13)]
@@ -75,7 +87,7 @@ def build_records(
             payer = primary if k < auths_per - 1 else secondary
             start = TODAY - dt.timedelta(days=90 * (auths_per - 1 - k) + rnd.randrange(0, 60))
             end = start + dt.timedelta(days=rnd.choice((90, 120, 180)))
-            codes = CODES[(c + k) % len(CODES)]
+            codes = CODES[(c + k) % len(CODES)] if lines == 1 else ABA_CODES
             auth = Authorization(
                 id=len(auths) + 1,
                 client=c,
@@ -97,6 +109,8 @@ def build_records(
                     CapPeriod.WEEK,
                     CapMeasure.VISITS,
                 )
+            if lines != 1:
+                auth = _with_aba_lines(auth)
             auths.append(auth)
             for s in range(services_per):
                 services.append(
@@ -105,7 +119,9 @@ def build_records(
                         client=c,
                         payer=payer.id,
                         date=start + dt.timedelta(days=7 * s + rnd.randrange(0, 3)),
-                        procedure_code=codes[s % len(codes)],
+                        procedure_code=codes[s % len(codes)]
+                        if lines == 1
+                        else ABA_CODES[ABA_SHARE[s % len(ABA_SHARE)]],
                         units=1 + (s % 3 == 0),
                         recorded_by=f"clin{c % 25:02d}",
                     )
@@ -113,11 +129,30 @@ def build_records(
     return payers, clients, auths, services
 
 
-def write_data_file(path: Path, scale: str, seed: int = 1) -> Path:
+def _with_aba_lines(auth: Authorization) -> Authorization:
+    """``auth`` as three lines, one per ABA code, sharing its units (and visits) out."""
+    units, visits = auth.units_authorized, auth.visits_authorized
+    lines = [
+        ServiceLine(
+            codes=[code],
+            units_authorized=None if units is None else max(1, round(units * share)),
+            visits_authorized=None if visits is None else max(1, round(visits * share)),
+            carried_units_used=auth.carried_units_used if k == 0 else 0,
+        )
+        for k, (code, share) in enumerate(zip(ABA_CODES, LINE_SHARES, strict=True))
+    ]
+    if auth.cap_amount is not None:  # the cap goes on the first line, which has counts
+        lines[0].units_authorized = lines[0].units_authorized or 100
+        lines[0].cap_amount, lines[0].cap_period = auth.cap_amount, auth.cap_period
+        lines[0].cap_measure = auth.cap_measure
+    return usage.with_lines(auth, lines)
+
+
+def write_data_file(path: Path, scale: str, seed: int = 1, lines: int = 1) -> Path:
     """A data file holding ``scale``'s records, written through the store in one transaction."""
     if path.exists():
         path.unlink()
-    payers, clients, auths, services = build_records(scale, seed)
+    payers, clients, auths, services = build_records(scale, seed, lines)
     for group in (payers, clients, auths, services):
         for record in group:
             record.id = 0
@@ -131,6 +166,11 @@ def write_data_file(path: Path, scale: str, seed: int = 1) -> Path:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[2] if len(sys.argv) > 2 else f"/tmp/authtrack-{sys.argv[1]}.json")
-    write_data_file(target, sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scale", choices=SCALES)
+    parser.add_argument("path", nargs="?", type=Path)
+    parser.add_argument("--lines", type=int, choices=(1, 3), default=1)
+    args = parser.parse_args()
+    target = args.path or Path(f"/tmp/authtrack-{args.scale}.json")
+    write_data_file(target, args.scale, lines=args.lines)
     print(target, f"{target.stat().st_size / 1e6:.1f} MB")

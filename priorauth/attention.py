@@ -70,9 +70,10 @@ def attention(
         kind = n.kind
         auth = data.authorizations.get(n.authorization)
         if kind == "exhausted" and auth is not None:
-            use = rules.usage(data, auth, today)
+            uses = [lu.usage for lu in rules.lines_usage(data, auth, today)] if auth.lines else []
             if any(
                 left is not None and left < 0
+                for use in uses or [rules.usage(data, auth, today)]
                 for left in (use.units_remaining, use.visits_remaining)
             ):
                 kind = "over_used"

@@ -21,6 +21,10 @@ Kinds (DESIGN.md "Notifications"), most urgent first:
 - ``projected_exhaustion``: at the recent pace (:mod:`priorauth.pace`) the units or visits run out
   before the end date (or, open-ended, at all), within :data:`PROJECTION_HORIZON_DAYS`.
 
+An authorization of several service lines is used up, runs low, runs out and goes over its cap
+line by line (:mod:`priorauth.notify_lines`: "97155 has 3 of 40 units left", a key per line); a
+one-line authorization is told about as a whole, with the keys it always had.
+
 Discharged clients get only the kinds about recorded services (``service_outside_auth``,
 ``over_cap``). Each user may dismiss or snooze a notification (:class:`~priorauth.model.Dismissal`);
 :func:`visible` hides those until the notification's ``fingerprint`` (its facts) changes or the
@@ -30,16 +34,15 @@ snooze ends.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from priorauth import caps, coverage, pace, rules
+from priorauth import coverage, notify_lines, pace, rules
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
-    CapMeasure,
-    CapPeriod,
     Client,
     ClientStatus,
     PracticeSettings,
@@ -68,8 +71,8 @@ KIND_LABELS: dict[str, str] = {
 KINDS: tuple[str, ...] = tuple(KIND_LABELS)  # in order of urgency
 _RANK = {kind: i for i, kind in enumerate(KINDS)}
 
-OVER_CAP_LOOKBACK_DAYS = 31
-PROJECTION_HORIZON_DAYS = 90  # a run-out further ahead is not worth a notification yet
+OVER_CAP_LOOKBACK_DAYS = notify_lines.OVER_CAP_LOOKBACK_DAYS
+PROJECTION_HORIZON_DAYS = notify_lines.PROJECTION_HORIZON_DAYS
 DEFAULT_SNOOZE_DAYS = 7
 _WAITING = (RequestStatus.REQUESTED, RequestStatus.PENDING)
 
@@ -85,6 +88,7 @@ class Notification:
     key: str  # stable identity across days and snapshots
     fingerprint: str  # the facts; a dismissal holds while they are unchanged
     urgency: int  # lower = more urgent
+    line: str = ""  # the service line it is about ("97155"), of an authorization of several
 
     @property
     def label(self) -> str:
@@ -113,8 +117,13 @@ def compute(
             client = data.clients.get(auth.client)
             if client is None:
                 continue
-            if (auth.cap_amount and auth.cap_period is not None) or (
-                client.status == ClientStatus.ACTIVE and (auth.active or auth.status in _WAITING)
+            if (
+                (auth.cap_amount and auth.cap_period is not None)
+                or (
+                    client.status == ClientStatus.ACTIVE
+                    and (auth.active or auth.status in _WAITING)
+                )
+                or (auth.lines and notify_lines.capped(auth))
             ):
                 found.extend(_for_authorization(data, client, auth, today, settings))
         found.extend(_no_active_auth(data, today))
@@ -138,6 +147,7 @@ def _notification(
     key: str,
     fingerprint: str,
     order: int | None = None,
+    line: str = "",
 ) -> Notification:
     """``order`` places it within its kind (default: days from today to ``date``)."""
     offset = (date - today).days if order is None else order
@@ -152,69 +162,29 @@ def _notification(
         key=key,
         fingerprint=fingerprint,
         urgency=urgency,
+        line=line,
     )
 
 
 def _for_authorization(
     data: Data, client: Client, auth: Authorization, today: dt.date, settings: PracticeSettings
 ) -> Iterable[Notification]:
-    current_client = client.status == ClientStatus.ACTIVE
     payer = data.payer_name(auth.payer)
     name = _auth_name(auth, payer)
     common = {"client": client.id, "auth": auth, "payer": auth.payer}
     if auth.cap_amount and auth.cap_period is not None:
-        yield from _over_cap(data, auth, name, today, common)
-    if not current_client:
+        make = partial(_notification, data=data, today=today, **common)
+        yield from notify_lines.auth_over_cap(data, auth, name, today, make)
+    in_use = False
+    if client.status == ClientStatus.ACTIVE:
+        in_use = yield from _request_and_dates(data, auth, name, payer, today, common)
+    if auth.lines:  # over cap, used up, running low, running out: line by line
+        make = partial(_notification, data=data, today=today, **common)
+        yield from notify_lines.for_lines(data, auth, name, today, settings, make, in_use)
         return
-    if auth.status in _WAITING:
-        if auth.follow_up_on is not None and auth.follow_up_on <= today:
-            ref = f" (reference {auth.payer_reference})" if auth.payer_reference else ""
-            yield _notification(
-                "follow_up_due",
-                data,
-                today,
-                **common,
-                date=auth.follow_up_on,
-                message=f"Follow up with {payer} on the {auth.status} request{ref}: due "
-                f"{_day(auth.follow_up_on, today)}.",
-                key=f"follow_up_due:{auth.id}",
-                fingerprint=f"{auth.follow_up_on}|{auth.status}",
-            )
-        return
-    if not auth.active or auth.status == RequestStatus.DENIED:
+    if not in_use:
         return
     end = auth.end_date
-    if end is not None and end < today:
-        yield _notification(
-            "expired",
-            data,
-            today,
-            **common,
-            date=end,
-            message=f"{name} ended {_day(end, today)} but is still marked active.",
-            key=f"expired:{auth.id}",
-            fingerprint=f"{end}",
-        )
-        return
-    if (
-        end is not None
-        and auth.reminder_days is not None
-        and (end - today).days <= (auth.reminder_days)
-    ):
-        left = (end - today).days
-        when = "today" if left == 0 else "tomorrow" if left == 1 else f"in {left} days"
-        yield _notification(
-            "expiring",
-            data,
-            today,
-            **common,
-            date=end,
-            message=f"{name} expires {when}, on {end:%m/%d/%Y}.",
-            key=f"expiring:{auth.id}",
-            fingerprint=f"{end}",
-        )
-    if auth.start_date is not None and auth.start_date > today:
-        return  # not started: nothing used yet
     use = rules.usage(data, auth, today)
     counts = f"{use.units_used}/{use.units_authorized}|{use.visits_used}/{use.visits_authorized}"
     measures = [
@@ -284,36 +254,72 @@ def _for_authorization(
         )
 
 
+def _request_and_dates(
+    data: Data,
+    auth: Authorization,
+    name: str,
+    payer: str,
+    today: dt.date,
+    common: dict[str, Any],
+) -> Generator[Notification, None, bool]:
+    """Follow-up due, expired, expiring; returns whether ``auth`` is in use today (active,
+    approved, started and not ended), so that its usage is worth telling."""
+    if auth.status in _WAITING:
+        if auth.follow_up_on is not None and auth.follow_up_on <= today:
+            ref = f" (reference {auth.payer_reference})" if auth.payer_reference else ""
+            yield _notification(
+                "follow_up_due",
+                data,
+                today,
+                **common,
+                date=auth.follow_up_on,
+                message=f"Follow up with {payer} on the {auth.status} request{ref}: due "
+                f"{_day(auth.follow_up_on, today)}.",
+                key=f"follow_up_due:{auth.id}",
+                fingerprint=f"{auth.follow_up_on}|{auth.status}",
+            )
+        return False
+    if not auth.active or auth.status == RequestStatus.DENIED:
+        return False
+    end = auth.end_date
+    if end is not None and end < today:
+        yield _notification(
+            "expired",
+            data,
+            today,
+            **common,
+            date=end,
+            message=f"{name} ended {_day(end, today)} but is still marked active.",
+            key=f"expired:{auth.id}",
+            fingerprint=f"{end}",
+        )
+        return False
+    if (
+        end is not None
+        and auth.reminder_days is not None
+        and (end - today).days <= (auth.reminder_days)
+    ):
+        left = (end - today).days
+        when = "today" if left == 0 else "tomorrow" if left == 1 else f"in {left} days"
+        yield _notification(
+            "expiring",
+            data,
+            today,
+            **common,
+            date=end,
+            message=f"{name} expires {when}, on {end:%m/%d/%Y}.",
+            key=f"expiring:{auth.id}",
+            fingerprint=f"{end}",
+        )
+    return auth.start_date is None or auth.start_date <= today  # (not started: nothing used)
+
+
 def _ran_out_on(
     data: Data, auth: Authorization, today: dt.date, measure: str, authorized: int
 ) -> dt.date:
     """The date of service that used the last unit or visit (the start when carried in)."""
     day = ran_out_on(auth, rules.services_for(data, auth), today, measure)
     return day or auth.start_date or today
-
-
-def _over_cap(
-    data: Data, auth: Authorization, name: str, today: dt.date, common: dict[str, Any]
-) -> Iterable[Notification]:
-    since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
-    unit = "units" if auth.cap_measure == CapMeasure.UNITS else "visits"
-    for use in caps.over_cap(data, auth, since, today):
-        if auth.cap_period == CapPeriod.WEEK:
-            span, per = f"the week of {use.start:%m/%d/%Y}", "a week"
-        else:
-            span, per = f"{use.start:%B %Y}", "a month"
-        planned = " recorded or scheduled" if use.scheduled else ""
-        yield _notification(
-            "over_cap",
-            data,
-            today,
-            **common,
-            date=use.start,
-            message=f"{name} allows {use.cap} {unit} {per}; {span} has {use.amount}{planned} "
-            f"({use.over} over).",
-            key=f"over_cap:{auth.id}:{use.start}",
-            fingerprint=f"{use.cap}|{auth.cap_period}|{auth.cap_measure}|{use.amount}",
-        )
 
 
 def _no_active_auth(data: Data, today: dt.date) -> Iterable[Notification]:

@@ -8,6 +8,7 @@ only for insurances that require prior authorization.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from priorauth import coverage, rules, usage
@@ -98,12 +99,17 @@ def uncovered_finding(data: Data, service: Service) -> Finding:
     )
 
 
-def over_finding(auth: Authorization, service: Service, what: str, authorized: int) -> Finding:
+def over_finding(
+    auth: Authorization, service: Service, what: str, authorized: int | None
+) -> Finding:
+    """``what``: "units" (with ``authorized``), or a line's whole count ("40 units of 97155",
+    ``authorized`` None)."""
+    count = what if authorized is None else f"{authorized} {what}"
     return Finding(
         OVER_UNITS,
         service,
         auth,
-        f"{_opening(service)} is past the {authorized} {what} of authorization {_number(auth)}.",
+        f"{_opening(service)} is past the {count} of authorization {_number(auth)}.",
     )
 
 
@@ -120,6 +126,8 @@ def check_one(data: Data, service: Service) -> list[Finding]:
     if auth is None:
         return [uncovered_finding(data, service)]
     others = [s for s in rules.services_for(data, auth) if s.id != service.id]
+    if auth.lines:  # judged on the line holding its code
+        return [f for f in [_line_over(auth, [*others, service], service)] if f]
     units_cap, visits_cap, units, visits = usage.stated_counts(auth)
     units += sum(s.units for s in others) + service.units
     visits += len({s.date for s in others} | {service.date})
@@ -130,9 +138,34 @@ def check_one(data: Data, service: Service) -> list[Finding]:
     return []
 
 
+def _line_over(auth: Authorization, services: list[Service], service: Service) -> Finding | None:
+    """``service`` past the units or visits of the line of ``auth`` holding its code (with
+    ``services``, those counting against ``auth``, all counted)."""
+    index = usage.line_index(auth, service.procedure_code)
+    if index is None:
+        return None
+    use = usage.line_usages(auth, services, dt.date.max)[index]  # scheduled ones counted too
+    line = use.line
+    for measure, left, authorized in (
+        ("units", use.usage.units_remaining, line.units_authorized),
+        ("visits", use.usage.visits_remaining, line.visits_authorized),
+    ):
+        if left is not None and left < 0 and authorized is not None:
+            what = f"{_count(authorized)} {measure} of {usage.line_label(line)}"
+            return over_finding(auth, service, what, None)
+    return None
+
+
+def _count(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def over_services(data: Data, auth: Authorization) -> dict[int, Finding]:
-    """The services of ``auth`` (by id) that, taken in date order, go past its units or visits."""
+    """The services of ``auth`` (by id) that, taken in date order, go past its units or visits
+    (of an authorization of several lines: past those of the line holding their codes)."""
     out: dict[int, Finding] = {}
+    if auth.lines:
+        return _lines_over_services(auth, rules.services_for(data, auth))
     units_cap, visits_cap, units, visits = usage.stated_counts(auth)  # (the one reader)
     if units_cap is None and visits_cap is None:
         return out
@@ -146,6 +179,32 @@ def over_services(data: Data, auth: Authorization) -> dict[int, Finding]:
             out[service.id] = over_finding(auth, service, "units", units_cap)
         elif visits_cap is not None and visits > visits_cap:
             out[service.id] = over_finding(auth, service, "visits", visits_cap)
+    return out
+
+
+def _lines_over_services(auth: Authorization, services: list[Service]) -> dict[int, Finding]:
+    out: dict[int, Finding] = {}
+    split, _ = usage.services_by_line(auth, services)
+    for line, held in zip(usage.lines_of(auth), split, strict=True):
+        if line.units_authorized is None and line.visits_authorized is None:
+            continue
+        factor = usage.per_unit(line)
+        units, visits = line.carried_units_used, line.carried_visits_used
+        days: set = set()
+        label = usage.line_label(line)
+        for service in held:
+            units += service.units * factor
+            if service.date not in days:
+                days.add(service.date)
+                visits += 1
+            for measure, used, authorized in (
+                ("units", units, line.units_authorized),
+                ("visits", visits, line.visits_authorized),
+            ):
+                if authorized is not None and used > authorized:
+                    what = f"{_count(authorized)} {measure} of {label}"
+                    out[service.id] = over_finding(auth, service, what, None)
+                    break
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from priorauth import rules
@@ -25,8 +26,8 @@ class Projection:
     """When one count (units or visits) of an authorization runs out at the recent pace."""
 
     measure: str  # "units" or "visits"
-    remaining: int
-    used_in_window: int
+    remaining: float  # (hours keep their fractions)
+    used_in_window: float
     window_days: int
     run_out: dt.date  # the day the last one is used, at the pace
     end_date: dt.date | None
@@ -64,33 +65,80 @@ def projection(
     """The earliest run-out of units or visits at the recent pace, when it comes before the end.
 
     None when nothing is capped, nothing is left, there was no use in the window, or the counts
-    last to the end date.
+    last to the end date. (The authorization's totals; per line: :func:`line_projection`.)
     """
     use = use or rules.usage(data, auth, today)
-    remaining = [
-        (measure, left)
-        for measure, left in (("units", use.units_remaining), ("visits", use.visits_remaining))
-        if left is not None and left > 0
-    ]
-    if not remaining:
-        return None
+    return _project(auth, rules.services_for(data, auth), use, today, weeks, 1)
+
+
+def line_projection(
+    auth: Authorization,
+    use: rules.Usage,
+    recent: tuple[float, int],
+    today: dt.date,
+    *,
+    weeks: int = 4,
+    days: int | None = None,
+) -> Projection | None:
+    """:func:`projection` of one service line of ``auth``: ``use`` its usage, ``recent`` the
+    units (hours, on a line of hours) and visits it used since :func:`window_start` (as
+    :func:`priorauth.usage.line_tallies` counts them); ``days``: the window's length, when
+    already known."""
+    if not recent[1]:
+        return None  # (no use lately: no pace)
+    if days is None:
+        _, days = window_start(auth, today, weeks)
+    return _from_amounts(auth, use, {"units": recent[0], "visits": recent[1]}, days, today)
+
+
+def window_start(auth: Authorization, today: dt.date, weeks: int) -> tuple[dt.date, int]:
+    """The first day of the window that sets the pace, and its length in days (at least a
+    week)."""
     start = today - dt.timedelta(days=weeks * 7 - 1)
     if auth.start_date is not None and auth.start_date > start:
         start = auth.start_date
-    days = max((today - start).days + 1, MIN_WINDOW_DAYS)
-    recent = window(rules.services_for(data, auth), start, today)
+    return start, max((today - start).days + 1, MIN_WINDOW_DAYS)
+
+
+def _project(
+    auth: Authorization,
+    services: list[Service],
+    use: rules.Usage,
+    today: dt.date,
+    weeks: int,
+    per_unit: float,
+) -> Projection | None:
+    if not any(
+        left is not None and left > 0 for left in (use.units_remaining, use.visits_remaining)
+    ):
+        return None
+    start, days = window_start(auth, today, weeks)
+    recent = window(services, start, today)
     if not recent:
         return None
+    units = sum(s.units for s in recent)
     used = {
-        "units": sum(s.units for s in recent),
+        "units": units if per_unit == 1 else units * per_unit,
         "visits": len({s.date for s in recent}),
     }
+    return _from_amounts(auth, use, used, days, today)
+
+
+def _from_amounts(
+    auth: Authorization, use: rules.Usage, used: dict[str, float], days: int, today: dt.date
+) -> Projection | None:
+    """The earliest run-out at ``used`` (units, visits) over ``days``, if before the end."""
     best: Projection | None = None
-    for measure, left in remaining:
+    for measure, left in (("units", use.units_remaining), ("visits", use.visits_remaining)):
+        if left is None or left <= 0:
+            continue
         amount = used[measure]
         if amount <= 0:
             continue
-        run_out = today + dt.timedelta(days=-(-left * days // amount))  # ceil, exact
+        if isinstance(left, int) and isinstance(amount, int):
+            run_out = today + dt.timedelta(days=-(-left * days // amount))  # ceil, exact
+        else:  # hours
+            run_out = today + dt.timedelta(days=math.ceil(left * days / amount))
         candidate = Projection(measure, left, amount, days, run_out, auth.end_date)
         if best is None or candidate.run_out < best.run_out:
             best = candidate

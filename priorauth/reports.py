@@ -4,64 +4,33 @@ Each report is computed as typed rows (for the app) and as a :class:`Report` of 
 s (columns + values) that the CLI prints, dumps as JSON, and ``sync.writing.report_export`` writes
 to a workbook — so all three show the same figures.
 
-Only active clients and their active, approved authorizations are counted.
+Only active clients and their active, approved authorizations are counted. Usage is counted per
+service line: utilization sums the lines that cap units (or visits), and sums the lines of the
+authorizations of several lines by line (97153, 97155...) in a table of its own, shaped as the
+others; renewals give a row per line that runs out.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from priorauth import pace, rules
+from priorauth import pace, rules, usage
 from priorauth.data import Data
-from priorauth.model import Authorization, Client, ClientStatus, PracticeSettings, RequestStatus
+from priorauth.model import (
+    Authorization,
+    Client,
+    ClientStatus,
+    LineMeasure,
+    PracticeSettings,
+    RequestStatus,
+)
 from priorauth.practice import practice_settings
+from priorauth.report_tables import Column, Names, Report, Table, clinician_name
+from priorauth.usage import LineUsage
 
 DEFAULT_EXPIRING_DAYS = 30
-
-
-# --- generic tables -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # JSON key
-    title: str  # column heading
-    kind: str = "text"  # text, int, date, percent (a number from 0 to 100, or more)
-    urgent_at_most: int | None = None  # a number at or below this is shown emphasized
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: tuple[tuple[Any, ...], ...]
-    sheet: str = ""  # short name for a workbook sheet (31 characters at most)
-    totals: int = 0  # the last ``totals`` rows are totals (not data to sort or filter)
-
-    def records(self) -> list[dict[str, Any]]:
-        return [dict(zip((c.key for c in self.columns), row, strict=True)) for row in self.rows]
-
-
-@dataclass(frozen=True)
-class Report:
-    kind: str
-    title: str
-    today: dt.date
-    tables: tuple[Table, ...]
-    parameters: dict[str, Any] = field(default_factory=dict)  # e.g. {"days": 30}
-
-
-Names = Mapping[str, str]  # a clinician's account -> the name the practice gave them
-
-
-def clinician_name(login: str, names: Names | None) -> str:
-    """The clinician as the practice names them, else their account."""
-    return (names or {}).get(login) or login
 
 
 # --- expiring -----------------------------------------------------------------------------------
@@ -162,34 +131,66 @@ def utilization(
 ) -> list[UtilizationRow]:
     """Authorized vs used, for the authorizations in force today, by payer or by clinician.
 
-    Units (and visits) are summed only over authorizations that cap them, so the percent is of
+    Units (and visits) are summed only over the service lines that cap them, so the percent is of
     what was authorized; the last row is the total.
     """
     if by not in ("payer", "clinician"):
         raise ValueError(f"utilization by {by!r}: use 'payer' or 'clinician'")
     sums: dict[str, list[int]] = {}
     for client, auth in _current_auths(data):
-        if auth.start_date is None or auth.start_date > today:
-            continue
-        if auth.end_date is not None and auth.end_date < today:
+        if not _in_force(auth, today):
             continue
         group = (
             data.payer_name(auth.payer)
             if by == "payer"
             else clinician_name(client.clinician, names) or "(none)"
         )
-        use = rules.usage(data, auth, today)
         row = sums.setdefault(group, [0, 0, 0, 0, 0])
         row[0] += 1
-        if use.units_authorized is not None:
-            row[1] += use.units_authorized
-            row[2] += use.units_used
-        if use.visits_authorized is not None:
-            row[3] += use.visits_authorized
-            row[4] += use.visits_used
+        # per service line: a line that caps units adds its units, whatever its other lines do
+        uses = [lu.usage for lu in rules.lines_usage(data, auth, today)] if auth.lines else []
+        for use in uses or [rules.usage(data, auth, today)]:
+            if use.units_authorized is not None:
+                row[1] += use.units_authorized
+                row[2] += use.units_used
+            if use.visits_authorized is not None:
+                row[3] += use.visits_authorized
+                row[4] += use.visits_used
     rows = [UtilizationRow(g, *v) for g, v in sorted(sums.items(), key=lambda kv: kv[0].lower())]
     total = [sum(column) for column in zip(*sums.values(), strict=True)] or [0] * 5
     rows.append(UtilizationRow("All", *total))
+    return rows
+
+
+def _in_force(auth: Authorization, today: dt.date) -> bool:
+    if auth.start_date is None or auth.start_date > today:
+        return False
+    return auth.end_date is None or auth.end_date >= today
+
+
+def utilization_by_line(data: Data, today: dt.date) -> list[UtilizationRow]:
+    """Authorized vs used per service line of the authorizations of several lines in force
+    today, by the line's label (its procedure group or codes: "97155"); the last row is the
+    total. Empty when no authorization has several lines."""
+    sums: dict[str, list[float]] = {}
+    for _, auth in _current_auths(data):
+        if not auth.lines or not _in_force(auth, today):
+            continue
+        for lu in rules.lines_usage(data, auth, today):
+            row = sums.setdefault(lu.label, [0, 0, 0, 0, 0])
+            row[0] += 1
+            use = lu.usage
+            if use.units_authorized is not None:
+                row[1] += use.units_authorized
+                row[2] += use.units_used
+            if use.visits_authorized is not None:
+                row[3] += use.visits_authorized
+                row[4] += use.visits_used
+    if not sums:
+        return []
+    rows = [UtilizationRow(g, *v) for g, v in sorted(sums.items())]  # type: ignore[arg-type]
+    total = [sum(column) for column in zip(*sums.values(), strict=True)]
+    rows.append(UtilizationRow("All", *total))  # type: ignore[arg-type]
     return rows
 
 
@@ -205,6 +206,7 @@ class RenewalRow:
     needed_by: dt.date  # when the new authorization must be in place
     request_by: dt.date  # needed_by less the payer's turnaround (may be past: overdue)
     turnaround_days: int
+    line: str = ""  # the service line it is about ("97155"), of an authorization of several
 
 
 def renewals(
@@ -219,38 +221,72 @@ def renewals(
         payer = data.payers.get(auth.payer)
         turnaround = payer.turnaround_days if payer else 14
         horizon = today + dt.timedelta(days=turnaround + settings.renewal_margin_days)
-        use = rules.usage(data, auth, today)
-        reasons: list[tuple[dt.date, str]] = []
+        ends: list[tuple[dt.date, str]] = []
         if auth.end_date is not None and auth.end_date <= horizon:
             verb = "ended" if auth.end_date < today else "ends"
-            reasons.append((auth.end_date, f"{verb} {auth.end_date:%m/%d/%Y}"))
-        if use.exhausted:
-            reasons.append((today, "used up"))
-        else:
-            projected = pace.projection(data, auth, today, weeks=settings.pace_weeks, use=use)
-            if projected is not None and projected.run_out <= horizon:
-                reasons.append(
-                    (
-                        projected.run_out,
-                        f"{projected.measure} run out around {projected.run_out:%m/%d/%Y}",
-                    )
-                )
-        if not reasons or following(data, auth) is not None:
-            continue
-        needed_by, reason = min(reasons)
-        rows.append(
-            RenewalRow(
-                client=client,
-                auth=auth,
-                payer=data.payer_name(auth.payer),
-                reason=reason,
-                needed_by=needed_by,
-                request_by=needed_by - dt.timedelta(days=turnaround),
-                turnaround_days=turnaround,
+            ends.append((auth.end_date, f"{verb} {auth.end_date:%m/%d/%Y}"))
+        if auth.lines:  # a row per line: each line runs out on its own
+            since, _ = pace.window_start(auth, today, settings.pace_weeks)
+            tallies, recents = usage.line_tallies(
+                auth, rules.services_for(data, auth), today, since
             )
-        )
+            per_line = [
+                (lu.label, _run_outs(auth, lu.usage, today, horizon, settings, lu, recent))
+                for lu, recent in zip(tallies, recents, strict=True)
+            ]
+        else:
+            use = rules.usage(data, auth, today)
+            per_line = [("", _run_outs(auth, use, today, horizon, settings, data=data))]
+        if not any(ends or reasons for _, reasons in per_line):
+            continue
+        if following(data, auth) is not None:
+            continue
+        for label, reasons in per_line:
+            if not ends + reasons:
+                continue  # (another line of it runs out)
+            needed_by, reason = min(ends + reasons)
+            rows.append(
+                RenewalRow(
+                    client=client,
+                    auth=auth,
+                    payer=data.payer_name(auth.payer),
+                    reason=f"{label}: {reason}" if label else reason,
+                    needed_by=needed_by,
+                    request_by=needed_by - dt.timedelta(days=turnaround),
+                    turnaround_days=turnaround,
+                    line=label,
+                )
+            )
     rows.sort(key=lambda r: (r.request_by, r.client.name.casefold(), r.auth.id))
     return rows
+
+
+def _run_outs(
+    auth: Authorization,
+    use: rules.Usage,
+    today: dt.date,
+    horizon: dt.date,
+    settings: PracticeSettings,
+    line: LineUsage | None = None,
+    recent: tuple[float, int] = (0, 0),
+    *,
+    data: Data | None = None,
+) -> list[tuple[dt.date, str]]:
+    """Why the counts ``use`` (of ``auth``, or of its ``line``, which used ``recent`` units and
+    visits lately) need a renewal by ``horizon``: used up, or run out at the recent pace."""
+    if use.exhausted:
+        return [(today, "used up")]
+    weeks = settings.pace_weeks
+    if line is not None:
+        projected = pace.line_projection(auth, use, recent, today, weeks=weeks)
+    else:
+        projected = pace.projection(data, auth, today, weeks=weeks, use=use)  # type: ignore[arg-type]
+    if projected is None or projected.run_out > horizon:
+        return []
+    what = projected.measure
+    if line is not None and line.line.measure == LineMeasure.HOURS and what == "units":
+        what = "hours"
+    return [(projected.run_out, f"{what} run out around {projected.run_out:%m/%d/%Y}")]
 
 
 # --- as tables ----------------------------------------------------------------------------------
@@ -337,6 +373,24 @@ def utilization_report(data: Data, today: dt.date, names: Names | None = None) -
         tables.append(
             Table(f"by_{by}", f"Utilization by {by}", columns, rows, sheet=f"By {title}", totals=1)
         )
+    by_line = utilization_by_line(data, today)
+    if by_line:  # the lines of authorizations of several lines (none: the report as before)
+        columns = (Column("line", "Service Line"), *columns[1:])
+        rows = tuple(
+            (
+                r.group,
+                r.authorizations,
+                r.units_authorized,
+                r.units_used,
+                r.units_percent,
+                r.visits_authorized,
+                r.visits_used,
+                r.visits_percent,
+            )
+            for r in by_line
+        )
+        title = "Utilization by service line (authorizations of several lines)"
+        tables.append(Table("by_line", title, columns, rows, sheet="By Service Line", totals=1))
     return Report("utilization", "Utilization: authorized vs used", today, tuple(tables))
 
 

@@ -30,8 +30,8 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
+from priorauth.usage import LineUsage, all_codes, line_usages, lines_of, usage_of, with_lines
 from priorauth.usage import Usage as Usage  # (re-exported: rules.Usage)
-from priorauth.usage import all_codes, usage_of
 from priorauth.usage import code_matches as code_matches  # (re-exported: rules.code_matches)
 from priorauth.usage import describe_count as describe_count
 from priorauth.usage import stated_usage as stated_usage
@@ -48,12 +48,15 @@ def covers(auth: Authorization, day: dt.date, code: str | None = None) -> bool:
     return _dated_covers(auth, day, code)
 
 
-def _dated_covers(auth: Authorization, day: dt.date, code: str | None) -> bool:
+def _dated_covers(
+    auth: Authorization, day: dt.date, code: str | None, codes: list[str] | None = None
+) -> bool:
     """:func:`covers` for an approved authorization with a start date (the covering test itself,
-    shared with :func:`services_by_authorization`)."""
+    shared with :func:`services_by_authorization`); ``codes``: its codes, when already known."""
     if day < auth.start_date or (auth.end_date is not None and day > auth.end_date):  # type: ignore[operator]
         return False
-    codes = auth.procedure_codes if not auth.lines else all_codes(auth)
+    if codes is None:
+        codes = auth.procedure_codes if not auth.lines else all_codes(auth)
     return not code or not codes or code in codes or code_matches(code, codes)
 
 
@@ -110,6 +113,7 @@ def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
         candidates = _candidates(data)
         pinned_to = data.authorizations
         counting = COUNTING_STATUSES
+        codes_of: dict[int, list[str]] = {}  # an authorization of several lines: all its codes
         for service in data.services.values():
             if service.status not in counting:
                 continue
@@ -119,7 +123,15 @@ def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
             if auth is None:
                 day, code = service.date, service.procedure_code
                 for candidate in candidates.get((service.client, service.payer), ()):
-                    if _dated_covers(candidate, day, code):
+                    if not candidate.lines:
+                        if _dated_covers(candidate, day, code):
+                            auth = candidate
+                            break
+                        continue
+                    codes = codes_of.get(candidate.id)
+                    if codes is None:
+                        codes = codes_of[candidate.id] = all_codes(candidate)
+                    if _dated_covers(candidate, day, code, codes):
                         auth = candidate
                         break
             cached[auth.id if auth else None].append(service)
@@ -181,6 +193,11 @@ def uncovered_services(data: Data) -> list[Service]:
 def usage(data: Data, auth: Authorization, today: dt.date) -> Usage:
     """Units and visits used (through ``today``) and scheduled (after it) for ``auth``."""
     return usage_of(auth, services_for(data, auth), today)
+
+
+def lines_usage(data: Data, auth: Authorization, today: dt.date) -> list[LineUsage]:
+    """:func:`usage` per service line of ``auth`` (one for a one-line authorization)."""
+    return line_usages(auth, services_for(data, auth), today)
 
 
 # --- active authorizations and box 23 -----------------------------------------------------------
@@ -248,6 +265,19 @@ def standing_authorization(
 
 
 @dataclass(frozen=True)
+class ClaimPart:
+    """The codes of a day's services that one authorization covers (a claim that must be split
+    has one part per authorization)."""
+
+    authorization: Authorization
+    codes: tuple[str, ...]
+
+    @property
+    def value(self) -> str:
+        return self.authorization.auth_number
+
+
+@dataclass(frozen=True)
 class Box23:
     """What goes in box 23 of the claim to one of the client's insurances for a date of service."""
 
@@ -255,6 +285,9 @@ class Box23:
     insurance: ClientInsurance
     authorization: Authorization | None
     note: str
+    # when the day's services need different authorizations of this payer: one part each (box 23
+    # holds one number, so the claim must be split); empty otherwise
+    split: tuple[ClaimPart, ...] = ()
 
     @property
     def value(self) -> str:
@@ -265,6 +298,41 @@ class Box23:
         """Only an inactive authorization covers the day (rule 2): shown, but flagged."""
         return self.authorization is not None and not self.authorization.active
 
+    @property
+    def split_sentence(self) -> str:
+        """ "Split the claim: 97530 under OT-200, 92507 under SLP-100 (box 23 holds one
+        number)." — "" when one number serves the whole claim."""
+        if not self.split:
+            return ""
+        parts = ", ".join(
+            f"{', '.join(p.codes)} under {p.value or '(no number)'}" for p in self.split
+        )
+        return f"Split the claim: {parts} (box 23 holds one number per claim)."
+
+
+def day_codes(data: Data, client: Client, day: dt.date) -> list[str]:
+    """The procedure codes of the client's services on ``day`` that count, in the order
+    recorded, each once."""
+    services = data.services_by_client.get(client.id, ())
+    return list(
+        dict.fromkeys(
+            s.procedure_code for s in services if s.date == day and s.counts and s.procedure_code
+        )
+    )
+
+
+def claim_parts(
+    data: Data, client: Client, payer_id: int, day: dt.date, codes: list[str]
+) -> list[ClaimPart]:
+    """The authorizations of ``payer_id`` covering ``codes`` on ``day``, one part each (codes no
+    authorization covers are left out: they are reported as uncovered)."""
+    by_auth: dict[int, tuple[Authorization, list[str]]] = {}
+    for code in codes:
+        auth = covering_authorization(data, client.id, payer_id, day, code)
+        if auth is not None:
+            by_auth.setdefault(auth.id, (auth, []))[1].append(code)
+    return [ClaimPart(auth, tuple(found)) for auth, found in by_auth.values()]
+
 
 def box23(
     data: Data, client: Client, day: dt.date, code: str | None = None
@@ -272,14 +340,24 @@ def box23(
     """Box 23 for the primary and the secondary (and tertiary) claim on ``day``.
 
     Authorization numbers are payer-specific, so each claim gets the number of the authorization
-    for *its* payer — never the primary's number copied onto the secondary claim.
+    for *its* payer — never the primary's number copied onto the secondary claim. The number is
+    the one covering ``code``; without a code, the one covering the day's services. When the
+    day's services (with ``code``) need different authorizations of a payer, its claim must be
+    split (``Box23.split``).
     """
     result: dict[Priority, Box23] = {}
+    codes = day_codes(data, client, day)
+    if code and code not in codes:
+        codes.append(code)
     for ins in coverage.coverages_in_force(client, day):
         if ins.priority in result:
             continue
         payer = data.payer_name(ins.payer_id)
-        auth = covering_authorization(data, client.id, ins.payer_id, day, code)
+        parts = claim_parts(data, client, ins.payer_id, day, codes) if codes else []
+        if code is None and len(parts) == 1:
+            auth: Authorization | None = parts[0].authorization
+        else:
+            auth = covering_authorization(data, client.id, ins.payer_id, day, code)
         if auth is None:
             note = (
                 f"no authorization from {payer} covers {day:%m/%d/%Y}"
@@ -292,7 +370,10 @@ def box23(
             note = f"{payer} authorization {auth.auth_number}"
         if auth is not None and not auth.active:
             note += " (inactive: make it active?)"
-        result[ins.priority] = Box23(ins.priority, ins, auth, note)
+        split = tuple(parts) if len(parts) > 1 else ()
+        if split:
+            note += "; the claim must be split"
+        result[ins.priority] = Box23(ins.priority, ins, auth, note, split)
     return result
 
 
@@ -302,7 +383,8 @@ def box23(
 def renewal(data: Data, auth: Authorization, today: dt.date) -> Authorization:
     """A new authorization request copied from ``auth`` with the dates moved on.
 
-    Same client, payer, codes, counts and caps; status requested today, no number yet, not active
+    Same client, payer, service lines (codes, counts and caps; nothing carried in); status
+    requested today, no number yet, not active
     (it becomes active once approved), follow-up after the payer's usual turnaround.
     """
     if auth.start_date and auth.end_date:
@@ -313,7 +395,7 @@ def renewal(data: Data, auth: Authorization, today: dt.date) -> Authorization:
         start, end = max(today, auth.end_date or today), None
     payer = data.payers.get(auth.payer)
     turnaround = payer.turnaround_days if payer else 14
-    return dataclasses.replace(
+    renewed = dataclasses.replace(
         auth,
         id=0,
         rev=0,
@@ -337,3 +419,10 @@ def renewal(data: Data, auth: Authorization, today: dt.date) -> Authorization:
         renewal_of=auth.id,
         procedure_codes=list(auth.procedure_codes),
     )
+    if not auth.lines:
+        return renewed
+    fresh = [
+        dataclasses.replace(line, carried_units_used=0, carried_visits_used=0)
+        for line in lines_of(auth)
+    ]
+    return with_lines(renewed, fresh)

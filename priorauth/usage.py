@@ -162,10 +162,10 @@ def line_index(auth: Authorization, code: str | None) -> int | None:
     """The index in :func:`lines_of` of the line a service with ``code`` counts against: the
     first line listing it (exactly, or by its base code), else a line listing no codes; None
     when no line holds it. A one-line authorization's line is 0 for any code it covers."""
-    lines = lines_of(auth)
-    if len(lines) == 1:
-        codes = lines[0].codes
+    if not auth.lines:
+        codes = auth.procedure_codes
         return 0 if not code or not codes or code_matches(code, codes) else None
+    lines = auth.lines
     if code:
         for i, line in enumerate(lines):
             if code in line.codes:
@@ -179,16 +179,20 @@ def line_index(auth: Authorization, code: str | None) -> int | None:
     return None
 
 
+_UNSEEN = -1  # a code not looked up yet (line indexes are 0 and up, or None)
+_HOURS = LineMeasure.HOURS  # (a module name: looking a member up on its enum costs more)
 UNITS_PER_HOUR = 4  # fifteen-minute units in an hour, where a service is recorded in units
 
 
-def _per_unit(line: ServiceLine) -> float:
+def per_unit(line: ServiceLine | Authorization) -> float:
     """What one recorded unit of service counts on ``line``: 1, or a quarter hour."""
-    return 1 / UNITS_PER_HOUR if line.measure == LineMeasure.HOURS else 1
+    return 1 / UNITS_PER_HOUR if line.measure == _HOURS else 1
 
 
-def _line_usage(line: ServiceLine, services: Iterable[Service], today: dt.date) -> Usage:
-    per_unit = _per_unit(line)
+def _line_usage(
+    line: ServiceLine | Authorization, services: Iterable[Service], today: dt.date
+) -> Usage:
+    factor = per_unit(line)
     units_used = units_scheduled = 0
     used_days: set[dt.date] = set()
     scheduled_days: set[dt.date] = set()
@@ -199,8 +203,8 @@ def _line_usage(line: ServiceLine, services: Iterable[Service], today: dt.date) 
         else:
             units_scheduled += service.units
             scheduled_days.add(service.date)
-    if per_unit != 1:
-        units_used, units_scheduled = units_used * per_unit, units_scheduled * per_unit
+    if factor != 1:
+        units_used, units_scheduled = units_used * factor, units_scheduled * factor
     return Usage(
         units_authorized=line.units_authorized,  # type: ignore[arg-type]
         visits_authorized=line.visits_authorized,
@@ -223,7 +227,12 @@ class LineUsage:
     @property
     def label(self) -> str:
         """How the line is named to people: its group, else its codes ("any code" when none)."""
-        return self.line.group or ", ".join(self.line.codes) or "any code"
+        return line_label(self.line)
+
+
+def line_label(line: ServiceLine) -> str:
+    """How a line is named to people: its group, else its codes ("any code" when none)."""
+    return line.group or ", ".join(line.codes) or "any code"
 
 
 def services_by_line(
@@ -237,21 +246,89 @@ def services_by_line(
     if len(lines) == 1:
         split[0] = list(services)
         return split, unheld
+    found: dict[str, int | None] = {}  # code -> line index (a few codes, many services)
     for service in services:
-        i = line_index(auth, service.procedure_code)
+        code = service.procedure_code
+        i = found.get(code, _UNSEEN)
+        if i == _UNSEEN:  # (not try/except: raising costs more than the look-up)
+            i = found[code] = line_index(auth, code)
         (unheld if i is None else split[i]).append(service)
     return split, unheld
 
 
 def line_usages(
-    auth: Authorization, services: Iterable[Service], today: dt.date
+    auth: Authorization,
+    services: Iterable[Service],
+    today: dt.date,
+    split: list[list[Service]] | None = None,
 ) -> list[LineUsage]:
-    """Usage of each service line of ``auth`` given the services that count against it."""
-    split, _ = services_by_line(auth, services)
+    """Usage of each service line of ``auth`` given the services that count against it
+    (``split``: those services as :func:`services_by_line` splits them, when already known)."""
+    if split is None:
+        split, _ = services_by_line(auth, services)
     return [
         LineUsage(i, line, _line_usage(line, line_services, today))
         for i, (line, line_services) in enumerate(zip(lines_of(auth), split, strict=True))
     ]
+
+
+def line_tallies(
+    auth: Authorization, services: list[Service], today: dt.date, since: dt.date
+) -> tuple[list[LineUsage], list[tuple[float, int]]]:
+    """:func:`line_usages` of ``auth`` (several lines) and, per line, the units (hours, on a line
+    of hours) and visits used from ``since`` through ``today`` (the recent pace), in one pass over
+    ``services`` (in date order, as :func:`priorauth.rules.services_for` keeps them)."""
+    lines = auth.lines
+    n = len(lines)
+    used, scheduled, recent = [0] * n, [0] * n, [0] * n
+    used_days, scheduled_days, recent_days = [0] * n, [0] * n, [0] * n
+    last_used: list[dt.date | None] = [None] * n
+    last_scheduled: list[dt.date | None] = [None] * n
+    last_recent: list[dt.date | None] = [None] * n
+    held: dict[str, int | None] = {}
+    for service in services:
+        code = service.procedure_code
+        i = held.get(code, _UNSEEN)
+        if i == _UNSEEN:
+            i = held[code] = line_index(auth, code)
+        if i is None:
+            continue
+        day = service.date
+        if day <= today:
+            used[i] += service.units
+            if last_used[i] != day:  # (in date order: a new day of service)
+                last_used[i] = day
+                used_days[i] += 1
+            if day >= since:
+                recent[i] += service.units
+                if last_recent[i] != day:
+                    last_recent[i] = day
+                    recent_days[i] += 1
+        else:
+            scheduled[i] += service.units
+            if last_scheduled[i] != day:
+                last_scheduled[i] = day
+                scheduled_days[i] += 1
+    found, pace = [], []
+    for i, line in enumerate(lines):
+        units_used, units_scheduled, units_recent = used[i], scheduled[i], recent[i]
+        if line.measure == _HOURS:
+            units_used, units_scheduled = (
+                units_used / UNITS_PER_HOUR,
+                units_scheduled / UNITS_PER_HOUR,
+            )
+            units_recent = units_recent / UNITS_PER_HOUR
+        use = Usage(
+            units_authorized=line.units_authorized,  # type: ignore[arg-type]
+            visits_authorized=line.visits_authorized,
+            units_used=line.carried_units_used + units_used,  # type: ignore[arg-type]
+            visits_used=line.carried_visits_used + used_days[i],
+            units_scheduled=units_scheduled,
+            visits_scheduled=scheduled_days[i],
+        )
+        found.append(LineUsage(i, line, use))
+        pace.append((units_recent, recent_days[i]))
+    return found, pace
 
 
 def _total(values: list[float | None]) -> float | None:
@@ -263,20 +340,53 @@ def usage_of(auth: Authorization, services: Iterable[Service], today: dt.date) -
     what was carried in from the log), scheduled after it. With several service lines, the total
     of its lines: authorized counts add up (no cap when any line has none), units used add up, and
     visits used are the distinct days of service across its lines (plus carried-in visits)."""
-    if not auth.lines:
-        return _line_usage(lines_of(auth)[0], services, today)
-    services = list(services)
-    per_line = line_usages(auth, services, today)
-    _, unheld = services_by_line(auth, services)
-    extra = _line_usage(ServiceLine(), unheld, today)
-    used_days = {s.date for s in services if s.date <= today}
-    scheduled_days = {s.date for s in services if s.date > today}
+    if not auth.lines:  # its own fields are its line's (no ServiceLine built: 20,000 a screen)
+        return _line_usage(auth, services, today)
+    lines = auth.lines
+    used = [0] * len(lines)  # service units per line (one pass, not a pass per line)
+    scheduled = [0] * len(lines)
+    extra_used = extra_scheduled = 0  # of services no line holds (pinned there by hand)
+    used_days: set[dt.date] = set()
+    scheduled_days: set[dt.date] = set()
+    held: dict[str, int | None] = {}  # code -> line index
+    for service in services:
+        code = service.procedure_code
+        i = held.get(code, _UNSEEN)
+        if i == _UNSEEN:
+            i = held[code] = line_index(auth, code)
+        if service.date <= today:
+            used_days.add(service.date)
+            if i is None:
+                extra_used += service.units
+            else:
+                used[i] += service.units
+        else:
+            scheduled_days.add(service.date)
+            if i is None:
+                extra_scheduled += service.units
+            else:
+                scheduled[i] += service.units
+    units: float | None = 0  # authorized, None once a line has no cap
+    visits: int | None = 0
+    units_used: float = extra_used
+    units_scheduled: float = extra_scheduled
+    visits_used = len(used_days)
+    for line, line_used, line_scheduled in zip(lines, used, scheduled, strict=True):
+        if line.measure == _HOURS:
+            line_used, line_scheduled = line_used / UNITS_PER_HOUR, line_scheduled / UNITS_PER_HOUR
+        units_used += line.carried_units_used + line_used
+        units_scheduled += line_scheduled
+        visits_used += line.carried_visits_used
+        if units is not None:
+            units = None if line.units_authorized is None else units + line.units_authorized
+        if visits is not None:
+            visits = None if line.visits_authorized is None else visits + line.visits_authorized
     return Usage(
-        units_authorized=_total([u.usage.units_authorized for u in per_line]),  # type: ignore[arg-type]
-        visits_authorized=_total([u.usage.visits_authorized for u in per_line]),  # type: ignore[arg-type]
-        units_used=sum(u.usage.units_used for u in per_line) + extra.units_used,
-        visits_used=sum(u.line.carried_visits_used for u in per_line) + len(used_days),
-        units_scheduled=sum(u.usage.units_scheduled for u in per_line) + extra.units_scheduled,
+        units_authorized=units,  # type: ignore[arg-type]
+        visits_authorized=visits,
+        units_used=units_used,  # type: ignore[arg-type]
+        visits_used=visits_used,
+        units_scheduled=units_scheduled,  # type: ignore[arg-type]
         visits_scheduled=len(scheduled_days),
     )
 
@@ -334,6 +444,29 @@ def ran_out_on(
     return None
 
 
+def line_ran_out_on(
+    line: ServiceLine, services: Iterable[Service], today: dt.date, measure: str
+) -> dt.date | None:
+    """:func:`ran_out_on` for one service line and the services it holds (in date order)."""
+    authorized = line.units_authorized if measure == "units" else line.visits_authorized
+    if authorized is None:
+        return None
+    used: float = line.carried_units_used if measure == "units" else line.carried_visits_used
+    factor = per_unit(line)
+    last_day: dt.date | None = None
+    for service in services:
+        if used >= authorized or service.date > today:
+            break
+        if measure == "units":
+            used += service.units * factor
+        elif service.date != last_day:
+            used += 1
+        last_day = service.date
+    if last_day is not None and used >= authorized:
+        return last_day
+    return None
+
+
 __all__ = [
     "UNITS_PER_HOUR",
     "LineUsage",
@@ -343,8 +476,12 @@ __all__ = [
     "describe_count",
     "least_remaining",
     "line_index",
+    "line_label",
+    "line_ran_out_on",
+    "line_tallies",
     "line_usages",
     "lines_of",
+    "per_unit",
     "ran_out_on",
     "services_by_line",
     "stated_counts",

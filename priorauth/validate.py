@@ -19,15 +19,18 @@ from priorauth.grammar import CODE_RE as CODE_RE
 from priorauth.grammar import normalize_code as normalize_code
 from priorauth.model import (
     Authorization,
+    CapMeasure,
     CapPeriod,
     Client,
+    LineMeasure,
     Payer,
     Priority,
     ProcedureGroup,
     RequestStatus,
     Service,
+    ServiceLine,
 )
-from priorauth.usage import stated_counts
+from priorauth.usage import line_label, lines_of, stated_counts
 
 _match_code = CODE_RE.match
 # codes already seen to be well formed: a practice uses a few dozen, and an import checks them
@@ -269,7 +272,11 @@ def authorization_problems(
                 "end_date",
             )
         )
-    units, visits, units_used, visits_used = stated_counts(auth)
+    if auth.lines:
+        problems.extend(line_problems(auth))
+    units, visits, units_used, visits_used = (
+        stated_counts(auth) if not auth.lines else (None, None, None, None)
+    )
     counts = (
         units,
         visits,
@@ -288,7 +295,7 @@ def authorization_problems(
             problem = _non_negative(value, label, field)
             if problem:
                 problems.append(problem)
-    if auth.cap_amount is not None:
+    if not auth.lines and auth.cap_amount is not None:
         if auth.cap_amount <= 0:
             problems.append(
                 ValidationError("A weekly or monthly cap must be above zero.", "cap_amount")
@@ -301,6 +308,8 @@ def authorization_problems(
     for code in auth.procedure_codes:
         if code not in good and not _good_code(code):
             problems.append(check_code(code))  # type: ignore[arg-type]  # (it fails)
+    if not auth.lines:
+        problems.extend(_fractions(auth, ""))
     if auth.active and status is not None and status is not RequestStatus.APPROVED:
         problems.append(
             ValidationError(
@@ -320,6 +329,84 @@ def authorization_problems(
     if auth.auth_number and known_payer and (dup := duplicate_number_problem(data, auth, before)):
         problems.append(dup)
     return problems
+
+
+_LINE_COUNTS = (  # (attribute, words) of a line's counts, in the order reported
+    ("units_authorized", "units authorized"),
+    ("visits_authorized", "visits authorized"),
+    ("carried_units_used", "units already used"),
+    ("carried_visits_used", "visits already used"),
+    ("cap_amount", "the cap"),
+)
+
+
+def line_problems(auth: Authorization) -> list[ValidationError]:
+    """What is wrong with the service lines of ``auth`` (several lines; one line is checked as
+    the authorization's own fields), each sentence naming its line: "line 2 (97155): ..."."""
+    problems: list[ValidationError] = []
+    held: dict[str, int] = {}  # code -> the number of the line that holds it first
+    for number, line in enumerate(lines_of(auth), start=1):
+        name = f"line {number} ({line_label(line)}): "
+
+        def problem(text: str, name: str = name) -> None:
+            problems.append(ValidationError(name + text, "lines"))
+
+        if not line.codes:
+            problem(
+                "an authorization of several lines needs the codes of each line; give this one "
+                "its codes or a procedure group."
+            )
+        for code in line.codes:
+            if not _good_code(code):
+                problem(str(check_code(code)))
+            elif code in held:
+                problem(f"{code} is already on line {held[code]}; list each code on one line.")
+            else:
+                held[code] = number
+        for attribute, words in _LINE_COUNTS:
+            value = getattr(line, attribute)
+            if value is not None and value < 0:
+                problem(f"{words} cannot be negative (it is {_number(value)}).")
+        if line.cap_amount is not None:
+            if line.units_authorized is None and line.visits_authorized is None:
+                problem(
+                    "a weekly or monthly cap needs units or visits authorized on the line; "
+                    "give its counts or remove the cap."
+                )
+            elif line.cap_amount == 0:
+                problem("a weekly or monthly cap must be above zero.")
+            if line.cap_period not in (CapPeriod.WEEK, CapPeriod.MONTH):
+                problem("say whether the cap is per week or per month.")
+        problems.extend(_fractions(line, name))
+    return problems
+
+
+def _fractions(line: ServiceLine | Authorization, name: str) -> list[ValidationError]:
+    """Counts are whole numbers, except a line measured in hours, whose units keep fractions
+    (``line`` may be a one-line authorization itself: its own fields are its line's)."""
+    found = []
+    hours = line.measure == LineMeasure.HOURS
+    for attribute, words in _LINE_COUNTS:
+        value = getattr(line, attribute)
+        if not isinstance(value, float) or value.is_integer():
+            continue
+        in_units = attribute in ("units_authorized", "carried_units_used") or (
+            attribute == "cap_amount" and line.cap_measure == CapMeasure.UNITS
+        )
+        if hours and in_units:
+            continue
+        text = f"{words} must be a whole number (it is {_number(value)})" + (
+            "; only a line measured in hours keeps fractions of a unit." if in_units else "."
+        )
+        if name:
+            found.append(ValidationError(name + text, "lines"))
+        else:
+            found.append(ValidationError(text[0].upper() + text[1:], attribute))
+    return found
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
 
 
 def service_problems(data: Data, service: Service) -> list[ValidationError]:

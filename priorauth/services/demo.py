@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from priorauth import coverage
+from priorauth import coverage, usage
 from priorauth.model import (
     Authorization,
     CapMeasure,
@@ -21,6 +21,7 @@ from priorauth.model import (
     ProcedureGroup,
     RequestStatus,
     Service,
+    ServiceLine,
 )
 from priorauth.services import demo_schedule
 from priorauth.services.names import FIRST, LAST
@@ -41,6 +42,9 @@ GROUPS = (
     ("Community support", ["H2019-HN", "H0036"]),
 )
 CLINICIANS = ("mlopez", "jchen", "aokafor", "demo")
+# the ABA clients (by index) whose authorization is one number with a line per code, as an ABA
+# agency's payer issues it (97153 / 97155 / 97156); the others keep one line for all three codes
+ABA_LINES_CLIENTS = frozenset({1, 9, 13, 21, 29, 33})
 SCHEDULE_SEED = 20260901  # added to the seed: the schedule's own random draws
 
 
@@ -50,6 +54,7 @@ def build_demo(
     clients: int = 36,
     seed: int = 7,
     from_schedule: bool = True,
+    service_lines: bool = False,
 ) -> None:
     """Fill an empty data file with a realistic practice.
 
@@ -57,6 +62,9 @@ def build_demo(
     ids, times, providers, statuses, and the appointments that did not happen), as
     ``sample_workbooks/appointments_export.xlsx`` lists them; ``from_schedule=False`` records
     the same sessions as typed in by hand instead (a practice before its first import).
+    ``service_lines``: a few ABA clients' authorizations hold a line per code (97153, 97155,
+    97156), as an ABA agency's payer issues them (``authtrack demo`` does; the tests' demo
+    keeps one line each until the screens and the workbooks show lines).
     """
     today = today or dt.date.today()
     rnd = random.Random(seed)
@@ -165,6 +173,10 @@ def build_demo(
                 if aba:
                     auth.cap_amount, auth.cap_period = 40, CapPeriod.WEEK
                     auth.cap_measure = CapMeasure.UNITS
+                if service_lines and aba and i in ABA_LINES_CLIENTS:
+                    auth = usage.with_lines(
+                        auth, _aba_lines(group.codes, visits, today, per_visit, scenario)
+                    )
                 auths.append(auth)
                 for n, visit in enumerate(visits):
                     services.append(
@@ -224,3 +236,29 @@ def build_demo(
             by_id = {c.id: c for c in client_records}
             services = demo_schedule.schedule(services, by_id, today, seed=seed + SCHEDULE_SEED)
         tx.insert_many(services, summary="demo data")
+
+
+def _aba_lines(
+    codes: list[str], visits: list[dt.date], today: dt.date, per_visit: int, scenario: int
+) -> list[ServiceLine]:
+    """A line per ABA code, its units from the sessions the demo records on that code (each
+    visit's code in turn, the first code's make-up session of 36 units), so the client's
+    scenario shows on a line: 2 one line running low, 3 one line used up (over by one), 4 every
+    line running out before the end. The first line holds the weekly cap of 40 units. (No random
+    draw: the rest of the demo stays as it was.)"""
+    lines = []
+    for k, code in enumerate(codes):
+        past = sum(1 for n, d in enumerate(visits) if n % len(codes) == k and d <= today)
+        used = past * per_visit + (36 if k == 0 and scenario != 3 else 0)
+        units = used + (24, 12, 8)[k % 3] * (4 if k == 0 else 2)
+        if scenario == 2 and k == 1:
+            units = used + per_visit  # one session left
+        elif scenario == 3 and k == 1:
+            units = max(used - per_visit, per_visit)  # one session too many
+        elif scenario == 4:
+            units = used + per_visit * 2
+        line = ServiceLine(codes=[code], units_authorized=units)
+        if k == 0:
+            line.cap_amount, line.cap_period = 40, CapPeriod.WEEK
+        lines.append(line)
+    return lines

@@ -19,6 +19,7 @@ from priorauth.model import (
     Client,
     ClientInsurance,
     Dismissal,
+    LineMeasure,
     OutOfAuthPolicy,
     Payer,
     PracticeSettings,
@@ -29,6 +30,7 @@ from priorauth.model import (
 )
 from priorauth.notify import Notification
 from priorauth.store.datafile import Store, Transaction, describe, local_time
+from priorauth.usage import LineUsage, line_index
 
 # A permission check: called with an action name ("edit", "confirm", "import", "admin"...);
 # raises PermissionDenied when the current user may not do it. The default allows everything.
@@ -155,6 +157,8 @@ class Tracker:
         self.policy("edit")
         auth.auth_number = auth.auth_number.strip()
         auth.procedure_codes = _unique([validate.normalize_code(c) for c in auth.procedure_codes])
+        for line in auth.lines:
+            line.codes = _unique([validate.normalize_code(c) for c in line.codes])
         auth.member_id = auth.member_id.strip()
         with self.store.transaction() as tx:
             validate.check(validate.authorization_problems(tx.data, auth))
@@ -389,22 +393,44 @@ def service_warnings(
             + ": the claim may be denied."
         ]
     warnings = []
-    use = rules.usage(data, auth, max(today, service.date))
-    for remaining, authorized, what in (
-        (use.units_remaining, use.units_authorized, "units"),
-        (use.visits_remaining, use.visits_authorized, "visits"),
-    ):
+    day = max(today, service.date)
+    if auth.lines:  # the line holding the service's code
+        index = line_index(auth, service.procedure_code)
+        if index is None:
+            return []
+        use = rules.lines_usage(data, auth, day)[index]
+        whose = f"{use.label} of authorization {auth.auth_number or '(no number)'}"
+        counts = _line_counts(use)
+    else:
+        whose = f"authorization {auth.auth_number or '(no number)'}"
+        counts = _counts(rules.usage(data, auth, day))
+    for remaining, authorized, what in counts:
         if remaining is not None and remaining < 0:
             warnings.append(
-                f"Authorization {auth.auth_number or '(no number)'} is over its {authorized} "
-                f"{what} by {-remaining}."
+                f"{whose[0].upper()}{whose[1:]} is over its {authorized} {what} by {-remaining}."
             )
         elif remaining == 0:
-            warnings.append(
-                f"This uses the last of the {authorized} {what} of authorization "
-                f"{auth.auth_number or '(no number)'}."
-            )
+            warnings.append(f"This uses the last of the {authorized} {what} of {whose}.")
     return warnings
+
+
+def _counts(use: rules.Usage) -> list[tuple[object, object, str]]:
+    return [
+        (use.units_remaining, use.units_authorized, "units"),
+        (use.visits_remaining, use.visits_authorized, "visits"),
+    ]
+
+
+def _line_counts(line: LineUsage) -> list[tuple[object, object, str]]:
+    units = "hours" if line.line.measure == LineMeasure.HOURS else "units"
+    return [
+        (_n(line.usage.units_remaining), _n(line.usage.units_authorized), units),
+        (line.usage.visits_remaining, line.usage.visits_authorized, "visits"),
+    ]
+
+
+def _n(value: float | None) -> float | None:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def next_client_id(data: Data) -> str:
@@ -425,6 +451,7 @@ BILLING_FIELDS = (
     "visits_authorized",
     "procedure_codes",
     "payer",
+    "lines",
 )
 
 

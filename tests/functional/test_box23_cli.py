@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from priorauth.model import Authorization, Client, ClientInsurance, Payer, Priority
+from priorauth.model import Authorization, Client, ClientInsurance, Payer, Priority, Service
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
 
@@ -125,3 +125,35 @@ def test_bad_use_is_one_sentence_and_exit_2(
 ) -> None:
     bad = box23(practice, *args)
     assert bad.returncode == 2 and words in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_day_needing_two_numbers_says_the_claim_must_be_split(practice: Path) -> None:
+    t = Tracker(Store(practice, user="alice"), today=dt.date(2026, 11, 23))
+    data = t.data()
+    kid = data.client_with_id("C7")
+    medicaid = data.payer_named("State Medicaid")
+    assert kid is not None and medicaid is not None
+    for code in ("92507", "97530"):  # speech and OT on the same day
+        t.record_service(
+            Service(
+                client=kid.id, payer=medicaid.id, date=dt.date(2026, 12, 1), procedure_code=code
+            )
+        )
+    text = box23(practice, "C7", "--date", "2026-12-01")
+    assert text.returncode == 0, text.stderr
+    assert (
+        "  primary claim: Split the claim: 92507 under SLP-100, 97530 under OT-200 (box 23 holds "
+        "one number per claim)." in text.stdout.splitlines()
+    )
+    out = json.loads(box23(practice, "C7", "--date", "2026-12-01", "--json").stdout)
+    primary, secondary = out["claims"]
+    assert primary["split"] == [
+        {"auth_number": "SLP-100", "codes": ["92507"]},
+        {"auth_number": "OT-200", "codes": ["97530"]},
+    ]
+    assert "split" not in secondary  # Aetna's one number covers both codes
+    assert secondary["auth_number"] == "AET-1"
+    one = json.loads(
+        box23(practice, "C7", "--date", "2026-12-01", "--code", "97530", "--json").stdout
+    )
+    assert one["claims"][0]["auth_number"] == "OT-200" and "split" in one["claims"][0]
