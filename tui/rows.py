@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from priorauth import coverage, notify, pace, rules
+from priorauth import coverage, notify, pace, rules, usage
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
@@ -130,6 +130,45 @@ def client_rows(data: Data, today: dt.date, *, counts: bool = True) -> list[Clie
 
 
 @dataclass(frozen=True)
+class LineRow:
+    """One service line of an authorization of several: its label and usage."""
+
+    index: int
+    label: str
+    usage: rules.Usage
+    units_level: Level
+    visits_level: Level
+
+
+def line_rows(data: Data, auth: Authorization, use_today: dt.date) -> tuple[LineRow, ...]:
+    """Each line's row for an authorization of several lines; () for one line (shown as its
+    authorization's row alone, as always)."""
+    if not auth.lines:
+        return ()
+    services = rules.services_for(data, auth)
+    return tuple(
+        LineRow(
+            index=lu.index,
+            label=lu.label,
+            usage=lu.usage,
+            units_level=count_level(lu.usage.units_remaining, lu.usage.units_authorized, data),
+            visits_level=count_level(lu.usage.visits_remaining, lu.usage.visits_authorized, data),
+        )
+        for lu in usage.line_usages(auth, services, use_today)
+    )
+
+
+def line_key(auth_id: int, index: int) -> str:
+    """The table key of a line's row: its authorization's id and the line ("12/1")."""
+    return f"{auth_id}/{index}"
+
+
+def auth_id_of(key: str) -> int:
+    """The authorization a table key stands for (an authorization's row or one of its lines)."""
+    return int(key.partition("/")[0])
+
+
+@dataclass(frozen=True)
 class AuthRow:
     id: int
     client: int
@@ -152,6 +191,7 @@ class AuthRow:
     ended: bool  # the end date has passed
     folded: bool  # ended and inactive, or denied: hidden in the client's tracker unless asked
     search: str
+    lines: tuple[LineRow, ...] = ()  # an authorization of several lines: each one (else empty)
 
 
 def auth_row(data: Data, auth: Authorization, today: dt.date) -> AuthRow:
@@ -170,7 +210,7 @@ def auth_row(data: Data, auth: Authorization, today: dt.date) -> AuthRow:
         clinician=client.clinician if client else "",
         number=auth.display_number,
         payer=payer,
-        codes=tuple(auth.procedure_codes),
+        codes=tuple(usage.all_codes(auth)),
         start=auth.start_date,
         end=auth.end_date,
         active=auth.active,
@@ -190,11 +230,12 @@ def auth_row(data: Data, auth: Authorization, today: dt.date) -> AuthRow:
                 client.client_id if client else "",
                 auth.auth_number,
                 payer,
-                *auth.procedure_codes,
+                *usage.all_codes(auth),
             )
         )
         .casefold()
         .replace(",", ""),
+        lines=line_rows(data, auth, today),
     )
 
 

@@ -61,6 +61,7 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
     (record + parse problems), :meth:`problems` (domain validation) and :meth:`save`."""
 
     TITLE: ClassVar[str] = ""
+    KEYS: ClassVar[tuple[tuple[str, str], ...]] = ()  # (key, words) shown after tab
     BINDINGS: ClassVar = [
         Binding("ctrl+s", "save", "Save", id="form_save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form_cancel"),
@@ -102,6 +103,11 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
                     " cancel   ",
                     ("tab", "bold"),
                     " next field",
+                    *[
+                        part
+                        for key, words in self.KEYS
+                        for part in ("   ", (key, "bold"), f" {words}")
+                    ],
                 ),
                 classes="form-keys",
             )

@@ -14,13 +14,13 @@ from textual.widgets import Label, Static
 from priorauth import coverage, rules
 from priorauth.model import Authorization, Client, Service
 from tui import fmt
-from tui.rows import client_auth_rows
+from tui.rows import auth_id_of, client_auth_rows, line_rows
 from tui.screens.client_actions import ClientActions
 from tui.screens.client_view import (
     AUTH_COLUMNS,
     SERVICE_COLUMNS,
-    auth_cells,
     auth_detail,
+    auth_table_rows,
     service_cells,
 )
 from tui.table import RecordTable
@@ -144,7 +144,7 @@ class ClientScreen(ClientActions):
     def selected_auth(self) -> Authorization | None:
         key = self.auths.current_key()
         data = self.at.data
-        return data.authorizations.get(int(key)) if key and data else None
+        return data.authorizations.get(auth_id_of(key)) if key and data else None
 
     def selected_service(self) -> Service | None:
         key = self.services.current_key()
@@ -180,7 +180,7 @@ class ClientScreen(ClientActions):
             self.show_folded = True
         shown = [r for r in rows if self.show_folded or not r.folded]
         folded = len(rows) - len(shown)
-        self.auths.set_rows([(str(r.id), auth_cells(r)) for r in shown], keep_key=keep)
+        self.auths.set_rows(auth_table_rows(shown), keep_key=keep)
         self._keep_auth = None
         title = f"Authorizations ({len(shown)})"
         if folded:
@@ -256,7 +256,8 @@ class ClientScreen(ClientActions):
             detail.update("")
         else:
             today = self.at.today
-            detail.update(auth_detail(data, auth, rules.usage(data, auth, today), today))
+            use = rules.usage(data, auth, today)
+            detail.update(auth_detail(data, auth, use, today, line_rows(data, auth, today)))
         self._show_services()
 
     def _show_services(self) -> None:
