@@ -79,6 +79,7 @@ class ClientRow:
     search: str  # what type-to-filter matches against (case-folded)
     open_ended: bool = False  # an active authorization without an end date
     counted: bool = True  # False: usage not worked out yet (first paint of a large file)
+    line: str = ""  # an authorization of several lines: the counts are its least-remaining line's
 
 
 def client_row(data: Data, client: Client, today: dt.date, counts: bool = True) -> ClientRow:
@@ -86,6 +87,10 @@ def client_row(data: Data, client: Client, today: dt.date, counts: bool = True) 
     # One authorization speaks for the row: its number, counts and end ("one story", rules)
     auth = rules.standing_authorization(data, client.id, ins.payer_id, today) if ins else None
     use = rules.usage(data, auth, today) if auth and counts else None
+    line = ""
+    if auth is not None and auth.lines and counts:  # the line with the least left speaks
+        least = usage.least_remaining(auth, rules.services_for(data, auth), today)
+        use, line = least.usage, least.label
     payer = data.payer_name(ins.payer_id) if ins else ""
     number = auth.display_number if auth else ""
     if auth is not None and not auth.active:
@@ -115,6 +120,7 @@ def client_row(data: Data, client: Client, today: dt.date, counts: bool = True) 
         .replace(",", ""),
         open_ended=auth is not None and auth.end_date is None,
         counted=counts or auth is None,
+        line=line,
     )
 
 

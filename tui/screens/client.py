@@ -54,6 +54,14 @@ class ClientScreen(ClientActions):
         ),
         Binding("c", "confirm", "Confirm", id="client_confirm", tooltip="Confirm to billing"),
         Binding(
+            "b",
+            "box23",
+            "Box 23",
+            id="client_box23",
+            show=False,
+            tooltip="Box 23 for a date of service: each claim's number, and when to split it",
+        ),
+        Binding(
             "o",
             "notes",
             "Notes",
@@ -306,6 +314,19 @@ class ClientScreen(ClientActions):
     def action_history(self) -> None:
         self.show_folded = not self.show_folded
         self.refresh_data()
+
+    def action_box23(self) -> None:
+        """Box 23 for a date of service: the selected service's date and code when the services
+        table has the cursor, else today."""
+        from tui.screens.box23 import Box23Dialog
+
+        client = self.client
+        if client is None:
+            return
+        service = self.selected_service() if self.services.has_focus else None
+        day = service.date if service is not None else self.at.today
+        code = service.procedure_code if service is not None else ""
+        self.app.push_screen(Box23Dialog(client, day, code))
 
     def action_audit(self) -> None:
         from tui.screens.audit import AuditScreen

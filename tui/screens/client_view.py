@@ -50,9 +50,7 @@ def state_text(row: AuthRow) -> tuple[str, str]:
     return ("active", "ok") if row.active else ("off", "muted")
 
 
-def _n(value: float) -> str:
-    """A count as written: 12, or 7.5 (hours keep their fractions)."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+_n = fmt.number
 
 
 def usage_cell(used: float, authorized: float | None, level: str) -> Cell:
@@ -217,8 +215,12 @@ def auth_detail(
     ]
     if auth.end_date and auth.end_date >= today:
         facts.append(f"ends {fmt.days_until(auth.end_date, today)}")
-    if auth.cap_amount and auth.cap_period:
-        facts.append(f"cap {auth.cap_amount} {auth.cap_measure.value}/{auth.cap_period.value}")
+    several = len(usage.lines_of(auth)) > 1
+    for line in usage.lines_of(auth):
+        if line.cap_amount and line.cap_period:
+            of = f" {', '.join(line.codes)}" if several else ""
+            amount = _n(line.cap_amount)
+            facts.append(f"cap{of} {amount} {line.cap_measure.value}/{line.cap_period.value}")
     if auth.confirmed:
         facts.append(auth.confirmation)
     text.append("\n" + " · ".join(facts))
