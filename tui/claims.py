@@ -59,3 +59,11 @@ def split_sentence(parts: list[ClaimPart]) -> str:
         return ""
     said = ", ".join(f"{', '.join(p.codes)} under {p.number}" for p in parts)
     return f"Split the claim: {said} (box 23 holds one number per claim)."
+
+
+def numbers_by_code(data: Data, client: Client, payer_id: int, day: dt.date) -> list[Authorization]:
+    """The authorizations of ``payer_id`` covering ``day`` (by :func:`priorauth.rules.covers`),
+    active first: more than one with different numbers means box 23 depends on the code."""
+    found = [a for a in data.authorizations_for(client.id, payer_id) if rules.covers(a, day)]
+    found.sort(key=lambda a: (not a.active, a.auth_number))
+    return found

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from priorauth import coverage, rules, validate
+from priorauth import coverage, rules, usage, validate
 from priorauth.data import Data
 from priorauth.model import Client, Priority
 from tui import claims, fmt, parse
@@ -37,16 +37,26 @@ def box23_text(data: Data, client: Client, day: dt.date, code: str | None) -> Te
         if box is None:
             text.append("no insurance in force" if priority not in in_force else "—")
             continue
-        payer = data.payer_name(box.insurance.payer_id)
-        text.append(f"{fmt.truncate(payer, 24)} · box 23: ")
-        text.append(box.value or "blank", style="bold")
-        if not box.value or box.inactive:
-            text.append(f" ({box.note})")
-        parts = claims.claim_split(data, client, box.insurance.payer_id, day, codes)
-        split = claims.split_sentence(parts)
-        if split:
-            text.append(f"\n{'':9} ")
-            text.append(split, style="bold")
+        payer_id = box.insurance.payer_id
+        text.append(f"{fmt.truncate(data.payer_name(payer_id), 24)} · box 23: ")
+        split = claims.split_sentence(claims.claim_split(data, client, payer_id, day, codes))
+        covering = claims.numbers_by_code(data, client, payer_id, day) if not codes else []
+        if split and not code:
+            text.append("split the claim", style="bold")
+            text.append(f"\n{'':10}{split.removeprefix('Split the claim: ')}")
+        elif len({a.auth_number for a in covering}) > 1:
+            said = ", ".join(
+                f"{a.auth_number or '(no number)'} for {fmt.codes(usage.all_codes(a))}"
+                for a in covering
+            )
+            text.append("depends on the code", style="bold")
+            text.append(f"\n{'':10}{said}: type the code.")
+        else:
+            text.append(box.value or "blank", style="bold")
+            if not box.value or box.inactive:
+                text.append(f" ({box.note})")
+            if split:
+                text.append(f"\n{'':10}{split}")
     return text
 
 
@@ -115,6 +125,7 @@ class Box23Dialog(ModalScreen[None]):
             problem = "Type the date of service, e.g. 11/23/2026 or today."
         error.update(Text(problem))
         error.display = bool(problem)
+        result.display = not problem
         if problem or day is None:
             return
         client = data.clients.get(self.client.id, self.client)

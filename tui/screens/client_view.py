@@ -53,11 +53,15 @@ def state_text(row: AuthRow) -> tuple[str, str]:
 _n = fmt.number
 
 
-def usage_cell(used: float, authorized: float | None, level: str) -> Cell:
+def usage_cell(
+    used: float, authorized: float | None, level: str, *, always_bar: bool = False
+) -> Cell:
     if authorized is None:
         return (f"{_n(used)} no cap", "")
     counts = f"{_n(used)}/{_n(authorized)}"
-    if len(counts) > 6:  # ABA-size counts (1234/1234): the numbers, without the bar
+    if (
+        len(counts) > 6 and not always_bar
+    ):  # ABA-size counts (1234/1234): the numbers, without the bar
         return (counts, level)
     fraction = used / authorized if authorized else 1.0
     return (f"{fmt.bar(fraction, 3)} {counts}", level)
@@ -92,8 +96,12 @@ def line_cells(row: AuthRow, line: LineRow) -> list[Cell]:
         ("", ""),
         ("", ""),
         ("", ""),
-        usage_cell(use.units_used, use.units_authorized, muted or line.units_level),
-        usage_cell(use.visits_used, use.visits_authorized, muted or line.visits_level),
+        usage_cell(
+            use.units_used, use.units_authorized, muted or line.units_level, always_bar=True
+        ),
+        usage_cell(
+            use.visits_used, use.visits_authorized, muted or line.visits_level, always_bar=True
+        ),
         ("", ""),
         ("", ""),
     ]
