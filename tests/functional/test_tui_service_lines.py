@@ -7,13 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Select
 
 from priorauth import usage
 from priorauth.model import Authorization
-from tests.helpers.pilot import screen_text, settle, wait_until
+from priorauth.services.tracker import Tracker
+from tests.helpers.pilot import open_client, screen_text, settle, type_text, wait_until
+from tests.helpers.service_lines import add_service_line_practice
 from tui.app import make_app
 from tui.forms.auth_form import AuthForm
+from tui.screens.authorizations import AuthorizationsScreen
+from tui.screens.box23 import Box23Dialog
 from tui.screens.client import ClientScreen
 
 TODAY = dt.date(2026, 11, 23)
@@ -137,3 +142,106 @@ async def test_a_problem_names_its_line_and_nothing_is_saved(db_path: Path, prac
         (auth,) = app.data.authorizations.values()
         assert usage.lines_of(auth)[1].cap_amount == 8
     assert not app.unexpected
+
+
+async def test_the_trackers_show_each_line_and_the_client_list_the_least_left(
+    db_path: Path, tracker: Tracker
+) -> None:
+    add_service_line_practice(tracker, TODAY)
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # 97155: 36 of 40 used, the line with the least left, named in the client list
+        row = next(line for line in screen_text(app).splitlines() if "Baker, Bo" in line)
+        assert "97155 4/40" in row, row
+        await open_client(pilot, "Baker")
+        text = screen_text(app)
+        assert "└ 97153" in text and "└ 97155" in text and "└ 97156" in text
+        assert "97155  ███████░  90%  36 used · 0 sched. · 4 of 40 left" in text
+        assert "Total  █████░░░  64%  238 used · 8 sched. · 134 of 372 left" in text
+        # a line's row selects its authorization: e edits it, with its three lines
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert app.screen.auths.current_key().endswith("/1")
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, AuthForm))
+        form = app.screen
+        assert form.line_count == 3
+        assert form.query_one("#procedure_codes_l2", Input).value == "97155"
+        assert form.query_one("#units_authorized_l2", Input).value == "40"
+        assert form.query_one("#visits_authorized_l3", Input).value == "12"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClientScreen))
+        # the authorizations across clients: a row per line with what is left
+        await pilot.press("escape", "2")
+        await wait_until(pilot, lambda: isinstance(app.screen, AuthorizationsScreen))
+        await pilot.press("slash")
+        app.screen.query_one("#filter", Input).value = "ABA-1"
+        await wait_until(pilot, lambda: "└ 97156" in screen_text(app))
+        lines = screen_text(app).splitlines()
+        assert any("└ 97155" in line and "4/40" in line and "90%" in line for line in lines)
+        assert any("ABA-1" in line and "134/372" in line for line in lines)
+    assert not app.unexpected
+
+
+async def test_box23_for_a_date_of_service(db_path: Path, tracker: Tracker) -> None:
+    """OT and speech of one payer both active: box 23 by code, and a day with both services
+    needs a split claim."""
+    practice = add_service_line_practice(tracker, TODAY)
+    day = TODAY - dt.timedelta(days=2)
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        client = await open_client(pilot, "Diaz")
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, Box23Dialog))
+        # today: no service, two authorizations: which number depends on the code
+        assert "box 23: depends on the code" in screen_text(app)
+        assert "OT-200 for 97530, SLP-100 for 92507" in screen_text(app)
+        date = app.screen.query_one("#box23-date", Input)
+        date.value = f"{day:%m/%d/%Y}"
+        await wait_until(pilot, lambda: "split the claim" in screen_text(app))
+        assert "97530 under OT-200, 92507 under SLP-100" in screen_text(app)
+        await pilot.press("tab")
+        for code, number in (("92507", "SLP-100"), ("97530", "OT-200")):
+            app.screen.query_one("#box23-code", Input).value = code
+            await wait_until(pilot, lambda n=number: f"box 23: {n}" in screen_text(app))
+        app.screen.query_one("#box23-code", Input).value = "9"
+        await wait_until(pilot, lambda: "box 23:" not in screen_text(app))
+        date.value = "13/45/2026"
+        await wait_until(pilot, lambda: "13/45/2026" in screen_text(app))
+        assert "box 23:" not in screen_text(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is client)
+        # from the services table: the selected service's date and code
+        await pilot.press("tab")
+        await settle(pilot)
+        assert practice["dee"] is not None
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "Box 23")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, Box23Dialog))
+        shown = screen_text(app)
+        assert f"{day:%m/%d/%Y}" in shown and "box 23: " in shown
+    assert not app.unexpected
+
+
+@pytest.mark.parametrize("screen", ["client", "authorizations"])
+def test_snapshot_of_a_three_line_authorization(
+    screen: str, db_path: Path, tracker: Tracker, monkeypatch: pytest.MonkeyPatch, snap_compare
+) -> None:
+    """The ABA client's tracker and the authorizations screen at 80×24 on a fixed today: a row
+    and a bar per line under the authorization's total."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)  # no cursor blink
+    add_service_line_practice(tracker, TODAY)
+    app = make_app(db_path, today=TODAY, user="alice")
+    keys = {"client": ["enter"], "authorizations": ["2"]}[screen]
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -124,7 +124,12 @@ def line_block(number: int, line: ServiceLine, groups: list[ProcedureGroup]) -> 
         _row(
             f"codes_l{n}",
             "Codes",
-            Input(", ".join(line.codes), placeholder="97155", compact=True, id=wid("codes")),
+            Input(
+                ", ".join(line.codes),
+                placeholder="codes, e.g. 97155",
+                compact=True,
+                id=wid("codes"),
+            ),
             Select(
                 [(g.name, g.id) for g in groups],
                 value=group_choice(line, groups),
