@@ -227,7 +227,7 @@ async def test_box23_for_a_date_of_service(db_path: Path, tracker: Tracker) -> N
     assert not app.unexpected
 
 
-@pytest.mark.parametrize("screen", ["client", "authorizations"])
+@pytest.mark.parametrize("screen", ["client", "client_16_colours", "authorizations"])
 def test_snapshot_of_a_three_line_authorization(
     screen: str, db_path: Path, tracker: Tracker, monkeypatch: pytest.MonkeyPatch, snap_compare
 ) -> None:
@@ -236,9 +236,11 @@ def test_snapshot_of_a_three_line_authorization(
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)  # no cursor blink
     add_service_line_practice(tracker, TODAY)
     app = make_app(db_path, today=TODAY, user="alice")
-    keys = {"client": ["enter"], "authorizations": ["2"]}[screen]
+    keys = {"client": ["enter"], "client_16_colours": ["enter"], "authorizations": ["2"]}[screen]
 
     async def run_before(pilot) -> None:
+        if screen == "client_16_colours":
+            pilot.app.theme = "ansi-dark"  # the theme the app picks on a 16-colour terminal
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
