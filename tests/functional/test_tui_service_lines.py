@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Input, Select
 
 from priorauth import usage
-from priorauth.model import Authorization
+from priorauth.model import Authorization, CapPeriod, LineMeasure, ProcedureGroup
 from priorauth.services.tracker import Tracker
 from tests.helpers.pilot import open_client, screen_text, settle, type_text, wait_until
 from tests.helpers.service_lines import add_service_line_practice
@@ -128,7 +128,7 @@ async def test_a_problem_names_its_line_and_nothing_is_saved(db_path: Path, prac
         await fill(pilot, "procedure_codes_l3", "97156")
         await fill(pilot, "units_authorized_l2", "")
         await fill(pilot, "cap_amount_l2", "8")
-        form.query_one("#cap_period_l2", Select).value = "week"
+        form.query_one("#cap_period_l2", Select).value = CapPeriod.WEEK
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
@@ -247,3 +247,38 @@ def test_snapshot_of_a_three_line_authorization(
             await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_line_given_as_a_procedure_group(db_path: Path, tracker: Tracker, practice) -> None:
+    group = tracker.save_group(ProcedureGroup(name="Parent training", codes=["97156", "97157"]))
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_new_auth_form(pilot)
+        await fill(pilot, "start_date", "11/1/2026")
+        await fill(pilot, "procedure_codes", "97153")
+        await fill(pilot, "units_authorized", "320")
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: bool(form.query("#line-2")))
+        form.query_one("#group_l2", Select).value = group.id
+        await wait_until(
+            pilot, lambda: form.query_one("#procedure_codes_l2", Input).value == "97156, 97157"
+        )
+        await fill(pilot, "units_authorized_l2", "7.5")  # not hours: whole units only
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert any(str(p).startswith("line 2 (Parent training): ") for p in form.shown_problems), (
+            form.shown_problems
+        )
+        form.query_one("#measure_l2", Select).value = LineMeasure.HOURS
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClientScreen))
+        (auth,) = app.data.authorizations.values()
+        second = usage.lines_of(auth)[1]
+        assert (second.group, second.codes, second.units_authorized, second.measure) == (
+            "Parent training",
+            ["97156", "97157"],
+            7.5,
+            "hours",
+        )
+    assert not app.unexpected

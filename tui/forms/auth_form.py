@@ -38,12 +38,6 @@ def _date_text(day: dt.date | None) -> str:
     return fmt.date(day)
 
 
-def _count_text(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 class AuthForm(FormScreen[SaveResult]):
     """``auth`` None: a new authorization for ``client``; else edit it (or a renewal copy)."""
 
@@ -138,7 +132,7 @@ class AuthForm(FormScreen[SaveResult]):
             Input(_date_text(a.end_date), placeholder="blank: open-ended", compact=True),
         )
         line_1_title = Label(
-            Text(self._line_1_title()), id="line-1-title", classes="form-section line-title"
+            Text(lines_ui.line_title(1)), id="line-1-title", classes="form-section line-title"
         )
         line_1_title.display = self.line_count > 1
         yield line_1_title
@@ -146,7 +140,7 @@ class AuthForm(FormScreen[SaveResult]):
             "units_authorized",
             "Units",
             Input(
-                _count_text(first.units_authorized),
+                lines_ui.count_text(first.units_authorized),
                 placeholder="blank: no cap",
                 compact=True,
                 id="units_authorized",
@@ -163,7 +157,11 @@ class AuthForm(FormScreen[SaveResult]):
         yield field_row(
             "visits_authorized",
             "Visits",
-            Input(_count_text(first.visits_authorized), placeholder="blank: no cap", compact=True),
+            Input(
+                lines_ui.count_text(first.visits_authorized),
+                placeholder="blank: no cap",
+                compact=True,
+            ),
             hint="a visit is a day of service",
         )
         yield field_row(
@@ -189,14 +187,16 @@ class AuthForm(FormScreen[SaveResult]):
         yield field_row(
             "reminder_days",
             "Remind",
-            Input(_count_text(a.reminder_days), placeholder="blank: no reminder", compact=True),
+            Input(
+                lines_ui.count_text(a.reminder_days), placeholder="blank: no reminder", compact=True
+            ),
             hint="days before the end",
         )
         yield Vertical(
             Horizontal(
                 Label(Text("Cap"), classes="field-label"),
                 Input(
-                    _count_text(first.cap_amount),
+                    lines_ui.count_text(first.cap_amount),
                     placeholder="none",
                     compact=True,
                     id="cap_amount",
@@ -230,12 +230,12 @@ class AuthForm(FormScreen[SaveResult]):
         yield field_row(
             "carried_units_used",
             "Units used",
-            Input(_count_text(first.carried_units_used), compact=True),
+            Input(lines_ui.count_text(first.carried_units_used), compact=True),
         )
         yield field_row(
             "carried_visits_used",
             "Visits used",
-            Input(_count_text(first.carried_visits_used), compact=True),
+            Input(lines_ui.count_text(first.carried_visits_used), compact=True),
         )
         for number, line in enumerate(lines[1:], start=2):
             yield lines_ui.line_block(number, line, groups)
@@ -343,7 +343,7 @@ class AuthForm(FormScreen[SaveResult]):
         codes_text = self.text(wid("codes"))
         codes = [validate.normalize_code(c) for c in parse.parse_codes(codes_text)]
         group = self.data.groups.get(self.choice(wid("group")) or 0)
-        measure = self.choice(wid("measure")) or LineMeasure.UNITS
+        measure = LineMeasure(self.choice(wid("measure")) or LineMeasure.UNITS)
         hours = measure == LineMeasure.HOURS
         named = ServiceLine(codes=codes, group=group.name if group else "")
         prefix = f"{lines_ui.line_name(number, named)}: " if self.line_count > 1 else ""
@@ -359,37 +359,29 @@ class AuthForm(FormScreen[SaveResult]):
                 problems=problems,
             )
 
-        cap_measure = self.choice(wid("cap_measure")) or CapMeasure.UNITS
+        cap_measure = CapMeasure(self.choice(wid("cap_measure")) or CapMeasure.UNITS)
+        period = self.choice(wid("cap_period"))
         cap = count("cap_amount", "", fractions=hours and cap_measure == CapMeasure.UNITS)
+        several = self.line_count > 1  # (one line: the sentences the form always said)
+        before = usage.lines_of(self.auth) if self.auth is not None else []
+        was = before[number - 1] if number <= len(before) else None
         return ServiceLine(
             codes=codes,
-            group=group.name if group is not None and group.codes == codes else "",
-            units_authorized=count("units", "units authorized", fractions=hours),
-            visits_authorized=count("visits", "visits authorized"),  # type: ignore[arg-type]
-            carried_units_used=count("carried_units", "units used", fractions=hours, blank=0) or 0,
-            carried_visits_used=count("carried_visits", "visits used", blank=0) or 0,  # type: ignore[arg-type]
+            group=lines_ui.group_name(group, codes, was),
+            units_authorized=count("units", "units authorized" * several, fractions=hours),
+            visits_authorized=count("visits", "visits authorized" * several),  # type: ignore[arg-type]
+            carried_units_used=count(
+                "carried_units", "units used" * several, fractions=hours, blank=0
+            )
+            or 0,
+            carried_visits_used=count("carried_visits", "visits used" * several, blank=0) or 0,  # type: ignore[arg-type]
             cap_amount=cap,
-            cap_period=self.choice(wid("cap_period")) if cap is not None else None,
+            cap_period=CapPeriod(period) if cap is not None and period else None,
             cap_measure=cap_measure,
             measure=measure,
         )
 
     # --- adding and removing lines ------------------------------------------------------------
-
-    def _line_1_title(self) -> str:
-        return "Line 1  (ctrl+r removes the line the cursor is in)"
-
-    def _line_values(self, number: int) -> dict[str, object]:
-        values: dict[str, object] = {}
-        for key in lines_ui.LINE_KEYS:
-            widget = self.query_one(f"#{lines_ui.widget_id(key, number)}")
-            values[key] = widget.value  # type: ignore[attr-defined]
-        return values
-
-    def _set_line_values(self, number: int, values: dict[str, object]) -> None:
-        for key in ("group", *[k for k in lines_ui.LINE_KEYS if k != "group"]):
-            widget = self.query_one(f"#{lines_ui.widget_id(key, number)}")
-            widget.value = values[key]  # type: ignore[attr-defined]
 
     def _lines_changed(self) -> None:
         title = self.query_one("#line-1-title", Label)
@@ -416,7 +408,7 @@ class AuthForm(FormScreen[SaveResult]):
         number = found[1] if found is not None else self.line_count
         with self.prevent(Input.Changed, Select.Changed):
             for n in range(number, self.line_count):
-                self._set_line_values(n, self._line_values(n + 1))
+                lines_ui.write_values(self, n, lines_ui.read_values(self, n + 1))
         self.line_count -= 1
         await self.query_one(f"#line-{self.line_count + 1}").remove()
         self._lines_changed()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
@@ -82,7 +83,12 @@ def line_of_widget(widget_id_: str) -> tuple[str, int] | None:
     return None
 
 
-def _count_text(value: float | None) -> str:
+def line_title(number: int) -> str:
+    return f"Line {number}  (ctrl+r removes the line the cursor is in)"
+
+
+def count_text(value: float | None) -> str:
+    """A count as a field shows it: blank for none, 12, or 7.5 (hours)."""
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else str(value)
@@ -98,6 +104,15 @@ def group_choice(line: ServiceLine, groups: list[ProcedureGroup]) -> int | objec
             if g.codes == line.codes:
                 return g.id
     return Select.NULL
+
+
+def group_name(chosen: ProcedureGroup | None, codes: list[str], was: ServiceLine | None) -> str:
+    """The group a line is given as: the one chosen while its codes are the group's; a line
+    whose codes are unchanged keeps the group it had (a group a log named, codes to come)."""
+    unchanged = was is not None and was.codes == codes
+    if chosen is not None and (chosen.codes == codes or unchanged):
+        return chosen.name
+    return was.group if unchanged and chosen is None and was is not None else ""
 
 
 def _row(name: str, label: str, *widgets: Widget) -> Vertical:
@@ -118,7 +133,7 @@ def line_block(number: int, line: ServiceLine, groups: list[ProcedureGroup]) -> 
 
     return Vertical(
         Label(
-            Text(f"Line {n}  (ctrl+r removes the line the cursor is in)"),
+            Text(line_title(n)),
             classes="form-section line-title",
         ),
         _row(
@@ -143,7 +158,7 @@ def line_block(number: int, line: ServiceLine, groups: list[ProcedureGroup]) -> 
             f"counts_l{n}",
             "Units",
             Input(
-                _count_text(line.units_authorized),
+                count_text(line.units_authorized),
                 placeholder="no cap",
                 compact=True,
                 id=wid("units"),
@@ -159,7 +174,7 @@ def line_block(number: int, line: ServiceLine, groups: list[ProcedureGroup]) -> 
             ),
             Label(" visits ", classes="cap-word"),
             Input(
-                _count_text(line.visits_authorized),
+                count_text(line.visits_authorized),
                 placeholder="no cap",
                 compact=True,
                 id=wid("visits"),
@@ -170,14 +185,14 @@ def line_block(number: int, line: ServiceLine, groups: list[ProcedureGroup]) -> 
             f"carried_l{n}",
             "Used before",
             Input(
-                _count_text(line.carried_units_used),
+                count_text(line.carried_units_used),
                 compact=True,
                 id=wid("carried_units"),
                 classes="line-count",
             ),
             Label(" units ", classes="cap-word"),
             Input(
-                _count_text(line.carried_visits_used),
+                count_text(line.carried_visits_used),
                 compact=True,
                 id=wid("carried_visits"),
                 classes="line-count",
@@ -188,7 +203,7 @@ def line_block(number: int, line: ServiceLine, groups: list[ProcedureGroup]) -> 
             f"cap_l{n}",
             "Cap",
             Input(
-                _count_text(line.cap_amount),
+                count_text(line.cap_amount),
                 placeholder="none",
                 compact=True,
                 id=wid("cap_amount"),
@@ -218,20 +233,19 @@ def line_block(number: int, line: ServiceLine, groups: list[ProcedureGroup]) -> 
     )
 
 
-def line_values(line: ServiceLine, groups: list[ProcedureGroup]) -> dict[str, object]:
-    """What the widgets of a line show for ``line`` (by key)."""
+def read_values(screen: Widget | Screen, number: int) -> dict[str, object]:
+    """What line ``number``'s widgets hold (by key), to move a line up when one is removed."""
     return {
-        "codes": ", ".join(line.codes),
-        "group": group_choice(line, groups),
-        "units": _count_text(line.units_authorized),
-        "visits": _count_text(line.visits_authorized),
-        "measure": line.measure,
-        "carried_units": _count_text(line.carried_units_used),
-        "carried_visits": _count_text(line.carried_visits_used),
-        "cap_amount": _count_text(line.cap_amount),
-        "cap_period": line.cap_period or Select.NULL,
-        "cap_measure": line.cap_measure,
+        key: screen.query_one(f"#{widget_id(key, number)}").value  # type: ignore[attr-defined]
+        for key in LINE_KEYS
     }
+
+
+def write_values(screen: Widget | Screen, number: int, values: dict[str, object]) -> None:
+    """Put ``values`` (from :func:`read_values`) in line ``number``'s widgets (the group first:
+    the codes typed stay as they were)."""
+    for key in ("group", *[k for k in LINE_KEYS if k != "group"]):
+        screen.query_one(f"#{widget_id(key, number)}").value = values[key]  # type: ignore[attr-defined]
 
 
 def line_label(line: ServiceLine) -> str:
@@ -299,14 +313,11 @@ def line_problems(lines: list[ServiceLine]) -> list[tuple[int, str, str]]:
                 held[code] = number
         if line.cap_amount is not None:
             if line.units_authorized is None and line.visits_authorized is None:
-                found.append(
-                    (
-                        number,
-                        "cap_amount",
-                        f"{name}a weekly or monthly cap needs units or visits authorized; type "
-                        "them or clear the cap.",
-                    )
+                text = (
+                    "a weekly or monthly cap needs units or visits authorized; type them or "
+                    "clear the cap."
                 )
+                found.append((number, "cap_amount", f"{name}{text}" if name else text.capitalize()))
             elif several and line.cap_period not in (CapPeriod.WEEK, CapPeriod.MONTH):
                 found.append(
                     (number, "cap_period", f"{name}say whether the cap is per week or per month.")
