@@ -21,11 +21,16 @@ def long_date(day: dt.date) -> str:
     return f"{day:%a} {day:%m/%d/%Y}"
 
 
-def count(remaining: int | None, authorized: int | None) -> str:
+def number(value: float) -> str:
+    """A count as written: 12, or 7.5 (a line in hours keeps its fractions)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def count(remaining: float | None, authorized: float | None) -> str:
     """ "12/24" left of authorized; "-3/24" when over; "no cap" when there is none."""
     if authorized is None or remaining is None:
         return "no cap"
-    return f"{remaining}/{authorized}"
+    return f"{number(remaining)}/{number(authorized)}"
 
 
 def bar(fraction: float | None, width: int = 8) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from priorauth import coverage, notify, pace, rules
+from priorauth import coverage, notify, pace, rules, usage
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
@@ -79,6 +79,7 @@ class ClientRow:
     search: str  # what type-to-filter matches against (case-folded)
     open_ended: bool = False  # an active authorization without an end date
     counted: bool = True  # False: usage not worked out yet (first paint of a large file)
+    line: str = ""  # an authorization of several lines: the counts are its least-remaining line's
 
 
 def client_row(data: Data, client: Client, today: dt.date, counts: bool = True) -> ClientRow:
@@ -86,6 +87,10 @@ def client_row(data: Data, client: Client, today: dt.date, counts: bool = True) 
     # One authorization speaks for the row: its number, counts and end ("one story", rules)
     auth = rules.standing_authorization(data, client.id, ins.payer_id, today) if ins else None
     use = rules.usage(data, auth, today) if auth and counts else None
+    line = ""
+    if auth is not None and auth.lines and counts:  # the line with the least left speaks
+        least = usage.least_remaining(auth, rules.services_for(data, auth), today)
+        use, line = least.usage, least.label
     payer = data.payer_name(ins.payer_id) if ins else ""
     number = auth.display_number if auth else ""
     if auth is not None and not auth.active:
@@ -115,6 +120,7 @@ def client_row(data: Data, client: Client, today: dt.date, counts: bool = True) 
         .replace(",", ""),
         open_ended=auth is not None and auth.end_date is None,
         counted=counts or auth is None,
+        line=line,
     )
 
 
@@ -127,6 +133,45 @@ def client_rows(data: Data, today: dt.date, *, counts: bool = True) -> list[Clie
         rows = [client_row(data, c, today, counts) for c in data.clients.values()]
         data.derived[key] = rows
     return rows
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """One service line of an authorization of several: its label and usage."""
+
+    index: int
+    label: str
+    usage: rules.Usage
+    units_level: Level
+    visits_level: Level
+
+
+def line_rows(data: Data, auth: Authorization, use_today: dt.date) -> tuple[LineRow, ...]:
+    """Each line's row for an authorization of several lines; () for one line (shown as its
+    authorization's row alone, as always)."""
+    if not auth.lines:
+        return ()
+    services = rules.services_for(data, auth)
+    return tuple(
+        LineRow(
+            index=lu.index,
+            label=lu.label,
+            usage=lu.usage,
+            units_level=count_level(lu.usage.units_remaining, lu.usage.units_authorized, data),
+            visits_level=count_level(lu.usage.visits_remaining, lu.usage.visits_authorized, data),
+        )
+        for lu in usage.line_usages(auth, services, use_today)
+    )
+
+
+def line_key(auth_id: int, index: int) -> str:
+    """The table key of a line's row: its authorization's id and the line ("12/1")."""
+    return f"{auth_id}/{index}"
+
+
+def auth_id_of(key: str) -> int:
+    """The authorization a table key stands for (an authorization's row or one of its lines)."""
+    return int(key.partition("/")[0])
 
 
 @dataclass(frozen=True)
@@ -152,6 +197,7 @@ class AuthRow:
     ended: bool  # the end date has passed
     folded: bool  # ended and inactive, or denied: hidden in the client's tracker unless asked
     search: str
+    lines: tuple[LineRow, ...] = ()  # an authorization of several lines: each one (else empty)
 
 
 def auth_row(data: Data, auth: Authorization, today: dt.date) -> AuthRow:
@@ -170,7 +216,7 @@ def auth_row(data: Data, auth: Authorization, today: dt.date) -> AuthRow:
         clinician=client.clinician if client else "",
         number=auth.display_number,
         payer=payer,
-        codes=tuple(auth.procedure_codes),
+        codes=tuple(usage.all_codes(auth)),
         start=auth.start_date,
         end=auth.end_date,
         active=auth.active,
@@ -190,11 +236,12 @@ def auth_row(data: Data, auth: Authorization, today: dt.date) -> AuthRow:
                 client.client_id if client else "",
                 auth.auth_number,
                 payer,
-                *auth.procedure_codes,
+                *usage.all_codes(auth),
             )
         )
         .casefold()
         .replace(",", ""),
+        lines=line_rows(data, auth, today),
     )
 
 

@@ -19,11 +19,14 @@ from priorauth.model import (
     CapMeasure,
     CapPeriod,
     Client,
+    LineMeasure,
     ProcedureGroup,
     RequestStatus,
+    ServiceLine,
 )
 from priorauth.services.tracker import SaveResult, Tracker, billing_fields_changed
 from tui import fmt, parse
+from tui.forms import auth_lines as lines_ui
 from tui.forms.base import FormScreen, field_row, section
 from tui.widgets import Tick
 
@@ -33,10 +36,6 @@ CAP_FIELDS = ("cap_amount", "cap_period", "cap_measure")
 
 def _date_text(day: dt.date | None) -> str:
     return fmt.date(day)
-
-
-def _count_text(value: int | None) -> str:
-    return "" if value is None else str(value)
 
 
 class AuthForm(FormScreen[SaveResult]):
@@ -50,14 +49,31 @@ class AuthForm(FormScreen[SaveResult]):
             id="form_new_group",
             tooltip="Define a procedure group (from the codes typed)",
         ),
+        Binding(
+            "ctrl+n",
+            "add_line",
+            "Add line",
+            id="form_add_line",
+            tooltip="Add a service line (its own codes and units) to the authorization",
+        ),
+        Binding(
+            "ctrl+r",
+            "remove_line",
+            "Remove line",
+            id="form_remove_line",
+            tooltip="Remove the service line the cursor is in",
+        ),
     ]
     PERMISSIONS: ClassVar = {"new_group": "admin"}
+    KEYS: ClassVar = (("ctrl+n", "add line"),)
 
     def __init__(self, client: Client, auth: Authorization | None, title: str = "") -> None:
         super().__init__()
         self.client = client
         self.auth = auth
         self._title = title
+        self.line_count = len(usage.lines_of(auth)) if auth is not None else 1
+        self._own_line_problems = False
 
     def title_text(self) -> str:
         if self._title:
@@ -70,14 +86,15 @@ class AuthForm(FormScreen[SaveResult]):
     def compose_fields(self) -> ComposeResult:
         data = self.data
         a = self.auth or Authorization(client=self.client.id, payer=0)
-        stated = usage.stated_usage(a)
+        lines = usage.lines_of(a)
+        first = lines[0]
         day = a.start_date or self.today
         payers = [(data.payer_name(pid), pid) for pid in coverage.payers_in_force(self.client, day)]
         payer_ids = {pid for _, pid in payers}
         main = coverage.main_coverage(self.client, day)
         payer = a.payer or (main.payer_id if main else 0)
         groups = sorted(data.groups.values(), key=lambda g: g.name.casefold())
-        group_value = next((g.id for g in groups if g.codes == a.procedure_codes), Select.NULL)
+        group_value = lines_ui.group_choice(first, groups)
         yield field_row(
             "payer",
             "Payer",
@@ -114,15 +131,37 @@ class AuthForm(FormScreen[SaveResult]):
             "End",
             Input(_date_text(a.end_date), placeholder="blank: open-ended", compact=True),
         )
-        yield field_row(
+        line_1_title = Label(
+            Text(lines_ui.line_title(1)), id="line-1-title", classes="form-section line-title"
+        )
+        line_1_title.display = self.line_count > 1
+        yield line_1_title
+        yield lines_ui._row(
             "units_authorized",
             "Units",
-            Input(_count_text(stated.units_authorized), placeholder="blank: no cap", compact=True),
+            Input(
+                lines_ui.count_text(first.units_authorized),
+                placeholder="blank: no cap",
+                compact=True,
+                id="units_authorized",
+            ),
+            Select(
+                lines_ui.MEASURES,
+                value=first.measure,
+                allow_blank=False,
+                compact=True,
+                id="measure",
+                classes="line-measure",
+            ),
         )
         yield field_row(
             "visits_authorized",
             "Visits",
-            Input(_count_text(stated.visits_authorized), placeholder="blank: no cap", compact=True),
+            Input(
+                lines_ui.count_text(first.visits_authorized),
+                placeholder="blank: no cap",
+                compact=True,
+            ),
             hint="a visit is a day of service",
         )
         yield field_row(
@@ -139,7 +178,7 @@ class AuthForm(FormScreen[SaveResult]):
             "procedure_codes",
             "Codes",
             Input(
-                ", ".join(a.procedure_codes),
+                ", ".join(first.codes),
                 placeholder="90837, H2019-HN (blank: any)",
                 compact=True,
             ),
@@ -148,14 +187,16 @@ class AuthForm(FormScreen[SaveResult]):
         yield field_row(
             "reminder_days",
             "Remind",
-            Input(_count_text(a.reminder_days), placeholder="blank: no reminder", compact=True),
+            Input(
+                lines_ui.count_text(a.reminder_days), placeholder="blank: no reminder", compact=True
+            ),
             hint="days before the end",
         )
         yield Vertical(
             Horizontal(
                 Label(Text("Cap"), classes="field-label"),
                 Input(
-                    _count_text(a.cap_amount),
+                    lines_ui.count_text(first.cap_amount),
                     placeholder="none",
                     compact=True,
                     id="cap_amount",
@@ -164,7 +205,7 @@ class AuthForm(FormScreen[SaveResult]):
                 Label(" per ", classes="cap-word"),
                 Select(
                     [("week", CapPeriod.WEEK), ("month", CapPeriod.MONTH)],
-                    value=a.cap_period or Select.NULL,
+                    value=first.cap_period or Select.NULL,
                     prompt="-",
                     compact=True,
                     id="cap_period",
@@ -173,7 +214,7 @@ class AuthForm(FormScreen[SaveResult]):
                 Label(" of ", classes="cap-word"),
                 Select(
                     [("units", CapMeasure.UNITS), ("visits", CapMeasure.VISITS)],
-                    value=a.cap_measure,
+                    value=first.cap_measure,
                     allow_blank=False,
                     compact=True,
                     id="cap_measure",
@@ -187,12 +228,18 @@ class AuthForm(FormScreen[SaveResult]):
         )
         yield section("Used before tracking began (from the log)")
         yield field_row(
-            "carried_units_used", "Units used", Input(str(stated.units_used), compact=True)
+            "carried_units_used",
+            "Units used",
+            Input(lines_ui.count_text(first.carried_units_used), compact=True),
         )
         yield field_row(
-            "carried_visits_used", "Visits used", Input(str(stated.visits_used), compact=True)
+            "carried_visits_used",
+            "Visits used",
+            Input(lines_ui.count_text(first.carried_visits_used), compact=True),
         )
-        yield section("The request to the payer")
+        for number, line in enumerate(lines[1:], start=2):
+            yield lines_ui.line_block(number, line, groups)
+        yield Label(Text("The request to the payer"), id="request-section", classes="form-section")
         yield field_row(
             "requested_on",
             "Requested on",
@@ -220,7 +267,8 @@ class AuthForm(FormScreen[SaveResult]):
         return {"end_date": "open-ended", "start_date": "", "follow_up_on": ""}.get(name, "")
 
     def row_of(self, widget_id: str) -> str:
-        return "cap" if widget_id in CAP_FIELDS else widget_id
+        found = lines_ui.line_of_widget(widget_id)
+        return lines_ui.row_id(*found) if found else widget_id
 
     def field_for(self, field: str | None) -> str | None:
         if field in CAP_FIELDS:
@@ -230,10 +278,13 @@ class AuthForm(FormScreen[SaveResult]):
         return field
 
     def field_changed(self, name: str) -> None:
-        if name == "group":
-            group = self.data.groups.get(self.choice("group") or 0)
+        found = lines_ui.line_of_widget(name)
+        if found is not None and found[0] == "group":
+            number = found[1]
+            group = self.data.groups.get(self.choice(name) or 0)
             if group is not None:
-                self.query_one("#procedure_codes", Input).value = ", ".join(group.codes)
+                codes = self.query_one(f"#{lines_ui.widget_id('codes', number)}", Input)
+                codes.value = ", ".join(group.codes)
         elif name == "status" and "active" not in self.touched:
             approved = self.choice("status") == RequestStatus.APPROVED
             self.query_one("#active", Checkbox).value = approved
@@ -258,27 +309,20 @@ class AuthForm(FormScreen[SaveResult]):
     def build(self) -> tuple[Authorization, list[ValidationError]]:
         problems: list[ValidationError] = []
         dates = {name: self.date_field(name, problems) for name in DATE_FIELDS}
-        counts = {
-            "units_authorized": self.count_field("units_authorized", problems),
-            "visits_authorized": self.count_field("visits_authorized", problems),
-            "reminder_days": self.count_field("reminder_days", problems),
-            "cap_amount": self.count_field("cap_amount", problems),
-            "carried_units_used": self.count_field("carried_units_used", problems, blank=0) or 0,
-            "carried_visits_used": self.count_field("carried_visits_used", problems, blank=0) or 0,
-        }
-        codes = [
-            validate.normalize_code(c) for c in parse.parse_codes(self.text("procedure_codes"))
+        reminder = self.count_field("reminder_days", problems)
+        lines = [self._read_line(n, problems) for n in range(1, self.line_count + 1)]
+        found = lines_ui.line_problems(lines)
+        self._own_line_problems = bool(found) or any(str(p).startswith("line ") for p in problems)
+        problems += [
+            ValidationError(text, lines_ui.row_id(key, number)) for number, key, text in found
         ]
         values = {
             **dates,
-            **counts,
+            "reminder_days": reminder,
             "payer": self.choice("payer") or 0,
             "auth_number": self.text("auth_number").strip(),
             "status": self.choice("status") or RequestStatus.APPROVED,
-            "procedure_codes": codes,
             "active": self.checked("active"),
-            "cap_period": self.choice("cap_period") if counts["cap_amount"] is not None else None,
-            "cap_measure": self.choice("cap_measure") or CapMeasure.UNITS,
             "payer_reference": self.text("payer_reference").strip(),
             "member_id": self.text("member_id").strip(),
             "notes": self.text("notes").strip(),
@@ -287,10 +331,94 @@ class AuthForm(FormScreen[SaveResult]):
             record = Authorization(client=self.client.id, **values)
         else:
             record = dataclasses.replace(self.auth, **values)
-        return record, problems
+        return usage.with_lines(record, lines), problems
+
+    def _read_line(self, number: int, problems: list[ValidationError]) -> ServiceLine:
+        """Line ``number`` as its widgets say; problems reading it name the line when there
+        are several (line 1 alone speaks as the form always did)."""
+
+        def wid(key: str) -> str:
+            return lines_ui.widget_id(key, number)
+
+        codes_text = self.text(wid("codes"))
+        codes = [validate.normalize_code(c) for c in parse.parse_codes(codes_text)]
+        group = self.data.groups.get(self.choice(wid("group")) or 0)
+        measure = LineMeasure(self.choice(wid("measure")) or LineMeasure.UNITS)
+        hours = measure == LineMeasure.HOURS
+        named = ServiceLine(codes=codes, group=group.name if group else "")
+        prefix = f"{lines_ui.line_name(number, named)}: " if self.line_count > 1 else ""
+
+        def count(key: str, what: str, *, fractions: bool = False, blank: int | None = None):
+            return lines_ui.read_count(
+                self.text(wid(key)),
+                what,
+                fractions=fractions,
+                blank=blank,
+                prefix=prefix,
+                field=lines_ui.row_id(key, number),
+                problems=problems,
+            )
+
+        cap_measure = CapMeasure(self.choice(wid("cap_measure")) or CapMeasure.UNITS)
+        period = self.choice(wid("cap_period"))
+        cap = count("cap_amount", "", fractions=hours and cap_measure == CapMeasure.UNITS)
+        several = self.line_count > 1  # (one line: the sentences the form always said)
+        before = usage.lines_of(self.auth) if self.auth is not None else []
+        was = before[number - 1] if number <= len(before) else None
+        return ServiceLine(
+            codes=codes,
+            group=lines_ui.group_name(group, codes, was),
+            units_authorized=count("units", "units authorized" * several, fractions=hours),
+            visits_authorized=count("visits", "visits authorized" * several),  # type: ignore[arg-type]
+            carried_units_used=count(
+                "carried_units", "units used" * several, fractions=hours, blank=0
+            )
+            or 0,
+            carried_visits_used=count("carried_visits", "visits used" * several, blank=0) or 0,  # type: ignore[arg-type]
+            cap_amount=cap,
+            cap_period=CapPeriod(period) if cap is not None and period else None,
+            cap_measure=cap_measure,
+            measure=measure,
+        )
+
+    # --- adding and removing lines ------------------------------------------------------------
+
+    def _lines_changed(self) -> None:
+        title = self.query_one("#line-1-title", Label)
+        title.display = self.line_count > 1
+        self.touched.add("lines")
+        self.revalidate()
+
+    async def action_add_line(self) -> None:
+        number = self.line_count + 1
+        groups = sorted(self.data.groups.values(), key=lambda g: g.name.casefold())
+        block = lines_ui.line_block(number, ServiceLine(), groups)
+        await self.query_one(".form-body").mount(block, before="#request-section")
+        self.line_count = number
+        self._lines_changed()
+        self.query_one(f"#{lines_ui.widget_id('codes', number)}", Input).focus()
+        self.call_after_refresh(block.scroll_visible)
+
+    async def action_remove_line(self) -> None:
+        if self.line_count == 1:
+            self.notify("An authorization keeps at least one line.", severity="warning")
+            return
+        focused = self.focused
+        found = lines_ui.line_of_widget(focused.id or "") if focused is not None else None
+        number = found[1] if found is not None else self.line_count
+        with self.prevent(Input.Changed, Select.Changed):
+            for n in range(number, self.line_count):
+                lines_ui.write_values(self, n, lines_ui.read_values(self, n + 1))
+        self.line_count -= 1
+        await self.query_one(f"#line-{self.line_count + 1}").remove()
+        self._lines_changed()
+        self.notify(f"Line {number} removed.")
 
     def problems(self, record: Authorization) -> list[ValidationError]:
-        return validate.authorization_problems(self.data, record)
+        found = validate.authorization_problems(self.data, record)
+        if self._own_line_problems:  # the form named the line already: not said twice
+            found = [p for p in found if p.field != "lines"]
+        return found
 
     def after_change(self, record: Authorization) -> None:
         others = rules.other_active(self.data, record) if record.payer else []

@@ -10,7 +10,7 @@ refused because someone else changed the record offers to reload.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from rich.text import Text
@@ -25,7 +25,8 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from priorauth.errors import AuthTrackError, ConflictError, ValidationError, ValidationErrors
 from priorauth.services.tracker import Tracker
 from tui import fmt, parse
-from tui.screens.base import Permissions
+from tui.commands import Command, binding_commands
+from tui.screens.base import Permissions, screen_bindings
 from tui.screens.dialogs import ConfirmDialog, ConflictDialog
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
     (record + parse problems), :meth:`problems` (domain validation) and :meth:`save`."""
 
     TITLE: ClassVar[str] = ""
+    KEYS: ClassVar[tuple[tuple[str, str], ...]] = ()  # (key, words) shown after tab
     BINDINGS: ClassVar = [
         Binding("ctrl+s", "save", "Save", id="form_save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form_cancel"),
@@ -102,12 +104,21 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
                     " cancel   ",
                     ("tab", "bold"),
                     " next field",
+                    *[
+                        part
+                        for key, words in self.KEYS
+                        for part in ("   ", (key, "bold"), f" {words}")
+                    ],
                 ),
                 classes="form-keys",
             )
 
     def title_text(self) -> str:
         return self.TITLE
+
+    def palette_commands(self) -> Iterator[Command]:
+        """The form's actions in the command palette (ctrl+p), as on every screen."""
+        return binding_commands(self, screen_bindings(type(self)))
 
     def compose_fields(self) -> ComposeResult:
         yield from ()

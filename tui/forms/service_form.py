@@ -7,7 +7,7 @@ import dataclasses
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from priorauth import coverage, outofauth, rules, validate
+from priorauth import coverage, outofauth, rules, usage, validate
 from priorauth.errors import AuthTrackError, ValidationError
 from priorauth.model import Authorization, Client, OutOfAuthPolicy, Priority, Service
 from priorauth.outofauth import ServiceBlocked, policy_for
@@ -50,10 +50,11 @@ class ServiceForm(FormScreen[ServiceResult]):
             payer = primary.payer_id if primary else (payers[0][1] if payers else 0)
         code = s.procedure_code if s else ""
         hint = "e.g. 90837"
-        if s is None and self.auth is not None and len(self.auth.procedure_codes) == 1:
-            code = self.auth.procedure_codes[0]
-        elif self.auth is not None and self.auth.procedure_codes:
-            hint = "one of " + ", ".join(self.auth.procedure_codes)
+        codes = usage.all_codes(self.auth) if self.auth is not None else []
+        if s is None and len(codes) == 1:
+            code = codes[0]
+        elif codes:
+            hint = "one of " + ", ".join(codes)
         yield field_row(
             "date",
             "Date",

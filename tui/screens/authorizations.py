@@ -12,10 +12,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from priorauth import rules
+from priorauth import rules, usage
 from priorauth.model import RequestStatus
 from tui import fmt
-from tui.rows import AuthRow, auth_rows, matches
+from tui.rows import AuthRow, LineRow, auth_id_of, auth_rows, line_key, matches
 from tui.screens.base import FilteredListScreen
 from tui.screens.dialogs import PickDialog, PromptDialog
 from tui.table import Cell, Col, RecordTable
@@ -90,6 +90,38 @@ def cells(r: AuthRow) -> list[Cell]:
         (fmt.count(use.visits_remaining, use.visits_authorized), muted or r.visits_level),
         info(r),
     ]
+
+
+def line_cells(r: AuthRow, line: LineRow) -> list[Cell]:
+    """A row under an authorization of several service lines: the line, what is left, a bar."""
+    muted = "" if _current(r) or r.status in WAITING else "muted"
+    use = line.usage
+    fraction = use.fraction_used()
+    bar = f"{fmt.bar(fraction, 6)} {fmt.percent(fraction)}" if fraction is not None else ""
+    return [
+        ("", ""),
+        ("└ " + fmt.truncate(line.label, 8), muted),
+        ("", ""),
+        ("", ""),
+        (fmt.count(use.units_remaining, use.units_authorized), muted or line.units_level),  # type: ignore[arg-type]
+        (fmt.count(use.visits_remaining, use.visits_authorized), muted or line.visits_level),
+        (bar, muted or worst_level(line)),
+    ]
+
+
+def worst_level(line: LineRow) -> str:
+    order = ("out", "low", "ok", "none")
+    level = min((line.units_level, line.visits_level), key=order.index)
+    return "" if level == "none" else level
+
+
+def table_rows(shown: list[AuthRow]) -> list[tuple[str, list[Cell]]]:
+    """Each authorization's row, then one per service line when it has several."""
+    out: list[tuple[str, list[Cell]]] = []
+    for r in shown:
+        out.append((str(r.id), cells(r)))
+        out.extend((line_key(r.id, line.index), line_cells(r, line)) for line in r.lines)
+    return out
 
 
 class AuthorizationsScreen(FilteredListScreen):
@@ -206,7 +238,7 @@ class AuthorizationsScreen(FilteredListScreen):
         ]
         shown.sort(key=SORT_KEYS[self.sort])  # type: ignore[arg-type]
         self._rows = {r.id: r for r in shown}
-        self.table.set_rows([(str(r.id), cells(r)) for r in shown])
+        self.table.set_rows(table_rows(shown))
         view = VIEWS[self.view]
         if self.view == "expiring":
             view = f"expiring ≤ {self.days} d (x)"
@@ -232,7 +264,7 @@ class AuthorizationsScreen(FilteredListScreen):
         data = self.at.data
         key = self.table.current_key()
         detail = self.query_one("#detail", Static)
-        auth = data.authorizations.get(int(key)) if data and key else None
+        auth = data.authorizations.get(auth_id_of(key)) if data and key else None
         if data is None or auth is None:
             detail.update(
                 Text("Nothing matches: v changes the view, / the filter." if data else "")
@@ -244,7 +276,7 @@ class AuthorizationsScreen(FilteredListScreen):
         parts = [
             client.name if client else "",
             f"{data.payer_name(auth.payer)} {auth.auth_number or '(no number)'}",
-            fmt.codes(auth.procedure_codes),
+            fmt.codes(usage.all_codes(auth)),
             f"{fmt.date(auth.start_date, blank='?')}–{fmt.date(auth.end_date, blank='open-ended')}",
             f"units {rules.describe_count(use.units_remaining, use.units_authorized)}",
             f"visits {rules.describe_count(use.visits_remaining, use.visits_authorized)}",
@@ -268,7 +300,7 @@ class AuthorizationsScreen(FilteredListScreen):
 
         key = self.table.current_key()
         data = self.at.data
-        auth = data.authorizations.get(int(key)) if data and key else None
+        auth = data.authorizations.get(auth_id_of(key)) if data and key else None
         if auth is not None:
             self.app.push_screen(ClientScreen(auth.client, auth.id))
 

@@ -14,13 +14,13 @@ from textual.widgets import Label, Static
 from priorauth import coverage, rules
 from priorauth.model import Authorization, Client, Service
 from tui import fmt
-from tui.rows import client_auth_rows
+from tui.rows import auth_id_of, client_auth_rows, line_rows
 from tui.screens.client_actions import ClientActions
 from tui.screens.client_view import (
     AUTH_COLUMNS,
     SERVICE_COLUMNS,
-    auth_cells,
     auth_detail,
+    auth_table_rows,
     service_cells,
 )
 from tui.table import RecordTable
@@ -53,6 +53,14 @@ class ClientScreen(ClientActions):
             tooltip="Make it the active authorization for its payer",
         ),
         Binding("c", "confirm", "Confirm", id="client_confirm", tooltip="Confirm to billing"),
+        Binding(
+            "b",
+            "box23",
+            "Box 23",
+            id="client_box23",
+            show=False,
+            tooltip="Box 23 for a date of service: each claim's number, and when to split it",
+        ),
         Binding(
             "o",
             "notes",
@@ -144,7 +152,7 @@ class ClientScreen(ClientActions):
     def selected_auth(self) -> Authorization | None:
         key = self.auths.current_key()
         data = self.at.data
-        return data.authorizations.get(int(key)) if key and data else None
+        return data.authorizations.get(auth_id_of(key)) if key and data else None
 
     def selected_service(self) -> Service | None:
         key = self.services.current_key()
@@ -180,7 +188,7 @@ class ClientScreen(ClientActions):
             self.show_folded = True
         shown = [r for r in rows if self.show_folded or not r.folded]
         folded = len(rows) - len(shown)
-        self.auths.set_rows([(str(r.id), auth_cells(r)) for r in shown], keep_key=keep)
+        self.auths.set_rows(auth_table_rows(shown), keep_key=keep)
         self._keep_auth = None
         title = f"Authorizations ({len(shown)})"
         if folded:
@@ -256,7 +264,8 @@ class ClientScreen(ClientActions):
             detail.update("")
         else:
             today = self.at.today
-            detail.update(auth_detail(data, auth, rules.usage(data, auth, today), today))
+            use = rules.usage(data, auth, today)
+            detail.update(auth_detail(data, auth, use, today, line_rows(data, auth, today)))
         self._show_services()
 
     def _show_services(self) -> None:
@@ -305,6 +314,19 @@ class ClientScreen(ClientActions):
     def action_history(self) -> None:
         self.show_folded = not self.show_folded
         self.refresh_data()
+
+    def action_box23(self) -> None:
+        """Box 23 for a date of service: the selected service's date and code when the services
+        table has the cursor, else today."""
+        from tui.screens.box23 import Box23Dialog
+
+        client = self.client
+        if client is None:
+            return
+        service = self.selected_service() if self.services.has_focus else None
+        day = service.date if service is not None else self.at.today
+        code = service.procedure_code if service is not None else ""
+        self.app.push_screen(Box23Dialog(client, day, code))
 
     def action_audit(self) -> None:
         from tui.screens.audit import AuditScreen

@@ -7,11 +7,11 @@ import datetime as dt
 
 from rich.text import Text
 
-from priorauth import rules
+from priorauth import rules, usage
 from priorauth.data import Data
 from priorauth.model import Authorization, RequestStatus, Service
 from tui import fmt
-from tui.rows import AuthRow
+from tui.rows import AuthRow, LineRow, line_key
 from tui.table import Cell, Col
 
 # Auth numbers and counts are never cut (fit); the payer's name gives way first.
@@ -50,11 +50,18 @@ def state_text(row: AuthRow) -> tuple[str, str]:
     return ("active", "ok") if row.active else ("off", "muted")
 
 
-def usage_cell(used: int, authorized: int | None, level: str) -> Cell:
+_n = fmt.number
+
+
+def usage_cell(
+    used: float, authorized: float | None, level: str, *, always_bar: bool = False
+) -> Cell:
     if authorized is None:
-        return (f"{used} no cap", "")
-    counts = f"{used}/{authorized}"
-    if len(counts) > 6:  # ABA-size counts (1234/1234): the numbers, without the bar
+        return (f"{_n(used)} no cap", "")
+    counts = f"{_n(used)}/{_n(authorized)}"
+    if (
+        len(counts) > 6 and not always_bar
+    ):  # ABA-size counts (1234/1234): the numbers, without the bar
         return (counts, level)
     fraction = used / authorized if authorized else 1.0
     return (f"{fmt.bar(fraction, 3)} {counts}", level)
@@ -74,6 +81,40 @@ def auth_cells(row: AuthRow) -> list[Cell]:
         state_text(row),
         ("—" if row.reminder_days is None else f"{row.reminder_days}d", muted),
     ]
+
+
+LINE_MARK = "└ "  # a service line's row, under its authorization's
+
+
+def line_cells(row: AuthRow, line: LineRow) -> list[Cell]:
+    """A row under an authorization of several lines: the line's codes, its bar and counts."""
+    muted = "muted" if row.folded or not row.active else ""
+    use = line.usage
+    return [
+        (LINE_MARK + fmt.truncate(line.label, 8), muted),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+        usage_cell(
+            use.units_used, use.units_authorized, muted or line.units_level, always_bar=True
+        ),
+        usage_cell(
+            use.visits_used, use.visits_authorized, muted or line.visits_level, always_bar=True
+        ),
+        ("", ""),
+        ("", ""),
+    ]
+
+
+def auth_table_rows(rows: list[AuthRow]) -> list[tuple[str, list[Cell]]]:
+    """The authorization table's rows: each authorization, then each of its lines when it has
+    several (keyed "id/line", so a line's row selects its authorization)."""
+    out: list[tuple[str, list[Cell]]] = []
+    for r in rows:
+        out.append((str(r.id), auth_cells(r)))
+        out.extend((line_key(r.id, line.index), line_cells(r, line)) for line in r.lines)
+    return out
 
 
 _NOT_COUNTED = {
@@ -111,51 +152,83 @@ def service_cells(
     ]
 
 
-def auth_detail(data: Data, auth: Authorization, use: rules.Usage, today: dt.date) -> Text:
-    """Used, scheduled and left for units and visits, with a bar; then the rest in words."""
+def _count_text(
+    text: Text,
+    label: str,
+    counts: tuple[float, float, float | None, float | None, float | None],
+) -> None:
+    """One count's line: its bar, used, scheduled and left ("no cap" without a cap)."""
+    used, scheduled, remaining, after, authorized = counts
+    if text:
+        text.append("\n")
+    text.append(f"{label} ", style="bold")
+    if authorized is None:
+        text.append(f"{_n(used)} used · {_n(scheduled)} scheduled · no cap")
+        return
+    fraction = used / authorized if authorized else 1.0
+    text.append(f"{fmt.bar(fraction, 8)} {fmt.percent(fraction):>4}  ")
+    text.append(f"{_n(used)} used · {_n(scheduled)} sched. · ")
+    left = rules.describe_count(remaining, authorized)  # type: ignore[arg-type]
+    text.append(left, style="bold" if remaining is not None and remaining <= 0 else "")
+    if scheduled and after is not None:
+        text.append(f", {_n(after)} after sched.")
+
+
+def _units(use: rules.Usage) -> tuple[float, float, float | None, float | None, float | None]:
+    return (
+        use.units_used,
+        use.units_scheduled,
+        use.units_remaining,
+        use.units_remaining_after_scheduled,
+        use.units_authorized,
+    )
+
+
+def _visits(use: rules.Usage) -> tuple[float, float, float | None, float | None, float | None]:
+    return (
+        use.visits_used,
+        use.visits_scheduled,
+        use.visits_remaining,
+        use.visits_remaining_after_scheduled,
+        use.visits_authorized,
+    )
+
+
+def auth_detail(
+    data: Data, auth: Authorization, use: rules.Usage, today: dt.date, lines: tuple = ()
+) -> Text:
+    """Used, scheduled and left for units and visits, with a bar; with several service lines
+    (``lines``: :class:`~tui.rows.LineRow`), each line's first, then the total; then the rest in
+    words."""
     text = Text()
-    for label, used, scheduled, remaining, after, authorized in (
-        (
-            "Units ",
-            use.units_used,
-            use.units_scheduled,
-            use.units_remaining,
-            use.units_remaining_after_scheduled,
-            use.units_authorized,
-        ),
-        (
-            "Visits",
-            use.visits_used,
-            use.visits_scheduled,
-            use.visits_remaining,
-            use.visits_remaining_after_scheduled,
-            use.visits_authorized,
-        ),
-    ):
-        if text:
-            text.append("\n")
-        text.append(f"{label} ", style="bold")
-        if authorized is None:
-            text.append(f"{used} used · {scheduled} scheduled · no cap")
-            continue
-        fraction = used / authorized if authorized else 1.0
-        text.append(f"{fmt.bar(fraction, 8)} {fmt.percent(fraction):>4}  ")
-        text.append(f"{used} used · {scheduled} sched. · ")
-        left = rules.describe_count(remaining, authorized)
-        text.append(left, style="bold" if remaining is not None and remaining <= 0 else "")
-        if scheduled and after is not None:
-            text.append(f", {after} after sched.")
+    if lines:
+        width = max(len(fmt.truncate(line.label, 12)) for line in lines)
+        for line in lines:
+            label = fmt.truncate(line.label, 12).ljust(max(width, 6))
+            lu = line.usage
+            by_units = lu.units_authorized is not None or lu.visits_authorized is None
+            _count_text(text, label, _units(lu) if by_units else _visits(lu))
+        pad = max(width, 6)
+        _count_text(text, "Total".ljust(pad), _units(use))
+        _count_text(text, "Visits".ljust(pad), _visits(use))
+    else:
+        _count_text(text, "Units ", _units(use))
+        _count_text(text, "Visits", _visits(use))
     start = fmt.date(auth.start_date, blank="no start")
     payer = data.payer_name(auth.payer)
     facts = [
         f"{payer} {auth.member_id}" if auth.member_id else payer,
-        fmt.codes(auth.procedure_codes),
+        fmt.codes(usage.all_codes(auth)),
         f"{start}–{fmt.date(auth.end_date, blank='open-ended')}",
     ]
     if auth.end_date and auth.end_date >= today:
         facts.append(f"ends {fmt.days_until(auth.end_date, today)}")
-    if auth.cap_amount and auth.cap_period:
-        facts.append(f"cap {auth.cap_amount} {auth.cap_measure.value}/{auth.cap_period.value}")
+    several = len(usage.lines_of(auth)) > 1
+    for line in usage.lines_of(auth):
+        if line.cap_amount and line.cap_period:
+            of = f" {', '.join(line.codes)}" if several else ""
+            amount = _n(line.cap_amount)
+            facts.append(f"cap{of} {amount} {line.cap_measure.value}/{line.cap_period.value}")
     if auth.confirmed:
         facts.append(auth.confirmation)
     text.append("\n" + " · ".join(facts))

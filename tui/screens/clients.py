@@ -56,7 +56,12 @@ SORT_KEYS = {
 def count(remaining: int | None, authorized: int | None, row: ClientRow) -> str:
     if not row.auth_number:  # no active authorization: nothing is left, and nothing is capped
         return "—"
-    return fmt.count(remaining, authorized) if row.counted else "…"
+    if not row.counted:
+        return "…"
+    counted = fmt.count(remaining, authorized)
+    if row.line and authorized is not None:  # several lines: the least-remaining one, named
+        return f"{fmt.truncate(row.line, 6)} {counted}"
+    return counted
 
 
 def client_cells(row: ClientRow) -> list[Cell]:

@@ -67,10 +67,12 @@ def help_sections(current: type | None, app_bindings: Sequence[Binding]) -> list
     ]
     forms: list[Binding] = []
     form_permissions: dict[str, str] = {}
-    for form in (FormScreen, ClientForm, AuthForm):
+    for form in (FormScreen, ClientForm):
         forms += [b for b in screen_bindings(form) if b not in forms]
         form_permissions.update(form.PERMISSIONS)
     sections.append(("Forms", forms, form_permissions))
+    auth_form = [b for b in screen_bindings(AuthForm) if b not in forms]
+    sections.append(("Authorization form", auth_form, dict(AuthForm.PERMISSIONS)))
     palette = Binding(
         "ctrl+p", "", "Commands", id="palette", tooltip="Command palette: find any action by name"
     )
