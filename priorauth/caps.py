@@ -10,17 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from priorauth import pace, rules
+from priorauth import pace, rules, usage
 from priorauth.data import Data
-from priorauth.model import Authorization, CapMeasure, CapPeriod, Service
+from priorauth.model import Authorization, CapMeasure, CapPeriod, LineMeasure, Service
 
 
 @dataclass(frozen=True)
 class PeriodUse:
     start: dt.date
     end: dt.date
-    amount: int  # units or visits in the period
-    cap: int
+    amount: float  # units (hours, on an authorization counted in hours) or visits in the period
+    cap: float
     scheduled: bool  # some of it is still scheduled (after today)
 
     @property
@@ -46,6 +46,8 @@ def over_cap(data: Data, auth: Authorization, since: dt.date, today: dt.date) ->
     cap, period = auth.cap_amount, auth.cap_period
     if not cap or period is None:
         return []
+    # a cap in units of an authorization counted in hours is in hours (a unit a quarter hour)
+    per_unit = 1 / usage.UNITS_PER_HOUR if auth.measure == LineMeasure.HOURS else 1
     services = pace.window(rules.services_for(data, auth), period_start(since, period), dt.date.max)
     buckets: dict[dt.date, list[Service]] = {}
     for service in services:
@@ -58,7 +60,7 @@ def over_cap(data: Data, auth: Authorization, since: dt.date, today: dt.date) ->
         if auth.cap_measure == CapMeasure.VISITS:
             amount = len({s.date for s in in_period})
         else:
-            amount = sum(s.units for s in in_period)
+            amount = sum(s.units for s in in_period) * per_unit
         if amount > cap:
             found.append(PeriodUse(start, end, amount, cap, in_period[-1].date > today))
     return found

@@ -21,6 +21,7 @@ from priorauth.model import (
     Authorization,
     CapPeriod,
     Client,
+    LineMeasure,
     Payer,
     Priority,
     ProcedureGroup,
@@ -104,8 +105,8 @@ def group_problems(data: Data, group: ProcedureGroup) -> list[ValidationError]:
             problems.append(
                 ValidationError(f'There is already a group named "{other.name}".', "name")
             )
-    if not group.codes:
-        problems.append(ValidationError("A procedure group needs at least one code.", "codes"))
+    # (a group without codes yet is a service a log named in words, "Personal Care": its codes
+    # are filled in later, DESIGN.md "Records")
     problems.extend(p for p in map(check_code, group.codes) if p)
     return problems
 
@@ -288,6 +289,16 @@ def authorization_problems(
             problem = _non_negative(value, label, field)
             if problem:
                 problems.append(problem)
+    if auth.measure != LineMeasure.HOURS and any(
+        type(v) is float and not v.is_integer()
+        for v in (auth.units_authorized, auth.carried_units_used, auth.cap_amount)
+    ):
+        problems.append(
+            ValidationError(
+                "Units are whole numbers; an authorization counted in hours keeps fractions.",
+                "units_authorized",
+            )
+        )
     if auth.cap_amount is not None:
         if auth.cap_amount <= 0:
             problems.append(
