@@ -233,39 +233,6 @@ def _chrome(
             found[k] = kind
 
 
-def _client_headings(
-    columns: list[tuple[Any, ...]],
-    mapped: list[int],
-    identity: list[int],
-    doubt: list[int],
-    skip: set[int],
-) -> set[int]:
-    """Rows holding only a client (name, birth date) whose next rows leave the client blank:
-    a heading over that client's block of authorizations, filled down into them."""
-    others = [columns[j] for j in mapped if j not in identity]
-    who = [columns[j] for j in identity]
-    doubtful = set(doubt)
-    heads = set()
-    n = len(who[0])
-    for k in doubt:
-        if k in skip or any(c[k] != "" for c in others) or all(c[k] == "" for c in who):
-            continue
-        nxt = k + 1
-        while (
-            nxt < n
-            and nxt in doubtful
-            and (nxt in skip or all(c[nxt] == "" for c in (*who, *others)))
-        ):
-            nxt += 1
-        if nxt < n and all(c[nxt] == "" for c in who) and any(c[nxt] != "" for c in others):
-            heads.add(k)
-    # a lone line of text over blank-named rows may be a note: a heading shows it is a client
-    # (a birth date, or "Last, First"), or the sheet is laid out in blocks (several headings)
-    if len(heads) < 2:
-        heads = {k for k in heads if sum(c[k] != "" for c in who) > 1 or "," in str(who[0][k])}
-    return heads
-
-
 def _say_chrome(table: LogTable, found: dict[int, str], first_row: int) -> None:
     kinds: dict[str, list[int]] = {}
     for k in sorted(found):
@@ -390,7 +357,9 @@ def read_log(
         _chrome(rows, header, body, doubt, few, names, found, dated)
         skip |= found.keys()
     heads = (
-        _client_headings(columns, mapped, identity, doubt, skip) if identity and doubt else set()
+        chrome.client_headings(columns, mapped, identity, doubt, skip)
+        if identity and doubt
+        else set()
     )
     if skip or few or heads:
         for k in sorted(skip | few):

@@ -8,13 +8,17 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from priorauth import coverage
 from priorauth.data import Data
 from priorauth.model import CapPeriod, LineMeasure, ProcedureGroup
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
+from sync.errors import WorkbookError
 from sync.importer import ImportPlan, apply_import, plan_import
 from sync.writing.exporter import export_workbook
+from sync.writing.writeback import write_back
 from tests.helpers import log_styles as styles
 from tests.helpers.sync_helpers import TODAY
 
@@ -310,6 +314,17 @@ def test_payers_without_numbers_of_their_own_share_the_row_as_the_first_payers(
     ]
     assert plan.warnings == []
     assert_round_trips(tracker, path, tmp_path)
+
+
+def test_write_back_into_a_log_of_two_payers_a_row_is_refused_not_written_wrong(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    path = styles.two_payer_log(tmp_path / "log.xlsx")
+    imported(tracker, path)
+    with pytest.raises(WorkbookError, match="several payers each") as refused:
+        write_back(tracker.data(), path, today=TODAY, out=tmp_path / "back.xlsx")
+    assert "export to a new workbook instead" in str(refused.value)
+    assert not (tmp_path / "back.xlsx").exists()
 
 
 # --- hours and services named in words ----------------------------------------------------------
