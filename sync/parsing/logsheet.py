@@ -154,9 +154,10 @@ def _unread(
     read = {j: col.value for col, j in header.columns.items()}
     for slot in header.slots:  # "member id (secondary payer)"
         read.update({j: f"{col.value} ({slot.label})" for col, j in slot.columns.items()})
+    hourly = header.hours & {Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT}
     for col in header.hours:  # "units authorized, in hours"
         j = header.columns[col]
-        read[j] = f"{read[j]}, in hours"
+        read[j] = f"{read[j]}, in hours" + ("" if hourly else " (4 units an hour)")
     letter = lambda j: column_letter(sheet.first_col + j)  # noqa: E731
     for j in range(max(len(columns), max(header.names, default=-1) + 1)):
         heading = header.heading(j)

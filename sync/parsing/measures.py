@@ -4,6 +4,7 @@
 
 A log whose units columns are headed in hours is counted in hours on every row; authtrack's own
 export says so per row in its Measure column, and a row whose measure is units keeps whole units.
+A cap headed in hours beside counts in units ("25 hours a week of 97153") is 4 units an hour.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from priorauth.model import CapPeriod, LineMeasure
+from priorauth.model import CapMeasure, CapPeriod, LineMeasure
+from priorauth.usage import UNITS_PER_HOUR
 from sync.recognising.columns import Col
 from sync.recognising.headers import words
 
@@ -35,6 +37,13 @@ class Counting:
         a fraction of a unit is refused, naming the cell."""
         values = table.values
         n = len(table.rows)
+        caps = values.get(Col.CAP)
+        if caps is not None and Col.CAP in table.header.hours and not self.hours:
+            # "Hrs/Wk" beside counts in units: a quarter-hour unit, 4 to the hour
+            values[Col.CAP] = [
+                (c[0] * UNITS_PER_HOUR, c[1], c[2]) if c and c[2] == CapMeasure.UNITS else c
+                for c in caps
+            ]
         if self.hours and not self.stated:
             values[Col.MEASURE] = [LineMeasure.HOURS] * n
             return

@@ -622,3 +622,19 @@ def test_a_date_without_a_year_and_nothing_to_take_it_from_is_an_error(
             "the year from; write dates like 03/31/2025.",
         ),
     ]
+
+
+def test_a_cap_headed_in_hours_beside_counts_in_units_is_four_units_an_hour(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """ABA payers authorize "25 hours a week of 97153" with the units in units."""
+    header = ["Client", "DOB", "Payer", "Auth #", "CPT", "Start", "End", "Units", "Hrs per week"]
+    rows = [header, ["Lee, Ann", D(2015, 2, 9), "Aetna", "A-1", "97153", D(2026, 7, 1)]]
+    rows[1] += [D(2026, 12, 31), 1300, 25]
+    path = styles.book(tmp_path / "log.xlsx", {"Log": rows})
+    plan = imported(tracker, path)
+    (lee,) = auths(tracker.data())
+    assert (lee[9], lee[15], lee[17]) == (1300, U, (100, CapPeriod.WEEK))
+    meanings = {c["heading"]: c["field"] for c in plan.to_json()["sheets"][0]["columns"]}
+    assert meanings["Hrs per week"] == "cap, in hours (4 units an hour)"
+    assert_round_trips(tracker, path, tmp_path)

@@ -19,6 +19,7 @@ from priorauth.model import (
     CapMeasure,
     CapPeriod,
     Client,
+    LineMeasure,
     ProcedureGroup,
     RequestStatus,
 )
@@ -258,12 +259,17 @@ class AuthForm(FormScreen[SaveResult]):
     def build(self) -> tuple[Authorization, list[ValidationError]]:
         problems: list[ValidationError] = []
         dates = {name: self.date_field(name, problems) for name in DATE_FIELDS}
+        # an authorization counted in hours keeps its quarter hours (187.5)
+        hours = self.auth is not None and self.auth.measure == LineMeasure.HOURS
         counts = {
-            "units_authorized": self.count_field("units_authorized", problems),
+            "units_authorized": self.count_field("units_authorized", problems, fractions=hours),
             "visits_authorized": self.count_field("visits_authorized", problems),
             "reminder_days": self.count_field("reminder_days", problems),
-            "cap_amount": self.count_field("cap_amount", problems),
-            "carried_units_used": self.count_field("carried_units_used", problems, blank=0) or 0,
+            "cap_amount": self.count_field("cap_amount", problems, fractions=hours),
+            "carried_units_used": self.count_field(
+                "carried_units_used", problems, blank=0, fractions=hours
+            )
+            or 0,
             "carried_visits_used": self.count_field("carried_visits_used", problems, blank=0) or 0,
         }
         codes = [
