@@ -18,9 +18,10 @@ from sync.recognising.headers import words
 if TYPE_CHECKING:  # (the table is logsheet's, which imports this module)
     from sync.parsing.logsheet import LogTable
 
-# letters, spaces and a little punctuation; at least three letters, no digits (a code typed
-# wrong, "9O837", stays an error)
+# letters, spaces and a little punctuation; at least two letters ("OT", "Respite"), no digits
+# (a code typed wrong, "9O837", stays an error)
 _NAME = re.compile(r"[A-Za-z][A-Za-z '&/().+-]{1,79}")
+_CODE_LIKE = re.compile(r"^\s*(?:\d{4}|[A-Za-z]\d{4})")  # starts like a code: 9083x, T1019
 
 
 class ServiceName(str):
@@ -34,7 +35,7 @@ def service_name(value: Any) -> str | None:
     if type(value) is not str:
         return None
     s = " ".join(cells.text(value).split())
-    if not _NAME.fullmatch(s) or sum(c.isalpha() for c in s) < 3 or "," in s or ";" in s:
+    if not _NAME.fullmatch(s) or sum(c.isalpha() for c in s) < 2 or "," in s or ";" in s:
         return None
     return s
 
@@ -64,17 +65,29 @@ def codes_or_name(value: Any) -> list[str] | ServiceName:
 
 def split_names(table: LogTable) -> None:
     """Services named in a codes column join the group column (created when the log has none);
-    their rows have no codes of their own."""
+    their rows have no codes of their own. Codes in a service column ("Service Type" = T1019)
+    are the row's codes where it has none of its own."""
     values = table.values
     codes = values.get(Col.CODES)
     named = codes is not None and ServiceName in set(map(type, codes))
-    if not named:
+    if not named and Col.GROUP not in values:
         return
     n = len(table.rows)
     groups = values[Col.GROUP] = list(values.get(Col.GROUP) or [None] * n)
-    codes = values[Col.CODES] = list(codes)  # type: ignore[arg-type]
-    for i, v in enumerate(codes):
-        if type(v) is ServiceName:
-            codes[i] = None
-            if not groups[i]:
-                groups[i] = str(v)
+    mine: list[Any] | None = None  # the codes column, copied once it changes
+    if named:
+        mine = values[Col.CODES] = list(codes)  # type: ignore[arg-type]
+        for i, v in enumerate(mine):
+            if type(v) is ServiceName:
+                mine[i] = None
+                if not groups[i]:
+                    groups[i] = str(v)
+    for i, g in enumerate(groups):
+        if g and (codes is None or not codes[i]) and _CODE_LIKE.match(g):
+            try:
+                found = cells.codes(g)
+            except cells.CellError:
+                continue
+            if mine is None:  # (only now: a log without codes leaves an authorization's own)
+                mine = values[Col.CODES] = list(codes) if codes is not None else [None] * n
+            mine[i], groups[i] = found, None

@@ -638,3 +638,24 @@ def test_a_cap_headed_in_hours_beside_counts_in_units_is_four_units_an_hour(
     meanings = {c["heading"]: c["field"] for c in plan.to_json()["sheets"][0]["columns"]}
     assert meanings["Hrs per week"] == "cap, in hours (4 units an hour)"
     assert_round_trips(tracker, path, tmp_path)
+
+
+def test_a_service_column_holding_a_code_gives_the_row_its_code(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    header = ["Client", "DOB", "Payer", "Auth #", "Service Type", "Start", "End", "Units"]
+    start, end = D(2026, 7, 1), D(2026, 12, 31)
+    rows = [
+        header,
+        ["Lee, Ann", D(1944, 2, 9), "Aetna", "A-1", "T1019", start, end, 100],
+        ["Kim, Bo", D(1950, 6, 1), "Aetna", "B-1", "OT", start, end, 80],
+    ]
+    path = styles.book(tmp_path / "log.xlsx", {"Log": rows})
+    imported(tracker, path)
+    data = tracker.data()
+    assert [(a[0], a[6], a[16]) for a in auths(data)] == [
+        ("Kim, Bo", (), "OT"),
+        ("Lee, Ann", ("T1019",), ""),
+    ]
+    assert groups(data) == [("OT", ())]
+    assert_round_trips(tracker, path, tmp_path)
