@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from priorauth import pace, rules, usage
 from priorauth.data import Data
-from priorauth.model import Authorization, CapMeasure, CapPeriod, Service, ServiceLine
+from priorauth.model import Authorization, CapMeasure, CapPeriod, LineMeasure, Service, ServiceLine
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,9 @@ def over_cap(data: Data, auth: Authorization, since: dt.date, today: dt.date) ->
     if not cap or period is None:
         return []
     services = rules.services_for(data, auth)
-    return _over(services, cap, period, auth.cap_measure, 1, since, today)
+    # a cap in units of an authorization counted in hours is in hours (a unit a quarter hour)
+    per_unit = 1 / usage.UNITS_PER_HOUR if auth.measure == LineMeasure.HOURS else 1
+    return _over(services, cap, period, auth.cap_measure, per_unit, since, today)
 
 
 def lines_over_cap(

@@ -332,3 +332,44 @@ def _with_year(
         return _make(today.year, month, day, text, hint), False
     year = int(y) if len(y) == 4 else two_digit_year(int(y))
     return _make(year, month, day, text, hint), len(y) == 2
+
+
+# --- a date with words around it, a date without its year -------------------------------------
+
+_DATE_TOKEN = re.compile(r"(?<![\w/.-])\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{2,4})?(?![\w/-]|\.\d)")
+
+
+def dated_words(text: str) -> tuple[str, str] | None:
+    """(the date, the words around it) of a text holding one numeric date among words ("exp
+    3/31", "3/31/2026 (extended)"); None when it holds no such date, several, or other numbers
+    (then it is not unambiguous which is meant)."""
+    found = _DATE_TOKEN.findall(text)
+    if len(found) != 1:
+        return None
+    rest = text.replace(found[0], " ", 1)
+    if not any(c.isalpha() for c in rest) or any(c.isdigit() for c in rest):
+        return None
+    return found[0], " ".join(rest.split())
+
+
+def month_day(text: str, order: DateOrder = "mdy") -> tuple[int, int] | None:
+    """(month, day) of a date written without its year ("3/31", or "31/3" with ``order``
+    "dmy"); None when ``text`` is not of that shape or names no real day in some year."""
+    m = _NO_YEAR.match(text.strip())
+    if m is None:
+        return None
+    a, b = int(m.group(1)), int(m.group(2))
+    month, day = (a, b) if order == "mdy" else (b, a)
+    try:
+        dt.date(2000, month, day)  # (a leap year: 29 February is a day)
+    except ValueError:
+        return None
+    return month, day
+
+
+def in_year(month: int, day: int, year: int) -> dt.date | None:
+    """That day in ``year`` (None when there is no such day: 29 February of another year)."""
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

@@ -189,9 +189,9 @@ class Authorization(Record):
     payer: int  # Payer.id
     auth_number: str = ""  # may be blank: tracking remaining sessions without a number
     procedure_codes: list[str] = field(default_factory=list)  # empty = any procedure
-    units_authorized: int | None = None  # None = no cap on units
+    units_authorized: float | None = None  # None = no cap on units; hours keep their fractions
     visits_authorized: int | None = None  # None = no cap on visits
-    cap_amount: int | None = None  # optional limit per week or month
+    cap_amount: float | None = None  # optional limit per week or month (hours: fractions)
     cap_period: CapPeriod | None = None
     cap_measure: CapMeasure = CapMeasure.UNITS
     start_date: dt.date | None = None
@@ -204,7 +204,7 @@ class Authorization(Record):
     # the log's own (either may be blank), never whoever ran the import
     confirmed_imported: bool = False
     notes: str = ""
-    carried_units_used: int = 0  # usage carried in from the log, before tracking began
+    carried_units_used: float = 0  # usage carried in from the log, before tracking began
     carried_visits_used: int = 0
     status: RequestStatus = RequestStatus.APPROVED
     requested_on: dt.date | None = None

@@ -29,6 +29,7 @@ from sync.planning.applying import ImportBlocked, write_planned
 from sync.planning.drafts import Draft
 from sync.planning.merge import Item, Merger
 from sync.planning.merge_auths import merge_log
+from sync.planning.service_groups import settle_groups
 from sync.planning.settle import settle_activity, settle_usage
 from sync.progress import Progress, no_progress
 from sync.reading.workbook import open_workbook
@@ -261,6 +262,7 @@ def _plan_once(
     merger = Merger(data, today)
     merger.tell_apart_numbers = canonical.is_canonical(log)
     canonical.merge_before(merger, inputs)
+    settle_groups(merger, log)
     drafts = merge_log(merger, log, progress, inputs.user)
     settle_activity(merger, drafts)
     new_clients, changed_clients = merger.finish_clients()

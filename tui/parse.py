@@ -27,11 +27,14 @@ def parse_date(
     return grammar.date(text, order=order, today=today, past=past, hint=_DATE_HINT)
 
 
-def parse_count(text: str, *, blank: int | None = None) -> int | None:
-    """A whole number ("24", "24 units", "1,200"); blank gives ``blank``. Where blank means no cap
-    (``blank`` None), "unlimited" and "no cap" mean it too."""
-    value = grammar.count(text, no_cap=blank is None)
-    return blank if value is None else int(value)
+def parse_count(
+    text: str, *, blank: int | None = None, fractions: bool = False
+) -> int | float | None:
+    """A whole number ("24", "24 units", "1,200"), or with ``fractions`` (hours) "187.5"; blank
+    gives ``blank``. Where blank means no cap (``blank`` None), "unlimited" and "no cap" mean
+    it too."""
+    value = grammar.count(text, no_cap=blank is None, fractions=fractions)
+    return blank if value is None else value
 
 
 def parse_codes(text: str) -> list[str]:

@@ -13,12 +13,14 @@ from typing import Any
 
 from priorauth import grammar
 from priorauth.grammar import GrammarError, UnknownValue
-from priorauth.model import CapMeasure, CapPeriod, Priority, RequestStatus
+from priorauth.model import CapMeasure, CapPeriod, LineMeasure, Priority, RequestStatus
 from priorauth.safetext import cleaned
 from sync.parsing.dates import (
     BLANK_WORDS,
     DATE_HINT,
     CellError,
+    NeedsYear,
+    ReadWithNote,
     birth_date,
     date,
     from_serial,
@@ -29,13 +31,13 @@ from sync.parsing.dates import (
 
 # the date parsers live in sync.parsing.dates; they are part of this module's interface too
 __all__ = ["BLANK_WORDS", "DATE_HINT", "CellError", "date", "from_serial", "is_blank", "period"]
-__all__ += ["birth_date", "quoted"]
+__all__ += ["NeedsYear", "ReadWithNote", "birth_date", "quoted"]
 
 _BLANKS = BLANK_WORDS
 
 _CAP = re.compile(
-    r"^(\d+)\s*(units?|visits?|sessions?)?\s*(?:per|/|a|an|each|every|x)?\s*"
-    r"(week|wk|w|weekly|month|mo|m|monthly)$"
+    r"^(\d+(?:\.\d+)?)\s*(units?|visits?|sessions?|hrs?|hours?)?\s*(?:per|/|a|an|each|every|x)?"
+    r"\s*(week|wk|w|weekly|month|mo|m|monthly)$"
 )
 
 
@@ -116,45 +118,35 @@ def number_placeholder(value: Any) -> RequestStatus | None:
 # --- numbers ------------------------------------------------------------------------------------
 
 
-def remaining(value: Any, what: str = "units") -> int | None:
+def remaining(value: Any, what: str = "units", fractions: bool = False) -> float | None:
     """A Remaining count: below zero is over-utilization, which logs do show."""
     t = type(value)
     if (t is float or t is int) and value < 0:
-        return -count(-value, what)  # type: ignore[operator]
+        return -count(-value, what, fractions)  # type: ignore[operator]
     if t is str and value.strip().startswith("-") and value.strip() not in _BLANKS:
-        inner = count(value.strip()[1:], what)
+        inner = count(value.strip()[1:], what, fractions)
         return None if inner is None else -inner
-    return count(value, what)
+    return count(value, what, fractions)
 
 
 class UnknownCount(CellError):
     """A placeholder ("TBD", "see notes") in a count column: the count is not known yet."""
 
 
-class ReadWithNote(CellError):
-    """A value read from a cell that says more than the value ("20 (renewed)"): ``value`` is
-    used, and ``str()`` is the warning that says so."""
-
-    def __init__(self, message: str, value: Any) -> None:
-        super().__init__(message)
-        self.value = value
-
-
 _ONE_NUMBER = re.compile(r"^[^\d-]*?(\d[\d,]*)(?![\d.,]*\d)[^\d]*$")
 
 
-def count(value: Any, what: str = "units") -> int | None:
+def count(value: Any, what: str = "units", fractions: bool = False) -> Any:
     """A whole, non-negative count (:func:`priorauth.grammar.count`); blank (and "unlimited")
-    is None; a number held as a float must be whole. A number with words around it ("20
-    (renewed)") is read with a note (:class:`ReadWithNote`); a placeholder ("TBD") raises
-    :class:`UnknownCount`."""
+    is None; a number held as a float must be whole, unless ``fractions`` (hours: 187.5). A
+    number with words around it ("20 (renewed)") is read with a note (:class:`ReadWithNote`);
+    a placeholder ("TBD") raises :class:`UnknownCount`."""
     t = type(value)
     try:
         if t is float or t is int:
-            return int(grammar.whole(value, what))
+            return grammar.whole(value, what, fractions=fractions)
         if t is str:
-            found = grammar.count(value, what)
-            return None if found is None else int(found)
+            return grammar.count(value, what, fractions=fractions)
     except UnknownValue:
         raise UnknownCount(
             f"{quoted(value)} is not a number of {what} yet: the authorization is kept as "
@@ -310,26 +302,73 @@ def reminder(value: Any) -> int | None:
     return count(value, "reminder days")
 
 
-def cap(value: Any) -> tuple[int, CapPeriod, CapMeasure] | None:
-    """ "40 units per week", "8 visits/month" -> (amount, period, measure)."""
+def cap(value: Any, period: CapPeriod | None = None) -> tuple[float, CapPeriod, CapMeasure] | None:
+    """ "40 units per week", "8 visits/month", "25 hrs/wk" -> (amount, period, measure); a bare
+    number (25) in a column whose heading states the ``period`` ("Hrs/Wk", "per week") is that
+    many units (or, on an authorization counted in hours, hours) a period."""
     s = text(value).lower()
     if s in _BLANKS:
         return None
     m = _CAP.match(s)
+    if m is None and period is not None:
+        amount = _bare_cap(value, s)
+        if amount is not None:
+            return amount, period, CapMeasure.UNITS
     if not m:
         raise CellError(f'{quoted(value)} is not a cap; write it like "40 units per week".')
     measure = CapMeasure.VISITS if (m.group(2) or "u")[0] in "vs" else CapMeasure.UNITS
     per = CapPeriod.WEEK if m.group(3)[0] == "w" else CapPeriod.MONTH
-    amount = int(m.group(1))
+    amount = float(m.group(1))
+    amount = int(amount) if amount.is_integer() else amount
     if amount <= 0:
         raise CellError(f"{quoted(value)}: a cap must be above zero.")
     return amount, per, measure
 
 
-def describe_cap(amount: int | None, per: CapPeriod | None, measure: CapMeasure) -> str:
+def _bare_cap(value: Any, s: str) -> float | None:
+    """The amount of a bare number in a cap column (None when the cell is not one)."""
+    try:
+        amount = count(value, "units", fractions=True)
+    except CellError:
+        return None
+    if amount is None or amount <= 0:
+        return None
+    return amount  # type: ignore[no-any-return]
+
+
+_MEASURES = {
+    "units": LineMeasure.UNITS,
+    "unit": LineMeasure.UNITS,
+    "u": LineMeasure.UNITS,
+    "hours": LineMeasure.HOURS,
+    "hour": LineMeasure.HOURS,
+    "hrs": LineMeasure.HOURS,
+    "hr": LineMeasure.HOURS,
+    "h": LineMeasure.HOURS,
+}
+
+
+def measure(value: Any) -> LineMeasure | None:
+    """A Measure cell: what the Units columns count, Units or Hours (blank: units)."""
+    s = text(value).lower().rstrip(".")
+    if s in _BLANKS:
+        return None
+    found = _MEASURES.get(s)
+    if found is None:
+        raise CellError(f"{quoted(value)} is not a measure; write Units or Hours.")
+    return found
+
+
+def describe_cap(
+    amount: float | None, per: CapPeriod | None, measure: CapMeasure, hours: bool = False
+) -> str:
+    """ "40 units per week"; "25 hours per week" for a cap in units of an authorization counted
+    in hours."""
     if amount is None or per is None:
         return ""
-    return f"{amount} {measure.value} per {per.value}"
+    shown = int(amount) if float(amount).is_integer() else amount
+    what = "hours" if hours and measure == CapMeasure.UNITS else measure.value
+    return f"{shown} {what} per {per.value}"
 
 
 # --- codes and names ----------------------------------------------------------------------------

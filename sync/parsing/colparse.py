@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from priorauth.grammar import DateOrder
-from sync.parsing import cells, dateorder
+from priorauth.model import CapPeriod
+from sync.parsing import cells, dateorder, services
 from sync.reading.workbook import RawSheet
 from sync.recognising.columns import Col, column_letter
 
@@ -92,19 +93,40 @@ def placeholders(table: LogTable, raw: Sequence[Any]) -> None:
 
 
 def parser(
-    col: Col, epoch_1904: bool, order: DateOrder = "mdy", today: dt.date | None = None
+    col: Col,
+    epoch_1904: bool,
+    order: DateOrder = "mdy",
+    today: dt.date | None = None,
+    *,
+    counting: tuple[bool, str] = (False, "units"),
+    period: CapPeriod | None = None,
+    names: bool = False,
 ) -> Callable[[Any], Any]:
+    """The cell parser of ``col``; units are read with fractions and named as ``counting``
+    says ((True, "hours") on a log counted in hours); a cap column whose heading states a
+    ``period`` reads bare numbers as a cap per that period; a codes column ``names`` services
+    in words where its heading allows (:func:`sync.parsing.services.names_allowed`)."""
     if col is Col.DOB:
         return lambda v: cells.birth_date(v, epoch_1904, order, today)
     if col in (Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP):
-        return lambda v: cells.date(v, epoch_1904, order)
+        return lambda v: cells.date(v, epoch_1904, order, lenient=True)
     if col is Col.PERIOD:
         return lambda v: cells.period(v, epoch_1904, order)
+    fractions, unit = counting
     if col in (Col.UNITS_LEFT, Col.VISITS_LEFT):
-        what = "units" if col is Col.UNITS_LEFT else "visits"
-        return lambda v: cells.remaining(v, what)
+        if col is Col.UNITS_LEFT:
+            return lambda v: cells.remaining(v, unit, fractions)
+        return lambda v: cells.remaining(v, "visits")
     if col in (Col.UNITS_AUTH, Col.UNITS_USED):
-        return lambda v: cells.count(v, "units")
+        return lambda v: cells.count(v, unit, fractions)
+    if col is Col.CAP:
+        return lambda v: cells.cap(v, period)
+    if col is Col.CODES:
+        return services.codes_or_name if names else cells.codes
+    if col is Col.MEASURE:
+        return cells.measure
+    if col is Col.GROUP:
+        return services.group_name
     if col in (Col.VISITS_AUTH, Col.VISITS_USED):
         return lambda v: cells.count(v, "visits")
     if col in (Col.CLIENT_ID, Col.MEMBER_ID, Col.AUTH_NUMBER):
@@ -112,13 +134,11 @@ def parser(
     if col is Col.CONFIRMED_AT:
         return lambda v: cells.timestamp(v, epoch_1904)
     return {
-        Col.CODES: cells.codes,
         Col.PRIORITY: cells.priority,
         Col.ACTIVE: cells.yes_no,
         Col.CONFIRMED: cells.confirmation,
         Col.REMINDER: cells.reminder,
         Col.STATUS: cells.status,
-        Col.CAP: cells.cap,
     }.get(col, cells.text)
 
 
@@ -242,6 +262,8 @@ def _parsed(
                 elif isinstance(hit, cells.UnknownCount):
                     table.pending.add(i)
                     table.warn(i, col, str(hit))
+                elif isinstance(hit, cells.NeedsYear) and col in _DATE_COLS - {Col.DOB}:
+                    table.undated.append((col, i, hit))  # (sync.parsing.undated)
                 else:
                     table.error(i, col, str(hit))
     return parsed

@@ -26,6 +26,27 @@ class CellError(ValueError):
     """A cell's value cannot be used; ``str()`` says why in plain words."""
 
 
+class ReadWithNote(CellError):
+    """A value read from a cell that says more than the value ("20 (renewed)"): ``value`` is
+    used, and ``str()`` is the warning that says so."""
+
+    def __init__(self, message: str, value: Any) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+class NeedsYear(CellError):
+    """A date written without its year ("3/31", "exp 3/31"): the row's other dates give it
+    (:mod:`sync.parsing.undated`); ``str()`` is the error when they cannot."""
+
+    def __init__(self, value: Any, month: int, day: int, words: str) -> None:
+        super().__init__(
+            f"{quoted(value)} is not a date (it has no year), and the row has no other date to "
+            f"take the year from; {DATE_HINT}."
+        )
+        self.raw, self.month, self.day, self.words = value, month, day, words
+
+
 def quoted(value: Any) -> str:
     """The value as shown in messages: "abc" for text, 12.5 for numbers."""
     if isinstance(value, str):
@@ -68,16 +89,19 @@ def date(
     value: Any,
     epoch_1904: bool = False,
     order: DateOrder = "mdy",
+    lenient: bool = False,
 ) -> dt.date | None:
     """A date from a real date cell, a serial number, or text (:func:`priorauth.grammar.date`;
-    numeric text read in ``order``)."""
+    numeric text read in ``order``). A log's date columns are ``lenient``: a date among words
+    is read with a note (:class:`ReadWithNote`), one without its year asks the row for it
+    (:class:`NeedsYear`)."""
     t = type(value)
     if t is dt.date:
         return value
     if t is dt.datetime:
         return value.date()
     if t is str:
-        return _date_text(value, epoch_1904, order)
+        return _date_text(value, epoch_1904, order, lenient)
     if value is None:
         return None
     if t is float or t is int:
@@ -105,14 +129,36 @@ def birth_date(
         raise CellError(str(e)) from None
 
 
-def _date_text(value: str, epoch_1904: bool, order: DateOrder) -> dt.date | None:
+def _date_text(
+    value: str, epoch_1904: bool, order: DateOrder, lenient: bool = False
+) -> dt.date | None:
     s = value.strip()
     if _SERIAL_TEXT.match(s):  # a serial number stored as text
         return from_serial(int(s), epoch_1904, value)
     try:
         return grammar.date(s, order=order, relative=False, hint=DATE_HINT)
     except GrammarError as e:
-        raise CellError(str(e)) from None
+        if not lenient:
+            raise CellError(str(e)) from None
+        problem = e
+    # "3/31", "exp 3/31", "3/31/2026 (extended)": the date among the words, its year from the
+    # row when it has none
+    core, words = grammar.dated_words(s) or (s, "")
+    found = grammar.month_day(core, order)
+    if found is not None:
+        raise NeedsYear(value, found[0], found[1], words)
+    if words:
+        try:
+            day = grammar.date(core, order=order, relative=False, hint=DATE_HINT)
+        except GrammarError:
+            day = None
+        if day is not None:
+            raise ReadWithNote(
+                f"{quoted(value)} was read as {day:%m/%d/%Y}; the words around it were not "
+                "imported.",
+                day,
+            )
+    raise CellError(str(problem)) from None
 
 
 def period(

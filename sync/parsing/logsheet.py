@@ -16,12 +16,13 @@ from typing import Any
 
 from priorauth.grammar import DateOrder
 from priorauth.model import RequestStatus
-from sync.parsing import cells, colparse, notes
+from sync.parsing import cells, colparse, measures, notes, payers_on_row, services, undated
 from sync.progress import Progress, no_progress
 from sync.reading.workbook import RawSheet
 from sync.recognising import chrome
 from sync.recognising.columns import DERIVED_HEADERS, Col, column_letter
 from sync.recognising.headers import Header, find_header
+from sync.recognising.payer_slots import slot_columns
 from sync.recognising.sheetreport import SheetReport, unread_warning
 
 _TOTAL = re.compile(r"^\s*(?:grand\s+)?(?:totals?|sum|subtotals?)\b", re.IGNORECASE)
@@ -82,6 +83,12 @@ class LogTable:
     # rows whose auth number is a placeholder ("pending", "TBD"): the status it stands for
     requested: dict[int, RequestStatus] = field(default_factory=dict)
     pending: set[int] = field(default_factory=set)  # rows with a count not known yet ("TBD")
+    # several payers on a row (header.slots): each data row is one payer's, the index of its
+    # slot here (None: one payer a row)
+    slot: list[int] | None = None
+    # dates written without their year ("exp 3/31"): (field, row, the cell's reading), given
+    # their year by the row's other dates (sync.parsing.undated)
+    undated: list[tuple[Col, int, Any]] = field(default_factory=list)
 
     # a table merged from several tabs (sync.recognising.tabs): the tables and, per row, (table, its
     # row)
@@ -95,12 +102,21 @@ class LogTable:
         """The sheet data row ``i`` is on."""
         return self.parts[self.origin[i][0]].sheet if self.parts and self.origin else self.sheet
 
-    def column_name(self, col: Col) -> str:
-        j = self.header.columns.get(col)
+    def column_index(self, col: Col, i: int | None = None) -> int | None:
+        """The sheet column (index in its rows) holding ``col``, for data row ``i`` (a row of
+        one of several payers on a line reads that payer's columns)."""
+        if self.slot is not None and i is not None:
+            j = self.header.slots[self.slot[i]].columns.get(col)
+            if j is not None:
+                return j
+        return self.header.columns.get(col)
+
+    def column_name(self, col: Col, i: int | None = None) -> str:
+        j = self.column_index(col, i)
         return self.header.names.get(j, col.value) if j is not None else col.value
 
     def cell_ref(self, col: Col, i: int) -> str:
-        j = self.header.columns.get(col)
+        j = self.column_index(col, i)
         if j is None:
             return ""
         return f"{column_letter(self.first_col + j)}{self.rows[i]}"
@@ -112,17 +128,21 @@ class LogTable:
             return self.parts[p].where(local, col)
         if col is None:
             return self.sheet, self.rows[i], "", ""
-        return self.sheet, self.rows[i], self.column_name(col), self.cell_ref(col, i)
+        return self.sheet, self.rows[i], self.column_name(col, i), self.cell_ref(col, i)
 
     def warn(self, i: int, col: Col, message: str) -> None:
         """A warning about one cell, naming it."""
         sheet, row, column, cell = self.where(i, col)
-        self.warnings.append(str(RowError(sheet, row, column, message, cell)))
+        text = str(RowError(sheet, row, column, message, cell))
+        if self.slot is None or text not in self.warnings[-4:]:  # (payers sharing a cell)
+            self.warnings.append(text)
 
     def error(self, i: int, col: Col | None, message: str) -> None:
         self.bad.add(i)
         sheet, row, column, cell = self.where(i, col)
-        self.errors.append(RowError(sheet, row, column, message, cell))
+        found = RowError(sheet, row, column, message, cell)
+        if self.slot is None or found not in self.errors[-4:]:  # (payers sharing a cell)
+            self.errors.append(found)
 
 
 def _unread(
@@ -131,12 +151,18 @@ def _unread(
     """Name every column with values that authtrack does not read; list what each read one
     means."""
     header, report = table.header, table.report
-    read = {j: col for col, j in header.columns.items()}
+    read = {j: col.value for col, j in header.columns.items()}
+    for slot in header.slots:  # "member id (secondary payer)"
+        read.update({j: f"{col.value} ({slot.label})" for col, j in slot.columns.items()})
+    hourly = header.hours & {Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT}
+    for col in header.hours:  # "units authorized, in hours"
+        j = header.columns[col]
+        read[j] = f"{read[j]}, in hours" + ("" if hourly else " (4 units an hour)")
     letter = lambda j: column_letter(sheet.first_col + j)  # noqa: E731
     for j in range(max(len(columns), max(header.names, default=-1) + 1)):
         heading = header.heading(j)
         if j in read:
-            report.columns.append((letter(j), heading, read[j].value))
+            report.columns.append((letter(j), heading, read[j]))
             continue
         if j in header.extra_notes:
             report.columns.append((letter(j), heading, f'notes, as "{heading}: ..."'))
@@ -206,39 +232,6 @@ def _chrome(
         )
         if kind is not None and (kind == chrome.REPEATED_HEADER or not dated):
             found[k] = kind
-
-
-def _client_headings(
-    columns: list[tuple[Any, ...]],
-    mapped: list[int],
-    identity: list[int],
-    doubt: list[int],
-    skip: set[int],
-) -> set[int]:
-    """Rows holding only a client (name, birth date) whose next rows leave the client blank:
-    a heading over that client's block of authorizations, filled down into them."""
-    others = [columns[j] for j in mapped if j not in identity]
-    who = [columns[j] for j in identity]
-    doubtful = set(doubt)
-    heads = set()
-    n = len(who[0])
-    for k in doubt:
-        if k in skip or any(c[k] != "" for c in others) or all(c[k] == "" for c in who):
-            continue
-        nxt = k + 1
-        while (
-            nxt < n
-            and nxt in doubtful
-            and (nxt in skip or all(c[nxt] == "" for c in (*who, *others)))
-        ):
-            nxt += 1
-        if nxt < n and all(c[nxt] == "" for c in who) and any(c[nxt] != "" for c in others):
-            heads.add(k)
-    # a lone line of text over blank-named rows may be a note: a heading shows it is a client
-    # (a birth date, or "Last, First"), or the sheet is laid out in blocks (several headings)
-    if len(heads) < 2:
-        heads = {k for k in heads if sum(c[k] != "" for c in who) > 1 or "," in str(who[0][k])}
-    return heads
 
 
 def _say_chrome(table: LogTable, found: dict[int, str], first_row: int) -> None:
@@ -313,7 +306,7 @@ def read_log(
     report = table.report = SheetReport(sheet.name)
     report.header_rows = [sheet.first_row + i for i in header.rows]
     where = header.columns
-    mapped = sorted(where.values())
+    mapped = sorted(set(where.values()) | slot_columns(header.slots))
     start = header.index + 1
     body = rows[start:]
     n = len(body)
@@ -365,7 +358,9 @@ def read_log(
         _chrome(rows, header, body, doubt, few, names, found, dated)
         skip |= found.keys()
     heads = (
-        _client_headings(columns, mapped, identity, doubt, skip) if identity and doubt else set()
+        chrome.client_headings(columns, mapped, identity, doubt, skip)
+        if identity and doubt
+        else set()
     )
     if skip or few or heads:
         for k in sorted(skip | few):
@@ -390,12 +385,12 @@ def read_log(
                 values = kept[j] = list(kept[j])
                 for p in down:
                     values[p] = values[p - 1]
-            for c in FOLLOWERS:
-                if c in where:
-                    values = kept[where[c]] = list(kept[where[c]])
-                    for p in down:
-                        if cells.is_blank(values[p]):
-                            values[p] = values[p - 1]
+            followers = [where[c] for c in FOLLOWERS if c in where]
+            for j in followers + payers_on_row.follower_columns(header):
+                values = kept[j] = list(kept[j])
+                for p in down:
+                    if cells.is_blank(values[p]):
+                        values[p] = values[p - 1]
     if heads:
         at = [p for p, k in enumerate(seq) if k not in heads]
         kept = {j: _take(tuple(v), at) for j, v in kept.items()}
@@ -403,16 +398,32 @@ def read_log(
     _unread(table, sheet, columns, keep)
     orders = colparse.date_orders(table, sheet, kept, order, order_reason)
     total = len(rows)
-    for col, j in where.items():
-        parse = colparse.parser(col, epoch_1904, orders[col][0] if col in orders else order, today)
+    raw, origin = payers_on_row.expand(table, kept)
+    numbers = measures.Counting(table, raw)
+    for col, values in raw.items():
+        parse = colparse.parser(
+            col,
+            epoch_1904,
+            orders[col][0] if col in orders else order,
+            today,
+            counting=numbers.parsing,
+            period=measures.heading_period(table, col),
+            names=col is Col.CODES and services.names_allowed(table),
+        )
         if col in orders and orders[col][1] is not None:
             parse = colparse.one_order(parse, orders[col][0], orders[col][1])
-        table.values[col] = colparse.parse_column(table, col, kept[j], parse)
+        table.values[col] = colparse.parse_column(table, col, values, parse)
         if col in colparse.TEXT_LIKE:
             colparse.cut_long_texts(table, col, table.values[col])
     if header.extra_notes and Col.NOTES in table.values:
-        _join_notes(table, [(h, _take(columns[j], keep)) for j, h in header.extra_notes.items()])
-    if Col.AUTH_NUMBER in where:
-        colparse.placeholders(table, kept[where[Col.AUTH_NUMBER]])
+        notes_of = [(h, _take(columns[j], keep)) for j, h in header.extra_notes.items()]
+        if origin is not None:
+            notes_of = [(h, [c[k] for k in origin]) for h, c in notes_of]
+        _join_notes(table, notes_of)
+    if Col.AUTH_NUMBER in raw:
+        colparse.placeholders(table, raw[Col.AUTH_NUMBER])
+    services.split_names(table)
+    numbers.finish(table)
+    undated.settle(table)
     progress(total, total, "reading rows")
     return table

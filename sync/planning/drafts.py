@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from priorauth.model import DEFAULT_REMINDER_DAYS, Authorization, Client, Record, RequestStatus
+from priorauth.model import (
+    DEFAULT_REMINDER_DAYS,
+    Authorization,
+    Client,
+    LineMeasure,
+    Record,
+    RequestStatus,
+)
 from sync.parsing.logsheet import LogTable
 from sync.planning.merge import Merger
 from sync.recognising.columns import Col
@@ -35,6 +42,7 @@ _AUTH_FIELDS = (
     Col.VISITS_USED,
     Col.STATUS,
     Col.REQUESTED_ON,
+    Col.GROUP,
 )
 
 
@@ -103,6 +111,8 @@ class Columns:
                 (Col.PAYER_REF, "payer_reference", ""),
                 (Col.REQUESTED_ON, "requested_on", None),
                 (Col.FOLLOW_UP, "follow_up_on", None),
+                (Col.GROUP, "group", ""),
+                (Col.MEASURE, "measure", LineMeasure.UNITS),
             )
             if c in v
         ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 REPEATED_HEADER = "repeated header rows"
 REPORT_HEADING = "report heading lines"
@@ -63,3 +64,36 @@ def warning(sheet: str, kind: str, rows: list[int]) -> str:
         f'Sheet "{sheet}": skipped {len(rows)} {kind if many else kind.rstrip("s")} '
         f"(row{'s' if many else ''} {shown}): report layout, not authorizations."
     )
+
+
+def client_headings(
+    columns: list[tuple[Any, ...]],
+    mapped: list[int],
+    identity: list[int],
+    doubt: list[int],
+    skip: set[int],
+) -> set[int]:
+    """Rows holding only a client (name, birth date) whose next rows leave the client blank:
+    a heading over that client's block of authorizations, filled down into them."""
+    others = [columns[j] for j in mapped if j not in identity]
+    who = [columns[j] for j in identity]
+    doubtful = set(doubt)
+    heads = set()
+    n = len(who[0])
+    for k in doubt:
+        if k in skip or any(c[k] != "" for c in others) or all(c[k] == "" for c in who):
+            continue
+        nxt = k + 1
+        while (
+            nxt < n
+            and nxt in doubtful
+            and (nxt in skip or all(c[nxt] == "" for c in (*who, *others)))
+        ):
+            nxt += 1
+        if nxt < n and all(c[nxt] == "" for c in who) and any(c[nxt] != "" for c in others):
+            heads.add(k)
+    # a lone line of text over blank-named rows may be a note: a heading shows it is a client
+    # (a birth date, or "Last, First"), or the sheet is laid out in blocks (several headings)
+    if len(heads) < 2:
+        heads = {k for k in heads if sum(c[k] != "" for c in who) > 1 or "," in str(who[0][k])}
+    return heads

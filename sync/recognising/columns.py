@@ -44,6 +44,8 @@ class Col(enum.StrEnum):
     CAP = "cap"
     CONFIRMED_BY = "confirmed by"
     CONFIRMED_AT = "confirmed at"
+    MEASURE = "measure (units or hours)"
+    GROUP = "service (procedure group)"
 
 
 # DESIGN.md's Authorizations sheet, in this order, then the columns that keep the rest of an
@@ -84,6 +86,10 @@ AUTH_EXTRA_HEADERS: list[tuple[str, Col]] = [
     ("Cap", Col.CAP),
     ("Confirmed By", Col.CONFIRMED_BY),
     ("Confirmed At", Col.CONFIRMED_AT),
+    # what the Units columns count: Units, or Hours (which keep their fractions)
+    ("Measure", Col.MEASURE),
+    # the service named in words the codes were given as ("Personal Care"), if any
+    ("Procedure Group", Col.GROUP),
 ]
 
 AUTH_SHEET = "Authorizations"

@@ -8,183 +8,16 @@ words a field needs and which it must not have. No list of exact strings: "Appro
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sync.recognising.columns import Col
+from sync.recognising.header_words import words
+from sync.recognising.payer_slots import PayerSlot, find_slots, slot_columns
 
 HEADER_SEARCH_ROWS = 40  # the header row is looked for in the first rows of a sheet
 
-_SPLIT = re.compile(r"[^0-9a-z]+")
-
-# word -> normalised word ("" drops it)
-_WORDS: dict[str, str] = {
-    # authorization
-    "auth": "authorization",
-    "auths": "authorization",
-    "authorisation": "authorization",
-    "authorizations": "authorization",
-    "authorisations": "authorization",
-    "preauth": "authorization",
-    "precert": "authorization",
-    "precertification": "authorization",
-    "pa": "authorization",
-    "prior": "",
-    "approval": "authorization",
-    # numbers
-    "no": "number",
-    "nbr": "number",
-    "num": "number",
-    "numbers": "number",
-    "hash": "number",
-    "of": "",
-    "the": "",
-    "a": "",
-    # dates
-    "eff": "start",
-    "effective": "start",
-    "from": "start",
-    "begin": "start",
-    "begins": "start",
-    "beginning": "start",
-    "starts": "start",
-    "exp": "end",
-    "expiration": "end",
-    "expires": "end",
-    "expire": "end",
-    "expiry": "end",
-    "expiring": "end",
-    "thru": "end",
-    "through": "end",
-    "to": "end",
-    "until": "end",
-    "ends": "end",
-    "stop": "end",
-    "term": "end",
-    "dob": "birth",
-    "birthdate": "birth",
-    "birthday": "birth",
-    "bday": "birth",
-    "dt": "date",
-    # people
-    "patient": "client",
-    "pt": "client",
-    "consumer": "client",
-    "individual": "client",
-    "clients": "client",
-    "mrn": "chart",
-    "acct": "account",
-    "fname": "first",
-    "given": "first",
-    "lname": "last",
-    "surname": "last",
-    "family": "last",
-    "therapist": "clinician",
-    "provider": "clinician",
-    "counselor": "clinician",
-    "counsellor": "clinician",
-    "bcba": "clinician",
-    "rendering": "clinician",
-    "staff": "clinician",
-    "clinicians": "clinician",
-    # payer
-    "ins": "insurance",
-    "insurer": "payer",
-    "payor": "payer",
-    "carrier": "payer",
-    "funder": "payer",
-    "funding": "payer",
-    "plan": "payer",
-    "payers": "payer",
-    "mbr": "member",
-    "subscriber": "member",
-    "sub": "member",
-    "policy": "member",
-    "medicaid": "member",
-    # codes
-    "cpt": "code",
-    "hcpcs": "code",
-    "codes": "code",
-    "proc": "procedure",
-    "procedures": "procedure",
-    "svc": "service",
-    "services": "service",
-    # counts
-    "units": "unit",
-    "approved": "authorized",
-    "authd": "authorized",
-    "allowed": "authorized",
-    "granted": "authorized",
-    "total": "authorized",
-    "max": "cap",
-    "maximum": "cap",
-    "limit": "cap",
-    "frequency": "cap",
-    "weekly": "week",
-    "wk": "week",
-    "monthly": "month",
-    "mo": "month",
-    "rem": "remaining",
-    "remain": "remaining",
-    "left": "remaining",
-    "balance": "remaining",
-    "bal": "remaining",
-    "avail": "remaining",
-    "available": "remaining",
-    "utilized": "used",
-    "consumed": "used",
-    "completed": "used",
-    "session": "visit",
-    "sessions": "visit",
-    "visits": "visit",
-    "appt": "visit",
-    "appts": "visit",
-    "appointment": "visit",
-    "appointments": "visit",
-    "sess": "visit",
-    # the rest
-    "ref": "reference",
-    "confirmation": "reference",
-    "ticket": "reference",
-    "notes": "note",
-    "comment": "note",
-    "comments": "note",
-    "remark": "note",
-    "remarks": "note",
-    "memo": "note",
-    "remind": "reminder",
-    "reminders": "reminder",
-    "alert": "reminder",
-    "confirm": "confirmed",
-    "request": "requested",
-    "submitted": "requested",
-    "followup": "follow",
-    "current": "active",
-    "dates": "period",
-    "range": "period",
-}
-
-_COUNT_WORDS = {"unit", "visit"}
-
-
-# letters written one by one with dots or slashes: "D.O.B.", "D/O/B", "I.D."
-_INITIALS = re.compile(r"\b[a-z](?:[./][a-z])+\b\.?")
-
-
-def words(text: str) -> frozenset[str]:
-    """The normalised words of a header text ("D.O.B." reads as "DOB", "Auth\nNo." as "Auth
-    Number", "Client  #" as "Client Number")."""
-    text = text.lower().replace("#", " number ").replace("auth'd", "authd").replace("'", "")
-    text = _INITIALS.sub(lambda m: re.sub(r"[./]", "", m.group()), text)
-    out = set()
-    for raw in _SPLIT.split(text):
-        if not raw:
-            continue
-        word = _WORDS.get(raw, raw)
-        if word:
-            out.add(word)
-    return frozenset(out)
+_COUNT_WORDS = {"unit", "visit", "hour"}  # (hours are counted as units, in hours)
 
 
 @dataclass(frozen=True)
@@ -204,6 +37,13 @@ _RULES: list[_Rule] = [
     # a heading that says notes is notes, whatever else it names ("Notes to self", "Billing
     # notes", "Payer notes"): several such columns all join authtrack's notes
     _r(Col.NOTES, "note"),
+    _r(Col.MEASURE, "measure"),
+    _r(Col.GROUP, "procedure group", "number"),
+    _r(Col.GROUP, "service group", "number"),
+    _r(Col.GROUP, "authorization group", "number"),
+    _r(Col.GROUP, "service type", "code"),
+    _r(Col.GROUP, "service name", "code"),
+    _r(Col.GROUP, "service description", "code"),
     _r(Col.CONFIRMED_BY, "confirmed by"),
     _r(Col.CONFIRMED_AT, "confirmed at"),
     _r(Col.CONFIRMED_AT, "confirmed on"),
@@ -217,8 +57,11 @@ _RULES: list[_Rule] = [
     _r(Col.VISITS_USED, "visit used"),
     _r(Col.UNITS_LEFT, "unit remaining"),
     _r(Col.VISITS_LEFT, "visit remaining"),
+    _r(Col.UNITS_USED, "hour used"),
+    _r(Col.UNITS_LEFT, "hour remaining"),
     _r(Col.VISITS_AUTH, "visit", "last next first date start end"),
     _r(Col.UNITS_AUTH, "unit", "date start end"),
+    _r(Col.UNITS_AUTH, "hour", "date start end"),
     _r(Col.UNITS_USED, "used"),
     _r(Col.UNITS_LEFT, "remaining"),
     _r(Col.DOB, "birth"),
@@ -305,6 +148,11 @@ class Header:
     groups: dict[int, str] = field(default_factory=dict)  # column -> the group label over it
     # further notes columns ("Notes to self"): column index -> heading; they join the notes
     extra_notes: dict[int, str] = field(default_factory=dict)
+    # several payers on one row ("Primary Ins" ... "Secondary Ins" ...): each payer's own
+    # columns, primary first; ``columns`` holds the first payer's (sync.recognising.payer_slots)
+    slots: list[PayerSlot] = field(default_factory=list)
+    # count columns whose heading says hours ("Total Hrs Auth", "Hrs Used", "Hrs/Wk")
+    hours: set[Col] = field(default_factory=set)
 
     def heading(self, j: int) -> str:
         """Column ``j``'s heading as read: "Authorization / Number" under a group label."""
@@ -324,7 +172,7 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-_GROUP_WORDS = frozenset({"unit", "visit", "number", "authorization", "authorized"})
+_GROUP_WORDS = frozenset({"unit", "visit", "hour", "number", "authorization", "authorized"})
 _GROUP_SPAN = 4  # a count group label covers at most this many columns
 _BLOCK_SPAN = 6  # ...and a label in a row of group labels ("Authorization" over 4-6 columns)
 # group labels over sub-headings, and the fields the sub-headings under each may name
@@ -340,6 +188,7 @@ _BLOCKS: dict[frozenset[str], frozenset[Col]] = {
     ),
     frozenset({"period"}): frozenset({Col.START, Col.END}),
     frozenset({"unit"}): frozenset({Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT}),
+    frozenset({"hour"}): frozenset({Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT}),
     frozenset({"visit"}): frozenset({Col.VISITS_AUTH, Col.VISITS_USED, Col.VISITS_LEFT}),
 }
 
@@ -427,7 +276,7 @@ def read_header(rows: list[list[Any]], index: int) -> Header:
                 columns[visits] = columns.pop(units)
     heading_rows = [index - 1, index] if grouped_any else [index]
     labels = {j: g for j, g in enumerate(groups) if g and j in names} if grouped_any else {}
-    return Header(
+    header = Header(
         index,
         columns,
         names,
@@ -438,6 +287,38 @@ def read_header(rows: list[list[Any]], index: int) -> Header:
         labels,
         extra_notes,
     )
+    slots = find_slots(names)
+    if slots:
+        _use_slots(header, slots)
+    header.hours = {
+        col
+        for col, j in header.columns.items()
+        if col in _HOURLY and "hour" in words(f"{names.get(j, '')} {labels.get(j, '')}")
+    }
+    return header
+
+
+_HOURLY = frozenset({Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT, Col.CAP})
+
+
+def _use_slots(header: Header, slots: list[PayerSlot]) -> None:
+    """Read the payers' own columns as theirs: the first payer's in ``columns``, every payer's
+    in ``slots``; a column the first pass took for another field (or ignored) is given back."""
+    taken = slot_columns(slots)
+    header.columns = {c: j for c, j in header.columns.items() if j not in taken}
+    texts = {header.names[j] for j in taken}
+    header.ignored = [t for t in header.ignored if t not in texts]
+    header.duplicates = [t for t in header.duplicates if t not in texts]
+    header.duplicate_columns -= taken
+    for col, j in slots[0].columns.items():
+        if col in header.columns:  # an unprefixed column of the same field: the payer's wins
+            header.duplicates.append(header.names[header.columns[col]])
+            header.duplicate_columns.add(header.columns[col])
+        header.columns[col] = j
+    if Col.PRIORITY in header.columns:  # each payer's priority is its slot's
+        header.duplicates.append(header.names[header.columns[Col.PRIORITY]])
+        header.duplicate_columns.add(header.columns.pop(Col.PRIORITY))
+    header.slots = slots
 
 
 def find_header(rows: list[list[Any]]) -> Header | None:

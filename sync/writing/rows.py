@@ -13,7 +13,7 @@ from typing import Any
 
 from priorauth import coverage, rules
 from priorauth.data import Data
-from priorauth.model import Authorization, Client, Priority, Service
+from priorauth.model import Authorization, Client, LineMeasure, Priority, Service
 from sync.parsing import cells
 from sync.parsing.cells import describe_cap
 from sync.recognising.columns import AUTH_EXTRA_HEADERS, AUTH_HEADERS, PRIORITIES, Col
@@ -78,6 +78,7 @@ def authorization_row(
     today: dt.date,
 ) -> list[Any]:
     use = rules.usage_of(auth, services, today)
+    hours = auth.measure == LineMeasure.HOURS
     ins = (
         coverage.coverage_for(client, auth.payer, auth.start_date)
         or coverage.coverage_for(client, auth.payer, None)
@@ -110,9 +111,11 @@ def authorization_row(
         auth.payer_reference,
         client.clinician if client else "",
         auth.follow_up_on,
-        describe_cap(auth.cap_amount, auth.cap_period, auth.cap_measure),
+        describe_cap(auth.cap_amount, auth.cap_period, auth.cap_measure, hours),
         auth.confirmed_by,
         confirmed_time(auth.confirmed_at),
+        auth.measure.value.title(),  # the Units columns count units, or hours
+        auth.group,
     ]
 
 

@@ -122,6 +122,12 @@ def write_back(
         raw, header = choose_sheet(wb, sheet)
         table = read_log(raw, header, epoch_1904=wb.epoch_1904)
         assert table is not None
+    if table.header.slots:  # (a row would be written with one payer's values in another's cells)
+        raise WorkbookError(
+            f'{log}, sheet "{table.sheet}": its rows hold several payers each (Primary ..., '
+            "Secondary ...); authtrack cannot write back into such a log yet: export to a new "
+            "workbook instead."
+        )
     matched, unknown = _match(data, table, today)
     result = WriteBackResult(out, table.sheet, unknown_rows=unknown, dropped=dropped_features(log))
     progress(1, 3, "updating rows")

@@ -305,3 +305,137 @@ def month_tabs(path: Path) -> Path:
         "Jan 2026": [MONTH_HEADER, row("Lee, Ann", "A-1", 2), row("Kim, Bo", "B-1", 4)],
     }
     return book(path, sheets)
+
+
+PAYER_FIELDS = ("Ins", "ID", "Auth #", "Visits Auth")
+TWO_PAYER_HEADER = ["Client", "DOB"]
+TWO_PAYER_HEADER += [f"{p} {w}" for p in ("Primary", "Secondary") for w in PAYER_FIELDS]
+TWO_PAYER_HEADER += ["CPT", "Start", "End", "Visits Used"]
+
+
+def two_payer_log(path: Path) -> Path:
+    """Two payers on one row, with the codes, dates and used visits they share: Medicare primary
+    without an auth beside Medicaid secondary with one; two payers each with its own auth; a
+    secondary left blank."""
+    start, end = D(2026, 9, 1), D(2027, 2, 28)
+    rows = [
+        TWO_PAYER_HEADER,
+        [
+            "Lee, Ann",
+            D(1984, 11, 23),
+            "Medicare",
+            "1EG4TE5",
+            None,
+            None,
+            "Medicaid",
+            "MC100",
+            "MA-1",
+            24,
+            "97110",
+            start,
+            end,
+            5,
+        ],
+        [
+            "Kim, Bo",
+            D(1990, 3, 2),
+            "Aetna",
+            "W2",
+            "AE-7",
+            20,
+            "Medicaid",
+            "MC200",
+            "MB-2",
+            12,
+            "97110",
+            D(2026, 10, 1),
+            D(2027, 3, 31),
+            3,
+        ],
+        [
+            "Ng, Cy",
+            D(1975, 5, 15),
+            "Cigna",
+            "C9",
+            "CG-1",
+            30,
+            None,
+            None,
+            None,
+            None,
+            "92507",
+            start,
+            end,
+            2,
+        ],
+    ]
+    return book(path, {"Log": rows})
+
+
+HOURS_HEADER = ["Client", "DOB", "Payer", "Member ID", "Auth #", "Service Type", "Start", "End"]
+HOURS_HEADER += ["Total Hrs Auth", "Hrs Used", "Hrs/Wk"]
+
+
+def hours_log(path: Path) -> Path:
+    """Home care: services named in words, hours with their quarter hours, a weekly cap as a
+    bare number under a heading that states the week."""
+    start, end = D(2026, 7, 1), D(2026, 12, 31)
+    rows = [
+        HOURS_HEADER,
+        [
+            "Lee, Ann",
+            D(1944, 2, 9),
+            "Medicaid Waiver",
+            "MW1",
+            "PC-1",
+            "Personal Care",
+            start,
+            end,
+            187.5,
+            96.25,
+            12.5,
+        ],
+        [
+            "Kim, Bo",
+            D(1950, 6, 1),
+            "Medicaid Waiver",
+            "MW2",
+            "RS-1",
+            "Respite",
+            start,
+            end,
+            40,
+            10.75,
+            4,
+        ],
+        [
+            "Ng, Cy",
+            D(1938, 12, 24),
+            "Aetna",
+            "A9",
+            "SN-1",
+            "Skilled Nursing",
+            start,
+            end,
+            100,
+            0,
+            None,
+        ],
+    ]
+    return book(path, {"Log": rows})
+
+
+WORDS_HEADER = ["Client", "DOB", "Payer", "Auth #", "CPT", "Start", "End", "Units"]
+
+
+def words_log(path: Path) -> Path:
+    """Values with words around them: "20 (renewed)", "exp 3/31" (the year the start implies),
+    "eff 1/5/2026", and a start without its year (the year its end implies)."""
+    dob = D(1990, 4, 2)
+    rows = [
+        WORDS_HEADER,
+        ["Lee, Ann", dob, "Aetna", "A-1", "90837", D(2026, 4, 1), "exp 3/31", "20 (renewed)"],
+        ["Kim, Bo", dob, "Aetna", "B-1", "90837", "eff 1/5/2026", D(2026, 12, 31), 24],
+        ["Ng, Cy", dob, "Aetna", "C-1", "90834", "3/1", D(2026, 8, 31), 12],
+    ]
+    return book(path, {"Log": rows})

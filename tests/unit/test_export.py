@@ -178,8 +178,8 @@ def test_formatting_a_person_sees(tracker: Tracker, tmp_path: Path) -> None:
     wb = load_workbook(path)
     ws = wb["Authorizations"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:AC4"  # the canonical columns, then Attention
-    assert ws["AC1"].value == "Attention"
+    assert ws.auto_filter.ref == "A1:AE4"  # the canonical columns, then Attention
+    assert ws["AE1"].value == "Attention"
     assert all(c.font.b for c in ws[1])
     assert ws["I2"].is_date and ws["I2"].number_format == "mm/dd/yyyy"
     assert ws.column_dimensions["B"].width >= len("Lee, Ann")
@@ -191,7 +191,7 @@ def test_formatting_a_person_sees(tracker: Tracker, tmp_path: Path) -> None:
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
     formulas = " ".join(f for r in rules for f in r.formula)
     assert "TODAY()" not in formulas  # the words of the export's day, not of the day it is opened
-    assert '"Used up",$AC2' in formulas and '"Running low",$AC2' in formulas
+    assert '"Used up",$AE2' in formulas and '"Running low",$AE2' in formulas
     assert all(wb[name].freeze_panes == "A2" for name in wb.sheetnames if name != "Legend")
 
 

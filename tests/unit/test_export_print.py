@@ -140,11 +140,11 @@ def test_each_word_has_its_fill_and_the_legend_says_what_it_means(
     ws = wb["Authorizations"]
     fills = {}
     for cf in ws.conditional_formatting:
-        assert str(cf.sqref) == "A2:AC7"  # the whole row, every data row
+        assert str(cf.sqref) == "A2:AE7"  # the whole row, every data row
         for rule in cf.rules:
             word = rule.formula[0].split('"')[1]
             fills[word] = rule.dxf.fill.fgColor.rgb[-6:]
-            assert rule.stopIfTrue and rule.formula[0].endswith("$AC2))")
+            assert rule.stopIfTrue and rule.formula[0].endswith("$AE2))")
     assert fills == {a.word: a.colour for a in ATTENTION.values()}
     legend = wb["Legend"]
     shown = {

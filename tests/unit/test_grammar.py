@@ -215,3 +215,37 @@ def test_any_date_written_either_way_reads_back_in_both(day: dt.date) -> None:
 def test_any_count_reads_back_in_both(n: int) -> None:
     for text in (str(n), f"{n:,}", f"{n} units"):
         assert parse.parse_count(text) == cells.count(text) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("exp 3/31", ("3/31", "exp")),
+        ("Expires: 03/31/2027", ("03/31/2027", "Expires:")),
+        ("3/31/2026 (extended)", ("3/31/2026", "(extended)")),
+        ("3/31", None),  # no words: a date as it is
+        ("exp 3/31 2026", None),  # another number beside it: which is meant is not clear
+        ("eff 1/1 thru 3/31", None),  # two dates
+        ("renewed", None),
+    ],
+)
+def test_a_date_among_words_is_found_only_when_unambiguous(
+    text: str, found: tuple[str, str] | None
+) -> None:
+    assert grammar.dated_words(text) == found
+
+
+def test_a_date_without_its_year_reads_in_the_columns_order() -> None:
+    assert grammar.month_day("3/31") == (3, 31)
+    assert grammar.month_day("31/3", "dmy") == (3, 31)
+    assert grammar.month_day("2/29") == (2, 29)  # a day in some years
+    assert grammar.month_day("2/30") is None
+    assert grammar.in_year(2, 29, 2027) is None and grammar.in_year(2, 29, 2028) == D(2028, 2, 29)
+
+
+@given(st.integers(0, 4000))
+def test_any_quarter_hour_count_reads_back_with_fractions(quarters: int) -> None:
+    hours = quarters / 4
+    for value in (hours, f"{hours:g}", f"{hours:g} hrs"):
+        assert cells.count(value, "hours", fractions=True) == hours
+        assert parse.parse_count(str(value).split()[0], fractions=True) == hours

@@ -170,10 +170,15 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         return ""
 
     def count_field(
-        self, name: str, problems: list[ValidationError], *, blank: int | None = None
-    ) -> int | None:
+        self,
+        name: str,
+        problems: list[ValidationError],
+        *,
+        blank: int | None = None,
+        fractions: bool = False,
+    ) -> Any:
         try:
-            return parse.parse_count(self.text(name), blank=blank)
+            return parse.parse_count(self.text(name), blank=blank, fractions=fractions)
         except ValueError as e:
             problems.append(ValidationError(str(e), name))
             return blank
