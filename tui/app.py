@@ -27,6 +27,7 @@ from priorauth import notify
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError, DataFileError, PermissionDenied
 from priorauth.roles import ACTION_ROLES, Access, Role
+from priorauth.services.live import LiveView
 from priorauth.services.tracker import Policy, Tracker, allow_all
 from priorauth.store.datafile import Store
 from tui import safe  # noqa: F401  (control characters from data are shown, never sent)
@@ -171,6 +172,7 @@ class AuthTrackApp(App[int]):
         self.load_error: str = ""
         self.unexpected: list[str] = []  # tracebacks of bugs shown to the user (tests check it)
         self._store_lock = threading.Lock()
+        self.live = LiveView()  # what was worked out from the last read, kept for the next
         self._loading = False
         self._screens: weakref.WeakSet[BaseScreen] = weakref.WeakSet()
         self._permissions: dict[str, bool] = {}
@@ -294,17 +296,22 @@ class AuthTrackApp(App[int]):
 
     def _complete(self, data: Data) -> Snapshot:
         """Work out, in the worker, what every screen needs from a new snapshot (cached in
-        ``data.derived``): usage of each authorization, the clients' rows, notifications."""
+        ``data.derived``): usage of each authorization, the clients' rows, notifications. The
+        live view keeps them between reads: after a save only the clients it touched are worked
+        out again."""
         today = self.tracker.today
+        self.live.apply(data, today)
         client_rows(data, today)
         found = notify.compute(data, today)
         visible = notify.visible(data, found, self.tracker.user, today)
         return Snapshot(data, visible)
 
     def _warm(self, data: Data) -> None:
-        """After the screens have their data: work out the other screens' rows in the worker,
-        so switching to them does not stall the UI."""
-        auth_rows(data, self.tracker.today)
+        """After the screens have their data: bring the Authorizations screen's rows up to date
+        in the worker once it has been shown (never before: nobody may look at it), so that
+        switching back to it does not stall the UI."""
+        if any(isinstance(s, AuthorizationsScreen) for s in list(self._screens)):
+            auth_rows(data, self.tracker.today)
 
     def on_loaded(self, message: Loaded) -> None:
         self._loading = False
