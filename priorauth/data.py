@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from priorauth.model import (
@@ -130,9 +131,13 @@ class Data:
 
     @cached_property
     def services_by_client(self) -> dict[int, list[Service]]:
+        """Each client's services in date order (then id)."""
         index: dict[int, list[Service]] = defaultdict(list)
-        for service in sorted(self.services.values(), key=lambda s: (s.date, s.id)):
+        for service in self.services.values():
             index[service.client].append(service)
+        by_date = attrgetter("date", "id")
+        for services in index.values():
+            services.sort(key=by_date)
         return index
 
     def authorizations_for(

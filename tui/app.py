@@ -312,6 +312,9 @@ class AuthTrackApp(App[int]):
         switching back to it does not stall the UI."""
         if any(isinstance(s, AuthorizationsScreen) for s in list(self._screens)):
             auth_rows(data, self.tracker.today)
+        # the look-ups the next save's changes are carried over with (see LiveView.apply)
+        len(data.services_by_client)
+        len(data.auths_by_client)
 
     def on_loaded(self, message: Loaded) -> None:
         self._loading = False

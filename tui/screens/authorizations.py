@@ -18,7 +18,7 @@ from tui import fmt
 from tui.rows import AuthRow, auth_rows, matches
 from tui.screens.base import FilteredListScreen
 from tui.screens.dialogs import PickDialog, PromptDialog
-from tui.table import Cell, Col, RecordTable
+from tui.table import Cell, Col, Formatted, RecordTable
 
 COLUMNS = [
     Col("client", "Client", 12, flex=2),
@@ -150,6 +150,7 @@ class AuthorizationsScreen(FilteredListScreen):
         self.mine = False
         self.days = 30
         self._rows: dict[int, AuthRow] = {}
+        self._formatted = Formatted()  # cells kept by row: a refresh formats the changed ones
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="filter-bar"):
@@ -206,7 +207,7 @@ class AuthorizationsScreen(FilteredListScreen):
         ]
         shown.sort(key=SORT_KEYS[self.sort])  # type: ignore[arg-type]
         self._rows = {r.id: r for r in shown}
-        self.table.set_rows([(str(r.id), cells(r)) for r in shown])
+        self.table.set_rows(self._formatted.rows(shown, lambda r: r.id, cells))
         view = VIEWS[self.view]
         if self.view == "expiring":
             view = f"expiring ≤ {self.days} d (x)"
