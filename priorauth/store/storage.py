@@ -23,6 +23,7 @@ import contextlib
 import io
 import os
 import threading
+import time
 import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -34,7 +35,8 @@ from tinydb.storages import Storage
 
 from priorauth.errors import AuthTrackError, DataFileError, LockTimeout
 from priorauth.oserrors import sentence
-from priorauth.store import migrate, safefile
+from priorauth.store import lineindex, migrate, safefile
+from priorauth.store.lineindex import RECHECK_SECONDS
 from priorauth.store.lockinfo import clear_note, describe_holder, read_note, write_note
 from priorauth.store.outside import mark_outside_edits
 from priorauth.store.schema import parse_whole
@@ -89,6 +91,10 @@ class LockedJSONStorage(Storage):
         self._stamp: Stamp | None = None
         self._in_transaction = False
         self._dirty = False
+        self._index: Any = None  # the meta record's line index of the tables last read
+        self._checked_at: float | None = None  # when the whole file was last checked (monotonic)
+        self._whole = False  # the tables held come from a whole, checked read (or our write)
+        self._read_tables: Tables = {}  # a transaction's tables as read (their lines indexed)
         self.commits = 0  # writes committed by this storage object (for tests and benchmarks)
 
     # --- TinyDB's Storage interface (for scripts; authtrack itself uses tables()) -------------
@@ -176,7 +182,10 @@ class LockedJSONStorage(Storage):
         with self._thread_lock:
             return self._refresh()
 
-    def _refresh(self) -> bool:
+    def _refresh(self, whole: bool = False) -> bool:
+        """Re-read the file if it changed. A read for display reads only the lines that changed
+        (:mod:`priorauth.store.lineindex`); ``whole`` (a transaction's read), or a read more than
+        RECHECK_SECONDS after the last whole one, reads and checks the whole file."""
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:
@@ -192,10 +201,18 @@ class LockedJSONStorage(Storage):
         try:
             st = os.fstat(fd)
             stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-            if stamp == self._stamp and self._tables is not None:
+            if stamp == self._stamp and self._tables is not None and (self._whole or not whole):
                 return False
+            tables = None
+            now = time.monotonic()
+            recent = self._checked_at is not None and now - self._checked_at < RECHECK_SECONDS
+            if not whole and self._tables and recent:
+                tables = self._read_changed(fd, st.st_size)
+            read_whole = tables is None
             with os.fdopen(fd, "rb", closefd=False) as f:
-                tables = self._read_lines(f)
+                if tables is None:
+                    f.seek(0)
+                    tables = self._read_lines(f)
                 if tables is None:  # another layout, or a failed checksum: parse it whole
                     f.seek(0)
                     tables = self._read_whole(f.read())
@@ -206,8 +223,41 @@ class LockedJSONStorage(Storage):
             os.close(fd)
         # an older version's file: its records brought up to this one (saved as such next time)
         self._tables = migrate.upgraded(tables, META_TABLE, SCHEMA_VERSION, self.builders)
-        self._stamp = stamp
+        self._stamp, self._whole = stamp, read_whole
+        if read_whole:
+            self._checked_at = now
+        meta = self._tables.get(META_TABLE)
+        self._index = (meta.get(1) or {}).get("index") if meta is not None else None
         return True
+
+    def _read_changed(self, fd: int, size: int) -> Tables | None:
+        """The tables, reading only the lines changed since the last read (None: read it
+        whole). See :mod:`priorauth.store.lineindex`."""
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            head = [f.readline(limit) for limit in (8, 16, 2**20, 8)]
+        if head[0] != b"{\n" or head[1] != b'"meta":{\n' or head[3] != b"},\n":
+            return None
+        try:
+            meta_doc = orjson.loads(b"{" + head[2].rstrip(b"\n") + b"}").get("1")
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(meta_doc, dict) or meta_doc.get("layout") != LAYOUT:
+            return None
+        self._check_version(meta_doc)
+        counts = meta_doc.get("tables") or {}
+        previous = self._tables or {}
+
+        def make(name: str, lines: list[bytes], before: Table | None) -> Table:
+            info = counts.get(name)
+            count, last = info if isinstance(info, list) and len(info) == 2 else (None, None)
+            return Table.from_lines(self.builders.get(name), lines, count, last, previous=before)
+
+        found = lineindex.read_changed(
+            fd, size, b"".join(head), meta_doc, previous, self._index, make
+        )
+        if found is None:
+            return None
+        return {META_TABLE: Table.from_docs(None, {"1": meta_doc}), **found}
 
     def _read_lines(self, f: io.BufferedReader) -> Tables | None:
         """The tables of a file in this storage's own layout, unparsed; None for any other."""
@@ -296,9 +346,9 @@ class LockedJSONStorage(Storage):
                 yield self._tables
                 return
             with self._locked():
-                self._refresh()
+                self._refresh(whole=True)
                 assert self._tables is not None
-                read = self._tables
+                read = self._read_tables = self._tables
                 self._tables = dict(read)  # the working set; snapshots keep the old one
                 self._in_transaction = True
                 self._dirty = False
@@ -352,6 +402,9 @@ class LockedJSONStorage(Storage):
         assert self._tables is not None
         self._sweep_temp_files()
         self._stamp = atomic_write(self.path, self._serialise(self._tables))
+        self._checked_at, self._whole = time.monotonic(), True  # (it holds what was written)
+        meta = self._tables.get(META_TABLE)
+        self._index = (meta.get(1) or {}).get("index") if meta is not None else None
         self.commits += 1
 
     def _serialise(self, tables: Tables) -> list[bytes]:
@@ -359,10 +412,12 @@ class LockedJSONStorage(Storage):
         body: list[bytes] = []
         counts: dict[str, list[int]] = {}
         names = [name for name in tables if name != META_TABLE]
+        known = lineindex.known_lines(self._read_tables, self._index)
+        written: dict[str, list[bytes]] = {}
         for n, name in enumerate(names):
             table = tables[name]
             body.append(orjson.dumps(name) + b":{\n")
-            lines = table.lines()
+            lines = written[name] = table.lines()
             for i, line in enumerate(lines):
                 body.append(line)
                 body.append(b",\n" if i < len(lines) - 1 else b"\n")
@@ -375,7 +430,10 @@ class LockedJSONStorage(Storage):
         crc = zlib.crc32(orjson.dumps(counts), crc)  # the counts are trusted too: check them
         old = tables.get(META_TABLE)
         meta = dict(old.get(1) or {}) if old is not None else {}
-        meta.update(schema_version=SCHEMA_VERSION, layout=LAYOUT, crc32=crc, tables=counts)
+        index = lineindex.index_of(written, known)
+        meta.update(
+            schema_version=SCHEMA_VERSION, layout=LAYOUT, crc32=crc, tables=counts, index=index
+        )
         tables[META_TABLE] = Table.from_docs(None, {"1": meta})
         head = b'{\n"meta":{\n"1":' + orjson.dumps(meta) + (b"\n},\n" if names else b"\n}\n")
         return [head, *body]

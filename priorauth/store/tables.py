@@ -208,6 +208,11 @@ class Table(Mapping[int, Any]):
             top = max(top, i)
         return items if ordered else dict(sorted(items.items()))
 
+    def stored_lines(self) -> list[bytes] | None:
+        """The table's text as read or last written, a line each (None: not made yet)."""
+        lines = self._lines
+        return None if lines is None or None in lines else lines  # type: ignore[return-value]
+
     @property
     def parsed(self) -> bool:
         """True once the table's values exist (False: still only its stored text)."""

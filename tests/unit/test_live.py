@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -260,3 +261,71 @@ def test_a_save_works_out_only_the_clients_it_touched(tmp_path: Path, small_line
     after = _shown(data)
     assert after == _shown(Store(path, user="fresh").snapshot())
     assert after["services by client"] == before["services by client"]
+
+
+def _read(store: Store) -> dict[str, Any]:
+    data = store.snapshot()
+    return {
+        name: dict(getattr(data, name))
+        for name in ("payers", "clients", "authorizations", "services")
+    }
+
+
+def test_a_display_read_reads_only_the_changed_lines(tmp_path: Path, small_lines: None) -> None:
+    path = tmp_path / "data.json"
+    _base(path, 5)
+    app_store, other = Store(path, user="app"), Store(path, user="other")
+    first = app_store.snapshot()
+    client = next(iter(first.clients.values()))
+    len(first.services.values())  # (parsed, as an open app's are)
+    with other.transaction() as tx:
+        tx.update(dataclasses.replace(client, notes="changed"))
+    reads: list[int] = []
+    real = os.pread
+
+    def pread(fd: int, n: int, offset: int) -> bytes:
+        reads.append(n)
+        return real(fd, n, offset)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(os, "pread", pread)
+        data = app_store.snapshot()
+    assert data.clients[client.id].notes == "changed"
+    assert data.services is first.services  # not one of its lines read again
+    assert 0 < sum(reads) < path.stat().st_size // 4
+    assert _read(app_store) == _read(Store(path, user="fresh"))
+
+
+def test_a_hand_edit_that_keeps_every_length_is_read_by_the_next_save(
+    tmp_path: Path, small_lines: None
+) -> None:
+    """A display read trusts the lines whose length and checksum it holds; a transaction
+    reads the whole file and checks it, so it never writes an unchecked line back."""
+    path = tmp_path / "data.json"
+    _base(path, 6)
+    app_store = Store(path, user="app")
+    before = app_store.snapshot()
+    raw = path.read_bytes()
+    edited = raw.replace(b'"first_name":"First3"', b'"first_name":"Fyrst3"', 1)
+    assert edited != raw and len(edited) == len(raw)
+    path.write_bytes(edited)  # by hand: the meta record's checksums no longer fit
+    with app_store.transaction() as tx:
+        assert any(c.first_name == "Fyrst3" for c in tx.data.clients.values())
+    assert any(c.first_name == "Fyrst3" for c in app_store.snapshot().clients.values())
+    assert before.clients is not app_store.snapshot().clients
+
+
+def test_a_changed_line_whose_checksum_fails_is_read_whole(
+    tmp_path: Path, small_lines: None
+) -> None:
+    path = tmp_path / "data.json"
+    _base(path, 7)
+    app_store, other = Store(path, user="app"), Store(path, user="other")
+    app_store.snapshot()
+    service = next(iter(other.snapshot().services.values()))
+    with other.transaction() as tx:
+        tx.update(dataclasses.replace(service, note="abc"))
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b'"note":"abc"', b'"note":"abd"', 1))  # same length
+    data = app_store.snapshot()
+    assert data.services[service.id].note == "abd"  # read whole (and marked as edited outside)
