@@ -59,6 +59,7 @@ class LiveView:
         self._data: Data | None = None
         self._today: dt.date | None = None
         self._values: dict[Any, dict[int, Any]] = {}
+        self.last = Changes()  # what the last apply found (for tests and benchmarks)
 
     @property
     def data(self) -> Data | None:
@@ -80,6 +81,7 @@ class LiveView:
                         values.pop(client, None)
             self._data, self._today = data, today
             data.derived[KEEPER] = self
+            self.last = changes
             return changes
 
     def _changes(self, before: Data | None, after: Data) -> Changes | None:
