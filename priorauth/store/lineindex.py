@@ -65,16 +65,27 @@ def known_lines(tables: Mapping[str, Table], index: Any) -> dict[str, dict[int, 
 def read_changed(
     fd: int,
     size: int,
-    head: bytes,
-    meta: dict[str, Any],
+    usable: Callable[[Any], bool],
     previous: Mapping[str, Table],
     previous_index: Any,
-    make: Callable[[str, list[bytes], Table | None], Table],
-) -> dict[str, Table] | None:
-    """The tables of the file open at ``fd`` (``size`` bytes, ``head`` the bytes up to the first
-    table's name, ``meta`` its parsed meta record), reading only lines not in ``previous`` (the
-    last read's tables, described by ``previous_index``). ``make(name, lines, before)`` builds a
-    table. None when the file cannot be read this way (see the module docstring)."""
+    make: Callable[[str, list[bytes], Table | None, Any], Table],
+) -> tuple[dict[str, Any], dict[str, Table]] | None:
+    """The meta record and tables of the file open at ``fd`` (``size`` bytes), reading only
+    lines not in ``previous`` (the last read's tables, described by ``previous_index``).
+    ``usable(meta)`` says whether the meta record is of this layout; ``make(name, lines, before,
+    counts)`` builds a table. None when the file cannot be read this way (see the module
+    docstring)."""
+    with os.fdopen(fd, "rb", closefd=False) as f:
+        parts = [f.readline(limit) for limit in (8, 16, 2**20, 8)]
+    if parts[0] != b"{\n" or parts[1] != b'"meta":{\n' or parts[3] != b"},\n":
+        return None
+    head = b"".join(parts)
+    try:
+        meta = orjson.loads(b"{" + parts[2].rstrip(b"\n") + b"}").get("1")
+    except orjson.JSONDecodeError:
+        return None
+    if not usable(meta):
+        return None
     index, counts = meta.get("index"), meta.get("tables")
     if not isinstance(index, dict) or not isinstance(counts, dict) or list(index) != list(counts):
         return None
@@ -113,7 +124,7 @@ def read_changed(
             lines.append(line)
             offset += length + len(end)
         offset += 3 if n < len(names) - 1 else 2  # },\n or }\n
-        tables[name] = make(name, lines, before)
+        tables[name] = make(name, lines, before, counts.get(name))
     if offset + 2 != size:  # the closing }\n
         return None
-    return tables
+    return meta, tables

@@ -233,31 +233,25 @@ class LockedJSONStorage(Storage):
     def _read_changed(self, fd: int, size: int) -> Tables | None:
         """The tables, reading only the lines changed since the last read (None: read it
         whole). See :mod:`priorauth.store.lineindex`."""
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            head = [f.readline(limit) for limit in (8, 16, 2**20, 8)]
-        if head[0] != b"{\n" or head[1] != b'"meta":{\n' or head[3] != b"},\n":
-            return None
-        try:
-            meta_doc = orjson.loads(b"{" + head[2].rstrip(b"\n") + b"}").get("1")
-        except orjson.JSONDecodeError:
-            return None
-        if not isinstance(meta_doc, dict) or meta_doc.get("layout") != LAYOUT:
-            return None
-        self._check_version(meta_doc)
-        counts = meta_doc.get("tables") or {}
-        previous = self._tables or {}
 
-        def make(name: str, lines: list[bytes], before: Table | None) -> Table:
-            info = counts.get(name)
+        def make(name: str, lines: list[bytes], before: Table | None, info: Any) -> Table:
             count, last = info if isinstance(info, list) and len(info) == 2 else (None, None)
             return Table.from_lines(self.builders.get(name), lines, count, last, previous=before)
 
         found = lineindex.read_changed(
-            fd, size, b"".join(head), meta_doc, previous, self._index, make
+            fd, size, self._checked_meta, self._tables or {}, self._index, make
         )
         if found is None:
             return None
-        return {META_TABLE: Table.from_docs(None, {"1": meta_doc}), **found}
+        meta, tables = found
+        return {META_TABLE: Table.from_docs(None, {"1": meta}), **tables}
+
+    def _checked_meta(self, meta: Any) -> bool:
+        """Whether ``meta`` is a meta record of this layout (refused when it is too new)."""
+        if not isinstance(meta, dict) or meta.get("layout") != LAYOUT:
+            return False
+        self._check_version(meta)
+        return True
 
     def _read_lines(self, f: io.BufferedReader) -> Tables | None:
         """The tables of a file in this storage's own layout, unparsed; None for any other."""
