@@ -269,17 +269,22 @@ class AuthTrackApp(App[int]):
             changed = True
         if changed:
             self.reload()
+        elif self.tracker.store.recheck_due():  # nobody is saving: check the whole file now
+            self.reload(recheck=True)
 
-    def reload(self) -> None:
-        """Read the data file (in a worker) and refresh every screen."""
+    def reload(self, recheck: bool = False) -> None:
+        """Read the data file (in a worker) and refresh every screen. ``recheck``: read and
+        check the whole file, not only the lines changed (see Store.recheck_due)."""
         if self._loading:
             return
         self._loading = True
-        self.run_worker(self._read, thread=True, group="read", exit_on_error=False)
+        self.run_worker(lambda: self._read(recheck), thread=True, group="read", exit_on_error=False)
 
-    def _read(self) -> None:
+    def _read(self, recheck: bool = False) -> None:
         try:
             with self._store_lock:
+                if recheck:
+                    self.tracker.store.recheck()
                 data = self.tracker.data()
         except AuthTrackError as e:
             self.post_message(Loaded(None, e))

@@ -9,10 +9,11 @@ the lengths give. When anything does not fit — no index, a size that does not 
 checksum fails — it gives up and the caller reads the file whole, checking the whole file's
 checksum as always.
 
-Only reads for display take this path, and not for long: a transaction always reads the file
-whole and checks it (it must never write back a line it did not check), and so does the first
-display read after :data:`RECHECK_SECONDS`, so a hand edit that kept every length is seen within
-that time.
+Only reads for display take this path: a transaction always reads the file whole and checks it
+(it must never write back a line it did not check). An open app also reads and checks the whole
+file while nobody saves, :data:`RECHECK_SECONDS` (to half as much again) after its last whole
+read (``Store.recheck_due``), so a hand edit that kept every length is seen within about that
+time, and the check never delays showing another user's change.
 """
 
 from __future__ import annotations

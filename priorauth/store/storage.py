@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import random
 import threading
 import time
 import zlib
@@ -94,6 +95,9 @@ class LockedJSONStorage(Storage):
         self._index: Any = None  # the meta record's line index of the tables last read
         self._checked_at: float | None = None  # when the whole file was last checked (monotonic)
         self._whole = False  # the tables held come from a whole, checked read (or our write)
+        # (open apps started together must not all check the whole file at the same moment)
+        self._recheck_after = RECHECK_SECONDS * random.uniform(1.0, 1.5)
+        self.reads = 0  # tables read or committed by this object (a new number: new tables)
         self._read_tables: Tables = {}  # a transaction's tables as read (their lines indexed)
         self.commits = 0  # writes committed by this storage object (for tests and benchmarks)
 
@@ -177,21 +181,30 @@ class LockedJSONStorage(Storage):
         """Held while this object reads or writes (threads of one process take turns)."""
         return self._thread_lock
 
-    def refresh(self) -> bool:
-        """Load the file if it changed since the last read; return True when it was (re)loaded."""
+    def refresh(self, whole: bool = False) -> bool:
+        """Load the file if it changed since the last read; return True when it was (re)loaded.
+        ``whole``: read and check the whole file even when it did not change, if the tables
+        held came from a read of changed lines only."""
         with self._thread_lock:
-            return self._refresh()
+            return self._refresh(whole)
+
+    def recheck_due(self) -> bool:
+        """Whether the tables held came from reads of changed lines only, the last whole read
+        being long enough ago (see :mod:`priorauth.store.lineindex`)."""
+        last = self._checked_at
+        return not self._whole and (last is None or time.monotonic() - last > self._recheck_after)
 
     def _refresh(self, whole: bool = False) -> bool:
         """Re-read the file if it changed. A read for display reads only the lines that changed
-        (:mod:`priorauth.store.lineindex`); ``whole`` (a transaction's read), or a read more than
-        RECHECK_SECONDS after the last whole one, reads and checks the whole file."""
+        (:mod:`priorauth.store.lineindex`); ``whole`` (a transaction's read, an open app's
+        recheck) reads and checks the whole file."""
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:
             if self._stamp is None and self._tables is not None:
                 return False
             self._tables, self._stamp = {}, None
+            self.reads += 1
             return True
         except PermissionError as e:
             raise DataFileError(
@@ -205,8 +218,7 @@ class LockedJSONStorage(Storage):
                 return False
             tables = None
             now = time.monotonic()
-            recent = self._checked_at is not None and now - self._checked_at < RECHECK_SECONDS
-            if not whole and self._tables and recent:
+            if not whole and self._tables and self._checked_at is not None:
                 tables = self._read_changed(fd, st.st_size)
             read_whole = tables is None
             with os.fdopen(fd, "rb", closefd=False) as f:
@@ -224,6 +236,7 @@ class LockedJSONStorage(Storage):
         # an older version's file: its records brought up to this one (saved as such next time)
         self._tables = migrate.upgraded(tables, META_TABLE, SCHEMA_VERSION, self.builders)
         self._stamp, self._whole = stamp, read_whole
+        self.reads += 1
         if read_whole:
             self._checked_at = now
         meta = self._tables.get(META_TABLE)
@@ -397,6 +410,7 @@ class LockedJSONStorage(Storage):
         self._sweep_temp_files()
         self._stamp = atomic_write(self.path, self._serialise(self._tables))
         self._checked_at, self._whole = time.monotonic(), True  # (it holds what was written)
+        self.reads += 1
         meta = self._tables.get(META_TABLE)
         self._index = (meta.get(1) or {}).get("index") if meta is not None else None
         self.commits += 1

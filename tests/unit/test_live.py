@@ -309,10 +309,39 @@ def test_a_hand_edit_that_keeps_every_length_is_read_by_the_next_save(
     edited = raw.replace(b'"first_name":"First3"', b'"first_name":"Fyrst3"', 1)
     assert edited != raw and len(edited) == len(raw)
     path.write_bytes(edited)  # by hand: the meta record's checksums no longer fit
+    reader = Store(path, user="reader")
+    reader.snapshot()
+    assert not reader.recheck_due()  # (read whole: nothing to check)
     with app_store.transaction() as tx:
         assert any(c.first_name == "Fyrst3" for c in tx.data.clients.values())
     assert any(c.first_name == "Fyrst3" for c in app_store.snapshot().clients.values())
     assert before.clients is not app_store.snapshot().clients
+
+
+def test_an_open_app_rechecks_the_whole_file_while_nobody_saves(
+    tmp_path: Path, small_lines: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data.json"
+    _base(path, 8)
+    app_store, other = Store(path, user="app"), Store(path, user="other")
+    first = app_store.snapshot()
+    len(first.clients.values())
+    client = next(iter(first.clients.values()))
+    with other.transaction() as tx:
+        tx.update(dataclasses.replace(client, notes="by other"))
+    assert app_store.snapshot().clients[client.id].notes == "by other"  # changed lines only
+    raw = path.read_bytes()
+    edited = raw.replace(b'"first_name":"First3"', b'"first_name":"Fyrst3"', 1)
+    assert edited != raw and len(edited) == len(raw)
+    stat = path.stat()
+    path.write_bytes(edited)  # by hand, keeping its size and time: the display read trusts it
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert not any(c.first_name == "Fyrst3" for c in app_store.snapshot().clients.values())
+    monkeypatch.setattr(app_store.storage, "_recheck_after", 0.0)
+    assert app_store.recheck_due()
+    app_store.recheck()
+    assert any(c.first_name == "Fyrst3" for c in app_store.snapshot().clients.values())
+    assert not app_store.recheck_due()
 
 
 def test_a_changed_line_whose_checksum_fails_is_read_whole(
