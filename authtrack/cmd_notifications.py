@@ -77,8 +77,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     hidden = len(found) - len(shown)
     if args.json:
         rows = [as_json(data, n, today, notify.hiding(data, n, store.user, today)) for n in shown]
-        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        # one write: json.dump's thousands of small pieces each pass through the output's filter
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     else:
         write_digest(sys.stdout, data, shown, today, user=store.user, mine=args.mine, hidden=hidden)
     return 0

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from operator import attrgetter
+from typing import Any, Protocol, TypeVar
 
 from priorauth.model import (
     Authorization,
@@ -18,6 +19,18 @@ from priorauth.model import (
 )
 from priorauth.store.codec import record_builder
 from priorauth.store.tables import Table
+
+T = TypeVar("T")
+KEEPER = "per_client_keeper"  # data.derived[KEEPER]: what keeps per-client values between reads
+
+
+class Keeper(Protocol):
+    """Keeps values worked out per client from one snapshot for the next, recomputing only the
+    clients a change touched (:class:`priorauth.services.live.LiveView`)."""
+
+    def per_client(
+        self, data: Data, key: Any, compute: Callable[[int], T], ids: Iterable[int]
+    ) -> dict[int, T]: ...
 
 
 @dataclass(eq=False)
@@ -68,6 +81,17 @@ class Data:
             values[_ATTRIBUTE[name]] = table
         return Data(**values)
 
+    def per_client(self, key: Any, compute: Callable[[int], T], ids: Iterable[int]) -> dict[int, T]:
+        """``compute(client id)`` for each of ``ids``, in that order: a value that depends only on
+        that client's own records (the client, its authorizations, their services) and on
+        whatever ``key`` names (the day, the settings). A snapshot kept live between reads (see
+        :class:`Keeper`) computes only the clients changed since the values were last worked out;
+        any other computes them all."""
+        keeper = self.derived.get(KEEPER)
+        if keeper is not None:
+            return keeper.per_client(self, key, compute, ids)
+        return {i: compute(i) for i in ids}
+
     # --- look-ups ------------------------------------------------------------------------------
 
     @cached_property
@@ -107,9 +131,13 @@ class Data:
 
     @cached_property
     def services_by_client(self) -> dict[int, list[Service]]:
+        """Each client's services in date order (then id)."""
         index: dict[int, list[Service]] = defaultdict(list)
-        for service in sorted(self.services.values(), key=lambda s: (s.date, s.id)):
+        for service in self.services.values():
             index[service.client].append(service)
+        by_date = attrgetter("date", "id")
+        for services in index.values():
+            services.sort(key=by_date)
         return index
 
     def authorizations_for(

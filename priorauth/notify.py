@@ -112,26 +112,38 @@ def compute(
     )
     cached = data.derived.get(cache_key)
     if cached is None:
-        found: list[Notification] = []
-        for auth in data.authorizations.values():
-            client = data.clients.get(auth.client)
-            if client is None:
-                continue
-            if (
-                (auth.cap_amount and auth.cap_period is not None)
-                or (
-                    client.status == ClientStatus.ACTIVE
-                    and (auth.active or auth.status in _WAITING)
-                )
-                or (auth.lines and notify_lines.capped(auth))
-            ):
-                found.extend(_for_authorization(data, client, auth, today, settings))
-        found.extend(_no_active_auth(data, today))
-        found.extend(_outside_auth(data, today))
+        by_client = data.per_client(
+            cache_key,
+            lambda client_id: tuple(for_client(data, client_id, today, settings)),
+            data.clients.keys(),
+        )
+        found = [n for notes in by_client.values() for n in notes]
         names = {c.id: c.name.casefold() for c in data.clients.values()}
         found.sort(key=lambda n: (n.urgency, names.get(n.client, ""), n.key))
         cached = data.derived[cache_key] = tuple(found)
     return list(cached)
+
+
+def for_client(
+    data: Data, client_id: int, today: dt.date, settings: PracticeSettings
+) -> list[Notification]:
+    """The notifications about one client (in no particular order): :func:`compute` is these
+    for every client, sorted. They depend only on the client, its authorizations, the services
+    counting against those, its services no authorization covers, the payers and the settings."""
+    client = data.clients.get(client_id)
+    if client is None:
+        return []
+    found: list[Notification] = []
+    for auth in data.authorizations_for(client_id):
+        if (
+            (auth.cap_amount and auth.cap_period is not None)
+            or (client.status == ClientStatus.ACTIVE and (auth.active or auth.status in _WAITING))
+            or (auth.lines and notify_lines.capped(auth))
+        ):
+            found.extend(_for_authorization(data, client, auth, today, settings))
+    found.extend(_no_active_auth(data, client, today))
+    found.extend(_outside_auth(data, client, today))
+    return found
 
 
 def _notification(
@@ -322,10 +334,8 @@ def _ran_out_on(
     return day or auth.start_date or today
 
 
-def _no_active_auth(data: Data, today: dt.date) -> Iterable[Notification]:
-    for client in data.clients.values():
-        if client.status != ClientStatus.ACTIVE:
-            continue
+def _no_active_auth(data: Data, client: Client, today: dt.date) -> Iterable[Notification]:
+    if client.status == ClientStatus.ACTIVE:
         for ins in coverage.coverages_in_force(client, today):
             if not ins.prior_auth_required:
                 continue
@@ -392,11 +402,8 @@ def _span(auth: Authorization) -> str:
     return f"{start}–{auth.end_date:%m/%d/%Y}" if auth.end_date else f"from {start}"
 
 
-def _outside_auth(data: Data, today: dt.date) -> Iterable[Notification]:
-    for service in rules.uncovered_services(data):
-        client = data.clients.get(service.client)
-        if client is None:
-            continue
+def _outside_auth(data: Data, client: Client, today: dt.date) -> Iterable[Notification]:
+    for service in rules.uncovered_services_of(data, client.id):
         if not coverage.requires_prior_auth(client, service.payer, service.date):
             continue
         payer = data.payer_name(service.payer)
@@ -441,6 +448,7 @@ __all__ = [
     "Notification",
     "compute",
     "dismissals_of",
+    "for_client",
     "for_clinician",
     "hiding",
     "is_low",

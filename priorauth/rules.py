@@ -190,6 +190,17 @@ def uncovered_services(data: Data) -> list[Service]:
     return services_by_authorization(data).get(None, [])
 
 
+def uncovered_services_of(data: Data, client_id: int) -> list[Service]:
+    """The client's services no authorization covers, in date order (indexed per snapshot)."""
+    index = data.derived.get("uncovered_by_client")
+    if index is None:
+        index = defaultdict(list)
+        for service in uncovered_services(data):
+            index[service.client].append(service)
+        data.derived["uncovered_by_client"] = index
+    return index.get(client_id, [])
+
+
 def usage(data: Data, auth: Authorization, today: dt.date) -> Usage:
     """Units and visits used (through ``today``) and scheduled (after it) for ``auth``."""
     return usage_of(auth, services_for(data, auth), today)

@@ -27,6 +27,7 @@ from priorauth import notify
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError, DataFileError, PermissionDenied
 from priorauth.roles import ACTION_ROLES, Access, Role
+from priorauth.services.live import LiveView
 from priorauth.services.tracker import Policy, Tracker, allow_all
 from priorauth.store.datafile import Store
 from tui import safe  # noqa: F401  (control characters from data are shown, never sent)
@@ -171,6 +172,7 @@ class AuthTrackApp(App[int]):
         self.load_error: str = ""
         self.unexpected: list[str] = []  # tracebacks of bugs shown to the user (tests check it)
         self._store_lock = threading.Lock()
+        self.live = LiveView()  # what was worked out from the last read, kept for the next
         self._loading = False
         self._screens: weakref.WeakSet[BaseScreen] = weakref.WeakSet()
         self._permissions: dict[str, bool] = {}
@@ -267,17 +269,22 @@ class AuthTrackApp(App[int]):
             changed = True
         if changed:
             self.reload()
+        elif self.tracker.store.recheck_due():  # nobody is saving: check the whole file now
+            self.reload(recheck=True)
 
-    def reload(self) -> None:
-        """Read the data file (in a worker) and refresh every screen."""
+    def reload(self, recheck: bool = False) -> None:
+        """Read the data file (in a worker) and refresh every screen. ``recheck``: read and
+        check the whole file, not only the lines changed (see Store.recheck_due)."""
         if self._loading:
             return
         self._loading = True
-        self.run_worker(self._read, thread=True, group="read", exit_on_error=False)
+        self.run_worker(lambda: self._read(recheck), thread=True, group="read", exit_on_error=False)
 
-    def _read(self) -> None:
+    def _read(self, recheck: bool = False) -> None:
         try:
             with self._store_lock:
+                if recheck:
+                    self.tracker.store.recheck()
                 data = self.tracker.data()
         except AuthTrackError as e:
             self.post_message(Loaded(None, e))
@@ -294,17 +301,25 @@ class AuthTrackApp(App[int]):
 
     def _complete(self, data: Data) -> Snapshot:
         """Work out, in the worker, what every screen needs from a new snapshot (cached in
-        ``data.derived``): usage of each authorization, the clients' rows, notifications."""
+        ``data.derived``): usage of each authorization, the clients' rows, notifications. The
+        live view keeps them between reads: after a save only the clients it touched are worked
+        out again."""
         today = self.tracker.today
+        self.live.apply(data, today)
         client_rows(data, today)
         found = notify.compute(data, today)
         visible = notify.visible(data, found, self.tracker.user, today)
         return Snapshot(data, visible)
 
     def _warm(self, data: Data) -> None:
-        """After the screens have their data: work out the other screens' rows in the worker,
-        so switching to them does not stall the UI."""
-        auth_rows(data, self.tracker.today)
+        """After the screens have their data: bring the Authorizations screen's rows up to date
+        in the worker once it has been shown (never before: nobody may look at it), so that
+        switching back to it does not stall the UI."""
+        if any(isinstance(s, AuthorizationsScreen) for s in list(self._screens)):
+            auth_rows(data, self.tracker.today)
+        # the look-ups the next save's changes are carried over with (see LiveView.apply)
+        len(data.services_by_client)
+        len(data.auths_by_client)
 
     def on_loaded(self, message: Loaded) -> None:
         self._loading = False

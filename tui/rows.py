@@ -130,8 +130,11 @@ def client_rows(data: Data, today: dt.date, *, counts: bool = True) -> list[Clie
     key = ("tui.client_rows", today, counts)
     rows = data.derived.get(key)
     if rows is None:
-        rows = [client_row(data, c, today, counts) for c in data.clients.values()]
-        data.derived[key] = rows
+        clients = data.clients
+        by_client = data.per_client(
+            key, lambda i: client_row(data, clients[i], today, counts), clients.keys()
+        )
+        rows = data.derived[key] = list(by_client.values())
     return rows
 
 
@@ -250,7 +253,13 @@ def auth_rows(data: Data, today: dt.date) -> list[AuthRow]:
     key = ("tui.auth_rows", today)
     rows = data.derived.get(key)
     if rows is None:
-        rows = [auth_row(data, a, today) for a in data.authorizations.values()]
+        by_client = data.per_client(
+            key,
+            lambda i: tuple(auth_row(data, a, today) for a in data.authorizations_for(i)),
+            data.auths_by_client.keys(),
+        )
+        rows = [row for found in by_client.values() for row in found]
+        rows.sort(key=lambda r: r.id)
         data.derived[key] = rows
     return rows
 

@@ -15,9 +15,9 @@ refills on every keystroke. This table keeps the rows as a plain list and render
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -51,6 +51,34 @@ Cell = tuple[str, str]  # (text, level: "", "ok", "low", "out", "muted", "flag",
 Row = tuple[str, list[Cell]]
 SPAN = "span"  # a row whose first cell has this level is one heading across all columns
 LEVELS = ("ok", "low", "out", "muted", "flag", "head")
+
+
+class Formatted:
+    """A screen's rows as cells, kept by record: a refresh formats only the records whose row
+    value changed (another user's save changes a row or two of thousands)."""
+
+    def __init__(self) -> None:
+        self._made: dict[object, tuple[object, Row]] = {}
+
+    def rows(
+        self,
+        values: Sequence[object],
+        key: Callable[[Any], object],
+        cells: Callable[[Any], list[Cell]],
+    ) -> list[Row]:
+        """``(str(key(value)), cells(value))`` for each value, made again only for values not
+        seen before (rows are frozen values, so an unchanged record's row is the same object)."""
+        made = self._made
+        found: list[Row] = []
+        for value in values:
+            k = key(value)
+            known = made.get(k)
+            if known is None or known[0] is not value:
+                known = made[k] = (value, (str(k), cells(value)))
+            found.append(known[1])
+        if len(made) > 2 * len(found) + 1000:  # (records gone or filtered out long ago)
+            self._made = {key(v): made[key(v)] for v in values}
+        return found
 
 
 class RecordTable(ScrollView, can_focus=True):

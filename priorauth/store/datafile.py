@@ -33,7 +33,7 @@ from priorauth.store import auditchain
 from priorauth.store.auditchain import head_for_append
 from priorauth.store.codec import from_doc, record_builder, record_copier, to_doc
 from priorauth.store.identity import current_user
-from priorauth.store.storage import META_TABLE, LockedJSONStorage, Stamp
+from priorauth.store.storage import META_TABLE, LockedJSONStorage
 from priorauth.store.tables import Table
 
 AUDIT_TABLE = "audit"
@@ -85,7 +85,7 @@ class Store:
         )
         self.storage: LockedJSONStorage = self.db.storage  # type: ignore[assignment]
         self._snapshot: Data | None = None
-        self._snapshot_stamp: Stamp | None = None
+        self._snapshot_read: int | None = None  # the storage's read it was built from
         self.retention: Any = None  # how many backups to keep (priorauth.store.backups.Retention)
 
     def __repr__(self) -> str:
@@ -100,14 +100,25 @@ class Store:
         """
         with self.storage.thread_lock:
             tables = self.storage.tables()
-            if self._snapshot is None or self._snapshot_stamp != self.storage.stamp:
+            if self._snapshot is None or self._snapshot_read != self.storage.reads:
                 self._snapshot = Data.from_tables(tables)
-                self._snapshot_stamp = self.storage.stamp
+                self._snapshot_read = self.storage.reads
             return self._snapshot
 
     def changed_on_disk(self) -> bool:
         """Cheap check (one stat) whether another process has committed since our last read."""
         return self.storage.changed_on_disk()
+
+    def recheck_due(self) -> bool:
+        """Whether the file held was read line by line for long enough that it is time to read
+        and check it whole (see :mod:`priorauth.store.lineindex`): an open app does so while
+        nobody saves, so that the check never delays showing a change."""
+        return self.storage.recheck_due()
+
+    def recheck(self) -> None:
+        """Read and check the whole file now (the next snapshot shows any change by hand)."""
+        with self.storage.thread_lock:
+            self.storage.refresh(whole=True)
 
     def audit(self) -> list[AuditEntry]:
         table = self.storage.tables().get(AUDIT_TABLE)
@@ -117,7 +128,7 @@ class Store:
 
     def cached_snapshot(self) -> Data | None:
         """The last snapshot, if it is still what the storage holds (no re-read)."""
-        if self._snapshot is not None and self._snapshot_stamp == self.storage.stamp:
+        if self._snapshot is not None and self._snapshot_read == self.storage.reads:
             return self._snapshot
         return None
 
@@ -131,7 +142,7 @@ class Store:
             tx.finish()
         # the transaction's snapshot is exactly what was committed: no need to read it back
         if tx._data is not None:
-            self._snapshot, self._snapshot_stamp = tx._data, self.storage.stamp
+            self._snapshot, self._snapshot_read = tx._data, self.storage.reads
 
     def initialize(self) -> None:
         """Write an empty data file (with its schema version) if there is none yet."""

@@ -22,7 +22,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import random
 import threading
+import time
 import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -34,7 +36,8 @@ from tinydb.storages import Storage
 
 from priorauth.errors import AuthTrackError, DataFileError, LockTimeout
 from priorauth.oserrors import sentence
-from priorauth.store import migrate, safefile
+from priorauth.store import lineindex, migrate, safefile
+from priorauth.store.lineindex import RECHECK_SECONDS
 from priorauth.store.lockinfo import clear_note, describe_holder, read_note, write_note
 from priorauth.store.outside import mark_outside_edits
 from priorauth.store.schema import parse_whole
@@ -89,6 +92,13 @@ class LockedJSONStorage(Storage):
         self._stamp: Stamp | None = None
         self._in_transaction = False
         self._dirty = False
+        self._index: Any = None  # the meta record's line index of the tables last read
+        self._checked_at: float | None = None  # when the whole file was last checked (monotonic)
+        self._whole = False  # the tables held come from a whole, checked read (or our write)
+        # (open apps started together must not all check the whole file at the same moment)
+        self._recheck_after = RECHECK_SECONDS * random.uniform(1.0, 1.5)
+        self.reads = 0  # tables read or committed by this object (a new number: new tables)
+        self._read_tables: Tables = {}  # a transaction's tables as read (their lines indexed)
         self.commits = 0  # writes committed by this storage object (for tests and benchmarks)
 
     # --- TinyDB's Storage interface (for scripts; authtrack itself uses tables()) -------------
@@ -171,18 +181,30 @@ class LockedJSONStorage(Storage):
         """Held while this object reads or writes (threads of one process take turns)."""
         return self._thread_lock
 
-    def refresh(self) -> bool:
-        """Load the file if it changed since the last read; return True when it was (re)loaded."""
+    def refresh(self, whole: bool = False) -> bool:
+        """Load the file if it changed since the last read; return True when it was (re)loaded.
+        ``whole``: read and check the whole file even when it did not change, if the tables
+        held came from a read of changed lines only."""
         with self._thread_lock:
-            return self._refresh()
+            return self._refresh(whole)
 
-    def _refresh(self) -> bool:
+    def recheck_due(self) -> bool:
+        """Whether the tables held came from reads of changed lines only, the last whole read
+        being long enough ago (see :mod:`priorauth.store.lineindex`)."""
+        last = self._checked_at
+        return not self._whole and (last is None or time.monotonic() - last > self._recheck_after)
+
+    def _refresh(self, whole: bool = False) -> bool:
+        """Re-read the file if it changed. A read for display reads only the lines that changed
+        (:mod:`priorauth.store.lineindex`); ``whole`` (a transaction's read, an open app's
+        recheck) reads and checks the whole file."""
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:
             if self._stamp is None and self._tables is not None:
                 return False
             self._tables, self._stamp = {}, None
+            self.reads += 1
             return True
         except PermissionError as e:
             raise DataFileError(
@@ -192,10 +214,17 @@ class LockedJSONStorage(Storage):
         try:
             st = os.fstat(fd)
             stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-            if stamp == self._stamp and self._tables is not None:
+            if stamp == self._stamp and self._tables is not None and (self._whole or not whole):
                 return False
+            tables = None
+            now = time.monotonic()
+            if not whole and self._tables and self._checked_at is not None:
+                tables = self._read_changed(fd, st.st_size)
+            read_whole = tables is None
             with os.fdopen(fd, "rb", closefd=False) as f:
-                tables = self._read_lines(f)
+                if tables is None:
+                    f.seek(0)
+                    tables = self._read_lines(f)
                 if tables is None:  # another layout, or a failed checksum: parse it whole
                     f.seek(0)
                     tables = self._read_whole(f.read())
@@ -206,7 +235,35 @@ class LockedJSONStorage(Storage):
             os.close(fd)
         # an older version's file: its records brought up to this one (saved as such next time)
         self._tables = migrate.upgraded(tables, META_TABLE, SCHEMA_VERSION, self.builders)
-        self._stamp = stamp
+        self._stamp, self._whole = stamp, read_whole
+        self.reads += 1
+        if read_whole:
+            self._checked_at = now
+        meta = self._tables.get(META_TABLE)
+        self._index = (meta.get(1) or {}).get("index") if meta is not None else None
+        return True
+
+    def _read_changed(self, fd: int, size: int) -> Tables | None:
+        """The tables, reading only the lines changed since the last read (None: read it
+        whole). See :mod:`priorauth.store.lineindex`."""
+
+        def make(name: str, lines: list[bytes], before: Table | None, info: Any) -> Table:
+            count, last = info if isinstance(info, list) and len(info) == 2 else (None, None)
+            return Table.from_lines(self.builders.get(name), lines, count, last, previous=before)
+
+        found = lineindex.read_changed(
+            fd, size, self._checked_meta, self._tables or {}, self._index, make
+        )
+        if found is None:
+            return None
+        meta, tables = found
+        return {META_TABLE: Table.from_docs(None, {"1": meta}), **tables}
+
+    def _checked_meta(self, meta: Any) -> bool:
+        """Whether ``meta`` is a meta record of this layout (refused when it is too new)."""
+        if not isinstance(meta, dict) or meta.get("layout") != LAYOUT:
+            return False
+        self._check_version(meta)
         return True
 
     def _read_lines(self, f: io.BufferedReader) -> Tables | None:
@@ -296,9 +353,9 @@ class LockedJSONStorage(Storage):
                 yield self._tables
                 return
             with self._locked():
-                self._refresh()
+                self._refresh(whole=True)
                 assert self._tables is not None
-                read = self._tables
+                read = self._read_tables = self._tables
                 self._tables = dict(read)  # the working set; snapshots keep the old one
                 self._in_transaction = True
                 self._dirty = False
@@ -352,6 +409,10 @@ class LockedJSONStorage(Storage):
         assert self._tables is not None
         self._sweep_temp_files()
         self._stamp = atomic_write(self.path, self._serialise(self._tables))
+        self._checked_at, self._whole = time.monotonic(), True  # (it holds what was written)
+        self.reads += 1
+        meta = self._tables.get(META_TABLE)
+        self._index = (meta.get(1) or {}).get("index") if meta is not None else None
         self.commits += 1
 
     def _serialise(self, tables: Tables) -> list[bytes]:
@@ -359,10 +420,12 @@ class LockedJSONStorage(Storage):
         body: list[bytes] = []
         counts: dict[str, list[int]] = {}
         names = [name for name in tables if name != META_TABLE]
+        known = lineindex.known_lines(self._read_tables, self._index)
+        written: dict[str, list[bytes]] = {}
         for n, name in enumerate(names):
             table = tables[name]
             body.append(orjson.dumps(name) + b":{\n")
-            lines = table.lines()
+            lines = written[name] = table.lines()
             for i, line in enumerate(lines):
                 body.append(line)
                 body.append(b",\n" if i < len(lines) - 1 else b"\n")
@@ -375,7 +438,10 @@ class LockedJSONStorage(Storage):
         crc = zlib.crc32(orjson.dumps(counts), crc)  # the counts are trusted too: check them
         old = tables.get(META_TABLE)
         meta = dict(old.get(1) or {}) if old is not None else {}
-        meta.update(schema_version=SCHEMA_VERSION, layout=LAYOUT, crc32=crc, tables=counts)
+        index = lineindex.index_of(written, known)
+        meta.update(
+            schema_version=SCHEMA_VERSION, layout=LAYOUT, crc32=crc, tables=counts, index=index
+        )
         tables[META_TABLE] = Table.from_docs(None, {"1": meta})
         head = b'{\n"meta":{\n"1":' + orjson.dumps(meta) + (b"\n},\n" if names else b"\n}\n")
         return [head, *body]

@@ -154,40 +154,64 @@ class Table(Mapping[int, Any]):
             for key, doc in self._docs.items():
                 i = int(key)
                 items[i] = doc if build is None else build(i, doc)
+        elif self._previous is not None and self._previous._items is not None:
+            items = self._reparse(self._previous)
         else:
-            loads = orjson.loads
-            before = self._previous
-            known: dict[int, tuple[bytes | None, int]] = {}
-            if before is not None:  # each earlier line by its first id: (text, end of its ids)
-                ends = [*before._starts[1:], before._last + 1]
-                known = dict(
-                    zip(before._starts, zip(before._lines, ends, strict=True), strict=True)
-                )
-                earlier = before._items or {}
-            for line, start in zip(self._lines, self._starts, strict=True):
+            for line in self._lines:
                 assert line is not None  # unparsed tables have every line
-                text, end = known.get(start, (None, 0))
-                if text == line:  # read before: its values are those of then
-                    for i in range(start, end):
-                        value = earlier.get(i)
-                        if value is not None:
-                            items[i] = value
-                    continue
-                try:
-                    docs = loads(b"{" + line + b"}")
-                except orjson.JSONDecodeError as e:
-                    raise DataFileError(f"a line of the data file is not JSON ({e})") from None
-                if build is None:
-                    for key, doc in docs.items():
-                        items[int(key)] = doc
-                else:
-                    for key, doc in docs.items():
-                        i = int(key)
-                        items[i] = build(i, doc)
+                self._parse_line(line, items)
         self._items, self._docs, self._previous = items, None, None
         self._count = len(items)
-        self._last = max(self._last, max(items, default=0))
+        self._last = max(self._last, next(reversed(items), 0))
         return items
+
+    def _parse_line(self, line: bytes, into: dict[int, Any]) -> None:
+        try:
+            docs = orjson.loads(b"{" + line + b"}")
+        except orjson.JSONDecodeError as e:
+            raise DataFileError(f"a line of the data file is not JSON ({e})") from None
+        build = self._build
+        if build is None:
+            for key, doc in docs.items():
+                into[int(key)] = doc
+        else:
+            for key, doc in docs.items():
+                i = int(key)
+                into[i] = build(i, doc)
+
+    def _reparse(self, before: Table) -> dict[int, Any]:
+        """The values, given an earlier read's: the lines read then (same first id, same text)
+        keep their values; only the others are parsed. Ids stay in ascending order."""
+        assert before._items is not None and before._lines is not None
+        earlier = before._items
+        known = {start: line for start, line in zip(before._starts, before._lines, strict=True)}
+        fresh: dict[int, Any] = {}
+        kept: set[int] = set()
+        for line, start in zip(self._lines, self._starts, strict=True):  # type: ignore[arg-type]
+            assert line is not None  # unparsed tables have every line
+            if known.get(start) == line:
+                kept.add(start)
+            else:
+                self._parse_line(line, fresh)
+        items = dict(earlier)
+        for start, end in zip(before._starts, _ends(before), strict=True):
+            if start not in kept:  # a line changed or gone: its ids are those parsed now
+                for i in range(start, end):
+                    if i not in fresh:
+                        items.pop(i, None)
+        top = next(reversed(earlier), 0)
+        ordered = True
+        for i, value in fresh.items():
+            if i not in items and i < top:
+                ordered = False  # (a document moved between lines by hand)
+            items[i] = value
+            top = max(top, i)
+        return items if ordered else dict(sorted(items.items()))
+
+    def stored_lines(self) -> list[bytes] | None:
+        """The table's text as read or last written, a line each (None: not made yet)."""
+        lines = self._lines
+        return None if lines is None or None in lines else lines  # type: ignore[return-value]
 
     @property
     def parsed(self) -> bool:
@@ -331,3 +355,46 @@ def _first_id(line: bytes) -> int:
         return int(line[1:end])
     except ValueError:
         raise DataFileError("a line of the data file does not start with a document id") from None
+
+
+def changed_ids(before: Table, after: Table) -> set[int]:
+    """The ids whose values differ between two reads of one table (added, changed or removed).
+
+    A re-read keeps the values of the lines it did not parse again (see :meth:`Table.from_lines`),
+    so only the ids of lines whose text changed are compared; any other pair of tables is
+    compared value by value (identical values first, then equal ones)."""
+    if before is after:
+        return set()
+    old, new = before._load(), after._load()
+    ids: Any = None
+    if before._lines is not None and after._lines is not None and None not in after._lines:
+        ranges = {
+            start: (line, end)
+            for line, start, end in zip(before._lines, before._starts, _ends(before), strict=True)
+        }
+        ends = _ends(after)
+        ids, same = set(), set()
+        for line, start, end in zip(after._lines, after._starts, ends, strict=True):
+            known = ranges.get(start)
+            if known is not None and known[0] == line and known[1] == end and line is not None:
+                same.add(start)
+            else:
+                ids.update(range(start, end))
+        for start, (_, end) in ranges.items():
+            if start not in same:
+                ids.update(range(start, end))
+        if len(ids) > len(new) // 2:
+            ids = None  # most of it: a plain comparison is as quick
+    if ids is None:
+        ids = old.keys() | new.keys()
+    changed: set[int] = set()
+    for i in ids:
+        a, b = old.get(i), new.get(i)
+        if a is not b and a != b:
+            changed.add(i)
+    return changed
+
+
+def _ends(table: Table) -> list[int]:
+    """For each line of ``table``, the id after its last (the next line's first)."""
+    return [*table._starts[1:], table._last + 1] if table._starts else []

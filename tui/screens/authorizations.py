@@ -18,7 +18,7 @@ from tui import fmt
 from tui.rows import AuthRow, LineRow, auth_id_of, auth_rows, line_key, matches
 from tui.screens.base import FilteredListScreen
 from tui.screens.dialogs import PickDialog, PromptDialog
-from tui.table import Cell, Col, RecordTable
+from tui.table import Cell, Col, Formatted, RecordTable
 
 COLUMNS = [
     Col("client", "Client", 12, flex=2),
@@ -115,11 +115,18 @@ def worst_level(line: LineRow) -> str:
     return "" if level == "none" else level
 
 
-def table_rows(shown: list[AuthRow]) -> list[tuple[str, list[Cell]]]:
-    """Each authorization's row, then one per service line when it has several."""
+def table_rows(
+    shown: list[AuthRow], formatted: Formatted | None = None
+) -> list[tuple[str, list[Cell]]]:
+    """Each authorization's row, then one per service line when it has several (``formatted``:
+    the rows kept from the last refresh, so that only changed authorizations are formatted)."""
+    if formatted is None:
+        plain = [(str(r.id), cells(r)) for r in shown]
+    else:
+        plain = formatted.rows(shown, lambda r: r.id, cells)
     out: list[tuple[str, list[Cell]]] = []
-    for r in shown:
-        out.append((str(r.id), cells(r)))
+    for r, row in zip(shown, plain, strict=True):
+        out.append(row)
         out.extend((line_key(r.id, line.index), line_cells(r, line)) for line in r.lines)
     return out
 
@@ -182,6 +189,7 @@ class AuthorizationsScreen(FilteredListScreen):
         self.mine = False
         self.days = 30
         self._rows: dict[int, AuthRow] = {}
+        self._formatted = Formatted()  # cells kept by row: a refresh formats the changed ones
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="filter-bar"):
@@ -238,7 +246,7 @@ class AuthorizationsScreen(FilteredListScreen):
         ]
         shown.sort(key=SORT_KEYS[self.sort])  # type: ignore[arg-type]
         self._rows = {r.id: r for r in shown}
-        self.table.set_rows(table_rows(shown))
+        self.table.set_rows(table_rows(shown, self._formatted))
         view = VIEWS[self.view]
         if self.view == "expiring":
             view = f"expiring ≤ {self.days} d (x)"

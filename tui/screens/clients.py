@@ -17,7 +17,7 @@ from tui import fmt
 from tui.rows import ClientRow, client_rows, matches, worst
 from tui.screens.base import BaseScreen
 from tui.screens.dialogs import ConfirmDialog
-from tui.table import Cell, Col, RecordTable
+from tui.table import Cell, Col, Formatted, RecordTable
 
 # Auth numbers and counts are never cut (fit); names give way first.
 COLUMNS = [
@@ -82,6 +82,10 @@ def client_cells(row: ClientRow) -> list[Cell]:
     ]
 
 
+def _row_id(row: ClientRow) -> int:
+    return row.id
+
+
 class ClientsScreen(BaseScreen):
     WHERE = "Clients"
     PARTIAL_OK = True
@@ -123,6 +127,7 @@ class ClientsScreen(BaseScreen):
         super().__init__()
         self.sort = "name"
         self.view = "active"
+        self._formatted = Formatted()
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="filter-bar"):
@@ -158,7 +163,7 @@ class ClientsScreen(BaseScreen):
             and (not query or matches(r.search, query))
         ]
         shown.sort(key=SORT_KEYS[self.sort])
-        self.table.set_rows([(str(r.id), client_cells(r)) for r in shown], keep_key=keep)
+        self.table.set_rows(self._formatted.rows(shown, _row_id, client_cells), keep_key=keep)
         self._summary(
             f"{len(shown)} shown · {counts[ClientStatus.ACTIVE]} active · "
             f"{counts[ClientStatus.DISCHARGED]} discharged · {VIEWS[self.view]}, "
