@@ -60,8 +60,14 @@ def _dated_covers(
     return not code or not codes or code in codes or code_matches(code, codes)
 
 
-def _preference(auth: Authorization) -> tuple[bool, dt.date, int]:
-    return (auth.active, auth.start_date or dt.date.min, auth.id)
+def _preference(auth: Authorization) -> tuple[bool, dt.date, bool, int]:
+    """Which of two authorizations covering a service is preferred (the larger): the active one,
+    then the later start, then the one made later. An import plans new records under temporary
+    ids -1, -2, ... in the order it makes them, and saving gives them ids after every existing
+    one in that same order: they rank so here too, so that a plan counts each service against
+    the authorization the saved file will (or usage carried in from a log would come out wrong)."""
+    made = auth.id
+    return (auth.active, auth.start_date or dt.date.min, made < 0, -made if made < 0 else made)
 
 
 def _candidates(data: Data) -> dict[tuple[int, int], list[Authorization]]:

@@ -253,6 +253,89 @@ def test_what_a_person_saves_comes_back_from_its_export(practice: dict[str, Any]
         assert as_data(fresh.data()) == as_data(source.data())
 
 
+def _unnumbered(start: dt.date, codes: list[str]) -> dict[str, Any]:
+    return {
+        "auth_number": "",
+        "procedure_codes": codes,
+        "units_authorized": None,
+        "visits_authorized": None,
+        "cap_amount": None,
+        "cap_period": None,
+        "start_date": start,
+        "end_date": None,
+        "active": False,
+        "reminder_days": None,
+        "notes": "",
+        "carried_units_used": 0,
+        "carried_visits_used": 0,
+        "status": RequestStatus.APPROVED,
+        "requested_on": None,
+        "payer_reference": "",
+        "follow_up_on": None,
+        "confirm": False,
+    }
+
+
+def test_a_service_two_authorizations_cover_alike_counts_against_the_same_one_after_import(
+    tmp_path: Path,
+) -> None:
+    """Found by the property above: two inactive authorizations starting on one day both cover a
+    service with no code, and the later-made one counts it. The import planned its new records
+    under ids -1, -2, ..., which ranked them the other way round: the plan counted the service
+    against the other one, carried its use into the one that counts it, and after the save that
+    one showed the service twice."""
+    practice = {
+        "payers": [
+            {"name": "Aetna", "prior_auth_required": False, "turnaround_days": 0, "notes": ""}
+        ],
+        "clients": [
+            {
+                "client_id": "K002",
+                "first_name": "K",
+                "last_name": "K",
+                "dob": None,
+                "clinician": "",
+                "status": ClientStatus.ACTIVE,
+                "notes": "",
+                "insurances": [
+                    {
+                        "payer": "Aetna",
+                        "priority": Priority.PRIMARY,
+                        "member_id": "M0",
+                        "prior_auth_required": False,
+                    }
+                ],
+                "auths": [
+                    ("Aetna", _unnumbered(dt.date(2025, 1, 1), [])),
+                    ("Aetna", _unnumbered(dt.date(2025, 3, 1), [])),
+                    ("Aetna", _unnumbered(dt.date(2025, 3, 1), ["90791"])),
+                ],
+                "services": [
+                    {
+                        "payer": "Aetna",
+                        "date": dt.date(2026, 1, 1),
+                        "procedure_code": "",
+                        "units": 1,
+                        "recorded_by": "",
+                        "note": "",
+                        "pin": False,
+                    }
+                ],
+            }
+        ],
+    }
+    source = Tracker(Store(tmp_path / "source.json", user="alice"), today=TODAY)
+    save(source, practice)
+    exported = export_workbook(source.data(), tmp_path / "export.xlsx", today=TODAY)
+    fresh = Tracker(Store(tmp_path / "fresh.json", user="alice"), today=TODAY)
+    plan = plan_import(exported, fresh.data(), today=TODAY)
+    assert plan.errors == []
+    apply_import(fresh, plan)
+    assert as_data(fresh.data()) == as_data(source.data())
+    carried = sorted(a.carried_units_used for a in fresh.data().authorizations.values())
+    assert carried == [0, 0, 0]
+
+
 def test_two_plans_of_one_payer_come_back(tmp_path: Path) -> None:
     """The demo's case, by name: one payer as the primary and the secondary insurance."""
     source = Tracker(Store(tmp_path / "source.json", user="alice"), today=TODAY)
