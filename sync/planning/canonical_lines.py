@@ -1,0 +1,206 @@
+"""The Service Lines sheet of authtrack's own export: each authorization's lines, given to the
+authorization of its Authorizations row.
+
+A row names its authorization by client ID, auth number, payer and start date (and, where several
+share those, by codes). An authorization with two or more rows gets exactly those lines, their
+used counts becoming each line's carried-in usage (:func:`sync.planning.lines.settle_line_usage`);
+one with a single row keeps what its Authorizations row says. Lines of one authorization whose
+codes overlap, counts that cannot be read, or a measure that is neither units nor hours are
+errors naming the row and column, and the authorization is not imported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from priorauth import rules, usage
+from priorauth.grammar import GrammarError, count, whole
+from priorauth.model import LineMeasure, ServiceLine
+from sync.parsing import cells
+from sync.planning.canonical import Inputs, SheetRows
+from sync.planning.drafts import Draft
+from sync.planning.lines import LineRow
+from sync.planning.merge import Merger
+from sync.recognising.columns import Col
+
+__all__ = ["apply_sheet"]
+
+_Key = tuple[str, str, str, Any]  # client id, payer, number (folded), start date
+
+
+def _amount(value: Any, what: str, fractions: bool) -> float | int | None:
+    """A count as the sheet holds it; hours keep their fractions."""
+    try:
+        if isinstance(value, bool):
+            raise GrammarError(f"{value} is not a number of {what}.")
+        if isinstance(value, int | float):
+            return whole(value, what, fractions=fractions)
+        return count(cells.text(value), what, fractions=fractions)
+    except GrammarError as e:
+        raise cells.CellError(str(e)) from None
+
+
+def _fold(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def _read(
+    table: SheetRows, row: int, values: dict[str, Any], epoch_1904: bool
+) -> tuple[_Key, LineRow] | None:
+    client_id = cells.identifier(values.get("Client ID"))
+    number = cells.identifier(values.get("Auth Number"))
+    payer = cells.text(values.get("Payer"))
+    start = table.parsed(row, values, "Start Date", lambda v: cells.date(v, epoch_1904))
+    codes = table.parsed(row, values, "Procedure Codes", cells.codes) or []
+    measure_text = cells.text(values.get("Measure")).lower() or LineMeasure.UNITS.value
+    if measure_text not in {m.value for m in LineMeasure}:
+        table.error(row, "Measure", f'"{measure_text}" is not a measure: units or hours.')
+        return None
+    hours = measure_text == LineMeasure.HOURS.value
+    got = {
+        h: table.parsed(row, values, h, lambda v, w=w, f=f: _amount(v, w, f))
+        for h, w, f in (
+            ("Units Authorized", "units", hours),
+            ("Units Used", "units", hours),
+            ("Visits Authorized", "visits", False),
+            ("Visits Used", "visits", False),
+        )
+    }
+    cap = table.parsed(row, values, "Cap", cells.cap)
+    if not client_id:
+        table.error(row, "Client ID", "the client ID is missing.")
+    if not payer:
+        table.error(row, "Payer", "the payer is missing.")
+    if row in table.bad:
+        return None
+    line = ServiceLine(
+        codes=codes,
+        group=cells.text(values.get("Procedure Group")),
+        units_authorized=got["Units Authorized"],
+        visits_authorized=got["Visits Authorized"],
+        cap_amount=cap[0] if cap else None,
+        cap_period=cap[1] if cap else None,
+        cap_measure=cap[2] if cap else ServiceLine().cap_measure,
+        measure=LineMeasure(measure_text),
+    )
+    key = (client_id.casefold(), _fold(payer), number.casefold(), start)
+    return key, LineRow(table.sheet, row, line, got["Units Used"], got["Visits Used"])
+
+
+def _overlap(rows: list[LineRow], table: SheetRows) -> bool:
+    """Report a line whose codes another line of the authorization already holds."""
+    found = False
+    for k, r in enumerate(rows):
+        if len(rows) > 1 and not r.line.codes:
+            table.error(
+                r.row,
+                "Procedure Codes",
+                "a line of an authorization with several lines needs its procedure codes.",
+            )
+            found = True
+            continue
+        for earlier in rows[:k]:
+            if earlier.line.codes and rules.codes_overlap(r.line.codes, earlier.line.codes):
+                code = next(
+                    (c for c in r.line.codes if usage.code_matches(c, earlier.line.codes)),
+                    r.line.codes[0],
+                )
+                table.error(
+                    r.row,
+                    "Procedure Codes",
+                    f"code {code} is already on row {earlier.row}'s line of this authorization; "
+                    "each code belongs to one line.",
+                )
+                found = True
+                break
+    return found
+
+
+def apply_sheet(merger: Merger, inputs: Inputs, drafts: list[Draft]) -> None:
+    """Give each authorization of ``drafts`` the lines the Service Lines sheet lists for it
+    (``drafts`` loses an authorization whose lines cannot be read)."""
+    table = inputs.lines
+    if table is None:
+        return
+    names = {p.id: p.name for p in (*merger.data.payers.values(), *merger.changes.payers)}
+    by_key: dict[_Key, list[Draft]] = defaultdict(list)
+    for d in drafts:
+        client = merger.client(d.auth.client)
+        key = (
+            (client.client_id if client else "").casefold(),
+            _fold(names.get(d.auth.payer, "")),
+            d.auth.auth_number.casefold(),
+            d.auth.start_date,
+        )
+        by_key[key].append(d)
+    found: dict[int, list[LineRow]] = defaultdict(list)
+    for row, values in table.rows:
+        if row in table.bad:
+            continue
+        read = _read(table, row, values, inputs.epoch_1904)
+        if read is None:
+            continue
+        key, line_row = read
+        d = _owner(by_key.get(key, []), line_row.line.codes, found)
+        if d is None:
+            table.warnings.append(
+                f'Sheet "{table.sheet}", row {row}: no authorization {key[2] or "(no number)"} '
+                f"of client {key[0]} on the Authorizations sheet starts that day with that "
+                "payer; the line was not imported."
+            )
+            continue
+        found[id(d)].append(line_row)
+    for d in list(drafts):
+        rows = found.get(id(d), [])
+        if len(rows) < 2:
+            continue  # (one line: its Authorizations row says it all)
+        if _overlap(rows, table):
+            bad = ", ".join(str(r.row) for r in rows if r.row in table.bad)
+            d.table.error(
+                d.index,
+                Col.CODES,
+                f'its service lines on sheet "{table.sheet}" cannot be read (row {bad}).',
+            )
+            drafts.remove(d)
+            continue
+        _give(merger, d, rows)
+
+
+def _owner(
+    candidates: list[Draft], codes: list[str], given: dict[int, list[LineRow]]
+) -> Draft | None:
+    """Of the authorizations a line's row names (several when they share a client, payer,
+    number and start), the first holding its codes that has no line overlapping it yet (the
+    sheet lists each authorization's lines together, in the Authorizations sheet's order)."""
+    fitting = [d for d in candidates if _holds(d, codes)] or candidates
+    for d in fitting:
+        if not any(rules.codes_overlap(codes, r.line.codes) for r in given.get(id(d), ())):
+            return d
+    return fitting[0] if fitting else None
+
+
+def _holds(d: Draft, codes: list[str]) -> bool:
+    held = usage.all_codes(d.auth)
+    return not held or all(usage.code_matches(c, held) for c in codes)
+
+
+def _give(merger: Merger, d: Draft, rows: list[LineRow]) -> None:
+    auth = usage.with_lines(d.auth, [r.line for r in rows])
+    totals = usage.stated_usage(auth)
+    for col, total, what in (
+        (Col.UNITS_AUTH, totals.units_authorized, "units"),
+        (Col.VISITS_AUTH, totals.visits_authorized, "visits"),
+    ):
+        column = d.table.values.get(col)
+        said = column[d.index] if column is not None else total
+        if said != total:
+            merger.warnings.append(
+                f'Sheet "{d.table.sheet_at(d.index)}", row {d.row}: '
+                f"{'no cap on' if said is None else said} {what} authorized, but its service "
+                f"lines add up to {'no cap' if total is None else f'{total:g}'}; the lines were "
+                "kept."
+            )
+    d.auth = auth
+    d.lines = rows
+    d.units_used = d.visits_used = d.units_left = d.visits_left = None

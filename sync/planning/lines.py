@@ -1,0 +1,339 @@
+"""Service lines in a practice's log: an ABA-style log writes one authorization number on several
+rows, one per procedure code, each with its own units (97153 320, 97155 40, 97156 12).
+
+:func:`line_groups` finds such rows before any row is drafted: rows of one payer and number with
+the same client, dates, status and activity, whose codes never overlap, are one authorization
+(:class:`LineGroups`, the first row its head). Rows of one number that cannot be lines of one
+authorization (a code another row already holds, other dates, another client) are refused on
+the later row, saying why, and never merged. :func:`attach` gives the head's draft the lines of
+its rows, :func:`keep_lines` keeps the lines of an authorization a log writes on one row (its
+codes and totals), and :func:`settle_line_usage` turns each line's Used (or Remaining) into its
+carried-in usage, as :func:`sync.planning.settle.settle_usage` does for a whole authorization.
+Lines are read and written only through :mod:`priorauth.usage`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from priorauth import rules, usage
+from priorauth.model import ServiceLine
+from priorauth.services.bulk import overlay
+from sync.planning.drafts import Columns, Draft
+from sync.planning.merge import Merger
+from sync.recognising.columns import Col
+
+__all__ = [
+    "LineGroups",
+    "LineRow",
+    "LinesRead",
+    "attach",
+    "described",
+    "keep_lines",
+    "line_groups",
+    "report_rows",
+    "settle_line_usage",
+]
+
+
+@dataclass(slots=True)
+class LineRow:
+    """One service line and the row it came from, with the counts the row says were used or
+    are left (turned into the line's carried-in usage by :func:`settle_line_usage`)."""
+
+    sheet: str
+    row: int
+    line: ServiceLine
+    units_used: float | None = None
+    visits_used: int | None = None
+    units_left: float | None = None
+    visits_left: int | None = None
+    index: int | None = None  # the data row in the log table (None: another sheet's row)
+
+
+@dataclass
+class LineGroups:
+    """Rows of a log read as one authorization's service lines: head index -> every index of the
+    group (head first, in row order)."""
+
+    heads: dict[int, list[int]] = field(default_factory=dict)
+    members: set[int] = field(default_factory=set)  # the rows after the head
+    # rows repeating a number that cannot be lines of its authorization: (column, why), to be
+    # reported on the row when the rows are gone through (in row order with the other errors)
+    refused: dict[int, tuple[Col, str]] = field(default_factory=dict)
+
+    def described(self, table: Any) -> list[str]:
+        """ "ABA-1: 3 rows read as one authorization with 3 service lines" for each group."""
+        numbers = table.values.get(Col.AUTH_NUMBER) or []
+        out = []
+        for head, indices in self.heads.items():
+            rows = ", ".join(str(table.rows[i]) for i in indices)
+            out.append(
+                f'Sheet "{table.sheet_at(head)}", rows {rows}: {numbers[head]}: {len(indices)} '
+                f"rows read as one authorization with {len(indices)} service lines."
+            )
+        return out
+
+
+def _norm(value: Any) -> str:
+    return " ".join(str(value).split()).casefold() if value else ""
+
+
+# what must agree on every row of one authorization's lines: (column, words for a difference)
+_SAME: tuple[tuple[Col, str], ...] = (
+    (Col.CLIENT_ID, "another client"),
+    (Col.NAME, "another client"),
+    (Col.FIRST, "another client"),
+    (Col.LAST, "another client"),
+    (Col.DOB, "another date of birth"),
+    (Col.MEMBER_ID, "another member ID"),
+    (Col.START, "another start date"),
+    (Col.END, "another end date"),
+    (Col.PERIOD, "other dates"),
+    (Col.STATUS, "another status"),
+    (Col.ACTIVE, "another Active"),
+)
+
+
+def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroups:
+    """The groups of rows of ``table`` that are one authorization's service lines (nothing for
+    authtrack's own export, whose lines are on their own sheet). Rows of one number that cannot
+    join its first row are in ``refused``, to be reported (and so never drafted)."""
+    groups = LineGroups()
+    numbers, payers, codes = cols.auth_number, cols.payer, cols.codes
+    if canonical or numbers is None or codes is None:
+        return groups
+    bad = table.bad
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for i, number in enumerate(numbers):
+        if number and i not in bad:
+            key = (_norm(payers[i]) if payers is not None else "", _norm(number))
+            by_key.setdefault(key, []).append(i)
+    values = table.values
+    for indices in by_key.values():
+        if len(indices) < 2:
+            continue
+        head = indices[0]
+        taken: list[tuple[int, list[str]]] = [(head, codes[head] or [])]
+        kept = [head]
+        for i in indices[1:]:
+            why = _why_not_a_line(values, head, i, codes[i] or [], taken, table)
+            if why:
+                groups.refused[i] = (
+                    Col.AUTH_NUMBER if "code" not in why else Col.CODES,
+                    f"authorization {numbers[i]} with this payer is already on row "
+                    f"{table.rows[head]}, {why}; rows of one number are read as one "
+                    "authorization's service lines only when the client, dates and status "
+                    "agree and each row has codes of its own.",
+                )
+                continue
+            taken.append((i, codes[i]))
+            kept.append(i)
+        if len(kept) > 1 and codes[head]:
+            groups.heads[head] = kept
+            groups.members.update(kept[1:])
+    return groups
+
+
+def _why_not_a_line(
+    values: dict[Col, list[Any]],
+    head: int,
+    i: int,
+    mine: list[str],
+    taken: list[tuple[int, list[str]]],
+    table: Any,
+) -> str:
+    """Why row ``i`` cannot be a line of the authorization on row ``head`` ("" when it can)."""
+    for col, words in _SAME:
+        column = values.get(col)
+        if column is not None and column[head] != column[i]:
+            return f"with {words}"
+    if not mine or not taken[0][1]:
+        return "and a row without procedure codes cannot be one of several service lines"
+    for j, theirs in taken:
+        if rules.codes_overlap(mine, theirs):
+            shared = next((c for c in mine if usage.code_matches(c, theirs)), mine[0])
+            return f"whose row {table.rows[j]} already holds code {shared}"
+    return ""
+
+
+def _line(cols: Columns, i: int, copied: dict[str, list[Any]]) -> ServiceLine:
+    cap = cols.cap[i] if cols.cap is not None else None
+    units = copied.get("units_authorized")
+    visits = copied.get("visits_authorized")
+    return ServiceLine(
+        codes=list(cols.codes[i] or []) if cols.codes is not None else [],
+        units_authorized=units[i] if units is not None else None,
+        visits_authorized=visits[i] if visits is not None else None,
+        cap_amount=cap[0] if cap else None,
+        cap_period=cap[1] if cap else None,
+        cap_measure=cap[2] if cap else ServiceLine().cap_measure,
+    )
+
+
+def _at(column: list[Any] | None, i: int) -> Any:
+    return column[i] if column is not None else None
+
+
+def attach(d: Draft, indices: list[int], cols: Columns, table: Any) -> None:
+    """Give the head row's draft ``d`` the service lines of rows ``indices``: their codes,
+    counts and caps; carried-in usage as the authorization had it where a line keeps its codes
+    (the rows' Used columns settle it later). Their distinct notes are joined."""
+    copied = {name: column for name, column, _ in cols.copied}
+    before = {frozenset(x.codes): x for x in usage.lines_of(d.before)} if d.before else {}
+    rows: list[LineRow] = []
+    for i in indices:
+        line = _line(cols, i, copied)
+        old = before.get(frozenset(line.codes))
+        if old is not None:
+            line = dataclasses.replace(
+                line,
+                carried_units_used=old.carried_units_used,
+                carried_visits_used=old.carried_visits_used,
+                measure=old.measure,
+                group=old.group,
+            )
+        rows.append(
+            LineRow(
+                table.sheet_at(i),
+                table.rows[i],
+                line,
+                _at(cols.units_used, i),
+                _at(cols.visits_used, i),
+                _at(cols.units_left, i),
+                _at(cols.visits_left, i),
+                i,
+            )
+        )
+    auth = usage.with_lines(d.auth, [r.line for r in rows])
+    notes = copied.get("notes")
+    if notes is not None:
+        auth.notes = "; ".join(dict.fromkeys(n for i in indices if (n := notes[i])))
+    d.auth = auth
+    d.lines = rows
+    d.units_used = d.visits_used = d.units_left = d.visits_left = None
+
+
+def keep_lines(d: Draft, cols: Columns) -> None:
+    """A row for an authorization authtrack holds in several lines, written on one row (its codes
+    and totals, as the export's Authorizations sheet and a one-row-per-authorization log write it):
+    the lines are kept when the row's codes are all of theirs and its authorized counts are
+    their totals; the row's Used counts are then the lines' (not spread over them: a total that
+    differs is said, and authtrack's counts kept). Otherwise the row stands as one line."""
+    before = d.before
+    if before is None or not before.lines or d.lines is not None:
+        return
+    auth = d.auth
+    total = usage.stated_usage(before)
+    if cols.codes is not None and set(auth.procedure_codes) != set(usage.all_codes(before)):
+        return
+    copied = {name for name, _, _ in cols.copied}
+    if ("units_authorized" in copied and auth.units_authorized != total.units_authorized) or (
+        "visits_authorized" in copied and auth.visits_authorized != total.visits_authorized
+    ):
+        return
+    d.auth = usage.with_lines(auth, usage.lines_of(before))
+    d.lines = []  # (kept as they were: nothing to settle line by line)
+    d.units_used = d.visits_used = d.units_left = d.visits_left = None
+
+
+def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
+    """Each line's carried-in usage from its row's Used (or Remaining) counts, less what
+    authtrack already tracks on that line (so that an export imported back changes nothing)."""
+    lined = [d for d in drafts if d.lines]
+    if not lined:
+        return
+    today = merger.today
+    by_auth: dict[int | None, list[Any]] = {}
+    if merger.has_services():
+        by_auth = rules.services_by_authorization(overlay(merger.data, merger.changes))
+    for d in lined:
+        assert d.lines is not None
+        services = by_auth.get(d.auth.id) or []
+        tracked = usage.line_usages(d.auth, services, today) if services else None
+        new_lines = []
+        for k, r in enumerate(d.lines):
+            line = usage.lines_of(d.auth)[k]
+            units_used = _used(r.units_used, r.units_left, line.units_authorized)
+            visits_used = _used(r.visits_used, r.visits_left, line.visits_authorized)
+            changes: dict[str, Any] = {}
+            for used, field_name, what, pick in (
+                (units_used, "carried_units_used", "units", "units_used"),
+                (visits_used, "carried_visits_used", "visits", "visits_used"),
+            ):
+                if used is None:
+                    continue
+                counted = 0.0
+                if tracked is not None:
+                    counted = getattr(tracked[k].usage, pick) - getattr(line, field_name)
+                carried = used - counted
+                if carried < 0:
+                    merger.warnings.append(
+                        f'Sheet "{r.sheet}", row {r.row}: the log says {used} {what} used on '
+                        f"{', '.join(line.codes)}, but authtrack already has {counted:g} recorded "
+                        "there; authtrack's count is kept."
+                    )
+                    carried = 0
+                changes[field_name] = int(carried) if float(carried).is_integer() else carried
+            new_lines.append(dataclasses.replace(line, **changes) if changes else line)
+        replaced = usage.with_lines(d.auth, new_lines)
+        for name in ("lines", "procedure_codes"):
+            setattr(d.auth, name, getattr(replaced, name))
+
+
+def _used(used: Any, left: Any, authorized: Any) -> Any:
+    if left is None or authorized is None or used is not None:
+        return used
+    return authorized - left
+
+
+@dataclass(frozen=True)
+class LinesRead:
+    """An authorization read from several rows of a log, one service line each."""
+
+    sheet: str
+    rows: tuple[int, ...]
+    auth_number: str
+    codes: tuple[tuple[str, ...], ...]  # each line's codes
+
+    def __str__(self) -> str:
+        n = len(self.rows)
+        rows = ", ".join(map(str, self.rows))
+        return (
+            f"{self.auth_number}: {n} rows read as one authorization with {n} service lines "
+            f'(sheet "{self.sheet}", rows {rows}: '
+            f"{'; '.join(', '.join(c) for c in self.codes)})."
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "rows": list(self.rows),
+            "auth_number": self.auth_number,
+            "lines": [list(c) for c in self.codes],
+            "message": str(self),
+        }
+
+
+def described(drafts: list[Draft]) -> list[LinesRead]:
+    """The authorizations the log gave in several rows (not those of another sheet)."""
+    return [
+        LinesRead(
+            d.lines[0].sheet,
+            tuple(r.row for r in d.lines),
+            d.auth.auth_number,
+            tuple(tuple(r.line.codes) for r in d.lines),
+        )
+        for d in drafts
+        if d.lines and len(d.lines) > 1 and d.lines[0].index is not None
+    ]
+
+
+def report_rows(d: Draft, message: str) -> None:
+    """An error on the head row of ``d``'s authorization said on its other rows too (none of its
+    lines is imported without the others)."""
+    for r in d.lines or ():
+        if r.index is not None and r.index != d.index:
+            d.table.error(r.index, None, message)
