@@ -1,0 +1,389 @@
+"""Service lines in Excel (issue 12): an ABA-style log's rows of one number, one per code, import
+as one authorization with a line each; the export's Service Lines sheet gives them back; the
+write-back puts each line in its own row."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from authtrack.cli import main
+from priorauth import usage
+from priorauth.model import (
+    Authorization,
+    CapMeasure,
+    CapPeriod,
+    LineMeasure,
+    Service,
+    ServiceLine,
+)
+from priorauth.services.tracker import Tracker
+from sync.importer import ImportBlocked, apply_import, plan_import
+from sync.recognising.columns import SERVICE_LINE_EXTRA_HEADERS, SERVICE_LINE_HEADERS
+from sync.writing.exporter import export_workbook
+from sync.writing.writeback import write_back
+from tests.helpers.sync_helpers import LOG_HEADER, TODAY, log_row, workbook
+
+D = dt.date
+HEADER = [*LOG_HEADER, "Max/Week", "Notes"]
+
+
+def aba_rows() -> list[list[Any]]:
+    """Two clients of an ABA agency: one number each, a row per code."""
+    return [
+        [*log_row(number="ABA-1", codes="97153", units=320, used=100), "40 units/week", "BCBA"],
+        [*log_row(number="ABA-1", codes="97155", units=40, used=10), "", ""],
+        [*log_row(number="ABA-1", codes="97156", units=12, used=2), "", "Parent training"],
+        [*log_row("Kim, Bo", "ABA-2", dob=D(2018, 3, 4), codes="97153", units=480, used=0), "", ""],
+        [*log_row("Kim, Bo", "ABA-2", dob=D(2018, 3, 4), codes="97155", units=48, used=0), "", ""],
+        [*log_row("Kim, Bo", "ABA-2", dob=D(2018, 3, 4), codes="97156", units=16, used=0), "", ""],
+        [*log_row("Kim, Bo", "ABA-2", dob=D(2018, 3, 4), codes="97151", units=24, used=8), "", ""],
+    ]
+
+
+def aba_log(path: Path, rows: list[list[Any]] | None = None) -> Path:
+    return workbook(path, aba_rows() if rows is None else rows, header=HEADER)
+
+
+def imported(tracker: Tracker, path: Path) -> None:
+    apply_import(tracker, plan_import(path, tracker.data(), today=TODAY))
+
+
+def by_number(tracker: Tracker) -> dict[str, Authorization]:
+    return {a.auth_number: a for a in tracker.data().authorizations.values()}
+
+
+def line(codes: list[str], units: int, used: int = 0, **more: Any) -> ServiceLine:
+    return ServiceLine(codes=codes, units_authorized=units, carried_units_used=used, **more)
+
+
+def test_an_aba_log_imports_one_authorization_per_number_with_its_lines(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    imported(tracker, aba_log(tmp_path / "aba.xlsx"))
+    data = tracker.data()
+    auths = by_number(tracker)
+    assert sorted(auths) == ["ABA-1", "ABA-2"]
+    ann, bo = auths["ABA-1"], auths["ABA-2"]
+    assert ann.lines == [
+        line(["97153"], 320, 100, cap_amount=40, cap_period=CapPeriod.WEEK),
+        line(["97155"], 40, 10),
+        line(["97156"], 12, 2),
+    ]
+    assert bo.lines == [
+        line(["97153"], 480),
+        line(["97155"], 48),
+        line(["97156"], 16),
+        line(["97151"], 24, 8),
+    ]
+    for auth in (ann, bo):  # the authorization's own fields: the canonical form of several lines
+        assert auth == usage.with_lines(auth, auth.lines)
+        assert (auth.procedure_codes, auth.units_authorized, auth.cap_amount) == ([], None, None)
+        assert (auth.start_date, auth.end_date) == (D(2026, 9, 1), D(2027, 2, 28))
+        assert auth.active and auth.member_id == "W123"
+        assert data.payer_name(auth.payer) == "Aetna"
+    assert ann.notes == "BCBA; Parent training"  # each row's note, once
+    assert data.clients[ann.client].name == "Lee, Ann"
+    assert data.clients[bo.client].name == "Kim, Bo"
+    use = usage.usage_of(ann, [], TODAY)
+    assert (use.units_authorized, use.units_used, use.units_remaining) == (372, 112, 260)
+    assert [u.usage.units_remaining for u in usage.line_usages(ann, [], TODAY)] == [220, 30, 10]
+
+
+def test_the_preview_says_which_rows_became_one_authorization(
+    tracker: Tracker, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = aba_log(tmp_path / "aba.xlsx")
+    plan = plan_import(path, tracker.data(), today=TODAY)
+    assert [str(g) for g in plan.service_lines] == [
+        'ABA-1: 3 rows read as one authorization with 3 service lines (sheet "Log", rows 2, 3, '
+        "4: 97153; 97155; 97156).",
+        'ABA-2: 4 rows read as one authorization with 4 service lines (sheet "Log", rows 5, 6, '
+        "7, 8: 97153; 97155; 97156; 97151).",
+    ]
+    assert "2 authorizations read from several rows, a service line each." in plan.summary()
+    assert len(plan.created) == 2 and plan.errors == []
+    db = str(tmp_path / "d.json")
+    assert main(["--db", db, "import", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Authorizations with service lines, one row each (2):" in out
+    assert "ABA-1: 3 rows read as one authorization with 3 service lines" in out
+    assert main(["--db", db, "import", str(path), "--json"]) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert said["created"] == 2
+    assert said["service_lines"][0] == {
+        "sheet": "Log",
+        "rows": [2, 3, 4],
+        "auth_number": "ABA-1",
+        "lines": [["97153"], ["97155"], ["97156"]],
+        "message": str(plan.service_lines[0]),
+    }
+
+
+def test_reimporting_the_log_changes_nothing(tracker: Tracker, tmp_path: Path) -> None:
+    path = aba_log(tmp_path / "aba.xlsx")
+    imported(tracker, path)
+    before = tracker.data().authorizations
+    plan = plan_import(path, tracker.data(), today=TODAY)
+    assert (len(plan.created), len(plan.updated), len(plan.unchanged)) == (0, 0, 2)
+    assert not plan.has_changes
+    assert tracker.data().authorizations == before
+
+
+def test_a_new_used_count_on_one_row_changes_that_line_only(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    imported(tracker, aba_log(tmp_path / "aba.xlsx"))
+    rows = aba_rows()
+    rows[1][9] = 25  # 97155 used: 10 -> 25
+    plan = plan_import(aba_log(tmp_path / "v2.xlsx", rows), tracker.data(), today=TODAY)
+    assert (len(plan.updated), len(plan.unchanged)) == (1, 1)
+    apply_import(tracker, plan)
+    assert [x.carried_units_used for x in by_number(tracker)["ABA-1"].lines] == [100, 25, 2]
+
+
+@pytest.mark.parametrize(
+    ("change", "cell", "words"),
+    [
+        ({5: "97153"}, "F4", "whose row 2 already holds code 97153"),  # a code repeated
+        ({5: "97153-HN"}, "F4", "whose row 2 already holds code 97153-HN"),  # its modified form
+        ({6: D(2026, 10, 1)}, "E4", "with another start date"),
+        ({7: D(2027, 3, 31)}, "E4", "with another end date"),
+        ({0: "Roe, Jo"}, "E4", "with another client"),
+        ({5: ""}, "F4", "a row without procedure codes"),
+    ],
+)
+def test_rows_of_one_number_that_cannot_be_lines_are_refused_by_row_and_column(
+    tracker: Tracker, tmp_path: Path, change: dict[int, Any], cell: str, words: str
+) -> None:
+    rows = aba_rows()[:3]
+    for j, value in change.items():
+        rows[2][j] = value
+    plan = plan_import(aba_log(tmp_path / "bad.xlsx", rows), tracker.data(), today=TODAY)
+    assert len(plan.errors) == 1
+    error = plan.errors[0]
+    assert (error.sheet, error.row, error.cell) == ("Log", 4, cell)
+    assert words in error.message and "already on row 2" in error.message
+    with pytest.raises(ImportBlocked):
+        apply_import(tracker, plan)
+    assert not tracker.store.path.exists()  # nothing saved
+    assert plan.service_lines[0].rows == (2, 3)  # (the rows that can be lines are said as such)
+
+
+def test_another_payer_with_the_same_number_stays_its_own_authorization(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    rows = aba_rows()[:3]
+    rows[2][2] = "Cigna"
+    plan = plan_import(aba_log(tmp_path / "log.xlsx", rows), tracker.data(), today=TODAY)
+    assert plan.errors == [] and len(plan.created) == 2  # as before lines: a number per payer
+
+
+def test_a_count_below_zero_on_a_line_row_names_its_cell(tracker: Tracker, tmp_path: Path) -> None:
+    rows = aba_rows()[:3]
+    rows[1][8] = -40
+    plan = plan_import(aba_log(tmp_path / "bad.xlsx", rows), tracker.data(), today=TODAY)
+    assert [(e.sheet, e.row, e.cell) for e in plan.errors] == [("Log", 3, "I3")]
+    assert "below zero" in plan.errors[0].message
+    with pytest.raises(ImportBlocked):
+        apply_import(tracker, plan)
+    assert not tracker.store.path.exists()
+
+
+def _record(tracker: Tracker, auth: Authorization, code: str, day: dt.date, units: int) -> None:
+    tracker.record_service(
+        Service(client=auth.client, payer=auth.payer, date=day, procedure_code=code, units=units)
+    )
+
+
+def _sheet(path: Path, name: str) -> list[tuple[Any, ...]]:
+    return list(openpyxl.load_workbook(path)[name].iter_rows(values_only=True))
+
+
+def test_the_export_has_a_row_per_line_with_its_units_used(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    imported(tracker, aba_log(tmp_path / "aba.xlsx"))
+    ann = by_number(tracker)["ABA-1"]
+    _record(tracker, ann, "97155", D(2026, 10, 1), 4)
+    _record(tracker, ann, "97155", D(2026, 10, 8), 4)
+    _record(tracker, ann, "97153", D(2026, 10, 8), 16)
+    _record(tracker, ann, "97156", D(2026, 12, 2), 2)  # scheduled: not used yet
+    path = export_workbook(tracker.data(), tmp_path / "out.xlsx", today=TODAY)
+    rows = _sheet(path, "Service Lines")
+    assert list(rows[0]) == SERVICE_LINE_HEADERS + SERVICE_LINE_EXTRA_HEADERS
+    start = dt.datetime(2026, 9, 1)
+    assert rows[1:] == [  # Kim before Lee, each authorization's lines in order
+        (
+            "C0002",
+            "ABA-2",
+            "Aetna",
+            start,
+            "97153",
+            480,
+            0,
+            480,
+            None,
+            0,
+            None,
+            None,
+            None,
+            "units",
+        ),
+        ("C0002", "ABA-2", "Aetna", start, "97155", 48, 0, 48, None, 0, None, None, None, "units"),
+        ("C0002", "ABA-2", "Aetna", start, "97156", 16, 0, 16, None, 0, None, None, None, "units"),
+        ("C0002", "ABA-2", "Aetna", start, "97151", 24, 8, 16, None, 0, None, None, None, "units"),
+        ("C0001", "ABA-1", "Aetna", start, "97153", 320, 116, 204, None, 1, None)
+        + ("40 units per week", None, "units"),
+        ("C0001", "ABA-1", "Aetna", start, "97155", 40, 18, 22, None, 2, None, None, None, "units"),
+        ("C0001", "ABA-1", "Aetna", start, "97156", 12, 2, 10, None, 0, None, None, None, "units"),
+    ]
+    auths = _sheet(path, "Authorizations")
+    header = list(auths[0])
+    lee = dict(zip(header, auths[2], strict=True))
+    assert lee["Auth Number"] == "ABA-1"
+    assert lee["Procedure Codes"] == "97153, 97155, 97156"  # one row, every code
+    assert (lee["Units Authorized"], lee["Units Used"], lee["Units Remaining"]) == (372, 136, 236)
+    assert lee["Visits Used"] == 2  # distinct days across its lines
+
+
+def test_the_service_lines_sheet_prints_like_the_others(tracker: Tracker, tmp_path: Path) -> None:
+    imported(tracker, aba_log(tmp_path / "aba.xlsx"))
+    path = export_workbook(tracker.data(), tmp_path / "out.xlsx", today=TODAY)
+    book = openpyxl.load_workbook(path)
+    ws, auths = book["Service Lines"], book["Authorizations"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:N8"
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == auths["A1"].fill.fgColor.rgb
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws["D2"].number_format == auths["I2"].number_format  # a real date, shown the same
+
+
+def test_export_imported_into_an_empty_file_reproduces_the_lines(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    imported(tracker, aba_log(tmp_path / "aba.xlsx"))
+    ann = by_number(tracker)["ABA-1"]
+    _record(tracker, ann, "97155", D(2026, 10, 1), 4)
+    hours = dataclasses.replace(
+        ann, id=0, rev=0, auth_number="ABA-9", start_date=D(2026, 3, 1), end_date=D(2026, 8, 31)
+    )
+    hours = usage.with_lines(
+        hours,
+        [
+            line(["97153"], 80, measure=LineMeasure.HOURS, group="Direct therapy"),
+            ServiceLine(
+                codes=["97155", "97156"],
+                units_authorized=12,
+                carried_units_used=2,
+                visits_authorized=6,
+                carried_visits_used=1,
+                cap_amount=2,
+                cap_period=CapPeriod.MONTH,
+                cap_measure=CapMeasure.VISITS,
+                measure=LineMeasure.HOURS,
+            ),
+        ],
+    )
+    tracker.save_authorization(dataclasses.replace(hours, active=False))
+    source = tracker.data()
+    path = export_workbook(source, tmp_path / "out.xlsx", today=TODAY)
+    same = plan_import(path, source, today=TODAY)
+    assert (same.errors, same.warnings, same.has_changes) == ([], [], False)
+    fresh = Tracker(type(tracker.store)(tmp_path / "fresh.json", user="alice"), today=TODAY)
+    plan = plan_import(path, fresh.data(), today=TODAY)
+    assert (plan.errors, plan.warnings) == ([], [])
+    apply_import(fresh, plan)
+
+    def lines(t: Tracker) -> dict[str, list[ServiceLine]]:
+        return {a.auth_number: usage.lines_of(a) for a in t.data().authorizations.values()}
+
+    assert lines(fresh) == lines(tracker)
+    assert by_number(fresh)["ABA-9"].lines[1].measure == LineMeasure.HOURS
+
+
+def _service_lines_edited(path: Path, edit: dict[str, Any]) -> Path:
+    book = openpyxl.load_workbook(path)
+    ws = book["Service Lines"]
+    for ref, value in edit.items():
+        ws[ref] = value
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "cell", "words"),
+    [
+        ({"E7": "97153"}, "E7", "code 97153 is already on row 6's line"),
+        ({"F7": -3}, "F7", "below zero"),
+        ({"N7": "minutes"}, "N7", "is not a measure"),
+    ],
+)
+def test_a_bad_service_lines_row_is_named_and_nothing_is_saved(
+    tracker: Tracker, tmp_path: Path, edit: dict[str, Any], cell: str, words: str
+) -> None:
+    imported(tracker, aba_log(tmp_path / "aba.xlsx"))
+    path = export_workbook(tracker.data(), tmp_path / "out.xlsx", today=TODAY)
+    _service_lines_edited(path, edit)
+    fresh = Tracker(type(tracker.store)(tmp_path / "fresh.json", user="alice"), today=TODAY)
+    plan = plan_import(path, fresh.data(), today=TODAY)
+    lines_errors = [e for e in plan.errors if e.sheet == "Service Lines"]
+    assert [(e.row, e.cell) for e in lines_errors] == [(7, cell)]
+    assert words in lines_errors[0].message
+    with pytest.raises(ImportBlocked):
+        apply_import(fresh, plan)
+    assert not fresh.store.path.exists()
+
+
+def test_write_back_puts_each_line_in_its_own_row(tracker: Tracker, tmp_path: Path) -> None:
+    log = aba_log(tmp_path / "aba.xlsx")
+    imported(tracker, log)
+    ann = by_number(tracker)["ABA-1"]
+    _record(tracker, ann, "97155", D(2026, 10, 1), 4)
+    ann = by_number(tracker)["ABA-1"]  # a fourth line, added in authtrack
+    tracker.save_authorization(usage.with_lines(ann, [*ann.lines, line(["97151"], 16)]))
+    out = tmp_path / "back.xlsx"
+    result = write_back(tracker.data(), log, today=TODAY, out=out)
+    assert (result.updated_rows, result.cells_changed, result.appended_rows) == ([3], 1, [9])
+    rows = _sheet(out, "Log")
+    assert [r[5] for r in rows[1:]] == ["97153", "97155", "97156"] + ["97153", "97155"] + [
+        "97156",
+        "97151",
+        "97151",
+    ]
+    assert [(r[8], r[9]) for r in rows[1:4]] == [(320, 100), (40, 14), (12, 2)]  # per line
+    assert (rows[8][4], rows[8][8], rows[8][9]) == ("ABA-1", 16, 0)  # its own new row
+    assert rows[1][11] == "BCBA" and rows[3][11] == "Parent training"  # notes left as written
+    plan = plan_import(out, tracker.data(), today=TODAY)  # and read back: the same
+    assert (plan.errors, plan.has_changes) == ([], False)
+    assert plan.service_lines[0].rows == (2, 3, 4, 9)
+
+
+def test_write_back_of_a_new_authorization_with_lines_appends_a_row_per_line(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    log = aba_log(tmp_path / "aba.xlsx", aba_rows()[:3])
+    imported(tracker, log)
+    ann = by_number(tracker)["ABA-1"]
+    renewal = dataclasses.replace(
+        ann, id=0, rev=0, auth_number="ABA-5", start_date=D(2027, 3, 1), end_date=D(2027, 8, 31)
+    )
+    renewal = usage.with_lines(renewal, [line(["97153"], 300), line(["97155"], 30)])
+    tracker.save_authorization(dataclasses.replace(renewal, active=False))
+    out = tmp_path / "back.xlsx"
+    result = write_back(tracker.data(), log, today=TODAY, out=out)
+    assert result.appended_rows == [5, 6]
+    rows = _sheet(out, "Log")
+    assert [(r[4], r[5], r[8]) for r in rows[4:]] == [
+        ("ABA-5", "97153", 300),
+        ("ABA-5", "97155", 30),
+    ]
+    assert rows[4][11] == "BCBA; Parent training" and rows[5][11] is None  # notes once
+    plan = plan_import(out, tracker.data(), today=TODAY)
+    assert (plan.errors, plan.has_changes) == ([], False)
