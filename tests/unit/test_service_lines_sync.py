@@ -219,6 +219,7 @@ def test_the_export_has_a_row_per_line_with_its_units_used(
     rows = _sheet(path, "Service Lines")
     assert list(rows[0]) == SERVICE_LINE_HEADERS + SERVICE_LINE_EXTRA_HEADERS
     start = dt.datetime(2026, 9, 1)
+    capped = ("40 units per week", None, "units")
     assert rows[1:] == [  # Kim before Lee, each authorization's lines in order
         (
             "C0002",
@@ -239,8 +240,7 @@ def test_the_export_has_a_row_per_line_with_its_units_used(
         ("C0002", "ABA-2", "Aetna", start, "97155", 48, 0, 48, None, 0, None, None, None, "units"),
         ("C0002", "ABA-2", "Aetna", start, "97156", 16, 0, 16, None, 0, None, None, None, "units"),
         ("C0002", "ABA-2", "Aetna", start, "97151", 24, 8, 16, None, 0, None, None, None, "units"),
-        ("C0001", "ABA-1", "Aetna", start, "97153", 320, 116, 204, None, 1, None)
-        + ("40 units per week", None, "units"),
+        ("C0001", "ABA-1", "Aetna", start, "97153", 320, 116, 204, None, 1, None, *capped),
         ("C0001", "ABA-1", "Aetna", start, "97155", 40, 18, 22, None, 2, None, None, None, "units"),
         ("C0001", "ABA-1", "Aetna", start, "97156", 12, 2, 10, None, 0, None, None, None, "units"),
     ]
@@ -352,11 +352,8 @@ def test_write_back_puts_each_line_in_its_own_row(tracker: Tracker, tmp_path: Pa
     result = write_back(tracker.data(), log, today=TODAY, out=out)
     assert (result.updated_rows, result.cells_changed, result.appended_rows) == ([3], 1, [9])
     rows = _sheet(out, "Log")
-    assert [r[5] for r in rows[1:]] == ["97153", "97155", "97156"] + ["97153", "97155"] + [
-        "97156",
-        "97151",
-        "97151",
-    ]
+    codes = [r[5] for r in rows[1:]]
+    assert codes == ["97153", "97155", "97156", "97153", "97155", "97156", "97151", "97151"]
     assert [(r[8], r[9]) for r in rows[1:4]] == [(320, 100), (40, 14), (12, 2)]  # per line
     assert (rows[8][4], rows[8][8], rows[8][9]) == ("ABA-1", 16, 0)  # its own new row
     assert rows[1][11] == "BCBA" and rows[3][11] == "Parent training"  # notes left as written
