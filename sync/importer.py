@@ -245,6 +245,7 @@ def _plan_import(
         del chosen
         table = tables[0] if len(tables) == 1 else merge_tables(tables)
         inputs = canonical.read_inputs(wb, table)
+        canonical_lines.forgive_totals(inputs)  # (an hours line's totals have fractions)
     inputs.user = user or current_user()
     plan = make_plan(path, data, inputs, today, progress)
     plan.log_sheets = logs if len(logs) > 1 else []

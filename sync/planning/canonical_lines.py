@@ -24,7 +24,7 @@ from sync.planning.lines import LineRow
 from sync.planning.merge import Merger
 from sync.recognising.columns import Col
 
-__all__ = ["apply_sheet"]
+__all__ = ["apply_sheet", "forgive_totals"]
 
 _Key = tuple[str, str, str, Any]  # client id, payer, number (folded), start date
 
@@ -204,3 +204,54 @@ def _give(merger: Merger, d: Draft, rows: list[LineRow]) -> None:
     d.auth = auth
     d.lines = rows
     d.units_used = d.visits_used = d.units_left = d.visits_left = None
+
+
+_TOTALS = (Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT)
+
+
+def forgive_totals(inputs: Inputs) -> None:
+    """An authorization whose lines are in hours has unit totals with fractions on its
+    Authorizations row, which a count column does not read; when the Service Lines sheet gives
+    its lines (two or more), those totals are not needed: their errors are taken back and the
+    row is read without them."""
+    table, log = inputs.lines, inputs.log
+    if table is None or not log.bad:
+        return
+    wanted = [log.column_name(c) for c in _TOTALS if log.has(c)]
+    listed: dict[_Key, int] = defaultdict(int)
+    for _, values in table.rows:
+        try:
+            start = cells.date(values.get("Start Date"), inputs.epoch_1904)
+        except cells.CellError:
+            continue
+        listed[
+            (
+                cells.identifier(values.get("Client ID")).casefold(),
+                _fold(cells.text(values.get("Payer"))),
+                cells.identifier(values.get("Auth Number")).casefold(),
+                start,
+            )
+        ] += 1
+    v = log.values
+    for i in sorted(log.bad):
+        mine = [e for e in log.errors if e.row == log.rows[i] and e.sheet == log.sheet_at(i)]
+        if not mine or any(e.column not in wanted for e in mine):
+            continue
+        key = (
+            (_at(v, Col.CLIENT_ID, i) or "").casefold(),
+            _fold(_at(v, Col.PAYER, i) or ""),
+            (_at(v, Col.AUTH_NUMBER, i) or "").casefold(),
+            _at(v, Col.START, i),
+        )
+        if listed.get(key, 0) < 2:
+            continue
+        log.errors = [e for e in log.errors if e not in mine]
+        log.bad.discard(i)
+        for c in _TOTALS:
+            if log.has(c):
+                v[c][i] = None
+
+
+def _at(values: dict[Col, list[Any]], col: Col, i: int) -> Any:
+    column = values.get(col)
+    return column[i] if column is not None else None

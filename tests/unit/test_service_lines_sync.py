@@ -12,6 +12,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from authtrack.cli import main
 from priorauth import usage
@@ -24,6 +26,7 @@ from priorauth.model import (
     ServiceLine,
 )
 from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from sync.importer import ImportBlocked, apply_import, plan_import
 from sync.recognising.columns import SERVICE_LINE_EXTRA_HEADERS, SERVICE_LINE_HEADERS
 from sync.writing.exporter import export_workbook
@@ -280,8 +283,8 @@ def test_export_imported_into_an_empty_file_reproduces_the_lines(
             line(["97153"], 80, measure=LineMeasure.HOURS, group="Direct therapy"),
             ServiceLine(
                 codes=["97155", "97156"],
-                units_authorized=12,
-                carried_units_used=2,
+                units_authorized=12.5,  # hours keep their fractions
+                carried_units_used=2.25,
                 visits_authorized=6,
                 carried_visits_used=1,
                 cap_amount=2,
@@ -305,7 +308,7 @@ def test_export_imported_into_an_empty_file_reproduces_the_lines(
         return {a.auth_number: usage.lines_of(a) for a in t.data().authorizations.values()}
 
     assert lines(fresh) == lines(tracker)
-    assert by_number(fresh)["ABA-9"].lines[1].measure == LineMeasure.HOURS
+    assert by_number(fresh)["ABA-9"].lines[1].units_authorized == 12.5
 
 
 def _service_lines_edited(path: Path, edit: dict[str, Any]) -> Path:
@@ -384,3 +387,88 @@ def test_write_back_of_a_new_authorization_with_lines_appends_a_row_per_line(
     assert rows[4][11] == "BCBA; Parent training" and rows[5][11] is None  # notes once
     plan = plan_import(out, tracker.data(), today=TODAY)
     assert (plan.errors, plan.has_changes) == ([], False)
+
+
+# --- a property: any lines come back from the export exactly ----------------------------------
+
+CODES = ["97151", "97153", "97155", "97156", "97158", "90837", "92507"]
+
+
+@st.composite
+def lines_strategy(draw: st.DrawFn) -> list[ServiceLine]:
+    codes = draw(st.lists(st.sampled_from(CODES), min_size=2, max_size=4, unique=True))
+    out = []
+    for code in codes:
+        units = draw(st.none() | st.integers(1, 2000))
+        visits = draw(st.none() | st.integers(1, 60))
+        cap = draw(
+            st.none()
+            | st.tuples(
+                st.integers(1, 80),
+                st.sampled_from(list(CapPeriod)),
+                st.sampled_from(list(CapMeasure)),
+            )
+        )
+        out.append(
+            ServiceLine(
+                codes=[code],
+                group=draw(st.sampled_from(["", "Direct therapy", "Parent training"])),
+                units_authorized=units,
+                visits_authorized=visits,
+                carried_units_used=draw(st.integers(0, units or 50)),
+                carried_visits_used=draw(st.integers(0, visits or 5)),
+                cap_amount=cap[0] if cap else None,
+                cap_period=cap[1] if cap else None,
+                cap_measure=cap[2] if cap else CapMeasure.UNITS,
+                measure=draw(st.sampled_from(list(LineMeasure))),
+            )
+        )
+    return out
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(lines_strategy(), min_size=1, max_size=3),
+    st.lists(st.tuples(st.integers(0, 120), st.integers(0, 6), st.integers(1, 8)), max_size=6),
+)
+def test_any_lines_come_back_from_the_export(
+    tmp_path_factory: pytest.TempPathFactory,
+    many: list[list[ServiceLine]],
+    services: list[tuple[int, int, int]],
+) -> None:
+    folder = tmp_path_factory.mktemp("lines")
+    source = Tracker(Store(folder / "source.json", user="alice"), today=TODAY)
+    imported(source, aba_log(folder / "aba.xlsx", aba_rows()[:3]))
+    ann = by_number(source)["ABA-1"]
+    for k, lines in enumerate(many):
+        start = D(2025, 1, 1) + dt.timedelta(days=200 * k)
+        auth = dataclasses.replace(
+            ann,
+            id=0,
+            rev=0,
+            auth_number=f"P-{k}",
+            start_date=start,
+            end_date=start + dt.timedelta(days=180),
+            active=False,
+        )
+        saved = source.save_authorization(usage.with_lines(auth, lines)).authorization
+        for day, code, units in services:  # some services on its lines' codes
+            if day < 180:
+                code_k = lines[code % len(lines)].codes[0]
+                _record(source, saved, code_k, start + dt.timedelta(days=day), units)
+    path = export_workbook(source.data(), folder / "out.xlsx", today=TODAY)
+    again = plan_import(path, source.data(), today=TODAY)
+    assert (again.errors, again.has_changes) == ([], False)
+    fresh = Tracker(Store(folder / "fresh.json", user="alice"), today=TODAY)
+    plan = plan_import(path, fresh.data(), today=TODAY)
+    assert plan.errors == []
+    apply_import(fresh, plan)
+
+    def lines_by_number(t: Tracker) -> dict[str, list[ServiceLine]]:
+        return {a.auth_number: usage.lines_of(a) for a in t.data().authorizations.values()}
+
+    assert lines_by_number(fresh) == lines_by_number(source)
