@@ -193,11 +193,11 @@ def _give(merger: Merger, d: Draft, rows: list[LineRow]) -> None:
         (Col.VISITS_AUTH, totals.visits_authorized, "visits"),
     ):
         column = d.table.values.get(col)
-        said = column[d.index] if column is not None else total
-        if said != total:
+        said = column[d.index] if column is not None else None
+        if said is not None and said != total:  # (blank: not said, or hours' fractions)
             merger.warnings.append(
                 f'Sheet "{d.table.sheet_at(d.index)}", row {d.row}: '
-                f"{'no cap on' if said is None else said} {what} authorized, but its service "
+                f"{said} {what} authorized, but its service "
                 f"lines add up to {'no cap' if total is None else f'{total:g}'}; the lines were "
                 "kept."
             )
