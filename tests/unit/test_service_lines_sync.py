@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,12 @@ from priorauth.model import (
 )
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
+from sample_workbooks.samplegen import aba_lines
 from sync.importer import ImportBlocked, apply_import, plan_import
 from sync.recognising.columns import SERVICE_LINE_EXTRA_HEADERS, SERVICE_LINE_HEADERS
 from sync.writing.exporter import export_workbook
 from sync.writing.writeback import write_back
-from tests.helpers.sync_helpers import LOG_HEADER, TODAY, log_row, workbook
+from tests.helpers.sync_helpers import LOG_HEADER, SAMPLES, TODAY, log_row, workbook
 
 D = dt.date
 HEADER = [*LOG_HEADER, "Max/Week", "Notes"]
@@ -472,3 +474,46 @@ def test_any_lines_come_back_from_the_export(
         return {a.auth_number: usage.lines_of(a) for a in t.data().authorizations.values()}
 
     assert lines_by_number(fresh) == lines_by_number(source)
+
+
+# --- the sample ABA agency log ----------------------------------------------------------------
+
+
+def test_the_aba_sample_imports_one_authorization_per_number_with_its_lines(
+    tracker: Tracker,
+) -> None:
+    planned = aba_lines.plan()
+    assert all(3 <= len(a.lines) <= 4 for a in planned)
+    plan = plan_import(SAMPLES / "aba_service_lines.xlsx", tracker.data(), today=TODAY)
+    assert (plan.errors, plan.warnings) == ([], [])
+    assert len(plan.service_lines) == len(planned)
+    apply_import(tracker, plan)
+    data = tracker.data()
+    auths = by_number(tracker)
+    assert sorted(auths) == sorted(a.number for a in planned)
+    for want in planned:
+        auth = auths[want.number]
+        client = data.clients[auth.client]
+        assert (client.client_id, client.name, client.dob) == (
+            want.person.client_id,
+            want.person.last_first,
+            want.person.dob,
+        )
+        assert data.payer_name(auth.payer) == want.payer and auth.member_id == want.member_id
+        assert (auth.start_date, auth.end_date) == (want.start, want.end)
+        assert auth.lines == [line([x.code], x.units, x.used) for x in want.lines]
+        assert auth.notes == "; ".join(x.note for x in want.lines if x.note)
+        assert auth.active == (want.end >= TODAY)  # the current one; the one before it is history
+
+
+def test_the_aba_sample_writes_back_unchanged_and_reads_back_the_same(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    log = tmp_path / "aba_service_lines.xlsx"
+    shutil.copy(SAMPLES / "aba_service_lines.xlsx", log)
+    imported(tracker, log)
+    result = write_back(tracker.data(), log, today=TODAY)
+    assert (result.updated_rows, result.unknown_rows, result.appended_rows) == ([], [], [])
+    assert result.unchanged_rows == sum(len(a.lines) for a in aba_lines.plan())
+    plan = plan_import(result.path, tracker.data(), today=TODAY)
+    assert (plan.errors, plan.has_changes) == ([], False)
