@@ -111,15 +111,17 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
         if number and i not in bad:
             key = (_norm(payers[i]) if payers is not None else "", _norm(number))
             by_key.setdefault(key, []).append(i)
-    values = table.values
+    same = [(table.values[c], words) for c, words in _SAME if c in table.values]
     for indices in by_key.values():
         if len(indices) < 2:
             continue
         head = indices[0]
         taken: list[tuple[int, list[str]]] = [(head, codes[head] or [])]
+        held = _CodeSets(codes[head] or [])
         kept = [head]
         for i in indices[1:]:
-            why = _why_not_a_line(values, head, i, codes[i] or [], taken, table)
+            mine = codes[i] or []
+            why = _why_not_a_line(same, head, i, mine, taken, held, table)
             if why:
                 groups.refused[i] = (
                     Col.AUTH_NUMBER if "code" not in why else Col.CODES,
@@ -129,7 +131,8 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
                     "agree and each row has codes of its own.",
                 )
                 continue
-            taken.append((i, codes[i]))
+            taken.append((i, mine))
+            held.add(mine)
             kept.append(i)
         if len(kept) > 1 and codes[head]:
             groups.heads[head] = kept
@@ -137,21 +140,48 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
     return groups
 
 
+class _CodeSets:
+    """The codes of a group's rows as sets, so that whether a row's codes overlap them is a few
+    set intersections (:func:`priorauth.rules.codes_overlap`'s rule: equal codes, or a code
+    without a modifier and the same code with one)."""
+
+    __slots__ = ("based", "exact", "plain")
+
+    def __init__(self, codes: list[str]) -> None:
+        self.exact: set[str] = set()
+        self.plain: set[str] = set()
+        self.based: set[str] = set()
+        self.add(codes)
+
+    def add(self, codes: list[str]) -> None:
+        for c in codes:
+            self.exact.add(c)
+            self.based.add(c.split("-")[0])
+            if "-" not in c:
+                self.plain.add(c)
+
+    def overlaps(self, codes: list[str]) -> bool:
+        mine = _CodeSets(codes)
+        return bool(self.exact & mine.exact or self.based & mine.plain or mine.based & self.plain)
+
+
 def _why_not_a_line(
-    values: dict[Col, list[Any]],
+    same: list[tuple[list[Any], str]],
     head: int,
     i: int,
     mine: list[str],
     taken: list[tuple[int, list[str]]],
+    held: _CodeSets,
     table: Any,
 ) -> str:
     """Why row ``i`` cannot be a line of the authorization on row ``head`` ("" when it can)."""
-    for col, words in _SAME:
-        column = values.get(col)
-        if column is not None and column[head] != column[i]:
+    for column, words in same:
+        if column[head] != column[i]:
             return f"with {words}"
     if not mine or not taken[0][1]:
         return "and a row without procedure codes cannot be one of several service lines"
+    if not held.overlaps(mine):
+        return ""
     for j, theirs in taken:
         if rules.codes_overlap(mine, theirs):
             shared = next((c for c in mine if usage.code_matches(c, theirs)), mine[0])
@@ -251,14 +281,12 @@ def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
         by_auth = rules.services_by_authorization(overlay(merger.data, merger.changes))
     for d in lined:
         assert d.lines is not None
-        services = by_auth.get(d.auth.id) or []
+        services = by_auth.get(d.auth.id) if by_auth else None
         tracked = usage.line_usages(d.auth, services, today) if services else None
-        new_lines = []
-        for k, r in enumerate(d.lines):
-            line = usage.lines_of(d.auth)[k]
+        # (the lines are the draft's own, made by with_lines for it: set in place)
+        for k, (r, line) in enumerate(zip(d.lines, usage.lines_of(d.auth), strict=True)):
             units_used = _used(r.units_used, r.units_left, line.units_authorized)
             visits_used = _used(r.visits_used, r.visits_left, line.visits_authorized)
-            changes: dict[str, Any] = {}
             for used, field_name, what, pick in (
                 (units_used, "carried_units_used", "units", "units_used"),
                 (visits_used, "carried_visits_used", "visits", "visits_used"),
@@ -276,11 +304,7 @@ def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
                         "there; authtrack's count is kept."
                     )
                     carried = 0
-                changes[field_name] = int(carried) if float(carried).is_integer() else carried
-            new_lines.append(dataclasses.replace(line, **changes) if changes else line)
-        replaced = usage.with_lines(d.auth, new_lines)
-        for name in ("lines", "procedure_codes"):
-            setattr(d.auth, name, getattr(replaced, name))
+                setattr(line, field_name, int(carried) if float(carried).is_integer() else carried)
 
 
 def _used(used: Any, left: Any, authorized: Any) -> Any:
