@@ -14,13 +14,13 @@ Lines are read and written only through :mod:`priorauth.usage`.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 from priorauth import rules, usage
 from priorauth.model import ServiceLine
 from priorauth.services.bulk import overlay
+from sync.planning import describe
 from sync.planning.drafts import Columns, Draft
 from sync.planning.merge import Merger
 from sync.recognising.columns import Col
@@ -189,18 +189,30 @@ def _why_not_a_line(
     return ""
 
 
-def _line(cols: Columns, i: int, copied: dict[str, list[Any]]) -> ServiceLine:
-    cap = cols.cap[i] if cols.cap is not None else None
-    units = copied.get("units_authorized")
-    visits = copied.get("visits_authorized")
-    return ServiceLine(
+def _line(
+    cols: Columns, i: int, copied: dict[str, list[Any]], old: ServiceLine | None = None
+) -> ServiceLine:
+    """The line row ``i`` gives: its codes, counts and cap; what the log has no column for, and
+    the usage carried in (settled from the row's Used later), as the line ``old`` had it."""
+    old = old or ServiceLine()
+    units, visits = copied.get("units_authorized"), copied.get("visits_authorized")
+    line = ServiceLine(
         codes=list(cols.codes[i] or []) if cols.codes is not None else [],
-        units_authorized=units[i] if units is not None else None,
-        visits_authorized=visits[i] if visits is not None else None,
-        cap_amount=cap[0] if cap else None,
-        cap_period=cap[1] if cap else None,
-        cap_measure=cap[2] if cap else ServiceLine().cap_measure,
+        group=old.group,
+        units_authorized=units[i] if units is not None else old.units_authorized,
+        visits_authorized=visits[i] if visits is not None else old.visits_authorized,
+        carried_units_used=old.carried_units_used,
+        carried_visits_used=old.carried_visits_used,
+        cap_amount=old.cap_amount,
+        cap_period=old.cap_period,
+        cap_measure=old.cap_measure,
+        measure=old.measure,
     )
+    if cols.cap is not None:
+        cap = cols.cap[i]
+        line.cap_amount, line.cap_period = (cap[0], cap[1]) if cap else (None, None)
+        line.cap_measure = cap[2] if cap else ServiceLine().cap_measure
+    return line
 
 
 def _at(column: list[Any] | None, i: int) -> Any:
@@ -214,17 +226,9 @@ def attach(d: Draft, indices: list[int], cols: Columns, table: Any) -> None:
     copied = {name: column for name, column, _ in cols.copied}
     before = {frozenset(x.codes): x for x in usage.lines_of(d.before)} if d.before else {}
     rows: list[LineRow] = []
-    for i in indices:
-        line = _line(cols, i, copied)
-        old = before.get(frozenset(line.codes))
-        if old is not None:
-            line = dataclasses.replace(
-                line,
-                carried_units_used=old.carried_units_used,
-                carried_visits_used=old.carried_visits_used,
-                measure=old.measure,
-                group=old.group,
-            )
+    for i in indices:  # (rows in row order; sorted stably below)
+        codes = frozenset(cols.codes[i] or ()) if cols.codes is not None else frozenset()
+        line = _line(cols, i, copied, before.get(codes))
         rows.append(
             LineRow(
                 table.sheet_at(i),
@@ -237,6 +241,9 @@ def attach(d: Draft, indices: list[int], cols: Columns, table: Any) -> None:
                 i,
             )
         )
+    if before:  # the lines in the order authtrack keeps them (a log's rows may be in another)
+        order = {codes: k for k, codes in enumerate(before)}
+        rows.sort(key=lambda r: order.get(frozenset(r.line.codes), len(order)))
     auth = usage.with_lines(d.auth, [r.line for r in rows])
     notes = copied.get("notes")
     if notes is not None:
@@ -246,27 +253,63 @@ def attach(d: Draft, indices: list[int], cols: Columns, table: Any) -> None:
     d.units_used = d.visits_used = d.units_left = d.visits_left = None
 
 
-def keep_lines(d: Draft, cols: Columns) -> None:
-    """A row for an authorization authtrack holds in several lines, written on one row (its codes
-    and totals, as the export's Authorizations sheet and a one-row-per-authorization log write it):
-    the lines are kept when the row's codes are all of theirs and its authorized counts are
-    their totals; the row's Used counts are then the lines' (not spread over them: a total that
-    differs is said, and authtrack's counts kept). Otherwise the row stands as one line."""
+def keep_lines(d: Draft, cols: Columns, table: Any, lenient: bool) -> tuple[Col, str] | None:
+    """A single row for an authorization authtrack holds in several lines. Written with all its
+    codes (as the export's Authorizations sheet and a one-row-per-authorization log write it),
+    the lines are kept when its authorized counts are their totals (its Used counts are not
+    spread over the lines). Written with one line's codes (a log with a row per code, whose
+    other lines were added in authtrack), it updates that line and keeps the others. Otherwise
+    the row cannot say which line it means: (column, why) to report, unless ``lenient`` (authtrack's
+    own export, whose Service Lines sheet gives the lines), when the lines are kept."""
     before = d.before
     if before is None or not before.lines or d.lines is not None:
-        return
-    auth = d.auth
+        return None
+    auth, lines = d.auth, usage.lines_of(before)
+    codes = set(auth.procedure_codes)
+    mine = [k for k, line in enumerate(lines) if set(line.codes) == codes]
+    if cols.codes is not None and len(mine) == 1 and not lenient:
+        k = mine[0]
+        i = d.index
+        copied = {name: column for name, column, _ in cols.copied}
+        new = _line(cols, i, copied, lines[k])
+        rows = [LineRow(table.sheet_at(i), d.row, line) for line in lines]
+        rows[k] = LineRow(
+            table.sheet_at(i),
+            d.row,
+            new,
+            _at(cols.units_used, i),
+            _at(cols.visits_used, i),
+            _at(cols.units_left, i),
+            _at(cols.visits_left, i),
+            i,
+        )
+        d.auth = usage.with_lines(auth, [r.line for r in rows])
+        d.lines = rows
+        d.units_used = d.visits_used = d.units_left = d.visits_left = None
+        return None
     total = usage.stated_usage(before)
-    if cols.codes is not None and set(auth.procedure_codes) != set(usage.all_codes(before)):
-        return
-    copied = {name for name, _, _ in cols.copied}
-    if ("units_authorized" in copied and auth.units_authorized != total.units_authorized) or (
-        "visits_authorized" in copied and auth.visits_authorized != total.visits_authorized
-    ):
-        return
-    d.auth = usage.with_lines(auth, usage.lines_of(before))
+    copied_names = {name for name, _, _ in cols.copied}
+    same_codes = cols.codes is None or codes == set(usage.all_codes(before))
+    same_counts = not (
+        ("units_authorized" in copied_names and auth.units_authorized != total.units_authorized)
+        or (
+            "visits_authorized" in copied_names
+            and auth.visits_authorized != total.visits_authorized
+        )
+    )
+    if not lenient and not (same_codes and same_counts):
+        number = before.auth_number or "(no number)"
+        return (
+            Col.CODES if not same_codes else Col.UNITS_AUTH,
+            f"authorization {number} has {len(lines)} service lines in authtrack "
+            f"({describe.lines_words(before)}), and this row gives "
+            f"{'other codes' if not same_codes else 'other counts'} for all of them; write a "
+            "row for each code, or change its lines in authtrack.",
+        )
+    d.auth = usage.with_lines(auth, lines)
     d.lines = []  # (kept as they were: nothing to settle line by line)
     d.units_used = d.visits_used = d.units_left = d.visits_left = None
+    return None
 
 
 def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
@@ -351,7 +394,7 @@ def described(drafts: list[Draft]) -> list[LinesRead]:
             tuple(tuple(r.line.codes) for r in d.lines),
         )
         for d in drafts
-        if d.lines and len(d.lines) > 1 and d.lines[0].index is not None
+        if d.lines and sum(r.index is not None for r in d.lines) > 1
     ]
 
 

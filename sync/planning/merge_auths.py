@@ -215,7 +215,10 @@ def merge_log(
             if i in heads:
                 lines.attach(made, heads[i], cols, table)
             elif made.before is not None and made.before.lines:
-                lines.keep_lines(made, cols)
+                why = lines.keep_lines(made, cols, table, merger.tell_apart_numbers)
+                if why is not None:
+                    table.error(i, *why)
+                    continue
             drafts.append(made)
             auth = made.auth
             seen.append(

@@ -42,11 +42,8 @@ def row_lines(table: LogTable, drafts: list[Draft], matched: dict[int, Authoriza
         if auth is None:
             continue
         lines = usage.lines_of(auth)
-        rows = (
-            [(r.row, r.index) for r in d.lines if r.index is not None]
-            if d.lines
-            else [(d.row, d.index)]
-        )
+        rows = [(r.row, r.index) for r in d.lines or () if r.index is not None]
+        rows = rows or [(d.row, d.index)]
         if len(lines) < 2 and len(rows) < 2:
             continue
         by_codes = {frozenset(line.codes): k for k, line in enumerate(lines)}

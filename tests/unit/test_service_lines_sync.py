@@ -26,12 +26,14 @@ from priorauth.model import (
     Service,
     ServiceLine,
 )
+from priorauth.reports import Column, Report, Table
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
 from sample_workbooks.samplegen import aba_lines
 from sync.importer import ImportBlocked, apply_import, plan_import
 from sync.recognising.columns import SERVICE_LINE_EXTRA_HEADERS, SERVICE_LINE_HEADERS
 from sync.writing.exporter import export_workbook
+from sync.writing.report_export import write_report
 from sync.writing.writeback import write_back
 from tests.helpers.sync_helpers import LOG_HEADER, SAMPLES, TODAY, log_row, workbook
 
@@ -517,3 +519,90 @@ def test_the_aba_sample_writes_back_unchanged_and_reads_back_the_same(
     assert result.unchanged_rows == sum(len(a.lines) for a in aba_lines.plan())
     plan = plan_import(result.path, tracker.data(), today=TODAY)
     assert (plan.errors, plan.has_changes) == ([], False)
+
+
+def test_a_report_table_per_service_line_is_written_as_its_own_sheet(tmp_path: Path) -> None:
+    """Reports are tables: a per-line table (what utilization per line gives) needs nothing of
+    the workbook writer but its rows; hours keep their fractions as numbers."""
+    columns = (
+        Column("auth_number", "Auth Number"),
+        Column("codes", "Procedure Codes"),
+        Column("authorized", "Units Authorized", "int"),
+        Column("used", "Units Used", "int"),
+        Column("left", "Units Left", "int", urgent_at_most=5),
+    )
+    rows = (("ABA-1", "97153", 320, 116, 204), ("ABA-1", "97155", 40, 37.75, 2.25))
+    table = Table("lines", "Utilization by service line", columns, rows, sheet="Service lines")
+    report = Report("utilization", "Utilization", TODAY, (table,))
+    path = write_report(report, tmp_path / "report.xlsx", practice="Little Steps")
+    ws = openpyxl.load_workbook(path)["Service lines"]
+    assert [c.value for c in ws[3]] == [c.title for c in columns]
+    assert [[c.value for c in r] for r in ws.iter_rows(min_row=4)] == [list(r) for r in rows]
+    assert ws["E5"].font.b and not ws["E4"].font.b  # 2.25 left: at or below 5, emphasized
+
+
+# --- a log with one row for an authorization authtrack holds in several lines -----------------
+
+
+def _one_row_log(path: Path, codes: str, units: int, used: int) -> Path:
+    row = [*log_row(number="ABA-1", codes=codes, units=units, used=used), "", ""]
+    row[-1] = "BCBA; Parent training"  # (the authorization's notes, as imported)
+    return aba_log(path, [row])
+
+
+def test_one_row_with_all_the_codes_and_their_totals_keeps_the_lines(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    imported(tracker, aba_log(tmp_path / "aba.xlsx", aba_rows()[:3]))
+    before = by_number(tracker)["ABA-1"]
+    log = _one_row_log(tmp_path / "one.xlsx", "97153, 97155, 97156", 372, 112)
+    plan = plan_import(log, tracker.data(), today=TODAY)
+    assert (plan.errors, plan.has_changes, len(plan.unchanged)) == ([], False, 1)
+    result = write_back(tracker.data(), log, today=TODAY, out=tmp_path / "back.xlsx")
+    assert (result.updated_rows, result.appended_rows) == ([], [])  # it keeps the totals
+    assert by_number(tracker)["ABA-1"] == before
+
+
+def test_one_row_with_other_totals_for_all_the_lines_is_refused(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    imported(tracker, aba_log(tmp_path / "aba.xlsx", aba_rows()[:3]))
+    log = _one_row_log(tmp_path / "one.xlsx", "97153, 97155, 97156", 400, 112)
+    plan = plan_import(log, tracker.data(), today=TODAY)
+    assert [(e.sheet, e.row, e.cell) for e in plan.errors] == [("Log", 2, "I2")]
+    assert plan.errors[0].message == (
+        "authorization ABA-1 has 3 service lines in authtrack (97153 320 units (100 used); "
+        "97155 40 units (10 used); 97156 12 units (2 used)), and this row gives other counts "
+        "for all of them; write a row for each code, or change its lines in authtrack."
+    )
+    with pytest.raises(ImportBlocked):
+        apply_import(tracker, plan)
+
+
+def test_one_row_with_one_lines_code_updates_that_line_and_keeps_the_others(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    imported(tracker, aba_log(tmp_path / "aba.xlsx", aba_rows()[:3]))
+    log = _one_row_log(tmp_path / "one.xlsx", "97155", 48, 30)
+    plan = plan_import(log, tracker.data(), today=TODAY)
+    assert plan.errors == [] and len(plan.updated) == 1
+    assert plan.updated[0].changes == [
+        "service lines 97153 320 units (100 used); 97155 40 units (10 used); 97156 12 units "
+        "(2 used) → 97153 320 units (100 used); 97155 48 units (30 used); 97156 12 units (2 used)"
+    ]
+    apply_import(tracker, plan)
+    assert by_number(tracker)["ABA-1"].lines == [
+        line(["97153"], 320, 100, cap_amount=40, cap_period=CapPeriod.WEEK),  # (its own cap)
+        line(["97155"], 48, 30),
+        line(["97156"], 12, 2),
+    ]
+    out = tmp_path / "back.xlsx"  # write-back: the row keeps its line, the others get rows
+    result = write_back(tracker.data(), log, today=TODAY, out=out)
+    assert (result.updated_rows, result.appended_rows) == ([], [3, 4])
+    assert [(r[5], r[8], r[9]) for r in _sheet(out, "Log")[1:]] == [
+        ("97155", 48, 30),
+        ("97153", 320, 100),
+        ("97156", 12, 2),
+    ]
+    again = plan_import(out, tracker.data(), today=TODAY)
+    assert (again.errors, again.has_changes) == ([], False)
