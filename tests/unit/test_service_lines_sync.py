@@ -606,3 +606,17 @@ def test_one_row_with_one_lines_code_updates_that_line_and_keeps_the_others(
     ]
     again = plan_import(out, tracker.data(), today=TODAY)
     assert (again.errors, again.has_changes) == ([], False)
+
+
+def test_authtrack_export_counts_the_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "d.json")
+    log = aba_log(tmp_path / "aba.xlsx")
+    assert main(["--db", db, "import", str(log)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "out.xlsx"
+    assert main(["--db", db, "export", str(out), "--json"]) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert (said["authorizations"], said["service_lines"]) == (2, 7)
+    assert len(_sheet(out, "Service Lines")) == 1 + 7
