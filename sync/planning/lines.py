@@ -107,10 +107,14 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
         return groups
     bad = table.bad
     by_key: dict[tuple[str, str], list[int]] = {}
+    payer_keys: dict[Any, str] = {}  # (a log names a few payers on thousands of rows)
     for i, number in enumerate(numbers):
         if number and i not in bad:
-            key = (_norm(payers[i]) if payers is not None else "", _norm(number))
-            by_key.setdefault(key, []).append(i)
+            payer = payers[i] if payers is not None else ""
+            folded = payer_keys.get(payer)
+            if folded is None:
+                folded = payer_keys[payer] = _norm(payer)
+            by_key.setdefault((folded, number.casefold()), []).append(i)
     same = [(table.values[c], words) for c, words in _SAME if c in table.values]
     for indices in by_key.values():
         if len(indices) < 2:
@@ -394,7 +398,7 @@ def described(drafts: list[Draft]) -> list[LinesRead]:
             tuple(tuple(r.line.codes) for r in d.lines),
         )
         for d in drafts
-        if d.lines and sum(r.index is not None for r in d.lines) > 1
+        if d.lines and len(d.lines) > 1 and sum(r.index is not None for r in d.lines) > 1
     ]
 
 
