@@ -153,7 +153,7 @@ def write(path: Path) -> None:
     for row in ws.iter_rows(min_row=2):
         for cell in (row[2], row[7], row[8]):
             cell.number_format = "mm/dd/yyyy"
-    for col, width in (("B", 22), ("D", 24), ("E", 14), ("F", 18), ("H", 12), ("I", 12)):
+    for col, width in (("B", 22), ("C", 12), ("D", 24), ("E", 14), ("F", 18), ("H", 12), ("I", 12)):
         ws.column_dimensions[col].width = width
     ws.column_dimensions["N"].width = 44
     ws.freeze_panes = "A2"
