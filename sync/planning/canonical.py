@@ -92,6 +92,8 @@ class Inputs:
     coverages: SheetRows | None = None
     services: SheetRows | None = None
     lines: SheetRows | None = None  # Service Lines (sync.planning.canonical_lines)
+    # log rows whose unit totals (an hours line's fractions) are read from Service Lines instead
+    forgiven: set[int] = field(default_factory=set)
     epoch_1904: bool = False
     user: str = ""
     canonical: bool = False  # authtrack's own export (its Confirmed column tells whose)

@@ -3,14 +3,17 @@ authorization of its Authorizations row.
 
 A row names its authorization by client ID, auth number, payer and start date (and, where several
 share those, by codes). An authorization with two or more rows gets exactly those lines, their
-used counts becoming each line's carried-in usage (:func:`sync.planning.lines.settle_line_usage`);
-one with a single row keeps what its Authorizations row says. Lines of one authorization whose
+used counts becoming each line's carried-in usage (:func:`sync.planning.lines.settle_line_usage`).
+One with a single row keeps what its Authorizations row says (where people edit it), taking from
+this sheet only what that row cannot say: the line's procedure group and measure, and an hours
+line's fractions of units. Lines of one authorization whose
 codes overlap, counts that cannot be read, or a measure that is neither units nor hours are
 errors naming the row and column, and the authorization is not imported.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from typing import Any
 
@@ -153,8 +156,11 @@ def apply_sheet(merger: Merger, inputs: Inputs, drafts: list[Draft]) -> None:
         found[id(d)].append(line_row)
     for d in list(drafts):
         rows = found.get(id(d), [])
-        if len(rows) < 2:
-            continue  # (one line: its Authorizations row says it all)
+        if not rows:
+            continue  # (an older export: its Authorizations row says it all)
+        if len(rows) == 1:
+            _one_line(d, rows[0], d.index in inputs.forgiven)
+            continue
         if _overlap(rows, table):
             bad = ", ".join(str(r.row) for r in rows if r.row in table.bad)
             d.table.error(
@@ -185,6 +191,20 @@ def _holds(d: Draft, codes: list[str]) -> bool:
     return not held or all(usage.code_matches(c, held) for c in codes)
 
 
+def _one_line(d: Draft, r: LineRow, forgiven: bool) -> None:
+    """An authorization of one line: its Authorizations row, with the group and measure (and,
+    when that row's unit totals had fractions, the units) of its Service Lines row."""
+    own = usage.lines_of(d.auth)[0]
+    line = dataclasses.replace(own, group=r.line.group, measure=r.line.measure)
+    if not forgiven:
+        d.auth = usage.with_lines(d.auth, [line])
+        return
+    line.units_authorized = r.line.units_authorized
+    d.auth = usage.with_lines(d.auth, [line])
+    d.lines = [dataclasses.replace(r, line=line, visits_used=d.visits_used)]
+    d.units_used = d.visits_used = d.units_left = d.visits_left = None
+
+
 def _give(merger: Merger, d: Draft, rows: list[LineRow]) -> None:
     auth = usage.with_lines(d.auth, [r.line for r in rows])
     totals = usage.stated_usage(auth)
@@ -212,7 +232,7 @@ _TOTALS = (Col.UNITS_AUTH, Col.UNITS_USED, Col.UNITS_LEFT)
 def forgive_totals(inputs: Inputs) -> None:
     """An authorization whose lines are in hours has unit totals with fractions on its
     Authorizations row, which a count column does not read; when the Service Lines sheet gives
-    its lines (two or more), those totals are not needed: their errors are taken back and the
+    its lines, those totals are not needed: their errors are taken back and the
     row is read without them."""
     table, log = inputs.lines, inputs.log
     if table is None or not log.bad:
@@ -243,10 +263,11 @@ def forgive_totals(inputs: Inputs) -> None:
             (_at(v, Col.AUTH_NUMBER, i) or "").casefold(),
             _at(v, Col.START, i),
         )
-        if listed.get(key, 0) < 2:
+        if not listed.get(key):
             continue
         log.errors = [e for e in log.errors if e not in mine]
         log.bad.discard(i)
+        inputs.forgiven.add(i)
         for c in _TOTALS:
             if log.has(c):
                 v[c][i] = None

@@ -330,8 +330,11 @@ def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
         assert d.lines is not None
         services = by_auth.get(d.auth.id) if by_auth else None
         tracked = usage.line_usages(d.auth, services, today) if services else None
-        # (the lines are the draft's own, made by with_lines for it: set in place)
-        for k, (r, line) in enumerate(zip(d.lines, usage.lines_of(d.auth), strict=True)):
+        # (the lines are the draft's own, made by with_lines for it: set in place; one line is
+        # held in the authorization's own fields, of the same names)
+        held = usage.lines_of(d.auth)
+        for k, (r, line) in enumerate(zip(d.lines, held, strict=True)):
+            target: Any = line if len(held) > 1 else d.auth
             units_used = _used(r.units_used, r.units_left, line.units_authorized)
             visits_used = _used(r.visits_used, r.visits_left, line.visits_authorized)
             for used, field_name, what, pick in (
@@ -351,7 +354,9 @@ def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
                         "there; authtrack's count is kept."
                     )
                     carried = 0
-                setattr(line, field_name, int(carried) if float(carried).is_integer() else carried)
+                setattr(
+                    target, field_name, int(carried) if float(carried).is_integer() else carried
+                )
 
 
 def _used(used: Any, left: Any, authorized: Any) -> Any:

@@ -400,7 +400,7 @@ CODES = ["97151", "97153", "97155", "97156", "97158", "90837", "92507"]
 
 @st.composite
 def lines_strategy(draw: st.DrawFn) -> list[ServiceLine]:
-    codes = draw(st.lists(st.sampled_from(CODES), min_size=2, max_size=4, unique=True))
+    codes = draw(st.lists(st.sampled_from(CODES), min_size=1, max_size=4, unique=True))
     out = []
     for code in codes:
         units = draw(st.none() | st.integers(1, 2000))
