@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +18,9 @@ from hypothesis import strategies as st
 from authtrack.cli import main
 from priorauth import usage
 from priorauth.model import (
-    Authorization,
     CapMeasure,
     CapPeriod,
     LineMeasure,
-    Service,
     ServiceLine,
 )
 from priorauth.reports import Column, Report, Table
@@ -34,40 +31,17 @@ from sync.importer import ImportBlocked, apply_import, plan_import
 from sync.recognising.columns import SERVICE_LINE_EXTRA_HEADERS, SERVICE_LINE_HEADERS
 from sync.writing.exporter import export_workbook
 from sync.writing.report_export import write_report
-from sync.writing.writeback import write_back
-from tests.helpers.sync_helpers import LOG_HEADER, SAMPLES, TODAY, log_row, workbook
-
-D = dt.date
-HEADER = [*LOG_HEADER, "Max/Week", "Notes"]
-
-
-def aba_rows() -> list[list[Any]]:
-    """Two clients of an ABA agency: one number each, a row per code."""
-    return [
-        [*log_row(number="ABA-1", codes="97153", units=320, used=100), "40 units/week", "BCBA"],
-        [*log_row(number="ABA-1", codes="97155", units=40, used=10), "", ""],
-        [*log_row(number="ABA-1", codes="97156", units=12, used=2), "", "Parent training"],
-        [*log_row("Kim, Bo", "ABA-2", dob=D(2018, 3, 4), codes="97153", units=480, used=0), "", ""],
-        [*log_row("Kim, Bo", "ABA-2", dob=D(2018, 3, 4), codes="97155", units=48, used=0), "", ""],
-        [*log_row("Kim, Bo", "ABA-2", dob=D(2018, 3, 4), codes="97156", units=16, used=0), "", ""],
-        [*log_row("Kim, Bo", "ABA-2", dob=D(2018, 3, 4), codes="97151", units=24, used=8), "", ""],
-    ]
-
-
-def aba_log(path: Path, rows: list[list[Any]] | None = None) -> Path:
-    return workbook(path, aba_rows() if rows is None else rows, header=HEADER)
-
-
-def imported(tracker: Tracker, path: Path) -> None:
-    apply_import(tracker, plan_import(path, tracker.data(), today=TODAY))
-
-
-def by_number(tracker: Tracker) -> dict[str, Authorization]:
-    return {a.auth_number: a for a in tracker.data().authorizations.values()}
-
-
-def line(codes: list[str], units: int, used: int = 0, **more: Any) -> ServiceLine:
-    return ServiceLine(codes=codes, units_authorized=units, carried_units_used=used, **more)
+from tests.helpers.service_lines import (
+    D,
+    aba_log,
+    aba_rows,
+    by_number,
+    imported,
+    line,
+    record,
+    sheet,
+)
+from tests.helpers.sync_helpers import SAMPLES, TODAY
 
 
 def test_an_aba_log_imports_one_authorization_per_number_with_its_lines(
@@ -203,27 +177,17 @@ def test_a_count_below_zero_on_a_line_row_names_its_cell(tracker: Tracker, tmp_p
     assert not tracker.store.path.exists()
 
 
-def _record(tracker: Tracker, auth: Authorization, code: str, day: dt.date, units: int) -> None:
-    tracker.record_service(
-        Service(client=auth.client, payer=auth.payer, date=day, procedure_code=code, units=units)
-    )
-
-
-def _sheet(path: Path, name: str) -> list[tuple[Any, ...]]:
-    return list(openpyxl.load_workbook(path)[name].iter_rows(values_only=True))
-
-
 def test_the_export_has_a_row_per_line_with_its_units_used(
     tracker: Tracker, tmp_path: Path
 ) -> None:
     imported(tracker, aba_log(tmp_path / "aba.xlsx"))
     ann = by_number(tracker)["ABA-1"]
-    _record(tracker, ann, "97155", D(2026, 10, 1), 4)
-    _record(tracker, ann, "97155", D(2026, 10, 8), 4)
-    _record(tracker, ann, "97153", D(2026, 10, 8), 16)
-    _record(tracker, ann, "97156", D(2026, 12, 2), 2)  # scheduled: not used yet
+    record(tracker, ann, "97155", D(2026, 10, 1), 4)
+    record(tracker, ann, "97155", D(2026, 10, 8), 4)
+    record(tracker, ann, "97153", D(2026, 10, 8), 16)
+    record(tracker, ann, "97156", D(2026, 12, 2), 2)  # scheduled: not used yet
     path = export_workbook(tracker.data(), tmp_path / "out.xlsx", today=TODAY)
-    rows = _sheet(path, "Service Lines")
+    rows = sheet(path, "Service Lines")
     assert list(rows[0]) == SERVICE_LINE_HEADERS + SERVICE_LINE_EXTRA_HEADERS
     start = dt.datetime(2026, 9, 1)
     capped = ("40 units per week", None, "units")
@@ -251,7 +215,7 @@ def test_the_export_has_a_row_per_line_with_its_units_used(
         ("C0001", "ABA-1", "Aetna", start, "97155", 40, 18, 22, None, 2, None, None, None, "units"),
         ("C0001", "ABA-1", "Aetna", start, "97156", 12, 2, 10, None, 0, None, None, None, "units"),
     ]
-    auths = _sheet(path, "Authorizations")
+    auths = sheet(path, "Authorizations")
     header = list(auths[0])
     lee = dict(zip(header, auths[2], strict=True))
     assert lee["Auth Number"] == "ABA-1"
@@ -277,7 +241,7 @@ def test_export_imported_into_an_empty_file_reproduces_the_lines(
 ) -> None:
     imported(tracker, aba_log(tmp_path / "aba.xlsx"))
     ann = by_number(tracker)["ABA-1"]
-    _record(tracker, ann, "97155", D(2026, 10, 1), 4)
+    record(tracker, ann, "97155", D(2026, 10, 1), 4)
     hours = dataclasses.replace(
         ann, id=0, rev=0, auth_number="ABA-9", start_date=D(2026, 3, 1), end_date=D(2026, 8, 31)
     )
@@ -346,51 +310,6 @@ def test_a_bad_service_lines_row_is_named_and_nothing_is_saved(
     with pytest.raises(ImportBlocked):
         apply_import(fresh, plan)
     assert not fresh.store.path.exists()
-
-
-def test_write_back_puts_each_line_in_its_own_row(tracker: Tracker, tmp_path: Path) -> None:
-    log = aba_log(tmp_path / "aba.xlsx")
-    imported(tracker, log)
-    ann = by_number(tracker)["ABA-1"]
-    _record(tracker, ann, "97155", D(2026, 10, 1), 4)
-    ann = by_number(tracker)["ABA-1"]  # a fourth line, added in authtrack
-    tracker.save_authorization(usage.with_lines(ann, [*ann.lines, line(["97151"], 16)]))
-    out = tmp_path / "back.xlsx"
-    result = write_back(tracker.data(), log, today=TODAY, out=out)
-    assert (result.updated_rows, result.cells_changed, result.appended_rows) == ([3], 1, [9])
-    rows = _sheet(out, "Log")
-    codes = [r[5] for r in rows[1:]]
-    assert codes == ["97153", "97155", "97156", "97153", "97155", "97156", "97151", "97151"]
-    assert [(r[8], r[9]) for r in rows[1:4]] == [(320, 100), (40, 14), (12, 2)]  # per line
-    assert (rows[8][4], rows[8][8], rows[8][9]) == ("ABA-1", 16, 0)  # its own new row
-    assert rows[1][11] == "BCBA" and rows[3][11] == "Parent training"  # notes left as written
-    plan = plan_import(out, tracker.data(), today=TODAY)  # and read back: the same
-    assert (plan.errors, plan.has_changes) == ([], False)
-    assert plan.service_lines[0].rows == (2, 3, 4, 9)
-
-
-def test_write_back_of_a_new_authorization_with_lines_appends_a_row_per_line(
-    tracker: Tracker, tmp_path: Path
-) -> None:
-    log = aba_log(tmp_path / "aba.xlsx", aba_rows()[:3])
-    imported(tracker, log)
-    ann = by_number(tracker)["ABA-1"]
-    renewal = dataclasses.replace(
-        ann, id=0, rev=0, auth_number="ABA-5", start_date=D(2027, 3, 1), end_date=D(2027, 8, 31)
-    )
-    renewal = usage.with_lines(renewal, [line(["97153"], 300), line(["97155"], 30)])
-    tracker.save_authorization(dataclasses.replace(renewal, active=False))
-    out = tmp_path / "back.xlsx"
-    result = write_back(tracker.data(), log, today=TODAY, out=out)
-    assert result.appended_rows == [5, 6]
-    rows = _sheet(out, "Log")
-    assert [(r[4], r[5], r[8]) for r in rows[4:]] == [
-        ("ABA-5", "97153", 300),
-        ("ABA-5", "97155", 30),
-    ]
-    assert rows[4][11] == "BCBA; Parent training" and rows[5][11] is None  # notes once
-    plan = plan_import(out, tracker.data(), today=TODAY)
-    assert (plan.errors, plan.has_changes) == ([], False)
 
 
 # --- a property: any lines come back from the export exactly ----------------------------------
@@ -463,7 +382,7 @@ def test_any_lines_come_back_from_the_export(
         for day, code, units in services:  # some services on its lines' codes
             if day < 180:
                 code_k = lines[code % len(lines)].codes[0]
-                _record(source, saved, code_k, start + dt.timedelta(days=day), units)
+                record(source, saved, code_k, start + dt.timedelta(days=day), units)
     path = export_workbook(source.data(), folder / "out.xlsx", today=TODAY)
     again = plan_import(path, source.data(), today=TODAY)
     assert (again.errors, again.has_changes) == ([], False)
@@ -508,20 +427,7 @@ def test_the_aba_sample_imports_one_authorization_per_number_with_its_lines(
         assert auth.active == (want.end >= TODAY)  # the current one; the one before it is history
 
 
-def test_the_aba_sample_writes_back_unchanged_and_reads_back_the_same(
-    tracker: Tracker, tmp_path: Path
-) -> None:
-    log = tmp_path / "aba_service_lines.xlsx"
-    shutil.copy(SAMPLES / "aba_service_lines.xlsx", log)
-    imported(tracker, log)
-    result = write_back(tracker.data(), log, today=TODAY)
-    assert (result.updated_rows, result.unknown_rows, result.appended_rows) == ([], [], [])
-    assert result.unchanged_rows == sum(len(a.lines) for a in aba_lines.plan())
-    plan = plan_import(result.path, tracker.data(), today=TODAY)
-    assert (plan.errors, plan.has_changes) == ([], False)
-
-
-def test_a_report_table_per_service_line_is_written_as_its_own_sheet(tmp_path: Path) -> None:
+def test_a_report_table_per_service_line_is_written_as_its_ownsheet(tmp_path: Path) -> None:
     """Reports are tables: a per-line table (what utilization per line gives) needs nothing of
     the workbook writer but its rows; hours keep their fractions as numbers."""
     columns = (
@@ -541,73 +447,6 @@ def test_a_report_table_per_service_line_is_written_as_its_own_sheet(tmp_path: P
     assert ws["E5"].font.b and not ws["E4"].font.b  # 2.25 left: at or below 5, emphasized
 
 
-# --- a log with one row for an authorization authtrack holds in several lines -----------------
-
-
-def _one_row_log(path: Path, codes: str, units: int, used: int) -> Path:
-    row = [*log_row(number="ABA-1", codes=codes, units=units, used=used), "", ""]
-    row[-1] = "BCBA; Parent training"  # (the authorization's notes, as imported)
-    return aba_log(path, [row])
-
-
-def test_one_row_with_all_the_codes_and_their_totals_keeps_the_lines(
-    tracker: Tracker, tmp_path: Path
-) -> None:
-    imported(tracker, aba_log(tmp_path / "aba.xlsx", aba_rows()[:3]))
-    before = by_number(tracker)["ABA-1"]
-    log = _one_row_log(tmp_path / "one.xlsx", "97153, 97155, 97156", 372, 112)
-    plan = plan_import(log, tracker.data(), today=TODAY)
-    assert (plan.errors, plan.has_changes, len(plan.unchanged)) == ([], False, 1)
-    result = write_back(tracker.data(), log, today=TODAY, out=tmp_path / "back.xlsx")
-    assert (result.updated_rows, result.appended_rows) == ([], [])  # it keeps the totals
-    assert by_number(tracker)["ABA-1"] == before
-
-
-def test_one_row_with_other_totals_for_all_the_lines_is_refused(
-    tracker: Tracker, tmp_path: Path
-) -> None:
-    imported(tracker, aba_log(tmp_path / "aba.xlsx", aba_rows()[:3]))
-    log = _one_row_log(tmp_path / "one.xlsx", "97153, 97155, 97156", 400, 112)
-    plan = plan_import(log, tracker.data(), today=TODAY)
-    assert [(e.sheet, e.row, e.cell) for e in plan.errors] == [("Log", 2, "I2")]
-    assert plan.errors[0].message == (
-        "authorization ABA-1 has 3 service lines in authtrack (97153 320 units (100 used); "
-        "97155 40 units (10 used); 97156 12 units (2 used)), and this row gives other counts "
-        "for all of them; write a row for each code, or change its lines in authtrack."
-    )
-    with pytest.raises(ImportBlocked):
-        apply_import(tracker, plan)
-
-
-def test_one_row_with_one_lines_code_updates_that_line_and_keeps_the_others(
-    tracker: Tracker, tmp_path: Path
-) -> None:
-    imported(tracker, aba_log(tmp_path / "aba.xlsx", aba_rows()[:3]))
-    log = _one_row_log(tmp_path / "one.xlsx", "97155", 48, 30)
-    plan = plan_import(log, tracker.data(), today=TODAY)
-    assert plan.errors == [] and len(plan.updated) == 1
-    assert plan.updated[0].changes == [
-        "service lines 97153 320 units (100 used); 97155 40 units (10 used); 97156 12 units "
-        "(2 used) → 97153 320 units (100 used); 97155 48 units (30 used); 97156 12 units (2 used)"
-    ]
-    apply_import(tracker, plan)
-    assert by_number(tracker)["ABA-1"].lines == [
-        line(["97153"], 320, 100, cap_amount=40, cap_period=CapPeriod.WEEK),  # (its own cap)
-        line(["97155"], 48, 30),
-        line(["97156"], 12, 2),
-    ]
-    out = tmp_path / "back.xlsx"  # write-back: the row keeps its line, the others get rows
-    result = write_back(tracker.data(), log, today=TODAY, out=out)
-    assert (result.updated_rows, result.appended_rows) == ([], [3, 4])
-    assert [(r[5], r[8], r[9]) for r in _sheet(out, "Log")[1:]] == [
-        ("97155", 48, 30),
-        ("97153", 320, 100),
-        ("97156", 12, 2),
-    ]
-    again = plan_import(out, tracker.data(), today=TODAY)
-    assert (again.errors, again.has_changes) == ([], False)
-
-
 def test_authtrack_export_counts_the_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -619,4 +458,4 @@ def test_authtrack_export_counts_the_lines(
     assert main(["--db", db, "export", str(out), "--json"]) == 0
     said = json.loads(capsys.readouterr().out)
     assert (said["authorizations"], said["service_lines"]) == (2, 7)
-    assert len(_sheet(out, "Service Lines")) == 1 + 7
+    assert len(sheet(out, "Service Lines")) == 1 + 7
