@@ -16,6 +16,7 @@ from typing import Any
 
 from authtrack.bar import progress_for
 from authtrack.context import Context, UsageError
+from priorauth import usage
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             bar.close()
     counts = {
         "authorizations": len(data.authorizations),
+        "service_lines": sum(len(usage.lines_of(a)) for a in data.authorizations.values()),
         "clients": len(data.clients),
         "services": len(data.services),
         "payers": len(data.payers),
@@ -74,8 +76,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         _json({"file": str(path), **counts})
     else:
         print(
-            f"Exported {counts['authorizations']} authorizations, {counts['clients']} clients and "
-            f"{counts['services']} services to {path}."
+            f"Exported {counts['authorizations']} authorizations ({counts['service_lines']} "
+            f"service lines), {counts['clients']} clients and {counts['services']} services to "
+            f"{path}."
         )
     return 0
 

@@ -131,6 +131,15 @@ def _print_plan(plan: ImportPlan, full: bool) -> None:
             print(f"  {item}")
         if len(shown) < len(items):
             print(f"  ... and {len(items) - len(shown)} more (--dry-run lists them all)")
+    if plan.service_lines:
+        groups = plan.service_lines if full else plan.service_lines[:LIST_LIMIT]
+        print(f"\nAuthorizations with service lines, one row each ({len(plan.service_lines)}):")
+        for group in groups:
+            print(f"  {group}")
+        if len(groups) < len(plan.service_lines):
+            print(
+                f"  ... and {len(plan.service_lines) - len(groups)} more (--dry-run lists them all)"
+            )
     if plan.errors:
         print(f"\nRows that cannot be imported ({len(plan.errors)} problems):", file=sys.stderr)
         for e in plan.errors:

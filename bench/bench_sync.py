@@ -6,6 +6,10 @@ Import: a generated 20,000-row authorization log (14 columns, a practice's own l
 into an empty data file (read, check, back up, write), against python-calamine's bare read of
 the same file, and openpyxl's read-only iteration for the record. Target: within 3x calamine.
 
+With ``--aba``, the log is an ABA agency's: one authorization number per client written on a row
+per procedure code (3 or 4 lines: 97153, 97155, 97156, sometimes 97158), each with its own units,
+so 20,000 rows are about 5,700 authorizations with service lines.
+
 Export: the 20,000 authorizations (and their clients and payers) written as the canonical
 workbook, against openpyxl's write-only mode writing the same cells without any styling.
 Target: within 1.5x.
@@ -46,9 +50,12 @@ from sync.recognising.columns import (
     GROUP_HEADERS,
     PAYER_HEADERS,
     SERVICE_HEADERS,
+    SERVICE_LINE_EXTRA_HEADERS,
+    SERVICE_LINE_HEADERS,
 )
 from sync.writing import rows as canonical_rows
 from sync.writing.exporter import export_workbook
+from sync.writing.service_lines import service_line_rows
 
 TODAY = dt.date(2026, 11, 23)
 HEADER = [
@@ -103,6 +110,48 @@ def make_log(path: Path, rows: int) -> None:
     wb.save(path)
 
 
+ABA_LINES = [("97153", (320, 480, 640, 800)), ("97155", (32, 48, 64)), ("97156", (12, 16, 24))]
+
+
+def make_aba_log(path: Path, rows: int) -> int:
+    """An ABA agency's log: a client's one authorization on a row per code (3 or 4 lines, the
+    fourth 97158), each its own units. Returns how many authorizations it holds."""
+    rnd = random.Random(20261207)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Auth Log")
+    ws.append(HEADER)
+    written = c = 0
+    while written < rows:
+        lines = list(ABA_LINES) + ([("97158", (12, 24))] if c % 3 == 0 else [])
+        lines = lines[: rows - written]
+        start = dt.date(2025, 1, 1) + dt.timedelta(days=rnd.randrange(600))
+        for code, choices in lines:
+            units = rnd.choice(choices)
+            used = rnd.randrange(units + 1)
+            ws.append(
+                [
+                    f"C{c:05d}",
+                    f"{LAST[c % len(LAST)]}{c}, {FIRST[c % len(FIRST)]}",
+                    dt.date(1950, 1, 1) + dt.timedelta(days=(c * 97) % 25000),
+                    PAYERS[c % len(PAYERS)],
+                    f"M{c * 7919 % 10**9:09d}",
+                    f"ABA{c:07d}",
+                    code,
+                    start,
+                    start + dt.timedelta(days=180),
+                    units,
+                    used,
+                    units - used,
+                    None,
+                    "Parent training monthly" if code == "97156" and c % 5 == 0 else None,
+                ]
+            )
+        written += len(lines)
+        c += 1
+    wb.save(path)
+    return c
+
+
 def best(runs: int, fn: Callable[[], object]) -> tuple[float, list[float]]:
     times = []
     for _ in range(runs):
@@ -134,17 +183,29 @@ def main() -> int:
         help="a log with coverage history (bench/history_log.py: a client every 4 rows, most "
         "with a new payer every time, some with a new card)",
     )
+    parser.add_argument(
+        "--aba",
+        action="store_true",
+        help="an ABA agency's log: one number per client on a row per code (service lines)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         log = folder / "log.xlsx"
+        auths = args.rows
         if args.history:
             write_history_log(log, clients=args.rows // 4, per_client=4)
             width = len(HISTORY_HEADER)
+        elif args.aba:
+            auths = make_aba_log(log, args.rows)
+            width = len(HEADER)
         else:
             make_log(log, args.rows)
             width = len(HEADER)
-        print(f"log: {args.rows:,} rows x {width} columns, {log.stat().st_size:,} bytes")
+        print(
+            f"log: {args.rows:,} rows x {width} columns, {log.stat().st_size:,} bytes, "
+            f"{auths:,} authorizations"
+        )
 
         read, _ = best(args.repeat, lambda: calamine_read(log))
         opx, _ = best(1, lambda: openpyxl_read(log))
@@ -172,11 +233,11 @@ def main() -> int:
         plan_time, apply_time = split[imp_all.index(imp)]
         tracker = do_import()
         data = tracker.data()
-        assert len(data.authorizations) == args.rows
+        assert len(data.authorizations) == auths
 
         def reimport() -> None:
             plan = plan_import(log, tracker.data(), today=TODAY, user="bench")
-            assert len(plan.unchanged) == args.rows
+            assert len(plan.unchanged) == auths
 
         again, _ = best(args.repeat, reimport)
 
@@ -186,6 +247,10 @@ def main() -> int:
             (
                 [h for h, _ in AUTH_HEADERS + AUTH_EXTRA_HEADERS],
                 list(canonical_rows.authorization_rows(data, TODAY)),
+            ),
+            (
+                SERVICE_LINE_HEADERS + SERVICE_LINE_EXTRA_HEADERS,
+                list(service_line_rows(data, TODAY)),
             ),
             (CLIENT_HEADERS, list(canonical_rows.client_rows(data))),
             (COVERAGE_HEADERS, list(canonical_rows.coverage_rows(data))),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import TypeVar
 
 from priorauth.model import Authorization, CapMeasure, LineMeasure, Service, ServiceLine
 
@@ -116,24 +117,25 @@ def lines_of(auth: Authorization) -> list[ServiceLine]:
 
 def with_lines(auth: Authorization, lines: list[ServiceLine]) -> Authorization:
     """``auth`` holding ``lines`` in the canonical form: one line in its own fields (``lines``
-    empty), several in ``lines`` with its own codes, counts, cap and carried usage blank."""
+    empty), several in ``lines`` with its own codes, counts, cap and carried usage blank. A new
+    authorization (and new lines); ``auth`` and ``lines`` are left as they are."""
     if len(lines) == 1:
         (line,) = lines
-        return replace(
+        return _copy(
             auth,
             procedure_codes=list(line.codes),
-            units_authorized=line.units_authorized,  # type: ignore[arg-type]
+            units_authorized=line.units_authorized,
             visits_authorized=line.visits_authorized,
-            carried_units_used=line.carried_units_used,  # type: ignore[arg-type]
+            carried_units_used=line.carried_units_used,
             carried_visits_used=line.carried_visits_used,
-            cap_amount=line.cap_amount,  # type: ignore[arg-type]
+            cap_amount=line.cap_amount,
             cap_period=line.cap_period,
             cap_measure=line.cap_measure,
             measure=line.measure,
             group=line.group,
             lines=[],
         )
-    return replace(
+    return _copy(
         auth,
         procedure_codes=[],
         units_authorized=None,
@@ -145,8 +147,22 @@ def with_lines(auth: Authorization, lines: list[ServiceLine]) -> Authorization:
         cap_measure=CapMeasure.UNITS,
         measure=LineMeasure.UNITS,
         group="",
-        lines=[replace(line, codes=list(line.codes)) for line in lines],
+        lines=[_copy(line, codes=list(line.codes)) for line in lines],
     )
+
+
+_R = TypeVar("_R")
+
+
+def _copy(record: _R, **changes: object) -> _R:
+    """``dataclasses.replace`` for records with no ``__post_init__`` or init-only fields: a copy
+    with ``changes``, without ``__init__``'s cost (an import makes thousands)."""
+    new = object.__new__(type(record))
+    values = dict(vars(record))
+    values.update(changes)
+    for name, value in values.items():  # (one at a time: the record keeps its values inline)
+        setattr(new, name, value)
+    return new
 
 
 def all_codes(auth: Authorization) -> list[str]:
@@ -410,9 +426,14 @@ def stated_counts(auth: Authorization) -> tuple[int | None, int | None, int, int
     """(units authorized, visits authorized, units used, visits used) as ``auth`` states them
     (carried in, no services): :func:`stated_usage` as a plain tuple, for checking thousands
     (the totals of its lines when it has several)."""
-    if auth.lines:
-        u = stated_usage(auth)
-        return (u.units_authorized, u.visits_authorized, u.units_used, u.visits_used)
+    if auth.lines:  # (stated_usage's totals, without counting services: validation asks often)
+        lines = auth.lines
+        return (
+            _total([line.units_authorized for line in lines]),  # type: ignore[return-value]
+            _total([line.visits_authorized for line in lines]),  # type: ignore[return-value]
+            sum(line.carried_units_used for line in lines),  # type: ignore[return-value]
+            sum(line.carried_visits_used for line in lines),
+        )
     return (
         auth.units_authorized,
         auth.visits_authorized,

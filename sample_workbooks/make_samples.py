@@ -21,7 +21,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from samplegen import aba_agency, appointments, front_desk, group_practice, mac_1904, solo_therapist
+from samplegen import (
+    aba_agency,
+    aba_lines,
+    appointments,
+    front_desk,
+    group_practice,
+    mac_1904,
+    solo_therapist,
+)
 from samplegen.common import restamp
 
 HERE = Path(__file__).resolve().parent
@@ -47,6 +55,7 @@ def convert(source: Path, target: Path, filter_name: str) -> bool:
 def main() -> None:
     front_desk.write(HERE / "front_desk_log.xlsx")
     aba_agency.write(HERE / "aba_agency_tracker.xlsx")
+    aba_lines.write(HERE / "aba_service_lines.xlsx")
     group_practice.write(HERE / "group_practice_2026.xlsx")
     mac_1904.write(HERE / "mac_1904_log.xlsx")
     appointments.write(HERE / "appointments_export.xlsx")

@@ -24,7 +24,7 @@ from priorauth.store.codec import to_doc
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
 from sync.parsing.logsheet import LogTable, RowError, read_log
-from sync.planning import canonical, describe
+from sync.planning import canonical, canonical_lines, describe, lines
 from sync.planning.applying import ImportBlocked, write_planned
 from sync.planning.drafts import Draft
 from sync.planning.merge import Item, Merger
@@ -64,6 +64,8 @@ class ImportPlan:
     sheets: list[SheetReport] = field(default_factory=list)  # how each sheet was read
     # every sheet that looks like a log, oldest first, when there are several to pick from
     log_sheets: list[str] = field(default_factory=list)
+    # authorizations read from several rows of the log, a service line each (sync.planning.lines)
+    service_lines: list[lines.LinesRead] = field(default_factory=list)
 
     @property
     def unread_columns(self) -> list[tuple[str, str, str]]:
@@ -100,6 +102,12 @@ class ImportPlan:
                 f" {rows} row{'s' if rows != 1 else ''} cannot be imported"
                 f" ({len(self.errors)} problem{'s' if len(self.errors) != 1 else ''})."
             )
+        if self.service_lines:
+            n = len(self.service_lines)
+            text += (
+                f" {n} authorization{'s' if n != 1 else ''} read from several rows, a service "
+                "line each."
+            )
         if self.warnings:
             text += f" {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}."
         return text
@@ -119,6 +127,7 @@ class ImportPlan:
             "payers_created": len(self.payers_created),
             "other_changes": len(self.other_changes),
             "sheets": [r.to_json() for r in self.sheets],
+            "service_lines": [g.to_json() for g in self.service_lines],
         }
 
 
@@ -237,6 +246,7 @@ def _plan_import(
         del chosen
         table = tables[0] if len(tables) == 1 else merge_tables(tables)
         inputs = canonical.read_inputs(wb, table)
+        canonical_lines.forgive_totals(inputs)  # (an hours line's totals have fractions)
     inputs.user = user or current_user()
     plan = make_plan(path, data, inputs, today, progress)
     plan.log_sheets = logs if len(logs) > 1 else []
@@ -264,13 +274,16 @@ def _plan_once(
     canonical.merge_before(merger, inputs)
     settle_groups(merger, log)
     drafts = merge_log(merger, log, progress, inputs.user)
+    canonical_lines.apply_sheet(merger, inputs, drafts)
     settle_activity(merger, drafts)
     new_clients, changed_clients = merger.finish_clients()
     merger.changes.authorizations = [d.auth for d in drafts] + merger.deactivated
     canonical.merge_after(merger, inputs, drafts)
     settle_usage(merger, drafts)
+    lines.settle_line_usage(merger, drafts)
     plan = ImportPlan(path=path, sheet=log.sheet, today=today, data=data, inputs=inputs)
     plan.sheets = [t.report for t in log.parts] if log.parts else [log.report]
+    plan.service_lines = lines.described(drafts)
     changed_auths = _classify(plan, merger, drafts)
     merger.changes.authorizations = changed_auths
     progress(0, 1, "checking")
@@ -392,6 +405,7 @@ def _report(
                 if col is not None and not d.table.has(col):
                     col = Col.START if col is Col.END and d.table.has(Col.PERIOD) else None
                 d.table.error(d.index, col, _lower_first(str(e)))
+            lines.report_rows(d, f"row {d.row} of its authorization cannot be imported.")
             continue
         if canonical.report(inputs, table_name, record_id, errors):
             continue

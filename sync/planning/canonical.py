@@ -45,6 +45,8 @@ from sync.recognising.columns import (
     PAYERS_SHEET,
     PRIORITIES,
     SERVICE_HEADERS,
+    SERVICE_LINE_HEADERS,
+    SERVICE_LINES_SHEET,
     SERVICES_SHEET,
     Col,
     column_letter,
@@ -89,6 +91,9 @@ class Inputs:
     clients: SheetRows | None = None
     coverages: SheetRows | None = None
     services: SheetRows | None = None
+    lines: SheetRows | None = None  # Service Lines (sync.planning.canonical_lines)
+    # log rows whose unit totals (an hours line's fractions) are read from Service Lines instead
+    forgiven: set[int] = field(default_factory=set)
     epoch_1904: bool = False
     user: str = ""
     canonical: bool = False  # authtrack's own export (its Confirmed column tells whose)
@@ -97,7 +102,14 @@ class Inputs:
 
     def tables(self) -> Iterator[LogTable | SheetRows]:
         yield self.log
-        for t in (self.payers, self.groups, self.clients, self.coverages, self.services):
+        for t in (
+            self.payers,
+            self.groups,
+            self.clients,
+            self.coverages,
+            self.services,
+            self.lines,
+        ):
             if t is not None:
                 yield t
 
@@ -129,6 +141,7 @@ def read_inputs(wb: Workbook, log: LogTable) -> Inputs:
         ("clients", CLIENTS_SHEET, CLIENT_HEADERS),
         ("coverages", COVERAGES_SHEET, COVERAGE_HEADERS),
         ("services", SERVICES_SHEET, SERVICE_HEADERS),
+        ("lines", SERVICE_LINES_SHEET, SERVICE_LINE_HEADERS),
     ):
         if name not in wb.sheet_names:
             continue

@@ -54,11 +54,49 @@ def value(v: Any) -> str:
     return str(v)
 
 
-def changes(before: Record, after: Record, names: dict[int, str] | None = None) -> list[str]:
-    """ "units authorized 24 → 30" for each field that differs."""
+# what an authorization keeps per service line (compared line by line when either has several)
+_LINE_FIELDS = {
+    "procedure_codes",
+    "units_authorized",
+    "visits_authorized",
+    "carried_units_used",
+    "carried_visits_used",
+    "cap_amount",
+    "cap_period",
+    "cap_measure",
+    "measure",
+    "group",
+    "lines",
+}
+
+
+def lines_words(auth: Authorization) -> str:
+    """ "97153 320 units (100 used); 97155 40 units (10 used)" — each service line."""
     out = []
+    for line in usage.lines_of(auth):
+        counts = [
+            f"{n:g} {what}" + (f" ({used:g} used)" if used else "")
+            for n, used, what in (
+                (line.units_authorized, line.carried_units_used, line.measure.value),
+                (line.visits_authorized, line.carried_visits_used, "visits"),
+            )
+            if n is not None
+        ]
+        out.append(
+            f"{line.group or ', '.join(line.codes) or 'any code'} {', '.join(counts) or 'no cap'}"
+        )
+    return "; ".join(out)
+
+
+def changes(before: Record, after: Record, names: dict[int, str] | None = None) -> list[str]:
+    """ "units authorized 24 → 30" for each field that differs (service lines as a whole, when
+    either authorization has several)."""
+    out = []
+    by_line = isinstance(before, Authorization) and bool(before.lines or after.lines)  # type: ignore[attr-defined]
+    if by_line and usage.lines_of(before) != usage.lines_of(after):  # type: ignore[arg-type]
+        out.append(f"service lines {lines_words(before)} → {lines_words(after)}")  # type: ignore[arg-type]
     for name, old in vars(before).items():
-        if name in _SKIP:
+        if name in _SKIP or (by_line and name in _LINE_FIELDS):
             continue
         new = getattr(after, name)
         if old == new:
@@ -94,7 +132,7 @@ def authorization(auth: Authorization, client: Client | None, payer: str) -> str
     detail = "; ".join(
         p
         for p in (
-            ", ".join(auth.procedure_codes) or "any code",
+            ", ".join(usage.all_codes(auth)) or "any code",
             dates,
             ", ".join(counts) or "no cap",
         )

@@ -26,6 +26,7 @@ from sync.planning.merge import Merger
 from sync.recognising.columns import Col
 
 if TYPE_CHECKING:
+    from sync.planning.lines import LineRow
     from sync.planning.merge_auths import AuthMatcher
 
 R = TypeVar("R", bound=Record)
@@ -63,6 +64,9 @@ class Draft:
     units_left: int | None = None
     visits_left: int | None = None
     said_active: bool = False  # the row itself says the authorization is active
+    # its service lines and the rows they came from (sync.planning.lines), when rows or a sheet
+    # give them one by one; [] when kept as authtrack had them; None: the row's own counts
+    lines: list[LineRow] | None = None
 
 
 class Columns:

@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from priorauth.model import Authorization, Client
+from priorauth.usage import all_codes
 from sync.parsing import cells
 from sync.parsing.logsheet import LogTable
+from sync.planning import lines
 from sync.planning.drafts import Columns, Draft, drafter
 from sync.planning.merge import Merger
 from sync.planning.merge_coverage import Seen, merge_coverages
@@ -89,7 +91,7 @@ class AuthMatcher:
                 continue
             if number and auth.auth_number and auth.auth_number.casefold() != number.casefold():
                 continue
-            if want is None or set(auth.procedure_codes) == want:
+            if want is None or set(all_codes(auth)) == want:
                 return auth
         return None
 
@@ -100,7 +102,7 @@ class AuthMatcher:
         and codes, else with its start, else the first not yet matched."""
         free = [a for a in auths if a.id not in self.taken]
         for a in free:
-            if a.start_date == start and (want is None or set(a.procedure_codes) == want):
+            if a.start_date == start and (want is None or set(all_codes(a)) == want):
                 return a
         return next((a for a in free if a.start_date == start), free[0] if free else None)
 
@@ -145,11 +147,17 @@ def merge_log(
     previous: tuple[Any, ...] | None = None
     found: tuple[Client, Any] | None = None  # client and payer of the row that said it
     draft = drafter(merger, matcher, table, cols, user)
+    # an ABA-style log's rows of one number, one per code: one authorization's service lines
+    groups = lines.line_groups(table, cols, merger.tell_apart_numbers)
+    heads, line_rows, refused = groups.heads, groups.members, groups.refused
     seen: list[Seen] = []  # what each row says about its client's coverage
     for i in range(n):
         if i % STEP == 0:
             progress(i, n, "matching rows")
-        if i in bad:
+        if i in bad or i in line_rows:
+            continue
+        if i in refused:  # (a number's row that cannot be a line of its authorization)
+            table.error(i, *refused[i])
             continue
         if found is not None and said[i] == previous:
             client, payer = found
@@ -204,6 +212,13 @@ def merge_log(
             continue
         made = draft(i, client, payer.id)
         if made is not None:
+            if i in heads:
+                lines.attach(made, heads[i], cols, table)
+            elif made.before is not None and made.before.lines:
+                why = lines.keep_lines(made, cols, table, merger.tell_apart_numbers)
+                if why is not None:
+                    table.error(i, *why)
+                    continue
             drafts.append(made)
             auth = made.auth
             seen.append(

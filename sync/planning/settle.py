@@ -65,18 +65,19 @@ def _by_overlapping_codes(group: list[Draft]) -> list[list[Draft]]:
     everything, so then the group stays whole. Row order is kept within each part."""
     if len(group) == 1:
         return [group]
-    first = group[0].auth.procedure_codes
-    if all(d.auth.procedure_codes == first for d in group):
+    held = {id(d): usage.all_codes(d.auth) for d in group}  # (every line's, when several)
+    first = held[id(group[0])]
+    if all(held[id(d)] == first for d in group):
         return [group]  # (the common case: one code list, its renewals; no pairwise checks)
     # a row that cannot be active (not approved, or said inactive) competes with nobody
     idle = [d for d in group if not _may_be_active(d)]
     contenders = [d for d in group if _may_be_active(d)]
-    if any(not d.auth.procedure_codes for d in contenders):
+    if any(not held[id(d)] for d in contenders):
         return [group]
     parts: list[list[Draft]] = [[d] for d in idle]
     groups: list[tuple[_Codes, list[Draft]]] = []  # each part of contenders, with its codes
     for d in contenders:
-        mine = _Codes(d.auth.procedure_codes)
+        mine = _Codes(held[id(d)])
         merged, codes = [d], mine
         for other in [g for g in groups if g[0].overlaps(mine)]:
             groups.remove(other)
@@ -151,7 +152,7 @@ def _settle_group(
         for a in (merger.data.authorizations_for(client_id, payer_id) if client_id > 0 else [])
         if a.active
         and a.id not in in_log
-        and any(rules.codes_overlap(a.procedure_codes, d.auth.procedure_codes) for d in group)
+        and any(rules.codes_overlap(usage.all_codes(a), usage.all_codes(d.auth)) for d in group)
     ]
     undecided = [d for d in group if not d.explicit_active]
     if undecided:

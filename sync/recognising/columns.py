@@ -98,6 +98,7 @@ COVERAGES_SHEET = "Coverages"
 SERVICES_SHEET = "Services"
 PAYERS_SHEET = "Payers"
 GROUPS_SHEET = "Procedure Groups"
+SERVICE_LINES_SHEET = "Service Lines"
 
 PRIORITIES = ("Primary", "Secondary", "Tertiary")
 
@@ -145,6 +146,23 @@ SERVICE_EXTRA_HEADERS: list[str] = [
     "Source",
     "Override Reason",
 ]
+# one row per service line of each authorization (DESIGN.md), found by client, number, payer
+# and start; then the fields beyond the design's (a line's procedure group, units or hours)
+SERVICE_LINE_HEADERS: list[str] = [
+    "Client ID",
+    "Auth Number",
+    "Payer",
+    "Start Date",
+    "Procedure Codes",
+    "Units Authorized",
+    "Units Used",
+    "Units Remaining",
+    "Visits Authorized",
+    "Visits Used",
+    "Visits Remaining",
+    "Cap",
+]
+SERVICE_LINE_EXTRA_HEADERS: list[str] = ["Procedure Group", "Measure"]
 PAYER_HEADERS: list[str] = ["Payer", "Prior Auth Required", "Turnaround Days", "Notes"]
 PAYER_EXTRA_HEADERS: list[str] = ["Outside Authorization"]  # allow / warn / block
 GROUP_HEADERS: list[str] = ["Procedure Group", "Codes"]

@@ -1,5 +1,6 @@
 """Write the canonical workbook (DESIGN.md, "The canonical workbook") with openpyxl's write-only
-mode: Authorizations, then Clients, Services, Payers, Procedure Groups and a Legend.
+mode: Authorizations, then Service Lines, Clients, Coverages, Services, Payers, Procedure Groups
+and a Legend.
 
 Each sheet has a bold, frozen header row with an autofilter and widths that fit, and prints as a
 report (:mod:`sync.writing.printed`: landscape, one page wide, the header on every page, a footer
@@ -45,11 +46,15 @@ from sync.recognising.columns import (
     PAYERS_SHEET,
     SERVICE_EXTRA_HEADERS,
     SERVICE_HEADERS,
+    SERVICE_LINE_EXTRA_HEADERS,
+    SERVICE_LINE_HEADERS,
+    SERVICE_LINES_SHEET,
     SERVICES_SHEET,
 )
 from sync.writing import cellsafe, printed
 from sync.writing import rows as canonical_rows
 from sync.writing.saving import check_target, save_workbook
+from sync.writing.service_lines import service_line_rows
 
 DATE_FORMAT = printed.DATE_FORMAT
 CONFIRMED_FORMAT = 'mm/dd/yyyy hh:mm "UTC"'
@@ -89,6 +94,11 @@ def _export(data: Data, path: Path, today: dt.date, progress: Progress, practice
     _finish(ws, n)
     _highlight(ws, n)
     for title, headers, rows in (
+        (
+            SERVICE_LINES_SHEET,
+            SERVICE_LINE_HEADERS + SERVICE_LINE_EXTRA_HEADERS,
+            service_line_rows(data, today),
+        ),
         (CLIENTS_SHEET, CLIENT_HEADERS, canonical_rows.client_rows(data)),
         (COVERAGES_SHEET, COVERAGE_HEADERS, canonical_rows.coverage_rows(data)),
         (

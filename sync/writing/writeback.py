@@ -29,7 +29,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from priorauth import rules
+from priorauth import rules, usage
 from priorauth.data import Data
 from priorauth.model import Authorization
 from sync.errors import WorkbookError
@@ -47,6 +47,8 @@ from sync.writing.losses import would_lose
 from sync.writing.references import Move, follow
 from sync.writing.rows import AUTH_INDEX, authorization_row, sorted_authorizations
 from sync.writing.saving import save_workbook
+from sync.writing.service_lines import line_values
+from sync.writing.writeback_lines import row_lines
 
 
 @dataclass
@@ -128,7 +130,9 @@ def write_back(
             "Secondary ...); authtrack cannot write back into such a log yet: export to a new "
             "workbook instead."
         )
-    matched, unknown = _match(data, table, today)
+    matched, unknown, drafts = _match(data, table, today)
+    lines = row_lines(table, drafts, matched)  # each row of an ABA-style log: its own line
+    unknown = sorted({*unknown, *lines.unknown})
     result = WriteBackResult(out, table.sheet, unknown_rows=unknown, dropped=dropped_features(log))
     progress(1, 3, "updating rows")
     try:
@@ -141,15 +145,21 @@ def write_back(
     epoch_1904 = book.epoch == CALENDAR_MAC_1904
     before = results.stored(log, book)  # each formula's stored result, before anything changes
     writer = _RowWriter(data, table, today, epoch_1904, vocabulary(book, ws, table))
-    for row, auth in matched.items():
-        changed = writer.update(ws, row, auth)
+    for row, auth in sorted(matched.items()):
+        changed = writer.update(ws, row, auth, lines.line_of.get(row), lines.notes.get(row))
         if changed:
             result.updated_rows.append(row)
             result.cells_changed += changed
         else:
             result.unchanged_rows += 1
     in_log = {a.id for a in matched.values()}
-    new = [a for a in sorted_authorizations(data) if a.id not in in_log]
+    new: list[tuple[Authorization, int | None]] = []
+    for a in sorted_authorizations(data):
+        if a.id in in_log:
+            continue
+        several = Col.CODES in table.values and len(usage.lines_of(a)) > 1
+        new += [(a, k) for k in range(len(usage.lines_of(a)))] if several else [(a, None)]
+    new += lines.missing
     if new:
         end = max(table.rows) if table.rows else table.header.index + raw.first_row
         result.appended_rows, result.unfollowed = writer.append(book, ws, end, new)
@@ -166,15 +176,18 @@ def write_back(
     return result
 
 
-def _match(data: Data, table: LogTable, today: dt.date) -> tuple[dict[int, Authorization], list]:
-    """Their row number -> the authorization it is (as an import would match it)."""
+def _match(
+    data: Data, table: LogTable, today: dt.date
+) -> tuple[dict[int, Authorization], list, list]:
+    """Their row number -> the authorization it is (as an import would match it); the rows
+    authtrack does not have; the drafts (with the rows of each authorization's lines)."""
     merger = Merger(data, today)
     drafts = merge_log(merger, table)
     matched = {d.row: data.authorizations[d.before.id] for d in drafts if d.before is not None}
     unknown = sorted(
         {d.row for d in drafts if d.before is None} | {table.rows[i] for i in table.bad}
     )
-    return matched, unknown
+    return matched, unknown, drafts
 
 
 def vocabulary(book: Any, ws: Any, table: LogTable) -> dict[Col, list[str]]:
@@ -242,12 +255,19 @@ class _RowWriter:
         if styled.status_in_words(self.words.get(Col.STATUS), "Active") != "Approved":
             self.activity_words = self.activity_words or bool(self.words.get(Col.STATUS))
 
-    def values(self, auth: Authorization) -> dict[Col, Any]:
+    def values(
+        self, auth: Authorization, line: int | None = None, notes: str | None = None
+    ) -> dict[Col, Any]:
+        """What a row holding ``auth`` says (only its ``line``'s codes and counts when it holds
+        one line; ``notes`` when the notes of a group of rows are settled apart)."""
         client = self.data.clients.get(auth.client)
-        row = authorization_row(
-            auth, client, self.payer_names, self.by_auth.get(auth.id, ()), self.today
-        )
+        services = self.by_auth.get(auth.id, ())
+        row = authorization_row(auth, client, self.payer_names, services, self.today)
         out = {col: row[i] for col, i in AUTH_INDEX.items()}
+        if line is not None:
+            out.update(line_values(usage.line_usages(auth, services, self.today)[line]))
+        if notes is not None and not self.table.header.extra_notes:
+            out[Col.NOTES] = notes
         out[Col.PERIOD] = (auth.start_date, auth.end_date)
         out[Col.FIRST] = client.first_name if client else ""
         out[Col.LAST] = client.last_name if client else ""
@@ -282,8 +302,15 @@ class _RowWriter:
             "vocabulary": self.words.get(col) if col is not None else None,
         }
 
-    def update(self, ws: Any, row: int, auth: Authorization) -> int:
-        values = self.values(auth)
+    def update(
+        self,
+        ws: Any,
+        row: int,
+        auth: Authorization,
+        line: int | None = None,
+        notes: str | None = None,
+    ) -> int:
+        values = self.values(auth, line, notes)
         first_col = self.table.first_col
         changed = 0
         for col, j in self.columns:
@@ -317,9 +344,10 @@ class _RowWriter:
         return row + move.n
 
     def append(
-        self, book: Any, ws: Any, end: int, auths: list[Authorization]
+        self, book: Any, ws: Any, end: int, auths: list[tuple[Authorization, int | None]]
     ) -> tuple[list[int], list[str]]:
-        """Add rows for ``auths`` after row ``end`` (the last data row), shaped like it; every
+        """Add rows for ``auths`` (an authorization, and the line the row holds or None for all
+        of it) after row ``end`` (the last data row), shaped like it; every
         reference in the workbook follows (:mod:`sync.writing.references`). Returns the rows and
         what could not follow, in words."""
         n = len(auths)
@@ -334,9 +362,9 @@ class _RowWriter:
         template = {c.column: c for c in ws[end]} if end >= 1 else {}
         samples = {j: ws.cell(row=end, column=first_col + j).value for _, j in self.columns}
         rows = []
-        for k, auth in enumerate(auths, start=1):
+        for k, (auth, line) in enumerate(auths, start=1):
             r = end + k
-            values = self.values(auth)
+            values = self.values(auth, line, auth.notes if line is None or line == 0 else "")
             for column, tpl in template.items():
                 cell = ws.cell(row=r, column=column)
                 if tpl.has_style:

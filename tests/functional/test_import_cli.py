@@ -112,6 +112,7 @@ def test_export_json_and_bad_name(db_path: Path, tmp_path: Path, capsys) -> None
     assert out == {
         "file": str(target),
         "authorizations": 59,
+        "service_lines": 59,  # (one each: that log pools an authorization's codes on one row)
         "clients": 21,
         "services": 0,
         "payers": 5,

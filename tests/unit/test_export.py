@@ -140,6 +140,7 @@ def test_canonical_columns_in_designs_order(tracker: Tracker, tmp_path: Path) ->
     sheets = values(path)
     assert list(sheets) == [
         "Authorizations",
+        "Service Lines",  # one row per service line of each authorization
         "Clients",
         "Coverages",  # every coverage with its dates (coverage history)
         "Services",

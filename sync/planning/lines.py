@@ -1,0 +1,415 @@
+"""Service lines in a practice's log: an ABA-style log writes one authorization number on several
+rows, one per procedure code, each with its own units (97153 320, 97155 40, 97156 12).
+
+:func:`line_groups` finds such rows before any row is drafted: rows of one payer and number with
+the same client, dates, status and activity, whose codes never overlap, are one authorization
+(:class:`LineGroups`, the first row its head). Rows of one number that cannot be lines of one
+authorization (a code another row already holds, other dates, another client) are refused on
+the later row, saying why, and never merged. :func:`attach` gives the head's draft the lines of
+its rows, :func:`keep_lines` keeps the lines of an authorization a log writes on one row (its
+codes and totals), and :func:`settle_line_usage` turns each line's Used (or Remaining) into its
+carried-in usage, as :func:`sync.planning.settle.settle_usage` does for a whole authorization.
+Lines are read and written only through :mod:`priorauth.usage`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from priorauth import rules, usage
+from priorauth.model import ServiceLine
+from priorauth.services.bulk import overlay
+from sync.planning import describe
+from sync.planning.drafts import Columns, Draft
+from sync.planning.merge import Merger
+from sync.recognising.columns import Col
+
+__all__ = [
+    "LineGroups",
+    "LineRow",
+    "LinesRead",
+    "attach",
+    "described",
+    "keep_lines",
+    "line_groups",
+    "report_rows",
+    "settle_line_usage",
+]
+
+
+@dataclass(slots=True)
+class LineRow:
+    """One service line and the row it came from, with the counts the row says were used or
+    are left (turned into the line's carried-in usage by :func:`settle_line_usage`)."""
+
+    sheet: str
+    row: int
+    line: ServiceLine
+    units_used: float | None = None
+    visits_used: int | None = None
+    units_left: float | None = None
+    visits_left: int | None = None
+    index: int | None = None  # the data row in the log table (None: another sheet's row)
+
+
+@dataclass
+class LineGroups:
+    """Rows of a log read as one authorization's service lines: head index -> every index of the
+    group (head first, in row order)."""
+
+    heads: dict[int, list[int]] = field(default_factory=dict)
+    members: set[int] = field(default_factory=set)  # the rows after the head
+    # rows repeating a number that cannot be lines of its authorization: (column, why), to be
+    # reported on the row when the rows are gone through (in row order with the other errors)
+    refused: dict[int, tuple[Col, str]] = field(default_factory=dict)
+
+    def described(self, table: Any) -> list[str]:
+        """ "ABA-1: 3 rows read as one authorization with 3 service lines" for each group."""
+        numbers = table.values.get(Col.AUTH_NUMBER) or []
+        out = []
+        for head, indices in self.heads.items():
+            rows = ", ".join(str(table.rows[i]) for i in indices)
+            out.append(
+                f'Sheet "{table.sheet_at(head)}", rows {rows}: {numbers[head]}: {len(indices)} '
+                f"rows read as one authorization with {len(indices)} service lines."
+            )
+        return out
+
+
+def _norm(value: Any) -> str:
+    return " ".join(str(value).split()).casefold() if value else ""
+
+
+# what must agree on every row of one authorization's lines: (column, words for a difference)
+_SAME: tuple[tuple[Col, str], ...] = (
+    (Col.CLIENT_ID, "another client"),
+    (Col.NAME, "another client"),
+    (Col.FIRST, "another client"),
+    (Col.LAST, "another client"),
+    (Col.DOB, "another date of birth"),
+    (Col.MEMBER_ID, "another member ID"),
+    (Col.START, "another start date"),
+    (Col.END, "another end date"),
+    (Col.PERIOD, "other dates"),
+    (Col.STATUS, "another status"),
+    (Col.ACTIVE, "another Active"),
+)
+
+
+def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroups:
+    """The groups of rows of ``table`` that are one authorization's service lines (nothing for
+    authtrack's own export, whose lines are on their own sheet). Rows of one number that cannot
+    join its first row are in ``refused``, to be reported (and so never drafted)."""
+    groups = LineGroups()
+    numbers, payers, codes = cols.auth_number, cols.payer, cols.codes
+    if canonical or numbers is None or codes is None:
+        return groups
+    bad = table.bad
+    by_key: dict[tuple[str, str], list[int]] = {}
+    payer_keys: dict[Any, str] = {}  # (a log names a few payers on thousands of rows)
+    for i, number in enumerate(numbers):
+        if number and i not in bad:
+            payer = payers[i] if payers is not None else ""
+            folded = payer_keys.get(payer)
+            if folded is None:
+                folded = payer_keys[payer] = _norm(payer)
+            by_key.setdefault((folded, number.casefold()), []).append(i)
+    same = [(table.values[c], words) for c, words in _SAME if c in table.values]
+    for indices in by_key.values():
+        if len(indices) < 2:
+            continue
+        head = indices[0]
+        taken: list[tuple[int, list[str]]] = [(head, codes[head] or [])]
+        held = _CodeSets(codes[head] or [])
+        kept = [head]
+        for i in indices[1:]:
+            mine = codes[i] or []
+            why = _why_not_a_line(same, head, i, mine, taken, held, table)
+            if why:
+                groups.refused[i] = (
+                    Col.AUTH_NUMBER if "code" not in why else Col.CODES,
+                    f"authorization {numbers[i]} with this payer is already on row "
+                    f"{table.rows[head]}, {why}; rows of one number are read as one "
+                    "authorization's service lines only when the client, dates and status "
+                    "agree and each row has codes of its own.",
+                )
+                continue
+            taken.append((i, mine))
+            held.add(mine)
+            kept.append(i)
+        if len(kept) > 1 and codes[head]:
+            groups.heads[head] = kept
+            groups.members.update(kept[1:])
+    return groups
+
+
+class _CodeSets:
+    """The codes of a group's rows as sets, so that whether a row's codes overlap them is a few
+    set intersections (:func:`priorauth.rules.codes_overlap`'s rule: equal codes, or a code
+    without a modifier and the same code with one)."""
+
+    __slots__ = ("based", "exact", "plain")
+
+    def __init__(self, codes: list[str]) -> None:
+        self.exact: set[str] = set()
+        self.plain: set[str] = set()
+        self.based: set[str] = set()
+        self.add(codes)
+
+    def add(self, codes: list[str]) -> None:
+        for c in codes:
+            self.exact.add(c)
+            self.based.add(c.split("-")[0])
+            if "-" not in c:
+                self.plain.add(c)
+
+    def overlaps(self, codes: list[str]) -> bool:
+        mine = _CodeSets(codes)
+        return bool(self.exact & mine.exact or self.based & mine.plain or mine.based & self.plain)
+
+
+def _why_not_a_line(
+    same: list[tuple[list[Any], str]],
+    head: int,
+    i: int,
+    mine: list[str],
+    taken: list[tuple[int, list[str]]],
+    held: _CodeSets,
+    table: Any,
+) -> str:
+    """Why row ``i`` cannot be a line of the authorization on row ``head`` ("" when it can)."""
+    for column, words in same:
+        if column[head] != column[i]:
+            return f"with {words}"
+    if not mine or not taken[0][1]:
+        return "and a row without procedure codes cannot be one of several service lines"
+    if not held.overlaps(mine):
+        return ""
+    for j, theirs in taken:
+        if rules.codes_overlap(mine, theirs):
+            shared = next((c for c in mine if usage.code_matches(c, theirs)), mine[0])
+            return f"whose row {table.rows[j]} already holds code {shared}"
+    return ""
+
+
+def _line(
+    cols: Columns, i: int, copied: dict[str, list[Any]], old: ServiceLine | None = None
+) -> ServiceLine:
+    """The line row ``i`` gives: its codes, counts and cap; what the log has no column for, and
+    the usage carried in (settled from the row's Used later), as the line ``old`` had it."""
+    old = old or ServiceLine()
+    units, visits = copied.get("units_authorized"), copied.get("visits_authorized")
+    line = ServiceLine(
+        codes=list(cols.codes[i] or []) if cols.codes is not None else [],
+        group=old.group,
+        units_authorized=units[i] if units is not None else old.units_authorized,
+        visits_authorized=visits[i] if visits is not None else old.visits_authorized,
+        carried_units_used=old.carried_units_used,
+        carried_visits_used=old.carried_visits_used,
+        cap_amount=old.cap_amount,
+        cap_period=old.cap_period,
+        cap_measure=old.cap_measure,
+        measure=old.measure,
+    )
+    if cols.cap is not None:
+        cap = cols.cap[i]
+        line.cap_amount, line.cap_period = (cap[0], cap[1]) if cap else (None, None)
+        line.cap_measure = cap[2] if cap else ServiceLine().cap_measure
+    return line
+
+
+def _at(column: list[Any] | None, i: int) -> Any:
+    return column[i] if column is not None else None
+
+
+def attach(d: Draft, indices: list[int], cols: Columns, table: Any) -> None:
+    """Give the head row's draft ``d`` the service lines of rows ``indices``: their codes,
+    counts and caps; carried-in usage as the authorization had it where a line keeps its codes
+    (the rows' Used columns settle it later). Their distinct notes are joined."""
+    copied = {name: column for name, column, _ in cols.copied}
+    before = {frozenset(x.codes): x for x in usage.lines_of(d.before)} if d.before else {}
+    rows: list[LineRow] = []
+    for i in indices:  # (rows in row order; sorted stably below)
+        codes = frozenset(cols.codes[i] or ()) if cols.codes is not None else frozenset()
+        line = _line(cols, i, copied, before.get(codes))
+        rows.append(
+            LineRow(
+                table.sheet_at(i),
+                table.rows[i],
+                line,
+                _at(cols.units_used, i),
+                _at(cols.visits_used, i),
+                _at(cols.units_left, i),
+                _at(cols.visits_left, i),
+                i,
+            )
+        )
+    if before:  # the lines in the order authtrack keeps them (a log's rows may be in another)
+        order = {codes: k for k, codes in enumerate(before)}
+        rows.sort(key=lambda r: order.get(frozenset(r.line.codes), len(order)))
+    auth = usage.with_lines(d.auth, [r.line for r in rows])
+    notes = copied.get("notes")
+    if notes is not None:
+        auth.notes = "; ".join(dict.fromkeys(n for i in indices if (n := notes[i])))
+    d.auth = auth
+    d.lines = rows
+    d.units_used = d.visits_used = d.units_left = d.visits_left = None
+
+
+def keep_lines(d: Draft, cols: Columns, table: Any, lenient: bool) -> tuple[Col, str] | None:
+    """A single row for an authorization authtrack holds in several lines. Written with all its
+    codes (as the export's Authorizations sheet and a one-row-per-authorization log write it),
+    the lines are kept when its authorized counts are their totals (its Used counts are not
+    spread over the lines). Written with one line's codes (a log with a row per code, whose
+    other lines were added in authtrack), it updates that line and keeps the others. Otherwise
+    the row cannot say which line it means: (column, why) to report, unless ``lenient`` (authtrack's
+    own export, whose Service Lines sheet gives the lines), when the lines are kept."""
+    before = d.before
+    if before is None or not before.lines or d.lines is not None:
+        return None
+    auth, lines = d.auth, usage.lines_of(before)
+    codes = set(auth.procedure_codes)
+    mine = [k for k, line in enumerate(lines) if set(line.codes) == codes]
+    if cols.codes is not None and len(mine) == 1 and not lenient:
+        k = mine[0]
+        i = d.index
+        copied = {name: column for name, column, _ in cols.copied}
+        new = _line(cols, i, copied, lines[k])
+        rows = [LineRow(table.sheet_at(i), d.row, line) for line in lines]
+        rows[k] = LineRow(
+            table.sheet_at(i),
+            d.row,
+            new,
+            _at(cols.units_used, i),
+            _at(cols.visits_used, i),
+            _at(cols.units_left, i),
+            _at(cols.visits_left, i),
+            i,
+        )
+        d.auth = usage.with_lines(auth, [r.line for r in rows])
+        d.lines = rows
+        d.units_used = d.visits_used = d.units_left = d.visits_left = None
+        return None
+    total = usage.stated_usage(before)
+    copied_names = {name for name, _, _ in cols.copied}
+    same_codes = cols.codes is None or codes == set(usage.all_codes(before))
+    same_counts = not (
+        ("units_authorized" in copied_names and auth.units_authorized != total.units_authorized)
+        or (
+            "visits_authorized" in copied_names
+            and auth.visits_authorized != total.visits_authorized
+        )
+    )
+    if not lenient and not (same_codes and same_counts):
+        number = before.auth_number or "(no number)"
+        return (
+            Col.CODES if not same_codes else Col.UNITS_AUTH,
+            f"authorization {number} has {len(lines)} service lines in authtrack "
+            f"({describe.lines_words(before)}), and this row gives "
+            f"{'other codes' if not same_codes else 'other counts'} for all of them; write a "
+            "row for each code, or change its lines in authtrack.",
+        )
+    d.auth = usage.with_lines(auth, lines)
+    d.lines = []  # (kept as they were: nothing to settle line by line)
+    d.units_used = d.visits_used = d.units_left = d.visits_left = None
+    return None
+
+
+def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
+    """Each line's carried-in usage from its row's Used (or Remaining) counts, less what
+    authtrack already tracks on that line (so that an export imported back changes nothing)."""
+    lined = [d for d in drafts if d.lines]
+    if not lined:
+        return
+    today = merger.today
+    by_auth: dict[int | None, list[Any]] = {}
+    if merger.has_services():
+        by_auth = rules.services_by_authorization(overlay(merger.data, merger.changes))
+    for d in lined:
+        assert d.lines is not None
+        services = by_auth.get(d.auth.id) if by_auth else None
+        tracked = usage.line_usages(d.auth, services, today) if services else None
+        # (the lines are the draft's own, made by with_lines for it: set in place; one line is
+        # held in the authorization's own fields, of the same names)
+        held = usage.lines_of(d.auth)
+        for k, (r, line) in enumerate(zip(d.lines, held, strict=True)):
+            target: Any = line if len(held) > 1 else d.auth
+            units_used = _used(r.units_used, r.units_left, line.units_authorized)
+            visits_used = _used(r.visits_used, r.visits_left, line.visits_authorized)
+            for used, field_name, what, pick in (
+                (units_used, "carried_units_used", "units", "units_used"),
+                (visits_used, "carried_visits_used", "visits", "visits_used"),
+            ):
+                if used is None:
+                    continue
+                counted = 0.0
+                if tracked is not None:
+                    counted = getattr(tracked[k].usage, pick) - getattr(line, field_name)
+                carried = used - counted
+                if carried < 0:
+                    merger.warnings.append(
+                        f'Sheet "{r.sheet}", row {r.row}: the log says {used} {what} used on '
+                        f"{', '.join(line.codes)}, but authtrack already has {counted:g} recorded "
+                        "there; authtrack's count is kept."
+                    )
+                    carried = 0
+                setattr(
+                    target, field_name, int(carried) if float(carried).is_integer() else carried
+                )
+
+
+def _used(used: Any, left: Any, authorized: Any) -> Any:
+    if left is None or authorized is None or used is not None:
+        return used
+    return authorized - left
+
+
+@dataclass(frozen=True)
+class LinesRead:
+    """An authorization read from several rows of a log, one service line each."""
+
+    sheet: str
+    rows: tuple[int, ...]
+    auth_number: str
+    codes: tuple[tuple[str, ...], ...]  # each line's codes
+
+    def __str__(self) -> str:
+        n = len(self.rows)
+        rows = ", ".join(map(str, self.rows))
+        return (
+            f"{self.auth_number}: {n} rows read as one authorization with {n} service lines "
+            f'(sheet "{self.sheet}", rows {rows}: '
+            f"{'; '.join(', '.join(c) for c in self.codes)})."
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "rows": list(self.rows),
+            "auth_number": self.auth_number,
+            "lines": [list(c) for c in self.codes],
+            "message": str(self),
+        }
+
+
+def described(drafts: list[Draft]) -> list[LinesRead]:
+    """The authorizations the log gave in several rows (not those of another sheet)."""
+    return [
+        LinesRead(
+            d.lines[0].sheet,
+            tuple(r.row for r in d.lines),
+            d.auth.auth_number,
+            tuple(tuple(r.line.codes) for r in d.lines),
+        )
+        for d in drafts
+        if d.lines and len(d.lines) > 1 and sum(r.index is not None for r in d.lines) > 1
+    ]
+
+
+def report_rows(d: Draft, message: str) -> None:
+    """An error on the head row of ``d``'s authorization said on its other rows too (none of its
+    lines is imported without the others)."""
+    for r in d.lines or ():
+        if r.index is not None and r.index != d.index:
+            d.table.error(r.index, None, message)
