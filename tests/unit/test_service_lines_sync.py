@@ -21,6 +21,7 @@ from priorauth.model import (
     CapMeasure,
     CapPeriod,
     LineMeasure,
+    ProcedureGroup,
     ServiceLine,
 )
 from priorauth.reports import Column, Report, Table
@@ -324,12 +325,16 @@ def lines_strategy(draw: st.DrawFn) -> list[ServiceLine]:
     for code in codes:
         units = draw(st.none() | st.integers(1, 2000))
         visits = draw(st.none() | st.integers(1, 60))
-        cap = draw(
-            st.none()
-            | st.tuples(
-                st.integers(1, 80),
-                st.sampled_from(list(CapPeriod)),
-                st.sampled_from(list(CapMeasure)),
+        cap = (
+            None
+            if units is None and visits is None
+            else draw(  # (a cap needs counts)
+                st.none()
+                | st.tuples(
+                    st.integers(1, 80),
+                    st.sampled_from(list(CapPeriod)),
+                    st.sampled_from(list(CapMeasure)),
+                )
             )
         )
         out.append(
@@ -366,6 +371,8 @@ def test_any_lines_come_back_from_the_export(
     folder = tmp_path_factory.mktemp("lines")
     source = Tracker(Store(folder / "source.json", user="alice"), today=TODAY)
     imported(source, aba_log(folder / "aba.xlsx", aba_rows()[:3]))
+    for name in ("Direct therapy", "Parent training"):  # the groups the lines may be given as
+        source.save_group(ProcedureGroup(name=name, codes=[]))
     ann = by_number(source)["ABA-1"]
     for k, lines in enumerate(many):
         start = D(2025, 1, 1) + dt.timedelta(days=200 * k)
