@@ -131,12 +131,12 @@ class PayerChooser:
             return choose_payer(self.data, client, a, current)
         insurances = self._coverages(client, a.date)
         if len(insurances) < 2:
-            return choose_payer(self.data, client, a, current)
+            return choose_payer(self.data, client, a, current, insurances)
         key = (client.id, a.code)
         auth = self._last.get(key)
         if auth is not None and rules.covers(auth, a.date, a.code or None):
             return auth.payer  # (it is the first insurance's: see below)
-        payer = choose_payer(self.data, client, a, current)
+        payer = choose_payer(self.data, client, a, current, insurances)
         first = insurances[0]
         if payer == first.payer_id:
             found = rules.covering_authorization(
@@ -153,14 +153,22 @@ def _coverages(client: Client, day: dt.date) -> list[ClientInsurance]:
     return coverage.coverages_in_force(client, day) or coverage.coverages_in_force(client, None)
 
 
-def choose_payer(data: Data, client: Client, a: Appointment, current: Service | None) -> int | str:
-    """The payer id for the row, or a sentence saying why there is none."""
+def choose_payer(
+    data: Data,
+    client: Client,
+    a: Appointment,
+    current: Service | None,
+    insurances: list[ClientInsurance] | None = None,
+) -> int | str:
+    """The payer id for the row, or a sentence saying why there is none. ``insurances``: the
+    client's :func:`_coverages` on the row's day, when already known."""
     if a.payer:
         payer = data.payer_named(a.payer)
         if payer is None:
             return f'no payer is named "{a.payer}"; add it on the payers screen or fix the name.'
         return payer.id
-    insurances = _coverages(client, a.date)
+    if insurances is None:
+        insurances = _coverages(client, a.date)
     if current is not None and any(i.payer_id == current.payer for i in insurances):
         return current.payer  # as recorded before (perhaps by hand, to the secondary)
     if not insurances:
