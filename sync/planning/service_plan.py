@@ -286,10 +286,12 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
         service.source = plan.path.name
         listed.append(Listed(a.row, service, "updated", changes, plan.describe, a.sheet))
     if table.appointments:
+        claimed = index.claimed  # (the index holds every service dated within the list's days)
         plan.missing = [
             s
-            for s in data.services.values()
-            if s.source != "manual" and first <= s.date <= last and s.id not in index.claimed
+            for dated in index.by_key.values()
+            for s in dated
+            if s.id not in claimed and s.source != "manual"
         ]
         plan.missing.sort(key=lambda s: (s.date, s.time, s.id))
     return listed
