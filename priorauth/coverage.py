@@ -157,8 +157,7 @@ def with_payer_ids(client: Client, ids: dict[int, int]) -> None:
     """Swap temporary payer ids (negative, an import's new payers) for their real ones."""
     if any(c.payer_id < 0 for c in client.insurances):
         client.insurances = [
-            _with_payer_id(c, ids[c.payer_id]) if c.payer_id < 0 else c
-            for c in client.insurances
+            _with_payer_id(c, ids[c.payer_id]) if c.payer_id < 0 else c for c in client.insurances
         ]
 
 
