@@ -86,7 +86,10 @@ def is_appointment_list(path: Path, sheet: str | None = None) -> bool:
 
     try:
         with open_workbook(path) as wb:
-            names = [wb.sheet_named(sheet).name] if sheet else wb.sheet_names
+            every = sheet is not None and sheet.strip().casefold() == ALL_SHEETS
+            if every and any(n.strip().casefold() == ALL_SHEETS for n in wb.sheet_names):
+                every = False  # a sheet really named "All"
+            names = [wb.sheet_named(sheet).name] if sheet and not every else wb.sheet_names
             for name in names:
                 raw = wb.read(name)
                 header = find_header(raw.rows)

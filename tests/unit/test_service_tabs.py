@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from authtrack.cli import main
 from priorauth.model import ServiceStatus
 from priorauth.services.tracker import Tracker
-from sync.planning.service_plan import apply_services, plan_services
+from sync.planning.service_plan import apply_services, is_appointment_list, plan_services
 from tests.unit.test_service_plan import HEADER, row
 
 TODAY = dt.date(2026, 11, 23)
@@ -109,3 +109,11 @@ def test_sheet_all_from_the_cli(
     assert main([*args, "--sheet", "all"]) == 1  # nothing new; S4 still names no client
     text = capsys.readouterr().out
     assert "0 to create, 0 to update, 3 unchanged" in text
+
+
+def test_the_import_screen_tells_an_appointment_workbook_with_sheet_all(tmp_path: Path) -> None:
+    """The app's import (sync/workbooks.py) asks which kind a file is before planning: with
+    ``--sheet all`` an appointment workbook is still an appointment list."""
+    path = _schedule(tmp_path)
+    assert is_appointment_list(path, "all") and is_appointment_list(path, "ALL")
+    assert is_appointment_list(path, "Nov 2026") and not is_appointment_list(path, "Notes")
