@@ -37,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--sheet",
         metavar="NAME",
         help="the sheet holding the list (default: the one sheet that reads as an appointment "
-        "list; a workbook with several is refused with their names)",
+        "list; a workbook with several is refused with their names); 'all': every tab that "
+        "reads as one, merged oldest to newest",
     )
     p.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     p.add_argument(
@@ -102,11 +103,11 @@ def _print_plan(plan: ServicePlan, full: bool) -> None:
 
     print(plan.summary())
     sections: list[tuple[str, list[str]]] = [
-        ("Services to create", [f"row {i.row}: {plan.describe(i.service)}" for i in plan.created]),
+        ("Services to create", [f"{i.where}: {plan.describe(i.service)}" for i in plan.created]),
         (
             "Services to update",
             [
-                f"row {i.row}: {plan.describe(i.service)}: {'; '.join(i.changes)}"
+                f"{i.where}: {plan.describe(i.service)}: {'; '.join(i.changes)}"
                 for i in plan.updated
             ],
         ),
@@ -117,7 +118,14 @@ def _print_plan(plan: ServicePlan, full: bool) -> None:
         (outofauth.AFTER_END, "After an authorization's end"),
     ):
         sections.append(
-            (title, [f"row {r}: {f.message}" for r, f in plan.findings if f.kind == kind])
+            (
+                title,
+                [
+                    f"{_where(plan.finding_sheet(n), r)}: {f.message}"
+                    for n, (r, f) in enumerate(plan.findings)
+                    if f.kind == kind
+                ],
+            )
         )
     sections.append(
         (
@@ -143,3 +151,7 @@ def _print_plan(plan: ServicePlan, full: bool) -> None:
         for w in plan.warnings[: None if full else LIST_LIMIT]:
             print(f"  {w}")
     print()
+
+
+def _where(sheet: str, row: int) -> str:
+    return f'sheet "{sheet}", row {row}' if sheet else f"row {row}"

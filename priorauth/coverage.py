@@ -157,9 +157,17 @@ def with_payer_ids(client: Client, ids: dict[int, int]) -> None:
     """Swap temporary payer ids (negative, an import's new payers) for their real ones."""
     if any(c.payer_id < 0 for c in client.insurances):
         client.insurances = [
-            dataclasses.replace(c, payer_id=ids[c.payer_id]) if c.payer_id < 0 else c
-            for c in client.insurances
+            _with_payer_id(c, ids[c.payer_id]) if c.payer_id < 0 else c for c in client.insurances
         ]
+
+
+def _with_payer_id(coverage: ClientInsurance, payer_id: int) -> ClientInsurance:
+    """A copy with another payer id (as ``dataclasses.replace``, without calling ``__init__``
+    with every field: an import swaps the ids of thousands)."""
+    new = object.__new__(ClientInsurance)
+    new.__dict__.update(coverage.__dict__)
+    new.payer_id = payer_id
+    return new
 
 
 __all__ = [

@@ -123,10 +123,11 @@ class Data:
         is one payer's: the same number may appear once per payer."""
         index: dict[tuple[int, str], list[Authorization]] = defaultdict(list)
         for auth in self.authorizations.values():
-            if auth.auth_number.strip():
-                index[(auth.payer, auth.auth_number.strip().casefold())].append(auth)
+            if number := auth.auth_number.strip():
+                index[(auth.payer, number.casefold())].append(auth)
         for auths in index.values():
-            auths.sort(key=lambda a: a.id)
+            if len(auths) > 1:
+                auths.sort(key=lambda a: a.id)
         return index
 
     @cached_property

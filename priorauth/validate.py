@@ -192,7 +192,10 @@ def same_number(data: Data, auth: Authorization) -> list[Authorization]:
     number = auth.auth_number.strip().casefold()
     if not number:
         return []
-    return [a for a in data.auths_by_number.get((auth.payer, number), ()) if a.id != auth.id]
+    found = data.auths_by_number.get((auth.payer, number))
+    if not found or (len(found) == 1 and found[0].id == auth.id):
+        return []  # (most numbers: only its own)
+    return [a for a in found if a.id != auth.id]
 
 
 class DuplicateNumber(ValidationError):

@@ -76,6 +76,7 @@ class Merger:
             kind: count(-1, -1) for kind in ("payers", "groups", "clients", "auths", "services")
         }
         self._payers: dict[str, Payer] = {p.name.casefold(): p for p in data.payers.values()}
+        self._new_payer_ids: tuple[list[Payer] | None, int, dict[int, Payer]] = (None, 0, {})
         self._by_client_id: dict[str, Client] = {
             c.client_id.casefold(): c for c in data.clients.values() if c.client_id
         }
@@ -134,7 +135,14 @@ class Merger:
     def payer_by_id(self, payer_id: int) -> Payer | None:
         if payer_id > 0:
             return self.data.payers.get(payer_id)
-        return next((p for p in self.changes.payers if p.id == payer_id), None)
+        payers = self.changes.payers  # (asked for every new client: an index, kept in step)
+        listed, count, by_id = self._new_payer_ids
+        if listed is not payers or count != len(payers):
+            by_id = {}
+            for p in payers:
+                by_id.setdefault(p.id, p)
+            self._new_payer_ids = (payers, len(payers), by_id)
+        return by_id.get(payer_id)
 
     # --- clients -------------------------------------------------------------------------------
 

@@ -167,12 +167,23 @@ def _fits(c: ClientInsurance, s: Seen) -> bool:
     )
 
 
+def _fit(covs: list[ClientInsurance], s: Seen) -> ClientInsurance | None:
+    """The first coverage the row fits with its own member id, else the first it fits."""
+    first = None
+    for c in covs:
+        if _fits(c, s):
+            if c.member_id == s.member:
+                return c
+            if first is None:
+                first = c
+    return first
+
+
 def _plan(merger: Merger, client: Client, covs: list[ClientInsurance], rows: list[Seen]) -> str:
     rows = sorted(rows, key=lambda s: s.start or dt.date.min)
     unfit: list[Seen] = []
     for s in rows:
-        fit = next((c for c in covs if _fits(c, s) and c.member_id == s.member), None)
-        fit = fit or next((c for c in covs if _fits(c, s)), None)
+        fit = _fit(covs, s)
         if fit is None:
             unfit.append(s)
             continue
@@ -229,19 +240,17 @@ def _place(
     day = card.start
     payer = merger.payer_by_id(card.payer)
     required = payer.prior_auth_required if payer is not None else True
-    old = next(
-        (
-            c
-            for c in covs
-            if c.payer_id == card.payer
-            and c.member_id
-            and card.member
-            and coverage.in_force(c, day)
-            and day is not None
-            and (c.start_date is None or c.start_date < day)
-        ),
-        None,
-    )
+    old = None
+    if day is not None and card.member:
+        for c in covs:
+            if (
+                c.payer_id == card.payer
+                and c.member_id
+                and coverage.in_force(c, day)
+                and (c.start_date is None or c.start_date < day)
+            ):
+                old = c
+                break
     if old is not None and day is not None:  # a new card: a new period, never an overwrite
         covs.append(
             ClientInsurance(
@@ -259,8 +268,11 @@ def _place(
         c for c in covs if (c.end_date is None if day is None else coverage.in_force(c, day))
     ]
     wanted = card.priority
-    order = [wanted] if wanted is not None else []
-    order += [p for p in coverage.PRIORITY_ORDER if p != wanted]
+    order = _ORDERS.get(wanted)  # (the wanted priority first, then the others in order)
+    if order is None:
+        order = ([wanted] if wanted is not None else []) + [
+            p for p in coverage.PRIORITY_ORDER if p != wanted
+        ]
     chosen: Priority | None = None
     for priority in order:
         holders = [c for c in running if c.priority == priority]
@@ -305,18 +317,29 @@ def _place(
     return ""
 
 
+_ORDERS: dict[Priority | None, list[Priority]] = {
+    wanted: ([wanted] if wanted is not None else [])
+    + [p for p in coverage.PRIORITY_ORDER if p != wanted]
+    for wanted in (None, *coverage.PRIORITY_ORDER)
+}
+
+
 def _last_end(
     merger: Merger, client: Client, c: ClientInsurance, rows: list[Seen]
 ) -> dt.date | None:
     """The last end date of the authorizations under coverage ``c`` (None: one is open-ended,
     or it has none, so it is not known to have ended)."""
     ends: list[dt.date] = []
-    dated = [
-        (a.member_id, a.start_date, a.end_date)
-        for a in merger.data.authorizations_for(client.id, c.payer_id)
+    payer_id = c.payer_id
+    dated = (
+        [
+            (a.member_id, a.start_date, a.end_date)
+            for a in merger.data.authorizations_for(client.id, payer_id)
+        ]
         if client.id > 0
-    ]
-    dated += [(s.member, s.start, s.end) for s in rows if s.payer == c.payer_id and s.draft]
+        else []
+    )
+    dated += [(s.member, s.start, s.end) for s in rows if s.payer == payer_id and s.draft]
     for member, start, end in dated:
         if member and c.member_id and member != c.member_id:
             continue

@@ -109,16 +109,35 @@ class PayerChooser:
     def __init__(self, data: Data) -> None:
         self.data = data
         self._last: dict[tuple[int, str], Authorization] = {}
+        # a client's coverages in priority order, sorted once (rows ask on every date), and
+        # whether they are all open-ended (in force on every day: no need to look at the day)
+        self._ordered: dict[int, tuple[Client, list[ClientInsurance], bool]] = {}
+
+    def _coverages(self, client: Client, day: dt.date) -> list[ClientInsurance]:
+        """:func:`_coverages`, from the client's coverages sorted once."""
+        known = self._ordered.get(client.id)
+        if known is None or known[0] is not client:
+            ordered = coverage.all_coverages(client)
+            always = all(c.start_date is None and c.end_date is None for c in ordered)
+            known = self._ordered[client.id] = (client, ordered, always)
+        ordered = known[1]
+        if known[2]:
+            return ordered
+        in_force = coverage.in_force
+        return [c for c in ordered if in_force(c, day)] or ordered
 
     def __call__(self, client: Client, a: Appointment, current: Service | None) -> int | str:
-        if a.payer or current is not None or len(_coverages(client, a.date)) < 2:
+        if a.payer or current is not None:
             return choose_payer(self.data, client, a, current)
+        insurances = self._coverages(client, a.date)
+        if len(insurances) < 2:
+            return choose_payer(self.data, client, a, current, insurances)
         key = (client.id, a.code)
         auth = self._last.get(key)
         if auth is not None and rules.covers(auth, a.date, a.code or None):
             return auth.payer  # (it is the first insurance's: see below)
-        payer = choose_payer(self.data, client, a, current)
-        first = _coverages(client, a.date)[0]
+        payer = choose_payer(self.data, client, a, current, insurances)
+        first = insurances[0]
         if payer == first.payer_id:
             found = rules.covering_authorization(
                 self.data, client.id, payer, a.date, a.code or None
@@ -134,14 +153,22 @@ def _coverages(client: Client, day: dt.date) -> list[ClientInsurance]:
     return coverage.coverages_in_force(client, day) or coverage.coverages_in_force(client, None)
 
 
-def choose_payer(data: Data, client: Client, a: Appointment, current: Service | None) -> int | str:
-    """The payer id for the row, or a sentence saying why there is none."""
+def choose_payer(
+    data: Data,
+    client: Client,
+    a: Appointment,
+    current: Service | None,
+    insurances: list[ClientInsurance] | None = None,
+) -> int | str:
+    """The payer id for the row, or a sentence saying why there is none. ``insurances``: the
+    client's :func:`_coverages` on the row's day, when already known."""
     if a.payer:
         payer = data.payer_named(a.payer)
         if payer is None:
             return f'no payer is named "{a.payer}"; add it on the payers screen or fix the name.'
         return payer.id
-    insurances = _coverages(client, a.date)
+    if insurances is None:
+        insurances = _coverages(client, a.date)
     if current is not None and any(i.payer_id == current.payer for i in insurances):
         return current.payer  # as recorded before (perhaps by hand, to the secondary)
     if not insurances:

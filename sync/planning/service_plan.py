@@ -35,8 +35,9 @@ from sync.importer import practice_date_order
 from sync.parsing.logsheet import RowError
 from sync.planning.applying import write_planned
 from sync.planning.service_match import ClientFinder, PayerChooser, ServiceIndex
-from sync.recognising.appointment_sheets import is_appointment_list, open_list
+from sync.recognising.appointment_sheets import is_appointment_list, open_lists
 from sync.recognising.appointments import A, AppointmentList, read_list
+from sync.recognising.tabs import merge_lists
 
 _COMPARED = ("client", "payer", "date", "time", "procedure_code", "units", "status")
 _COMPARED += ("provider", "appointment_id")
@@ -51,13 +52,19 @@ class Listed:
     kind: str  # "created", "updated", "unchanged"
     changes: list[str] = field(default_factory=list)
     words: Callable[[Service], str] | None = field(default=None, repr=False)
+    sheet: str = ""  # the row's tab, when several were merged (``--sheet all``)
 
     @property
     def description(self) -> str:
         return self.words(self.service) if self.words else f"service {self.service.date}"
 
+    @property
+    def where(self) -> str:
+        """ "row 12", or 'sheet "Nov 2026", row 12' when tabs were merged."""
+        return f'sheet "{self.sheet}", row {self.row}' if self.sheet else f"row {self.row}"
+
     def __str__(self) -> str:
-        text = f"row {self.row}: {self.description}"
+        text = f"{self.where}: {self.description}"
         return f"{text}: {'; '.join(self.changes)}" if self.changes else text
 
 
@@ -78,6 +85,8 @@ class ServicePlan:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     findings: list[tuple[int, outofauth.Finding]] = field(default_factory=list)  # (row, finding)
+    # the tab of each finding's row, when several were merged (``--sheet all``; else "")
+    finding_sheets: list[str] = field(default_factory=list, repr=False)
     missing: list[Service] = field(default_factory=list)
     changes: bulk.Changes = field(default_factory=bulk.Changes)
 
@@ -86,9 +95,17 @@ class ServicePlan:
         return bool(self.changes)
 
     def found(self, kind: str) -> list[dict[str, Any]]:
-        return [self._finding_json(row, f) for row, f in self.findings if f.kind == kind]
+        return [
+            self._finding_json(n, row, f)
+            for n, (row, f) in enumerate(self.findings)
+            if f.kind == kind
+        ]
 
-    def _finding_json(self, row: int, f: outofauth.Finding) -> dict[str, Any]:
+    def finding_sheet(self, n: int) -> str:
+        """The tab of the ``n``-th finding's row ("" unless tabs were merged)."""
+        return self.finding_sheets[n] if n < len(self.finding_sheets) else ""
+
+    def _finding_json(self, n: int, row: int, f: outofauth.Finding) -> dict[str, Any]:
         s = f.service
         client = self.data.clients.get(s.client)
         return {
@@ -101,7 +118,7 @@ class ServicePlan:
             "payer": self.data.payer_name(s.payer),
             "auth_number": f.authorization.auth_number if f.authorization else "",
             "message": f.message,
-        }
+        } | ({"sheet": sheet} if (sheet := self.finding_sheet(n)) else {})  # (tabs merged)
 
     def to_json(self) -> dict[str, Any]:
         """``import --json``'s object, the counts being of services, and the lists to act on."""
@@ -168,12 +185,16 @@ def plan_services(
     else:
         order, reason = date_order, f"--date-order {date_order}"
     with gc_paused():
-        wb, raw, header = open_list(path, sheet)
+        wb, found = open_lists(path, sheet)
         with wb:
-            table = read_list(
-                raw, header, epoch_1904=wb.epoch_1904, date_order=order, order_reason=reason
-            )
-        del raw
+            tables = [
+                read_list(
+                    raw, header, epoch_1904=wb.epoch_1904, date_order=order, order_reason=reason
+                )
+                for raw, header in found
+            ]
+        del found
+        table = tables[0] if len(tables) == 1 else merge_lists(tables)
         return make_plan(path, data, table, today or dt.date.today(), user or current_user())
 
 
@@ -186,7 +207,7 @@ def make_plan(
     listed = _match_rows(plan)
     blocked = _judge(plan, listed)
     if blocked:  # judged again without the blocked rows, for the lists
-        listed = [item for item in listed if item.row not in blocked]
+        listed = [item for item in listed if (item.sheet, item.row) not in blocked]
         _judge(plan, listed)
     for item in listed:
         getattr(plan, item.kind).append(item)
@@ -194,8 +215,9 @@ def make_plan(
         services=[item.service for item in listed if item.kind != "unchanged"]
     )
     _validate(plan, listed)
-    plan.errors.sort(key=lambda e: (e.row, e.column))
-    plan.skipped = len({e.row for e in plan.errors if e.row})
+    tabs = {t.sheet: n for n, t in enumerate(table.parts)}  # (merged tabs: oldest first)
+    plan.errors.sort(key=lambda e: (tabs.get(e.sheet, 0), e.row, e.column))
+    plan.skipped = len({(e.sheet, e.row) for e in plan.errors if e.row})
     return plan
 
 
@@ -212,19 +234,20 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
     for a in table.appointments:
         client = clients.find(a)
         if isinstance(client, str):
-            table.error(a.row, A.CLIENT_ID if a.client_id else A.NAME, client)
+            table.error(a.row, A.CLIENT_ID if a.client_id else A.NAME, client, a.sheet)
             plan.errors.append(table.errors.pop())
             continue
         current = index.find(client.id, a)
         if current is not None and current.id in index.claimed:
             plan.warnings.append(
-                f'Sheet "{table.sheet}", row {a.row} repeats row {index.claimed[current.id]} '
+                f'Sheet "{a.sheet or table.sheet}", row {a.row} repeats row '
+                f"{index.claimed[current.id]} "
                 "(the same appointment); it is counted once."
             )
             continue
         payer = choose_payer(client, a, current)
         if isinstance(payer, str):
-            table.error(a.row, A.PAYER if a.payer else A.CLIENT_ID, payer)
+            table.error(a.row, A.PAYER if a.payer else A.CLIENT_ID, payer, a.sheet)
             plan.errors.append(table.errors.pop())
             continue
         status = a.status or (
@@ -246,7 +269,7 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
             next_id -= 1
             index.add(service)
             index.claimed[service.id] = a.row
-            listed.append(Listed(a.row, service, "created", words=plan.describe))
+            listed.append(Listed(a.row, service, "created", words=plan.describe, sheet=a.sheet))
             continue
         index.claimed[current.id] = a.row
         changes = [
@@ -255,32 +278,36 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
             if getattr(current, name) != value
         ]
         if not changes:
-            listed.append(Listed(a.row, current, "unchanged", words=plan.describe))
+            listed.append(Listed(a.row, current, "unchanged", words=plan.describe, sheet=a.sheet))
             continue
         service = copy(current)
         for name, value in values.items():
             setattr(service, name, value)
         service.source = plan.path.name
-        listed.append(Listed(a.row, service, "updated", changes, plan.describe))
+        listed.append(Listed(a.row, service, "updated", changes, plan.describe, a.sheet))
     if table.appointments:
+        claimed = index.claimed  # (the index holds every service dated within the list's days)
         plan.missing = [
             s
-            for s in data.services.values()
-            if s.source != "manual" and first <= s.date <= last and s.id not in index.claimed
+            for dated in index.by_key.values()
+            for s in dated
+            if s.id not in claimed and s.source != "manual"
         ]
         plan.missing.sort(key=lambda s: (s.date, s.time, s.id))
     return listed
 
 
-def _judge(plan: ServicePlan, listed: list[Listed]) -> set[int]:
-    """Fill ``plan.findings``; the rows a blocking payer refuses (as errors) are returned."""
+def _judge(plan: ServicePlan, listed: list[Listed]) -> set[tuple[str, int]]:
+    """Fill ``plan.findings``; the rows a blocking payer refuses (as errors) are returned, as
+    (tab, row): the tab is "" unless tabs were merged."""
     changed = [item.service for item in listed if item.kind != "unchanged"]
     view = bulk.overlay(plan.data, bulk.Changes(services=changed)) if changed else plan.data
     rows = {item.service.id: item for item in listed}
     findings = outofauth.check_many(view, [item.service for item in listed])
     findings.sort(key=lambda f: rows[f.service.id].row)
     plan.findings = [(rows[f.service.id].row, f) for f in findings]
-    blocked: set[int] = set()
+    plan.finding_sheets = [rows[f.service.id].sheet for f in findings]
+    blocked: set[tuple[str, int]] = set()
     warned: list[str] = []
     for f in findings:
         item = rows[f.service.id]
@@ -295,11 +322,12 @@ def _judge(plan: ServicePlan, listed: list[Listed]) -> set[int]:
                 f"{f.message} {payer} blocks services outside an authorization or beyond its "
                 "units; record it in authtrack with the billing role's override, or fix the "
                 "authorization first.",
+                item.sheet,
             )
             plan.errors.append(plan.table.errors.pop())
-            blocked.add(item.row)
+            blocked.add((item.sheet, item.row))
         elif policy == OutOfAuthPolicy.WARN:
-            warned.append(f'Sheet "{plan.sheet}", row {item.row}: {f.message}')
+            warned.append(f'Sheet "{item.sheet or plan.sheet}", row {item.row}: {f.message}')
     plan.warnings = list(dict.fromkeys([*plan.warnings, *warned]))
     return blocked
 
@@ -308,13 +336,14 @@ def _validate(plan: ServicePlan, listed: list[Listed]) -> None:
     found = bulk.problems(plan.data, plan.changes, plan.today)
     if not found:
         return
-    rows = {item.service.id: item.row for item in listed}
+    rows = {item.service.id: item for item in listed}
     bad = set()
     for (_, record_id), errors in found.items():
-        row = rows.get(record_id, 0)
+        item = rows.get(record_id)
+        sheet, row = (item.sheet or plan.sheet, item.row) if item else (plan.sheet, 0)
         bad.add(record_id)
         for e in errors:
-            plan.errors.append(RowError(plan.sheet, row, "", str(e)))
+            plan.errors.append(RowError(sheet, row, "", str(e)))
     plan.changes.services = [s for s in plan.changes.services if s.id not in bad]
     for name in ("created", "updated"):
         setattr(plan, name, [i for i in getattr(plan, name) if i.service.id not in bad])

@@ -34,9 +34,15 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
             last = key
         group.append(d)
     approved, earliest = RequestStatus.APPROVED, dt.date.min
+    codes: dict[tuple[str, ...], _Codes] = {}  # a log lists a few dozen code lists: sets once
     for (client_id, payer_id), whole in groups.items():
-        parts = _by_overlapping_codes(whole)
+        parts = _by_overlapping_codes(whole, codes)
         for group in parts:
+            if client_id < 0 and len(group) == 1:  # (_settle_group's answer for a lone row)
+                d = group[0]
+                if not d.explicit_active:
+                    d.auth.active = d.auth.status == approved
+                continue
             _settle_group(merger, client_id, payer_id, group, approved, earliest)
         if len(parts) > 1:
             _history(merger, whole)
@@ -59,10 +65,13 @@ def _history(merger: Merger, rows: list[Draft]) -> None:
             d.auth.active = False
 
 
-def _by_overlapping_codes(group: list[Draft]) -> list[list[Draft]]:
+def _by_overlapping_codes(
+    group: list[Draft], known: dict[tuple[str, ...], _Codes] | None = None
+) -> list[list[Draft]]:
     """A client's rows with one payer, split where their codes never overlap (speech and
     occupational therapy from one plan are each active at once); rows listing no codes overlap
-    everything, so then the group stays whole. Row order is kept within each part."""
+    everything, so then the group stays whole. Row order is kept within each part.
+    ``known``: the code sets of code lists seen before (filled as it goes)."""
     if len(group) == 1:
         return [group]
     held = {id(d): usage.all_codes(d.auth) for d in group}  # (every line's, when several)
@@ -70,14 +79,31 @@ def _by_overlapping_codes(group: list[Draft]) -> list[list[Draft]]:
     if all(held[id(d)] == first for d in group):
         return [group]  # (the common case: one code list, its renewals; no pairwise checks)
     # a row that cannot be active (not approved, or said inactive) competes with nobody
-    idle = [d for d in group if not _may_be_active(d)]
-    contenders = [d for d in group if _may_be_active(d)]
+    idle, contenders = [], []
+    approved = RequestStatus.APPROVED
+    for d in group:
+        auth = d.auth  # (approved, and active or not said inactive)
+        if auth.status == approved and (auth.active or not d.explicit_active):
+            contenders.append(d)
+        else:
+            idle.append(d)
     if any(not held[id(d)] for d in contenders):
         return [group]
-    parts: list[list[Draft]] = [[d] for d in idle]
-    groups: list[tuple[_Codes, list[Draft]]] = []  # each part of contenders, with its codes
+    if known is None:
+        known = {}
+    sets = []
     for d in contenders:
-        mine = _Codes(held[id(d)])
+        codes = held[id(d)]
+        key = tuple(codes)
+        mine = known.get(key)
+        if mine is None:
+            mine = known[key] = _Codes(codes)
+        sets.append(mine)
+    parts: list[list[Draft]] = [[d] for d in idle]
+    if _apart(sets):  # (no two rows share a base code: no pair can overlap, each its own part)
+        return parts + [[d] for d in contenders]
+    groups: list[tuple[_Codes, list[Draft]]] = []  # each part of contenders, with its codes
+    for d, mine in zip(contenders, sets, strict=True):
         merged, codes = [d], mine
         for other in [g for g in groups if g[0].overlaps(mine)]:
             groups.remove(other)
@@ -86,6 +112,17 @@ def _by_overlapping_codes(group: list[Draft]) -> list[list[Draft]]:
         groups.append((codes, merged))
     parts += [sorted(members, key=lambda x: x.row) for _, members in groups]
     return parts
+
+
+def _apart(sets: list[_Codes]) -> bool:
+    """Whether no two of ``sets`` share a base code (then none overlaps another: equal codes and
+    a code with and without a modifier share their base)."""
+    seen: set[str] = set()
+    for codes in sets:
+        if not seen.isdisjoint(codes.based):
+            return False
+        seen |= codes.based
+    return True
 
 
 class _Codes:
@@ -111,10 +148,6 @@ class _Codes:
         both.plain = self.plain | other.plain
         both.based = self.based | other.based
         return both
-
-
-def _may_be_active(d: Draft) -> bool:
-    return d.auth.status == RequestStatus.APPROVED and (d.auth.active or not d.explicit_active)
 
 
 def _settle_group(

@@ -18,8 +18,6 @@ from defusedxml import ElementTree
 from sync.errors import WorkbookError, reason
 
 # a cell in column AA or beyond, or in row 100,000 or beyond (one search, literal prefix "r=")
-_FAR_CELL = re.compile(rb"r=[\"'][A-Z](?:[A-Z]|\d{6})")
-_FAR_CELL_LENGTH = len(b'r="A123456')  # the longest text it matches
 _CHUNK = 1024 * 1024
 _BIG_PART = 40 * 1024 * 1024  # worksheet XML above this size gets its value cells counted
 # a cell element that is not self-closing (a self-closing one holds only a style, no value)
@@ -86,17 +84,43 @@ def _col_number(letters: bytes) -> int:
 
 
 def _has_far_cell(zf: zipfile.ZipFile, part: str) -> bool:
-    """Whether the part has a cell past column Z or row 99,999, read a chunk at a time (the
-    part is never whole in memory, and each chunk is searched while it is in the cache: a
-    third quicker than reading it whole for a 12 MB sheet)."""
+    """Whether the part has a cell past column Z or row 99,999 (see :func:`_scan_far`)."""
+    far_column, far_row, _ = _scan_far(zf, part, limit=None, count_values=False)
+    return far_column or far_row > 0
+
+
+# a reference past column Z (group 1), or in row 100,000 or beyond (group 2, the row number)
+_FAR_REF = re.compile(rb"r=[\"'][A-Z](?:([A-Z])|(\d{6,7})[\"'])")
+_FAR_REF_LENGTH = len(b'r="A1234567"')
+_WIDEST = 26  # columns a sheet with no reference past column Z can span
+
+
+def _scan_far(
+    zf: zipfile.ZipFile, part: str, *, limit: int | None, count_values: bool
+) -> tuple[bool, int, int]:
+    """(a cell past column Z seen, the highest row number from 100,000 up that a cell names,
+    the values and inline texts counted when ``count_values``), read a chunk at a time (the
+    part is never whole in memory, and each chunk is searched while it is in the cache).
+
+    Stops at the first cell past column Z; with a ``limit``, also as soon as the far rows
+    alone could make a grid above it (26 columns wide); without one, at the first far cell.
+    """
     tail = b""
+    far_row = values = 0
     with zf.open(part) as f:
         while chunk := f.read(_CHUNK):
             text = tail + chunk
-            if _FAR_CELL.search(text) is not None:
-                return True
-            tail = text[-_FAR_CELL_LENGTH:]  # (a reference cut in two by the chunks)
-    return False
+            if count_values:  # (those wholly in the tail were counted with the chunk before)
+                values += text.count(b"<v>") - tail.count(b"<v>")
+                values += text.count(b"<is>") - tail.count(b"<is>")
+            for m in _FAR_REF.finditer(text):
+                if m.group(1) is not None:
+                    return True, far_row, values
+                far_row = max(far_row, int(m.group(2)))
+                if limit is None or far_row * _WIDEST > limit:
+                    return False, far_row, values
+            tail = text[-_FAR_REF_LENGTH:]  # (a reference cut in two by the chunks)
+    return False, far_row, values
 
 
 _DIMENSION = re.compile(
@@ -127,9 +151,7 @@ def empty_stretch(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int] | None
             stretch, row_at = 0, 0
             text = head
             while True:
-                last = None
-                for last in _A_VALUE.finditer(text):  # noqa: B007  (the last one counts)
-                    pass
+                last = _last_value(text)
                 if last is not None:
                     stretch = len(_ROW.findall(text, last.end()))
                     after = _ROW_NUMBER.search(text, last.end())
@@ -151,30 +173,50 @@ def empty_stretch(zf: zipfile.ZipFile, part: str) -> tuple[int, int, int] | None
         return None  # the full check that follows names the damage
 
 
-def grid_size(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
-    """(rows, columns) of the grid calamine would allocate for this worksheet part.
+def _last_value(text: bytes) -> re.Match[bytes] | None:
+    """The last value or text in ``text``: looked for near the end first (a sheet's chunk
+    mostly ends in values), then in a window four times as wide, up to the whole text."""
+    window = 64 * 1024
+    while True:
+        start = max(0, len(text) - window)
+        last = None
+        for last in _A_VALUE.finditer(text, start):  # noqa: B007  (the last one counts)
+            pass
+        if last is not None or start == 0:
+            return last
+        window *= 4
+
+
+def grid_size(zf: zipfile.ZipFile, part: str, limit: int | None = None) -> tuple[int, int]:
+    """(rows, columns) of the grid calamine would allocate for this worksheet part, or (0, 0)
+    when it is known to be small enough.
 
     Fast path: a sheet without cells past column Z or row 99,999 is small enough whatever it
-    holds (unless its XML is huge: then its value cells are counted). Otherwise the cells that
-    can hold a value are scanned (self-closing ones carry just a style, which calamine skips:
-    Gnumeric and LibreOffice write those down to row 1,048,576).
+    holds (unless its XML is huge: then its value cells are counted). Given the ``limit`` the
+    caller refuses above, a sheet with no cell past column Z whose rows stop early enough for
+    26 columns to fit is small enough too (a long list: 115,000 rows of up to 26 columns).
+    Otherwise the cells that can hold a value are scanned (self-closing ones carry just a
+    style, which calamine skips: Gnumeric and LibreOffice write those down to row 1,048,576).
     """
     try:
         size = zf.getinfo(part).file_size
     except KeyError:
         return 0, 0
+    big = size > _BIG_PART
     try:
-        if size <= _BIG_PART and not _has_far_cell(zf, part):
-            return 0, 0
+        far_column, far_row, _ = _scan_far(zf, part, limit=limit, count_values=False)
+        if not far_column and not far_row:
+            if not big:
+                return 0, 0
+            _, _, values = _scan_far(zf, part, limit=limit, count_values=True)
+            return (values, 1) if values else (0, 0)  # no far cells, but maybe very many near
+        if not far_column and limit is not None and far_row * _WIDEST <= limit:
+            return 0, 0  # (as the scan below, cells that do not name their place are not seen)
         xml = zf.read(part)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         raise WorkbookError(
             f"{zf.filename} is damaged ({reason(e)}); re-save it in Excel and try again."
         ) from None
-    if _FAR_CELL.search(xml) is None:
-        if len(xml) > _BIG_PART:  # no far cells, but maybe very many near ones
-            return xml.count(b"<v>") + xml.count(b"<is>"), 1
-        return 0, 0
     rows: set[int] = set()
     cols: set[bytes] = set()
     for letters, digits in _VALUE_CELL.findall(xml):

@@ -145,7 +145,7 @@ class Workbook:
                         "the bottom of the sheet, as LibreOffice does); delete the empty rows "
                         "below the table, save, and import again."
                     )
-                rows, cols = grids.grid_size(zf, p)
+                rows, cols = grids.grid_size(zf, p, MAX_CELLS)
                 if rows * cols > MAX_CELLS:
                     raise WorkbookError(
                         f'{self.path}: sheet "{name}" spreads values over {rows:,} rows and '

@@ -10,20 +10,34 @@ from typing import Any
 from sync.errors import SheetChoiceError
 from sync.reading.workbook import Workbook, open_workbook
 from sync.recognising.appointments import A, find_header
+from sync.recognising.sheets import ALL_SHEETS
+from sync.recognising.tabs import in_time_order
 
 
 def open_list(path: Path, sheet: str | None) -> tuple[Workbook, Any, Any]:
-    """The workbook, the sheet's raw values and its header (a clear sentence when none).
+    """The workbook, the sheet's raw values and its header (a clear sentence when none); as
+    :func:`open_lists`, refusing ``--sheet all`` over several lists."""
+    wb, found = open_lists(path, sheet)
+    if len(found) > 1:
+        wb.close()
+        _refuse_several(path, [raw.name for raw, _ in found])
+    return wb, found[0][0], found[0][1]
+
+
+def open_lists(path: Path, sheet: str | None) -> tuple[Workbook, list[tuple[Any, Any]]]:
+    """The workbook, and the raw values and header of the list's sheet (a clear sentence when
+    there is none).
 
     Without ``sheet``, the one sheet that reads as an appointment list; a workbook with several
-    (a tab per month) is refused with their names, to be imported one ``--sheet`` at a time (an
-    import changes nothing a previous one recorded the same way). ``--sheet all``, which merges
-    an authorization log's monthly tabs, is refused the same way.
+    (a tab per month) is refused with their names, to be imported one ``--sheet`` at a time or
+    all at once with ``--sheet all``: then every sheet that reads as an appointment list, oldest
+    first (by the months their names give, as the authorization import's ``--sheet all``), to be
+    merged (:func:`sync.recognising.tabs.merge_lists`).
     """
     wb = open_workbook(path)
     try:
-        every = sheet is not None and sheet.strip().casefold() == "all"
-        if every and any(n.strip().casefold() == "all" for n in wb.sheet_names):
+        every = sheet is not None and sheet.strip().casefold() == ALL_SHEETS
+        if every and any(n.strip().casefold() == ALL_SHEETS for n in wb.sheet_names):
             every = False  # a sheet really named "All"
         names = [wb.sheet_named(sheet).name] if sheet and not every else wb.sheet_names
         found = []
@@ -33,11 +47,15 @@ def open_list(path: Path, sheet: str | None) -> tuple[Workbook, Any, Any]:
             if header is not None:
                 found.append((raw, header))
         lists = [f for f in found if f[1].columns.keys() & _SCHEDULE_COLS]
-        if every or (sheet is None and len(lists) > 1):
-            _refuse_several(path, [raw.name for raw, _ in lists or found])
-        best = max(found, key=lambda f: len(f[1].columns), default=None)
+        if sheet is None and len(lists) > 1:
+            _refuse_several(path, [raw.name for raw, _ in lists])
+        if every and len(lists or found) > 1:
+            by_name = {raw.name: (raw, header) for raw, header in lists or found}
+            return wb, [by_name[name] for name in in_time_order(list(by_name))]
+        pool = (lists or found) if every else found
+        best = max(pool, key=lambda f: len(f[1].columns), default=None)
         if best is None:
-            where = f'sheet "{names[0]}"' if sheet else "any sheet"
+            where = f'sheet "{names[0]}"' if sheet and not every else "any sheet"
             raise SheetChoiceError(
                 f"{path}: {where} has no header row authtrack recognises as an appointment list; "
                 "it needs columns for the client (id, or name and date of birth), the date of "
@@ -46,26 +64,15 @@ def open_list(path: Path, sheet: str | None) -> tuple[Workbook, Any, Any]:
     except BaseException:
         wb.close()
         raise
-    return wb, best[0], best[1]
+    return wb, [best]
 
 
 def _refuse_several(path: Path, names: list[str]) -> None:
-    if not names:
-        raise SheetChoiceError(
-            f"{path}: no sheet has a header row authtrack recognises as an appointment list; it "
-            "needs columns for the client (id, or name and date of birth), the date of service "
-            "and the procedure code."
-        )
     quoted = ", ".join(f'"{n}"' for n in names)
-    if len(names) == 1:
-        raise SheetChoiceError(
-            f"{path}: only sheet {quoted} is an appointment list; import it with --sheet "
-            f"{quoted} (--sheet all is for an authorization log's monthly tabs)."
-        )
     raise SheetChoiceError(
         f"{path} holds {len(names)} appointment lists (sheets {quoted}); import them one at a "
-        f'time, oldest first, with --sheet NAME (such as --sheet "{names[0]}"): importing a list '
-        "again changes nothing it already recorded."
+        f'time, oldest first, with --sheet NAME (such as --sheet "{names[0]}"), or all at once '
+        "with --sheet all: importing a list again changes nothing it already recorded."
     )
 
 
@@ -79,7 +86,10 @@ def is_appointment_list(path: Path, sheet: str | None = None) -> bool:
 
     try:
         with open_workbook(path) as wb:
-            names = [wb.sheet_named(sheet).name] if sheet else wb.sheet_names
+            every = sheet is not None and sheet.strip().casefold() == ALL_SHEETS
+            if every and any(n.strip().casefold() == ALL_SHEETS for n in wb.sheet_names):
+                every = False  # a sheet really named "All"
+            names = [wb.sheet_named(sheet).name] if sheet and not every else wb.sheet_names
             for name in names:
                 raw = wb.read(name)
                 header = find_header(raw.rows)

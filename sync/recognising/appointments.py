@@ -202,6 +202,7 @@ class Appointment:
     status: ServiceStatus | None  # None: not given (kept when past, scheduled when future)
     appointment_id: str
     payer: str
+    sheet: str = ""  # the tab it is on, when several tabs were merged (``--sheet all``)
 
 
 @dataclass
@@ -213,6 +214,7 @@ class AppointmentList:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     blank_rows: int = 0
+    parts: list[AppointmentList] = field(default_factory=list)  # the tabs merged, oldest first
 
     def column_name(self, col: A | None) -> str:
         if col is None:
@@ -220,7 +222,14 @@ class AppointmentList:
         j = self.header.columns.get(col)
         return self.header.names.get(j, col.value) if j is not None else col.value
 
-    def error(self, row: int, col: A | None, message: str) -> None:
+    def error(self, row: int, col: A | None, message: str, sheet: str = "") -> None:
+        """An error on ``row`` (of tab ``sheet``, when tabs were merged), naming the cell."""
+        if sheet and sheet != self.sheet:
+            for part in self.parts:
+                if part.sheet == sheet:  # (its own header says where the column is)
+                    part.error(row, col, message)
+                    self.errors.append(part.errors.pop())
+                    return
         j = self.header.columns.get(col) if col is not None else None
         cell = f"{column_letter(self.first_col + j)}{row}" if j is not None else ""
         self.errors.append(RowError(self.sheet, row, self.column_name(col), message, cell))

@@ -1,6 +1,7 @@
 """One tab per month: ``--sheet all`` reads every log tab of a workbook, oldest to newest, and
 merges them into one table where an authorization on several tabs is its newest row (the latest
-tab's counts win).
+tab's counts win); an appointment list's tabs likewise (:func:`merge_lists`: an appointment on
+several tabs is its newest row, its status as the latest tab says).
 
 Tabs are put in time order by the month their names give ("Jan 2026", "2026-02", "March 26");
 when some name gives none, in the workbook's order.
@@ -14,6 +15,7 @@ from typing import Any
 
 from priorauth.grammar import MONTHS
 from sync.parsing.logsheet import LogTable
+from sync.recognising.appointments import Appointment, AppointmentList
 from sync.recognising.columns import Col
 
 _NAMED = re.compile(r"\b([a-z]{3,9})\.?[\s_\-']*(\d{4}|\d{2})?\b")
@@ -95,3 +97,33 @@ def merge_tables(tables: list[LogTable]) -> LogTable:
         merged.pending |= {at[(p, i)] for i in t.pending if (p, i) in at}
     merged.report = newest.report
     return merged
+
+
+def merge_lists(lists: list[AppointmentList]) -> AppointmentList:
+    """One appointment list of the tabs ``lists`` (oldest first), each appointment once: its row
+    on the newest tab that has it (found by appointment id, else by client, date, time and
+    code). Rows repeated within one tab are kept, for the import to report as it does for one
+    tab. Each appointment is told its tab, for the errors and warnings that name its row."""
+    newest = lists[-1]
+    merged = AppointmentList(", ".join(t.sheet for t in lists), newest.header, newest.first_col)
+    merged.parts = lists
+    tab_of: dict[tuple[Any, ...], int] = {}
+    for p, t in enumerate(lists):
+        for a in t.appointments:
+            tab_of[_appointment_key(a)] = p
+    for p, t in enumerate(lists):
+        for a in t.appointments:
+            if tab_of[_appointment_key(a)] == p:
+                a.sheet = t.sheet
+                merged.appointments.append(a)
+        merged.errors += t.errors
+        merged.warnings += t.warnings
+        merged.blank_rows += t.blank_rows
+    return merged
+
+
+def _appointment_key(a: Appointment) -> tuple[Any, ...]:
+    if a.appointment_id:
+        return (a.appointment_id,)
+    who = a.client_id.casefold() or (a.last.casefold(), a.first.casefold(), a.dob)
+    return (who, a.date, a.time, a.code)

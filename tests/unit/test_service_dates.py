@@ -120,9 +120,9 @@ def test_a_workbook_of_several_lists_is_refused_with_their_names(
     message = str(several.value)
     assert 'holds 2 appointment lists (sheets "Oct 2026", "Nov 2026")' in message
     assert '--sheet "Oct 2026"' in message
-    with pytest.raises(SheetChoiceError) as every:
-        plan_services(path, tracker.data(), today=TODAY, sheet="all")
-    assert '"Oct 2026", "Nov 2026"' in str(every.value)
+    assert "or all at once with --sheet all" in message
+    every = plan_services(path, tracker.data(), today=TODAY, sheet="all")  # (tests/unit/
+    assert every.sheet == "Oct 2026, Nov 2026" and len(every.created) == 2  # test_service_tabs)
     for sheet, day in (("Oct 2026", dt.date(2026, 10, 5)), ("nov 2026", dt.date(2026, 11, 2))):
         plan = plan_services(path, tracker.data(), today=TODAY, sheet=sheet)
         assert not plan.errors and [i.service.date for i in plan.created] == [day]

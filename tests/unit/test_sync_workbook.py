@@ -100,6 +100,39 @@ def test_a_far_cell_across_the_guards_read_chunks_is_seen(tmp_path: Path, offset
         assert grids.grid_size(zf, "xl/worksheets/sheet2.xml") == (0, 0)
 
 
+def _sheet_zip(path: Path, rows: bytes) -> zipfile.ZipFile:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(
+            "xl/worksheets/sheet1.xml",
+            b"<worksheet><sheetData>" + rows + b"</sheetData></worksheet>",
+        )
+    return zipfile.ZipFile(path)
+
+
+def test_a_long_list_narrower_than_26_columns_passes_the_guard_without_a_full_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list past row 99,999 with no cell past column Z: 26 columns of its rows fit the limit,
+    so its cells are not collected one by one (the appointment list of 100,000 rows)."""
+    rows = b'<row r="1"><c r="A1"><v>1</v></c><c r="J1"><v>2</v></c></row>'
+    rows += b'<row r="100005"><c r="A100005"><v>3</v></c></row>'
+    with _sheet_zip(tmp_path / "long.zip", rows) as zf:
+        part = "xl/worksheets/sheet1.xml"
+        assert grids.grid_size(zf, part) == (100005, 10)  # no limit: measured cell by cell
+        monkeypatch.setattr(grids, "_VALUE_CELL", None)  # (the full scan would fail now)
+        assert grids.grid_size(zf, part, 3_000_000) == (0, 0)
+
+
+def test_a_far_row_beyond_what_26_columns_allow_is_still_measured(tmp_path: Path) -> None:
+    rows = b'<row r="1"><c r="A1"><v>1</v></c><c r="J1"><v>2</v></c></row>'
+    rows += b'<row r="1048576"><c r="A1048576"><v>3</v></c></row>'
+    rows += b'<row r="1048577"><c r="B200" s="1"/></row>'  # (a style alone is no value)
+    with _sheet_zip(tmp_path / "far.zip", rows) as zf:
+        assert grids.grid_size(zf, "xl/worksheets/sheet1.xml", 3_000_000) == (1048576, 10)
+    with _sheet_zip(tmp_path / "near.zip", rows.replace(b"1048576", b"200000")) as zf:
+        assert grids.grid_size(zf, "xl/worksheets/sheet1.xml", 3_000_000) == (200000, 10)
+
+
 def test_styled_empty_cells_to_the_last_row_are_harmless() -> None:
     # Gnumeric wrote styled empty cells down to row 1,048,576 and across to XFD
     with open_workbook(CORPUS / "calamine__issue_174.xlsx") as wb:
