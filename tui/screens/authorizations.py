@@ -13,9 +13,10 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from priorauth import rules
+from priorauth.data import Data
 from priorauth.model import RequestStatus
 from tui import fmt
-from tui.rows import AuthRow, auth_rows, matches
+from tui.rows import AuthRow, auth_rows, auth_rows_ready, matches
 from tui.screens.base import FilteredListScreen
 from tui.screens.dialogs import PickDialog, PromptDialog
 from tui.table import Cell, Col, Formatted, RecordTable
@@ -151,6 +152,7 @@ class AuthorizationsScreen(FilteredListScreen):
         self.days = 30
         self._rows: dict[int, AuthRow] = {}
         self._formatted = Formatted()  # cells kept by row: a refresh formats the changed ones
+        self._working = False  # every authorization's row being worked out in a worker
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="filter-bar"):
@@ -199,6 +201,9 @@ class AuthorizationsScreen(FilteredListScreen):
         if data is None:
             return
         today = self.at.today
+        if not auth_rows_ready(data, today):
+            self._work_out(data, today)
+            return
         query = self.query_one("#filter", Input).value
         shown = [
             r
@@ -228,6 +233,31 @@ class AuthorizationsScreen(FilteredListScreen):
             )
         )
         self._show_selected()
+
+    def _work_out(self, data: Data, today: dt.date) -> None:
+        """Every authorization's row (its usage, its pace: 20,000 of them at an agency) is
+        worked out in a worker, never on the UI thread; the screen shows them when done."""
+        if self._working:  # (when it is done, the data of then is looked at again)
+            return
+        self._working = True
+        if not self.table.row_count:
+            self.query_one("#summary", Static).update(Text("Working out…"))
+        self.at.read_call(
+            lambda _tracker: data,
+            then=lambda d: auth_rows(d, today),
+            done=self._worked_out,
+            failed=self._not_worked_out,
+            group="authorizations",
+        )
+
+    def _worked_out(self, _rows: object) -> None:
+        self._working = False
+        if self.is_attached:
+            self.refresh_data()
+
+    def _not_worked_out(self, _error: object) -> bool:
+        self._working = False
+        return False
 
     def _show_selected(self) -> None:
         data = self.at.data
