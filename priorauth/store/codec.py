@@ -84,7 +84,15 @@ def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
         if name == "id":
             lines.append("        record.id = doc_id")
         elif hints[name] is str:  # one copy of each text: who, when, codes repeat by thousands
-            lines.append(f"        record.{name} = intern(doc[{name!r}])")
+            lines.append(f"        value = doc[{name!r}]")  # ("" is one object already)
+            lines.append(f"        record.{name} = intern(value) if value else value")
+        elif isinstance(conv[name], type) and issubclass(conv[name], enum.Enum):
+            # a member by its value, without EnumMeta.__call__ (an unknown value: KeyError)
+            namespace[f"members_{name}"] = conv[name]._value2member_map_
+            lines.append(f"        value = doc[{name!r}]")
+            lines.append(
+                f"        record.{name} = None if value is None else members_{name}[value]"
+            )
         elif conv[name] is None:
             lines.append(f"        record.{name} = doc[{name!r}]")
         else:
