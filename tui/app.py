@@ -9,6 +9,7 @@ refreshes the screens in place.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import threading
 import traceback
@@ -320,6 +321,10 @@ class AuthTrackApp(App[int]):
         # the look-ups the next save's changes are carried over with (see LiveView.apply)
         len(data.services_by_client)
         len(data.auths_by_client)
+        # what the app holds of the file: its records, not their text (80 MB at agency scale)
+        with self._store_lock:
+            self.tracker.store.shed_text()
+        give_back_memory()
 
     def on_loaded(self, message: Loaded) -> None:
         self._loading = False
@@ -464,6 +469,24 @@ class AuthTrackApp(App[int]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc
+    except (AttributeError, OSError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def give_back_memory() -> None:
+    """Return the memory freed since (the file's text, a read's parse) to the system: glibc
+    keeps freed blocks for reuse, which would leave an open app at twice what it holds
+    (agency scale: 237 -> 150 MB resident, 6 ms). Elsewhere, nothing."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def make_app(
