@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
+import operator
 import sys
 import types
 import typing
@@ -137,7 +138,8 @@ def record_copier(cls: type[R]) -> Callable[[R], R]:
 
 def _shallow_copy(value: Any) -> Any:
     new = object.__new__(type(value))
-    new.__dict__.update(value.__dict__)
+    for f in dataclasses.fields(value):
+        object.__setattr__(new, f.name, getattr(value, f.name))
     return new
 
 
@@ -156,14 +158,12 @@ def record_writer(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     hints = typing.get_type_hints(cls)
     converted = [(name, _json_converter_for(hints[name])) for name in names]
     converted = [(name, fn) for name, fn in converted if fn is not None]
-    size, has_id = len(fields), "id" in fields
+
+    values_of = operator.attrgetter(*names) if len(names) > 1 else None
 
     def write(record: Any) -> dict[str, Any]:
-        values = record.__dict__
-        if len(values) == size and (not has_id or "id" in values):  # exactly its fields
-            doc = values.copy()
-            if has_id:
-                del doc["id"]
+        if values_of is not None:  # (records have __slots__: no __dict__ to copy)
+            doc = dict(zip(names, values_of(record), strict=True))
         else:
             doc = {name: getattr(record, name) for name in names}
         for name, convert in converted:

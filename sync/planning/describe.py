@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from priorauth import coverage, usage
-from priorauth.model import Authorization, Client, Record
+from priorauth.model import Authorization, Client, Record, field_values
 
 _LABELS = {
     "auth_number": "auth number",
@@ -57,7 +57,7 @@ def value(v: Any) -> str:
 def changes(before: Record, after: Record, names: dict[int, str] | None = None) -> list[str]:
     """ "units authorized 24 → 30" for each field that differs."""
     out = []
-    for name, old in vars(before).items():
+    for name, old in field_values(before).items():
         if name in _SKIP:
             continue
         new = getattr(after, name)
