@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from priorauth.services.live import LiveView
+from priorauth.store import tables
 from priorauth.store.datafile import Store
 from priorauth.store.tables import LineRef
 from tests.unit.test_live import KINDS, TODAY, _base, _change, _read, _shown
@@ -84,7 +85,7 @@ def test_a_display_read_without_the_text_reads_only_the_changed_lines(
 
 
 def test_a_transaction_after_shedding_writes_unchanged_lines_as_they_were(
-    tmp_path: Path, small_lines: None
+    tmp_path: Path, small_lines: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "data.json"
     _base(path, 9)
@@ -94,10 +95,20 @@ def test_a_transaction_after_shedding_writes_unchanged_lines_as_they_were(
     service = next(iter(data.services.values()))
     len(data.clients.values())
     app_store.shed_text()
+    made: list[int] = []
+    real = tables.dump_docs
+
+    def dump_docs(values: Any) -> bytes:
+        made.append(len(values))
+        return real(values)
+
+    monkeypatch.setattr(tables, "dump_docs", dump_docs)
     with app_store.transaction() as tx:  # (the text is read again first)
         assert tx.data.services[service.id] == service
         tx.update(dataclasses.replace(service, note="edited"))
     shed_result = path.read_bytes()
+    lines = sum(len(t._lines) for t in app_store.storage.tables().values() if t._lines)
+    assert 0 < len(made) <= 3 < lines  # the changed line and the audit's new one: no others
     assert b'"note":"edited"' in shed_result and _held_as_refs(app_store, "clients") is False
     path.write_bytes(raw)
     fresh = Store(path, user="app")
