@@ -29,6 +29,7 @@ import orjson
 
 from priorauth.errors import DataFileError
 from priorauth.store.gcpause import gc_paused
+from priorauth.store.lineref import LineRef
 
 CHUNK_DOCS = 1000  # documents to a line when a table is written out whole
 LINE_BYTES = 256 * 1024  # a line of appended documents grows to about this before a new one starts
@@ -39,29 +40,6 @@ Build = Callable[[int, dict[str, Any]], Any]
 def dump_docs(values: Mapping[int, Any]) -> bytes:
     """``"id":document,...`` for ``values`` (records or documents): one line's text."""
     return orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS)[1:-1]
-
-
-class LineRef:
-    """A stored line no longer held in memory (see :meth:`Table.shed_text`): its first id,
-    length and CRC-32. It stands for the line in every comparison of lines (equal to that line's
-    text, and to another reference to it), never in what is written: a line held as a reference
-    is made again from the values when written, and a transaction reads the file's text again
-    first (``LockedJSONStorage``)."""
-
-    __slots__ = ("crc", "length", "start")
-
-    def __init__(self, start: int, length: int, crc: int) -> None:
-        self.start, self.length, self.crc = start, length, crc
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, LineRef):
-            return (self.start, self.length, self.crc) == (other.start, other.length, other.crc)
-        if isinstance(other, bytes):
-            return len(other) == self.length and zlib.crc32(other) == self.crc
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.start, self.length, self.crc))
 
 
 Line = bytes | LineRef

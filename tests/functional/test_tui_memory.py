@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from priorauth.store.tables import LineRef
+from priorauth.store.lineref import LineRef
 from tests.functional.test_tui_live import save_elsewhere
 from tests.functional.test_tui_shared import SIZE, TODAY, seed
 from tests.helpers.pilot import screen_text, settle, wait_until

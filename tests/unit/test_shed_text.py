@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from priorauth.services.live import LiveView
 from priorauth.store import tables
 from priorauth.store.datafile import Store
-from priorauth.store.tables import LineRef
+from priorauth.store.lineref import LineRef
 from tests.unit.test_live import KINDS, TODAY, _base, _change, _read, _shown
 from tests.unit.test_live import small_lines as small_lines  # (the fixture)
 
