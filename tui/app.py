@@ -32,6 +32,7 @@ from priorauth.services.tracker import Policy, Tracker, allow_all
 from priorauth.store.datafile import Store
 from tui import safe  # noqa: F401  (control characters from data are shown, never sent)
 from tui.commands import ScreenCommands
+from tui.memory import give_back_memory
 from tui.rows import auth_rows, client_rows
 from tui.screens.audit import AuditScreen
 from tui.screens.authorizations import AuthorizationsScreen
@@ -320,6 +321,10 @@ class AuthTrackApp(App[int]):
         # the look-ups the next save's changes are carried over with (see LiveView.apply)
         len(data.services_by_client)
         len(data.auths_by_client)
+        # what the app holds of the file: its records, not their text (80 MB at agency scale)
+        with self._store_lock:
+            self.tracker.store.shed_text()
+        give_back_memory()
 
     def on_loaded(self, message: Loaded) -> None:
         self._loading = False

@@ -264,6 +264,11 @@ def auth_rows(data: Data, today: dt.date) -> list[AuthRow]:
     return rows
 
 
+def auth_rows_ready(data: Data, today: dt.date) -> bool:
+    """Whether :func:`auth_rows` of this snapshot and day are worked out (no waiting)."""
+    return ("tui.auth_rows", today) in data.derived
+
+
 def client_auth_rows(data: Data, client_id: int, today: dt.date) -> list[AuthRow]:
     """The client's authorizations, newest first (active ones on top)."""
     rows = [auth_row(data, a, today) for a in data.authorizations_for(client_id)]

@@ -15,15 +15,15 @@ refills on every keystroke. This table keeps the rows as a plain list and render
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -54,8 +54,10 @@ LEVELS = ("ok", "low", "out", "muted", "flag", "head")
 
 
 class Formatted:
-    """A screen's rows as cells, kept by record: a refresh formats only the records whose row
-    value changed (another user's save changes a row or two of thousands)."""
+    """A screen's rows as cells, kept by record, made only when drawn: :meth:`rows` gives a
+    :class:`LazyRows` whose rows are formatted as the table reads them (the rows on screen and a
+    margin), and a refresh formats again only the records whose row value changed (another
+    user's save changes a row or two of thousands)."""
 
     def __init__(self) -> None:
         self._made: dict[object, tuple[object, Row]] = {}
@@ -65,20 +67,65 @@ class Formatted:
         values: Sequence[object],
         key: Callable[[Any], object],
         cells: Callable[[Any], list[Cell]],
-    ) -> list[Row]:
-        """``(str(key(value)), cells(value))`` for each value, made again only for values not
-        seen before (rows are frozen values, so an unchanged record's row is the same object)."""
+    ) -> LazyRows:
+        """The row ``(str(key(value)), cells(value))`` of each value, in order, formatted when
+        first read (rows are frozen values, so an unchanged record's row is the same object and
+        its cells are the ones made before)."""
+        raw = [key(v) for v in values]
         made = self._made
-        found: list[Row] = []
-        for value in values:
-            k = key(value)
-            known = made.get(k)
-            if known is None or known[0] is not value:
-                known = made[k] = (value, (str(k), cells(value)))
-            found.append(known[1])
-        if len(made) > 2 * len(found) + 1000:  # (records gone or filtered out long ago)
-            self._made = {key(v): made[key(v)] for v in values}
-        return found
+        if len(made) > 2 * len(raw) + 1000:  # (records gone or filtered out long ago)
+            self._made = made = {k: made[k] for k in raw if k in made}
+        return LazyRows(list(values), raw, cells, made)
+
+
+class LazyRows(Sequence[Row]):
+    """Rows formatted when first read (see :class:`Formatted`); sorting and filtering happen
+    on the values before, so they cover every row while only the drawn ones are formatted."""
+
+    def __init__(
+        self,
+        values: list[object],
+        raw: list[object],
+        cells: Callable[[Any], list[Cell]],
+        made: dict[object, tuple[object, Row]],
+    ) -> None:
+        self._values, self._raw, self._cells, self._made = values, raw, cells, made
+        self.keys = [str(k) for k in raw]
+        self.formatted_indexes: set[int] = set()  # rows read (formatted now or before)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self._values)
+        value, raw = self._values[index], self._raw[index]
+        known = self._made.get(raw)
+        if known is None or known[0] is not value:
+            known = self._made[raw] = (value, (self.keys[index], self._cells(value)))
+        self.formatted_indexes.add(index)
+        return known[1]
+
+    def formatted(self) -> list[Row]:
+        """The rows read so far (what column widths are measured on)."""
+        return [self[i] for i in self.formatted_indexes]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LazyRows):
+            return NotImplemented
+        return (
+            self._cells is other._cells
+            and self.keys == other.keys
+            and all(a is b or a == b for a, b in zip(self._values, other._values, strict=True))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -141,7 +188,8 @@ class RecordTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.specs = list(columns)
         self.selectable = selectable  # False: enter does nothing (and is not offered)
-        self._rows: list[Row] = []
+        self._rows: Sequence[Row] = []
+        self._keys: list[str] = []
         self._widths: list[int] = []
         self._index: dict[str, int] = {}
         self._filled = False
@@ -155,12 +203,18 @@ class RecordTable(ScrollView, can_focus=True):
 
     @property
     def keys(self) -> list[str]:
-        return [k for k, _ in self._rows]
+        return list(self._keys)
 
     def current_key(self) -> str | None:
-        if not self._rows:
+        if not self._keys:
             return None
-        return self._rows[min(self.cursor_row, len(self._rows) - 1)][0]
+        return self._keys[min(self.cursor_row, len(self._keys) - 1)]
+
+    @property
+    def formatted_count(self) -> int:
+        """How many of the rows have been formatted (all of them unless lazy)."""
+        rows = self._rows
+        return len(rows.formatted_indexes) if isinstance(rows, LazyRows) else len(rows)
 
     def row_text(self, index: int) -> str:
         """The row as shown (for tests and screen readers of the snapshot)."""
@@ -168,19 +222,21 @@ class RecordTable(ScrollView, can_focus=True):
 
     # --- filling ------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[Row], *, keep_key: str | None = None) -> None:
-        """Show ``rows``; the cursor stays on ``keep_key`` (default: the current record)."""
-        if self._filled and keep_key is None and rows == self._rows:
+    def set_rows(self, rows: Sequence[Row], *, keep_key: str | None = None) -> None:
+        """Show ``rows`` (a list, or :class:`LazyRows`: only the rows drawn and a margin are
+        ever formatted); the cursor stays on ``keep_key`` (default: the current record)."""
+        if self._filled and keep_key is None and _same(rows, self._rows):
             return
         key = keep_key if keep_key is not None else self.current_key()
         old_row = self.cursor_row
         self._rows = rows
-        self._index = {k: i for i, (k, _) in enumerate(rows)}
+        self._keys = rows.keys if isinstance(rows, LazyRows) else [k for k, _ in rows]
+        self._index = {k: i for i, k in enumerate(self._keys)}
         self._filled = True
-        self._widths = self._compute_widths()
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         index = self._index.get(key, min(old_row, len(rows) - 1)) if key is not None else 0
         self.move_cursor(max(index, 0))
+        self._widths = self._compute_widths()
         self._announce()
         self.refresh()
 
@@ -211,17 +267,36 @@ class RecordTable(ScrollView, can_focus=True):
 
     # --- columns ------------------------------------------------------------------------------
 
+    def _window(self) -> range:
+        """The rows on screen and a page's margin on either side (those formatted first)."""
+        page = max(1, (self.scrollable_content_region.height or self.app.size.height) - 1)
+        top = round(self.scroll_y)
+        return range(max(0, top - page), min(len(self._rows), top + 2 * page))
+
+    def _measured(self) -> Iterable[Row]:
+        """The rows column widths are measured on: every row of a list; of lazy rows the
+        window's (formatted now) and any formatted before."""
+        rows = self._rows
+        if not isinstance(rows, LazyRows):
+            return rows
+        for i in self._window():
+            rows[i]
+        return rows.formatted()
+
     def _compute_widths(self) -> list[int]:
-        """Each column's width; 0 for a column left out at this table width."""
+        """Each column's width; 0 for a column left out at this table width. A fit column is
+        as wide as its longest value among the rows formatted so far (lazy rows: it may widen
+        as rows further down are drawn, never cutting a value)."""
         width = self.size.width or self.app.size.width
         shown = [c for c in self.specs if width >= c.hide_below]
         base = {i: c.width for i, c in enumerate(self.specs)}
+        measured = self._measured() if any(c.fit for c in shown) else ()
         for i, c in enumerate(self.specs):
             if c.fit and c in shown:  # as wide as its longest value: never cut mid-value
                 longest = max(
                     (
                         len(cells[i][0])
-                        for _, cells in self._rows
+                        for _, cells in measured
                         if len(cells) > i and cells[0][1] != SPAN
                     ),
                     default=0,
@@ -255,6 +330,17 @@ class RecordTable(ScrollView, can_focus=True):
             level: self.get_component_rich_style(f"level--{level}", partial=True)
             for level in LEVELS
         }
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Lazy rows: format the window before drawing it, widening a fit column if a newly
+        formatted value needs it."""
+        rows = self._rows
+        if isinstance(rows, LazyRows) and not rows.formatted_indexes.issuperset(self._window()):
+            widths = self._compute_widths()
+            if widths != self._widths:  # (the header and every line: drawn again)
+                self._widths = widths
+                self.refresh()
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -333,6 +419,13 @@ class RecordTable(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
+
+
+def _same(rows: Sequence[Row], shown: Sequence[Row]) -> bool:
+    """Whether ``rows`` are the rows shown (lazy rows compare their values, not their cells)."""
+    if isinstance(rows, LazyRows) != isinstance(shown, LazyRows):
+        return False
+    return rows == shown
 
 
 # The selected row is marked in its first cell, not only by colour (16 colours, NO_COLOR)

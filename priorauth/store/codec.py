@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
+import operator
 import sys
 import types
 import typing
@@ -84,7 +85,15 @@ def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
         if name == "id":
             lines.append("        record.id = doc_id")
         elif hints[name] is str:  # one copy of each text: who, when, codes repeat by thousands
-            lines.append(f"        record.{name} = intern(doc[{name!r}])")
+            lines.append(f"        value = doc[{name!r}]")  # ("" is one object already)
+            lines.append(f"        record.{name} = intern(value) if value else value")
+        elif isinstance(conv[name], type) and issubclass(conv[name], enum.Enum):
+            # a member by its value, without EnumMeta.__call__ (an unknown value: KeyError)
+            namespace[f"members_{name}"] = conv[name]._value2member_map_
+            lines.append(f"        value = doc[{name!r}]")
+            lines.append(
+                f"        record.{name} = None if value is None else members_{name}[value]"
+            )
         elif conv[name] is None:
             lines.append(f"        record.{name} = doc[{name!r}]")
         else:
@@ -129,7 +138,8 @@ def record_copier(cls: type[R]) -> Callable[[R], R]:
 
 def _shallow_copy(value: Any) -> Any:
     new = object.__new__(type(value))
-    new.__dict__.update(value.__dict__)
+    for f in dataclasses.fields(value):
+        object.__setattr__(new, f.name, getattr(value, f.name))
     return new
 
 
@@ -148,14 +158,12 @@ def record_writer(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     hints = typing.get_type_hints(cls)
     converted = [(name, _json_converter_for(hints[name])) for name in names]
     converted = [(name, fn) for name, fn in converted if fn is not None]
-    size, has_id = len(fields), "id" in fields
+
+    values_of = operator.attrgetter(*names) if len(names) > 1 else None
 
     def write(record: Any) -> dict[str, Any]:
-        values = record.__dict__
-        if len(values) == size and (not has_id or "id" in values):  # exactly its fields
-            doc = values.copy()
-            if has_id:
-                del doc["id"]
+        if values_of is not None:  # (records have __slots__: no __dict__ to copy)
+            doc = dict(zip(names, values_of(record), strict=True))
         else:
             doc = {name: getattr(record, name) for name in names}
         for name, convert in converted:

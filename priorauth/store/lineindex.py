@@ -101,7 +101,7 @@ def read_changed(
             return None
         before = previous.get(name)
         known: dict[tuple[int, int], bytes] = {}
-        old_lines = before.stored_lines() if before is not None else None
+        old_lines = before.stored_refs() if before is not None else None
         old_entries = previous_index.get(name)
         if (
             old_lines is not None

@@ -95,6 +95,7 @@ class LockedJSONStorage(Storage):
         self._index: Any = None  # the meta record's line index of the tables last read
         self._checked_at: float | None = None  # when the whole file was last checked (monotonic)
         self._whole = False  # the tables held come from a whole, checked read (or our write)
+        self._shed = False  # some table held keeps its lines' checksums only (shed_text)
         # (open apps started together must not all check the whole file at the same moment)
         self._recheck_after = RECHECK_SECONDS * random.uniform(1.0, 1.5)
         self.reads = 0  # tables read or committed by this object (a new number: new tables)
@@ -188,6 +189,19 @@ class LockedJSONStorage(Storage):
         with self._thread_lock:
             return self._refresh(whole)
 
+    def shed_text(self) -> None:
+        """Let go of the text of every parsed table's lines, keeping each line's checksum
+        (:meth:`Table.shed_text`): what a display read compares the next read with. A
+        transaction reads the file's text again first."""
+        with self._thread_lock:
+            if self._in_transaction or not self._tables:
+                return
+            for name, table in self._tables.items():
+                if name != META_TABLE and table.parsed:
+                    table.shed_text()
+                    self._shed = True
+            self._read_tables, self._last_read = {}, None
+
     def recheck_due(self) -> bool:
         """Whether the tables held came from reads of changed lines only, the last whole read
         being long enough ago (see :mod:`priorauth.store.lineindex`)."""
@@ -214,7 +228,12 @@ class LockedJSONStorage(Storage):
         try:
             st = os.fstat(fd)
             stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-            if stamp == self._stamp and self._tables is not None and (self._whole or not whole):
+            if (
+                stamp == self._stamp
+                and self._tables is not None
+                and (self._whole or not whole)
+                and not (whole and self._shed)  # (a transaction writes the text it read)
+            ):
                 return False
             tables = None
             now = time.monotonic()
@@ -236,6 +255,7 @@ class LockedJSONStorage(Storage):
         # an older version's file: its records brought up to this one (saved as such next time)
         self._tables = migrate.upgraded(tables, META_TABLE, SCHEMA_VERSION, self.builders)
         self._stamp, self._whole = stamp, read_whole
+        self._shed = self._shed and not read_whole
         self.reads += 1
         if read_whole:
             self._checked_at = now

@@ -20,6 +20,7 @@ Tables are values: a snapshot shares them freely. Only a transaction changes one
 from __future__ import annotations
 
 import threading
+import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -28,6 +29,7 @@ import orjson
 
 from priorauth.errors import DataFileError
 from priorauth.store.gcpause import gc_paused
+from priorauth.store.lineref import LineRef
 
 CHUNK_DOCS = 1000  # documents to a line when a table is written out whole
 LINE_BYTES = 256 * 1024  # a line of appended documents grows to about this before a new one starts
@@ -38,6 +40,9 @@ Build = Callable[[int, dict[str, Any]], Any]
 def dump_docs(values: Mapping[int, Any]) -> bytes:
     """``"id":document,...`` for ``values`` (records or documents): one line's text."""
     return orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS)[1:-1]
+
+
+Line = bytes | LineRef
 
 
 class Table(Mapping[int, Any]):
@@ -63,7 +68,7 @@ class Table(Mapping[int, Any]):
 
     def __init__(self, build: Build | None = None) -> None:
         self._build = build
-        self._lines: list[bytes | None] | None = []  # None: written whole from the values
+        self._lines: list[Line | None] | None = []  # None: written whole from the values
         self._starts: list[int] = []
         self._items: dict[int, Any] | None = {}
         self._docs: dict[str, dict[str, Any]] | None = None
@@ -78,7 +83,7 @@ class Table(Mapping[int, Any]):
     def from_lines(
         cls,
         build: Build | None,
-        lines: list[bytes],
+        lines: list[Line],
         count: int | None = None,
         last: int | None = None,
         previous: Table | None = None,
@@ -92,7 +97,9 @@ class Table(Mapping[int, Any]):
         """
         if previous is not None and previous._reusable():
             if previous._lines == lines and (count, last) == (len(previous), previous._last):
-                return previous
+                if previous.holds_text or not all(type(line) is bytes for line in lines):
+                    return previous
+                return previous._with_text(lines)  # (a transaction writes the text it read)
         else:
             previous = None
         table = cls(build)
@@ -105,6 +112,30 @@ class Table(Mapping[int, Any]):
         else:
             table._count, table._last = count, last
         return table
+
+    def _with_text(self, lines: list[Line]) -> Table:
+        """This parsed table, its lines' text given back (the values are shared)."""
+        table = Table(self._build)
+        table._lines, table._starts = list(lines), list(self._starts)
+        table._items, table._count, table._last = self._items, self._count, self._last
+        return table
+
+    @property
+    def holds_text(self) -> bool:
+        """False once some line is held as a :class:`LineRef` only."""
+        lines = self._lines
+        return lines is None or all(type(line) is not LineRef for line in lines)
+
+    def shed_text(self) -> None:
+        """Keep, of each line of a parsed table, only its :class:`LineRef` (an open app does not
+        hold the file's text: 80 MB at agency scale). Lines changed since (None) stay so."""
+        lines = self._lines
+        if self._items is None or lines is None:
+            return
+        self._lines = [
+            LineRef(start, len(line), zlib.crc32(line)) if type(line) is bytes else line
+            for line, start in zip(lines, self._starts, strict=True)
+        ]
 
     def _reusable(self) -> bool:
         """Parsed, with every line as written (a table read or committed, not being changed)."""
@@ -158,7 +189,7 @@ class Table(Mapping[int, Any]):
             items = self._reparse(self._previous)
         else:
             for line in self._lines:
-                assert line is not None  # unparsed tables have every line
+                assert type(line) is bytes  # unparsed tables have every line's text
                 self._parse_line(line, items)
         self._items, self._docs, self._previous = items, None, None
         self._count = len(items)
@@ -191,6 +222,8 @@ class Table(Mapping[int, Any]):
             assert line is not None  # unparsed tables have every line
             if known.get(start) == line:
                 kept.add(start)
+            elif type(line) is LineRef:  # (only ever a line of ``before``: never here)
+                raise DataFileError("a line of the data file was not read; read it again")
             else:
                 self._parse_line(line, fresh)
         items = dict(earlier)
@@ -209,7 +242,15 @@ class Table(Mapping[int, Any]):
         return items if ordered else dict(sorted(items.items()))
 
     def stored_lines(self) -> list[bytes] | None:
-        """The table's text as read or last written, a line each (None: not made yet)."""
+        """The table's text as read or last written, a line each (None: not made yet, or not
+        held: :meth:`shed_text`)."""
+        lines = self._lines
+        if lines is None or None in lines or not self.holds_text:
+            return None
+        return lines  # type: ignore[return-value]
+
+    def stored_refs(self) -> list[Line] | None:
+        """:meth:`stored_lines`, a line held as a :class:`LineRef` as such (for comparing)."""
         lines = self._lines
         return None if lines is None or None in lines else lines  # type: ignore[return-value]
 
@@ -293,7 +334,7 @@ class Table(Mapping[int, Any]):
             if not lines or lines[-1] is not None:  # (a changed last line is made again anyway)
                 for start, text in _chunked(values):
                     last = lines[-1] if lines else None
-                    if last is not None and len(last) + len(text) < LINE_BYTES:
+                    if type(last) is bytes and len(last) + len(text) < LINE_BYTES:
                         lines[-1] = last + b"," + text
                     else:
                         lines.append(text)
@@ -318,13 +359,13 @@ class Table(Mapping[int, Any]):
             chunks = list(_chunked(self._load()))
             self._starts = [start for start, _ in chunks]
             self._lines = [text for _, text in chunks]
-        elif None in self._lines:
+        elif None in self._lines or not self.holds_text:
             items = self._load()
             lines: list[bytes | None] = []
             starts: list[int] = []
             ends = [*self._starts[1:], self._last + 1]
             for line, start, end in zip(self._lines, self._starts, ends, strict=True):
-                if line is None:
+                if type(line) is not bytes:  # changed, or its text not held
                     chunk = {k: items[k] for k in range(start, end) if k in items}
                     if not chunk:
                         continue  # every document of the line was removed
@@ -348,8 +389,10 @@ def _chunked(values: Mapping[int, Any]) -> Iterator[tuple[int, bytes]]:
         yield chunk[0], dump_docs({k: values[k] for k in chunk})
 
 
-def _first_id(line: bytes) -> int:
+def _first_id(line: Line) -> int:
     """The id of a line's first document: the digits of its leading ``"123":``."""
+    if type(line) is LineRef:
+        return line.start
     end = line.find(b'"', 1)
     try:
         return int(line[1:end])

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from priorauth import coverage, usage
-from priorauth.model import Authorization, Client, Record
+from priorauth.model import Authorization, Client, Record, field_values
 
 _LABELS = {
     "auth_number": "auth number",
@@ -95,7 +95,7 @@ def changes(before: Record, after: Record, names: dict[int, str] | None = None) 
     by_line = isinstance(before, Authorization) and bool(before.lines or after.lines)  # type: ignore[attr-defined]
     if by_line and usage.lines_of(before) != usage.lines_of(after):  # type: ignore[arg-type]
         out.append(f"service lines {lines_words(before)} → {lines_words(after)}")  # type: ignore[arg-type]
-    for name, old in vars(before).items():
+    for name, old in field_values(before).items():
         if name in _SKIP or (by_line and name in _LINE_FIELDS):
             continue
         new = getattr(after, name)

@@ -20,6 +20,7 @@ from priorauth.model import (
     LineMeasure,
     Record,
     RequestStatus,
+    field_values,
 )
 from sync.parsing.logsheet import LogTable
 from sync.planning.merge import Merger
@@ -123,7 +124,7 @@ class Columns:
         self.auth_data = [v[c] for c in _AUTH_FIELDS if c in v]
 
 
-_TEMPLATE = vars(Authorization(client=0, payer=0, reminder_days=DEFAULT_REMINDER_DAYS))
+_TEMPLATE = field_values(Authorization(client=0, payer=0, reminder_days=DEFAULT_REMINDER_DAYS))
 
 
 def record_maker(
@@ -261,7 +262,7 @@ def drafter(
                 )
                 return None
             taken[before.id] = rows[i]
-            values = dict(vars(before))
+            values = field_values(before)
             values["procedure_codes"] = list(before.procedure_codes) if codes is None else codes
             for name, column in copied.items():
                 values[name] = column[i]

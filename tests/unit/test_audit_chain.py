@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from authtrack.cli import main
-from priorauth.model import Client, Payer
+from priorauth.model import Client, Payer, field_values
 from priorauth.services.tracker import Tracker
 from priorauth.store import auditchain
 from priorauth.store.datafile import Store
@@ -49,7 +49,7 @@ def _rechain(doc: dict[str, Any]) -> None:
 def trail(db_path: Path, tracker: Tracker, practice: dict[str, Any]) -> Path:
     """A file with a few audited changes of each kind (single, bulk, update, delete)."""
     client = practice["client"]
-    tracker.save_client(Client(**{**client.__dict__, "notes": "moved"}))
+    tracker.save_client(Client(**{**field_values(client), "notes": "moved"}))
     with tracker.store.transaction() as tx:
         tx.insert_many([Payer(name=f"P{i}") for i in range(3)], summary="imported")
     spare = tracker.save_payer(Payer(name="Spare"))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from priorauth.model import Authorization, Client, ClientInsurance, Payer
+from priorauth.model import Authorization, Client, ClientInsurance, Payer, field_values
 from priorauth.reports import REPORTS, build
 from priorauth.services.tracker import Tracker
 from sync.importer import apply_import, plan_import
@@ -59,7 +59,7 @@ def injected(tracker: Tracker, tmp_path: Path) -> tuple[Tracker, Path]:
     assert _formulas(log) == 0
     apply_import(tracker, plan_import(log, tracker.data(), today=TODAY, user="alice"))
     first = next(iter(tracker.data().authorizations.values()))
-    tracker.save_authorization(Authorization(**{**first.__dict__, "notes": INJECTIONS[9]}))
+    tracker.save_authorization(Authorization(**{**field_values(first), "notes": INJECTIONS[9]}))
     for i, bad in enumerate(INJECTIONS):
         payer = tracker.save_payer(Payer(name=f"{bad}{i}", notes=bad))
         client = tracker.save_client(

@@ -18,6 +18,7 @@ from priorauth.model import (
     Priority,
     ProcedureGroup,
     Service,
+    field_values,
 )
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
@@ -219,7 +220,7 @@ def test_export_then_import_into_an_empty_file_reproduces_the_data(
             (
                 cids[x.client],
                 names[x.payer],
-                sorted((k, str(v)) for k, v in vars(x).items() if k not in skip),
+                sorted((k, str(v)) for k, v in field_values(x).items() if k not in skip),
             )
             for x in data.authorizations.values()
         )

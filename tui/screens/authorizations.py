@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,12 +13,21 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from priorauth import rules, usage
+from priorauth.data import Data
 from priorauth.model import RequestStatus
 from tui import fmt
-from tui.rows import AuthRow, LineRow, auth_id_of, auth_rows, line_key, matches
+from tui.rows import (
+    AuthRow,
+    LineRow,
+    auth_id_of,
+    auth_rows,
+    auth_rows_ready,
+    line_key,
+    matches,
+)
 from tui.screens.base import FilteredListScreen
 from tui.screens.dialogs import PickDialog, PromptDialog
-from tui.table import Cell, Col, Formatted, RecordTable
+from tui.table import Cell, Col, Formatted, RecordTable, Row
 
 COLUMNS = [
     Col("client", "Client", 12, flex=2),
@@ -115,20 +124,27 @@ def worst_level(line: LineRow) -> str:
     return "" if level == "none" else level
 
 
-def table_rows(
-    shown: list[AuthRow], formatted: Formatted | None = None
-) -> list[tuple[str, list[Cell]]]:
+def table_rows(shown: list[AuthRow], formatted: Formatted | None = None) -> Sequence[Row]:
     """Each authorization's row, then one per service line when it has several (``formatted``:
-    the rows kept from the last refresh, so that only changed authorizations are formatted)."""
+    the rows kept from the last refresh, formatted only as they are drawn and again only for
+    authorizations that changed)."""
+    values: list[AuthRow | tuple[AuthRow, LineRow]] = []
+    for r in shown:
+        values.append(r)
+        values.extend((r, line) for line in r.lines)
     if formatted is None:
-        plain = [(str(r.id), cells(r)) for r in shown]
-    else:
-        plain = formatted.rows(shown, lambda r: r.id, cells)
-    out: list[tuple[str, list[Cell]]] = []
-    for r, row in zip(shown, plain, strict=True):
-        out.append(row)
-        out.extend((line_key(r.id, line.index), line_cells(r, line)) for line in r.lines)
-    return out
+        return [(str(_row_key(v)), _row_cells(v)) for v in values]
+    return formatted.rows(values, _row_key, _row_cells)
+
+
+def _row_key(value: AuthRow | tuple[AuthRow, LineRow]) -> object:
+    if isinstance(value, AuthRow):
+        return value.id
+    return line_key(value[0].id, value[1].index)
+
+
+def _row_cells(value: AuthRow | tuple[AuthRow, LineRow]) -> list[Cell]:
+    return cells(value) if isinstance(value, AuthRow) else line_cells(*value)
 
 
 class AuthorizationsScreen(FilteredListScreen):
@@ -190,6 +206,7 @@ class AuthorizationsScreen(FilteredListScreen):
         self.days = 30
         self._rows: dict[int, AuthRow] = {}
         self._formatted = Formatted()  # cells kept by row: a refresh formats the changed ones
+        self._working = False  # every authorization's row being worked out in a worker
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="filter-bar"):
@@ -238,6 +255,9 @@ class AuthorizationsScreen(FilteredListScreen):
         if data is None:
             return
         today = self.at.today
+        if not auth_rows_ready(data, today):
+            self._work_out(data, today)
+            return
         query = self.query_one("#filter", Input).value
         shown = [
             r
@@ -267,6 +287,31 @@ class AuthorizationsScreen(FilteredListScreen):
             )
         )
         self._show_selected()
+
+    def _work_out(self, data: Data, today: dt.date) -> None:
+        """Every authorization's row (its usage, its pace: 20,000 of them at an agency) is
+        worked out in a worker, never on the UI thread; the screen shows them when done."""
+        if self._working:  # (when it is done, the data of then is looked at again)
+            return
+        self._working = True
+        if not self.table.row_count:
+            self.query_one("#summary", Static).update(Text("Working out…"))
+        self.at.read_call(
+            lambda _tracker: data,
+            then=lambda d: auth_rows(d, today),
+            done=self._worked_out,
+            failed=self._not_worked_out,
+            group="authorizations",
+        )
+
+    def _worked_out(self, _rows: object) -> None:
+        self._working = False
+        if self.is_attached:
+            self.refresh_data()
+
+    def _not_worked_out(self, _error: object) -> bool:
+        self._working = False
+        return False
 
     def _show_selected(self) -> None:
         data = self.at.data

@@ -1,0 +1,102 @@
+"""Benchmark: an open app's cold start and memory at agency scale, in the app's own CPU time.
+
+The real ``authtrack`` in an 80×24 pty over ``bench/generate.py``'s agency data: from exec to the
+first client rows and to the counts and notification badge, in wall time and in the app's own CPU
+time (``/proc/PID/stat``: what a shared, loaded machine changes least); resident memory then and
+a few seconds later (after the app has let go of the file's text), and the peak. Then
+``authtrack notifications --json`` in a new process (the daily digest's path): its CPU time and
+peak memory. Targets (issue 20): counts and badge ≤ 1 s; RSS per app ≤ 150 MB; notifications
+≤ 0.5 s.
+
+    .venv/bin/python bench/bench_launch.py [--scale agency] [--runs 3] [--tree PATH]
+
+``--tree`` runs another checkout's code with this one's Python (to measure a commit beside it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import generate  # noqa: E402
+from tests.helpers.terminal import Terminal  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def memory_mb(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key):
+            return int(line.split()[1]) // 1024
+    return -1
+
+
+def command(tree: Path, *args: str) -> list[str]:
+    code = f"import sys; sys.path.insert(0, {str(tree)!r}); from authtrack.cli import main; "
+    code += "sys.exit(main())"
+    return [sys.executable, "-c", code, *args]
+
+
+def launch(tree: Path, db: Path) -> str:
+    env = dict(os.environ, TERM="xterm-256color", AUTHTRACK_CONFIG="/nonexistent")
+    argv = command(tree, "--db", str(db), "--today", generate.TODAY.isoformat())
+    term = Terminal(argv, env)
+    try:
+        pid = term.proc.pid
+        paint = term.wait_for(r" C\d{6} ", term.started)
+        paint_cpu = cpu_seconds(pid)
+        counts = term.wait_for(r"⚑ [1-9]\d* notif", term.started)
+        counts_cpu, rss = cpu_seconds(pid), memory_mb(pid, "VmRSS")
+        term.settle(3.0)
+        return (
+            f"first rows {paint:5.2f} s (CPU {paint_cpu:4.2f} s)   counts and badge "
+            f"{counts:5.2f} s (CPU {counts_cpu:4.2f} s, target 1 s)   RSS {rss} MB, 3 s later "
+            f"{memory_mb(pid, 'VmRSS')} MB (target 150), peak {memory_mb(pid, 'VmHWM')} MB"
+        )
+    finally:
+        term.close()
+
+
+def notifications(tree: Path, db: Path) -> str:
+    argv = command(tree, "--db", str(db), "notifications", "--json")
+    argv += ["--today", generate.TODAY.isoformat()]
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)  # (this child's own CPU time and peak memory)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    peak = usage.ru_maxrss // 1024
+    return f"notifications --json: CPU {cpu:4.2f} s (target 0.5 s), peak {peak} MB"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="agency", choices=sorted(generate.SCALES))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose code runs")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db = generate.write_data_file(Path(folder) / "launch.json", args.scale)
+        print(
+            f"{args.scale} scale, {db.stat().st_size / 1e6:.0f} MB; load {os.getloadavg()[0]:.1f}"
+        )
+        for _ in range(args.runs):
+            print("  " + launch(args.tree, db), flush=True)
+        for _ in range(args.runs):
+            print("  " + notifications(args.tree, db), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
