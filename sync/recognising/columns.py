@@ -8,6 +8,10 @@ use.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
+from typing import Any
+
+from priorauth.model import LineMeasure
 
 
 class Col(enum.StrEnum):
@@ -48,49 +52,169 @@ class Col(enum.StrEnum):
     GROUP = "service (procedure group)"
 
 
+class Style(enum.Enum):
+    """How a column's cell is compared and written back in a practice's own log."""
+
+    DATE = "date"
+    COUNT = "count"
+    FLAG = "flag"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One column of an authorization log: the one place its header, attributes and words live.
+
+    ``header`` is the canonical workbook's (None: a column only a practice's log has), ``extra``
+    whether it comes after DESIGN.md's columns; ``copied`` the authorization attribute a row's
+    cell is copied into as it is (``blank`` for an empty cell); ``words`` the attributes the
+    column holds and how a change to them is said; ``errors`` the attributes (the
+    authorization's, or its client's) whose validation problems are said at this column.
+    """
+
+    col: Col
+    header: str | None
+    extra: bool = False
+    copied: str | None = None
+    blank: Any = None
+    words: tuple[tuple[str, str], ...] = ()
+    errors: tuple[str, ...] = ()
+    style: Style | None = None
+
+
+_F = Field
 # DESIGN.md's Authorizations sheet, in this order, then the columns that keep the rest of an
 # authorization so that export -> import reproduces it.
+FIELDS: tuple[Field, ...] = (
+    _F(Col.CLIENT_ID, "Client ID", words=(("client_id", "client id"),), errors=("client_id",)),
+    _F(Col.NAME, "Client Name", errors=("client", "last_name", "first_name")),
+    _F(Col.FIRST, None, words=(("first_name", "first name"),)),
+    _F(Col.LAST, None, words=(("last_name", "last name"),)),
+    _F(
+        Col.DOB,
+        "Date of Birth",
+        words=(("dob", "date of birth"),),
+        errors=("dob",),
+        style=Style.DATE,
+    ),
+    _F(Col.PAYER, "Payer", words=(("insurances", "insurances"),), errors=("payer", "insurances")),
+    _F(Col.MEMBER_ID, "Member ID"),
+    _F(Col.PRIORITY, "Priority"),
+    _F(
+        Col.AUTH_NUMBER,
+        "Auth Number",
+        copied="auth_number",
+        blank="",
+        words=(("auth_number", "auth number"),),
+        errors=("auth_number",),
+    ),
+    _F(
+        Col.CODES,
+        "Procedure Codes",
+        words=(("procedure_codes", "codes"),),
+        errors=("procedure_codes",),
+    ),
+    _F(
+        Col.START,
+        "Start Date",
+        words=(("start_date", "start"),),
+        errors=("start_date",),
+        style=Style.DATE,
+    ),
+    _F(Col.END, "End Date", words=(("end_date", "end"),), errors=("end_date",), style=Style.DATE),
+    _F(Col.PERIOD, None),  # one cell holding "start - end"
+    _F(
+        Col.UNITS_AUTH,
+        "Units Authorized",
+        copied="units_authorized",
+        words=(("units_authorized", "units authorized"),),
+        errors=("units_authorized",),
+        style=Style.COUNT,
+    ),
+    _F(
+        Col.UNITS_USED,
+        "Units Used",
+        words=(("carried_units_used", "units used (from the log)"),),
+        errors=("carried_units_used",),
+        style=Style.COUNT,
+    ),
+    _F(Col.UNITS_LEFT, "Units Remaining", style=Style.COUNT),
+    _F(
+        Col.VISITS_AUTH,
+        "Visits Authorized",
+        copied="visits_authorized",
+        words=(("visits_authorized", "visits authorized"),),
+        errors=("visits_authorized",),
+        style=Style.COUNT,
+    ),
+    _F(
+        Col.VISITS_USED,
+        "Visits Used",
+        words=(("carried_visits_used", "visits used (from the log)"),),
+        errors=("carried_visits_used",),
+        style=Style.COUNT,
+    ),
+    _F(Col.VISITS_LEFT, "Visits Remaining", style=Style.COUNT),
+    _F(Col.ACTIVE, "Active", words=(("active", "active"),), errors=("active",), style=Style.FLAG),
+    _F(Col.CONFIRMED, "Confirmed", style=Style.FLAG),
+    _F(
+        Col.REMINDER,
+        "Reminder Days",
+        copied="reminder_days",
+        words=(("reminder_days", "reminder days"),),
+        errors=("reminder_days",),
+        style=Style.COUNT,
+    ),
+    _F(Col.NOTES, "Notes", copied="notes", blank=""),
+    _F(Col.STATUS, "Status", words=(("status", "status"),), errors=("status",)),
+    _F(
+        Col.REQUESTED_ON,
+        "Requested On",
+        copied="requested_on",
+        words=(("requested_on", "requested on"),),
+        style=Style.DATE,
+    ),
+    _F(
+        Col.PAYER_REF,
+        "Payer Reference",
+        copied="payer_reference",
+        blank="",
+        words=(("payer_reference", "payer reference"),),
+    ),
+    _F(Col.CLINICIAN, "Clinician"),
+    _F(
+        Col.FOLLOW_UP,
+        "Follow-up On",
+        extra=True,
+        copied="follow_up_on",
+        words=(("follow_up_on", "follow-up"),),
+        style=Style.DATE,
+    ),
+    _F(
+        Col.CAP,
+        "Cap",
+        extra=True,
+        words=(("cap_amount", "cap"), ("cap_period", "cap per"), ("cap_measure", "cap measures")),
+        errors=("cap_amount", "cap_period"),
+    ),
+    _F(Col.CONFIRMED_BY, "Confirmed By", extra=True, words=(("confirmed_by", "confirmed by"),)),
+    _F(Col.CONFIRMED_AT, "Confirmed At", extra=True, words=(("confirmed_at", "confirmed at"),)),
+    # what the Units columns count: Units, or Hours (which keep their fractions)
+    _F(Col.MEASURE, "Measure", extra=True, copied="measure", blank=LineMeasure.UNITS),
+    # the service named in words the codes were given as ("Personal Care"), if any
+    _F(Col.GROUP, "Procedure Group", extra=True, copied="group", blank=""),
+)
+assert {f.col for f in FIELDS} == set(Col), "every column has its entry"
+
 AUTH_HEADERS: list[tuple[str, Col]] = [
-    ("Client ID", Col.CLIENT_ID),
-    ("Client Name", Col.NAME),
-    ("Date of Birth", Col.DOB),
-    ("Payer", Col.PAYER),
-    ("Member ID", Col.MEMBER_ID),
-    ("Priority", Col.PRIORITY),
-    ("Auth Number", Col.AUTH_NUMBER),
-    ("Procedure Codes", Col.CODES),
-    ("Start Date", Col.START),
-    ("End Date", Col.END),
-    ("Units Authorized", Col.UNITS_AUTH),
-    ("Units Used", Col.UNITS_USED),
-    ("Units Remaining", Col.UNITS_LEFT),
-    ("Visits Authorized", Col.VISITS_AUTH),
-    ("Visits Used", Col.VISITS_USED),
-    ("Visits Remaining", Col.VISITS_LEFT),
-    ("Active", Col.ACTIVE),
-    ("Confirmed", Col.CONFIRMED),
-    ("Reminder Days", Col.REMINDER),
-    ("Notes", Col.NOTES),
-    ("Status", Col.STATUS),
-    ("Requested On", Col.REQUESTED_ON),
-    ("Payer Reference", Col.PAYER_REF),
-    ("Clinician", Col.CLINICIAN),
+    (f.header, f.col) for f in FIELDS if f.header is not None and not f.extra
+]
+AUTH_EXTRA_HEADERS: list[tuple[str, Col]] = [
+    (f.header, f.col) for f in FIELDS if f.header is not None and f.extra
 ]
 # Columns authtrack's own export works out from the data (the notifications' words) and never
 # reads back: an import of the export passes them over without a warning.
 ATTENTION_HEADER = "Attention"
 DERIVED_HEADERS = frozenset({ATTENTION_HEADER})
-
-AUTH_EXTRA_HEADERS: list[tuple[str, Col]] = [
-    ("Follow-up On", Col.FOLLOW_UP),
-    ("Cap", Col.CAP),
-    ("Confirmed By", Col.CONFIRMED_BY),
-    ("Confirmed At", Col.CONFIRMED_AT),
-    # what the Units columns count: Units, or Hours (which keep their fractions)
-    ("Measure", Col.MEASURE),
-    # the service named in words the codes were given as ("Personal Care"), if any
-    ("Procedure Group", Col.GROUP),
-]
 
 AUTH_SHEET = "Authorizations"
 CLIENTS_SHEET = "Clients"
