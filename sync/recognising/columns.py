@@ -211,6 +211,10 @@ AUTH_HEADERS: list[tuple[str, Col]] = [
 AUTH_EXTRA_HEADERS: list[tuple[str, Col]] = [
     (f.header, f.col) for f in FIELDS if f.header is not None and f.extra
 ]
+# the column a validation problem with an attribute is said at (importer), and an attribute's
+# change in words (describe)
+ERROR_COLUMNS: dict[str, Col] = {a: f.col for f in FIELDS for a in f.errors}
+WORDS: dict[str, str] = {a: w for f in FIELDS for a, w in f.words}
 # Columns authtrack's own export works out from the data (the notifications' words) and never
 # reads back: an import of the export passes them over without a warning.
 ATTENTION_HEADER = "Attention"
