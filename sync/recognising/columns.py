@@ -68,7 +68,8 @@ class Field:
     whether it comes after DESIGN.md's columns; ``copied`` the authorization attribute a row's
     cell is copied into as it is (``blank`` for an empty cell); ``words`` the attributes the
     column holds and how a change to them is said; ``errors`` the attributes (the
-    authorization's, or its client's) whose validation problems are said at this column.
+    authorization's, or its client's) whose validation problems are said at this column;
+    ``style`` how a practice's log's cell is compared and written back.
     """
 
     col: Col
@@ -79,6 +80,7 @@ class Field:
     words: tuple[tuple[str, str], ...] = ()
     errors: tuple[str, ...] = ()
     style: Style | None = None
+    about_auth: bool = False  # a value here says the row is about an authorization
 
 
 _F = Field
@@ -106,12 +108,14 @@ FIELDS: tuple[Field, ...] = (
         blank="",
         words=(("auth_number", "auth number"),),
         errors=("auth_number",),
+        about_auth=True,
     ),
     _F(
         Col.CODES,
         "Procedure Codes",
         words=(("procedure_codes", "codes"),),
         errors=("procedure_codes",),
+        about_auth=True,
     ),
     _F(
         Col.START,
@@ -119,9 +123,17 @@ FIELDS: tuple[Field, ...] = (
         words=(("start_date", "start"),),
         errors=("start_date",),
         style=Style.DATE,
+        about_auth=True,
     ),
-    _F(Col.END, "End Date", words=(("end_date", "end"),), errors=("end_date",), style=Style.DATE),
-    _F(Col.PERIOD, None),  # one cell holding "start - end"
+    _F(
+        Col.END,
+        "End Date",
+        words=(("end_date", "end"),),
+        errors=("end_date",),
+        style=Style.DATE,
+        about_auth=True,
+    ),
+    _F(Col.PERIOD, None, about_auth=True),  # one cell holding "start - end"
     _F(
         Col.UNITS_AUTH,
         "Units Authorized",
@@ -129,6 +141,7 @@ FIELDS: tuple[Field, ...] = (
         words=(("units_authorized", "units authorized"),),
         errors=("units_authorized",),
         style=Style.COUNT,
+        about_auth=True,
     ),
     _F(
         Col.UNITS_USED,
@@ -136,6 +149,7 @@ FIELDS: tuple[Field, ...] = (
         words=(("carried_units_used", "units used (from the log)"),),
         errors=("carried_units_used",),
         style=Style.COUNT,
+        about_auth=True,
     ),
     _F(Col.UNITS_LEFT, "Units Remaining", style=Style.COUNT),
     _F(
@@ -145,6 +159,7 @@ FIELDS: tuple[Field, ...] = (
         words=(("visits_authorized", "visits authorized"),),
         errors=("visits_authorized",),
         style=Style.COUNT,
+        about_auth=True,
     ),
     _F(
         Col.VISITS_USED,
@@ -152,6 +167,7 @@ FIELDS: tuple[Field, ...] = (
         words=(("carried_visits_used", "visits used (from the log)"),),
         errors=("carried_visits_used",),
         style=Style.COUNT,
+        about_auth=True,
     ),
     _F(Col.VISITS_LEFT, "Visits Remaining", style=Style.COUNT),
     _F(Col.ACTIVE, "Active", words=(("active", "active"),), errors=("active",), style=Style.FLAG),
@@ -165,13 +181,14 @@ FIELDS: tuple[Field, ...] = (
         style=Style.COUNT,
     ),
     _F(Col.NOTES, "Notes", copied="notes", blank=""),
-    _F(Col.STATUS, "Status", words=(("status", "status"),), errors=("status",)),
+    _F(Col.STATUS, "Status", words=(("status", "status"),), errors=("status",), about_auth=True),
     _F(
         Col.REQUESTED_ON,
         "Requested On",
         copied="requested_on",
         words=(("requested_on", "requested on"),),
         style=Style.DATE,
+        about_auth=True,
     ),
     _F(
         Col.PAYER_REF,
@@ -201,7 +218,7 @@ FIELDS: tuple[Field, ...] = (
     # what the Units columns count: Units, or Hours (which keep their fractions)
     _F(Col.MEASURE, "Measure", extra=True, copied="measure", blank=LineMeasure.UNITS),
     # the service named in words the codes were given as ("Personal Care"), if any
-    _F(Col.GROUP, "Procedure Group", extra=True, copied="group", blank=""),
+    _F(Col.GROUP, "Procedure Group", extra=True, copied="group", blank="", about_auth=True),
 )
 assert {f.col for f in FIELDS} == set(Col), "every column has its entry"
 
@@ -211,6 +228,12 @@ AUTH_HEADERS: list[tuple[str, Col]] = [
 AUTH_EXTRA_HEADERS: list[tuple[str, Col]] = [
     (f.header, f.col) for f in FIELDS if f.header is not None and f.extra
 ]
+# the attributes a log's row gives as its cells are (attribute, column, value for a blank cell)
+COPIED: tuple[tuple[str, Col, Any], ...] = tuple(
+    (f.copied, f.col, f.blank) for f in FIELDS if f.copied is not None
+)
+# the columns whose values say a row is about an authorization
+ABOUT_AUTH: tuple[Col, ...] = tuple(f.col for f in FIELDS if f.about_auth)
 # the column a validation problem with an attribute is said at (importer), and an attribute's
 # change in words (describe)
 ERROR_COLUMNS: dict[str, Col] = {a: f.col for f in FIELDS for a in f.errors}
