@@ -60,6 +60,30 @@ class Style(enum.Enum):
     FLAG = "flag"
 
 
+class Cell(enum.Enum):
+    """Which :mod:`sync.parsing.cells` parser reads a column's cells (sync.parsing.colparse)."""
+
+    TEXT = "text"
+    ID = "identifier"
+    BIRTH = "birth date"
+    DATE = "date"
+    PERIOD = "period"
+    UNITS = "count of units (or hours)"
+    VISITS = "count of visits"
+    UNITS_LEFT = "units (or hours) remaining"
+    VISITS_LEFT = "visits remaining"
+    CAP = "cap"
+    CODES = "codes"
+    MEASURE = "measure"
+    GROUP = "procedure group"
+    TIMESTAMP = "timestamp"
+    PRIORITY = "priority"
+    YES_NO = "yes/no"
+    CONFIRMATION = "confirmation"
+    REMINDER = "reminder"
+    STATUS = "status"
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """One column of an authorization log: the one place its header, attributes and words live.
@@ -69,11 +93,13 @@ class Field:
     cell is copied into as it is (``blank`` for an empty cell); ``words`` the attributes the
     column holds and how a change to them is said; ``errors`` the attributes (the
     authorization's, or its client's) whose validation problems are said at this column;
-    ``style`` how a practice's log's cell is compared and written back.
+    ``cell`` the parser of its cells; ``style`` how a practice's log's cell is compared and
+    written back.
     """
 
     col: Col
     header: str | None
+    cell: Cell
     extra: bool = False
     copied: str | None = None
     blank: Any = None
@@ -87,23 +113,37 @@ _F = Field
 # DESIGN.md's Authorizations sheet, in this order, then the columns that keep the rest of an
 # authorization so that export -> import reproduces it.
 FIELDS: tuple[Field, ...] = (
-    _F(Col.CLIENT_ID, "Client ID", words=(("client_id", "client id"),), errors=("client_id",)),
-    _F(Col.NAME, "Client Name", errors=("client", "last_name", "first_name")),
-    _F(Col.FIRST, None, words=(("first_name", "first name"),)),
-    _F(Col.LAST, None, words=(("last_name", "last name"),)),
+    _F(
+        Col.CLIENT_ID,
+        "Client ID",
+        Cell.ID,
+        words=(("client_id", "client id"),),
+        errors=("client_id",),
+    ),
+    _F(Col.NAME, "Client Name", Cell.TEXT, errors=("client", "last_name", "first_name")),
+    _F(Col.FIRST, None, Cell.TEXT, words=(("first_name", "first name"),)),
+    _F(Col.LAST, None, Cell.TEXT, words=(("last_name", "last name"),)),
     _F(
         Col.DOB,
         "Date of Birth",
+        Cell.BIRTH,
         words=(("dob", "date of birth"),),
         errors=("dob",),
         style=Style.DATE,
     ),
-    _F(Col.PAYER, "Payer", words=(("insurances", "insurances"),), errors=("payer", "insurances")),
-    _F(Col.MEMBER_ID, "Member ID"),
-    _F(Col.PRIORITY, "Priority"),
+    _F(
+        Col.PAYER,
+        "Payer",
+        Cell.TEXT,
+        words=(("insurances", "insurances"),),
+        errors=("payer", "insurances"),
+    ),
+    _F(Col.MEMBER_ID, "Member ID", Cell.ID),
+    _F(Col.PRIORITY, "Priority", Cell.PRIORITY),
     _F(
         Col.AUTH_NUMBER,
         "Auth Number",
+        Cell.ID,
         copied="auth_number",
         blank="",
         words=(("auth_number", "auth number"),),
@@ -113,6 +153,7 @@ FIELDS: tuple[Field, ...] = (
     _F(
         Col.CODES,
         "Procedure Codes",
+        Cell.CODES,
         words=(("procedure_codes", "codes"),),
         errors=("procedure_codes",),
         about_auth=True,
@@ -120,6 +161,7 @@ FIELDS: tuple[Field, ...] = (
     _F(
         Col.START,
         "Start Date",
+        Cell.DATE,
         words=(("start_date", "start"),),
         errors=("start_date",),
         style=Style.DATE,
@@ -128,15 +170,17 @@ FIELDS: tuple[Field, ...] = (
     _F(
         Col.END,
         "End Date",
+        Cell.DATE,
         words=(("end_date", "end"),),
         errors=("end_date",),
         style=Style.DATE,
         about_auth=True,
     ),
-    _F(Col.PERIOD, None, about_auth=True),  # one cell holding "start - end"
+    _F(Col.PERIOD, None, Cell.PERIOD, about_auth=True),  # one cell holding "start - end"
     _F(
         Col.UNITS_AUTH,
         "Units Authorized",
+        Cell.UNITS,
         copied="units_authorized",
         words=(("units_authorized", "units authorized"),),
         errors=("units_authorized",),
@@ -146,15 +190,17 @@ FIELDS: tuple[Field, ...] = (
     _F(
         Col.UNITS_USED,
         "Units Used",
+        Cell.UNITS,
         words=(("carried_units_used", "units used (from the log)"),),
         errors=("carried_units_used",),
         style=Style.COUNT,
         about_auth=True,
     ),
-    _F(Col.UNITS_LEFT, "Units Remaining", style=Style.COUNT),
+    _F(Col.UNITS_LEFT, "Units Remaining", Cell.UNITS_LEFT, style=Style.COUNT),
     _F(
         Col.VISITS_AUTH,
         "Visits Authorized",
+        Cell.VISITS,
         copied="visits_authorized",
         words=(("visits_authorized", "visits authorized"),),
         errors=("visits_authorized",),
@@ -164,27 +210,44 @@ FIELDS: tuple[Field, ...] = (
     _F(
         Col.VISITS_USED,
         "Visits Used",
+        Cell.VISITS,
         words=(("carried_visits_used", "visits used (from the log)"),),
         errors=("carried_visits_used",),
         style=Style.COUNT,
         about_auth=True,
     ),
-    _F(Col.VISITS_LEFT, "Visits Remaining", style=Style.COUNT),
-    _F(Col.ACTIVE, "Active", words=(("active", "active"),), errors=("active",), style=Style.FLAG),
-    _F(Col.CONFIRMED, "Confirmed", style=Style.FLAG),
+    _F(Col.VISITS_LEFT, "Visits Remaining", Cell.VISITS_LEFT, style=Style.COUNT),
+    _F(
+        Col.ACTIVE,
+        "Active",
+        Cell.YES_NO,
+        words=(("active", "active"),),
+        errors=("active",),
+        style=Style.FLAG,
+    ),
+    _F(Col.CONFIRMED, "Confirmed", Cell.CONFIRMATION, style=Style.FLAG),
     _F(
         Col.REMINDER,
         "Reminder Days",
+        Cell.REMINDER,
         copied="reminder_days",
         words=(("reminder_days", "reminder days"),),
         errors=("reminder_days",),
         style=Style.COUNT,
     ),
-    _F(Col.NOTES, "Notes", copied="notes", blank=""),
-    _F(Col.STATUS, "Status", words=(("status", "status"),), errors=("status",), about_auth=True),
+    _F(Col.NOTES, "Notes", Cell.TEXT, copied="notes", blank=""),
+    _F(
+        Col.STATUS,
+        "Status",
+        Cell.STATUS,
+        words=(("status", "status"),),
+        errors=("status",),
+        about_auth=True,
+    ),
     _F(
         Col.REQUESTED_ON,
         "Requested On",
+        Cell.DATE,
         copied="requested_on",
         words=(("requested_on", "requested on"),),
         style=Style.DATE,
@@ -193,14 +256,16 @@ FIELDS: tuple[Field, ...] = (
     _F(
         Col.PAYER_REF,
         "Payer Reference",
+        Cell.TEXT,
         copied="payer_reference",
         blank="",
         words=(("payer_reference", "payer reference"),),
     ),
-    _F(Col.CLINICIAN, "Clinician"),
+    _F(Col.CLINICIAN, "Clinician", Cell.TEXT),
     _F(
         Col.FOLLOW_UP,
         "Follow-up On",
+        Cell.DATE,
         extra=True,
         copied="follow_up_on",
         words=(("follow_up_on", "follow-up"),),
@@ -209,16 +274,37 @@ FIELDS: tuple[Field, ...] = (
     _F(
         Col.CAP,
         "Cap",
+        Cell.CAP,
         extra=True,
         words=(("cap_amount", "cap"), ("cap_period", "cap per"), ("cap_measure", "cap measures")),
         errors=("cap_amount", "cap_period"),
     ),
-    _F(Col.CONFIRMED_BY, "Confirmed By", extra=True, words=(("confirmed_by", "confirmed by"),)),
-    _F(Col.CONFIRMED_AT, "Confirmed At", extra=True, words=(("confirmed_at", "confirmed at"),)),
+    _F(
+        Col.CONFIRMED_BY,
+        "Confirmed By",
+        Cell.TEXT,
+        extra=True,
+        words=(("confirmed_by", "confirmed by"),),
+    ),
+    _F(
+        Col.CONFIRMED_AT,
+        "Confirmed At",
+        Cell.TIMESTAMP,
+        extra=True,
+        words=(("confirmed_at", "confirmed at"),),
+    ),
     # what the Units columns count: Units, or Hours (which keep their fractions)
-    _F(Col.MEASURE, "Measure", extra=True, copied="measure", blank=LineMeasure.UNITS),
+    _F(Col.MEASURE, "Measure", Cell.MEASURE, extra=True, copied="measure", blank=LineMeasure.UNITS),
     # the service named in words the codes were given as ("Personal Care"), if any
-    _F(Col.GROUP, "Procedure Group", extra=True, copied="group", blank="", about_auth=True),
+    _F(
+        Col.GROUP,
+        "Procedure Group",
+        Cell.GROUP,
+        extra=True,
+        copied="group",
+        blank="",
+        about_auth=True,
+    ),
 )
 assert {f.col for f in FIELDS} == set(Col), "every column has its entry"
 
@@ -234,6 +320,8 @@ COPIED: tuple[tuple[str, Col, Any], ...] = tuple(
 )
 # the columns whose values say a row is about an authorization
 ABOUT_AUTH: tuple[Col, ...] = tuple(f.col for f in FIELDS if f.about_auth)
+# each column's cell parser (sync.parsing.colparse)
+CELLS: dict[Col, Cell] = {f.col: f.cell for f in FIELDS}
 # the column a validation problem with an attribute is said at (importer), and an attribute's
 # change in words (describe)
 ERROR_COLUMNS: dict[str, Col] = {a: f.col for f in FIELDS for a in f.errors}
