@@ -33,7 +33,8 @@ from sync.planning.service_groups import settle_groups
 from sync.planning.settle import settle_activity, settle_usage
 from sync.progress import Progress, no_progress
 from sync.reading.workbook import open_workbook
-from sync.recognising.columns import ERROR_COLUMNS, Col
+from sync.recognising.columns import Col
+from sync.recognising.fields import ERROR_COLUMNS
 from sync.recognising.sheetreport import SheetReport
 from sync.recognising.sheets import ALL_SHEETS, choose_log_sheet, choose_sheets
 from sync.recognising.tabs import merge_tables

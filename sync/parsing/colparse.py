@@ -15,7 +15,8 @@ from priorauth.grammar import DateOrder
 from priorauth.model import CapPeriod
 from sync.parsing import cells, dateorder, services
 from sync.reading.workbook import RawSheet
-from sync.recognising.columns import CELLS, Cell, Col, column_letter
+from sync.recognising.columns import Col, column_letter
+from sync.recognising.fields import CELLS, Cell
 
 if TYPE_CHECKING:
     from sync.parsing.logsheet import LogTable

@@ -7,9 +7,9 @@ from typing import Any
 
 from priorauth import coverage, usage
 from priorauth.model import Authorization, Client, Record, field_values
-from sync.recognising.columns import WORDS
+from sync.recognising.fields import WORDS
 
-# the log's columns' words (sync.recognising.columns.FIELDS), then the other records'
+# the log's columns' words (sync.recognising.fields.FIELDS), then the other records'
 _LABELS = {
     **WORDS,
     "prior_auth_required": "prior auth required",

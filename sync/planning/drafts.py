@@ -23,7 +23,8 @@ from priorauth.model import (
 )
 from sync.parsing.logsheet import LogTable
 from sync.planning.merge import Merger
-from sync.recognising.columns import ABOUT_AUTH, COPIED, Col
+from sync.recognising.columns import Col
+from sync.recognising.fields import ABOUT_AUTH, COPIED
 
 if TYPE_CHECKING:
     from sync.planning.lines import LineRow

@@ -12,7 +12,8 @@ from typing import Any
 
 from priorauth.model import RequestStatus
 from sync.parsing import cells
-from sync.recognising.columns import FIELDS, Col, Style
+from sync.recognising.columns import Col
+from sync.recognising.fields import FIELDS, Style
 
 # (from the field table: each column's style)
 DATE_COLUMNS = frozenset(f.col for f in FIELDS if f.style is Style.DATE)
