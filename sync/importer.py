@@ -34,6 +34,7 @@ from sync.planning.settle import settle_activity, settle_usage
 from sync.progress import Progress, no_progress
 from sync.reading.workbook import open_workbook
 from sync.recognising.columns import Col
+from sync.recognising.fields import ERROR_COLUMNS
 from sync.recognising.sheetreport import SheetReport
 from sync.recognising.sheets import ALL_SHEETS, choose_log_sheet, choose_sheets
 from sync.recognising.tabs import merge_tables
@@ -364,30 +365,6 @@ def _new_client_words(client: Client) -> str:
     return f"new client {client.name} ({client.client_id})"
 
 
-_FIELD_COLUMNS = {
-    "auth_number": Col.AUTH_NUMBER,
-    "procedure_codes": Col.CODES,
-    "start_date": Col.START,
-    "end_date": Col.END,
-    "units_authorized": Col.UNITS_AUTH,
-    "visits_authorized": Col.VISITS_AUTH,
-    "carried_units_used": Col.UNITS_USED,
-    "carried_visits_used": Col.VISITS_USED,
-    "reminder_days": Col.REMINDER,
-    "status": Col.STATUS,
-    "active": Col.ACTIVE,
-    "cap_amount": Col.CAP,
-    "cap_period": Col.CAP,
-    "payer": Col.PAYER,
-    "client": Col.NAME,
-    "dob": Col.DOB,
-    "last_name": Col.NAME,
-    "first_name": Col.NAME,
-    "client_id": Col.CLIENT_ID,
-    "insurances": Col.PAYER,
-}
-
-
 def _report(
     found: dict[tuple[str, int], list[Any]],
     merger: Merger,
@@ -401,7 +378,7 @@ def _report(
         if table_name == "authorizations" and record_id in by_auth:
             d = by_auth[record_id]
             for e in errors:
-                col = _FIELD_COLUMNS.get(e.field or "")
+                col = ERROR_COLUMNS.get(e.field or "")
                 if col is not None and not d.table.has(col):
                     col = Col.START if col is Col.END and d.table.has(Col.PERIOD) else None
                 d.table.error(d.index, col, _lower_first(str(e)))

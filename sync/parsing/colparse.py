@@ -16,11 +16,18 @@ from priorauth.model import CapPeriod
 from sync.parsing import cells, dateorder, services
 from sync.reading.workbook import RawSheet
 from sync.recognising.columns import Col, column_letter
+from sync.recognising.fields import CELLS, Cell
 
 if TYPE_CHECKING:
     from sync.parsing.logsheet import LogTable
 
-_ORDERED = frozenset({Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP, Col.PERIOD})
+
+def _reading(*kinds: Cell) -> frozenset[Col]:
+    """The columns whose cells are read as ``kinds`` say (the field table's)."""
+    return frozenset(col for col, kind in CELLS.items() if kind in kinds)
+
+
+_ORDERED = _reading(Cell.BIRTH, Cell.DATE, Cell.PERIOD)  # dates, in the order they show
 
 
 def date_orders(
@@ -106,53 +113,49 @@ def parser(
     says ((True, "hours") on a log counted in hours); a cap column whose heading states a
     ``period`` reads bare numbers as a cap per that period; a codes column ``names`` services
     in words where its heading allows (:func:`sync.parsing.services.names_allowed`)."""
-    if col is Col.DOB:
+    kind = CELLS.get(col, Cell.TEXT)
+    if kind is Cell.BIRTH:
         return lambda v: cells.birth_date(v, epoch_1904, order, today)
-    if col in (Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP):
+    if kind is Cell.DATE:
         return lambda v: cells.date(v, epoch_1904, order, lenient=True)
-    if col is Col.PERIOD:
+    if kind is Cell.PERIOD:
         return lambda v: cells.period(v, epoch_1904, order)
     fractions, unit = counting
-    if col in (Col.UNITS_LEFT, Col.VISITS_LEFT):
-        if col is Col.UNITS_LEFT:
-            return lambda v: cells.remaining(v, unit, fractions)
+    if kind is Cell.UNITS_LEFT:
+        return lambda v: cells.remaining(v, unit, fractions)
+    if kind is Cell.VISITS_LEFT:
         return lambda v: cells.remaining(v, "visits")
-    if col in (Col.UNITS_AUTH, Col.UNITS_USED):
+    if kind is Cell.UNITS:
         return lambda v: cells.count(v, unit, fractions)
-    if col is Col.CAP:
+    if kind is Cell.CAP:
         return lambda v: cells.cap(v, period)
-    if col is Col.CODES:
+    if kind is Cell.CODES:
         return services.codes_or_name if names else cells.codes
-    if col is Col.MEASURE:
-        return cells.measure
-    if col is Col.GROUP:
-        return services.group_name
-    if col in (Col.VISITS_AUTH, Col.VISITS_USED):
+    if kind is Cell.VISITS:
         return lambda v: cells.count(v, "visits")
-    if col in (Col.CLIENT_ID, Col.MEMBER_ID, Col.AUTH_NUMBER):
-        return cells.identifier
-    if col is Col.CONFIRMED_AT:
+    if kind is Cell.TIMESTAMP:
         return lambda v: cells.timestamp(v, epoch_1904)
     return {
-        Col.PRIORITY: cells.priority,
-        Col.ACTIVE: cells.yes_no,
-        Col.CONFIRMED: cells.confirmation,
-        Col.REMINDER: cells.reminder,
-        Col.STATUS: cells.status,
-    }.get(col, cells.text)
+        Cell.MEASURE: cells.measure,
+        Cell.GROUP: services.group_name,
+        Cell.ID: cells.identifier,
+        Cell.PRIORITY: cells.priority,
+        Cell.YES_NO: cells.yes_no,
+        Cell.CONFIRMATION: cells.confirmation,
+        Cell.REMINDER: cells.reminder,
+        Cell.STATUS: cells.status,
+    }.get(kind, cells.text)
 
 
 _SLOW = object()  # "not handled by the fast path": parse this cell the careful way
-_DATE_COLS = frozenset({Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP})
-_COUNT_COLS = frozenset({Col.UNITS_AUTH, Col.UNITS_USED, Col.VISITS_AUTH, Col.VISITS_USED})
-_LEFT_COLS = frozenset({Col.UNITS_LEFT, Col.VISITS_LEFT})
-_ID_COLS = frozenset({Col.CLIENT_ID, Col.MEMBER_ID, Col.AUTH_NUMBER})
+_DATE_COLS = _reading(Cell.BIRTH, Cell.DATE)
+_COUNT_COLS = _reading(Cell.UNITS, Cell.VISITS)
+_LEFT_COLS = _reading(Cell.UNITS_LEFT, Cell.VISITS_LEFT)
+_ID_COLS = _reading(Cell.ID)
 _LONGEST_BLANK = max(map(len, cells.BLANK_WORDS))  # (lower() never shortens a text)
-_TEXT_COLS = frozenset(
-    {Col.NAME, Col.FIRST, Col.LAST, Col.PAYER, Col.NOTES, Col.PAYER_REF, Col.CLINICIAN}
-    | {Col.CONFIRMED_BY, Col.CONFIRMED_AT}
-)
-TEXT_LIKE = (_TEXT_COLS | _ID_COLS) - {Col.CONFIRMED_AT}  # free text: may be longer than a cell
+# (a timestamp's plain text is trimmed as any text is; the rest is cells.timestamp's)
+_TEXT_COLS = _reading(Cell.TEXT, Cell.TIMESTAMP)
+TEXT_LIKE = _reading(Cell.TEXT, Cell.ID)  # free text: may be longer than a cell
 
 
 def _fast(col: Col, values: list[Any]) -> list[Any]:

@@ -7,32 +7,11 @@ from typing import Any
 
 from priorauth import coverage, usage
 from priorauth.model import Authorization, Client, Record, field_values
+from sync.recognising.fields import WORDS
 
+# the log's columns' words (sync.recognising.fields.FIELDS), then the other records'
 _LABELS = {
-    "auth_number": "auth number",
-    "procedure_codes": "codes",
-    "units_authorized": "units authorized",
-    "visits_authorized": "visits authorized",
-    "cap_amount": "cap",
-    "cap_period": "cap per",
-    "cap_measure": "cap measures",
-    "start_date": "start",
-    "end_date": "end",
-    "active": "active",
-    "reminder_days": "reminder days",
-    "confirmed_by": "confirmed by",
-    "confirmed_at": "confirmed at",
-    "carried_units_used": "units used (from the log)",
-    "carried_visits_used": "visits used (from the log)",
-    "status": "status",
-    "requested_on": "requested on",
-    "payer_reference": "payer reference",
-    "follow_up_on": "follow-up",
-    "client_id": "client id",
-    "first_name": "first name",
-    "last_name": "last name",
-    "dob": "date of birth",
-    "insurances": "insurances",
+    **WORDS,
     "prior_auth_required": "prior auth required",
     "turnaround_days": "turnaround days",
     "procedure_code": "code",

@@ -17,7 +17,6 @@ from priorauth.model import (
     DEFAULT_REMINDER_DAYS,
     Authorization,
     Client,
-    LineMeasure,
     Record,
     RequestStatus,
     field_values,
@@ -25,27 +24,13 @@ from priorauth.model import (
 from sync.parsing.logsheet import LogTable
 from sync.planning.merge import Merger
 from sync.recognising.columns import Col
+from sync.recognising.fields import ABOUT_AUTH, COPIED
 
 if TYPE_CHECKING:
     from sync.planning.lines import LineRow
     from sync.planning.merge_auths import AuthMatcher
 
 R = TypeVar("R", bound=Record)
-
-_AUTH_FIELDS = (
-    Col.AUTH_NUMBER,
-    Col.CODES,
-    Col.START,
-    Col.END,
-    Col.PERIOD,
-    Col.UNITS_AUTH,
-    Col.VISITS_AUTH,
-    Col.UNITS_USED,
-    Col.VISITS_USED,
-    Col.STATUS,
-    Col.REQUESTED_ON,
-    Col.GROUP,
-)
 
 
 @dataclass(slots=True)
@@ -105,23 +90,8 @@ class Columns:
             get(Col.CONFIRMED_AT),
         )
         # fields copied as they are, (attribute, column, blank value)
-        self.copied = [
-            (name, v[c], blank)
-            for c, name, blank in (
-                (Col.AUTH_NUMBER, "auth_number", ""),
-                (Col.UNITS_AUTH, "units_authorized", None),
-                (Col.VISITS_AUTH, "visits_authorized", None),
-                (Col.REMINDER, "reminder_days", None),
-                (Col.NOTES, "notes", ""),
-                (Col.PAYER_REF, "payer_reference", ""),
-                (Col.REQUESTED_ON, "requested_on", None),
-                (Col.FOLLOW_UP, "follow_up_on", None),
-                (Col.GROUP, "group", ""),
-                (Col.MEASURE, "measure", LineMeasure.UNITS),
-            )
-            if c in v
-        ]
-        self.auth_data = [v[c] for c in _AUTH_FIELDS if c in v]
+        self.copied = [(name, v[c], blank) for name, c, blank in COPIED if c in v]
+        self.auth_data = [v[c] for c in ABOUT_AUTH if c in v]
 
 
 _TEMPLATE = field_values(Authorization(client=0, payer=0, reminder_days=DEFAULT_REMINDER_DAYS))

@@ -1,96 +1,22 @@
-"""The fields an authorization log can hold, and the canonical workbook's column headers.
+"""The canonical workbook's sheets and column headers.
 
-The canonical headers (DESIGN.md, "The canonical workbook") are what ``export`` writes; the header
-recognition in :mod:`sync.recognising.headers` reads them back, along with the many names practices
-use.
+The Authorizations sheet's columns, and the Service Lines sheet's, come from the field table
+(:mod:`sync.recognising.fields`); :class:`Col` is re-exported here for the many readers that
+name a column. The header recognition in :mod:`sync.recognising.headers` reads the headers back,
+along with the many names practices use.
 """
 
 from __future__ import annotations
 
-import enum
+from sync.recognising.fields import AUTH_EXTRA_HEADERS as AUTH_EXTRA_HEADERS
+from sync.recognising.fields import AUTH_HEADERS as AUTH_HEADERS
+from sync.recognising.fields import HEADERS
+from sync.recognising.fields import Col as Col
 
-
-class Col(enum.StrEnum):
-    """A field of an authorization log row."""
-
-    CLIENT_ID = "client id"
-    NAME = "client name"
-    FIRST = "first name"
-    LAST = "last name"
-    DOB = "date of birth"
-    PAYER = "payer"
-    MEMBER_ID = "member id"
-    PRIORITY = "priority"
-    AUTH_NUMBER = "authorization number"
-    CODES = "procedure codes"
-    START = "start date"
-    END = "end date"
-    PERIOD = "authorization period"  # one cell holding "start - end"
-    UNITS_AUTH = "units authorized"
-    UNITS_USED = "units used"
-    UNITS_LEFT = "units remaining"
-    VISITS_AUTH = "visits authorized"
-    VISITS_USED = "visits used"
-    VISITS_LEFT = "visits remaining"
-    ACTIVE = "active"
-    CONFIRMED = "confirmed to billing"
-    REMINDER = "reminder days"
-    NOTES = "notes"
-    STATUS = "request status"
-    REQUESTED_ON = "requested on"
-    PAYER_REF = "payer reference"
-    CLINICIAN = "clinician"
-    FOLLOW_UP = "follow-up date"
-    CAP = "cap"
-    CONFIRMED_BY = "confirmed by"
-    CONFIRMED_AT = "confirmed at"
-    MEASURE = "measure (units or hours)"
-    GROUP = "service (procedure group)"
-
-
-# DESIGN.md's Authorizations sheet, in this order, then the columns that keep the rest of an
-# authorization so that export -> import reproduces it.
-AUTH_HEADERS: list[tuple[str, Col]] = [
-    ("Client ID", Col.CLIENT_ID),
-    ("Client Name", Col.NAME),
-    ("Date of Birth", Col.DOB),
-    ("Payer", Col.PAYER),
-    ("Member ID", Col.MEMBER_ID),
-    ("Priority", Col.PRIORITY),
-    ("Auth Number", Col.AUTH_NUMBER),
-    ("Procedure Codes", Col.CODES),
-    ("Start Date", Col.START),
-    ("End Date", Col.END),
-    ("Units Authorized", Col.UNITS_AUTH),
-    ("Units Used", Col.UNITS_USED),
-    ("Units Remaining", Col.UNITS_LEFT),
-    ("Visits Authorized", Col.VISITS_AUTH),
-    ("Visits Used", Col.VISITS_USED),
-    ("Visits Remaining", Col.VISITS_LEFT),
-    ("Active", Col.ACTIVE),
-    ("Confirmed", Col.CONFIRMED),
-    ("Reminder Days", Col.REMINDER),
-    ("Notes", Col.NOTES),
-    ("Status", Col.STATUS),
-    ("Requested On", Col.REQUESTED_ON),
-    ("Payer Reference", Col.PAYER_REF),
-    ("Clinician", Col.CLINICIAN),
-]
 # Columns authtrack's own export works out from the data (the notifications' words) and never
 # reads back: an import of the export passes them over without a warning.
 ATTENTION_HEADER = "Attention"
 DERIVED_HEADERS = frozenset({ATTENTION_HEADER})
-
-AUTH_EXTRA_HEADERS: list[tuple[str, Col]] = [
-    ("Follow-up On", Col.FOLLOW_UP),
-    ("Cap", Col.CAP),
-    ("Confirmed By", Col.CONFIRMED_BY),
-    ("Confirmed At", Col.CONFIRMED_AT),
-    # what the Units columns count: Units, or Hours (which keep their fractions)
-    ("Measure", Col.MEASURE),
-    # the service named in words the codes were given as ("Personal Care"), if any
-    ("Procedure Group", Col.GROUP),
-]
 
 AUTH_SHEET = "Authorizations"
 CLIENTS_SHEET = "Clients"
@@ -148,21 +74,22 @@ SERVICE_EXTRA_HEADERS: list[str] = [
 ]
 # one row per service line of each authorization (DESIGN.md), found by client, number, payer
 # and start; then the fields beyond the design's (a line's procedure group, units or hours)
-SERVICE_LINE_HEADERS: list[str] = [
-    "Client ID",
-    "Auth Number",
-    "Payer",
-    "Start Date",
-    "Procedure Codes",
-    "Units Authorized",
-    "Units Used",
-    "Units Remaining",
-    "Visits Authorized",
-    "Visits Used",
-    "Visits Remaining",
-    "Cap",
-]
-SERVICE_LINE_EXTRA_HEADERS: list[str] = ["Procedure Group", "Measure"]
+SERVICE_LINE_COLUMNS: tuple[Col, ...] = (
+    Col.CLIENT_ID,
+    Col.AUTH_NUMBER,
+    Col.PAYER,
+    Col.START,
+    Col.CODES,
+    Col.UNITS_AUTH,
+    Col.UNITS_USED,
+    Col.UNITS_LEFT,
+    Col.VISITS_AUTH,
+    Col.VISITS_USED,
+    Col.VISITS_LEFT,
+    Col.CAP,
+)
+SERVICE_LINE_HEADERS: list[str] = [HEADERS[c] for c in SERVICE_LINE_COLUMNS]
+SERVICE_LINE_EXTRA_HEADERS: list[str] = [HEADERS[Col.GROUP], HEADERS[Col.MEASURE]]
 PAYER_HEADERS: list[str] = ["Payer", "Prior Auth Required", "Turnaround Days", "Notes"]
 PAYER_EXTRA_HEADERS: list[str] = ["Outside Authorization"]  # allow / warn / block
 GROUP_HEADERS: list[str] = ["Procedure Group", "Codes"]

@@ -13,20 +13,12 @@ from typing import Any
 from priorauth.model import RequestStatus
 from sync.parsing import cells
 from sync.recognising.columns import Col
+from sync.recognising.fields import FIELDS, Style
 
-DATE_COLUMNS = frozenset({Col.DOB, Col.START, Col.END, Col.REQUESTED_ON, Col.FOLLOW_UP})
-COUNT_COLUMNS = frozenset(
-    {
-        Col.UNITS_AUTH,
-        Col.UNITS_USED,
-        Col.UNITS_LEFT,
-        Col.VISITS_AUTH,
-        Col.VISITS_USED,
-        Col.VISITS_LEFT,
-        Col.REMINDER,
-    }
-)
-FLAG_COLUMNS = frozenset({Col.ACTIVE, Col.CONFIRMED})
+# (from the field table: each column's style)
+DATE_COLUMNS = frozenset(f.col for f in FIELDS if f.style is Style.DATE)
+COUNT_COLUMNS = frozenset(f.col for f in FIELDS if f.style is Style.COUNT)
+FLAG_COLUMNS = frozenset(f.col for f in FIELDS if f.style is Style.FLAG)
 _YES = ("Yes", cells.IMPORTED)  # a log's own confirmation goes back as its own Yes word
 _EPOCH_1900 = dt.datetime(1899, 12, 30)
 _EPOCH_1904 = dt.datetime(1904, 1, 1)
