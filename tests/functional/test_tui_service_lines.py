@@ -282,3 +282,27 @@ async def test_a_line_given_as_a_procedure_group(db_path: Path, tracker: Tracker
             "hours",
         )
     assert not app.unexpected
+
+
+async def test_least_left_sorts_an_authorization_by_its_shortest_line(
+    db_path: Path, tracker: Tracker
+) -> None:
+    """ABA-1 has 134 of 372 units left in all but only 4 of 40 on 97155: sorted by least left it
+    comes before OT-200 and SLP-100 (about 20 left each), as the client list ranks it."""
+    add_service_line_practice(tracker, TODAY)
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: isinstance(app.screen, AuthorizationsScreen))
+        await pilot.press("o")
+        await wait_until(pilot, lambda: "by least left" in screen_text(app))
+        numbers = [
+            number
+            for line in screen_text(app).splitlines()
+            for number in ("ABA-1", "OT-200", "SLP-100")
+            if number in line
+        ]
+        assert numbers[0] == "ABA-1", numbers
+        assert set(numbers) == {"ABA-1", "OT-200", "SLP-100"}
+    assert not app.unexpected
