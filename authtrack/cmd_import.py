@@ -133,7 +133,10 @@ def _print_plan(plan: ImportPlan, full: bool) -> None:
             print(f"  ... and {len(items) - len(shown)} more (--dry-run lists them all)")
     if plan.service_lines:
         groups = plan.service_lines if full else plan.service_lines[:LIST_LIMIT]
-        print(f"\nAuthorizations with service lines, one row each ({len(plan.service_lines)}):")
+        print(
+            f"\nAuthorizations read from several rows, a service line per row "
+            f"({len(plan.service_lines)}):"
+        )
         for group in groups:
             print(f"  {group}")
         if len(groups) < len(plan.service_lines):
