@@ -1,6 +1,6 @@
 """The import preview in a practice manager's words: hours said as hours, a service named in
 words by its name, an authorization whose counts are not known yet never said to have "no cap",
-and "1 problem" in the singular."""
+and "1 problem" (or "1 row") in the singular."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from authtrack.cli import main
 from priorauth.services.tracker import Tracker
 from sync.importer import plan_import
+from sync.writing.writeback import WriteBackResult
 from tests.helpers import log_styles as styles
 from tests.helpers.sync_helpers import TODAY
 
@@ -47,3 +48,10 @@ def test_one_problem_is_one_problem(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["--db", str(tmp_path / "d.json"), "import", str(path), "--dry-run"]) == 1
     err = capsys.readouterr().err
     assert "Rows that cannot be imported (1 problem):" in err, err
+
+
+def test_the_write_back_says_one_row_in_the_singular(tmp_path: Path) -> None:
+    one = WriteBackResult(tmp_path / "log.xlsx", "Auths", [6], 69, [71], cells_changed=1)
+    assert ", 1 row updated (1 cell), 1 new row appended, 69 unchanged." in one.summary()
+    two = WriteBackResult(tmp_path / "log.xlsx", "Auths", [6, 7], 0, [], cells_changed=3)
+    assert ", 2 rows updated (3 cells), 0 new rows appended, 0 unchanged." in two.summary()
