@@ -133,7 +133,10 @@ def _print_plan(plan: ImportPlan, full: bool) -> None:
             print(f"  ... and {len(items) - len(shown)} more (--dry-run lists them all)")
     if plan.service_lines:
         groups = plan.service_lines if full else plan.service_lines[:LIST_LIMIT]
-        print(f"\nAuthorizations with service lines, one row each ({len(plan.service_lines)}):")
+        print(
+            f"\nAuthorizations read from several rows, a service line per row "
+            f"({len(plan.service_lines)}):"
+        )
         for group in groups:
             print(f"  {group}")
         if len(groups) < len(plan.service_lines):
@@ -141,7 +144,11 @@ def _print_plan(plan: ImportPlan, full: bool) -> None:
                 f"  ... and {len(plan.service_lines) - len(groups)} more (--dry-run lists them all)"
             )
     if plan.errors:
-        print(f"\nRows that cannot be imported ({len(plan.errors)} problems):", file=sys.stderr)
+        n = len(plan.errors)
+        print(
+            f"\nRows that cannot be imported ({n} problem{'s' if n != 1 else ''}):",
+            file=sys.stderr,
+        )
         for e in plan.errors:
             print(f"  {e}", file=sys.stderr)
     if plan.warnings:

@@ -143,7 +143,11 @@ def _print_plan(plan: ServicePlan, full: bool) -> None:
         if len(shown) < len(items):
             print(f"  ... and {len(items) - len(shown)} more (--dry-run lists them all)")
     if plan.errors:
-        print(f"\nRows that cannot be imported ({len(plan.errors)} problems):", file=sys.stderr)
+        n = len(plan.errors)
+        print(
+            f"\nRows that cannot be imported ({n} problem{'s' if n != 1 else ''}):",
+            file=sys.stderr,
+        )
         for e in plan.errors:
             print(f"  {e}", file=sys.stderr)
     if plan.warnings:

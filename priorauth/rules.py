@@ -388,7 +388,8 @@ def box23(
             auth = covering_authorization(data, client.id, ins.payer_id, day, code)
         if auth is None:
             note = (
-                f"no authorization from {payer} covers {day:%m/%d/%Y}"
+                f"no authorization from {payer} covers {f'{code} on ' if code else ''}"
+                f"{day:%m/%d/%Y}"
                 if ins.prior_auth_required
                 else f"{payer} does not require prior authorization: leave box 23 blank"
             )

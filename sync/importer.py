@@ -107,7 +107,7 @@ class ImportPlan:
             n = len(self.service_lines)
             text += (
                 f" {n} authorization{'s' if n != 1 else ''} read from several rows, a service "
-                "line each."
+                "line per row."
             )
         if self.warnings:
             text += f" {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}."

@@ -104,16 +104,22 @@ def authorization(auth: Authorization, client: Client | None, payer: str) -> str
     dates = f"{value(auth.start_date)}–{value(auth.end_date) if auth.end_date else 'open'}"
     counts = []
     stated = usage.stated_usage(auth)
+    lines = usage.lines_of(auth)
+    # hours stay hours, and a service named in words keeps its name (issue 18)
+    measures = {line.measure for line in lines}
+    unit = measures.pop().value if len(measures) == 1 else "units"
     if stated.units_authorized is not None:
-        counts.append(f"{stated.units_authorized} units")
+        counts.append(f"{stated.units_authorized:g} {unit}")
     if stated.visits_authorized is not None:
         counts.append(f"{stated.visits_authorized} visits")
+    services = usage.all_codes(auth) or [line.group for line in lines if line.group]
     detail = "; ".join(
         p
         for p in (
-            ", ".join(usage.all_codes(auth)) or "any code",
+            ", ".join(services) or "any code",
             dates,
-            ", ".join(counts) or "no cap",
+            ", ".join(counts) or ("no cap" if auth.status == "approved" else "counts not known"),
+            "" if auth.status == "approved" else str(auth.status),
         )
         if p
     )

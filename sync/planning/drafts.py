@@ -190,6 +190,7 @@ def drafter(
     with_codes = cols.codes is not None
     placeholders, unknown_counts = table.requested, table.pending
     tell_apart = merger.tell_apart_numbers
+    services = copied.get("group")  # a service named in words ("Respite"), where no codes are
 
     def draft(i: int, client: Client, payer_id: int) -> Draft | None:
         number = numbers[i]
@@ -200,11 +201,18 @@ def drafter(
             if earlier is None:
                 in_file[key] = [here]
             elif not (tell_apart and _told_apart(earlier, here, has_start)):
+                service = services[i] if services is not None and not with_codes else ""
                 table.error(
                     i,
                     Col.AUTH_NUMBER,
                     f"authorization {number} with this payer is already on row {earlier[0][0]}; "
-                    "each authorization should appear once.",
+                    + (
+                        f"a second service under one number ({service}) is read as a service "
+                        "line of it only by its procedure codes: add a CPT or HCPCS column with "
+                        "each row's codes, or give each service its own authorization number."
+                        if service
+                        else "each authorization should appear once."
+                    ),
                 )
                 return None
             else:  # (an older file's export: two authorizations under one number)

@@ -200,9 +200,11 @@ def _line(
     the usage carried in (settled from the row's Used later), as the line ``old`` had it."""
     old = old or ServiceLine()
     units, visits = copied.get("units_authorized"), copied.get("visits_authorized")
+    # hours (a heading in hours) and a service named in words are the row's, as on one row
+    measure, group = _at(copied.get("measure"), i), _at(copied.get("group"), i)
     line = ServiceLine(
         codes=list(cols.codes[i] or []) if cols.codes is not None else [],
-        group=old.group,
+        group=group or old.group,
         units_authorized=units[i] if units is not None else old.units_authorized,
         visits_authorized=visits[i] if visits is not None else old.visits_authorized,
         carried_units_used=old.carried_units_used,
@@ -210,7 +212,7 @@ def _line(
         cap_amount=old.cap_amount,
         cap_period=old.cap_period,
         cap_measure=old.cap_measure,
-        measure=old.measure,
+        measure=measure or old.measure,
     )
     if cols.cap is not None:
         cap = cols.cap[i]

@@ -66,10 +66,13 @@ class WriteBackResult:
     formulas: str = ""  # what became of the formulas' stored results, in words
 
     def summary(self) -> str:
+        def rows(n: int, new: str = "") -> str:
+            return f"{n} {new}row{'s' if n != 1 else ''}"
+
         text = (
-            f'Wrote {self.path}: sheet "{self.sheet}", {len(self.updated_rows)} rows updated '
-            f"({self.cells_changed} cells), {len(self.appended_rows)} new rows appended, "
-            f"{self.unchanged_rows} unchanged."
+            f'Wrote {self.path}: sheet "{self.sheet}", {rows(len(self.updated_rows))} updated '
+            f"({self.cells_changed} cell{'s' if self.cells_changed != 1 else ''}), "
+            f"{rows(len(self.appended_rows), 'new ')} appended, {self.unchanged_rows} unchanged."
         )
         if self.unknown_rows:
             text += (

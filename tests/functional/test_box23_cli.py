@@ -103,7 +103,10 @@ def test_a_payer_needing_an_authorization_without_one_exits_1(practice: Path) ->
     assert after.returncode == 1  # Aetna's ended 12/31/2026
     lines = after.stdout.splitlines()
     assert lines[0] == "Box 23 for Park, Noa (C7), 01/15/2027 for 92507:"
-    assert "SLP-100" in lines[1] and "no authorization from Aetna covers 01/15/2027" in lines[2]
+    assert (
+        "SLP-100" in lines[1]
+        and "no authorization from Aetna covers 92507 on 01/15/2027" in lines[2]
+    )
 
 
 def test_default_date_is_today(practice: Path) -> None:

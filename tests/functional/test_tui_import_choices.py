@@ -250,7 +250,7 @@ async def test_export_into_the_practices_log_asks_before_losing_its_macros(
         await pilot.press("y")
         await settle(pilot)
         text = " ".join(screen_text(app).split())
-        assert 'sheet "Log", 1 rows updated' in text
+        assert 'sheet "Log", 1 row updated' in text
     assert log.read_bytes() == before  # their own file is never changed
     ws = openpyxl.load_workbook(out).active
     assert ws["I2"].value == 30  # units authorized, as authtrack has them

@@ -282,3 +282,48 @@ async def test_a_line_given_as_a_procedure_group(db_path: Path, tracker: Tracker
             "hours",
         )
     assert not app.unexpected
+
+
+async def test_least_left_sorts_an_authorization_by_its_shortest_line(
+    db_path: Path, tracker: Tracker
+) -> None:
+    """ABA-1 has 134 of 372 units left in all but only 4 of 40 on 97155: sorted by least left it
+    comes before OT-200 and SLP-100 (about 20 left each), as the client list ranks it."""
+    add_service_line_practice(tracker, TODAY)
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: isinstance(app.screen, AuthorizationsScreen))
+        await pilot.press("o")
+        await wait_until(pilot, lambda: "by least left" in screen_text(app))
+        numbers = [
+            number
+            for line in screen_text(app).splitlines()
+            for number in ("ABA-1", "OT-200", "SLP-100")
+            if number in line
+        ]
+        assert numbers[0] == "ABA-1", numbers
+        assert set(numbers) == {"ABA-1", "OT-200", "SLP-100"}
+    assert not app.unexpected
+
+
+async def test_box23_does_not_list_a_typed_code_as_a_service_of_the_day(
+    db_path: Path, tracker: Tracker
+) -> None:
+    """On a day with only a 97153 service, asking for 97155 says the code was asked, not that a
+    97155 service was recorded."""
+    add_service_line_practice(tracker, TODAY)
+    day = TODAY - dt.timedelta(days=30)  # Baker's 97153 service
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_client(pilot, "Baker")
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, Box23Dialog))
+        app.screen.query_one("#box23-date", Input).value = f"{day:%m/%d/%Y}"
+        app.screen.query_one("#box23-code", Input).value = "97155"
+        await wait_until(pilot, lambda: "code asked: 97155" in screen_text(app))
+        assert "services that day: 97153 · code asked: 97155" in screen_text(app)
+        assert "box 23: ABA-1" in screen_text(app)
+    assert not app.unexpected

@@ -374,3 +374,15 @@ def test_look_ups_carried_to_the_next_snapshot_match_fresh_ones(tracker: Tracker
             k: [s.id for s in v] for k, v in fresh.services_by_client.items()
         }
     assert [s.id for s in rules.uncovered_services(carried)] == [5]  # March: no authorization
+
+
+def test_box23_for_a_code_no_line_holds_names_the_code(tracker: Tracker, practice) -> None:
+    """An authorization covers the day but not the code asked for: the note names the code, so
+    it does not read as if nothing covered the day."""
+    tracker.save_authorization(_auth(practice, auth_number="AET-77"))
+    data = tracker.data()
+    client = data.clients[practice["client"].id]
+    assert rules.box23(data, client, D(2026, 12, 1), "90837")[Priority.PRIMARY].value == "AET-77"
+    box = rules.box23(data, client, D(2026, 12, 1), "97153")[Priority.PRIMARY]
+    assert box.value == ""
+    assert "no authorization from Aetna covers 97153 on 12/01/2026" in box.note

@@ -89,12 +89,12 @@ def test_the_preview_says_which_rows_became_one_authorization(
         'ABA-2: 4 rows read as one authorization with 4 service lines (sheet "Log", rows 5, 6, '
         "7, 8: 97153; 97155; 97156; 97151).",
     ]
-    assert "2 authorizations read from several rows, a service line each." in plan.summary()
+    assert "2 authorizations read from several rows, a service line per row." in plan.summary()
     assert len(plan.created) == 2 and plan.errors == []
     db = str(tmp_path / "d.json")
     assert main(["--db", db, "import", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "Authorizations with service lines, one row each (2):" in out
+    assert "Authorizations read from several rows, a service line per row (2):" in out
     assert "ABA-1: 3 rows read as one authorization with 3 service lines" in out
     assert main(["--db", db, "import", str(path), "--json"]) == 0
     said = json.loads(capsys.readouterr().out)

@@ -63,7 +63,9 @@ SORTS: dict[str, str] = {
 
 
 def _least_left(r: AuthRow) -> tuple[int, int]:
-    lefts = [x for x in (r.usage.units_remaining, r.usage.visits_remaining) if x is not None]
+    # An authorization of several lines is as short as its shortest line (as on the client list)
+    uses = [r.usage, *(line.usage for line in r.lines)]
+    lefts = [x for u in uses for x in (u.units_remaining, u.visits_remaining) if x is not None]
     return (0, min(lefts)) if lefts else (1, 0)
 
 

@@ -27,8 +27,10 @@ def box23_text(data: Data, client: Client, day: dt.date, code: str | None) -> Te
     """Each claim's box 23 for ``day`` (and ``code``), said in words."""
     text = Text()
     codes = claims.codes_of_the_day(data, client, day, code)
-    seen = ", ".join(codes) if codes else "none recorded"
-    text.append(f"{fmt.long_date(day)} · services that day: {seen}\n")
+    recorded = claims.codes_of_the_day(data, client, day)  # (not the code typed: not recorded)
+    seen = ", ".join(recorded) if recorded else "none recorded"
+    asked = f" · code asked: {code}" if code and code not in recorded else ""
+    text.append(f"{fmt.long_date(day)} · services that day: {seen}{asked}\n")
     boxes = rules.box23(data, client, day, code)
     in_force = {ins.priority for ins in coverage.coverages_in_force(client, day)}
     for priority in Priority:
