@@ -20,6 +20,7 @@ from tui.forms.auth_form import AuthForm
 from tui.screens.authorizations import AuthorizationsScreen
 from tui.screens.box23 import Box23Dialog
 from tui.screens.client import ClientScreen
+from tui.screens.dialogs import ConfirmDialog
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)
@@ -326,4 +327,55 @@ async def test_box23_does_not_list_a_typed_code_as_a_service_of_the_day(
         await wait_until(pilot, lambda: "code asked: 97155" in screen_text(app))
         assert "services that day: 97153 · code asked: 97155" in screen_text(app)
         assert "box 23: ABA-1" in screen_text(app)
+    assert not app.unexpected
+
+
+async def test_removing_a_line_with_services_asks_first(db_path: Path, tracker: Tracker) -> None:
+    """Removing a line whose code has recorded services leaves them held by no line: the form
+    says which before saving, and saves only when told to."""
+    add_service_line_practice(tracker, TODAY)
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_client(pilot, "Baker")
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, AuthForm))
+        form = app.screen
+        form.query_one("#procedure_codes_l2", Input).focus()  # 97155: one service, 20 days ago
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: form.line_count == 2)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        dialog = app.screen
+        assert "Services left out" in " ".join(screen_text(app).split())
+        assert dialog.question.startswith(  # (the dialog's text, unwrapped)
+            "1 recorded service (97155 on 11/03/2026) is held by no line of it any more: it will "
+            "count against another authorization, or none. Save the change?"
+        )
+        await pilot.press("n")  # back to the form: nothing saved
+        await wait_until(pilot, lambda: app.screen is form)
+        (auth,) = (a for a in app.data.authorizations.values() if a.auth_number == "ABA-1")
+        assert len(usage.lines_of(auth)) == 3
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClientScreen))
+        (auth,) = (a for a in app.data.authorizations.values() if a.auth_number == "ABA-1")
+        assert [line.codes for line in usage.lines_of(auth)] == [["97153"], ["97156"]]
+    assert not app.unexpected
+
+
+async def test_changing_dates_or_counts_asks_nothing(db_path: Path, tracker: Tracker) -> None:
+    add_service_line_practice(tracker, TODAY)
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_client(pilot, "Baker")
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, AuthForm))
+        await fill(pilot, "units_authorized_l2", "44")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClientScreen))
+        (auth,) = (a for a in app.data.authorizations.values() if a.auth_number == "ABA-1")
+        assert usage.lines_of(auth)[1].units_authorized == 44
     assert not app.unexpected

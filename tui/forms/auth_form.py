@@ -433,21 +433,40 @@ class AuthForm(FormScreen[SaveResult]):
             self.set_note("")
 
     def ask_before_saving(self, record: Authorization) -> tuple[str, str, str] | None:
-        """Changing what billing confirmed clears the "C": say so before saving."""
+        """Before saving, say what the change does beyond itself: services it recorded that no
+        line holds any more (a line removed, a code taken off), and a cleared "C" (changing what
+        billing confirmed)."""
         old = self.auth
-        if old is None or not old.id or not old.confirmed:
+        if old is None or not old.id:
             return None
-        changed = billing_fields_changed(old, record)
-        if not changed:
+        said: list[str] = []
+        titles: list[str] = []
+        left = lines_ui.services_left_out(self.data, old, record)
+        if left:
+            shown = ", ".join(
+                f"{s.procedure_code or 'no code'} on {s.date:%m/%d/%Y}" for s in left[:3]
+            )
+            more = f" and {len(left) - 3} more" if len(left) > 3 else ""
+            n = len(left)
+            said.append(
+                f"{n} recorded service{'s' if n != 1 else ''} ({shown}{more}) "
+                f"{'are' if n != 1 else 'is'} held by no line of it any more: "
+                f"{'they' if n != 1 else 'it'} will count against another authorization, or none."
+            )
+            titles.append("Services left out")
+        changed = billing_fields_changed(old, record) if old.confirmed else []
+        if changed:
+            words = ", ".join(f.replace("_", " ") for f in changed)
+            confirmation = old.confirmation.replace("confirmed", "confirmed to billing", 1)
+            said.append(
+                f"{old.auth_number or 'This authorization'} was {confirmation}. Changing its "
+                f"{words} clears the confirmation (C): billing confirms it again."
+            )
+            titles.append("Billing must confirm again")
+        if not said:
             return None
-        words = ", ".join(f.replace("_", " ") for f in changed)
-        confirmation = old.confirmation.replace("confirmed", "confirmed to billing", 1)
-        return (
-            "Billing must confirm again",
-            f"{old.auth_number or 'This authorization'} was {confirmation}. Changing its "
-            f"{words} clears the confirmation (C): billing confirms it again. Save the change?",
-            "Save, clear the C",
-        )
+        button = "Save, clear the C" if changed else "Save"
+        return (" · ".join(titles), " ".join(said) + " Save the change?", button)
 
     def save(self, tracker: Tracker, record: Authorization) -> SaveResult:
         return tracker.save_authorization(record)
