@@ -30,7 +30,10 @@ from priorauth.roles import ACTION_ROLES, Access, Role
 from priorauth.services.live import LiveView
 from priorauth.services.tracker import Policy, Tracker, allow_all
 from priorauth.store.datafile import Store
-from tui import safe  # noqa: F401  (control characters from data are shown, never sent)
+from tui import (
+    hangup,
+    safe,  # noqa: F401  (control characters from data are shown, never sent)
+)
 from tui.commands import ScreenCommands
 from tui.memory import give_back_memory
 from tui.rows import auth_rows, client_rows
@@ -143,6 +146,7 @@ class AuthTrackApp(App[int]):
     CSS_PATH = "app.tcss"
     COMMANDS = {ScreenCommands}
     MODES = {mode: screen for _, mode, screen, _, _, _ in SCREENS}
+    _tty: int | None = None  # the terminal watched for a hang-up (tui.hangup)
     DEFAULT_MODE = "clients"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
@@ -214,6 +218,7 @@ class AuthTrackApp(App[int]):
             # ANSI colours stays readable, where the default theme's shades collapse into one.
             self.theme = "ansi-dark"
         self.day = self.tracker.today
+        self._tty = None if self.is_headless else hangup.terminal_fd()
         self.set_interval(POLL_SECONDS, self.poll)
         self.reload()
 
@@ -257,7 +262,11 @@ class AuthTrackApp(App[int]):
     # --- reading ------------------------------------------------------------------------------
 
     def poll(self) -> None:
-        """Once a second: has anybody else saved? (one stat; the read itself runs in a worker)"""
+        """Once a second: has anybody else saved? (one stat; the read itself runs in a worker)
+        And is the terminal still there? (see tui.hangup)"""
+        if self._tty is not None and hangup.hung_up(self._tty):
+            self.exit(return_code=1)
+            return
         if self._loading or self._store_lock.locked():
             return
         if self.tracker.today != self.day:  # past midnight: new day, new notifications

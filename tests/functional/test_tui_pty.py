@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -55,4 +57,35 @@ def test_authtrack_in_a_terminal(tmp_path: Path, colours: str) -> None:
         term.drain()
         assert b"\x1b[?1049l" in term.raw  # the terminal was given back (alternate screen left)
     finally:
+        term.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_authtrack_exits_when_its_terminal_goes_away_without_a_hangup_signal(
+    tmp_path: Path,
+) -> None:
+    """Run under something that keeps SIGHUP from it (here a session leader ignoring it, as under
+    `make run` or nohup), the app must still exit when the terminal closes, not spin on it."""
+    db = tmp_path / "practice.json"
+    build_demo(Store(db, user="demo"), today=TODAY)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "AUTHTRACK_CONFIG": str(tmp_path / "no-config.toml"),
+    }
+    for passed_on in ("AUTHTRACK_TEST_CLOCK_SHIFT_DAYS", "PYTHONPATH", "TZ"):
+        if passed_on in os.environ:
+            env[passed_on] = os.environ[passed_on]
+    app = f'"{authtrack()}" --db "{db}" --today {TODAY.isoformat()}'
+    term = Terminal(["sh", "-c", f'trap "" HUP; {app}; echo "app exited: $?"'], env)
+    try:
+        term.wait_for(r"Abernathy")
+        os.close(term.master)  # the terminal goes away; sh ignores the hang-up, and so does the app
+        term.master = os.open(os.devnull, os.O_RDONLY)  # (for close() below)
+        term.proc.wait(timeout=60)  # sh returns once the app has exited
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # (a failed run leaves no app behind)
+            os.killpg(term.proc.pid, signal.SIGKILL)
         term.close()
