@@ -362,6 +362,14 @@ def claim_parts(
     return [ClaimPart(auth, tuple(found)) for auth, found in by_auth.values()]
 
 
+def covering_on_day(data: Data, client: Client, payer_id: int, day: dt.date) -> list[Authorization]:
+    """The authorizations of ``payer_id`` that can cover a service on ``day`` (any code), active
+    first: more than one with different numbers means box 23 depends on the code."""
+    found = [a for a in data.authorizations_for(client.id, payer_id) if covers(a, day)]
+    found.sort(key=lambda a: (not a.active, a.auth_number))
+    return found
+
+
 def box23(
     data: Data, client: Client, day: dt.date, code: str | None = None
 ) -> dict[Priority, Box23]:
@@ -399,7 +407,8 @@ def box23(
             note = f"{payer} authorization {auth.auth_number}"
         if auth is not None and not auth.active:
             note += " (inactive: make it active?)"
-        split = tuple(parts) if len(parts) > 1 else ()
+        # (two parts with one number, both blank say, put the same in box 23: no split)
+        split = tuple(parts) if len({p.value for p in parts}) > 1 else ()
         if split:
             note += "; the claim must be split"
         result[ins.priority] = Box23(ins.priority, ins, auth, note, split)

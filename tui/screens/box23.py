@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Static
 from priorauth import coverage, rules, usage, validate
 from priorauth.data import Data
 from priorauth.model import Client, Priority
-from tui import claims, fmt, parse
+from tui import fmt, parse
 
 if TYPE_CHECKING:
     from tui.app import AuthTrackApp
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 def box23_text(data: Data, client: Client, day: dt.date, code: str | None) -> Text:
     """Each claim's box 23 for ``day`` (and ``code``), said in words."""
     text = Text()
-    codes = claims.codes_of_the_day(data, client, day, code)
-    recorded = claims.codes_of_the_day(data, client, day)  # (not the code typed: not recorded)
+    recorded = rules.day_codes(data, client, day)
+    codes = [*recorded, code] if code and code not in recorded else recorded
     seen = ", ".join(recorded) if recorded else "none recorded"
     asked = f" · code asked: {code}" if code and code not in recorded else ""
     text.append(f"{fmt.long_date(day)} · services that day: {seen}{asked}\n")
@@ -41,8 +41,8 @@ def box23_text(data: Data, client: Client, day: dt.date, code: str | None) -> Te
             continue
         payer_id = box.insurance.payer_id
         text.append(f"{fmt.truncate(data.payer_name(payer_id), 24)} · box 23: ")
-        split = claims.split_sentence(claims.claim_split(data, client, payer_id, day, codes))
-        covering = claims.numbers_by_code(data, client, payer_id, day) if not codes else []
+        split = box.split_sentence
+        covering = rules.covering_on_day(data, client, payer_id, day) if not codes else []
         if split and not code:
             text.append("split the claim", style="bold")
             text.append(f"\n{'':10}{split.removeprefix('Split the claim: ')}")
