@@ -53,7 +53,7 @@ def carry_over(
             for a in auths_index.get(client, ())
             if a.payer == payer and a.status == RequestStatus.APPROVED and a.start_date is not None
         ]
-        found.sort(key=rules._preference, reverse=True)
+        found.sort(key=rules.preference, reverse=True)
         if found:
             index[(client, payer)] = found
         else:
@@ -67,7 +67,7 @@ def carry_over(
     for client in touched:
         kept = [s for s in by_client.get(client, ()) if s.id not in service_ids]
         kept += [s for s in new_services.values() if s is not None and s.client == client]
-        kept.sort(key=rules._by_date)
+        kept.sort(key=rules.by_date)
         if kept:
             services_index[client] = kept
         else:
@@ -100,7 +100,7 @@ def carry_over(
         gone = removed.get(key, set())
         services = [s for s in assigned.get(key, ()) if s.id not in gone]
         services += added.get(key, [])
-        services.sort(key=rules._by_date)
+        services.sort(key=rules.by_date)
         if key is not None and services != assigned.get(key, []):
             changed.add(key)
         if services:

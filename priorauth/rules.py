@@ -61,7 +61,7 @@ def _dated_covers(
     return not code or not codes or code in codes or code_matches(code, codes)
 
 
-def _preference(auth: Authorization) -> tuple[bool, dt.date, bool, int]:
+def preference(auth: Authorization) -> tuple[bool, dt.date, bool, int]:
     """Which of two authorizations covering a service is preferred (the larger): the active one,
     then the later start, then the one made later. An import plans new records under temporary
     ids -1, -2, ... in the order it makes them, and saving gives them ids after every existing
@@ -81,7 +81,7 @@ def _candidates(data: Data) -> dict[tuple[int, int], list[Authorization]]:
             if auth.status == RequestStatus.APPROVED and auth.start_date is not None:
                 index[(auth.client, auth.payer)].append(auth)
         for auths in index.values():
-            auths.sort(key=_preference, reverse=True)
+            auths.sort(key=preference, reverse=True)
         data.derived[key] = index
     return index
 
@@ -150,7 +150,7 @@ def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
                         break
             cached[auth.id if auth else None].append(service)
         for services in cached.values():
-            services.sort(key=_date_of)  # stable: by date, then id (_by_date's order)
+            services.sort(key=_date_of)  # stable: by date, then id (by_date's order)
         data.derived[key] = cached
     return cached
 
@@ -188,11 +188,11 @@ def carry_over_new_service(before: Data, after: Data, service: Service) -> None:
 
 def _inserted(services: list[Service], service: Service) -> list[Service]:
     """A new list: ``services`` (in date order) with ``service`` in its place."""
-    at = bisect.bisect_right(services, _by_date(service), key=_by_date)
+    at = bisect.bisect_right(services, by_date(service), key=by_date)
     return [*services[:at], service, *services[at:]]
 
 
-def _by_date(service: Service) -> tuple[dt.date, int]:
+def by_date(service: Service) -> tuple[dt.date, int]:
     return (service.date, service.id)
 
 
@@ -288,7 +288,7 @@ def standing_authorization(
     auths = data.authorizations_for(client_id, payer_id)
     covering = [a for a in auths if covers(a, day)]
     if covering:
-        return max(covering, key=_preference)
+        return max(covering, key=preference)
     return next((a for a in auths if a.active), None)
 
 
