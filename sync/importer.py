@@ -25,7 +25,7 @@ from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
 from sync.parsing.logsheet import LogTable, RowError, read_log
 from sync.planning import canonical, canonical_lines, describe, lines
-from sync.planning.applying import ImportBlocked, write_planned
+from sync.planning.applying import ImportBlocked, counts_json, write_planned
 from sync.planning.drafts import Draft
 from sync.planning.merge import Item, Merger
 from sync.planning.merge_auths import merge_log
@@ -115,14 +115,7 @@ class ImportPlan:
 
     def to_json(self) -> dict[str, Any]:
         """DESIGN.md's ``import --json`` object (counts are of authorizations)."""
-        return {
-            "created": len(self.created),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "skipped": self.skipped,
-            "errors": [e.to_json() for e in self.errors],
-            "warnings": list(self.warnings),
-            "sheet": self.sheet,
+        return counts_json(self) | {
             "clients_created": len(self.clients_created),
             "clients_updated": len(self.clients_updated),
             "payers_created": len(self.payers_created),

@@ -33,6 +33,21 @@ class Planned(Protocol):
 P = TypeVar("P", bound=Planned)
 
 
+def counts_json(plan: Any) -> dict[str, Any]:
+    """The keys every import's ``--json`` object starts with (DESIGN.md): what it created,
+    updated and left as it was, the rows skipped, the errors and warnings, and the sheet read.
+    ``plan`` is an authorization or an appointment plan (the counts are of what each imports)."""
+    return {
+        "created": len(plan.created),
+        "updated": len(plan.updated),
+        "unchanged": len(plan.unchanged),
+        "skipped": plan.skipped,
+        "errors": [e.to_json() for e in plan.errors],
+        "warnings": list(plan.warnings),
+        "sheet": plan.sheet,
+    }
+
+
 def write_planned(
     tracker: Tracker,
     plan: P,

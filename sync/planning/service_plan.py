@@ -33,7 +33,7 @@ from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
 from sync.importer import practice_date_order
 from sync.parsing.logsheet import RowError
-from sync.planning.applying import write_planned
+from sync.planning.applying import counts_json, write_planned
 from sync.planning.service_match import ClientFinder, PayerChooser, ServiceIndex
 from sync.recognising.appointment_sheets import is_appointment_list, open_lists
 from sync.recognising.appointments import A, AppointmentList, read_list
@@ -122,14 +122,7 @@ class ServicePlan:
 
     def to_json(self) -> dict[str, Any]:
         """``import --json``'s object, the counts being of services, and the lists to act on."""
-        return {
-            "created": len(self.created),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "skipped": self.skipped,
-            "errors": [e.to_json() for e in self.errors],
-            "warnings": list(self.warnings),
-            "sheet": self.sheet,
+        return counts_json(self) | {
             "uncovered": self.found(outofauth.UNCOVERED),
             "over_units": self.found(outofauth.OVER_UNITS),
             "after_end": self.found(outofauth.AFTER_END),
