@@ -16,7 +16,7 @@ from typing import Any
 
 from authtrack.bar import progress_for
 from authtrack.context import Context, UsageError
-from priorauth import usage
+from priorauth import service_lines
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             bar.close()
     counts = {
         "authorizations": len(data.authorizations),
-        "service_lines": sum(len(usage.lines_of(a)) for a in data.authorizations.values()),
+        "service_lines": sum(len(service_lines.lines_of(a)) for a in data.authorizations.values()),
         "clients": len(data.clients),
         "services": len(data.services),
         "payers": len(data.payers),

@@ -22,9 +22,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from priorauth import service_lines
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from priorauth import notify, rules, usage
+from priorauth import notify, rules
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
@@ -145,7 +147,7 @@ def _with_aba_lines(auth: Authorization) -> Authorization:
         )
         for k, (code, part) in enumerate(zip(ABA_CODES, (0.5, 0.3, 0.2), strict=True))
     ]
-    return usage.with_lines(auth, lines)
+    return service_lines.with_lines(auth, lines)
 
 
 def best_ms(func, runs: int) -> float:

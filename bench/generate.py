@@ -23,9 +23,10 @@ import random
 import sys
 from pathlib import Path
 
+from priorauth import service_lines
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from priorauth import usage
 from priorauth.model import (
     Authorization,
     CapMeasure,
@@ -145,7 +146,7 @@ def _with_aba_lines(auth: Authorization) -> Authorization:
         lines[0].units_authorized = lines[0].units_authorized or 100
         lines[0].cap_amount, lines[0].cap_period = auth.cap_amount, auth.cap_period
         lines[0].cap_measure = auth.cap_measure
-    return usage.with_lines(auth, lines)
+    return service_lines.with_lines(auth, lines)
 
 
 def write_data_file(path: Path, scale: str, seed: int = 1, lines: int = 1) -> Path:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from priorauth import pace, rules, usage
+from priorauth import pace, rules, service_lines, usage
 from priorauth.data import Data
 from priorauth.model import Authorization, CapMeasure, CapPeriod, LineMeasure, Service, ServiceLine
 
@@ -66,7 +66,7 @@ def lines_over_cap(
     own cap) for each line over its cap; a line's use is that of the services it holds
     (``split``: :func:`priorauth.usage.services_by_line` of them, when already known)."""
     found: list[tuple[int, ServiceLine, list[PeriodUse]]] = []
-    lines = usage.lines_of(auth)
+    lines = service_lines.lines_of(auth)
     if not any(line.cap_amount and line.cap_period is not None for line in lines):
         return found
     if split is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from priorauth import coverage, rules, usage
+from priorauth import coverage, rules, service_lines, usage
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import Authorization, OutOfAuthPolicy, RequestStatus, Service
@@ -57,7 +57,7 @@ def ended_authorization(data: Data, service: Service) -> Authorization | None:
             continue
         if auth.end_date >= service.date or (auth.start_date and auth.start_date > service.date):
             continue
-        codes = usage.all_codes(auth)
+        codes = service_lines.all_codes(auth)
         if code and codes and not rules.code_matches(code, codes):
             continue
         if best is None or auth.end_date > best.end_date:  # type: ignore[operator]
@@ -141,7 +141,7 @@ def check_one(data: Data, service: Service) -> list[Finding]:
 def _line_over(auth: Authorization, services: list[Service], service: Service) -> Finding | None:
     """``service`` past the units or visits of the line of ``auth`` holding its code (with
     ``services``, those counting against ``auth``, all counted)."""
-    index = usage.line_index(auth, service.procedure_code)
+    index = service_lines.line_index(auth, service.procedure_code)
     if index is None:
         return None
     use = usage.line_usages(auth, services, dt.date.max)[index]  # scheduled ones counted too
@@ -185,7 +185,7 @@ def over_services(data: Data, auth: Authorization) -> dict[int, Finding]:
 def _lines_over_services(auth: Authorization, services: list[Service]) -> dict[int, Finding]:
     out: dict[int, Finding] = {}
     split, _ = usage.services_by_line(auth, services)
-    for line, held in zip(usage.lines_of(auth), split, strict=True):
+    for line, held in zip(service_lines.lines_of(auth), split, strict=True):
         if line.units_authorized is None and line.visits_authorized is None:
             continue
         factor = usage.per_unit(line)

@@ -31,9 +31,12 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
-from priorauth.usage import LineUsage, all_codes, line_usages, lines_of, usage_of, with_lines
+from priorauth.service_lines import all_codes, lines_of, with_lines
+from priorauth.service_lines import (
+    code_matches as code_matches,  # (re-exported: rules.code_matches)
+)
+from priorauth.usage import LineUsage, line_usages, usage_of
 from priorauth.usage import Usage as Usage  # (re-exported: rules.Usage)
-from priorauth.usage import code_matches as code_matches  # (re-exported: rules.code_matches)
 from priorauth.usage import describe_count as describe_count
 from priorauth.usage import stated_usage as stated_usage
 

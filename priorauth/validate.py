@@ -30,7 +30,8 @@ from priorauth.model import (
     Service,
     ServiceLine,
 )
-from priorauth.usage import line_label, lines_of, stated_counts
+from priorauth.service_lines import lines_of
+from priorauth.usage import line_label, stated_counts
 
 _match_code = CODE_RE.match
 # codes already seen to be well formed: a practice uses a few dozen, and an import checks them

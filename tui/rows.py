@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from priorauth import coverage, notify, pace, rules, usage
+from priorauth import coverage, notify, pace, rules, service_lines, usage
 from priorauth.data import Data
 from priorauth.model import (
     Authorization,
@@ -219,7 +219,7 @@ def auth_row(data: Data, auth: Authorization, today: dt.date) -> AuthRow:
         clinician=client.clinician if client else "",
         number=auth.display_number,
         payer=payer,
-        codes=tuple(usage.all_codes(auth)),
+        codes=tuple(service_lines.all_codes(auth)),
         start=auth.start_date,
         end=auth.end_date,
         active=auth.active,
@@ -239,7 +239,7 @@ def auth_row(data: Data, auth: Authorization, today: dt.date) -> AuthRow:
                 client.client_id if client else "",
                 auth.auth_number,
                 payer,
-                *usage.all_codes(auth),
+                *service_lines.all_codes(auth),
             )
         )
         .casefold()

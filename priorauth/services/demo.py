@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from priorauth import coverage, usage
+from priorauth import coverage
 from priorauth.model import (
     Authorization,
     CapMeasure,
@@ -23,6 +23,7 @@ from priorauth.model import (
     Service,
     ServiceLine,
 )
+from priorauth.service_lines import with_lines
 from priorauth.services import demo_schedule
 from priorauth.services.names import FIRST, LAST
 from priorauth.store.datafile import Store
@@ -174,7 +175,7 @@ def build_demo(
                     auth.cap_amount, auth.cap_period = 40, CapPeriod.WEEK
                     auth.cap_measure = CapMeasure.UNITS
                 if service_lines and aba and i in ABA_LINES_CLIENTS:
-                    auth = usage.with_lines(
+                    auth = with_lines(
                         auth, _aba_lines(group.codes, visits, today, per_visit, scenario)
                     )
                 auths.append(auth)

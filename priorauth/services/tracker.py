@@ -29,8 +29,9 @@ from priorauth.model import (
     Service,
 )
 from priorauth.notify import Notification
+from priorauth.service_lines import line_index
 from priorauth.store.datafile import Store, Transaction, describe, local_time
-from priorauth.usage import LineUsage, line_index
+from priorauth.usage import LineUsage
 
 # A permission check: called with an action name ("edit", "confirm", "import", "admin"...);
 # raises PermissionDenied when the current user may not do it. The default allows everything.

@@ -17,7 +17,7 @@ import dataclasses
 from collections import defaultdict
 from typing import Any
 
-from priorauth import rules, usage
+from priorauth import rules, service_lines, usage
 from priorauth.grammar import GrammarError, count, whole
 from priorauth.model import LineMeasure, ServiceLine
 from sync.parsing import cells
@@ -106,7 +106,7 @@ def _overlap(rows: list[LineRow], table: SheetRows) -> bool:
         for earlier in rows[:k]:
             if earlier.line.codes and rules.codes_overlap(r.line.codes, earlier.line.codes):
                 code = next(
-                    (c for c in r.line.codes if usage.code_matches(c, earlier.line.codes)),
+                    (c for c in r.line.codes if service_lines.code_matches(c, earlier.line.codes)),
                     r.line.codes[0],
                 )
                 table.error(
@@ -187,26 +187,26 @@ def _owner(
 
 
 def _holds(d: Draft, codes: list[str]) -> bool:
-    held = usage.all_codes(d.auth)
-    return not held or all(usage.code_matches(c, held) for c in codes)
+    held = service_lines.all_codes(d.auth)
+    return not held or all(service_lines.code_matches(c, held) for c in codes)
 
 
 def _one_line(d: Draft, r: LineRow, forgiven: bool) -> None:
     """An authorization of one line: its Authorizations row, with the group and measure (and,
     when that row's unit totals had fractions, the units) of its Service Lines row."""
-    own = usage.lines_of(d.auth)[0]
+    own = service_lines.lines_of(d.auth)[0]
     line = dataclasses.replace(own, group=r.line.group, measure=r.line.measure)
     if not forgiven:
-        d.auth = usage.with_lines(d.auth, [line])
+        d.auth = service_lines.with_lines(d.auth, [line])
         return
     line.units_authorized = r.line.units_authorized
-    d.auth = usage.with_lines(d.auth, [line])
+    d.auth = service_lines.with_lines(d.auth, [line])
     d.lines = [dataclasses.replace(r, line=line, visits_used=d.visits_used)]
     d.units_used = d.visits_used = d.units_left = d.visits_left = None
 
 
 def _give(merger: Merger, d: Draft, rows: list[LineRow]) -> None:
-    auth = usage.with_lines(d.auth, [r.line for r in rows])
+    auth = service_lines.with_lines(d.auth, [r.line for r in rows])
     totals = usage.stated_usage(auth)
     for col, total, what in (
         (Col.UNITS_AUTH, totals.units_authorized, "units"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from priorauth import coverage, usage
+from priorauth import coverage, service_lines, usage
 from priorauth.model import Authorization, Client, Record, field_values
 from sync.recognising.fields import WORDS
 
@@ -52,7 +52,7 @@ _LINE_FIELDS = {
 def lines_words(auth: Authorization) -> str:
     """ "97153 320 units (100 used); 97155 40 units (10 used)" — each service line."""
     out = []
-    for line in usage.lines_of(auth):
+    for line in service_lines.lines_of(auth):
         counts = [
             f"{n:g} {what}" + (f" ({used:g} used)" if used else "")
             for n, used, what in (
@@ -72,7 +72,7 @@ def changes(before: Record, after: Record, names: dict[int, str] | None = None) 
     either authorization has several)."""
     out = []
     by_line = isinstance(before, Authorization) and bool(before.lines or after.lines)  # type: ignore[attr-defined]
-    if by_line and usage.lines_of(before) != usage.lines_of(after):  # type: ignore[arg-type]
+    if by_line and service_lines.lines_of(before) != service_lines.lines_of(after):  # type: ignore[arg-type]
         out.append(f"service lines {lines_words(before)} → {lines_words(after)}")  # type: ignore[arg-type]
     for name, old in field_values(before).items():
         if name in _SKIP or (by_line and name in _LINE_FIELDS):
@@ -104,7 +104,7 @@ def authorization(auth: Authorization, client: Client | None, payer: str) -> str
     dates = f"{value(auth.start_date)}–{value(auth.end_date) if auth.end_date else 'open'}"
     counts = []
     stated = usage.stated_usage(auth)
-    lines = usage.lines_of(auth)
+    lines = service_lines.lines_of(auth)
     # hours stay hours, and a service named in words keeps its name (issue 18)
     measures = {line.measure for line in lines}
     unit = measures.pop().value if len(measures) == 1 else "units"
@@ -112,7 +112,7 @@ def authorization(auth: Authorization, client: Client | None, payer: str) -> str
         counts.append(f"{stated.units_authorized:g} {unit}")
     if stated.visits_authorized is not None:
         counts.append(f"{stated.visits_authorized} visits")
-    services = usage.all_codes(auth) or [line.group for line in lines if line.group]
+    services = service_lines.all_codes(auth) or [line.group for line in lines if line.group]
     detail = "; ".join(
         p
         for p in (

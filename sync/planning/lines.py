@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from priorauth import rules, usage
+from priorauth import rules, service_lines, usage
 from priorauth.model import ServiceLine
 from priorauth.services.bulk import overlay
 from sync.planning import describe
@@ -188,7 +188,7 @@ def _why_not_a_line(
         return ""
     for j, theirs in taken:
         if rules.codes_overlap(mine, theirs):
-            shared = next((c for c in mine if usage.code_matches(c, theirs)), mine[0])
+            shared = next((c for c in mine if service_lines.code_matches(c, theirs)), mine[0])
             return f"whose row {table.rows[j]} already holds code {shared}"
     return ""
 
@@ -230,7 +230,7 @@ def attach(d: Draft, indices: list[int], cols: Columns, table: Any) -> None:
     counts and caps; carried-in usage as the authorization had it where a line keeps its codes
     (the rows' Used columns settle it later). Their distinct notes are joined."""
     copied = {name: column for name, column, _ in cols.copied}
-    before = {frozenset(x.codes): x for x in usage.lines_of(d.before)} if d.before else {}
+    before = {frozenset(x.codes): x for x in service_lines.lines_of(d.before)} if d.before else {}
     rows: list[LineRow] = []
     for i in indices:  # (rows in row order; sorted stably below)
         codes = frozenset(cols.codes[i] or ()) if cols.codes is not None else frozenset()
@@ -250,7 +250,7 @@ def attach(d: Draft, indices: list[int], cols: Columns, table: Any) -> None:
     if before:  # the lines in the order authtrack keeps them (a log's rows may be in another)
         order = {codes: k for k, codes in enumerate(before)}
         rows.sort(key=lambda r: order.get(frozenset(r.line.codes), len(order)))
-    auth = usage.with_lines(d.auth, [r.line for r in rows])
+    auth = service_lines.with_lines(d.auth, [r.line for r in rows])
     notes = copied.get("notes")
     if notes is not None:
         auth.notes = "; ".join(dict.fromkeys(n for i in indices if (n := notes[i])))
@@ -270,7 +270,7 @@ def keep_lines(d: Draft, cols: Columns, table: Any, lenient: bool) -> tuple[Col,
     before = d.before
     if before is None or not before.lines or d.lines is not None:
         return None
-    auth, lines = d.auth, usage.lines_of(before)
+    auth, lines = d.auth, service_lines.lines_of(before)
     codes = set(auth.procedure_codes)
     mine = [k for k, line in enumerate(lines) if set(line.codes) == codes]
     if cols.codes is not None and len(mine) == 1 and not lenient:
@@ -289,13 +289,13 @@ def keep_lines(d: Draft, cols: Columns, table: Any, lenient: bool) -> tuple[Col,
             _at(cols.visits_left, i),
             i,
         )
-        d.auth = usage.with_lines(auth, [r.line for r in rows])
+        d.auth = service_lines.with_lines(auth, [r.line for r in rows])
         d.lines = rows
         d.units_used = d.visits_used = d.units_left = d.visits_left = None
         return None
     total = usage.stated_usage(before)
     copied_names = {name for name, _, _ in cols.copied}
-    same_codes = cols.codes is None or codes == set(usage.all_codes(before))
+    same_codes = cols.codes is None or codes == set(service_lines.all_codes(before))
     same_counts = not (
         ("units_authorized" in copied_names and auth.units_authorized != total.units_authorized)
         or (
@@ -312,7 +312,7 @@ def keep_lines(d: Draft, cols: Columns, table: Any, lenient: bool) -> tuple[Col,
             f"{'other codes' if not same_codes else 'other counts'} for all of them; write a "
             "row for each code, or change its lines in authtrack.",
         )
-    d.auth = usage.with_lines(auth, lines)
+    d.auth = service_lines.with_lines(auth, lines)
     d.lines = []  # (kept as they were: nothing to settle line by line)
     d.units_used = d.visits_used = d.units_left = d.visits_left = None
     return None
@@ -334,7 +334,7 @@ def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
         tracked = usage.line_usages(d.auth, services, today) if services else None
         # (the lines are the draft's own, made by with_lines for it: set in place; one line is
         # held in the authorization's own fields, of the same names)
-        held = usage.lines_of(d.auth)
+        held = service_lines.lines_of(d.auth)
         for k, (r, line) in enumerate(zip(d.lines, held, strict=True)):
             target: Any = line if len(held) > 1 else d.auth
             units_used = _used(r.units_used, r.units_left, line.units_authorized)

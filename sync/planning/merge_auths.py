@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from priorauth.model import Authorization, Client
-from priorauth.usage import all_codes
+from priorauth.service_lines import all_codes
 from sync.parsing import cells
 from sync.parsing.logsheet import LogTable
 from sync.planning import lines

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from priorauth import rules, usage
+from priorauth import rules, service_lines, usage
 from priorauth.model import RequestStatus
 from priorauth.services.bulk import overlay
 from sync.planning.drafts import Draft
@@ -74,7 +74,7 @@ def _by_overlapping_codes(
     ``known``: the code sets of code lists seen before (filled as it goes)."""
     if len(group) == 1:
         return [group]
-    held = {id(d): usage.all_codes(d.auth) for d in group}  # (every line's, when several)
+    held = {id(d): service_lines.all_codes(d.auth) for d in group}  # (every line's, when several)
     first = held[id(group[0])]
     if all(held[id(d)] == first for d in group):
         return [group]  # (the common case: one code list, its renewals; no pairwise checks)
@@ -185,7 +185,10 @@ def _settle_group(
         for a in (merger.data.authorizations_for(client_id, payer_id) if client_id > 0 else [])
         if a.active
         and a.id not in in_log
-        and any(rules.codes_overlap(usage.all_codes(a), usage.all_codes(d.auth)) for d in group)
+        and any(
+            rules.codes_overlap(service_lines.all_codes(a), service_lines.all_codes(d.auth))
+            for d in group
+        )
     ]
     undecided = [d for d in group if not d.explicit_active]
     if undecided:

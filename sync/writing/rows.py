@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from priorauth import coverage, rules, usage
+from priorauth import coverage, rules, service_lines
 from priorauth.data import Data
 from priorauth.model import Authorization, Client, LineMeasure, Priority, Service
 from sync.parsing import cells
@@ -93,7 +93,7 @@ def authorization_row(
         auth.member_id,
         ins.priority.value.title() if ins else "",
         auth.auth_number,
-        ", ".join(usage.all_codes(auth)),  # (every line's)
+        ", ".join(service_lines.all_codes(auth)),  # (every line's)
         auth.start_date,
         auth.end_date,
         use.units_authorized,

@@ -29,7 +29,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from priorauth import rules, usage
+from priorauth import rules, service_lines, usage
 from priorauth.data import Data
 from priorauth.model import Authorization
 from sync.errors import WorkbookError
@@ -160,8 +160,8 @@ def write_back(
     for a in sorted_authorizations(data):
         if a.id in in_log:
             continue
-        several = Col.CODES in table.values and len(usage.lines_of(a)) > 1
-        new += [(a, k) for k in range(len(usage.lines_of(a)))] if several else [(a, None)]
+        several = Col.CODES in table.values and len(service_lines.lines_of(a)) > 1
+        new += [(a, k) for k in range(len(service_lines.lines_of(a)))] if several else [(a, None)]
     new += lines.missing
     if new:
         end = max(table.rows) if table.rows else table.header.index + raw.first_row

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from priorauth import usage
+from priorauth import service_lines
 from priorauth.model import Authorization
 from sync.parsing.logsheet import LogTable
 from sync.planning.drafts import Draft
@@ -41,7 +41,7 @@ def row_lines(table: LogTable, drafts: list[Draft], matched: dict[int, Authoriza
         auth = matched.get(d.row)
         if auth is None:
             continue
-        lines = usage.lines_of(auth)
+        lines = service_lines.lines_of(auth)
         rows = [(r.row, r.index) for r in d.lines or () if r.index is not None]
         rows = rows or [(d.row, d.index)]
         if len(lines) < 2 and len(rows) < 2:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Select
 
-from priorauth import usage
+from priorauth import service_lines
 from priorauth.model import Authorization, CapPeriod, LineMeasure, ProcedureGroup
 from priorauth.services.tracker import Tracker
 from tests.helpers.pilot import open_client, screen_text, settle, type_text, wait_until
@@ -59,7 +59,7 @@ async def fill_aba(pilot) -> None:
 
 
 def _lines(auth: Authorization) -> list[tuple[list[str], float | None]]:
-    return [(line.codes, line.units_authorized) for line in usage.lines_of(auth)]
+    return [(line.codes, line.units_authorized) for line in service_lines.lines_of(auth)]
 
 
 async def test_saving_a_three_line_aba_authorization(db_path: Path, practice) -> None:
@@ -141,7 +141,7 @@ async def test_a_problem_names_its_line_and_nothing_is_saved(db_path: Path, prac
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ClientScreen))
         (auth,) = app.data.authorizations.values()
-        assert usage.lines_of(auth)[1].cap_amount == 8
+        assert service_lines.lines_of(auth)[1].cap_amount == 8
     assert not app.unexpected
 
 
@@ -275,7 +275,7 @@ async def test_a_line_given_as_a_procedure_group(db_path: Path, tracker: Tracker
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ClientScreen))
         (auth,) = app.data.authorizations.values()
-        second = usage.lines_of(auth)[1]
+        second = service_lines.lines_of(auth)[1]
         assert (second.group, second.codes, second.units_authorized, second.measure) == (
             "Parent training",
             ["97156", "97157"],
@@ -355,13 +355,13 @@ async def test_removing_a_line_with_services_asks_first(db_path: Path, tracker: 
         await pilot.press("n")  # back to the form: nothing saved
         await wait_until(pilot, lambda: app.screen is form)
         (auth,) = (a for a in app.data.authorizations.values() if a.auth_number == "ABA-1")
-        assert len(usage.lines_of(auth)) == 3
+        assert len(service_lines.lines_of(auth)) == 3
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
         await wait_until(pilot, lambda: isinstance(app.screen, ClientScreen))
         (auth,) = (a for a in app.data.authorizations.values() if a.auth_number == "ABA-1")
-        assert [line.codes for line in usage.lines_of(auth)] == [["97153"], ["97156"]]
+        assert [line.codes for line in service_lines.lines_of(auth)] == [["97153"], ["97156"]]
     assert not app.unexpected
 
 
@@ -377,5 +377,5 @@ async def test_changing_dates_or_counts_asks_nothing(db_path: Path, tracker: Tra
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ClientScreen))
         (auth,) = (a for a in app.data.authorizations.values() if a.auth_number == "ABA-1")
-        assert usage.lines_of(auth)[1].units_authorized == 44
+        assert service_lines.lines_of(auth)[1].units_authorized == 44
     assert not app.unexpected

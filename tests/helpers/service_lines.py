@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from priorauth import usage
+from priorauth import service_lines
 from priorauth.model import (
     Authorization,
     Client,
@@ -50,7 +50,7 @@ def add_service_line_practice(tracker: Tracker, today: dt.date) -> dict[str, obj
     bo, dee = client("Bo", "Baker"), client("Dee", "Diaz")
     aba = Authorization(client=bo.id, payer=payer.id, auth_number="ABA-1")
     aba.start_date, aba.end_date = start, end
-    aba = tracker.save_authorization(usage.with_lines(aba, aba_lines())).authorization
+    aba = tracker.save_authorization(service_lines.with_lines(aba, aba_lines())).authorization
     for days_ago, code, units in (
         (30, "97153", 120),
         (20, "97153", 80),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from priorauth import usage
+from priorauth import service_lines
 from priorauth.model import CapPeriod, LineMeasure
 from priorauth.services.tracker import Tracker
 from sync.importer import apply_import, plan_import
@@ -39,7 +39,7 @@ def test_services_in_hours_under_one_number_become_lines_in_hours(
     assert plan.errors == [], [str(e) for e in plan.errors]
     apply_import(tracker, plan)
     (auth,) = tracker.data().authorizations.values()
-    lines = usage.lines_of(auth)
+    lines = service_lines.lines_of(auth)
     assert [(x.codes, x.group, x.measure) for x in lines] == [
         (["T1019"], "Personal Care", LineMeasure.HOURS),
         (["S5150"], "Respite", LineMeasure.HOURS),

@@ -13,20 +13,12 @@ from hypothesis import strategies as st
 
 from priorauth import rules
 from priorauth.model import Authorization, LineMeasure, Service, ServiceLine
+from priorauth.service_lines import all_codes, line_index, lines_of, with_lines
 from priorauth.store.codec import from_doc, to_doc
 from priorauth.store.datafile import Store
 from priorauth.store.schema import problems
 from priorauth.store.storage import SCHEMA_VERSION
-from priorauth.usage import (
-    all_codes,
-    least_remaining,
-    line_index,
-    line_usages,
-    lines_of,
-    stated_counts,
-    usage_of,
-    with_lines,
-)
+from priorauth.usage import least_remaining, line_usages, stated_counts, usage_of
 
 TODAY = dt.date(2026, 3, 15)
 ABA = [

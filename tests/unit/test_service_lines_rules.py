@@ -26,10 +26,11 @@ from priorauth.model import (
     Service,
     ServiceLine,
 )
+from priorauth.service_lines import lines_of, with_lines
 from priorauth.services.demo import build_demo
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
-from priorauth.usage import line_usages, lines_of, usage_of, with_lines
+from priorauth.usage import line_usages, usage_of
 from priorauth.validate import line_problems
 
 TODAY = dt.date(2026, 11, 23)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from authtrack.cli import main
-from priorauth import usage
+from priorauth import service_lines, usage
 from priorauth.model import (
     CapMeasure,
     CapPeriod,
@@ -65,7 +65,7 @@ def test_an_aba_log_imports_one_authorization_per_number_with_its_lines(
         line(["97151"], 24, 8),
     ]
     for auth in (ann, bo):  # the authorization's own fields: the canonical form of several lines
-        assert auth == usage.with_lines(auth, auth.lines)
+        assert auth == service_lines.with_lines(auth, auth.lines)
         assert (auth.procedure_codes, auth.units_authorized, auth.cap_amount) == ([], None, None)
         assert (auth.start_date, auth.end_date) == (D(2026, 9, 1), D(2027, 2, 28))
         assert auth.active and auth.member_id == "W123"
@@ -246,7 +246,7 @@ def test_export_imported_into_an_empty_file_reproduces_the_lines(
     hours = dataclasses.replace(
         ann, id=0, rev=0, auth_number="ABA-9", start_date=D(2026, 3, 1), end_date=D(2026, 8, 31)
     )
-    hours = usage.with_lines(
+    hours = service_lines.with_lines(
         hours,
         [
             line(["97153"], 80, measure=LineMeasure.HOURS, group="Direct therapy"),
@@ -274,7 +274,7 @@ def test_export_imported_into_an_empty_file_reproduces_the_lines(
     apply_import(fresh, plan)
 
     def lines(t: Tracker) -> dict[str, list[ServiceLine]]:
-        return {a.auth_number: usage.lines_of(a) for a in t.data().authorizations.values()}
+        return {a.auth_number: service_lines.lines_of(a) for a in t.data().authorizations.values()}
 
     assert lines(fresh) == lines(tracker)
     assert by_number(fresh)["ABA-9"].lines[1].units_authorized == 12.5
@@ -385,7 +385,7 @@ def test_any_lines_come_back_from_the_export(
             end_date=start + dt.timedelta(days=180),
             active=False,
         )
-        saved = source.save_authorization(usage.with_lines(auth, lines)).authorization
+        saved = source.save_authorization(service_lines.with_lines(auth, lines)).authorization
         for day, code, units in services:  # some services on its lines' codes
             if day < 180:
                 code_k = lines[code % len(lines)].codes[0]
@@ -399,7 +399,7 @@ def test_any_lines_come_back_from_the_export(
     apply_import(fresh, plan)
 
     def lines_by_number(t: Tracker) -> dict[str, list[ServiceLine]]:
-        return {a.auth_number: usage.lines_of(a) for a in t.data().authorizations.values()}
+        return {a.auth_number: service_lines.lines_of(a) for a in t.data().authorizations.values()}
 
     assert lines_by_number(fresh) == lines_by_number(source)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from priorauth import usage
+from priorauth import service_lines
 from priorauth.model import CapPeriod
 from priorauth.services.tracker import Tracker
 from sample_workbooks.samplegen import aba_lines
@@ -35,7 +35,7 @@ def test_write_back_puts_each_line_in_its_own_row(tracker: Tracker, tmp_path: Pa
     ann = by_number(tracker)["ABA-1"]
     record(tracker, ann, "97155", D(2026, 10, 1), 4)
     ann = by_number(tracker)["ABA-1"]  # a fourth line, added in authtrack
-    tracker.save_authorization(usage.with_lines(ann, [*ann.lines, line(["97151"], 16)]))
+    tracker.save_authorization(service_lines.with_lines(ann, [*ann.lines, line(["97151"], 16)]))
     out = tmp_path / "back.xlsx"
     result = write_back(tracker.data(), log, today=TODAY, out=out)
     assert (result.updated_rows, result.cells_changed, result.appended_rows) == ([3], 1, [9])
@@ -59,7 +59,7 @@ def test_write_back_of_a_new_authorization_with_lines_appends_a_row_per_line(
     renewal = dataclasses.replace(
         ann, id=0, rev=0, auth_number="ABA-5", start_date=D(2027, 3, 1), end_date=D(2027, 8, 31)
     )
-    renewal = usage.with_lines(renewal, [line(["97153"], 300), line(["97155"], 30)])
+    renewal = service_lines.with_lines(renewal, [line(["97153"], 300), line(["97155"], 30)])
     tracker.save_authorization(dataclasses.replace(renewal, active=False))
     out = tmp_path / "back.xlsx"
     result = write_back(tracker.data(), log, today=TODAY, out=out)

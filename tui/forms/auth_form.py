@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from priorauth import coverage, rules, usage, validate
+from priorauth import coverage, rules, service_lines, validate
 from priorauth.errors import ValidationError
 from priorauth.model import (
     Authorization,
@@ -72,7 +72,7 @@ class AuthForm(FormScreen[SaveResult]):
         self.client = client
         self.auth = auth
         self._title = title
-        self.line_count = len(usage.lines_of(auth)) if auth is not None else 1
+        self.line_count = len(service_lines.lines_of(auth)) if auth is not None else 1
         self._own_line_problems = False
 
     def title_text(self) -> str:
@@ -86,7 +86,7 @@ class AuthForm(FormScreen[SaveResult]):
     def compose_fields(self) -> ComposeResult:
         data = self.data
         a = self.auth or Authorization(client=self.client.id, payer=0)
-        lines = usage.lines_of(a)
+        lines = service_lines.lines_of(a)
         first = lines[0]
         day = a.start_date or self.today
         payers = [(data.payer_name(pid), pid) for pid in coverage.payers_in_force(self.client, day)]
@@ -331,7 +331,7 @@ class AuthForm(FormScreen[SaveResult]):
             record = Authorization(client=self.client.id, **values)
         else:
             record = dataclasses.replace(self.auth, **values)
-        return usage.with_lines(record, lines), problems
+        return service_lines.with_lines(record, lines), problems
 
     def _read_line(self, number: int, problems: list[ValidationError]) -> ServiceLine:
         """Line ``number`` as its widgets say; problems reading it name the line when there
@@ -363,7 +363,7 @@ class AuthForm(FormScreen[SaveResult]):
         period = self.choice(wid("cap_period"))
         cap = count("cap_amount", "", fractions=hours and cap_measure == CapMeasure.UNITS)
         several = self.line_count > 1  # (one line: the sentences the form always said)
-        before = usage.lines_of(self.auth) if self.auth is not None else []
+        before = service_lines.lines_of(self.auth) if self.auth is not None else []
         was = before[number - 1] if number <= len(before) else None
         return ServiceLine(
             codes=codes,

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from priorauth import grammar, rules, usage, validate
+from priorauth import grammar, rules, service_lines, validate
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import (
@@ -338,10 +338,10 @@ def services_left_out(data: Data, old: Authorization, new: Authorization) -> lis
     """The services counting against ``old`` whose code no line of ``new`` holds (a line
     removed, a code taken off): after the save they count against another authorization or
     none. Oldest first."""
-    if usage.all_codes(new) == usage.all_codes(old):
+    if service_lines.all_codes(new) == service_lines.all_codes(old):
         return []
     return [
         s
         for s in rules.services_for(data, old)
-        if s.authorization is None and usage.line_index(new, s.procedure_code) is None
+        if s.authorization is None and service_lines.line_index(new, s.procedure_code) is None
     ]

@@ -7,7 +7,7 @@ import dataclasses
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from priorauth import coverage, outofauth, rules, usage, validate
+from priorauth import coverage, outofauth, rules, service_lines, validate
 from priorauth.errors import AuthTrackError, ValidationError
 from priorauth.model import Authorization, Client, OutOfAuthPolicy, Priority, Service
 from priorauth.outofauth import ServiceBlocked, policy_for
@@ -50,7 +50,7 @@ class ServiceForm(FormScreen[ServiceResult]):
             payer = primary.payer_id if primary else (payers[0][1] if payers else 0)
         code = s.procedure_code if s else ""
         hint = "e.g. 90837"
-        codes = usage.all_codes(self.auth) if self.auth is not None else []
+        codes = service_lines.all_codes(self.auth) if self.auth is not None else []
         if s is None and len(codes) == 1:
             code = codes[0]
         elif codes:

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from priorauth import rules, usage
+from priorauth import rules, service_lines
 from priorauth.data import Data
 from priorauth.model import RequestStatus
 from tui import fmt
@@ -331,7 +331,7 @@ class AuthorizationsScreen(FilteredListScreen):
         parts = [
             client.name if client else "",
             f"{data.payer_name(auth.payer)} {auth.auth_number or '(no number)'}",
-            fmt.codes(usage.all_codes(auth)),
+            fmt.codes(service_lines.all_codes(auth)),
             f"{fmt.date(auth.start_date, blank='?')}–{fmt.date(auth.end_date, blank='open-ended')}",
             f"units {rules.describe_count(use.units_remaining, use.units_authorized)}",
             f"visits {rules.describe_count(use.visits_remaining, use.visits_authorized)}",

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from priorauth import coverage, rules, usage, validate
+from priorauth import coverage, rules, service_lines, validate
 from priorauth.data import Data
 from priorauth.model import Client, Priority
 from tui import fmt, parse
@@ -48,7 +48,7 @@ def box23_text(data: Data, client: Client, day: dt.date, code: str | None) -> Te
             text.append(f"\n{'':10}{split.removeprefix('Split the claim: ')}")
         elif len({a.auth_number for a in covering}) > 1:
             said = ", ".join(
-                f"{a.auth_number or '(no number)'} for {fmt.codes(usage.all_codes(a))}"
+                f"{a.auth_number or '(no number)'} for {fmt.codes(service_lines.all_codes(a))}"
                 for a in covering
             )
             text.append("depends on the code", style="bold")

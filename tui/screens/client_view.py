@@ -7,7 +7,7 @@ import datetime as dt
 
 from rich.text import Text
 
-from priorauth import rules, usage
+from priorauth import rules, service_lines
 from priorauth.data import Data
 from priorauth.model import Authorization, RequestStatus, Service
 from tui import fmt
@@ -218,13 +218,13 @@ def auth_detail(
     payer = data.payer_name(auth.payer)
     facts = [
         f"{payer} {auth.member_id}" if auth.member_id else payer,
-        fmt.codes(usage.all_codes(auth)),
+        fmt.codes(service_lines.all_codes(auth)),
         f"{start}–{fmt.date(auth.end_date, blank='open-ended')}",
     ]
     if auth.end_date and auth.end_date >= today:
         facts.append(f"ends {fmt.days_until(auth.end_date, today)}")
-    several = len(usage.lines_of(auth)) > 1
-    for line in usage.lines_of(auth):
+    several = len(service_lines.lines_of(auth)) > 1
+    for line in service_lines.lines_of(auth):
         if line.cap_amount and line.cap_period:
             of = f" {', '.join(line.codes)}" if several else ""
             amount = _n(line.cap_amount)

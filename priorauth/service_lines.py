@@ -1,0 +1,127 @@
+"""An authorization's service lines: the one door to them, read and written.
+
+An authorization is one or more **service lines** (:class:`~priorauth.model.ServiceLine`). One
+with a single line keeps it in its own fields (``procedure_codes``, ``units_authorized``, ...)
+and ``lines`` empty; one with several keeps them in ``lines`` and its own fields blank.
+:func:`lines_of` reads either form as a list of lines, :func:`with_lines` writes a list of lines
+back in the one canonical form, so that equal authorizations compare equal; :func:`all_codes`
+and :func:`line_index` say which codes an authorization holds and which line holds a code.
+How much of each line is used is :mod:`priorauth.usage`'s.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from priorauth.model import Authorization, CapMeasure, LineMeasure, ServiceLine, field_values
+
+
+def code_matches(code: str, codes: list[str]) -> bool:
+    """A service code matches when equal to an authorized code, or to its base code (no modifier)
+    when the authorized one has no modifier: 90837-HN is covered by an authorization for 90837."""
+    code = code.strip().upper()
+    base = code.split("-")[0]
+    return any(c == code or ("-" not in c and c == base) for c in codes)
+
+
+def lines_of(auth: Authorization) -> list[ServiceLine]:
+    """The service lines of ``auth``: its ``lines``, or the one line its own fields hold."""
+    if auth.lines:
+        return auth.lines
+    return [
+        ServiceLine(
+            codes=auth.procedure_codes,
+            group=auth.group,
+            units_authorized=auth.units_authorized,
+            visits_authorized=auth.visits_authorized,
+            carried_units_used=auth.carried_units_used,
+            carried_visits_used=auth.carried_visits_used,
+            cap_amount=auth.cap_amount,
+            cap_period=auth.cap_period,
+            cap_measure=auth.cap_measure,
+            measure=auth.measure,
+        )
+    ]
+
+
+def with_lines(auth: Authorization, lines: list[ServiceLine]) -> Authorization:
+    """``auth`` holding ``lines`` in the canonical form: one line in its own fields (``lines``
+    empty), several in ``lines`` with its own codes, counts, cap and carried usage blank. A new
+    authorization (and new lines); ``auth`` and ``lines`` are left as they are."""
+    if len(lines) == 1:
+        (line,) = lines
+        return _copy(
+            auth,
+            procedure_codes=list(line.codes),
+            units_authorized=line.units_authorized,
+            visits_authorized=line.visits_authorized,
+            carried_units_used=line.carried_units_used,
+            carried_visits_used=line.carried_visits_used,
+            cap_amount=line.cap_amount,
+            cap_period=line.cap_period,
+            cap_measure=line.cap_measure,
+            measure=line.measure,
+            group=line.group,
+            lines=[],
+        )
+    return _copy(
+        auth,
+        procedure_codes=[],
+        units_authorized=None,
+        visits_authorized=None,
+        carried_units_used=0,
+        carried_visits_used=0,
+        cap_amount=None,
+        cap_period=None,
+        cap_measure=CapMeasure.UNITS,
+        measure=LineMeasure.UNITS,
+        group="",
+        lines=[_copy(line, codes=list(line.codes)) for line in lines],
+    )
+
+
+_R = TypeVar("_R")
+
+
+def _copy(record: _R, **changes: object) -> _R:
+    """``dataclasses.replace`` for records with no ``__post_init__`` or init-only fields: a copy
+    with ``changes``, without ``__init__``'s cost (an import makes thousands)."""
+    new = object.__new__(type(record))
+    values = field_values(record)  # (records have __slots__; a line has a __dict__: both work)
+    values.update(changes)
+    for name, value in values.items():  # (one at a time: the record keeps its values inline)
+        setattr(new, name, value)
+    return new
+
+
+def all_codes(auth: Authorization) -> list[str]:
+    """Every code of every line of ``auth``, in line order, each once (empty: any procedure)."""
+    if not auth.lines:
+        return auth.procedure_codes
+    if any(not line.codes for line in auth.lines):
+        return []
+    return list(dict.fromkeys(code for line in auth.lines for code in line.codes))
+
+
+def line_index(auth: Authorization, code: str | None) -> int | None:
+    """The index in :func:`lines_of` of the line a service with ``code`` counts against: the
+    first line listing it (exactly, or by its base code), else a line listing no codes; None
+    when no line holds it. A one-line authorization's line is 0 for any code it covers."""
+    if not auth.lines:
+        codes = auth.procedure_codes
+        return 0 if not code or not codes or code_matches(code, codes) else None
+    lines = auth.lines
+    if code:
+        for i, line in enumerate(lines):
+            if code in line.codes:
+                return i
+        for i, line in enumerate(lines):
+            if line.codes and code_matches(code, line.codes):
+                return i
+    for i, line in enumerate(lines):
+        if not line.codes:
+            return i
+    return None
+
+
+__all__ = ["all_codes", "code_matches", "line_index", "lines_of", "with_lines"]
