@@ -17,7 +17,7 @@ import json
 import sys
 
 from authtrack.context import Context, UsageError
-from priorauth import rules
+from priorauth.box23 import Box23, box23
 from priorauth.data import Data
 from priorauth.grammar import GrammarError, codes
 from priorauth.model import Priority
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         )
     day = args.day or ctx.today or dt.date.today()
     claims = sorted(
-        rules.box23(data, client, day, code).values(),
+        box23(data, client, day, code).values(),
         key=lambda b: list(Priority).index(b.priority),
     )
     missing = [b for b in claims if b.authorization is None and b.insurance.prior_auth_required]
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     return 1 if missing else 0
 
 
-def _claim_json(data: Data, b: rules.Box23) -> dict[str, object]:
+def _claim_json(data: Data, b: Box23) -> dict[str, object]:
     """One claim as DESIGN.md's contract says; ``split`` (one {auth_number, codes} per
     authorization) only when the day's services need more than one number."""
     out: dict[str, object] = {

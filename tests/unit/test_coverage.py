@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from priorauth import coverage, notify, rules
+from priorauth import coverage, notify
+from priorauth.box23 import box23
 from priorauth.errors import ValidationError
 from priorauth.model import Client, ClientInsurance, Payer, Priority
 from priorauth.services.tracker import Tracker
@@ -87,9 +88,9 @@ def test_a_client_with_four_payers_over_the_years_is_imported(
     assert [data.payer_name(c.payer_id) for c in coverage.coverages_in_force(client, TODAY)] == [
         "Optum"
     ]
-    old = rules.box23(data, client, D(2020, 6, 1))
+    old = box23(data, client, D(2020, 6, 1))
     assert old[Priority.PRIMARY].value == "C-1"
-    assert rules.box23(data, client, TODAY)[Priority.PRIMARY].value == "O-1"
+    assert box23(data, client, TODAY)[Priority.PRIMARY].value == "O-1"
     assert [data.payer_name(c.payer_id) for c in coverage.past_coverages(client, TODAY)] == [
         "Medicaid",
         "Cigna",

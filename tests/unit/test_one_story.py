@@ -4,7 +4,7 @@ to be made active; a client-list row speaks of one authorization only."""
 
 from __future__ import annotations
 
-from priorauth import rules
+from priorauth.box23 import box23
 from tests.unit.test_notify import AETNA, CIGNA, TODAY, D, auth, client, of_kind, world
 from tui.rows import client_row
 
@@ -21,7 +21,7 @@ def test_inactive_covering_authorization_is_one_story() -> None:
     data = world(ended, covering)
     ann = data.clients[1]
     # box 23 shows it, flagged
-    box = rules.box23(data, ann, TODAY)[ann.insurances[0].priority]
+    box = box23(data, ann, TODAY)[ann.insurances[0].priority]
     assert box.value == "AET-55501" and box.inactive
     assert box.note == "Aetna authorization AET-55501 (inactive: make it active?)"
     # the notification says the same thing, never "no authorization ... the last one ended"
@@ -42,7 +42,7 @@ def test_nothing_covering_still_says_when_the_last_one_ended() -> None:
     ann = data.clients[1]
     (n,) = of_kind(data, TODAY, "no_active_auth")
     assert "the last one ended 10/31/2026" in n.message
-    box = rules.box23(data, ann, TODAY)[ann.insurances[0].priority]
+    box = box23(data, ann, TODAY)[ann.insurances[0].priority]
     assert box.value == "" and not box.inactive
     assert client_row(data, ann, TODAY).auth_number == ""
 
@@ -50,7 +50,7 @@ def test_nothing_covering_still_says_when_the_last_one_ended() -> None:
 def test_active_covering_authorization_raises_nothing() -> None:
     data = world(auth(id=1), auth(id=2, auth_number="OTHER", active=False))
     assert not of_kind(data, TODAY, "no_active_auth")
-    box = rules.box23(data, data.clients[1], TODAY)
+    box = box23(data, data.clients[1], TODAY)
     assert not next(iter(box.values())).inactive
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from priorauth import rules
+from priorauth.box23 import box23
 from priorauth.model import Authorization, Client, ClientInsurance, Payer, Priority
 from priorauth.services.tracker import Tracker
 from sync.importer import apply_import, plan_import
@@ -57,9 +58,9 @@ def test_speech_and_ot_of_one_payer_are_both_active(tracker: Tracker) -> None:
     ot = saved.authorization
     data = tracker.data()
     assert data.authorizations[speech.id].active and data.authorizations[ot.id].active
-    claims = rules.box23(data, data.clients[kid.id], D(2026, 12, 1), "92507")
+    claims = box23(data, data.clients[kid.id], D(2026, 12, 1), "92507")
     assert claims[Priority.PRIMARY].value == "SLP-1"
-    claims = rules.box23(data, data.clients[kid.id], D(2026, 12, 1), "97530")
+    claims = box23(data, data.clients[kid.id], D(2026, 12, 1), "97530")
     assert claims[Priority.PRIMARY].value == "OT-1"
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from priorauth import rules
+from priorauth.box23 import box23
 from priorauth.errors import ValidationError, ValidationErrors
 from priorauth.model import (
     Authorization,
@@ -178,10 +179,10 @@ def test_box23_for_primary_and_secondary(tracker: Tracker, practice) -> None:
     )
     data = tracker.data()
     client = data.clients[practice["client"].id]
-    box = rules.box23(data, client, D(2026, 12, 1))
+    box = box23(data, client, D(2026, 12, 1))
     assert box[Priority.PRIMARY].value == "AET-77"
     assert box[Priority.SECONDARY].value == "CIG-55"  # its own payer's number, not the primary's
-    after = rules.box23(data, client, D(2027, 3, 1))
+    after = box23(data, client, D(2027, 3, 1))
     assert after[Priority.PRIMARY].value == ""
     assert "no authorization from Aetna covers 03/01/2027" in after[Priority.PRIMARY].note
 
@@ -192,7 +193,7 @@ def test_box23_blank_for_payer_without_prior_auth(tracker: Tracker) -> None:
     ins = tracker.new_insurance(data, medicare.id, priority=Priority.PRIMARY)
     assert ins.prior_auth_required is False  # the payer's default is applied
     client = tracker.save_client(Client(first_name="Bo", last_name="Ng", insurances=[ins]))
-    box = rules.box23(tracker.data(), client, TODAY)
+    box = box23(tracker.data(), client, TODAY)
     assert box[Priority.PRIMARY].value == ""
     assert "does not require prior authorization" in box[Priority.PRIMARY].note
 
@@ -382,7 +383,7 @@ def test_box23_for_a_code_no_line_holds_names_the_code(tracker: Tracker, practic
     tracker.save_authorization(_auth(practice, auth_number="AET-77"))
     data = tracker.data()
     client = data.clients[practice["client"].id]
-    assert rules.box23(data, client, D(2026, 12, 1), "90837")[Priority.PRIMARY].value == "AET-77"
-    box = rules.box23(data, client, D(2026, 12, 1), "97153")[Priority.PRIMARY]
+    assert box23(data, client, D(2026, 12, 1), "90837")[Priority.PRIMARY].value == "AET-77"
+    box = box23(data, client, D(2026, 12, 1), "97153")[Priority.PRIMARY]
     assert box.value == ""
     assert "no authorization from Aetna covers 97153 on 12/01/2026" in box.note

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from priorauth import notify, outofauth, reports, rules
+from priorauth.box23 import box23
 from priorauth.errors import ValidationError
 from priorauth.model import (
     Authorization,
@@ -303,9 +304,9 @@ def test_ot_and_speech_are_both_active_and_box23_numbers_each_code(tracker: Trac
     assert data.authorizations[speech.id].active
     assert data.authorizations[saved.authorization.id].active
     client = data.clients[kid.id]
-    assert rules.box23(data, client, day, "92507")[Priority.PRIMARY].value == "SLP-1"
-    assert rules.box23(data, client, day, "97530")[Priority.PRIMARY].value == "OT-1"
-    claim = rules.box23(data, client, day)[Priority.PRIMARY]
+    assert box23(data, client, day, "92507")[Priority.PRIMARY].value == "SLP-1"
+    assert box23(data, client, day, "97530")[Priority.PRIMARY].value == "OT-1"
+    claim = box23(data, client, day)[Priority.PRIMARY]
     parts = [(p.value, p.codes) for p in claim.split]
     assert parts == [("SLP-1", ("92507",)), ("OT-1", ("97530",))]
     assert claim.split_sentence == (
@@ -320,7 +321,7 @@ def test_one_number_for_a_day_under_one_authorization_is_not_split(tracker: Trac
     _record(tracker, kid, payer, D(2026, 11, 2), "97153", 8)
     _record(tracker, kid, payer, D(2026, 11, 2), "97155", 2)
     data = tracker.data()
-    claim = rules.box23(data, data.clients[kid.id], D(2026, 11, 2))[Priority.PRIMARY]
+    claim = box23(data, data.clients[kid.id], D(2026, 11, 2))[Priority.PRIMARY]
     assert claim.value == "ABA-1" and claim.split == () and claim.split_sentence == ""
 
 

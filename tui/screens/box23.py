@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from priorauth import coverage, rules, service_lines, validate
+from priorauth import coverage, service_lines, validate
+from priorauth.box23 import box23, covering_on_day, day_codes
 from priorauth.data import Data
 from priorauth.model import Client, Priority
 from tui import fmt, parse
@@ -26,12 +27,12 @@ if TYPE_CHECKING:
 def box23_text(data: Data, client: Client, day: dt.date, code: str | None) -> Text:
     """Each claim's box 23 for ``day`` (and ``code``), said in words."""
     text = Text()
-    recorded = rules.day_codes(data, client, day)
+    recorded = day_codes(data, client, day)
     codes = [*recorded, code] if code and code not in recorded else recorded
     seen = ", ".join(recorded) if recorded else "none recorded"
     asked = f" · code asked: {code}" if code and code not in recorded else ""
     text.append(f"{fmt.long_date(day)} · services that day: {seen}{asked}\n")
-    boxes = rules.box23(data, client, day, code)
+    boxes = box23(data, client, day, code)
     in_force = {ins.priority for ins in coverage.coverages_in_force(client, day)}
     for priority in Priority:
         text.append(f"\n{priority.value.capitalize():9} ", style="bold")
@@ -42,7 +43,7 @@ def box23_text(data: Data, client: Client, day: dt.date, code: str | None) -> Te
         payer_id = box.insurance.payer_id
         text.append(f"{fmt.truncate(data.payer_name(payer_id), 24)} · box 23: ")
         split = box.split_sentence
-        covering = rules.covering_on_day(data, client, payer_id, day) if not codes else []
+        covering = covering_on_day(data, client, payer_id, day) if not codes else []
         if split and not code:
             text.append("split the claim", style="bold")
             text.append(f"\n{'':10}{split.removeprefix('Split the claim: ')}")

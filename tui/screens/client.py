@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import Label, Static
 
 from priorauth import coverage, rules
+from priorauth.box23 import box23
 from priorauth.model import Authorization, Client, Service
 from tui import fmt
 from tui.rows import auth_id_of, client_auth_rows, line_rows
@@ -206,7 +207,7 @@ class ClientScreen(ClientActions):
         data = self.at.data
         assert data is not None
         today = self.at.today
-        boxes = rules.box23(data, client, today)
+        boxes = box23(data, client, today)
         text = Text()
         current = coverage.coverages_in_force(client, today)
         others = [
