@@ -1,9 +1,10 @@
 """Recognise a log's header row and what each of its columns holds.
 
 Header texts are reduced to normalised words ("Auth #" -> {authorization, number}, "Exp. Date" ->
-{end, date}, "Sessions Left" -> {visit, remaining}) and matched against rules that say which
-words a field needs and which it must not have. No list of exact strings: "Approved Units",
-"Units Approved", "# of Units Auth'd" and "Auth Units" all land on units authorized.
+{end, date}, "Sessions Left" -> {visit, remaining}) and matched against each column's headings in
+the field table (:data:`sync.recognising.fields.HEADING_RULES`), which say which words a field
+needs and which it must not have. No list of exact strings: "Approved Units", "Units Approved",
+"# of Units Auth'd" and "Auth Units" all land on units authorized.
 """
 
 from __future__ import annotations
@@ -12,98 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync.recognising.columns import Col
+from sync.recognising.fields import HEADING_RULES
 from sync.recognising.header_words import words
 from sync.recognising.payer_slots import PayerSlot, find_slots, slot_columns
 
 HEADER_SEARCH_ROWS = 40  # the header row is looked for in the first rows of a sheet
 
 _COUNT_WORDS = {"unit", "visit", "hour"}  # (hours are counted as units, in hours)
-
-
-@dataclass(frozen=True)
-class _Rule:
-    col: Col
-    needs: frozenset[str]
-    forbids: frozenset[str] = frozenset()
-    only: bool = False  # the header has no words beyond ``needs`` (and "number"/"date")
-
-
-def _r(col: Col, needs: str, forbids: str = "", only: bool = False) -> _Rule:
-    return _Rule(col, frozenset(needs.split()), frozenset(forbids.split()), only)
-
-
-# First match wins, so the specific rules come before the general ones.
-_RULES: list[_Rule] = [
-    # a heading that says notes is notes, whatever else it names ("Notes to self", "Billing
-    # notes", "Payer notes"): several such columns all join authtrack's notes
-    _r(Col.NOTES, "note"),
-    _r(Col.MEASURE, "measure"),
-    _r(Col.GROUP, "procedure group", "number"),
-    _r(Col.GROUP, "service group", "number"),
-    _r(Col.GROUP, "authorization group", "number"),
-    _r(Col.GROUP, "service type", "code"),
-    _r(Col.GROUP, "service name", "code"),
-    _r(Col.GROUP, "service description", "code"),
-    _r(Col.CONFIRMED_BY, "confirmed by"),
-    _r(Col.CONFIRMED_AT, "confirmed at"),
-    _r(Col.CONFIRMED_AT, "confirmed on"),
-    _r(Col.FOLLOW_UP, "follow"),
-    _r(Col.REQUESTED_ON, "requested", "status"),
-    _r(Col.CONFIRMED, "billing"),
-    _r(Col.CAP, "cap"),
-    _r(Col.CAP, "week"),
-    _r(Col.CAP, "month"),
-    _r(Col.UNITS_USED, "unit used"),
-    _r(Col.VISITS_USED, "visit used"),
-    _r(Col.UNITS_LEFT, "unit remaining"),
-    _r(Col.VISITS_LEFT, "visit remaining"),
-    _r(Col.UNITS_USED, "hour used"),
-    _r(Col.UNITS_LEFT, "hour remaining"),
-    _r(Col.VISITS_AUTH, "visit", "last next first date start end"),
-    _r(Col.UNITS_AUTH, "unit", "date start end"),
-    _r(Col.UNITS_AUTH, "hour", "date start end"),
-    _r(Col.UNITS_USED, "used"),
-    _r(Col.UNITS_LEFT, "remaining"),
-    _r(Col.DOB, "birth"),
-    _r(Col.PERIOD, "period"),
-    _r(Col.START, "start", "requested"),
-    _r(Col.END, "end"),
-    _r(Col.FIRST, "first", "visit date"),
-    _r(Col.LAST, "last name"),
-    _r(Col.LAST, "last", only=True),
-    _r(Col.CLIENT_ID, "client id"),
-    _r(Col.CLIENT_ID, "client number"),
-    _r(Col.CLIENT_ID, "chart"),
-    _r(Col.CLIENT_ID, "account"),
-    _r(Col.CLIENT_ID, "record number"),
-    _r(Col.CLIENT_ID, "id", only=True),
-    _r(Col.NAME, "client", "payer insurance clinician status"),
-    _r(Col.NAME, "name", "payer insurance clinician member procedure code service"),
-    _r(Col.MEMBER_ID, "member"),
-    _r(Col.MEMBER_ID, "insurance id"),
-    _r(Col.MEMBER_ID, "insurance number"),
-    _r(Col.AUTH_NUMBER, "authorization number"),
-    _r(Col.AUTH_NUMBER, "authorization id"),
-    _r(Col.AUTH_NUMBER, "authorization code"),
-    _r(Col.AUTH_NUMBER, "authorization", "status date", only=True),
-    _r(Col.PRIORITY, "priority"),
-    _r(Col.PRIORITY, "primary secondary"),
-    _r(Col.PRIORITY, "coverage order"),
-    _r(Col.PAYER_REF, "reference"),
-    _r(Col.PAYER_REF, "call"),
-    _r(Col.PAYER, "payer"),
-    _r(Col.PAYER, "insurance"),
-    _r(Col.CODES, "code"),
-    _r(Col.CODES, "procedure"),
-    _r(Col.CODES, "service", "date"),
-    _r(Col.STATUS, "status", "client"),
-    _r(Col.ACTIVE, "active"),
-    _r(Col.CONFIRMED, "confirmed"),
-    _r(Col.REMINDER, "reminder"),
-    _r(Col.CLINICIAN, "clinician"),
-    _r(Col.UNITS_AUTH, "authorized", only=True),
-]
-_FILLER = frozenset({"number", "date"})
 # a column of phone numbers or addresses ("Payer Phone", "Therapist Email") is the practice's
 # own: kept in its log as it is, never read as the payer or clinician it is about
 _CONTACT = frozenset({"phone", "tel", "telephone", "fax", "email", "mail", "address", "website"})
@@ -126,11 +42,9 @@ def recognise(text: str) -> Col | None:
     ws = words(text)
     if not ws:
         return None
-    for rule in _RULES:
-        if rule.needs <= ws and not (rule.forbids & ws):
-            if rule.only and not (ws - rule.needs) <= _FILLER:
-                continue
-            return rule.col
+    for heading, col in HEADING_RULES:
+        if heading.matches(ws):
+            return col
     return None
 
 

@@ -15,6 +15,7 @@ from sync.recognising.fields import (
     COPIED,
     ERROR_COLUMNS,
     FIELDS,
+    HEADING_RULES,
     WORDS,
     Col,
 )
@@ -54,3 +55,35 @@ def test_an_exported_row_is_as_long_as_the_headers() -> None:
     assert row[where[Col.AUTH_NUMBER]] == "A1"
     assert row[where[Col.UNITS_AUTH]] == 10
     assert row[where[Col.PAYER]] == "Aetna"
+
+
+def test_every_heading_is_reachable_and_ranked_once() -> None:
+    """Each column's headings are tried in rank order across columns (first match wins); a
+    heading whose own words land on another column would be dead, a shared rank ambiguous."""
+    ranks = [h.rank for h, _ in HEADING_RULES]
+    assert ranks == sorted(ranks) and len(ranks) == len(set(ranks))
+    assert {col for _, col in HEADING_RULES} <= set(Col)
+    for f in FIELDS:
+        for heading in f.headings:
+            text = " ".join(sorted(heading.needs))
+            assert headers.recognise(text) is f.col, (text, f.col)
+
+
+def test_rank_decides_between_columns_whose_words_a_heading_shares() -> None:
+    # each header's words match two columns' headings; the lower rank wins
+    cases = {
+        "Billing Notes": Col.NOTES,
+        "Units Used": Col.UNITS_USED,
+        "Units/Wk": Col.CAP,
+        "Hrs Left": Col.UNITS_LEFT,
+        "Payer Reference": Col.PAYER_REF,
+        "Insurance ID": Col.MEMBER_ID,
+        "Auth Code": Col.AUTH_NUMBER,
+        "Service Type": Col.GROUP,
+        "Requested On": Col.REQUESTED_ON,
+        "Confirmed By": Col.CONFIRMED_BY,
+        "Auth Status": Col.STATUS,
+        "Visits Used": Col.VISITS_USED,
+    }
+    for text, col in cases.items():
+        assert headers.recognise(text) is col, text
