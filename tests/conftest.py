@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from hypothesis import settings
 
 from priorauth.model import Client, ClientInsurance, Payer, Priority
@@ -30,6 +32,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         tier = item.path.parent.name
         if tier in ("unit", "functional"):
             item.add_marker(getattr(pytest.mark, tier))
+
+
+@pytest.fixture
+def wall_clock() -> Iterator[dt.datetime]:
+    """The wall clock moved to 10:05 local time on TODAY, ticking on: for screens that say when
+    something was saved ("today 10:05 am"). Without it the app's fixed today and the real moment
+    of a save disagree, and the text (its width too: "12/07/26 12:15 pm" against "7:16 am")
+    follows the real date and hour. A timestamp, not an aware datetime: time-machine would set
+    the process's TZ from one (`make test-clock` runs in a far timezone)."""
+    moment = dt.datetime.combine(TODAY, dt.time(10, 5)).astimezone()
+    with time_machine.travel(moment.timestamp(), tick=True):
+        yield moment
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from priorauth.services.tracker import Tracker
@@ -19,6 +20,8 @@ from tui.screens.dialogs import PickDialog
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)
+# each entry's time is shown in words and takes its width: the saves' wall clock is fixed
+pytestmark = pytest.mark.usefixtures("wall_clock")
 
 
 def flat(text: str) -> str:
