@@ -50,6 +50,8 @@ async def test_a_change_made_in_the_app_shows_who_and_before_after(demo_db: Path
         newest = audit.selected()
         assert newest is not None and newest.entry.user == "mlopez"
         assert newest.entry.changes["units_authorized"] == [24, 30]
+        # nothing else: its codes are a group's, shown chosen in the form, but nobody chose it
+        assert set(newest.entry.changes) == {"units_authorized"}, newest.entry.changes
         text = flat(screen_text(app))
         assert f"mlopez Alvarez, Avery changed authorization {auth.auth_number}" in text
         assert "units authorized 24 → 30" in text  # the selected change, below the table

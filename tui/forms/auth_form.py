@@ -93,7 +93,7 @@ class AuthForm(FormScreen[SaveResult]):
         payer_ids = {pid for _, pid in payers}
         main = coverage.main_coverage(self.client, day)
         payer = a.payer or (main.payer_id if main else 0)
-        groups = sorted(data.groups.values(), key=lambda g: g.name.casefold())
+        groups = self._groups()
         group_value = lines_ui.group_choice(first, groups)
         yield field_row(
             "payer",
@@ -289,6 +289,10 @@ class AuthForm(FormScreen[SaveResult]):
             approved = self.choice("status") == RequestStatus.APPROVED
             self.query_one("#active", Checkbox).value = approved
 
+    def _groups(self) -> list[ProcedureGroup]:
+        """The practice's procedure groups, as the form lists them (by name)."""
+        return sorted(self.data.groups.values(), key=lambda g: g.name.casefold())
+
     def action_new_group(self) -> None:
         from tui.forms.group_form import GroupForm
 
@@ -298,7 +302,7 @@ class AuthForm(FormScreen[SaveResult]):
     def _group_added(self, group: ProcedureGroup | None) -> None:
         if group is None:
             return
-        groups = sorted(self.data.groups.values(), key=lambda g: g.name.casefold())
+        groups = self._groups()
         options = [(g.name, g.id) for g in groups]
         if all(gid != group.id for _, gid in options):
             options.append((group.name, group.id))
@@ -367,7 +371,7 @@ class AuthForm(FormScreen[SaveResult]):
         was = before[number - 1] if number <= len(before) else None
         return ServiceLine(
             codes=codes,
-            group=lines_ui.group_name(group, codes, was),
+            group=lines_ui.group_name(group, codes, was, self._groups()),
             units_authorized=count("units", "units authorized" * several, fractions=hours),
             visits_authorized=count("visits", "visits authorized" * several),  # type: ignore[arg-type]
             carried_units_used=count(
@@ -391,7 +395,7 @@ class AuthForm(FormScreen[SaveResult]):
 
     async def action_add_line(self) -> None:
         number = self.line_count + 1
-        groups = sorted(self.data.groups.values(), key=lambda g: g.name.casefold())
+        groups = self._groups()
         block = lines_ui.line_block(number, ServiceLine(), groups)
         await self.query_one(".form-body").mount(block, before="#request-section")
         self.line_count = number

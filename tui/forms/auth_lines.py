@@ -115,10 +115,20 @@ def group_choice(line: ServiceLine, groups: list[ProcedureGroup]) -> int | objec
     return Select.NULL
 
 
-def group_name(chosen: ProcedureGroup | None, codes: list[str], was: ServiceLine | None) -> str:
+def group_name(
+    chosen: ProcedureGroup | None,
+    codes: list[str],
+    was: ServiceLine | None,
+    groups: list[ProcedureGroup],
+) -> str:
     """The group a line is given as: the one chosen while its codes are the group's; a line
-    whose codes are unchanged keeps the group it had (a group a log named, codes to come)."""
+    whose codes are unchanged keeps the group it had (a group a log named, codes to come) —
+    also when the form only showed a group because its codes are the group's: saving an edit
+    of the units never names a group nobody chose."""
     unchanged = was is not None and was.codes == codes
+    shown = group_choice(was, groups) if unchanged and was is not None else None
+    if chosen is not None and shown == chosen.id and was is not None:  # as the form opened
+        return was.group
     if chosen is not None and (chosen.codes == codes or unchanged):
         return chosen.name
     return was.group if unchanged and chosen is None and was is not None else ""
