@@ -28,10 +28,11 @@ check: $(STAMP)
 test: check
 	$(BIN)/python -m pytest -n 2 -q
 
-# The whole suite a year ahead, in a timezone far from UTC: no test may depend on the real date,
-# clock or timezone (tests/helpers/clock/sitecustomize.py moves every process's clock).
+# The whole suite a year ahead, at 12:15 pm in a timezone far from UTC: no test may depend on the
+# real date, hour or timezone (tests/helpers/clock/sitecustomize.py moves every process's clock).
 test-clock: $(STAMP)
-	AUTHTRACK_TEST_CLOCK_SHIFT_DAYS=365 TZ=Pacific/Kiritimati PYTHONPATH=tests/helpers/clock \
+	AUTHTRACK_TEST_CLOCK_SHIFT_DAYS=365 AUTHTRACK_TEST_CLOCK_AT=12:15 TZ=Pacific/Kiritimati \
+		PYTHONPATH=tests/helpers/clock \
 		$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider \
 		-W ignore::pytest.PytestAssertRewriteWarning
 
