@@ -127,10 +127,10 @@ class PayerChooser:
         return [c for c in ordered if in_force(c, day)] or ordered
 
     def __call__(self, client: Client, a: Appointment, current: Service | None) -> int | str:
-        if a.payer or current is not None:
+        if a.payer:
             return choose_payer(self.data, client, a, current)
         insurances = self._coverages(client, a.date)
-        if len(insurances) < 2:
+        if current is not None or len(insurances) < 2:
             return choose_payer(self.data, client, a, current, insurances)
         key = (client.id, a.code)
         auth = self._last.get(key)
