@@ -221,7 +221,7 @@ def main() -> int:
     print(f"  the list's sheet read (guard)   {guarded.text(read)}")
     print(f"  the list read and parsed        {reading.text(read)}")
     print(f"  the backup of the data file     {backup.text(read)}")
-    print(f"  floor: sheet + data file + backup {floor.text(read)}")
+    print(f"  floor: sheet, data file, backup {floor.text(read)}")
     return 0
 
 
