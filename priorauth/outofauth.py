@@ -9,6 +9,7 @@ only for insurances that require prior authorization.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from priorauth import coverage, rules, service_lines, usage
@@ -67,7 +68,14 @@ def ended_authorization(data: Data, service: Service) -> Authorization | None:
 
 def _words(service: Service) -> str:
     code = f" {service.procedure_code}" if service.procedure_code else ""
-    return f"the{code} service on {service.date:%m/%d/%Y}"
+    return f"the{code} service on {_day(service.date)}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(day: dt.date) -> str:
+    """``day`` as 11/02/2026 (an import judges tens of thousands of services on a few hundred
+    days: strftime once a day)."""
+    return f"{day:%m/%d/%Y}"
 
 
 def _opening(service: Service) -> str:

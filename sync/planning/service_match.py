@@ -108,7 +108,8 @@ class PayerChooser:
 
     def __init__(self, data: Data) -> None:
         self.data = data
-        self._last: dict[tuple[int, str], Authorization] = {}
+        # (client, code) -> the dates and the authorization last found covering it
+        self._last: dict[tuple[int, str], tuple[dt.date, dt.date, Authorization]] = {}
         # a client's coverages in priority order, sorted once (rows ask on every date), and
         # whether they are all open-ended (in force on every day: no need to look at the day)
         self._ordered: dict[int, tuple[Client, list[ClientInsurance], bool]] = {}
@@ -127,15 +128,16 @@ class PayerChooser:
         return [c for c in ordered if in_force(c, day)] or ordered
 
     def __call__(self, client: Client, a: Appointment, current: Service | None) -> int | str:
-        if a.payer or current is not None:
+        if a.payer:
             return choose_payer(self.data, client, a, current)
         insurances = self._coverages(client, a.date)
-        if len(insurances) < 2:
+        if current is not None or len(insurances) < 2:
             return choose_payer(self.data, client, a, current, insurances)
         key = (client.id, a.code)
-        auth = self._last.get(key)
-        if auth is not None and rules.covers(auth, a.date, a.code or None):
-            return auth.payer  # (it is the first insurance's: see below)
+        last = self._last.get(key)
+        # (it covered this code before, so it covers the row when its dates hold the day)
+        if last is not None and last[0] <= a.date <= last[1]:
+            return last[2].payer  # (it is the first insurance's: see below)
         payer = choose_payer(self.data, client, a, current, insurances)
         first = insurances[0]
         if payer == first.payer_id:
@@ -143,7 +145,8 @@ class PayerChooser:
                 self.data, client.id, payer, a.date, a.code or None
             )
             if found is not None:
-                self._last[key] = found
+                assert found.start_date is not None  # (a covering one has its start)
+                self._last[key] = (found.start_date, found.end_date or dt.date.max, found)
         return payer
 
 

@@ -244,10 +244,21 @@ def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int,
     names = {j: text.casefold() for j, text in header.names.items()}
     repeats = set(names.values())
     out = []
+    total = _TOTAL.match
     for i in range(header.index + 1, len(raw.rows)):
         values = raw.rows[i]
         if len(values) < width:
             values = [*values, *([""] * (width - len(values)))]
+        # (the usual row, told at its first cell: a value that is neither blank, nor a total's
+        # word, nor a heading of the header; the others go through every test below)
+        first = values[0] if values else ""
+        if not (first == "" or first is None):
+            if not isinstance(first, str):
+                out.append((raw.first_row + i, values))
+                continue
+            if not total(first) and first.strip() and first.strip().casefold() not in repeats:
+                out.append((raw.first_row + i, values))
+                continue
         filled = [v for v in values if not (v == "" or v is None)]
         if not filled or (
             type(filled[0]) is str
@@ -348,11 +359,13 @@ def read_list(
     parsed: dict[A, list[Any]] = {}
     orders, mixed = _date_orders(table, rows, date_order, order_reason)
     parsers = _parsers(epoch_1904, orders)
+    # the columns of the rows (every row holds at least ``width`` values)
+    by_column = list(zip(*(v for _, v in rows), strict=False)) if rows else [()] * width
     for col, j in cols.items():
         parse = parsers[col]
         if col in mixed:
             parse = one_order(parse, orders[col], mixed[col])
-        values = [v[j] for _, v in rows]  # (cell values are texts, numbers, dates: hashable)
+        values = by_column[j]  # (cell values are texts, numbers, dates: hashable)
         meaning: dict[Any, Any] = {}
         wrong: dict[Any, str] = {}
         for value in set(values):
@@ -365,7 +378,7 @@ def read_list(
                 if value in wrong:
                     table.error(rows[i][0], col, wrong[value])
                     bad.add(i)
-        parsed[col] = [meaning[v] for v in values]
+        parsed[col] = list(map(meaning.__getitem__, values))
     blank = [None] * len(rows)
     texts = [""] * len(rows)
 

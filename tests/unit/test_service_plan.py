@@ -404,3 +404,19 @@ def test_a_finding_keeps_the_code_as_written(tracker: Tracker, practice: dict[st
     service.units = 2
     (finding,) = outofauth.check_one(tracker.data(), service)
     assert finding.message.startswith("The H2019-HN service on 11/02/2026 is past the 1 units")
+
+
+def test_new_services_are_made_as_the_constructor_makes_them() -> None:
+    """The planner's quick maker (a copy of a blank service) gives the record ``Service(...)``
+    would: every field, in ``_COMPARED``'s order, and the defaults of the others."""
+    from sync.planning.service_plan import _COMPARED, _maker
+
+    values = (7, 3, dt.date(2026, 11, 2), "09:15", "97153", 2, ServiceStatus.NO_SHOW, "rb", "A1")
+    made = _maker("alice", "list.xlsx")(-4, values)
+    expected = Service(
+        id=-4, recorded_by="alice", source="list.xlsx", **dict(zip(_COMPARED, values, strict=True))
+    )
+    assert made == expected
+    assert dataclasses.astuple(made) == dataclasses.astuple(expected)
+    other = _maker("alice", "list.xlsx")(-5, values)
+    assert other is not made and other.id == -5 and made.id == -4

@@ -1,0 +1,88 @@
+"""Which rows of an appointment list hold an appointment: the quick look at a row's first cell
+(:func:`sync.recognising.appointments._data_rows`) keeps exactly the rows the full tests keep."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sync.parsing import cells
+from sync.reading.workbook import RawSheet
+from sync.recognising.appointments import _TOTAL, _data_rows, find_header
+
+HEADER = ["Appt ID", "Client ID", "Date of Service", "CPT", "Status"]
+
+
+def reference(raw: RawSheet, width: int) -> list[tuple[int, list[Any]]]:
+    """The rows kept, every test applied to every row (the rule before the quick look)."""
+    header = find_header(raw.rows)
+    assert header is not None
+    names = {j: text.casefold() for j, text in header.names.items()}
+    repeats = set(names.values())
+    out = []
+    for i in range(header.index + 1, len(raw.rows)):
+        values = raw.rows[i]
+        if len(values) < width:
+            values = [*values, *([""] * (width - len(values)))]
+        filled = [v for v in values if not (v == "" or v is None)]
+        if not filled or (
+            type(filled[0]) is str
+            and not filled[0].strip()
+            and all(isinstance(v, str) and not v.strip() for v in filled)
+        ):
+            continue
+        first = filled[0]
+        if isinstance(first, str) and _TOTAL.match(first) and len(filled) <= 3:
+            continue
+        if (
+            isinstance(first, str)
+            and first.strip().casefold() in repeats
+            and all(cells.text(values[j]).casefold() == t for j, t in names.items() if j < width)
+        ):
+            continue
+        out.append((raw.first_row + i, values))
+    return out
+
+
+CELLS = st.one_of(
+    st.sampled_from(
+        ["", " ", None, "Total", "Grand total", "total units", "Appt ID", " appt id ", "CPT"]
+    ),
+    st.sampled_from(["A1", "C000001", "97153", "Checked Out", "Subtotal: 3", "count"]),
+    st.integers(0, 3),
+    st.just(dt.date(2026, 11, 2)),
+)
+ROWS = st.lists(st.lists(CELLS, min_size=0, max_size=6), max_size=12)
+
+
+@given(ROWS)
+def test_the_quick_look_keeps_the_rows_the_full_tests_keep(rows: list[list[Any]]) -> None:
+    sheet = [list(HEADER), *rows, list(HEADER), [" Appt ID", "client id", "date of service"]]
+    raw = RawSheet("Appointments", sheet, first_row=3, first_col=2)
+    header = find_header(raw.rows)
+    assert header is not None
+    width = max(header.columns.values()) + 1
+    assert _data_rows(raw, header, width) == reference(raw, width)
+
+
+def test_blank_total_and_repeated_header_rows_are_left_out() -> None:
+    sheet = [
+        list(HEADER),
+        ["A1", "C1", dt.date(2026, 11, 2), "97153", "Kept"],
+        ["", "", "", "", ""],
+        ["  ", None, "", " ", ""],
+        ["Total", "", 12],
+        list(HEADER),
+        [" Appt ID ", "Client ID", "Date of Service", "CPT", "Status"],
+        ["Total", "C2", dt.date(2026, 11, 3), "97153", "Kept"],  # (a client called Total)
+        [7, "C3", dt.date(2026, 11, 4), "97155", "Kept"],
+        [None, "C4", dt.date(2026, 11, 5), "97155", "Kept"],
+    ]
+    raw = RawSheet("Appointments", sheet)
+    header = find_header(raw.rows)
+    assert header is not None
+    kept = [row for row, _ in _data_rows(raw, header, len(HEADER))]
+    assert kept == [2, 8, 9, 10]
