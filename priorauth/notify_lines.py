@@ -62,11 +62,13 @@ def for_lines(
     if not (in_use or has_cap):
         return
     services = rules.services_for(data, auth)
+    # the services each line holds, split once for the caps, the counts and the run-out dates
+    split, _ = usage.services_by_line(auth, services)
     if has_cap:
         since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
-        yield from lines_over_cap(data, auth, name, today, since, make)
+        yield from lines_over_cap(data, auth, name, today, since, make, split)
     if in_use:
-        yield from _line_notifications(auth, name, today, settings, make, services)
+        yield from _line_notifications(auth, name, today, settings, make, services, split)
 
 
 def _line_notifications(
@@ -76,26 +78,28 @@ def _line_notifications(
     settings: PracticeSettings,
     make: Make,
     services: list[Service],
+    split: list[list[Service]] | None = None,
 ) -> Iterable[Any]:
-    """Used up, running low and projected run-out, per line of ``auth``."""
+    """Used up, running low and projected run-out, per line of ``auth`` (``split``: its
+    services as :func:`priorauth.usage.services_by_line` splits them, when already known)."""
     end = auth.end_date
     since, window_days = pace.window_start(auth, today, settings.pace_weeks)
-    tallies, recents = usage.line_tallies(auth, services, today, since)
+    if split is None:
+        split, _ = usage.services_by_line(auth, services)
+    tallies, recents = usage.line_tallies(auth, services, today, since, split)
     for lu in tallies:
         line, use = lu.line, lu.usage
-        units_left, visits_left = use.units_remaining, use.visits_remaining
-        if units_left is None and visits_left is None:
+        units_authorized, visits_authorized = use.units_authorized, use.visits_authorized
+        if units_authorized is None and visits_authorized is None:
             continue  # a line with no cap: nothing runs out
-        measures = [
-            (what, left, authorized, used)
-            for what, left, authorized, used in (
-                ("units", units_left, use.units_authorized, use.units_used),
-                ("visits", visits_left, use.visits_authorized, use.visits_used),
-            )
-            if left is not None and authorized is not None
-        ]
-        if line.measure == "hours":
-            measures = [(_hours(what), *rest) for what, *rest in measures]  # type: ignore[misc]
+        units_left, visits_left = use.units_remaining, use.visits_remaining
+        # (what, left, authorized, used) of each count the line caps
+        measures = []
+        if units_authorized is not None:
+            units = "hours" if line.measure == "hours" else "units"
+            measures.append((units, units_left, units_authorized, use.units_used))
+        if visits_authorized is not None:
+            measures.append(("visits", visits_left, visits_authorized, use.visits_used))
         gone = [m for m in measures if m[1] <= 0]
         low = [m for m in measures if is_low(m[1], m[2], settings)]
         projected = (
@@ -109,13 +113,10 @@ def _line_notifications(
             continue  # (most lines: nothing to say, no words built)
         label = lu.label
         key = f"{auth.id}:{line_key(lu.index, line)}"
-        counts = (
-            f"{use.units_used}/{use.units_authorized}|{use.visits_used}/{use.visits_authorized}"
-        )
+        counts = f"{use.units_used}/{units_authorized}|{use.visits_used}/{visits_authorized}"
         if gone:
             what = "units" if gone[0][0] != "visits" else "visits"
-            held = usage.services_by_line(auth, services)[0][lu.index]
-            day = usage.line_ran_out_on(line, held, today, what)
+            day = usage.line_ran_out_on(line, split[lu.index], today, what)
             parts = " and ".join(
                 f"{number(used)} of {number(authorized)} {what} used"
                 + (f" ({number(-left)} over)" if left < 0 else "")
@@ -172,9 +173,11 @@ def lines_over_cap(
     today: dt.date,
     since: dt.date,
     make: Make,
+    split: list[list[Service]] | None = None,
 ) -> Iterable[Any]:
-    """A week's or month's use of a line above the line's own cap (several lines)."""
-    for index, line, periods in caps.lines_over_cap(data, auth, since, today):
+    """A week's or month's use of a line above the line's own cap (several lines; ``split``:
+    its services as :func:`priorauth.usage.services_by_line` splits them, when already known)."""
+    for index, line, periods in caps.lines_over_cap(data, auth, since, today, split):
         label = usage.line_label(line)
         unit = "units" if line.cap_measure == CapMeasure.UNITS else "visits"
         if unit == "units" and line.measure == "hours":

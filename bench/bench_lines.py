@@ -1,0 +1,120 @@
+"""Benchmark: issue 12's three-lines-per-authorization ratios, in CPU time, one-line and three-line
+runs alternating (so the machine's load falls on both alike), medians of several rounds.
+
+- service = ``Tracker.record_service`` of one new service into the agency's data file
+  (bench/generate.py, as bench_store.py's "service"), one line vs three lines per authorization
+- notify  = ``notify.compute`` on a fresh snapshot (bench_notify.py's "fresh"), one line vs three;
+  also the CPU time per notification emitted (three-line data yields more of them: each line
+  runs low, runs out and is used up on its own)
+
+    .venv/bin/python bench/bench_lines.py [--what service,notify] [--rounds 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import bench_notify
+from bench.generate import write_data_file
+from priorauth import notify
+from priorauth.data import Data
+from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
+
+
+def cpu(fn: Callable[[], object]) -> float:
+    """CPU time (user + sys of this process) of one call, in ms (after a full collection, so
+    that one run's garbage is not collected in the next one's time)."""
+    gc.collect()
+    start = time.process_time()
+    fn()
+    return (time.process_time() - start) * 1000
+
+
+def alternate(one: Callable[[], object], three: Callable[[], object], rounds: int) -> list[float]:
+    """Medians over ``rounds`` of (one-line ms, three-line ms), run one, three, one, three..."""
+    ones, threes = [], []
+    for _ in range(rounds):
+        ones.append(cpu(one))
+        threes.append(cpu(three))
+    return [statistics.median(ones), statistics.median(threes)]
+
+
+def report(what: str, one_ms: float, three_ms: float) -> None:
+    print(
+        f"{what:<10} one line {one_ms:7.1f} ms   three lines {three_ms:7.1f} ms   "
+        f"ratio {three_ms / one_ms:.2f}x (target: 1.3x at most)"
+    )
+
+
+def service(folder: Path, rounds: int, scale: str) -> None:
+    trackers = []
+    for lines in (1, 3):
+        path = write_data_file(folder / f"{scale}-{lines}.json", scale, lines=lines)
+        tracker = Tracker(Store(path, user="bench"))
+        first = tracker.data().services[1]
+
+        def record(tracker: Tracker = tracker, first: object = first) -> None:
+            tracker.record_service(dataclasses.replace(first, id=0, rev=0, note="bench"))
+
+        record()  # the first builds the snapshot; later ones are what recording a service costs
+        trackers.append(record)
+    one_ms, three_ms = alternate(trackers[0], trackers[1], rounds)
+    report("service", one_ms, three_ms)
+
+
+def notifications(rounds: int, clients: int) -> None:
+    bases = [bench_notify.build(clients, lines=lines) for lines in (1, 3)]
+
+    def fresh(base: Data) -> Callable[[], object]:
+        def run() -> object:
+            data = Data(
+                payers=base.payers,
+                clients=base.clients,
+                authorizations=base.authorizations,
+                services=base.services,
+            )
+            return notify.compute(data, bench_notify.TODAY)
+
+        return run
+
+    counts = [len(fresh(base)()) for base in bases]
+    one_ms, three_ms = alternate(fresh(bases[0]), fresh(bases[1]), rounds)
+    report("notify", one_ms, three_ms)
+    print(
+        f"{'':<10} notifications {counts[0]:,} vs {counts[1]:,} "
+        f"({counts[1] / counts[0] - 1:+.0%}); per notification "
+        f"{one_ms / counts[0] * 1000:.1f} µs vs {three_ms / counts[1] * 1000:.1f} µs "
+        f"({three_ms / counts[1] / (one_ms / counts[0]):.2f}x)"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--what", default="service,notify")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--scale", default="agency", help="the data file's scale (service)")
+    parser.add_argument("--clients", type=int, default=5_000, help="notify's clients")
+    args = parser.parse_args()
+    print(f"CPU time, medians of {args.rounds} alternating rounds")
+    what = args.what.split(",")
+    if "service" in what:
+        with tempfile.TemporaryDirectory() as tmp:
+            service(Path(tmp), args.rounds, args.scale)
+    if "notify" in what:
+        notifications(args.rounds, args.clients)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
