@@ -33,7 +33,10 @@ OVER_CAP_LOOKBACK_DAYS = 31  # periods ending this many days ago or later are to
 
 def capped(auth: Authorization) -> bool:
     """Whether a line of ``auth`` (several lines) has a weekly or monthly cap."""
-    return any(line.cap_amount and line.cap_period is not None for line in auth.lines)
+    for line in auth.lines:  # noqa: SIM110 (a loop, not any(): asked twice for every authorization)
+        if line.cap_amount and line.cap_period is not None:
+            return True
+    return False
 
 
 def line_key(index: int, line: ServiceLine) -> str:
@@ -92,20 +95,28 @@ def _line_notifications(
         units_authorized, visits_authorized = use.units_authorized, use.visits_authorized
         if units_authorized is None and visits_authorized is None:
             continue  # a line with no cap: nothing runs out
-        units_left, visits_left = use.units_remaining, use.visits_remaining
-        # (what, left, authorized, used) of each count the line caps
-        measures = []
+        # (what, left, authorized, used) of each count the line caps, used up or running low
+        gone, low = [], []
         if units_authorized is not None:
-            units = "hours" if line.measure == "hours" else "units"
-            measures.append((units, units_left, units_authorized, use.units_used))
+            what = "hours" if line.measure == "hours" else "units"
+            left = use.units_remaining
+            count = (what, left, units_authorized, use.units_used)
+            if left <= 0:  # type: ignore[operator]
+                gone.append(count)
+            elif is_low(left, units_authorized, settings):  # type: ignore[arg-type]
+                low.append(count)
         if visits_authorized is not None:
-            measures.append(("visits", visits_left, visits_authorized, use.visits_used))
-        gone = [m for m in measures if m[1] <= 0]
-        low = [m for m in measures if is_low(m[1], m[2], settings)]
+            left = use.visits_remaining
+            count = ("visits", left, visits_authorized, use.visits_used)
+            if left <= 0:  # type: ignore[operator]
+                gone.append(count)
+            elif is_low(left, visits_authorized, settings):  # type: ignore[arg-type]
+                low.append(count)
+        recent = recents[lu.index]
         projected = (
             None
-            if gone
-            else pace.line_projection(auth, use, recents[lu.index], today, days=window_days)
+            if gone or not recent[1]  # (used up; no use lately: no pace)
+            else pace.line_projection(auth, use, recent, today, days=window_days)
         )
         if projected is not None and (projected.run_out - today).days > PROJECTION_HORIZON_DAYS:
             projected = None

@@ -132,7 +132,7 @@ def _earliest(
     """The earliest run-out at ``units`` and ``visits`` used over ``days``, if before the end (the
     dates worked out first and a :class:`Projection` made only for the one told about: a
     notification run asks thousands)."""
-    best: tuple[dt.date, str, float, float] | None = None
+    best: tuple[int, str, float, float] | None = None  # (days to the run-out, ...)
     for measure, left, amount in (
         ("units", use.units_remaining, units),
         ("visits", use.visits_remaining, visits),
@@ -140,14 +140,15 @@ def _earliest(
         if left is None or left <= 0 or amount <= 0:
             continue
         if isinstance(left, int) and isinstance(amount, int):
-            run_out = today + dt.timedelta(days=-(-left * days // amount))  # ceil, exact
+            ahead = -(-left * days // amount)  # ceil, exact
         else:  # hours
-            run_out = today + dt.timedelta(days=math.ceil(left * days / amount))
-        if best is None or run_out < best[0]:  # (a tie: the first, units)
-            best = (run_out, measure, left, amount)
+            ahead = math.ceil(left * days / amount)
+        if best is None or ahead < best[0]:  # (a tie: the first, units)
+            best = (ahead, measure, left, amount)
     if best is None:
         return None
-    run_out, measure, left, amount = best
+    ahead, measure, left, amount = best
+    run_out = today + dt.timedelta(days=ahead)
     end = auth.end_date
     if end is not None and run_out >= end:
         return None  # (lasts to the end: not runs_out_early)

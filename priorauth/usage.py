@@ -22,7 +22,7 @@ from priorauth.model import (
 from priorauth.service_lines import line_index, lines_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Usage:
     """How much of an authorization is used, scheduled and left on a given day."""
 
@@ -32,6 +32,26 @@ class Usage:
     visits_used: int
     units_scheduled: int
     visits_scheduled: int
+
+    def __init__(
+        self,
+        units_authorized: int | None,
+        visits_authorized: int | None,
+        units_used: int,
+        visits_used: int,
+        units_scheduled: int,
+        visits_scheduled: int,
+    ) -> None:
+        # dataclasses' own __init__ of a frozen class sets each field through object.__setattr__;
+        # writing the instance's dict is the same at a fifth of the cost (a notification run
+        # makes a Usage for every line of every authorization in use: tens of thousands)
+        values = self.__dict__
+        values["units_authorized"] = units_authorized
+        values["visits_authorized"] = visits_authorized
+        values["units_used"] = units_used
+        values["visits_used"] = visits_used
+        values["units_scheduled"] = units_scheduled
+        values["visits_scheduled"] = visits_scheduled
 
     @property
     def units_remaining(self) -> int | None:
@@ -122,7 +142,7 @@ def _line_usage(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class LineUsage:
     """One service line of an authorization and how much of it is used (``index`` in
     :func:`lines_of`)."""
@@ -130,6 +150,12 @@ class LineUsage:
     index: int
     line: ServiceLine
     usage: Usage
+
+    def __init__(self, index: int, line: ServiceLine, usage: Usage) -> None:
+        values = self.__dict__  # (as Usage's: a frozen dataclass's fields set at less cost)
+        values["index"] = index
+        values["line"] = line
+        values["usage"] = usage
 
     @property
     def label(self) -> str:
@@ -147,19 +173,20 @@ def services_by_line(
 ) -> tuple[list[list[Service]], list[Service]]:
     """``services`` (those counting against ``auth``) split by the line each counts against, in
     :func:`lines_of` order, and those no line holds (a service pinned there by hand)."""
-    lines = lines_of(auth)
-    split: list[list[Service]] = [[] for _ in lines]
     unheld: list[Service] = []
-    if len(lines) == 1:
-        split[0] = list(services)
-        return split, unheld
+    if len(auth.lines) < 2:  # (one line: it holds them all)
+        return [list(services)], unheld
+    split: list[list[Service]] = [[] for _ in auth.lines]
     found: dict[str, int | None] = {}  # code -> line index (a few codes, many services)
     for service in services:
         code = service.procedure_code
         i = found.get(code, _UNSEEN)
         if i == _UNSEEN:  # (not try/except: raising costs more than the look-up)
             i = found[code] = line_index(auth, code)
-        (unheld if i is None else split[i]).append(service)
+        if i is None:
+            unheld.append(service)
+        else:
+            split[i].append(service)
     return split, unheld
 
 
