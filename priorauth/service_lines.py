@@ -20,8 +20,8 @@ def code_matches(code: str, codes: list[str]) -> bool:
     """A service code matches when equal to an authorized code, or to its base code (no modifier)
     when the authorized one has no modifier: 90837-HN is covered by an authorization for 90837."""
     code = code.strip().upper()
-    base = code.split("-")[0]
-    return any(c == code or ("-" not in c and c == base) for c in codes)
+    # (the base code holds no "-", so an authorized code equal to it has no modifier)
+    return code in codes or code.split("-")[0] in codes
 
 
 def lines_of(auth: Authorization) -> list[ServiceLine]:
