@@ -2,10 +2,13 @@
 runs alternating (so the machine's load falls on both alike), medians of several rounds.
 
 - service = ``Tracker.record_service`` of one new service into the agency's data file
-  (bench/generate.py, as bench_store.py's "service"), one line vs three lines per authorization
+  (bench/generate.py, as bench_store.py's "service"), one line vs three lines per authorization;
+  and checks = the tracker's own part of it, without the store's (validation, the block check,
+  the authorization it counts against, the warnings: the usage of that authorization's lines)
 - notify  = ``notify.compute`` on a fresh snapshot (bench_notify.py's "fresh"), one line vs three;
   also the CPU time per notification emitted (three-line data yields more of them: each line
-  runs low, runs out and is used up on its own)
+  runs low, runs out and is used up on its own), and both again without building the output
+  ("no output": no Notification made, none sorted; what to say is still worked out and worded)
 
     .venv/bin/python bench/bench_lines.py [--what service,notify] [--rounds 7]
 """
@@ -26,9 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import bench_notify
 from bench.generate import write_data_file
-from priorauth import notify
+from priorauth import notify, rules, validate
 from priorauth.data import Data
-from priorauth.services.tracker import Tracker
+from priorauth.model import Service
+from priorauth.services.tracker import Tracker, service_warnings
 from priorauth.store.datafile import Store
 
 
@@ -58,19 +62,36 @@ def report(what: str, one_ms: float, three_ms: float) -> None:
 
 
 def service(folder: Path, rounds: int, scale: str) -> None:
-    trackers = []
+    records, checks, sizes = [], [], []
     for lines in (1, 3):
         path = write_data_file(folder / f"{scale}-{lines}.json", scale, lines=lines)
         tracker = Tracker(Store(path, user="bench"))
         first = tracker.data().services[1]
 
-        def record(tracker: Tracker = tracker, first: object = first) -> None:
+        def record(tracker: Tracker = tracker, first: Service = first) -> None:
             tracker.record_service(dataclasses.replace(first, id=0, rev=0, note="bench"))
 
+        def check(tracker: Tracker = tracker, first: Service = first) -> None:
+            """The tracker's own work on a service recorded, without the store's: validation,
+            the block check, the authorization it counts against and the warnings (the usage
+            of that authorization, line by line)."""
+            data = tracker.data()
+            service = dataclasses.replace(first, id=0, rev=0, note="bench")
+            for _ in range(100):
+                validate.check(validate.service_problems(data, service))
+                tracker._blocked(data, service, "")
+                auth = rules.assigned_authorization(data, service)
+                service_warnings(data, service, auth, tracker.today)
+
         record()  # the first builds the snapshot; later ones are what recording a service costs
-        trackers.append(record)
-    one_ms, three_ms = alternate(trackers[0], trackers[1], rounds)
+        records.append(record)
+        checks.append(check)
+        sizes.append(path.stat().st_size / 1e6)
+    one_ms, three_ms = alternate(records[0], records[1], rounds)
     report("service", one_ms, three_ms)
+    print(f"{'':<10} data file {sizes[0]:.1f} MB vs {sizes[1]:.1f} MB ({sizes[1] / sizes[0]:.2f}x)")
+    one_ms, three_ms = alternate(checks[0], checks[1], rounds)
+    report("checks", one_ms / 100, three_ms / 100)
 
 
 def notifications(rounds: int, clients: int) -> None:
@@ -97,6 +118,32 @@ def notifications(rounds: int, clients: int) -> None:
         f"{one_ms / counts[0] * 1000:.1f} µs vs {three_ms / counts[1] * 1000:.1f} µs "
         f"({three_ms / counts[1] / (one_ms / counts[0]):.2f}x)"
     )
+    # the same without building the output: every notification made is one shared placeholder
+    # (no Notification built, no payer name looked up, nothing to sort; the words are still put
+    # together), to tell the finding apart from the telling
+    made = notify._notification
+    placeholder = made(
+        "expired",
+        bases[0],
+        bench_notify.TODAY,
+        client=0,
+        auth=None,
+        payer=0,
+        date=bench_notify.TODAY,
+        message="",
+        key="",
+        fingerprint="",
+    )
+
+    def unmade(*args: object, **kwargs: object) -> notify.Notification:
+        return placeholder
+
+    notify._notification = unmade  # type: ignore[assignment]
+    try:
+        one_ms, three_ms = alternate(fresh(bases[0]), fresh(bases[1]), rounds)
+    finally:
+        notify._notification = made  # type: ignore[assignment]
+    report("no output", one_ms, three_ms)
 
 
 def main() -> int:

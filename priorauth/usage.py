@@ -249,13 +249,13 @@ def line_tallies(
         if line.measure == _HOURS:
             units_used, units_scheduled = used / UNITS_PER_HOUR, scheduled / UNITS_PER_HOUR
             units_recent = recent / UNITS_PER_HOUR
-        use = Usage(
-            units_authorized=line.units_authorized,  # type: ignore[arg-type]
-            visits_authorized=line.visits_authorized,
-            units_used=line.carried_units_used + units_used,  # type: ignore[arg-type]
-            visits_used=line.carried_visits_used + used_days,
-            units_scheduled=units_scheduled,  # type: ignore[arg-type]
-            visits_scheduled=scheduled_days,
+        use = Usage(  # (in field order, not by name: half the cost, ten thousand times a run)
+            line.units_authorized,  # type: ignore[arg-type]
+            line.visits_authorized,
+            line.carried_units_used + units_used,  # type: ignore[arg-type]
+            line.carried_visits_used + used_days,
+            units_scheduled,  # type: ignore[arg-type]
+            scheduled_days,
         )
         found.append(LineUsage(i, line, use))
         pace.append((units_recent, recent_days))
