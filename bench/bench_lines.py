@@ -46,12 +46,18 @@ def cpu(fn: Callable[[], object]) -> float:
     return (time.process_time() - start) * 1000
 
 
+RATIOS: list[float] = []  # the last alternate()'s median of each round's own ratio
+
+
 def alternate(one: Callable[[], object], three: Callable[[], object], rounds: int) -> list[float]:
-    """Medians over ``rounds`` of (one-line ms, three-line ms), run one, three, one, three..."""
+    """Medians over ``rounds`` of (one-line ms, three-line ms), run one, three, one, three...;
+    also (in RATIOS) the median of each round's three-line / one-line, the two run back to back
+    under the same load (the steadier figure on a shared machine)."""
     ones, threes = [], []
     for _ in range(rounds):
         ones.append(cpu(one))
         threes.append(cpu(three))
+    RATIOS[:] = [statistics.median(t / o for o, t in zip(ones, threes, strict=True))]
     return [statistics.median(ones), statistics.median(threes)]
 
 
@@ -59,7 +65,8 @@ def report(what: str, one_ms: float, three_ms: float) -> None:
     unit, scale = ("ms", 1) if one_ms >= 1 else ("µs", 1000)
     print(
         f"{what:<10} one line {one_ms * scale:7.1f} {unit}   three lines "
-        f"{three_ms * scale:7.1f} {unit}   ratio {three_ms / one_ms:.2f}x (target: 1.3x at most)"
+        f"{three_ms * scale:7.1f} {unit}   ratio {three_ms / one_ms:.2f}x, "
+        f"per round {RATIOS[0]:.2f}x (target: 1.3x at most)"
     )
 
 
