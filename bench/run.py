@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS: tuple[tuple[str, ...], ...] = (
     ("bench_store.py",),
     ("bench_notify.py",),
+    ("bench_lines.py",),  # issue 12: one line vs three, CPU time, alternating, medians
     ("bench_sync.py",),
     ("bench_services.py",),
     ("bench_corpus.py",),

@@ -33,7 +33,10 @@ OVER_CAP_LOOKBACK_DAYS = 31  # periods ending this many days ago or later are to
 
 def capped(auth: Authorization) -> bool:
     """Whether a line of ``auth`` (several lines) has a weekly or monthly cap."""
-    return any(line.cap_amount and line.cap_period is not None for line in auth.lines)
+    for line in auth.lines:  # noqa: SIM110 (a loop, not any(): asked twice for every authorization)
+        if line.cap_amount and line.cap_period is not None:
+            return True
+    return False
 
 
 def line_key(index: int, line: ServiceLine) -> str:
@@ -62,11 +65,13 @@ def for_lines(
     if not (in_use or has_cap):
         return
     services = rules.services_for(data, auth)
+    # the services each line holds, split once for the caps, the counts and the run-out dates
+    split, _ = usage.services_by_line(auth, services)
     if has_cap:
         since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
-        yield from lines_over_cap(data, auth, name, today, since, make)
+        yield from lines_over_cap(data, auth, name, today, since, make, split)
     if in_use:
-        yield from _line_notifications(auth, name, today, settings, make, services)
+        yield from _line_notifications(auth, name, today, settings, make, services, split)
 
 
 def _line_notifications(
@@ -76,32 +81,42 @@ def _line_notifications(
     settings: PracticeSettings,
     make: Make,
     services: list[Service],
+    split: list[list[Service]] | None = None,
 ) -> Iterable[Any]:
-    """Used up, running low and projected run-out, per line of ``auth``."""
+    """Used up, running low and projected run-out, per line of ``auth`` (``split``: its
+    services as :func:`priorauth.usage.services_by_line` splits them, when already known)."""
     end = auth.end_date
     since, window_days = pace.window_start(auth, today, settings.pace_weeks)
-    tallies, recents = usage.line_tallies(auth, services, today, since)
+    if split is None:
+        split, _ = usage.services_by_line(auth, services)
+    tallies, recents = usage.line_tallies(auth, services, today, since, split)
     for lu in tallies:
         line, use = lu.line, lu.usage
-        units_left, visits_left = use.units_remaining, use.visits_remaining
-        if units_left is None and visits_left is None:
+        units_authorized, visits_authorized = use.units_authorized, use.visits_authorized
+        if units_authorized is None and visits_authorized is None:
             continue  # a line with no cap: nothing runs out
-        measures = [
-            (what, left, authorized, used)
-            for what, left, authorized, used in (
-                ("units", units_left, use.units_authorized, use.units_used),
-                ("visits", visits_left, use.visits_authorized, use.visits_used),
-            )
-            if left is not None and authorized is not None
-        ]
-        if line.measure == "hours":
-            measures = [(_hours(what), *rest) for what, *rest in measures]  # type: ignore[misc]
-        gone = [m for m in measures if m[1] <= 0]
-        low = [m for m in measures if is_low(m[1], m[2], settings)]
+        # (what, left, authorized, used) of each count the line caps, used up or running low
+        gone, low = [], []
+        if units_authorized is not None:
+            what = "hours" if line.measure == "hours" else "units"
+            left = use.units_remaining
+            count = (what, left, units_authorized, use.units_used)
+            if left <= 0:  # type: ignore[operator]
+                gone.append(count)
+            elif is_low(left, units_authorized, settings):  # type: ignore[arg-type]
+                low.append(count)
+        if visits_authorized is not None:
+            left = use.visits_remaining
+            count = ("visits", left, visits_authorized, use.visits_used)
+            if left <= 0:  # type: ignore[operator]
+                gone.append(count)
+            elif is_low(left, visits_authorized, settings):  # type: ignore[arg-type]
+                low.append(count)
+        recent = recents[lu.index]
         projected = (
             None
-            if gone
-            else pace.line_projection(auth, use, recents[lu.index], today, days=window_days)
+            if gone or not recent[1]  # (used up; no use lately: no pace)
+            else pace.line_projection(auth, use, recent, today, days=window_days)
         )
         if projected is not None and (projected.run_out - today).days > PROJECTION_HORIZON_DAYS:
             projected = None
@@ -109,13 +124,10 @@ def _line_notifications(
             continue  # (most lines: nothing to say, no words built)
         label = lu.label
         key = f"{auth.id}:{line_key(lu.index, line)}"
-        counts = (
-            f"{use.units_used}/{use.units_authorized}|{use.visits_used}/{use.visits_authorized}"
-        )
+        counts = f"{use.units_used}/{units_authorized}|{use.visits_used}/{visits_authorized}"
         if gone:
             what = "units" if gone[0][0] != "visits" else "visits"
-            held = usage.services_by_line(auth, services)[0][lu.index]
-            day = usage.line_ran_out_on(line, held, today, what)
+            day = usage.line_ran_out_on(line, split[lu.index], today, what)
             parts = " and ".join(
                 f"{number(used)} of {number(authorized)} {what} used"
                 + (f" ({number(-left)} over)" if left < 0 else "")
@@ -172,9 +184,11 @@ def lines_over_cap(
     today: dt.date,
     since: dt.date,
     make: Make,
+    split: list[list[Service]] | None = None,
 ) -> Iterable[Any]:
-    """A week's or month's use of a line above the line's own cap (several lines)."""
-    for index, line, periods in caps.lines_over_cap(data, auth, since, today):
+    """A week's or month's use of a line above the line's own cap (several lines; ``split``:
+    its services as :func:`priorauth.usage.services_by_line` splits them, when already known)."""
+    for index, line, periods in caps.lines_over_cap(data, auth, since, today, split):
         label = usage.line_label(line)
         unit = "units" if line.cap_measure == CapMeasure.UNITS else "visits"
         if unit == "units" and line.measure == "hours":

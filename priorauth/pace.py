@@ -88,7 +88,7 @@ def line_projection(
         return None  # (no use lately: no pace)
     if days is None:
         _, days = window_start(auth, today, weeks)
-    return _from_amounts(auth, use, {"units": recent[0], "visits": recent[1]}, days, today)
+    return _earliest(auth, use, recent[0], recent[1], days, today)
 
 
 def window_start(auth: Authorization, today: dt.date, weeks: int) -> tuple[dt.date, int]:
@@ -117,31 +117,39 @@ def _project(
     if not recent:
         return None
     units = sum(s.units for s in recent)
-    used = {
-        "units": units if per_unit == 1 else units * per_unit,
-        "visits": len({s.date for s in recent}),
-    }
-    return _from_amounts(auth, use, used, days, today)
+    visits = len({s.date for s in recent})
+    return _earliest(auth, use, units if per_unit == 1 else units * per_unit, visits, days, today)
 
 
-def _from_amounts(
-    auth: Authorization, use: rules.Usage, used: dict[str, float], days: int, today: dt.date
+def _earliest(
+    auth: Authorization,
+    use: rules.Usage,
+    units: float,
+    visits: float,
+    days: int,
+    today: dt.date,
 ) -> Projection | None:
-    """The earliest run-out at ``used`` (units, visits) over ``days``, if before the end."""
-    best: Projection | None = None
-    for measure, left in (("units", use.units_remaining), ("visits", use.visits_remaining)):
-        if left is None or left <= 0:
-            continue
-        amount = used[measure]
-        if amount <= 0:
+    """The earliest run-out at ``units`` and ``visits`` used over ``days``, if before the end (the
+    dates worked out first and a :class:`Projection` made only for the one told about: a
+    notification run asks thousands)."""
+    best: tuple[int, str, float, float] | None = None  # (days to the run-out, ...)
+    for measure, left, amount in (
+        ("units", use.units_remaining, units),
+        ("visits", use.visits_remaining, visits),
+    ):
+        if left is None or left <= 0 or amount <= 0:
             continue
         if isinstance(left, int) and isinstance(amount, int):
-            run_out = today + dt.timedelta(days=-(-left * days // amount))  # ceil, exact
+            ahead = -(-left * days // amount)  # ceil, exact
         else:  # hours
-            run_out = today + dt.timedelta(days=math.ceil(left * days / amount))
-        candidate = Projection(measure, left, amount, days, run_out, auth.end_date)
-        if best is None or candidate.run_out < best.run_out:
-            best = candidate
-    if best is None or not best.runs_out_early:
+            ahead = math.ceil(left * days / amount)
+        if best is None or ahead < best[0]:  # (a tie: the first, units)
+            best = (ahead, measure, left, amount)
+    if best is None:
         return None
-    return best
+    ahead, measure, left, amount = best
+    run_out = today + dt.timedelta(days=ahead)
+    end = auth.end_date
+    if end is not None and run_out >= end:
+        return None  # (lasts to the end: not runs_out_early)
+    return Projection(measure, left, amount, days, run_out, end)

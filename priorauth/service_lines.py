@@ -20,8 +20,8 @@ def code_matches(code: str, codes: list[str]) -> bool:
     """A service code matches when equal to an authorized code, or to its base code (no modifier)
     when the authorized one has no modifier: 90837-HN is covered by an authorization for 90837."""
     code = code.strip().upper()
-    base = code.split("-")[0]
-    return any(c == code or ("-" not in c and c == base) for c in codes)
+    # (the base code holds no "-", so an authorized code equal to it has no modifier)
+    return code in codes or code.split("-")[0] in codes
 
 
 def lines_of(auth: Authorization) -> list[ServiceLine]:
@@ -98,9 +98,14 @@ def all_codes(auth: Authorization) -> list[str]:
     """Every code of every line of ``auth``, in line order, each once (empty: any procedure)."""
     if not auth.lines:
         return auth.procedure_codes
-    if any(not line.codes for line in auth.lines):
-        return []
-    return list(dict.fromkeys(code for line in auth.lines for code in line.codes))
+    codes: list[str] = []
+    for line in auth.lines:  # (a loop, not generators: asked for every authorization a snapshot)
+        if not line.codes:
+            return []
+        codes += line.codes
+    if len(set(codes)) == len(codes):  # (each line's codes its own: no code twice, as a rule)
+        return codes
+    return list(dict.fromkeys(codes))
 
 
 def line_index(auth: Authorization, code: str | None) -> int | None:

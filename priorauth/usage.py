@@ -22,7 +22,7 @@ from priorauth.model import (
 from priorauth.service_lines import line_index, lines_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Usage:
     """How much of an authorization is used, scheduled and left on a given day."""
 
@@ -32,6 +32,26 @@ class Usage:
     visits_used: int
     units_scheduled: int
     visits_scheduled: int
+
+    def __init__(
+        self,
+        units_authorized: int | None,
+        visits_authorized: int | None,
+        units_used: int,
+        visits_used: int,
+        units_scheduled: int,
+        visits_scheduled: int,
+    ) -> None:
+        # dataclasses' own __init__ of a frozen class sets each field through object.__setattr__;
+        # writing the instance's dict is the same at a fifth of the cost (a notification run
+        # makes a Usage for every line of every authorization in use: tens of thousands)
+        values = self.__dict__
+        values["units_authorized"] = units_authorized
+        values["visits_authorized"] = visits_authorized
+        values["units_used"] = units_used
+        values["visits_used"] = visits_used
+        values["units_scheduled"] = units_scheduled
+        values["visits_scheduled"] = visits_scheduled
 
     @property
     def units_remaining(self) -> int | None:
@@ -122,7 +142,7 @@ def _line_usage(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class LineUsage:
     """One service line of an authorization and how much of it is used (``index`` in
     :func:`lines_of`)."""
@@ -130,6 +150,12 @@ class LineUsage:
     index: int
     line: ServiceLine
     usage: Usage
+
+    def __init__(self, index: int, line: ServiceLine, usage: Usage) -> None:
+        values = self.__dict__  # (as Usage's: a frozen dataclass's fields set at less cost)
+        values["index"] = index
+        values["line"] = line
+        values["usage"] = usage
 
     @property
     def label(self) -> str:
@@ -147,19 +173,20 @@ def services_by_line(
 ) -> tuple[list[list[Service]], list[Service]]:
     """``services`` (those counting against ``auth``) split by the line each counts against, in
     :func:`lines_of` order, and those no line holds (a service pinned there by hand)."""
-    lines = lines_of(auth)
-    split: list[list[Service]] = [[] for _ in lines]
     unheld: list[Service] = []
-    if len(lines) == 1:
-        split[0] = list(services)
-        return split, unheld
+    if len(auth.lines) < 2:  # (one line: it holds them all)
+        return [list(services)], unheld
+    split: list[list[Service]] = [[] for _ in auth.lines]
     found: dict[str, int | None] = {}  # code -> line index (a few codes, many services)
     for service in services:
         code = service.procedure_code
         i = found.get(code, _UNSEEN)
         if i == _UNSEEN:  # (not try/except: raising costs more than the look-up)
             i = found[code] = line_index(auth, code)
-        (unheld if i is None else split[i]).append(service)
+        if i is None:
+            unheld.append(service)
+        else:
+            split[i].append(service)
     return split, unheld
 
 
@@ -180,62 +207,74 @@ def line_usages(
 
 
 def line_tallies(
-    auth: Authorization, services: list[Service], today: dt.date, since: dt.date
+    auth: Authorization,
+    services: list[Service],
+    today: dt.date,
+    since: dt.date,
+    split: list[list[Service]] | None = None,
 ) -> tuple[list[LineUsage], list[tuple[float, int]]]:
     """:func:`line_usages` of ``auth`` (several lines) and, per line, the units (hours, on a line
     of hours) and visits used from ``since`` through ``today`` (the recent pace), in one pass over
-    ``services`` (in date order, as :func:`priorauth.rules.services_for` keeps them)."""
+    ``services`` (in date order, as :func:`priorauth.rules.services_for` keeps them); ``split``:
+    those services as :func:`services_by_line` splits them, when already known."""
     lines = auth.lines
-    n = len(lines)
-    used, scheduled, recent = [0] * n, [0] * n, [0] * n
-    used_days, scheduled_days, recent_days = [0] * n, [0] * n, [0] * n
-    last_used: list[dt.date | None] = [None] * n
-    last_scheduled: list[dt.date | None] = [None] * n
-    last_recent: list[dt.date | None] = [None] * n
-    held: dict[str, int | None] = {}
+    if split is None or len(lines) < 2:  # (one line in ``lines``: only the codes it holds count)
+        split = _held_by_line(auth, services)
+    found, pace = [], []
+    for i, line in enumerate(lines):
+        # (plain locals, a line's services at a time: a third of the cost of indexing lists by
+        # line for every service; the days are counted as they change, the services in date order)
+        used = scheduled = recent = used_days = scheduled_days = recent_days = 0
+        last_used = last_scheduled = last_recent = None
+        for service in split[i]:
+            day = service.date
+            if day <= today:
+                used += service.units
+                if last_used != day:
+                    last_used = day
+                    used_days += 1
+                if day >= since:
+                    recent += service.units
+                    if last_recent != day:
+                        last_recent = day
+                        recent_days += 1
+            else:
+                scheduled += service.units
+                if last_scheduled != day:
+                    last_scheduled = day
+                    scheduled_days += 1
+        units_used: float = used
+        units_scheduled: float = scheduled
+        units_recent: float = recent
+        if line.measure == _HOURS:
+            units_used, units_scheduled = used / UNITS_PER_HOUR, scheduled / UNITS_PER_HOUR
+            units_recent = recent / UNITS_PER_HOUR
+        use = Usage(  # (in field order, not by name: half the cost, ten thousand times a run)
+            line.units_authorized,  # type: ignore[arg-type]
+            line.visits_authorized,
+            line.carried_units_used + units_used,  # type: ignore[arg-type]
+            line.carried_visits_used + used_days,
+            units_scheduled,  # type: ignore[arg-type]
+            scheduled_days,
+        )
+        found.append(LineUsage(i, line, use))
+        pace.append((units_recent, recent_days))
+    return found, pace
+
+
+def _held_by_line(auth: Authorization, services: Iterable[Service]) -> list[list[Service]]:
+    """``services`` split by the line of ``auth.lines`` holding each (in their order), those no
+    line holds left out."""
+    split: list[list[Service]] = [[] for _ in auth.lines]
+    held: dict[str, int | None] = {}  # code -> line index (a few codes, many services)
     for service in services:
         code = service.procedure_code
         i = held.get(code, _UNSEEN)
         if i == _UNSEEN:
             i = held[code] = line_index(auth, code)
-        if i is None:
-            continue
-        day = service.date
-        if day <= today:
-            used[i] += service.units
-            if last_used[i] != day:  # (in date order: a new day of service)
-                last_used[i] = day
-                used_days[i] += 1
-            if day >= since:
-                recent[i] += service.units
-                if last_recent[i] != day:
-                    last_recent[i] = day
-                    recent_days[i] += 1
-        else:
-            scheduled[i] += service.units
-            if last_scheduled[i] != day:
-                last_scheduled[i] = day
-                scheduled_days[i] += 1
-    found, pace = [], []
-    for i, line in enumerate(lines):
-        units_used, units_scheduled, units_recent = used[i], scheduled[i], recent[i]
-        if line.measure == _HOURS:
-            units_used, units_scheduled = (
-                units_used / UNITS_PER_HOUR,
-                units_scheduled / UNITS_PER_HOUR,
-            )
-            units_recent = units_recent / UNITS_PER_HOUR
-        use = Usage(
-            units_authorized=line.units_authorized,  # type: ignore[arg-type]
-            visits_authorized=line.visits_authorized,
-            units_used=line.carried_units_used + units_used,  # type: ignore[arg-type]
-            visits_used=line.carried_visits_used + used_days[i],
-            units_scheduled=units_scheduled,
-            visits_scheduled=scheduled_days[i],
-        )
-        found.append(LineUsage(i, line, use))
-        pace.append((units_recent, recent_days[i]))
-    return found, pace
+        if i is not None:
+            split[i].append(service)
+    return split
 
 
 def _total(values: list[float | None]) -> float | None:
