@@ -19,6 +19,7 @@ from authtrack.context import Context
 from priorauth import notify
 from priorauth.data import Data
 from priorauth.notify import Notification
+from priorauth.services import launch
 
 WIDTH = 100
 
@@ -71,7 +72,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store()
     today = args.day or ctx.today or dt.date.today()
     data = store.snapshot()
-    found = notify.compute(data, today)
+    cached = launch.load(store, data, today)  # worked out by a process before this one
+    if cached is not None:
+        found = cached.notifications
+    else:
+        found = notify.compute(data, today)
+        launch.save(store, data, today)  # for the next process (the app's counts, too)
     if args.mine:
         found = notify.for_clinician(data, found, store.user)
     shown = found if args.all else notify.visible(data, found, store.user, today)

@@ -1,0 +1,164 @@
+"""What a new process needs first, kept between processes: the day's notifications and the
+counts the client list shows, in the data file's derived cache (:mod:`priorauth.store.derived`).
+
+Working them out needs every service built and assigned to its authorization (at agency scale
+a second and a half of CPU in every app that starts and every ``authtrack notifications``).
+The first process to work them out for a content and a day keeps them (:func:`save`); a process
+that reads exactly that content on that day takes them from there (:func:`load`) and shows
+them at once. They are the values a full computation gives, to the value: the cache holds what
+:func:`priorauth.notify.compute` returned and the usage :func:`shown_usage` worked out, and it is
+used only for the content and day it was worked out from (tests/unit/test_launch_cache.py
+compares it with a fresh computation on random data).
+
+The counts the client list shows for a client are those of its standing authorization
+(:func:`standing`): its usage, or for an authorization of several lines the usage of its line
+with the least left (:func:`shown_usage`), the one reader of that for the screens and the cache.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from priorauth import coverage, notify, rules, usage
+from priorauth.data import KEEPER, Data
+from priorauth.model import Authorization, Client
+from priorauth.notify import Notification
+from priorauth.practice import practice_settings
+from priorauth.store import derived
+from priorauth.store.datafile import Store
+from priorauth.usage import Usage
+
+SHOWN = "launch.shown_usage"  # Data.derived[(SHOWN, day)]: {authorization id: (Usage, line)}
+_NOTE_FIELDS = [f.name for f in dataclasses.fields(Notification)]
+_USAGE_FIELDS = [f.name for f in dataclasses.fields(Usage)]
+
+
+def standing(data: Data, client: Client, today: dt.date) -> Authorization | None:
+    """The authorization whose number, counts and end the client list shows for ``client``: the
+    standing one of its main coverage's payer (rules, "one story")."""
+    ins = coverage.main_coverage(client, today)
+    return rules.standing_authorization(data, client.id, ins.payer_id, today) if ins else None
+
+
+def shown_usage(data: Data, auth: Authorization, today: dt.date) -> tuple[Usage, str]:
+    """The counts the client list shows for ``auth`` and the line they are of ("" for one line):
+    its usage, or its line with the least left. Kept per snapshot and day (and taken from the
+    cache when the snapshot's values came from there)."""
+    known = data.derived.get((SHOWN, today))
+    if known is None:
+        known = data.derived[(SHOWN, today)] = {}
+    found = known.get(auth.id)
+    if found is None:
+        if auth.lines:
+            least = usage.least_remaining(auth, rules.services_for(data, auth), today)
+            found = (least.usage, least.label)
+        else:
+            found = (rules.usage(data, auth, today), "")
+        known[auth.id] = found
+    return found
+
+
+@dataclass(frozen=True)
+class Launch:
+    """The values a cache held for one snapshot and day."""
+
+    notifications: list[Notification]  # notify.compute's, most urgent first
+    shown: dict[int, tuple[Usage, str]]  # shown_usage's, by authorization id
+
+
+def key_of(data: Data) -> str | None:
+    """The content key of the file ``data`` was read from (None: none, see derived.read)."""
+    key = data.derived.get(derived.CONTENT_KEY)
+    return key if isinstance(key, str) else None
+
+
+def load(store: Store, data: Data, today: dt.date) -> Launch | None:
+    """The cached values for ``data`` (a snapshot of ``store``) on ``today``; None when the
+    cache is missing, of another content or day, or not as it should be."""
+    body = derived.read(store.path, key_of(data), today.isoformat())
+    if not isinstance(body, dict):
+        return None
+    try:
+        notes = [_note(row) for row in body["notifications"]]
+        shown = {
+            int(auth_id): (Usage(*counts), str(line)) for auth_id, line, *counts in body["shown"]
+        }
+    except (KeyError, TypeError, ValueError):
+        return None  # (a body of the right key but another shape: worked out again)
+    if any(not isinstance(v, (int, float, type(None))) for u, _ in shown.values() for v in _row(u)):
+        return None
+    return Launch(notes, shown)
+
+
+def use(data: Data, today: dt.date, launch: Launch) -> None:
+    """Let ``data`` (the snapshot the cache was of) answer from ``launch``: the counts the client
+    list shows, and :func:`priorauth.notify.compute` (through the snapshot's keeper of
+    per-client values, when it has one, so that the next save works out only what it touched;
+    else its own cache)."""
+    data.derived.setdefault((SHOWN, today), {}).update(launch.shown)
+    settings = practice_settings(data)
+    key = ("notifications", today, settings.low_percent, settings.low_floor, settings.pace_weeks)
+    by_client: dict[int, tuple[Notification, ...]] = {i: () for i in data.clients}
+    for n in launch.notifications:
+        by_client[n.client] = (*by_client.get(n.client, ()), n)
+    seed = getattr(data.derived.get(KEEPER), "seed", None)
+    if seed is not None:
+        seed(data, key, by_client)
+    else:
+        data.derived[key] = tuple(launch.notifications)
+
+
+def save(store: Store, data: Data, today: dt.date) -> bool:
+    """Work out (or take, when already worked out for ``data``) the values a new process needs
+    and keep them in the cache; True when written (see :func:`priorauth.store.derived.write`)."""
+    key = key_of(data)
+    if key is None:
+        return False
+    notes = notify.compute(data, today)
+    shown = [
+        [auth.id, *shown_line(data, auth, today)]
+        for auth in _standing_all(data, data.clients.values(), today)
+    ]
+    body = {"notifications": [_note_row(n) for n in notes], "shown": shown}
+    return derived.write(store.storage, key, today.isoformat(), body)
+
+
+def shown_line(data: Data, auth: Authorization, today: dt.date) -> list[Any]:
+    use_, line = shown_usage(data, auth, today)
+    return [line, *_row(use_)]
+
+
+def _standing_all(data: Data, clients: Iterable[Client], today: dt.date) -> list[Authorization]:
+    found: dict[int, Authorization] = {}
+    for client in clients:
+        auth = standing(data, client, today)
+        if auth is not None:
+            found[auth.id] = auth
+    return list(found.values())
+
+
+def _row(u: Usage) -> list[Any]:
+    return [getattr(u, name) for name in _USAGE_FIELDS]
+
+
+def _note_row(n: Notification) -> list[Any]:
+    return [
+        value.isoformat() if isinstance(value, dt.date) else value
+        for value in (getattr(n, name) for name in _NOTE_FIELDS)
+    ]
+
+
+def _note(row: list[Any]) -> Notification:
+    if not isinstance(row, list) or len(row) != len(_NOTE_FIELDS):
+        raise ValueError("not a notification")
+    values = dict(zip(_NOTE_FIELDS, row, strict=True))
+    values["date"] = dt.date.fromisoformat(values["date"])
+    note = Notification(**values)
+    for name, kind in (("kind", str), ("client", int), ("message", str), ("urgency", int)):
+        if not isinstance(getattr(note, name), kind):
+            raise ValueError("not a notification")
+    return note

@@ -1,0 +1,120 @@
+"""A file derived from the data file and kept beside it (``<data file>.derived``): what a new
+process needs first, worked out once instead of in every process that starts.
+
+At agency scale an app that starts, and ``authtrack notifications``, would build 200,000
+services and assign them to authorizations before the first count exists (a second and a half
+of CPU). The first process to work them out for a content and a day writes them here; the next
+one that reads exactly that content on that day takes them from here. This module knows the
+file, not what is in it (:mod:`priorauth.services.launch` says that).
+
+- **Keyed to the content.** The file's first line names what it was worked out from: the data
+  file's content key (``LockedJSONStorage.content_key``: a digest of the meta record, which
+  holds every line's CRC-32 and the whole file's, checked when read, and the file's device,
+  inode, size and modification time), the day, and :data:`FORMAT`. A reader whose key differs
+  in any part, or who has none (a file read whole because its checksums failed), ignores the
+  file: after another process's save the key differs and the cache is never used.
+- **Never trusted blindly.** It is opened without following a link, must be a regular file no
+  larger than :data:`MAX_BYTES`, and whatever cannot be read or parsed is treated as missing
+  (the caller works the values out and writes them again). ``authtrack doctor`` compares it with
+  a fresh computation (a hand-edited cache is named there).
+- **Written like every other file.** Through :mod:`priorauth.store.safefile` (an unpredictable
+  temporary name, no link followed, a folder open to everyone refused), with the data file's
+  mode (less any world bits) and group; only while holding the data file's lock, taken without
+  waiting, and only when the data file is still what the values were worked out from. A cache
+  that cannot be written (a read-only folder, a busy lock) is simply not written.
+
+Backups and ``restore`` leave it alone: a restored file has another key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from priorauth.errors import AuthTrackError
+from priorauth.store import safefile
+from priorauth.store.storage import LockedJSONStorage, file_stamp
+
+CONTENT_KEY = "content_key"  # Data.derived[CONTENT_KEY]: the content key of a store's snapshot
+FORMAT = 1  # what the body holds; a program that writes another shape raises it
+SUFFIX = ".derived"
+MAX_BYTES = 256 * 2**20
+_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+
+
+def cache_path(data_file: Path) -> Path:
+    """Where the cache of ``data_file`` is kept (its temporary files are the data file's too:
+    swept by the next save, under the same lock)."""
+    return data_file.with_name(data_file.name + SUFFIX)
+
+
+def _header(key: str, day: str) -> bytes:
+    return orjson.dumps({"format": FORMAT, "key": key, "day": day}) + b"\n"
+
+
+def read(data_file: Path, key: str | None, day: str) -> Any | None:
+    """The body of ``data_file``'s cache when it was worked out from content ``key`` on
+    ``day``; None when there is none, it is of another content, day or format, or cannot be
+    read as it should (see the module docstring)."""
+    if not key:
+        return None
+    try:
+        fd = os.open(cache_path(data_file), _READ)
+    except OSError:
+        return None  # missing, a link (ELOOP), not ours to read
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            header = f.readline(4096)
+            if header != _header(key, day):
+                return None  # (compared before the body is read at all)
+            raw = f.read(MAX_BYTES)
+        return orjson.loads(raw)
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(fd)
+
+
+def write(storage: LockedJSONStorage, key: str | None, day: str, body: Any) -> bool:
+    """Keep ``body`` as the cache worked out from content ``key`` on ``day``, if the data file
+    is still that content and its lock is free; True when written. Never raises for a cache
+    that cannot be written (the values are worked out again next time)."""
+    data_file = storage.path
+    if not key or not key.endswith("-" + "-".join(map(str, storage.stamp or ()))):
+        return False
+    try:
+        payload = [_header(key, day), orjson.dumps(body)]
+    except TypeError:
+        return False
+    with storage.locked_if_free() as held:
+        if not held or file_stamp(data_file) != storage.stamp or storage.content_key != key:
+            return False  # another process is saving, or has: these values are of the old file
+        try:
+            st = os.stat(data_file)
+            safefile.sweep(data_file.parent, safefile.temp_glob(cache_path(data_file).name))
+            safefile.write_bytes(
+                cache_path(data_file),
+                payload,
+                mode=stat.S_IMODE(st.st_mode) & 0o660,
+                group=st.st_gid,
+                doing="writing the cache",
+            )
+        except (AuthTrackError, OSError):
+            return False
+    return True
+
+
+def remove(data_file: Path) -> None:
+    """Remove the cache (a regular file only; a link or folder planted there is left alone)."""
+    path = cache_path(data_file)
+    with contextlib.suppress(OSError):
+        if stat.S_ISREG(os.lstat(path).st_mode):
+            path.unlink()
