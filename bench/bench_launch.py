@@ -11,6 +11,9 @@ peak memory. Targets (issue 20): counts and badge ≤ 1 s; RSS per app ≤ 150 M
     .venv/bin/python bench/bench_launch.py [--scale agency] [--runs 3] [--tree PATH]
 
 ``--tree`` runs another checkout's code with this one's Python (to measure a commit beside it).
+Each line says whether the derived cache beside the data file (``<file>.derived``, written by the
+first process to work the values out for the file's content and day) was there when it started;
+``--cold`` removes it before every run (every process works everything out).
 """
 
 from __future__ import annotations
@@ -49,6 +52,13 @@ def command(tree: Path, *args: str) -> list[str]:
     return [sys.executable, "-c", code, *args]
 
 
+def cache_state(db: Path, cold: bool) -> str:
+    cache = db.with_name(db.name + ".derived")
+    if cold:
+        cache.unlink(missing_ok=True)
+    return "cache kept" if cache.exists() else "no cache  "
+
+
 def launch(tree: Path, db: Path) -> str:
     env = dict(os.environ, TERM="xterm-256color", AUTHTRACK_CONFIG="/nonexistent")
     argv = command(tree, "--db", str(db), "--today", generate.TODAY.isoformat())
@@ -85,6 +95,7 @@ def main() -> int:
     parser.add_argument("--scale", default="agency", choices=sorted(generate.SCALES))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose code runs")
+    parser.add_argument("--cold", action="store_true", help="remove the derived cache each run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = generate.write_data_file(Path(folder) / "launch.json", args.scale)
@@ -92,9 +103,9 @@ def main() -> int:
             f"{args.scale} scale, {db.stat().st_size / 1e6:.0f} MB; load {os.getloadavg()[0]:.1f}"
         )
         for _ in range(args.runs):
-            print("  " + launch(args.tree, db), flush=True)
+            print(f"  {cache_state(db, args.cold)}  " + launch(args.tree, db), flush=True)
         for _ in range(args.runs):
-            print("  " + notifications(args.tree, db), flush=True)
+            print(f"  {cache_state(db, args.cold)}  " + notifications(args.tree, db), flush=True)
     return 0
 
 

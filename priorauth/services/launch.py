@@ -68,6 +68,30 @@ class Launch:
 
     notifications: list[Notification]  # notify.compute's, most urgent first
     shown: dict[int, tuple[Usage, str]]  # shown_usage's, by authorization id
+    # of the clients and authorizations the notifications are about: what a digest names them
+    # by (client id, name, clinician; number), so that printing one needs no records built
+    people: dict[int, tuple[str, str, str]]
+    numbers: dict[int, str]
+
+
+def people_of(data: Data, notes: Iterable[Notification]) -> dict[int, tuple[str, str, str]]:
+    """(client id, name, clinician) of each client ``notes`` are about."""
+    found = {}
+    for n in notes:
+        client = data.clients.get(n.client)
+        if client is not None:
+            found[n.client] = (client.client_id, client.name, client.clinician)
+    return found
+
+
+def numbers_of(data: Data, notes: Iterable[Notification]) -> dict[int, str]:
+    """The number of each authorization ``notes`` are about."""
+    found = {}
+    for n in notes:
+        auth = data.authorizations.get(n.authorization) if n.authorization is not None else None
+        if auth is not None:
+            found[auth.id] = auth.auth_number
+    return found
 
 
 def key_of(data: Data) -> str | None:
@@ -87,11 +111,13 @@ def load(store: Store, data: Data, today: dt.date) -> Launch | None:
         shown = {
             int(auth_id): (Usage(*counts), str(line)) for auth_id, line, *counts in body["shown"]
         }
-    except (KeyError, TypeError, ValueError):
+        people = {int(i): (str(a), str(b), str(c)) for i, (a, b, c) in body["people"].items()}
+        numbers = {int(i): str(number) for i, number in body["numbers"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None  # (a body of the right key but another shape: worked out again)
     if any(not isinstance(v, (int, float, type(None))) for u, _ in shown.values() for v in _row(u)):
         return None
-    return Launch(notes, shown)
+    return Launch(notes, shown, people, numbers)
 
 
 def use(data: Data, today: dt.date, launch: Launch) -> None:
@@ -123,7 +149,12 @@ def save(store: Store, data: Data, today: dt.date) -> bool:
         [auth.id, *shown_line(data, auth, today)]
         for auth in _standing_all(data, data.clients.values(), today)
     ]
-    body = {"notifications": [_note_row(n) for n in notes], "shown": shown}
+    body = {
+        "notifications": [_note_row(n) for n in notes],
+        "shown": shown,
+        "people": people_of(data, notes),
+        "numbers": numbers_of(data, notes),
+    }
     return derived.write(store.storage, key, today.isoformat(), body)
 
 
@@ -152,13 +183,20 @@ def _note_row(n: Notification) -> list[Any]:
     ]
 
 
+_DATE = _NOTE_FIELDS.index("date")
+_AUTH = _NOTE_FIELDS.index("authorization")
+_INTS = [_NOTE_FIELDS.index("client"), _NOTE_FIELDS.index("urgency")]
+_TEXTS = [i for i, f in enumerate(dataclasses.fields(Notification)) if f.type in ("str", str)]
+
+
 def _note(row: list[Any]) -> Notification:
-    if not isinstance(row, list) or len(row) != len(_NOTE_FIELDS):
+    if type(row) is not list or len(row) != len(_NOTE_FIELDS):
         raise ValueError("not a notification")
-    values = dict(zip(_NOTE_FIELDS, row, strict=True))
-    values["date"] = dt.date.fromisoformat(values["date"])
-    note = Notification(**values)
-    for name, kind in (("kind", str), ("client", int), ("message", str), ("urgency", int)):
-        if not isinstance(getattr(note, name), kind):
-            raise ValueError("not a notification")
-    return note
+    row[_DATE] = dt.date.fromisoformat(row[_DATE])
+    if (
+        any(type(row[i]) is not str for i in _TEXTS)
+        or any(type(row[i]) is not int for i in _INTS)
+        or not (row[_AUTH] is None or type(row[_AUTH]) is int)
+    ):
+        raise ValueError("not a notification")
+    return Notification(*row)

@@ -91,7 +91,7 @@ def write(storage: LockedJSONStorage, key: str | None, day: str, body: Any) -> b
     if not key or not key.endswith("-" + "-".join(map(str, storage.stamp or ()))):
         return False
     try:
-        payload = [_header(key, day), orjson.dumps(body)]
+        payload = [_header(key, day), orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)]
     except TypeError:
         return False
     with storage.locked_if_free() as held:

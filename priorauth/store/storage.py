@@ -53,6 +53,7 @@ META_TABLE = "meta"
 FILE_MODE = safefile.FILE_MODE
 LOCK_TIMEOUT_SECONDS = 15.0
 LEAN_PARSE_BYTES = 24 * 2**20  # (bench labels) a file in another layout is parsed by json, whole
+READ_BUFFER = 2**20
 LAYOUT = 1  # the meta record's "layout": tables written a line per chunk of documents
 
 Tables = dict[str, Table]
@@ -259,7 +260,9 @@ class LockedJSONStorage(Storage):
                 tables = self._read_changed(fd, st.st_size)
             read_whole = tables is None
             keyed = True
-            with os.fdopen(fd, "rb", closefd=False) as f:
+            # (a large buffer: the file's lines are ~300 KB each; read 8 KB at a time they cost
+            # twice the CPU: 105 -> 50 ms at agency scale)
+            with os.fdopen(fd, "rb", closefd=False, buffering=READ_BUFFER) as f:
                 if tables is None:
                     f.seek(0)
                     tables = self._read_lines(f)
