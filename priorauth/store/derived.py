@@ -14,9 +14,11 @@ file, not what is in it (:mod:`priorauth.services.launch` says that).
   in any part, or who has none (a file read whole because its checksums failed), ignores the
   file: after another process's save the key differs and the cache is never used.
 - **Never trusted blindly.** It is opened without following a link, must be a regular file no
-  larger than :data:`MAX_BYTES`, and whatever cannot be read or parsed is treated as missing
-  (the caller works the values out and writes them again). ``authtrack doctor`` compares it with
-  a fresh computation (a hand-edited cache is named there).
+  larger than :data:`MAX_BYTES`, its body must have the SHA-256 its second line gives (a file
+  cut short or edited by hand), and whatever cannot be read or parsed is treated as missing (the
+  caller works the values out and writes them again). The checksum is no seal: an account of
+  the data file's group could write a cache that fits, as it could edit the data file itself;
+  ``authtrack doctor`` compares the cache with a fresh computation and names one that differs.
 - **Written like every other file.** Through :mod:`priorauth.store.safefile` (an unpredictable
   temporary name, no link followed, a folder open to everyone refused), with the data file's
   mode (less any world bits) and group; only while holding the data file's lock, taken without
@@ -29,6 +31,7 @@ Backups and ``restore`` leave it alone: a restored file has another key.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -57,6 +60,10 @@ def _header(key: str, day: str) -> bytes:
     return orjson.dumps({"format": FORMAT, "key": key, "day": day}) + b"\n"
 
 
+def _digest(body: bytes) -> bytes:
+    return hashlib.sha256(body).hexdigest().encode() + b"\n"
+
+
 def read(data_file: Path, key: str | None, day: str) -> Any | None:
     """The body of ``data_file``'s cache when it was worked out from content ``key`` on
     ``day``; None when there is none, it is of another content, day or format, or cannot be
@@ -75,7 +82,10 @@ def read(data_file: Path, key: str | None, day: str) -> Any | None:
             header = f.readline(4096)
             if header != _header(key, day):
                 return None  # (compared before the body is read at all)
+            digest = f.readline(128)
             raw = f.read(MAX_BYTES)
+        if digest != _digest(raw):
+            return None  # cut short, or changed since it was written
         return orjson.loads(raw)
     except (OSError, ValueError):
         return None
@@ -91,9 +101,10 @@ def write(storage: LockedJSONStorage, key: str | None, day: str, body: Any) -> b
     if not key or not key.endswith("-" + "-".join(map(str, storage.stamp or ()))):
         return False
     try:
-        payload = [_header(key, day), orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)]
+        raw = orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
     except TypeError:
         return False
+    payload = [_header(key, day), _digest(raw), raw]
     with storage.locked_if_free() as held:
         if not held or file_stamp(data_file) != storage.stamp or storage.content_key != key:
             return False  # another process is saving, or has: these values are of the old file
