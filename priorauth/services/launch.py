@@ -19,17 +19,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from priorauth import coverage, notify, rules, usage
 from priorauth.data import KEEPER, Data
+from priorauth.errors import AuthTrackError
 from priorauth.model import Authorization, Client
 from priorauth.notify import Notification
 from priorauth.practice import practice_settings
 from priorauth.store import derived
 from priorauth.store.datafile import Store
+from priorauth.store.shared import Finding
 from priorauth.usage import Usage
 
 SHOWN = "launch.shown_usage"  # Data.derived[(SHOWN, day)]: {authorization id: (Usage, line)}
@@ -200,3 +205,59 @@ def _note(row: list[Any]) -> Notification:
     ):
         raise ValueError("not a notification")
     return Notification(*row)
+
+
+def cache_findings(data_file: Path, user: str) -> list[Finding]:
+    """``authtrack doctor``: whether the derived cache beside ``data_file`` is what a fresh
+    computation gives (for the content and day it names), or a link or folder planted there."""
+    cache = derived.cache_path(data_file)
+    try:
+        st = os.lstat(cache)
+    except OSError:
+        return []  # none yet: the next process to work the values out writes it
+    if not stat.S_ISREG(st.st_mode):
+        return [
+            Finding(
+                False,
+                f"{cache} is not a regular file (a link or folder): authtrack neither reads nor "
+                "writes it, so every process works the counts out afresh",
+                f"remove it (rm {cache}); authtrack writes a real one",
+            )
+        ]
+    named = derived.header(data_file)
+    store = Store(data_file, user=user)
+    try:
+        data = store.snapshot()
+    except AuthTrackError:
+        return []  # (the data file's own finding says why it cannot be read)
+    day = named.get("day") if named else None
+    try:
+        today = dt.date.fromisoformat(day) if isinstance(day, str) else None
+    except ValueError:
+        today = None
+    if named is None or today is None or named.get("key") != key_of(data):
+        return [Finding(True, f"{cache} is of an earlier content of the data file (not used)")]
+    cached = load(store, data, today)
+    if cached is None:
+        return [Finding(True, f"{cache} cannot be read as it should (not used)")]
+    fresh = Store(data_file, user=user).snapshot()
+    found = notify.compute(fresh, today)
+    shown = {
+        a.id: shown_usage(fresh, a, today)
+        for a in _standing_all(fresh, fresh.clients.values(), today)
+    }
+    if (
+        cached.notifications != found
+        or cached.shown != shown
+        or cached.people != people_of(fresh, found)
+        or cached.numbers != numbers_of(fresh, found)
+    ):
+        return [
+            Finding(
+                False,
+                f"{cache} holds counts or notifications a fresh computation does not give (edited "
+                "outside authtrack?): apps and `authtrack notifications` would show them",
+                f"remove it (rm {cache}); authtrack works them out again",
+            )
+        ]
+    return [Finding(True, f"{cache} holds what a fresh computation gives for {today:%m/%d/%Y}")]

@@ -93,6 +93,25 @@ def read(data_file: Path, key: str | None, day: str) -> Any | None:
         os.close(fd)
 
 
+def header(data_file: Path) -> dict[str, Any] | None:
+    """What the cache says it was worked out from (``{"format", "key", "day"}``), read without
+    following a link; None when there is no regular file there or its first line is not that."""
+    try:
+        fd = os.open(cache_path(data_file), _READ)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            found = orjson.loads(f.readline(4096))
+        return found if isinstance(found, dict) else None
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(fd)
+
+
 def write(storage: LockedJSONStorage, key: str | None, day: str, body: Any) -> bool:
     """Keep ``body`` as the cache worked out from content ``key`` on ``day``, if the data file
     is still that content and its lock is free; True when written. Never raises for a cache

@@ -327,3 +327,33 @@ def test_a_file_read_whole_has_no_key(tmp_path: Path) -> None:
     path.write_bytes(raw.replace(b'"first_name":"First3"', b'"first_name":"Fyrst3"', 1))
     data, cached = _from_cache(path)
     assert launch.key_of(data) is None and cached is None
+
+
+def test_doctor_names_a_cache_that_differs_from_a_fresh_computation(tmp_path: Path) -> None:
+    path = tmp_path / "data.json"
+    _base(path, 12)
+    first = Store(path, user="first")
+    data = first.snapshot()
+    assert launch.save(first, data, TODAY)
+    [finding] = launch.cache_findings(path, "doc")
+    assert finding.ok and "fresh computation gives" in finding.message
+    # forged: values changed and the checksum made to fit (by an account of the file's group)
+    cache = derived.cache_path(path)
+    header, _, body = cache.read_bytes().split(b"\n", 2)
+    forged = body.replace(b"is used up", b"is fine!!!", 1)
+    assert forged != body
+    cache.write_bytes(header + b"\n" + derived._digest(forged) + forged)
+    assert _from_cache(path)[1] is not None  # (a reader cannot tell: the doctor can)
+    [finding] = launch.cache_findings(path, "doc")
+    assert not finding.ok and "rm " in finding.fix
+    # a link planted there
+    cache.unlink()
+    cache.symlink_to(tmp_path / "nowhere")
+    [finding] = launch.cache_findings(path, "doc")
+    assert not finding.ok and "not a regular file" in finding.message
+    # of an earlier content: harmless
+    cache.unlink()
+    assert launch.save(first, data, TODAY)
+    _change(Store(path, user="other"), random.Random(2), "add service")
+    [finding] = launch.cache_findings(path, "doc")
+    assert finding.ok and "earlier content" in finding.message
