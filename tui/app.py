@@ -337,9 +337,10 @@ class AuthTrackApp(App[int]):
     def _keep(self, data: Data) -> None:
         """Keep what was worked out from ``data`` in the derived cache (never fatal)."""
         today = self.tracker.today
+        found = launch.body(data, today)  # (from the snapshot alone: others may save meanwhile)
         with self._store_lock:
             if self.tracker.store.cached_snapshot() is data:  # (not when the file changed since)
-                launch.save(self.tracker.store, data, today)
+                launch.write(self.tracker.store, data, today, found)
         self._cached_day = today
 
     def _complete(self, data: Data, cached: launch.Launch | None = None) -> Snapshot:

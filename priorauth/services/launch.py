@@ -146,21 +146,34 @@ def use(data: Data, today: dt.date, launch: Launch) -> None:
 def save(store: Store, data: Data, today: dt.date) -> bool:
     """Work out (or take, when already worked out for ``data``) the values a new process needs
     and keep them in the cache; True when written (see :func:`priorauth.store.derived.write`)."""
-    key = key_of(data)
-    if key is None:
-        return False
+    return write(store, data, today, body(data, today))
+
+
+def body(data: Data, today: dt.date) -> dict[str, Any] | None:
+    """What the cache keeps for ``data`` on ``today`` (worked out from the snapshot alone: no
+    lock needed); None when ``data`` has no content key (see :func:`key_of`)."""
+    if key_of(data) is None:
+        return None
     notes = notify.compute(data, today)
     shown = [
         [auth.id, *shown_line(data, auth, today)]
         for auth in _standing_all(data, data.clients.values(), today)
     ]
-    body = {
+    return {
         "notifications": [_note_row(n) for n in notes],
         "shown": shown,
         "people": people_of(data, notes),
         "numbers": numbers_of(data, notes),
     }
-    return derived.write(store.storage, key, today.isoformat(), body)
+
+
+def write(store: Store, data: Data, today: dt.date, found: dict[str, Any] | None) -> bool:
+    """Keep ``found`` (:func:`body`) as the cache of ``data`` on ``today``, if ``store`` still
+    holds that content (under the store's own lock: a worker of an app holds its own too)."""
+    key = key_of(data)
+    if found is None or key is None:
+        return False
+    return derived.write(store.storage, key, today.isoformat(), found)
 
 
 def shown_line(data: Data, auth: Authorization, today: dt.date) -> list[Any]:

@@ -150,6 +150,7 @@ class Store:
         # the transaction's snapshot is exactly what was committed: no need to read it back
         if tx._data is not None:
             self._snapshot, self._snapshot_read = tx._data, self.storage.reads
+            tx._data.derived[CONTENT_KEY] = self.storage.content_key
 
     def initialize(self) -> None:
         """Write an empty data file (with its schema version) if there is none yet."""

@@ -357,3 +357,24 @@ def test_doctor_names_a_cache_that_differs_from_a_fresh_computation(tmp_path: Pa
     _change(Store(path, user="other"), random.Random(2), "add service")
     [finding] = launch.cache_findings(path, "doc")
     assert finding.ok and "earlier content" in finding.message
+
+
+def test_the_saver_keeps_the_cache_of_what_it_saved(tmp_path: Path, small_lines: None) -> None:
+    """An app's own save: its snapshot is the transaction's (not read back), named by the
+    content committed, so the cache it keeps fits the next process's read."""
+    path = tmp_path / "data.json"
+    _base(path, 13)
+    app_store = Store(path, user="app")
+    live = LiveView()
+    data = app_store.snapshot()
+    live.apply(data, TODAY)
+    _seen(data)
+    for kind in ("add service", "change authorization", "change service"):
+        _change(app_store, random.Random(kind), kind)
+        data = app_store.snapshot()
+        live.apply(data, TODAY)
+        _seen(data)
+        assert launch.save(app_store, data, TODAY), kind
+        after, cached = _from_cache(path)
+        assert cached is not None, kind
+        assert _cached_view(after, cached) == _seen(Store(path, user="fresh").snapshot()), kind
