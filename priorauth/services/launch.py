@@ -114,15 +114,21 @@ def load(store: Store, data: Data, today: dt.date) -> Launch | None:
     try:
         notes = [_note(row) for row in body["notifications"]]
         shown = {
-            int(auth_id): (Usage(*counts), str(line)) for auth_id, line, *counts in body["shown"]
+            int(auth_id): (Usage(*counts), _text(line)) for auth_id, line, *counts in body["shown"]
         }
-        people = {int(i): (str(a), str(b), str(c)) for i, (a, b, c) in body["people"].items()}
-        numbers = {int(i): str(number) for i, number in body["numbers"].items()}
+        people = {int(i): (_text(a), _text(b), _text(c)) for i, (a, b, c) in body["people"].items()}
+        numbers = {int(i): _text(number) for i, number in body["numbers"].items()}
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # (a body of the right key but another shape: worked out again)
     if any(not isinstance(v, (int, float, type(None))) for u, _ in shown.values() for v in _row(u)):
         return None
     return Launch(notes, shown, people, numbers)
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise ValueError("not a text")
+    return value
 
 
 def use(data: Data, today: dt.date, launch: Launch) -> None:
@@ -131,7 +137,7 @@ def use(data: Data, today: dt.date, launch: Launch) -> None:
     per-client values, when it has one, so that the next save works out only what it touched;
     else its own cache)."""
     data.derived.setdefault((SHOWN, today), {}).update(launch.shown)
-    settings = practice_settings(data)
+    settings = practice_settings(data)  # (notify.compute's key of its per-client values)
     key = ("notifications", today, settings.low_percent, settings.low_floor, settings.pace_weeks)
     by_client: dict[int, tuple[Notification, ...]] = {i: () for i in data.clients}
     for n in launch.notifications:
