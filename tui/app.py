@@ -337,11 +337,13 @@ class AuthTrackApp(App[int]):
     def _keep(self, data: Data) -> None:
         """Keep what was worked out from ``data`` in the derived cache (never fatal)."""
         today = self.tracker.today
+        self._cached_day = today
+        if launch.kept(self.tracker.store, data, today):
+            return  # (an operation that saved nothing, or another app was quicker)
         found = launch.body(data, today)  # (from the snapshot alone: others may save meanwhile)
         with self._store_lock:
             if self.tracker.store.cached_snapshot() is data:  # (not when the file changed since)
                 launch.write(self.tracker.store, data, today, found)
-        self._cached_day = today
 
     def _complete(self, data: Data, cached: launch.Launch | None = None) -> Snapshot:
         """Work out, in the worker, what every screen needs from a new snapshot (cached in

@@ -155,6 +155,14 @@ def save(store: Store, data: Data, today: dt.date) -> bool:
     return write(store, data, today, body(data, today))
 
 
+def kept(store: Store, data: Data, today: dt.date) -> bool:
+    """Whether the cache already holds the values of ``data`` on ``today`` (by its first line:
+    nothing to work out or write again)."""
+    key = key_of(data)
+    named = derived.header(store.path)
+    return key is not None and named == {"format": derived.FORMAT, "key": key, "day": str(today)}
+
+
 def body(data: Data, today: dt.date) -> dict[str, Any] | None:
     """What the cache keeps for ``data`` on ``today`` (worked out from the snapshot alone: no
     lock needed); None when ``data`` has no content key (see :func:`key_of`)."""

@@ -378,3 +378,14 @@ def test_the_saver_keeps_the_cache_of_what_it_saved(tmp_path: Path, small_lines:
         after, cached = _from_cache(path)
         assert cached is not None, kind
         assert _cached_view(after, cached) == _seen(Store(path, user="fresh").snapshot()), kind
+
+
+def test_kept_says_when_the_cache_already_holds_the_snapshot(tmp_path: Path) -> None:
+    path = tmp_path / "data.json"
+    _base(path, 14)
+    first = Store(path, user="first")
+    data = first.snapshot()
+    assert not launch.kept(first, data, TODAY)
+    assert launch.save(first, data, TODAY)
+    assert launch.kept(first, data, TODAY)
+    assert not launch.kept(first, data, TODAY + dt.timedelta(days=1))
