@@ -33,6 +33,7 @@ from priorauth.services.tracker import Policy, Tracker, allow_all
 from priorauth.store.datafile import Store
 from tui import (
     hangup,
+    kept_rows,
     safe,  # noqa: F401  (control characters from data are shown, never sent)
 )
 from tui.commands import ScreenCommands
@@ -340,7 +341,8 @@ class AuthTrackApp(App[int]):
         self._cached_day = today
         if launch.kept(self.tracker.store, data, today):
             return  # (an operation that saved nothing, or another app was quicker)
-        found = launch.body(data, today)  # (from the snapshot alone: others may save meanwhile)
+        # (from the snapshot alone: others may save meanwhile)
+        found = launch.body(data, today, kept_rows.keep(data, today))
         with self._store_lock:
             if self.tracker.store.cached_snapshot() is data:  # (not when the file changed since)
                 launch.write(self.tracker.store, data, today, found)
@@ -354,6 +356,7 @@ class AuthTrackApp(App[int]):
         self.live.apply(data, today)
         if cached is not None:
             launch.use(data, today, cached)
+            kept_rows.use(self.live, data, today, cached.screens)
             self._cached_day = today
         client_rows(data, today)
         found = notify.compute(data, today)

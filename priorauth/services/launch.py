@@ -77,6 +77,7 @@ class Launch:
     # by (client id, name, clinician; number), so that printing one needs no records built
     people: dict[int, tuple[str, str, str]]
     numbers: dict[int, str]
+    screens: dict[str, Any]  # what the screens keep of their own (the client list's rows), as JSON
 
 
 def people_of(data: Data, notes: Iterable[Notification]) -> dict[int, tuple[str, str, str]]:
@@ -118,11 +119,14 @@ def load(store: Store, data: Data, today: dt.date) -> Launch | None:
         }
         people = {int(i): (_text(a), _text(b), _text(c)) for i, (a, b, c) in body["people"].items()}
         numbers = {int(i): _text(number) for i, number in body["numbers"].items()}
+        screens = body.get("screens", {})
+        if type(screens) is not dict:
+            raise TypeError("not the screens' values")
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # (a body of the right key but another shape: worked out again)
     if any(not isinstance(v, (int, float, type(None))) for u, _ in shown.values() for v in _row(u)):
         return None
-    return Launch(notes, shown, people, numbers)
+    return Launch(notes, shown, people, numbers, screens)
 
 
 def _text(value: Any) -> str:
@@ -163,9 +167,12 @@ def kept(store: Store, data: Data, today: dt.date) -> bool:
     return key is not None and named == {"format": derived.FORMAT, "key": key, "day": str(today)}
 
 
-def body(data: Data, today: dt.date) -> dict[str, Any] | None:
+def body(
+    data: Data, today: dt.date, screens: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
     """What the cache keeps for ``data`` on ``today`` (worked out from the snapshot alone: no
-    lock needed); None when ``data`` has no content key (see :func:`key_of`)."""
+    lock needed), with ``screens``, what the screens keep of their own (JSON values worked out
+    from ``data`` on ``today``); None when ``data`` has no content key (see :func:`key_of`)."""
     if key_of(data) is None:
         return None
     notes = notify.compute(data, today)
@@ -178,6 +185,7 @@ def body(data: Data, today: dt.date) -> dict[str, Any] | None:
         "shown": shown,
         "people": people_of(data, notes),
         "numbers": numbers_of(data, notes),
+        "screens": screens or {},
     }
 
 

@@ -27,6 +27,7 @@ from priorauth.store.datafile import Store
 from priorauth.store.identity import current_user
 from tests.conftest import TODAY
 from tests.unit.test_live import KINDS, _base, _change, _shown
+from tui import kept_rows
 from tui.rows import client_rows
 
 
@@ -112,7 +113,9 @@ def test_an_app_started_from_the_cache_stays_exact_through_later_saves(
     path = tmp_path_factory.mktemp("cache") / "data.json"
     _base(path, seed)
     first = Store(path, user="first")
-    assert launch.save(first, first.snapshot(), TODAY)
+    data = first.snapshot()
+    found = launch.body(data, TODAY, kept_rows.keep(data, TODAY))  # (as an app keeps them)
+    assert launch.write(first, data, TODAY, found)
     app_store, other = Store(path, user="app"), Store(path, user="other")
     data = app_store.snapshot()
     cached = launch.load(app_store, data, TODAY)
@@ -120,6 +123,7 @@ def test_an_app_started_from_the_cache_stays_exact_through_later_saves(
     live = LiveView()
     live.apply(data, TODAY)
     launch.use(data, TODAY, cached)
+    assert kept_rows.use(live, data, TODAY, cached.screens)
     client_rows(data, TODAY)
     notify.compute(data, TODAY)
     rnd = random.Random(seed)
@@ -389,3 +393,40 @@ def test_kept_says_when_the_cache_already_holds_the_snapshot(tmp_path: Path) -> 
     assert launch.save(first, data, TODAY)
     assert launch.kept(first, data, TODAY)
     assert not launch.kept(first, data, TODAY + dt.timedelta(days=1))
+
+
+def test_the_client_lists_rows_kept_by_an_app_come_back_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui import rows
+
+    path = tmp_path / "data.json"
+    _base(path, 15)
+    first = Store(path, user="first")
+    data = first.snapshot()
+    assert launch.write(first, data, TODAY, launch.body(data, TODAY, kept_rows.keep(data, TODAY)))
+    after, cached = _from_cache(path)
+    assert cached is not None
+    live = LiveView()
+    live.apply(after, TODAY)
+    launch.use(after, TODAY, cached)
+
+    def not_again(*args: Any) -> Any:
+        raise AssertionError("worked out again")
+
+    assert kept_rows.use(live, after, TODAY, cached.screens)
+    with monkeypatch.context() as mp:
+        mp.setattr(rows, "client_row", not_again)
+        got = client_rows(after, TODAY)
+    assert got == client_rows(Store(path, user="fresh").snapshot(), TODAY)
+    # rows that do not fit are not used (the app works them out instead)
+    good = kept_rows.encode(got)
+    for bad in (
+        [[*good[0][:-1]]],  # a field short
+        [[*good[0][:3], 19900402, *good[0][4:]], *good[1:]],  # a date of birth as a number
+        [[*good[0][:6], "12", *good[0][7:]], *good[1:]],  # a count as text
+        good[1:],  # a client missing
+        "rows",
+    ):
+        assert not kept_rows.use(LiveView(), after, TODAY, {kept_rows.KEY: bad})
+    assert kept_rows.decode(good) == {row.id: row for row in got}
