@@ -122,10 +122,11 @@ def compare(before: Path, db: Path, rounds: int) -> None:
     variants = [("before", before, True), ("cold", ROOT, True), ("cache kept", ROOT, False)]
     launches: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in variants}
     notes: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in variants}
-    for n in range(rounds):
+    for n in range(rounds):  # (the launch "cache kept" finds the cache the "cold" one kept)
         for name, tree, cold in variants:
             cache_state(db, cold)
             launches[name].append(launch_figures(tree, db))
+        for name, tree, cold in variants:
             cache_state(db, cold)
             notes[name].append(notifications_figures(tree, db))
         print(f"  round {n + 1} done; load {os.getloadavg()[0]:.1f}", flush=True)

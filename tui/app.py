@@ -325,6 +325,8 @@ class AuthTrackApp(App[int]):
             self._painted.wait(timeout=2.0)
         if cached is None and self._cached_day != self.tracker.today:
             self._keep(data)  # the first of the day here: for the next process that starts
+        elif cached is not None and kept_rows.KEY not in cached.screens:
+            self._keep(data, again=True)  # (kept by `notifications`: the rows for the next app)
         self._warm(data)
 
     def _launched(self, data: Data) -> launch.Launch | None:
@@ -335,11 +337,12 @@ class AuthTrackApp(App[int]):
         with self._store_lock:
             return launch.load(self.tracker.store, data, self.tracker.today)
 
-    def _keep(self, data: Data) -> None:
-        """Keep what was worked out from ``data`` in the derived cache (never fatal)."""
+    def _keep(self, data: Data, again: bool = False) -> None:
+        """Keep what was worked out from ``data`` in the derived cache (never fatal); ``again``:
+        even when it holds this content and day already."""
         today = self.tracker.today
         self._cached_day = today
-        if launch.kept(self.tracker.store, data, today):
+        if not again and launch.kept(self.tracker.store, data, today):
             return  # (an operation that saved nothing, or another app was quicker)
         # (from the snapshot alone: others may save meanwhile)
         found = launch.body(data, today, kept_rows.keep(data, today))
