@@ -323,11 +323,13 @@ class AuthTrackApp(App[int]):
         self.post_message(Loaded(self._complete(data, cached)))
         if cached is not None:  # let the counts be drawn before the services are built
             self._painted.wait(timeout=2.0)
-        if cached is None and self._cached_day != self.tracker.today:
-            self._keep(data)  # the first of the day here: for the next process that starts
-        elif cached is not None and kept_rows.KEY not in cached.screens:
-            self._keep(data, again=True)  # (kept by `notifications`: the rows for the next app)
+        keep = cached is None and self._cached_day != self.tracker.today
+        again = cached is not None and kept_rows.KEY not in cached.screens
+        cached = None  # (the cache's text and lists: let go before the memory is given back)
         self._warm(data)
+        if keep or again:  # the first of the day here, or kept by `notifications` (no rows)
+            self._keep(data, again=again)  # for the next process that starts
+            give_back_memory()
 
     def _launched(self, data: Data) -> launch.Launch | None:
         """The derived cache's values for ``data``, as read early or read now (None: none)."""
@@ -454,9 +456,10 @@ class AuthTrackApp(App[int]):
                 self.post_message(Loaded(snapshot))
             self.post_message(OpFinished(result, error, done, failed))
             if snapshot is not None:
+                self._warm(snapshot.data)
                 if error is None:
                     self._keep(snapshot.data)  # this app's save: the next process starts from it
-                self._warm(snapshot.data)
+                    give_back_memory()
 
         self.run_worker(work, thread=True, group="write", exit_on_error=False)
 
