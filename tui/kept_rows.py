@@ -9,9 +9,13 @@ a count that is not a number) makes the whole list unusable: the app works the r
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import functools
+import hashlib
 import typing
+from pathlib import Path
 from typing import Any
 
 from priorauth.data import Data
@@ -20,6 +24,7 @@ from priorauth.services.live import LiveView
 from tui.rows import ClientRow, client_rows
 
 KEY = "client_rows"  # in the cache's body of the screens' own values
+CODE = "tui_code"  # ... and the name of the code that worked them out
 _FIELDS = dataclasses.fields(ClientRow)
 _HINTS = typing.get_type_hints(ClientRow)
 
@@ -78,12 +83,26 @@ def _decode(name: str, value: Any) -> Any:
 
 def keep(data: Data, today: dt.date) -> dict[str, Any]:
     """The screens' values to keep with the cache for ``data`` on ``today``."""
-    return {KEY: encode(client_rows(data, today))}
+    return {KEY: encode(client_rows(data, today)), CODE: code()}
+
+
+@functools.cache
+def code() -> str:
+    """A name for the code the rows are worked out by (the TUI's, beside the rules the cache's
+    own name covers): the size and time of this package's source files."""
+    seen = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            seen.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return seen.hexdigest()[:32]
 
 
 def use(live: LiveView, data: Data, today: dt.date, screens: dict[str, Any]) -> bool:
     """Let the live view answer the client list's rows from the cache (``data`` being the
     snapshot it applied last); False when the cache has none that fit every client."""
+    if screens.get(CODE) != code():
+        return False  # (kept by another version of the screens)
     rows = decode(screens.get(KEY))
     if rows is None or rows.keys() != data.clients.keys():
         return False

@@ -164,7 +164,12 @@ def kept(store: Store, data: Data, today: dt.date) -> bool:
     nothing to work out or write again)."""
     key = key_of(data)
     named = derived.header(store.path)
-    return key is not None and named == {"format": derived.FORMAT, "key": key, "day": str(today)}
+    return key is not None and named == {
+        "format": derived.FORMAT,
+        "program": derived.program(),
+        "key": key,
+        "day": str(today),
+    }
 
 
 def body(
@@ -272,6 +277,8 @@ def cache_findings(data_file: Path, user: str) -> list[Finding]:
         today = None
     if named is None or today is None or named.get("key") != key_of(data):
         return [Finding(True, f"{cache} is of an earlier content of the data file (not used)")]
+    if named.get("program") != derived.program() or named.get("format") != derived.FORMAT:
+        return [Finding(True, f"{cache} was worked out by another version (not used)")]
     cached = load(store, data, today)
     if cached is None:
         return [Finding(True, f"{cache} cannot be read as it should (not used)")]

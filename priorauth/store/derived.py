@@ -10,7 +10,8 @@ file, not what is in it (:mod:`priorauth.services.launch` says that).
 - **Keyed to the content.** The file's first line names what it was worked out from: the data
   file's content key (``LockedJSONStorage.content_key``: a digest of the meta record, which
   holds every line's CRC-32 and the whole file's, checked when read, and the file's device,
-  inode, size and modification time), the day, and :data:`FORMAT`. A reader whose key differs
+  inode, size and modification time), the day, :data:`FORMAT` and the program (:func:`program`:
+  another version's rules may work out other values). A reader whose key differs
   in any part, or who has none (a file read whole because its checksums failed), ignores the
   file: after another process's save the key differs and the cache is never used.
 - **Never trusted blindly.** It is opened without following a link, must be a regular file no
@@ -31,6 +32,7 @@ Backups and ``restore`` leave it alone: a restored file has another key.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import stat
@@ -57,7 +59,23 @@ def cache_path(data_file: Path) -> Path:
 
 
 def _header(key: str, day: str) -> bytes:
-    return orjson.dumps({"format": FORMAT, "key": key, "day": day}) + b"\n"
+    named = {"format": FORMAT, "program": program(), "key": key, "day": day}
+    return orjson.dumps(named) + b"\n"
+
+
+@functools.cache
+def program() -> str:
+    """A name for this program's code: a digest of the size and time of every source file of
+    the ``priorauth`` package (the rules the values are worked out by), so that a cache worked
+    out by another version, or a program changed since, is never taken for this one's."""
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(root.rglob("*.py"))
+    seen = hashlib.sha256()
+    for path in files:
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            seen.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return seen.hexdigest()[:32]
 
 
 def _digest(body: bytes) -> bytes:

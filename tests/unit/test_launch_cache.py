@@ -428,5 +428,24 @@ def test_the_client_lists_rows_kept_by_an_app_come_back_as_they_were(
         good[1:],  # a client missing
         "rows",
     ):
-        assert not kept_rows.use(LiveView(), after, TODAY, {kept_rows.KEY: bad})
+        screens = {kept_rows.KEY: bad, kept_rows.CODE: kept_rows.code()}
+        assert not kept_rows.use(LiveView(), after, TODAY, screens)
+    other_code = {kept_rows.KEY: good, kept_rows.CODE: "another version"}
+    assert not kept_rows.use(LiveView(), after, TODAY, other_code)
     assert kept_rows.decode(good) == {row.id: row for row in got}
+
+
+def test_a_cache_worked_out_by_another_program_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "data.json"
+    _base(path, 16)
+    first = Store(path, user="first")
+    with monkeypatch.context() as mp:
+        mp.setattr(derived, "program", lambda: "another version's rules")
+        assert launch.save(first, first.snapshot(), TODAY)
+        assert _from_cache(path)[1] is not None  # (by that program)
+    assert _from_cache(path)[1] is None
+    [finding] = launch.cache_findings(path, "doc")
+    assert finding.ok and "another version" in finding.message
+    assert derived.program() == derived.program() and len(derived.program()) == 32
