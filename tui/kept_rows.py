@@ -57,6 +57,7 @@ def decode(raw: Any) -> dict[int, ClientRow] | None:
             for kind, allowed in _ALLOWED.items():
                 if not set(map(type, _GET[kind](values))) <= allowed:
                     return None
+            values = list(values)  # (converted in a copy: what was given stays as it was)
             for i in _INDEXES["date"]:
                 if values[i] is not None:
                     values[i] = dt.date.fromisoformat(values[i])
