@@ -7,6 +7,7 @@ import argparse
 from authtrack.context import Context
 from priorauth import integrity
 from priorauth.errors import AuthTrackError
+from priorauth.services import launch
 from priorauth.store.config import SYSTEM_CONFIG, ConfigError, config_path
 from priorauth.store.health import audit_findings, config_findings, lock_findings
 from priorauth.store.identity import current_user
@@ -39,6 +40,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         findings += lock_findings(ctx.db_path)
         findings += audit_findings(ctx.db_path, user)
         findings += data_findings(ctx)
+        findings += launch.cache_findings(ctx.db_path, user)
     for f in findings:
         print(f"{'ok     ' if f.ok else 'PROBLEM'}  {f.message}")
         if f.fix:

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import sys
 import textwrap
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 import orjson
@@ -19,6 +20,7 @@ from authtrack.context import Context
 from priorauth import notify
 from priorauth.data import Data
 from priorauth.notify import Notification
+from priorauth.services import launch
 
 WIDTH = 100
 
@@ -71,18 +73,55 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store()
     today = args.day or ctx.today or dt.date.today()
     data = store.snapshot()
-    found = notify.compute(data, today)
+    # worked out by a process before this one for this very content and day (exact, and no
+    # record needs building: the cache names the clients and numbers too), else worked out now
+    cached = launch.load(store, data, today)
+    if cached is not None:
+        found, names = cached.notifications, Names(cached.people, cached.numbers)
+    else:
+        found = notify.compute(data, today)
+        launch.save(store, data, today)  # for the next process (the app's counts, too)
+        names = Names.of(data, found)
     if args.mine:
-        found = notify.for_clinician(data, found, store.user)
+        found = [n for n in found if names.clinician(n.client) == store.user]
     shown = found if args.all else notify.visible(data, found, store.user, today)
     hidden = len(found) - len(shown)
     if args.json:
-        rows = [as_json(data, n, today, notify.hiding(data, n, store.user, today)) for n in shown]
+        rows = [
+            as_json(data, n, today, notify.hiding(data, n, store.user, today), names) for n in shown
+        ]
         # one write: json.dump's thousands of small pieces each pass through the output's filter
         sys.stdout.write(json_text(rows) + "\n")
     else:
-        write_digest(sys.stdout, data, shown, today, user=store.user, mine=args.mine, hidden=hidden)
+        write_digest(
+            sys.stdout,
+            data,
+            shown,
+            today,
+            user=store.user,
+            mine=args.mine,
+            hidden=hidden,
+            names=names,
+        )
     return 0
+
+
+@dataclass(frozen=True)
+class Names:
+    """What a digest names the notifications' clients and authorizations by: (client id, name,
+    clinician) by client, the number by authorization (:class:`priorauth.services.launch.Launch`
+    keeps them for its notifications)."""
+
+    people: dict[int, tuple[str, str, str]]
+    numbers: dict[int, str]
+
+    @classmethod
+    def of(cls, data: Data, found: list[Notification]) -> Names:
+        return cls(launch.people_of(data, found), launch.numbers_of(data, found))
+
+    def clinician(self, client: int) -> str | None:
+        person = self.people.get(client)
+        return person[2] if person else None
 
 
 def json_text(rows: list[dict[str, Any]]) -> str:
@@ -93,22 +132,26 @@ def json_text(rows: list[dict[str, Any]]) -> str:
 
 
 def as_json(
-    data: Data, n: Notification, today: dt.date, hidden_by: Any | None = None
+    data: Data,
+    n: Notification,
+    today: dt.date,
+    hidden_by: Any | None = None,
+    names: Names | None = None,
 ) -> dict[str, Any]:
     """One notification as scripts get it: DESIGN.md's keys first, then the extras."""
-    client = data.clients.get(n.client)
-    auth = data.authorizations.get(n.authorization) if n.authorization is not None else None
+    names = names or Names.of(data, [n])
+    client_id, client_name, clinician = names.people.get(n.client, ("", "", ""))
     out = {
         "kind": n.kind,
-        "client_id": client.client_id if client else "",
-        "client_name": client.name if client else "",
+        "client_id": client_id,
+        "client_name": client_name,
         "payer": n.payer,
-        "auth_number": auth.auth_number if auth else "",
+        "auth_number": names.numbers.get(n.authorization, "") if n.authorization else "",
         "date": n.date.isoformat(),
         "message": n.message,
         "label": n.label,
         "days": (n.date - today).days,
-        "clinician": client.clinician if client else "",
+        "clinician": clinician,
         "authorization": n.authorization,
         "key": n.key,
         "urgency": n.urgency,
@@ -129,6 +172,7 @@ def write_digest(
     user: str,
     mine: bool = False,
     hidden: int = 0,
+    names: Names | None = None,
 ) -> None:
     """The plain-text digest: a heading line, then one section per kind, most urgent first."""
     bold = _bold if out.isatty() and not os.environ.get("NO_COLOR") else _plain
@@ -147,8 +191,9 @@ def write_digest(
         by_kind.setdefault(n.kind, []).append(n)
     for kind, items in sorted(by_kind.items(), key=lambda kv: notify.KINDS.index(kv[0])):
         out.write("\n" + bold(f"{notify.KIND_LABELS[kind]} ({len(items)})") + "\n")
+        names = names or Names.of(data, items)
         for n in items:
-            out.write(_line(data, n, user, today) + "\n")
+            out.write(_line(data, n, user, today, names) + "\n")
     if hidden:
         out.write(
             f"\n{hidden} more dismissed or snoozed by {user} (authtrack notifications --all "
@@ -156,9 +201,9 @@ def write_digest(
         )
 
 
-def _line(data: Data, n: Notification, user: str, today: dt.date) -> str:
-    client = data.clients.get(n.client)
-    who = f"{client.name} ({client.client_id})" if client else f"client #{n.client}"
+def _line(data: Data, n: Notification, user: str, today: dt.date, names: Names) -> str:
+    person = names.people.get(n.client)
+    who = f"{person[1]} ({person[0]})" if person else f"client #{n.client}"
     mark = ""
     hidden_by = notify.hiding(data, n, user, today)
     if hidden_by is not None:

@@ -23,15 +23,17 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 
-from priorauth import notify
+from priorauth import notify, rules
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError, DataFileError, PermissionDenied
 from priorauth.roles import ACTION_ROLES, Access, Role
+from priorauth.services import launch
 from priorauth.services.live import LiveView
 from priorauth.services.tracker import Policy, Tracker, allow_all
 from priorauth.store.datafile import Store
 from tui import (
     hangup,
+    kept_rows,
     safe,  # noqa: F401  (control characters from data are shown, never sent)
 )
 from tui.commands import ScreenCommands
@@ -182,17 +184,24 @@ class AuthTrackApp(App[int]):
         self._screens: weakref.WeakSet[BaseScreen] = weakref.WeakSet()
         self._permissions: dict[str, bool] = {}
         self._painted = threading.Event()
+        self._launch: tuple[Data, launch.Launch] | None = None  # the cache's values, read early
+        self._cached_day: dt.date | None = None  # the day this app last kept values for
         self._preload = threading.Thread(target=self._read_early, daemon=True)
         self._preload.start()
 
     def _read_early(self) -> None:
         """Start reading the data file while Textual starts (the read worker finds it done),
-        then build the services, which the counts need, while the first rows are drawn (at
-        agency scale: counts 2.3 -> 1.9 s after launch, first rows no later). Errors are left
-        for the worker, which reports them."""
+        with the counts and notifications a process before this one worked out for it, when the
+        derived cache holds them (:mod:`priorauth.services.launch`); else build the services,
+        which the counts need, while the first rows are drawn. Errors are left for the worker,
+        which reports them."""
         with contextlib.suppress(AuthTrackError):
             with self._store_lock:
                 data = self.tracker.data()
+                found = launch.load(self.tracker.store, data, self.tracker.today)
+                if found is not None:
+                    self._launch = (data, found)
+                    return
                 client_rows(data, self.tracker.today, counts=False)
             len(data.services.values())  # (no lock needed: a snapshot does not change)
 
@@ -299,23 +308,61 @@ class AuthTrackApp(App[int]):
         except AuthTrackError as e:
             self.post_message(Loaded(None, e))
             return
-        if self.data is None:  # first paint: the clients now, their counts in a moment
+        cached = None
+        if self.data is None:  # first paint: the counts kept by another process, if they fit
+            cached = self._launched(data)
+        if self.data is None and cached is None:  # else the clients now, counts in a moment
             client_rows(data, self.tracker.today, counts=False)
             self._painted.clear()
             self.post_message(Loaded(Snapshot(data, None)))
             # The rest is pure Python: let the UI thread draw first instead of fighting it
             # for the interpreter lock.
             self._painted.wait(timeout=2.0)
-        self.post_message(Loaded(self._complete(data)))
+        if cached is not None:
+            self._painted.clear()
+        self.post_message(Loaded(self._complete(data, cached)))
+        if cached is not None:  # let the counts be drawn before the services are built
+            self._painted.wait(timeout=2.0)
+        keep = cached is None and self._cached_day != self.tracker.today
+        again = cached is not None and kept_rows.KEY not in cached.screens
+        cached = None  # (the cache's text and lists: let go before the memory is given back)
         self._warm(data)
+        if keep or again:  # the first of the day here, or kept by `notifications` (no rows)
+            self._keep(data, again=again)  # for the next process that starts
+            give_back_memory()
 
-    def _complete(self, data: Data) -> Snapshot:
+    def _launched(self, data: Data) -> launch.Launch | None:
+        """The derived cache's values for ``data``, as read early or read now (None: none)."""
+        early, self._launch = self._launch, None
+        if early is not None and early[0] is data:
+            return early[1]
+        with self._store_lock:
+            return launch.load(self.tracker.store, data, self.tracker.today)
+
+    def _keep(self, data: Data, again: bool = False) -> None:
+        """Keep what was worked out from ``data`` in the derived cache (never fatal); ``again``:
+        even when it holds this content and day already."""
+        today = self.tracker.today
+        self._cached_day = today
+        if not again and launch.kept(self.tracker.store, data, today):
+            return  # (an operation that saved nothing, or another app was quicker)
+        # (from the snapshot alone: others may save meanwhile)
+        found = launch.body(data, today, kept_rows.keep(data, today))
+        with self._store_lock:
+            if self.tracker.store.cached_snapshot() is data:  # (not when the file changed since)
+                launch.write(self.tracker.store, data, today, found)
+
+    def _complete(self, data: Data, cached: launch.Launch | None = None) -> Snapshot:
         """Work out, in the worker, what every screen needs from a new snapshot (cached in
         ``data.derived``): usage of each authorization, the clients' rows, notifications. The
         live view keeps them between reads: after a save only the clients it touched are worked
-        out again."""
+        out again. ``cached``: the values of the derived cache for ``data``, taken as they are."""
         today = self.tracker.today
         self.live.apply(data, today)
+        if cached is not None:
+            launch.use(data, today, cached)
+            kept_rows.use(self.live, data, today, cached.screens)
+            self._cached_day = today
         client_rows(data, today)
         found = notify.compute(data, today)
         visible = notify.visible(data, found, self.tracker.user, today)
@@ -327,7 +374,9 @@ class AuthTrackApp(App[int]):
         switching back to it does not stall the UI."""
         if any(isinstance(s, AuthorizationsScreen) for s in list(self._screens)):
             auth_rows(data, self.tracker.today)
-        # the look-ups the next save's changes are carried over with (see LiveView.apply)
+        # the look-ups the next save's changes are carried over with (see LiveView.apply; the
+        # services' assignment too, when the counts came from the derived cache)
+        rules.services_by_authorization(data)
         len(data.services_by_client)
         len(data.auths_by_client)
         # what the app holds of the file: its records, not their text (80 MB at agency scale)
@@ -366,8 +415,7 @@ class AuthTrackApp(App[int]):
         for screen in list(self._screens):
             if screen.is_attached:
                 screen.data_changed()
-        if partial:
-            self.call_after_refresh(self._painted.set)
+        self.call_after_refresh(self._painted.set)
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -409,6 +457,9 @@ class AuthTrackApp(App[int]):
             self.post_message(OpFinished(result, error, done, failed))
             if snapshot is not None:
                 self._warm(snapshot.data)
+                if error is None:
+                    self._keep(snapshot.data)  # this app's save: the next process starts from it
+                    give_back_memory()
 
         self.run_worker(work, thread=True, group="write", exit_on_error=False)
 

@@ -18,6 +18,7 @@ from priorauth.model import (
     PracticeSettings,
     RequestStatus,
 )
+from priorauth.services import launch
 
 # How full a count is: "ok", "low" (at or below the practice's threshold), "out" (nothing left
 # or over), "none" (no cap / nothing to say).
@@ -84,13 +85,10 @@ class ClientRow:
 
 def client_row(data: Data, client: Client, today: dt.date, counts: bool = True) -> ClientRow:
     ins = coverage.main_coverage(client, today)
-    # One authorization speaks for the row: its number, counts and end ("one story", rules)
-    auth = rules.standing_authorization(data, client.id, ins.payer_id, today) if ins else None
-    use = rules.usage(data, auth, today) if auth and counts else None
-    line = ""
-    if auth is not None and auth.lines and counts:  # the line with the least left speaks
-        least = usage.least_remaining(auth, rules.services_for(data, auth), today)
-        use, line = least.usage, least.label
+    # One authorization speaks for the row: its number, counts and end ("one story", rules);
+    # of several lines, the one with the least left (launch.shown_usage, kept between processes)
+    auth = launch.standing(data, client, today)
+    use, line = launch.shown_usage(data, auth, today) if auth and counts else (None, "")
     payer = data.payer_name(ins.payer_id) if ins else ""
     number = auth.display_number if auth else ""
     if auth is not None and not auth.active:

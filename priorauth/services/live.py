@@ -115,6 +115,14 @@ class LiveView:
 
     # --- the keeper of per-client values (priorauth.data.Keeper) --------------------------------
 
+    def seed(self, data: Data, key: Any, values: dict[int, Any]) -> None:
+        """Keep ``values`` (by client) as worked out for ``key`` from ``data``, the snapshot
+        applied last: values a process worked out before this one, for exactly this content and
+        day (:mod:`priorauth.services.launch`)."""
+        with self._lock:
+            if data is self._data:
+                self._values[key] = dict(values)
+
     def per_client(
         self, data: Data, key: Any, compute: Callable[[int], T], ids: Iterable[int]
     ) -> dict[int, T]:

@@ -73,12 +73,33 @@ def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
     what does not fit).
     """
     build = _BUILDERS.get(cls)
-    if build is not None:
-        return build
+    if build is None:
+        build = _BUILDERS[cls] = _generated(cls, functools.partial(_from_doc_slow, cls), True)
+    return build
+
+
+_PART_BUILDERS: dict[type, Any] = {}
+
+
+def _part_builder(cls: type[Any]) -> Callable[[dict[str, Any]], Any]:
+    """:func:`record_builder` for a record's part (a client's insurance, a service line): a
+    function document -> part, generated the same way (a document missing a field, or with one
+    of the wrong type, goes through ``__init__``: :func:`_part_from_doc`). An agency's 5,000
+    clients have 10,000 insurances: 100 -> 30 ms."""
+    build = _PART_BUILDERS.get(cls)
+    if build is None:
+        build = _PART_BUILDERS[cls] = _generated(cls, functools.partial(_part_from_doc, cls), False)
+    return build
+
+
+def _generated(cls: type[Any], slow: Callable[..., Any], with_id: bool) -> Any:
+    """The builder :func:`record_builder` describes (``with_id``: of a record, called with its
+    id and document; else of a part, with its document alone)."""
     conv = dict(_converters(cls))
-    lines = ["def build(doc_id, doc):", "    try:", "        record = new(cls)"]
+    head = "def build(doc_id, doc):" if with_id else "def build(doc):"
+    lines = [head, "    try:", "        record = new(cls)"]
     namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "intern": sys.intern}
-    namespace["slow"] = functools.partial(_from_doc_slow, cls)
+    namespace["slow"] = slow
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
         name = f.name
@@ -103,11 +124,10 @@ def record_builder(cls: type[R]) -> Callable[[int, dict[str, Any]], R]:
                 f"        record.{name} = None if value is None else convert_{name}(value)"
             )
     lines.append("    except (KeyError, TypeError, ValueError):  # a field missing, or mistyped")
-    lines.append("        return slow(doc_id, doc)")
+    lines.append("        return slow(doc_id, doc)" if with_id else "        return slow(doc)")
     lines.append("    return record")
     exec("\n".join(lines), namespace)
-    build = _BUILDERS[cls] = namespace["build"]
-    return build
+    return namespace["build"]
 
 
 _COPIERS: dict[type, Any] = {}
@@ -206,7 +226,7 @@ def _converter_for(hint: Any) -> Any:
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return hint
     if dataclasses.is_dataclass(hint):  # a record's parts (a client's insurances)
-        return functools.partial(_part_from_doc, hint)
+        return _part_builder(hint)
     return None
 
 

@@ -32,6 +32,7 @@ from priorauth.model import (
 from priorauth.store import auditchain
 from priorauth.store.auditchain import head_for_append
 from priorauth.store.codec import from_doc, record_builder, record_copier, to_doc
+from priorauth.store.derived import CONTENT_KEY
 from priorauth.store.identity import current_user
 from priorauth.store.storage import META_TABLE, LockedJSONStorage
 from priorauth.store.tables import Table
@@ -102,6 +103,7 @@ class Store:
             tables = self.storage.tables()
             if self._snapshot is None or self._snapshot_read != self.storage.reads:
                 self._snapshot = Data.from_tables(tables)
+                self._snapshot.derived[CONTENT_KEY] = self.storage.content_key
                 self._snapshot_read = self.storage.reads
             return self._snapshot
 
@@ -148,6 +150,7 @@ class Store:
         # the transaction's snapshot is exactly what was committed: no need to read it back
         if tx._data is not None:
             self._snapshot, self._snapshot_read = tx._data, self.storage.reads
+            tx._data.derived[CONTENT_KEY] = self.storage.content_key
 
     def initialize(self) -> None:
         """Write an empty data file (with its schema version) if there is none yet."""

@@ -63,12 +63,14 @@ def write_atomic(
     mode: int = FILE_MODE,
     keep_mode: bool = False,
     doing: str = "writing",
+    group: int | None = None,
 ) -> os.stat_result:
     """Write ``target`` so that readers see the old file or the new one, never a mix.
 
     ``fill`` writes the content to the file object it is given (an open, seekable binary file:
     ``workbook.save(f)`` works). With ``keep_mode`` an existing target's mode (less any world
-    bits) and group are kept; otherwise the file gets ``mode`` (default 0660). Returns the new
+    bits) and group are kept; otherwise the file gets ``mode`` (default 0660) and ``group`` (when
+    given: a file derived from another gets that one's group). Returns the new
     file's status. Raises :class:`UnsafeWrite` or :class:`WriteFailed` with a sentence; the target
     is then as it was.
     """
@@ -77,7 +79,7 @@ def write_atomic(
     with _folder(folder, target, doing) as dfd:
         try:
             old = _check_target(dfd, folder, target)
-            gid = None
+            gid = group
             if keep_mode and old is not None:
                 mode, gid = stat.S_IMODE(old.st_mode) & 0o770, old.st_gid
             return _write_in(dfd, target, fill, mode, gid)
@@ -92,6 +94,7 @@ def write_bytes(
     mode: int = FILE_MODE,
     keep_mode: bool = False,
     doing: str = "writing",
+    group: int | None = None,
 ) -> os.stat_result:
     """:func:`write_atomic` for bytes, or pieces of bytes written in order (with ``writev``)."""
     pieces = [payload] if isinstance(payload, bytes) else payload
@@ -101,7 +104,7 @@ def write_bytes(
         for start in range(0, len(pieces), _IOV_MAX):
             _write_all(fd, pieces[start : start + _IOV_MAX])
 
-    return write_atomic(target, fill, mode=mode, keep_mode=keep_mode, doing=doing)
+    return write_atomic(target, fill, mode=mode, keep_mode=keep_mode, doing=doing, group=group)
 
 
 def check_folder_path(folder: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:

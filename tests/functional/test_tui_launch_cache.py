@@ -1,0 +1,72 @@
+"""An app that starts on the content and day another process worked its values out for (the
+derived cache, priorauth.services.launch) shows its counts and badge at once, the same as an app
+that works everything out; after a save it stays the same as a fresh read."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from textual.message import Message
+
+from priorauth import notify
+from priorauth.services import launch
+from priorauth.store import derived
+from priorauth.store.datafile import Store
+from tests.helpers.pilot import settle
+from tui.app import Loaded, make_app
+from tui.rows import client_rows
+
+TODAY = dt.date(2026, 11, 23)
+SIZE = (80, 24)
+
+
+async def _shown(db: Path) -> tuple[list[Any], list[Any], list[bool]]:
+    """(client rows, notifications) an app shows once settled, and whether each snapshot it
+    was given was the partial one (clients before counts)."""
+    partial: list[bool] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Loaded) and message.snapshot is not None:
+            partial.append(message.snapshot.notifications is None)
+
+    app = make_app(db, today=TODAY, user="mlopez")
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await settle(pilot)
+        assert app.data is not None
+        rows = client_rows(app.data, TODAY)
+        return rows, list(app.notifications), partial
+
+
+async def test_an_app_started_from_the_cache_shows_what_a_fresh_one_works_out(
+    demo_db: Path,
+) -> None:
+    assert not derived.cache_path(demo_db).exists()
+    rows, notes, partial = await _shown(demo_db)
+    assert partial[0] is True  # (no cache: the clients first, their counts a moment later)
+    assert derived.cache_path(demo_db).is_file()  # kept by the first app of the day
+    again_rows, again_notes, again_partial = await _shown(demo_db)
+    assert again_partial == [False]  # counts and badge with the first rows
+    assert again_rows == rows and again_notes == notes
+    store = Store(demo_db, user="mlopez")
+    data = store.snapshot()
+    assert again_notes == notify.visible(data, notify.compute(data, TODAY), "mlopez", TODAY)
+
+
+async def test_a_save_by_another_process_is_never_shown_from_the_old_cache(
+    demo_db: Path,
+) -> None:
+    await _shown(demo_db)  # keeps the cache
+    other = Store(demo_db, user="other")
+    service = next(iter(other.snapshot().services.values()))
+    with other.transaction() as tx:
+        tx.update(dataclasses.replace(service, units=service.units + 3))
+    data = Store(demo_db, user="fresh").snapshot()
+    assert launch.load(Store(demo_db, user="x"), data, TODAY) is None
+    rows, notes, partial = await _shown(demo_db)
+    assert partial[0] is True  # worked out again
+    fresh = Store(demo_db, user="fresh").snapshot()
+    assert rows == client_rows(fresh, TODAY)
+    assert notes == notify.visible(fresh, notify.compute(fresh, TODAY), "mlopez", TODAY)
