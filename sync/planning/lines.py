@@ -198,7 +198,7 @@ def _line(
 ) -> ServiceLine:
     """The line row ``i`` gives: its codes, counts and cap; what the log has no column for, and
     the usage carried in (settled from the row's Used later), as the line ``old`` had it."""
-    old = old or ServiceLine()
+    old = old or _NO_LINE
     units, visits = copied.get("units_authorized"), copied.get("visits_authorized")
     # hours (a heading in hours) and a service named in words are the row's, as on one row
     measure, group = _at(copied.get("measure"), i), _at(copied.get("group"), i)
@@ -217,8 +217,11 @@ def _line(
     if cols.cap is not None:
         cap = cols.cap[i]
         line.cap_amount, line.cap_period = (cap[0], cap[1]) if cap else (None, None)
-        line.cap_measure = cap[2] if cap else ServiceLine().cap_measure
+        line.cap_measure = cap[2] if cap else _NO_LINE.cap_measure
     return line
+
+
+_NO_LINE = ServiceLine()  # (what a line has by default: only read, never changed)
 
 
 def _at(column: list[Any] | None, i: int) -> Any:
@@ -250,7 +253,8 @@ def attach(d: Draft, indices: list[int], cols: Columns, table: Any) -> None:
     if before:  # the lines in the order authtrack keeps them (a log's rows may be in another)
         order = {codes: k for k, codes in enumerate(before)}
         rows.sort(key=lambda r: order.get(frozenset(r.line.codes), len(order)))
-    auth = service_lines.with_lines(d.auth, [r.line for r in rows])
+    # (each line was made above for this authorization alone: held by it, not copied)
+    auth = service_lines.with_lines(d.auth, [r.line for r in rows], made_for_it=True)
     notes = copied.get("notes")
     if notes is not None:
         auth.notes = "; ".join(dict.fromkeys(n for i in indices if (n := notes[i])))
