@@ -106,6 +106,9 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
     numbers, payers, codes = cols.auth_number, cols.payer, cols.codes
     if canonical or numbers is None or codes is None:
         return groups
+    folded_numbers = [number.casefold() for number in numbers if number]
+    if len(set(folded_numbers)) == len(folded_numbers):
+        return groups  # (each number on one row, as in most logs: no row is another's line)
     bad = table.bad
     by_key: dict[tuple[str, str], list[int]] = {}
     payer_keys: dict[Any, str] = {}  # (a log names a few payers on thousands of rows)
@@ -117,6 +120,8 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
                 folded = payer_keys[payer] = _norm(payer)
             by_key.setdefault((folded, number.casefold()), []).append(i)
     same = [(table.values[c], words) for c, words in _SAME if c in table.values]
+    # each row's values of those columns, to see at once whether two rows agree on all of them
+    agreed = list(zip(*(column for column, _ in same), strict=True)) if same else None
     for indices in by_key.values():
         if len(indices) < 2:
             continue
@@ -126,7 +131,8 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
         kept = [head]
         for i in indices[1:]:
             mine = codes[i] or []
-            why = _why_not_a_line(same, head, i, mine, taken, held, table)
+            differ = same if agreed is None or agreed[head] != agreed[i] else []
+            why = _why_not_a_line(differ, head, i, mine, taken, held, table)
             if why:
                 groups.refused[i] = (
                     Col.AUTH_NUMBER if "code" not in why else Col.CODES,
@@ -179,7 +185,8 @@ def _why_not_a_line(
     held: _CodeSets,
     table: Any,
 ) -> str:
-    """Why row ``i`` cannot be a line of the authorization on row ``head`` ("" when it can)."""
+    """Why row ``i`` cannot be a line of the authorization on row ``head`` ("" when it can);
+    ``same``: the columns they must agree on (those that may differ)."""
     for column, words in same:
         if column[head] != column[i]:
             return f"with {words}"
