@@ -78,31 +78,30 @@ def _by_overlapping_codes(
     ``known``: the code sets of code lists seen before (filled as it goes)."""
     if len(group) == 1:
         return [group]
-    held = {id(d): service_lines.all_codes(d.auth) for d in group}  # (every line's, when several)
-    first = held[id(group[0])]
-    if all(held[id(d)] == first for d in group):
+    all_codes = service_lines.all_codes
+    held = [all_codes(d.auth) for d in group]  # (every line's, when several)
+    first = held[0]
+    if all(codes == first for codes in held):
         return [group]  # (the common case: one code list, its renewals; no pairwise checks)
     # a row that cannot be active (not approved, or said inactive) competes with nobody
     idle, contenders = [], []
-    approved = RequestStatus.APPROVED
-    for d in group:
-        auth = d.auth  # (approved, and active or not said inactive)
-        if auth.status == approved and (auth.active or not d.explicit_active):
-            contenders.append(d)
-        else:
-            idle.append(d)
-    if any(not held[id(d)] for d in contenders):
-        return [group]
     if known is None:
         known = {}
-    sets = []
-    for d in contenders:
-        codes = held[id(d)]
-        key = tuple(codes)
-        mine = known.get(key)
-        if mine is None:
-            mine = known[key] = _Codes(codes)
-        sets.append(mine)
+    sets = []  # the contenders' codes
+    approved = RequestStatus.APPROVED
+    for d, codes in zip(group, held, strict=True):
+        auth = d.auth  # (approved, and active or not said inactive)
+        if auth.status == approved and (auth.active or not d.explicit_active):
+            if not codes:
+                return [group]  # (a row listing no codes overlaps everything)
+            contenders.append(d)
+            key = tuple(codes)
+            mine = known.get(key)
+            if mine is None:
+                mine = known[key] = _Codes(codes)
+            sets.append(mine)
+        else:
+            idle.append(d)
     parts: list[list[Draft]] = [[d] for d in idle]
     if _apart(sets):  # (no two rows share a base code: no pair can overlap, each its own part)
         return parts + [[d] for d in contenders]
