@@ -197,7 +197,8 @@ def drafter(
         if number:
             key = (payer_id, number.casefold())
             earlier = in_file.get(key)
-            here = (rows[i], starts[i] if has_start else None, _codes(codes_col[i]))
+            # (the codes as listed: compared as sets only when a number comes again)
+            here = (rows[i], starts[i] if has_start else None, codes_col[i])
             if earlier is None:
                 in_file[key] = [here]
             elif not (tell_apart and _told_apart(earlier, here, has_start)):
@@ -328,4 +329,5 @@ def _told_apart(
     earlier row with that number has. Without a start column, rows are one authorization."""
     if not dated:
         return False
-    return all((start, codes) != (here[1], here[2]) for _, start, codes in earlier)
+    start, codes = here[1], _codes(here[2])
+    return all((other, _codes(theirs)) != (start, codes) for _, other, theirs in earlier)
