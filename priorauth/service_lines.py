@@ -44,10 +44,16 @@ def lines_of(auth: Authorization) -> list[ServiceLine]:
     ]
 
 
-def with_lines(auth: Authorization, lines: list[ServiceLine]) -> Authorization:
+def with_lines(
+    auth: Authorization, lines: list[ServiceLine], *, made_for_it: bool = False
+) -> Authorization:
     """``auth`` holding ``lines`` in the canonical form: one line in its own fields (``lines``
     empty), several in ``lines`` with its own codes, counts, cap and carried usage blank. A new
-    authorization (and new lines); ``auth`` and ``lines`` are left as they are."""
+    authorization (and new lines); ``auth`` and ``lines`` are left as they are.
+
+    ``made_for_it``: the lines were made for this authorization (their codes lists too) and
+    their maker changes them only through it, so the new authorization holds them rather than
+    copies (an import makes tens of thousands)."""
     if len(lines) == 1:
         (line,) = lines
         return _copy(
@@ -76,7 +82,9 @@ def with_lines(auth: Authorization, lines: list[ServiceLine]) -> Authorization:
         cap_measure=CapMeasure.UNITS,
         measure=LineMeasure.UNITS,
         group="",
-        lines=[_copy(line, codes=list(line.codes)) for line in lines],
+        lines=list(lines)
+        if made_for_it
+        else [_copy(line, codes=list(line.codes)) for line in lines],
     )
 
 

@@ -137,12 +137,10 @@ def apply(tx: Transaction, changes: Changes, summary: str) -> Applied:
             ids = {temp: record.id for temp, record in zip(temp_ids, new, strict=True)}
             applied.ids.update(((table, temp), real) for temp, real in ids.items())
             applied.created[table] = len(new)
-        changed = 0
-        for record in old:
-            rev = record.rev
-            tx.update(record, summary=summary)
-            changed += record.rev != rev
         if old:
+            revs = [record.rev for record in old]
+            tx.update_many(old, summary=summary)  # (each saved as tx.update saves it)
+            changed = sum(record.rev != rev for record, rev in zip(old, revs, strict=True))
             applied.updated[old[0].TABLE] = changed
         return ids
 

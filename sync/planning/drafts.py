@@ -102,6 +102,8 @@ def record_maker(
     given: tuple[str, ...] | None = None,
     defaults: dict[str, Any] | None = None,
     columns: dict[str, Sequence[Any]] | None = None,
+    *,
+    from_record: bool = False,
 ) -> Callable[..., R]:
     """A function building a ``cls`` as ``__init__`` does: one attribute at a time, in field
     order, so that the record keeps its values inline (every later look at its fields is
@@ -109,7 +111,8 @@ def record_maker(
 
     Without ``given``, the function takes one dictionary holding every field. With it, it
     takes those fields' values as arguments, in that order, then a row index ``i``: the fields
-    in ``columns`` are ``columns[field][i]``, the others come from ``defaults``.
+    in ``columns`` are ``columns[field][i]``, the others come from ``defaults`` — or, with
+    ``from_record``, from a record of ``cls`` given first (an existing one a row updates).
     """
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     bound: dict[str, Any] = {"new": object.__new__, "cls": cls}  # the function's closure
@@ -119,13 +122,17 @@ def record_maker(
     else:
         columns = columns or {}
         assert set(given) | set(columns) <= set(names), (given, columns)
-        lines = [f"    def make({', '.join((*given, 'i'))}):", "        record = new(cls)"]
+        arguments = ("source", *given, "i") if from_record else (*given, "i")
+        assert "source" not in names
+        lines = [f"    def make({', '.join(arguments)}):", "        record = new(cls)"]
         for name in names:
             if name in given:
                 lines.append(f"        record.{name} = {name}")
             elif name in columns:
                 bound[f"column_{name}"] = columns[name]
                 lines.append(f"        record.{name} = column_{name}[i]")
+            elif from_record:
+                lines.append(f"        record.{name} = source.{name}")
             else:
                 bound[f"default_{name}"] = (defaults or {})[name]
                 lines.append(f"        record.{name} = default_{name}")
@@ -137,9 +144,6 @@ def record_maker(
     exec("\n".join([f"def factory({', '.join(bound)}):", *lines]), namespace)
     factory = namespace.pop("factory")
     return factory(**bound)  # type: ignore[no-any-return]
-
-
-_make_authorization = record_maker(Authorization)
 
 
 def drafter(
@@ -174,7 +178,7 @@ def drafter(
     confirmed = Col.CONFIRMED in cols.present or Col.CONFIRMED_BY in cols.present
     in_file, taken, match = matcher.numbers_in_file, matcher.taken, matcher.match
     existing = bool(matcher)
-    new_auth, make, approved = merger.id_maker("auths"), _make_authorization, RequestStatus.APPROVED
+    new_auth, approved = merger.id_maker("auths"), RequestStatus.APPROVED
     # a new authorization: the row's values, and the defaults for the fields it does not have
     given: tuple[str, ...] = ("id", "client", "payer")
     columns: dict[str, Sequence[Any]] = dict(copied)
@@ -187,6 +191,10 @@ def drafter(
     elif has_end:
         columns["end_date"] = ends
     make_new = record_maker(Authorization, given, _TEMPLATE, columns)
+    # an existing authorization a row updates: the same values from the row, its own for the
+    # rest (its codes copied, as given, when the log has no codes column)
+    own_codes = tuple(name for name in given if name == "procedure_codes")
+    update = record_maker(Authorization, own_codes, columns=columns, from_record=True)
     with_codes = cols.codes is not None
     placeholders, unknown_counts = table.requested, table.pending
     tell_apart = merger.tell_apart_numbers
@@ -197,7 +205,8 @@ def drafter(
         if number:
             key = (payer_id, number.casefold())
             earlier = in_file.get(key)
-            here = (rows[i], starts[i] if has_start else None, _codes(codes_col[i]))
+            # (the codes as listed: compared as sets only when a number comes again)
+            here = (rows[i], starts[i] if has_start else None, codes_col[i])
             if earlier is None:
                 in_file[key] = [here]
             elif not (tell_apart and _told_apart(earlier, here, has_start)):
@@ -226,7 +235,7 @@ def drafter(
                 earlier.append(here)
         before = None
         if existing:  # (not for a first import)
-            codes, start, end = codes_col[i], starts[i], ends[i]
+            codes, start = codes_col[i], starts[i]
             before = match(client.id, payer_id, number, start if has_start else None, codes)
         if before is not None:
             if before.client != client.id:
@@ -240,15 +249,10 @@ def drafter(
                 )
                 return None
             taken[before.id] = rows[i]
-            values = field_values(before)
-            values["procedure_codes"] = list(before.procedure_codes) if codes is None else codes
-            for name, column in copied.items():
-                values[name] = column[i]
-            if has_start:
-                values["start_date"], values["end_date"] = start, end
-            elif has_end:
-                values["end_date"] = end
-            auth = make(values)
+            if with_codes:
+                auth = update(before, i)
+            else:
+                auth = update(before, list(before.procedure_codes), i)
         elif with_codes:
             auth = make_new(new_auth(), client.id, payer_id, i)
         else:
@@ -328,4 +332,5 @@ def _told_apart(
     earlier row with that number has. Without a start column, rows are one authorization."""
     if not dated:
         return False
-    return all((start, codes) != (here[1], here[2]) for _, start, codes in earlier)
+    start, codes = here[1], _codes(here[2])
+    return all((other, _codes(theirs)) != (start, codes) for _, other, theirs in earlier)

@@ -27,6 +27,7 @@ from sync.recognising.columns import Col
 
 __all__ = [
     "LineGroups",
+    "LineMaker",
     "LineRow",
     "LinesRead",
     "attach",
@@ -105,6 +106,9 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
     numbers, payers, codes = cols.auth_number, cols.payer, cols.codes
     if canonical or numbers is None or codes is None:
         return groups
+    folded_numbers = [number.casefold() for number in numbers if number]
+    if len(set(folded_numbers)) == len(folded_numbers):
+        return groups  # (each number on one row, as in most logs: no row is another's line)
     bad = table.bad
     by_key: dict[tuple[str, str], list[int]] = {}
     payer_keys: dict[Any, str] = {}  # (a log names a few payers on thousands of rows)
@@ -116,6 +120,8 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
                 folded = payer_keys[payer] = _norm(payer)
             by_key.setdefault((folded, number.casefold()), []).append(i)
     same = [(table.values[c], words) for c, words in _SAME if c in table.values]
+    # each row's values of those columns, to see at once whether two rows agree on all of them
+    agreed = list(zip(*(column for column, _ in same), strict=True)) if same else None
     for indices in by_key.values():
         if len(indices) < 2:
             continue
@@ -125,7 +131,8 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
         kept = [head]
         for i in indices[1:]:
             mine = codes[i] or []
-            why = _why_not_a_line(same, head, i, mine, taken, held, table)
+            differ = same if agreed is None or agreed[head] != agreed[i] else []
+            why = _why_not_a_line(differ, head, i, mine, taken, held, table)
             if why:
                 groups.refused[i] = (
                     Col.AUTH_NUMBER if "code" not in why else Col.CODES,
@@ -178,7 +185,8 @@ def _why_not_a_line(
     held: _CodeSets,
     table: Any,
 ) -> str:
-    """Why row ``i`` cannot be a line of the authorization on row ``head`` ("" when it can)."""
+    """Why row ``i`` cannot be a line of the authorization on row ``head`` ("" when it can);
+    ``same``: the columns they must agree on (those that may differ)."""
     for column, words in same:
         if column[head] != column[i]:
             return f"with {words}"
@@ -193,70 +201,100 @@ def _why_not_a_line(
     return ""
 
 
-def _line(
-    cols: Columns, i: int, copied: dict[str, list[Any]], old: ServiceLine | None = None
-) -> ServiceLine:
-    """The line row ``i`` gives: its codes, counts and cap; what the log has no column for, and
-    the usage carried in (settled from the row's Used later), as the line ``old`` had it."""
-    old = old or ServiceLine()
-    units, visits = copied.get("units_authorized"), copied.get("visits_authorized")
-    # hours (a heading in hours) and a service named in words are the row's, as on one row
-    measure, group = _at(copied.get("measure"), i), _at(copied.get("group"), i)
-    line = ServiceLine(
-        codes=list(cols.codes[i] or []) if cols.codes is not None else [],
-        group=group or old.group,
-        units_authorized=units[i] if units is not None else old.units_authorized,
-        visits_authorized=visits[i] if visits is not None else old.visits_authorized,
-        carried_units_used=old.carried_units_used,
-        carried_visits_used=old.carried_visits_used,
-        cap_amount=old.cap_amount,
-        cap_period=old.cap_period,
-        cap_measure=old.cap_measure,
-        measure=measure or old.measure,
-    )
-    if cols.cap is not None:
-        cap = cols.cap[i]
-        line.cap_amount, line.cap_period = (cap[0], cap[1]) if cap else (None, None)
-        line.cap_measure = cap[2] if cap else ServiceLine().cap_measure
-    return line
+class LineMaker:
+    """The service lines of a log's rows, the columns a line is made from bound once (an ABA
+    log has a line on each of its 20,000 rows)."""
+
+    def __init__(self, cols: Columns, table: Any) -> None:
+        none: list[Any] = [None] * len(table.rows)
+        copied = {name: column for name, column, _ in cols.copied}
+        self._table = table
+        self._codes = cols.codes
+        self._units = copied.get("units_authorized")
+        self._visits = copied.get("visits_authorized")
+        # hours (a heading in hours) and a service named in words are the row's, as on one row
+        self._measures = copied.get("measure") or none
+        self._groups = copied.get("group") or none
+        self._caps = cols.cap
+        self._notes = copied.get("notes")
+        self._counts = (
+            cols.units_used or none,
+            cols.visits_used or none,
+            cols.units_left or none,
+            cols.visits_left or none,
+        )
+
+    def line(self, i: int, old: ServiceLine | None = None) -> ServiceLine:
+        """The line row ``i`` gives: its codes, counts and cap; what the log has no column for,
+        and the usage carried in (settled from the row's Used later), as the line ``old`` had
+        it."""
+        old = old or _NO_LINE
+        codes, units, visits = self._codes, self._units, self._visits
+        line = ServiceLine(
+            codes=list(codes[i] or []) if codes is not None else [],
+            group=self._groups[i] or old.group,
+            units_authorized=units[i] if units is not None else old.units_authorized,
+            visits_authorized=visits[i] if visits is not None else old.visits_authorized,
+            carried_units_used=old.carried_units_used,
+            carried_visits_used=old.carried_visits_used,
+            cap_amount=old.cap_amount,
+            cap_period=old.cap_period,
+            cap_measure=old.cap_measure,
+            measure=self._measures[i] or old.measure,
+        )
+        if self._caps is not None:
+            cap = self._caps[i]
+            line.cap_amount, line.cap_period = (cap[0], cap[1]) if cap else (None, None)
+            line.cap_measure = cap[2] if cap else _NO_LINE.cap_measure
+        return line
+
+    def row(self, i: int, line: ServiceLine) -> LineRow:
+        """``line`` as row ``i`` gives it, with the counts the row says were used or are left."""
+        units_used, visits_used, units_left, visits_left = self._counts
+        table = self._table
+        return LineRow(
+            table.sheet_at(i),
+            table.rows[i],
+            line,
+            units_used[i],
+            visits_used[i],
+            units_left[i],
+            visits_left[i],
+            i,
+        )
+
+    def attach(self, d: Draft, indices: list[int]) -> None:
+        """Give the head row's draft ``d`` the service lines of rows ``indices``: their codes,
+        counts and caps; carried-in usage as the authorization had it where a line keeps its
+        codes (the rows' Used columns settle it later). Their distinct notes are joined."""
+        if d.before is None:
+            rows = [self.row(i, self.line(i)) for i in indices]
+        else:
+            before = {frozenset(x.codes): x for x in service_lines.lines_of(d.before)}
+            codes = self._codes
+            rows = []
+            for i in indices:  # (rows in row order; sorted stably below)
+                mine = frozenset(codes[i] or ()) if codes is not None else frozenset()
+                rows.append(self.row(i, self.line(i, before.get(mine))))
+            # the lines in the order authtrack keeps them (a log's rows may be in another)
+            order = {codes: k for k, codes in enumerate(before)}
+            rows.sort(key=lambda r: order.get(frozenset(r.line.codes), len(order)))
+        # (each line was made above for this authorization alone: held by it, not copied)
+        auth = service_lines.with_lines(d.auth, [r.line for r in rows], made_for_it=True)
+        notes = self._notes
+        if notes is not None:
+            auth.notes = "; ".join(dict.fromkeys(n for i in indices if (n := notes[i])))
+        d.auth = auth
+        d.lines = rows
+        d.units_used = d.visits_used = d.units_left = d.visits_left = None
 
 
-def _at(column: list[Any] | None, i: int) -> Any:
-    return column[i] if column is not None else None
+_NO_LINE = ServiceLine()  # (what a line has by default: only read, never changed)
 
 
 def attach(d: Draft, indices: list[int], cols: Columns, table: Any) -> None:
-    """Give the head row's draft ``d`` the service lines of rows ``indices``: their codes,
-    counts and caps; carried-in usage as the authorization had it where a line keeps its codes
-    (the rows' Used columns settle it later). Their distinct notes are joined."""
-    copied = {name: column for name, column, _ in cols.copied}
-    before = {frozenset(x.codes): x for x in service_lines.lines_of(d.before)} if d.before else {}
-    rows: list[LineRow] = []
-    for i in indices:  # (rows in row order; sorted stably below)
-        codes = frozenset(cols.codes[i] or ()) if cols.codes is not None else frozenset()
-        line = _line(cols, i, copied, before.get(codes))
-        rows.append(
-            LineRow(
-                table.sheet_at(i),
-                table.rows[i],
-                line,
-                _at(cols.units_used, i),
-                _at(cols.visits_used, i),
-                _at(cols.units_left, i),
-                _at(cols.visits_left, i),
-                i,
-            )
-        )
-    if before:  # the lines in the order authtrack keeps them (a log's rows may be in another)
-        order = {codes: k for k, codes in enumerate(before)}
-        rows.sort(key=lambda r: order.get(frozenset(r.line.codes), len(order)))
-    auth = service_lines.with_lines(d.auth, [r.line for r in rows])
-    notes = copied.get("notes")
-    if notes is not None:
-        auth.notes = "; ".join(dict.fromkeys(n for i in indices if (n := notes[i])))
-    d.auth = auth
-    d.lines = rows
-    d.units_used = d.visits_used = d.units_left = d.visits_left = None
+    """:meth:`LineMaker.attach` (for one authorization; a log's many: one LineMaker)."""
+    LineMaker(cols, table).attach(d, indices)
 
 
 def keep_lines(d: Draft, cols: Columns, table: Any, lenient: bool) -> tuple[Col, str] | None:
@@ -276,19 +314,9 @@ def keep_lines(d: Draft, cols: Columns, table: Any, lenient: bool) -> tuple[Col,
     if cols.codes is not None and len(mine) == 1 and not lenient:
         k = mine[0]
         i = d.index
-        copied = {name: column for name, column, _ in cols.copied}
-        new = _line(cols, i, copied, lines[k])
+        maker = LineMaker(cols, table)
         rows = [LineRow(table.sheet_at(i), d.row, line) for line in lines]
-        rows[k] = LineRow(
-            table.sheet_at(i),
-            d.row,
-            new,
-            _at(cols.units_used, i),
-            _at(cols.visits_used, i),
-            _at(cols.units_left, i),
-            _at(cols.visits_left, i),
-            i,
-        )
+        rows[k] = maker.row(i, maker.line(i, lines[k]))
         d.auth = service_lines.with_lines(auth, [r.line for r in rows])
         d.lines = rows
         d.units_used = d.visits_used = d.units_left = d.visits_left = None

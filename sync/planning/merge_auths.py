@@ -150,6 +150,7 @@ def merge_log(
     # an ABA-style log's rows of one number, one per code: one authorization's service lines
     groups = lines.line_groups(table, cols, merger.tell_apart_numbers)
     heads, line_rows, refused = groups.heads, groups.members, groups.refused
+    attach = lines.LineMaker(cols, table).attach if heads else None
     seen: list[Seen] = []  # what each row says about its client's coverage
     for i in range(n):
         if i % STEP == 0:
@@ -213,7 +214,8 @@ def merge_log(
         made = draft(i, client, payer.id)
         if made is not None:
             if i in heads:
-                lines.attach(made, heads[i], cols, table)
+                assert attach is not None
+                attach(made, heads[i])
             elif made.before is not None and made.before.lines:
                 why = lines.keep_lines(made, cols, table, merger.tell_apart_numbers)
                 if why is not None:

@@ -8,7 +8,7 @@ import dataclasses
 import datetime as dt
 
 from priorauth import rules, service_lines, usage
-from priorauth.model import RequestStatus
+from priorauth.model import Authorization, RequestStatus
 from priorauth.services.bulk import overlay
 from sync.planning.drafts import Draft
 from sync.planning.merge import Merger
@@ -35,15 +35,19 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
         group.append(d)
     approved, earliest = RequestStatus.APPROVED, dt.date.min
     codes: dict[tuple[str, ...], _Codes] = {}  # a log lists a few dozen code lists: sets once
+    overlaps: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}  # (and pairs of them)
     for (client_id, payer_id), whole in groups.items():
         parts = _by_overlapping_codes(whole, codes)
+        held = None  # (the client's authorizations with the payer in authtrack: looked up once)
         for group in parts:
             if client_id < 0 and len(group) == 1:  # (_settle_group's answer for a lone row)
                 d = group[0]
                 if not d.explicit_active:
                     d.auth.active = d.auth.status == approved
                 continue
-            _settle_group(merger, client_id, payer_id, group, approved, earliest)
+            if held is None:
+                held = merger.data.authorizations_for(client_id, payer_id) if client_id > 0 else []
+            _settle_group(merger, client_id, held, group, approved, earliest, overlaps)
         if len(parts) > 1:
             _history(merger, whole)
 
@@ -74,31 +78,30 @@ def _by_overlapping_codes(
     ``known``: the code sets of code lists seen before (filled as it goes)."""
     if len(group) == 1:
         return [group]
-    held = {id(d): service_lines.all_codes(d.auth) for d in group}  # (every line's, when several)
-    first = held[id(group[0])]
-    if all(held[id(d)] == first for d in group):
+    all_codes = service_lines.all_codes
+    held = [all_codes(d.auth) for d in group]  # (every line's, when several)
+    first = held[0]
+    if all(codes == first for codes in held):
         return [group]  # (the common case: one code list, its renewals; no pairwise checks)
     # a row that cannot be active (not approved, or said inactive) competes with nobody
     idle, contenders = [], []
-    approved = RequestStatus.APPROVED
-    for d in group:
-        auth = d.auth  # (approved, and active or not said inactive)
-        if auth.status == approved and (auth.active or not d.explicit_active):
-            contenders.append(d)
-        else:
-            idle.append(d)
-    if any(not held[id(d)] for d in contenders):
-        return [group]
     if known is None:
         known = {}
-    sets = []
-    for d in contenders:
-        codes = held[id(d)]
-        key = tuple(codes)
-        mine = known.get(key)
-        if mine is None:
-            mine = known[key] = _Codes(codes)
-        sets.append(mine)
+    sets = []  # the contenders' codes
+    approved = RequestStatus.APPROVED
+    for d, codes in zip(group, held, strict=True):
+        auth = d.auth  # (approved, and active or not said inactive)
+        if auth.status == approved and (auth.active or not d.explicit_active):
+            if not codes:
+                return [group]  # (a row listing no codes overlaps everything)
+            contenders.append(d)
+            key = tuple(codes)
+            mine = known.get(key)
+            if mine is None:
+                mine = known[key] = _Codes(codes)
+            sets.append(mine)
+        else:
+            idle.append(d)
     parts: list[list[Draft]] = [[d] for d in idle]
     if _apart(sets):  # (no two rows share a base code: no pair can overlap, each its own part)
         return parts + [[d] for d in contenders]
@@ -153,12 +156,15 @@ class _Codes:
 def _settle_group(
     merger: Merger,
     client_id: int,
-    payer_id: int,
+    held: list[Authorization],
     group: list[Draft],
     approved: RequestStatus,
     earliest: dt.date,
+    overlaps: dict[tuple[tuple[str, ...], tuple[str, ...]], bool],
 ) -> None:
-    """One active authorization among ``group`` (rows whose codes overlap)."""
+    """One active authorization among ``group`` (rows whose codes overlap); ``held``: the
+    client's authorizations with the group's payer in authtrack; ``overlaps``:
+    :func:`_codes_overlap`'s answers so far."""
     if client_id < 0:
         # a new client, and the log does not say: the latest approved one is active
         # (latest by _start_key: start date, then row)
@@ -182,11 +188,11 @@ def _settle_group(
     in_log = {d.before.id for d in group if d.before is not None}
     others = [
         a
-        for a in (merger.data.authorizations_for(client_id, payer_id) if client_id > 0 else [])
+        for a in held
         if a.active
         and a.id not in in_log
         and any(
-            rules.codes_overlap(service_lines.all_codes(a), service_lines.all_codes(d.auth))
+            _codes_overlap(service_lines.all_codes(a), service_lines.all_codes(d.auth), overlaps)
             for d in group
         )
     ]
@@ -219,6 +225,18 @@ def _settle_group(
     if active:
         for other in others:
             merger.deactivated.append(dataclasses.replace(other, active=False))
+
+
+def _codes_overlap(
+    a: list[str], b: list[str], known: dict[tuple[tuple[str, ...], tuple[str, ...]], bool]
+) -> bool:
+    """:func:`priorauth.rules.codes_overlap`, each pair of code lists asked once (``known``: the
+    answers so far; a log repeats a few code lists on thousands of rows)."""
+    key = (tuple(a), tuple(b))
+    found = known.get(key)
+    if found is None:
+        found = known[key] = rules.codes_overlap(a, b)
+    return found
 
 
 def _start_key(d: Draft) -> tuple[dt.date, int]:
