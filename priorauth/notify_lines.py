@@ -96,30 +96,27 @@ def _line_notifications(
         if units_authorized is None and visits_authorized is None:
             continue  # a line with no cap: nothing runs out
         # (what, left, authorized, used) of each count the line caps, used up or running low
+        # (what is left worked out here, not by Usage's properties: ten thousand lines a run)
         gone, low = [], []
         if units_authorized is not None:
-            what = "hours" if line.measure == "hours" else "units"
-            left = use.units_remaining
-            count = (what, left, units_authorized, use.units_used)
-            if left <= 0:  # type: ignore[operator]
-                gone.append(count)
-            elif is_low(left, units_authorized, settings):  # type: ignore[arg-type]
-                low.append(count)
+            used = use.units_used
+            left = units_authorized - used
+            if left <= 0 or is_low(left, units_authorized, settings):
+                what = "hours" if line.measure == "hours" else "units"
+                (gone if left <= 0 else low).append((what, left, units_authorized, used))
         if visits_authorized is not None:
-            left = use.visits_remaining
-            count = ("visits", left, visits_authorized, use.visits_used)
-            if left <= 0:  # type: ignore[operator]
-                gone.append(count)
-            elif is_low(left, visits_authorized, settings):  # type: ignore[arg-type]
-                low.append(count)
+            used = use.visits_used
+            left = visits_authorized - used
+            if left <= 0 or is_low(left, visits_authorized, settings):
+                (gone if left <= 0 else low).append(("visits", left, visits_authorized, used))
         recent = recents[lu.index]
         projected = (
             None
             if gone or not recent[1]  # (used up; no use lately: no pace)
-            else pace.line_projection(auth, use, recent, today, days=window_days)
+            else pace.line_projection(
+                auth, use, recent, today, days=window_days, within=PROJECTION_HORIZON_DAYS
+            )
         )
-        if projected is not None and (projected.run_out - today).days > PROJECTION_HORIZON_DAYS:
-            projected = None
         if not (gone or low or projected):
             continue  # (most lines: nothing to say, no words built)
         label = lu.label

@@ -176,18 +176,26 @@ def services_by_line(
     unheld: list[Service] = []
     if len(auth.lines) < 2:  # (one line: it holds them all)
         return [list(services)], unheld
+    split = _split(auth, services, unheld)
+    return split, unheld
+
+
+def _split(
+    auth: Authorization, services: Iterable[Service], unheld: list[Service]
+) -> list[list[Service]]:
+    """``services`` split by the line of ``auth.lines`` holding each (in their order), those no
+    line holds put in ``unheld``."""
     split: list[list[Service]] = [[] for _ in auth.lines]
-    found: dict[str, int | None] = {}  # code -> line index (a few codes, many services)
+    # code -> the list its services go to (a few codes, many services: line_index once a code)
+    into: dict[str, list[Service]] = {}
     for service in services:
         code = service.procedure_code
-        i = found.get(code, _UNSEEN)
-        if i == _UNSEEN:  # (not try/except: raising costs more than the look-up)
-            i = found[code] = line_index(auth, code)
-        if i is None:
-            unheld.append(service)
-        else:
-            split[i].append(service)
-    return split, unheld
+        held = into.get(code)
+        if held is None:
+            i = line_index(auth, code)
+            held = into[code] = unheld if i is None else split[i]
+        held.append(service)
+    return split
 
 
 def line_usages(
@@ -219,7 +227,7 @@ def line_tallies(
     those services as :func:`services_by_line` splits them, when already known."""
     lines = auth.lines
     if split is None or len(lines) < 2:  # (one line in ``lines``: only the codes it holds count)
-        split = _held_by_line(auth, services)
+        split = _split(auth, services, [])  # (those no line holds left out)
     found, pace = [], []
     for i, line in enumerate(lines):
         # (plain locals, a line's services at a time: a third of the cost of indexing lists by
@@ -260,21 +268,6 @@ def line_tallies(
         found.append(LineUsage(i, line, use))
         pace.append((units_recent, recent_days))
     return found, pace
-
-
-def _held_by_line(auth: Authorization, services: Iterable[Service]) -> list[list[Service]]:
-    """``services`` split by the line of ``auth.lines`` holding each (in their order), those no
-    line holds left out."""
-    split: list[list[Service]] = [[] for _ in auth.lines]
-    held: dict[str, int | None] = {}  # code -> line index (a few codes, many services)
-    for service in services:
-        code = service.procedure_code
-        i = held.get(code, _UNSEEN)
-        if i == _UNSEEN:
-            i = held[code] = line_index(auth, code)
-        if i is not None:
-            split[i].append(service)
-    return split
 
 
 def _total(values: list[float | None]) -> float | None:
