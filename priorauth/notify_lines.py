@@ -29,6 +29,8 @@ from priorauth.practice import is_low
 Make = Callable[..., Any]  # notify._notification, with kind, data and today bound
 PROJECTION_HORIZON_DAYS = 90  # a run-out further ahead is not worth a notification yet
 OVER_CAP_LOOKBACK_DAYS = 31  # periods ending this many days ago or later are told about
+# a cap's period (a week, a calendar month) begins less than this before any day it holds
+_LONGEST_PERIOD = dt.timedelta(days=31)
 
 
 def capped(auth: Authorization) -> bool:
@@ -65,10 +67,12 @@ def for_lines(
     if not (in_use or has_cap):
         return
     services = rules.services_for(data, auth)
+    since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
+    if not in_use and (not services or services[-1].date < since - _LONGEST_PERIOD):
+        return  # only its caps to tell, and no service (in date order) in a period told about
     # the services each line holds, split once for the caps, the counts and the run-out dates
     split, _ = usage.services_by_line(auth, services)
     if has_cap:
-        since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
         yield from lines_over_cap(data, auth, name, today, since, make, split)
     if in_use:
         yield from _line_notifications(auth, name, today, settings, make, services, split)

@@ -186,8 +186,13 @@ def _split(
     """``services`` split by the line of ``auth.lines`` holding each (in their order), those no
     line holds put in ``unheld``."""
     split: list[list[Service]] = [[] for _ in auth.lines]
-    # code -> the list its services go to (a few codes, many services: line_index once a code)
+    # code -> the list its services go to: each line's own codes to start with (the first line
+    # listing a code holds it, as line_index says), any other code as line_index says, once
     into: dict[str, list[Service]] = {}
+    for line, held in zip(auth.lines, split, strict=True):
+        for code in line.codes:
+            if code:  # (line_index gives a service with no code to a line with no codes)
+                into.setdefault(code, held)
     for service in services:
         code = service.procedure_code
         held = into.get(code)
