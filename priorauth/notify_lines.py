@@ -93,9 +93,8 @@ def _line_notifications(
     since, window_days = pace.window_start(auth, today, settings.pace_weeks)
     if split is None:
         split, _ = usage.services_by_line(auth, services)
-    tallies, recents = usage.line_tallies(auth, services, today, since, split)
-    for lu in tallies:
-        line, use = lu.line, lu.usage
+    usages, recents = usage.line_counts(auth, services, today, since, split)
+    for index, (line, use, recent) in enumerate(zip(auth.lines, usages, recents, strict=True)):
         units_authorized, visits_authorized = use.units_authorized, use.visits_authorized
         if units_authorized is None and visits_authorized is None:
             continue  # a line with no cap: nothing runs out
@@ -113,7 +112,6 @@ def _line_notifications(
             left = visits_authorized - used
             if left <= 0 or is_low(left, visits_authorized, settings):
                 (gone if left <= 0 else low).append(("visits", left, visits_authorized, used))
-        recent = recents[lu.index]
         projected = (
             None
             if gone or not recent[1]  # (used up; no use lately: no pace)
@@ -123,12 +121,12 @@ def _line_notifications(
         )
         if not (gone or low or projected):
             continue  # (most lines: nothing to say, no words built)
-        label = lu.label
-        key = f"{auth.id}:{line_key(lu.index, line)}"
+        label = usage.line_label(line)
+        key = f"{auth.id}:{line_key(index, line)}"
         counts = f"{use.units_used}/{units_authorized}|{use.visits_used}/{visits_authorized}"
         if gone:
             what = "units" if gone[0][0] != "visits" else "visits"
-            day = usage.line_ran_out_on(line, split[lu.index], today, what)
+            day = usage.line_ran_out_on(line, split[index], today, what)
             parts = " and ".join(
                 f"{number(used)} of {number(authorized)} {what} used"
                 + (f" ({number(-left)} over)" if left < 0 else "")

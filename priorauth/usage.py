@@ -230,10 +230,25 @@ def line_tallies(
     of hours) and visits used from ``since`` through ``today`` (the recent pace), in one pass over
     ``services`` (in date order, as :func:`priorauth.rules.services_for` keeps them); ``split``:
     those services as :func:`services_by_line` splits them, when already known."""
+    usages, pace = line_counts(auth, services, today, since, split)
+    lines = enumerate(zip(auth.lines, usages, strict=True))
+    return [LineUsage(i, line, use) for i, (line, use) in lines], pace
+
+
+def line_counts(
+    auth: Authorization,
+    services: list[Service],
+    today: dt.date,
+    since: dt.date,
+    split: list[list[Service]] | None = None,
+) -> tuple[list[Usage], list[tuple[float, int]]]:
+    """:func:`line_tallies` with each line's bare :class:`Usage`, in ``auth.lines`` order (no
+    :class:`LineUsage` made: a notification run asks for ten thousand lines)."""
     lines = auth.lines
     if split is None or len(lines) < 2:  # (one line in ``lines``: only the codes it holds count)
         split = _split(auth, services, [])  # (those no line holds left out)
-    found, pace = [], []
+    found: list[Usage] = []
+    pace: list[tuple[float, int]] = []
     for i, line in enumerate(lines):
         # (plain locals, a line's services at a time: a third of the cost of indexing lists by
         # line for every service; the days are counted as they change, the services in date order)
@@ -270,7 +285,7 @@ def line_tallies(
             units_scheduled,  # type: ignore[arg-type]
             scheduled_days,
         )
-        found.append(LineUsage(i, line, use))
+        found.append(use)
         pace.append((units_recent, recent_days))
     return found, pace
 
@@ -422,6 +437,7 @@ __all__ = [
     "Usage",
     "describe_count",
     "least_remaining",
+    "line_counts",
     "line_label",
     "line_ran_out_on",
     "line_tallies",
