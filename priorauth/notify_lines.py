@@ -94,6 +94,15 @@ def _line_notifications(
     if split is None:
         split, _ = usage.services_by_line(auth, services)
     usages, recents = usage.line_counts(auth, services, today, since, split)
+    # A cheap bound, to leave out the projection of most lines: a count with ``left`` runs out
+    # at the pace of ``amount`` over the window in ceil(left * window_days / amount) days, told
+    # about when no more than ``horizon`` (before the end, within the horizon: as the projection
+    # says). So one with left * window_days > (horizon + 1) * amount runs out later (by a whole
+    # day more than any rounding of hours' fractions could make up): no projection to tell.
+    horizon = PROJECTION_HORIZON_DAYS
+    if end is not None and (end - today).days - 1 < horizon:
+        horizon = (end - today).days - 1
+    reach = horizon + 1
     for index, (line, use, recent) in enumerate(zip(auth.lines, usages, recents, strict=True)):
         units_authorized, visits_authorized = use.units_authorized, use.visits_authorized
         if units_authorized is None and visits_authorized is None:
@@ -101,20 +110,23 @@ def _line_notifications(
         # (what, left, authorized, used) of each count the line caps, used up or running low
         # (what is left worked out here, not by Usage's properties: ten thousand lines a run)
         gone, low = [], []
+        soon = False  # a count may run out within the horizon (the bound above)
         if units_authorized is not None:
             used = use.units_used
             left = units_authorized - used
             if left <= 0 or is_low(left, units_authorized, settings):
                 what = "hours" if line.measure == "hours" else "units"
                 (gone if left <= 0 else low).append((what, left, units_authorized, used))
+            soon = left * window_days <= reach * recent[0]
         if visits_authorized is not None:
             used = use.visits_used
             left = visits_authorized - used
             if left <= 0 or is_low(left, visits_authorized, settings):
                 (gone if left <= 0 else low).append(("visits", left, visits_authorized, used))
+            soon = soon or left * window_days <= reach * recent[1]
         projected = (
             None
-            if gone or not recent[1]  # (used up; no use lately: no pace)
+            if gone or not soon  # (used up; or not running out before the end or the horizon)
             else pace.line_projection(
                 auth, use, recent, today, days=window_days, within=PROJECTION_HORIZON_DAYS
             )

@@ -223,3 +223,44 @@ def test_usage_is_still_a_frozen_dataclass() -> None:
     assert line == LineUsage(0, ServiceLine(codes=["97153"]), same) and line.label == "97153"
     with pytest.raises(dataclasses.FrozenInstanceError):
         line.index = 1  # type: ignore[misc]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(lines, min_size=2, max_size=3),
+    services,
+    st.one_of(st.none(), st.integers(min_value=-3, max_value=150)),
+    st.integers(min_value=1, max_value=8),
+)
+def test_the_run_out_bound_leaves_out_no_projection_told_about(
+    service_lines: list[ServiceLine], found: list[Service], ends_in: int | None, weeks: int
+) -> None:
+    """The notification run leaves out the projection of a line by a cheap bound: every line
+    whose projection would be told about (run-out before the end, within the horizon; not used
+    up) still has its projected_exhaustion notification."""
+    from priorauth import notify_lines
+    from priorauth.model import PracticeSettings
+
+    end = None if ends_in is None else TODAY + dt.timedelta(days=ends_in)
+    auth = dataclasses.replace(_auth(service_lines), end_date=end)
+    held = _in_date_order(found)
+    chosen = PracticeSettings(pace_weeks=weeks)
+    told = [
+        kw["key"]
+        for kind, kw in notify_lines._line_notifications(
+            auth, "A", TODAY, chosen, lambda kind, **kw: (kind, kw), held
+        )
+        if kind == "projected_exhaustion"
+    ]
+    since, days = pace.window_start(auth, TODAY, weeks)
+    tallies, recents = line_tallies(auth, held, TODAY, since)
+    expected = []
+    for lu, recent in zip(tallies, recents, strict=True):
+        if lu.usage.exhausted:
+            continue
+        made = pace.line_projection(auth, lu.usage, recent, TODAY, days=days)
+        if made is not None and (made.run_out - TODAY).days <= notify_lines.PROJECTION_HORIZON_DAYS:
+            expected.append(
+                f"projected_exhaustion:{auth.id}:{notify_lines.line_key(lu.index, lu.line)}"
+            )
+    assert told == expected
