@@ -93,7 +93,7 @@ def _line_notifications(
     since, window_days = pace.window_start(auth, today, settings.pace_weeks)
     if split is None:
         split, _ = usage.services_by_line(auth, services)
-    usages, recents = usage.line_counts(auth, services, today, since, split)
+    tallies, recents = usage.line_counts(auth, services, today, since, split)
     # A cheap bound, to leave out the projection of most lines: a count with ``left`` runs out
     # at the pace of ``amount`` over the window in ceil(left * window_days / amount) days, told
     # about when no more than ``horizon`` (before the end, within the horizon: as the projection
@@ -103,39 +103,47 @@ def _line_notifications(
     if end is not None and (end - today).days - 1 < horizon:
         horizon = (end - today).days - 1
     reach = horizon + 1
-    for index, (line, use, recent) in enumerate(zip(auth.lines, usages, recents, strict=True)):
-        units_authorized, visits_authorized = use.units_authorized, use.visits_authorized
+    for index, (line, tally, recent) in enumerate(zip(auth.lines, tallies, recents, strict=True)):
+        # (a Usage's fields, ``ahead`` the scheduled: a Usage made only for a line projected)
+        units_authorized, visits_authorized, units_used, visits_used, units_ahead, visits_ahead = (
+            tally
+        )
         if units_authorized is None and visits_authorized is None:
             continue  # a line with no cap: nothing runs out
         # (what, left, authorized, used) of each count the line caps, used up or running low
-        # (what is left worked out here, not by Usage's properties: ten thousand lines a run)
+        # (what is left worked out from the plain counts: ten thousand lines a run)
         gone, low = [], []
         soon = False  # a count may run out within the horizon (the bound above)
         if units_authorized is not None:
-            used = use.units_used
-            left = units_authorized - used
+            left = units_authorized - units_used
             if left <= 0 or is_low(left, units_authorized, settings):
                 what = "hours" if line.measure == "hours" else "units"
-                (gone if left <= 0 else low).append((what, left, units_authorized, used))
+                (gone if left <= 0 else low).append((what, left, units_authorized, units_used))
             soon = left * window_days <= reach * recent[0]
         if visits_authorized is not None:
-            used = use.visits_used
-            left = visits_authorized - used
+            left = visits_authorized - visits_used
             if left <= 0 or is_low(left, visits_authorized, settings):
-                (gone if left <= 0 else low).append(("visits", left, visits_authorized, used))
+                (gone if left <= 0 else low).append(
+                    ("visits", left, visits_authorized, visits_used)
+                )
             soon = soon or left * window_days <= reach * recent[1]
         projected = (
             None
             if gone or not soon  # (used up; or not running out before the end or the horizon)
             else pace.line_projection(
-                auth, use, recent, today, days=window_days, within=PROJECTION_HORIZON_DAYS
+                auth,
+                usage.Usage(*tally),
+                recent,
+                today,
+                days=window_days,
+                within=PROJECTION_HORIZON_DAYS,
             )
         )
         if not (gone or low or projected):
             continue  # (most lines: nothing to say, no words built)
         label = usage.line_label(line)
         key = f"{auth.id}:{line_key(index, line)}"
-        counts = f"{use.units_used}/{units_authorized}|{use.visits_used}/{visits_authorized}"
+        counts = f"{units_used}/{units_authorized}|{visits_used}/{visits_authorized}"
         if gone:
             what = "units" if gone[0][0] != "visits" else "visits"
             day = usage.line_ran_out_on(line, split[index], today, what)
@@ -157,7 +165,7 @@ def _line_notifications(
                 f"{number(left)} of {number(authorized)} {what}"
                 for what, left, authorized, _ in low
             )
-            scheduled = use.units_scheduled if low[0][0] != "visits" else use.visits_scheduled
+            scheduled = units_ahead if low[0][0] != "visits" else visits_ahead
             tail = f", {number(scheduled)} more already scheduled" if scheduled else ""
             worst = min(int(left * 100 // authorized) for _, left, authorized, _ in low)
             yield make(
@@ -165,7 +173,7 @@ def _line_notifications(
                 date=today,
                 message=f"{name}: {label} has {parts} left{tail}.",
                 key=f"low_remaining:{key}",
-                fingerprint=f"{counts}|{use.units_scheduled}/{use.visits_scheduled}",
+                fingerprint=f"{counts}|{units_ahead}/{visits_ahead}",
                 order=worst,
                 line=label,
             )

@@ -219,6 +219,10 @@ def line_usages(
     ]
 
 
+# Usage's fields in their order: units and visits authorized, used and scheduled
+Counts = tuple[int | None, int | None, float, int, float, int]
+
+
 def line_tallies(
     auth: Authorization,
     services: list[Service],
@@ -230,9 +234,9 @@ def line_tallies(
     of hours) and visits used from ``since`` through ``today`` (the recent pace), in one pass over
     ``services`` (in date order, as :func:`priorauth.rules.services_for` keeps them); ``split``:
     those services as :func:`services_by_line` splits them, when already known."""
-    usages, pace = line_counts(auth, services, today, since, split)
-    lines = enumerate(zip(auth.lines, usages, strict=True))
-    return [LineUsage(i, line, use) for i, (line, use) in lines], pace
+    counts, pace = line_counts(auth, services, today, since, split)
+    lines = enumerate(zip(auth.lines, counts, strict=True))
+    return [LineUsage(i, line, Usage(*count)) for i, (line, count) in lines], pace
 
 
 def line_counts(
@@ -241,13 +245,14 @@ def line_counts(
     today: dt.date,
     since: dt.date,
     split: list[list[Service]] | None = None,
-) -> tuple[list[Usage], list[tuple[float, int]]]:
-    """:func:`line_tallies` with each line's bare :class:`Usage`, in ``auth.lines`` order (no
-    :class:`LineUsage` made: a notification run asks for ten thousand lines)."""
+) -> tuple[list[Counts], list[tuple[float, int]]]:
+    """:func:`line_tallies` with each line's usage as a plain tuple of :class:`Usage`'s fields in
+    their order, in ``auth.lines`` order (no :class:`LineUsage` nor :class:`Usage` made: a
+    notification run asks for ten thousand lines, and makes a Usage of the few it projects)."""
     lines = auth.lines
     if split is None or len(lines) < 2:  # (one line in ``lines``: only the codes it holds count)
         split = _split(auth, services, [])  # (those no line holds left out)
-    found: list[Usage] = []
+    found: list[Counts] = []
     pace: list[tuple[float, int]] = []
     for i, line in enumerate(lines):
         # (plain locals, a line's services at a time: a third of the cost of indexing lists by
@@ -277,15 +282,16 @@ def line_counts(
         if line.measure == _HOURS:
             units_used, units_scheduled = used / UNITS_PER_HOUR, scheduled / UNITS_PER_HOUR
             units_recent = recent / UNITS_PER_HOUR
-        use = Usage(  # (in field order, not by name: half the cost, ten thousand times a run)
-            line.units_authorized,  # type: ignore[arg-type]
-            line.visits_authorized,
-            line.carried_units_used + units_used,  # type: ignore[arg-type]
-            line.carried_visits_used + used_days,
-            units_scheduled,  # type: ignore[arg-type]
-            scheduled_days,
+        found.append(
+            (
+                line.units_authorized,
+                line.visits_authorized,
+                line.carried_units_used + units_used,
+                line.carried_visits_used + used_days,
+                units_scheduled,
+                scheduled_days,
+            )
         )
-        found.append(use)
         pace.append((units_recent, recent_days))
     return found, pace
 
