@@ -29,6 +29,8 @@ from priorauth.practice import is_low
 Make = Callable[..., Any]  # notify._notification, with kind, data and today bound
 PROJECTION_HORIZON_DAYS = 90  # a run-out further ahead is not worth a notification yet
 OVER_CAP_LOOKBACK_DAYS = 31  # periods ending this many days ago or later are told about
+# a cap's period (a week, a calendar month) begins less than this before any day it holds
+_LONGEST_PERIOD = dt.timedelta(days=31)
 
 
 def capped(auth: Authorization) -> bool:
@@ -65,10 +67,12 @@ def for_lines(
     if not (in_use or has_cap):
         return
     services = rules.services_for(data, auth)
+    since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
+    if not in_use and (not services or services[-1].date < since - _LONGEST_PERIOD):
+        return  # only its caps to tell, and no service (in date order) in a period told about
     # the services each line holds, split once for the caps, the counts and the run-out dates
     split, _ = usage.services_by_line(auth, services)
     if has_cap:
-        since = today - dt.timedelta(days=OVER_CAP_LOOKBACK_DAYS)
         yield from lines_over_cap(data, auth, name, today, since, make, split)
     if in_use:
         yield from _line_notifications(auth, name, today, settings, make, services, split)
@@ -89,45 +93,60 @@ def _line_notifications(
     since, window_days = pace.window_start(auth, today, settings.pace_weeks)
     if split is None:
         split, _ = usage.services_by_line(auth, services)
-    tallies, recents = usage.line_tallies(auth, services, today, since, split)
-    for lu in tallies:
-        line, use = lu.line, lu.usage
-        units_authorized, visits_authorized = use.units_authorized, use.visits_authorized
+    tallies, recents = usage.line_counts(auth, services, today, since, split)
+    # A cheap bound, to leave out the projection of most lines: a count with ``left`` runs out
+    # at the pace of ``amount`` over the window in ceil(left * window_days / amount) days, told
+    # about when no more than ``horizon`` (before the end, within the horizon: as the projection
+    # says). So one with left * window_days > (horizon + 1) * amount runs out later (by a whole
+    # day more than any rounding of hours' fractions could make up): no projection to tell.
+    horizon = PROJECTION_HORIZON_DAYS
+    if end is not None and (end - today).days - 1 < horizon:
+        horizon = (end - today).days - 1
+    reach = horizon + 1
+    for index, (line, tally, recent) in enumerate(zip(auth.lines, tallies, recents, strict=True)):
+        # (a Usage's fields, ``ahead`` the scheduled: a Usage made only for a line projected)
+        units_authorized, visits_authorized, units_used, visits_used, units_ahead, visits_ahead = (
+            tally
+        )
         if units_authorized is None and visits_authorized is None:
             continue  # a line with no cap: nothing runs out
         # (what, left, authorized, used) of each count the line caps, used up or running low
+        # (what is left worked out from the plain counts: ten thousand lines a run)
         gone, low = [], []
+        soon = False  # a count may run out within the horizon (the bound above)
         if units_authorized is not None:
-            what = "hours" if line.measure == "hours" else "units"
-            left = use.units_remaining
-            count = (what, left, units_authorized, use.units_used)
-            if left <= 0:  # type: ignore[operator]
-                gone.append(count)
-            elif is_low(left, units_authorized, settings):  # type: ignore[arg-type]
-                low.append(count)
+            left = units_authorized - units_used
+            if left <= 0 or is_low(left, units_authorized, settings):
+                what = "hours" if line.measure == "hours" else "units"
+                (gone if left <= 0 else low).append((what, left, units_authorized, units_used))
+            soon = left * window_days <= reach * recent[0]
         if visits_authorized is not None:
-            left = use.visits_remaining
-            count = ("visits", left, visits_authorized, use.visits_used)
-            if left <= 0:  # type: ignore[operator]
-                gone.append(count)
-            elif is_low(left, visits_authorized, settings):  # type: ignore[arg-type]
-                low.append(count)
-        recent = recents[lu.index]
+            left = visits_authorized - visits_used
+            if left <= 0 or is_low(left, visits_authorized, settings):
+                (gone if left <= 0 else low).append(
+                    ("visits", left, visits_authorized, visits_used)
+                )
+            soon = soon or left * window_days <= reach * recent[1]
         projected = (
             None
-            if gone or not recent[1]  # (used up; no use lately: no pace)
-            else pace.line_projection(auth, use, recent, today, days=window_days)
+            if gone or not soon  # (used up; or not running out before the end or the horizon)
+            else pace.line_projection(
+                auth,
+                usage.Usage(*tally),
+                recent,
+                today,
+                days=window_days,
+                within=PROJECTION_HORIZON_DAYS,
+            )
         )
-        if projected is not None and (projected.run_out - today).days > PROJECTION_HORIZON_DAYS:
-            projected = None
         if not (gone or low or projected):
             continue  # (most lines: nothing to say, no words built)
-        label = lu.label
-        key = f"{auth.id}:{line_key(lu.index, line)}"
-        counts = f"{use.units_used}/{units_authorized}|{use.visits_used}/{visits_authorized}"
+        label = usage.line_label(line)
+        key = f"{auth.id}:{line_key(index, line)}"
+        counts = f"{units_used}/{units_authorized}|{visits_used}/{visits_authorized}"
         if gone:
             what = "units" if gone[0][0] != "visits" else "visits"
-            day = usage.line_ran_out_on(line, split[lu.index], today, what)
+            day = usage.line_ran_out_on(line, split[index], today, what)
             parts = " and ".join(
                 f"{number(used)} of {number(authorized)} {what} used"
                 + (f" ({number(-left)} over)" if left < 0 else "")
@@ -146,7 +165,7 @@ def _line_notifications(
                 f"{number(left)} of {number(authorized)} {what}"
                 for what, left, authorized, _ in low
             )
-            scheduled = use.units_scheduled if low[0][0] != "visits" else use.visits_scheduled
+            scheduled = units_ahead if low[0][0] != "visits" else visits_ahead
             tail = f", {number(scheduled)} more already scheduled" if scheduled else ""
             worst = min(int(left * 100 // authorized) for _, left, authorized, _ in low)
             yield make(
@@ -154,7 +173,7 @@ def _line_notifications(
                 date=today,
                 message=f"{name}: {label} has {parts} left{tail}.",
                 key=f"low_remaining:{key}",
-                fingerprint=f"{counts}|{use.units_scheduled}/{use.visits_scheduled}",
+                fingerprint=f"{counts}|{units_ahead}/{visits_ahead}",
                 order=worst,
                 line=label,
             )

@@ -79,16 +79,17 @@ def line_projection(
     *,
     weeks: int = 4,
     days: int | None = None,
+    within: int | None = None,
 ) -> Projection | None:
     """:func:`projection` of one service line of ``auth``: ``use`` its usage, ``recent`` the
     units (hours, on a line of hours) and visits it used since :func:`window_start` (as
     :func:`priorauth.usage.line_tallies` counts them); ``days``: the window's length, when
-    already known."""
+    already known; ``within``: only a run-out no more than this many days ahead (else None)."""
     if not recent[1]:
         return None  # (no use lately: no pace)
     if days is None:
         _, days = window_start(auth, today, weeks)
-    return _earliest(auth, use, recent[0], recent[1], days, today)
+    return _earliest(auth, use, recent[0], recent[1], days, today, within)
 
 
 def window_start(auth: Authorization, today: dt.date, weeks: int) -> tuple[dt.date, int]:
@@ -128,28 +129,36 @@ def _earliest(
     visits: float,
     days: int,
     today: dt.date,
+    within: int | None = None,
 ) -> Projection | None:
-    """The earliest run-out at ``units`` and ``visits`` used over ``days``, if before the end (the
-    dates worked out first and a :class:`Projection` made only for the one told about: a
-    notification run asks thousands)."""
+    """The earliest run-out at ``units`` and ``visits`` used over ``days``, if before the end (and
+    no more than ``within`` days after ``today``, when given); the days worked out first and a
+    :class:`Projection` made only for the one told about (a notification run asks thousands)."""
+    end = auth.end_date
+    # the furthest run-out told about, in days from today: before the end, and within ``within``
+    # (a run-out further off is no earlier than the others: leaving it out leaves the earliest)
+    limit = math.inf if end is None else (end - today).days - 1
+    if within is not None and within < limit:
+        limit = within
+    if limit < 1:
+        return None  # (a count lasts at least a day)
     best: tuple[int, str, float, float] | None = None  # (days to the run-out, ...)
-    for measure, left, amount in (
-        ("units", use.units_remaining, units),
-        ("visits", use.visits_remaining, visits),
+    for measure, authorized, used, amount in (  # (what is left worked out, not Usage's property)
+        ("units", use.units_authorized, use.units_used, units),
+        ("visits", use.visits_authorized, use.visits_used, visits),
     ):
-        if left is None or left <= 0 or amount <= 0:
+        if authorized is None or amount <= 0:
+            continue
+        left = authorized - used
+        if left <= 0:
             continue
         if isinstance(left, int) and isinstance(amount, int):
             ahead = -(-left * days // amount)  # ceil, exact
         else:  # hours
             ahead = math.ceil(left * days / amount)
-        if best is None or ahead < best[0]:  # (a tie: the first, units)
+        if ahead <= limit and (best is None or ahead < best[0]):  # (a tie: the first, units)
             best = (ahead, measure, left, amount)
     if best is None:
         return None
     ahead, measure, left, amount = best
-    run_out = today + dt.timedelta(days=ahead)
-    end = auth.end_date
-    if end is not None and run_out >= end:
-        return None  # (lasts to the end: not runs_out_early)
-    return Projection(measure, left, amount, days, run_out, end)
+    return Projection(measure, left, amount, days, today + dt.timedelta(days=ahead), end)

@@ -176,18 +176,31 @@ def services_by_line(
     unheld: list[Service] = []
     if len(auth.lines) < 2:  # (one line: it holds them all)
         return [list(services)], unheld
+    split = _split(auth, services, unheld)
+    return split, unheld
+
+
+def _split(
+    auth: Authorization, services: Iterable[Service], unheld: list[Service]
+) -> list[list[Service]]:
+    """``services`` split by the line of ``auth.lines`` holding each (in their order), those no
+    line holds put in ``unheld``."""
     split: list[list[Service]] = [[] for _ in auth.lines]
-    found: dict[str, int | None] = {}  # code -> line index (a few codes, many services)
+    # code -> the list its services go to: each line's own codes to start with (the first line
+    # listing a code holds it, as line_index says), any other code as line_index says, once
+    into: dict[str, list[Service]] = {}
+    for line, held in zip(auth.lines, split, strict=True):
+        for code in line.codes:
+            if code:  # (line_index gives a service with no code to a line with no codes)
+                into.setdefault(code, held)
     for service in services:
         code = service.procedure_code
-        i = found.get(code, _UNSEEN)
-        if i == _UNSEEN:  # (not try/except: raising costs more than the look-up)
-            i = found[code] = line_index(auth, code)
-        if i is None:
-            unheld.append(service)
-        else:
-            split[i].append(service)
-    return split, unheld
+        held = into.get(code)
+        if held is None:
+            i = line_index(auth, code)
+            held = into[code] = unheld if i is None else split[i]
+        held.append(service)
+    return split
 
 
 def line_usages(
@@ -206,6 +219,10 @@ def line_usages(
     ]
 
 
+# Usage's fields in their order: units and visits authorized, used and scheduled
+Counts = tuple[int | None, int | None, float, int, float, int]
+
+
 def line_tallies(
     auth: Authorization,
     services: list[Service],
@@ -217,10 +234,26 @@ def line_tallies(
     of hours) and visits used from ``since`` through ``today`` (the recent pace), in one pass over
     ``services`` (in date order, as :func:`priorauth.rules.services_for` keeps them); ``split``:
     those services as :func:`services_by_line` splits them, when already known."""
+    counts, pace = line_counts(auth, services, today, since, split)
+    lines = enumerate(zip(auth.lines, counts, strict=True))
+    return [LineUsage(i, line, Usage(*count)) for i, (line, count) in lines], pace
+
+
+def line_counts(
+    auth: Authorization,
+    services: list[Service],
+    today: dt.date,
+    since: dt.date,
+    split: list[list[Service]] | None = None,
+) -> tuple[list[Counts], list[tuple[float, int]]]:
+    """:func:`line_tallies` with each line's usage as a plain tuple of :class:`Usage`'s fields in
+    their order, in ``auth.lines`` order (no :class:`LineUsage` nor :class:`Usage` made: a
+    notification run asks for ten thousand lines, and makes a Usage of the few it projects)."""
     lines = auth.lines
     if split is None or len(lines) < 2:  # (one line in ``lines``: only the codes it holds count)
-        split = _held_by_line(auth, services)
-    found, pace = [], []
+        split = _split(auth, services, [])  # (those no line holds left out)
+    found: list[Counts] = []
+    pace: list[tuple[float, int]] = []
     for i, line in enumerate(lines):
         # (plain locals, a line's services at a time: a third of the cost of indexing lists by
         # line for every service; the days are counted as they change, the services in date order)
@@ -249,32 +282,18 @@ def line_tallies(
         if line.measure == _HOURS:
             units_used, units_scheduled = used / UNITS_PER_HOUR, scheduled / UNITS_PER_HOUR
             units_recent = recent / UNITS_PER_HOUR
-        use = Usage(  # (in field order, not by name: half the cost, ten thousand times a run)
-            line.units_authorized,  # type: ignore[arg-type]
-            line.visits_authorized,
-            line.carried_units_used + units_used,  # type: ignore[arg-type]
-            line.carried_visits_used + used_days,
-            units_scheduled,  # type: ignore[arg-type]
-            scheduled_days,
+        found.append(
+            (
+                line.units_authorized,
+                line.visits_authorized,
+                line.carried_units_used + units_used,
+                line.carried_visits_used + used_days,
+                units_scheduled,
+                scheduled_days,
+            )
         )
-        found.append(LineUsage(i, line, use))
         pace.append((units_recent, recent_days))
     return found, pace
-
-
-def _held_by_line(auth: Authorization, services: Iterable[Service]) -> list[list[Service]]:
-    """``services`` split by the line of ``auth.lines`` holding each (in their order), those no
-    line holds left out."""
-    split: list[list[Service]] = [[] for _ in auth.lines]
-    held: dict[str, int | None] = {}  # code -> line index (a few codes, many services)
-    for service in services:
-        code = service.procedure_code
-        i = held.get(code, _UNSEEN)
-        if i == _UNSEEN:
-            i = held[code] = line_index(auth, code)
-        if i is not None:
-            split[i].append(service)
-    return split
 
 
 def _total(values: list[float | None]) -> float | None:
@@ -424,6 +443,7 @@ __all__ = [
     "Usage",
     "describe_count",
     "least_remaining",
+    "line_counts",
     "line_label",
     "line_ran_out_on",
     "line_tallies",

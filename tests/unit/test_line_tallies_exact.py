@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from priorauth import pace
 from priorauth.model import Authorization, LineMeasure, Service, ServiceLine
-from priorauth.service_lines import with_lines
+from priorauth.service_lines import line_index, with_lines
 from priorauth.usage import LineUsage, Usage, line_tallies, line_usages, services_by_line
 
 TODAY = dt.date(2026, 3, 15)
@@ -139,6 +139,66 @@ def test_a_line_projection_is_the_earliest_run_out_as_before(
     assert got == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            ServiceLine,
+            codes=st.lists(st.sampled_from([*CODES, ""]), max_size=2, unique=True),
+        ),
+        min_size=2,
+        max_size=3,
+    ),
+    services,
+)
+def test_services_by_line_is_line_index_of_each_service(
+    service_lines: list[ServiceLine], found: list[Service]
+) -> None:
+    """The split (a code -> line dictionary started from the lines' own codes) puts each service
+    where line_index says, in the services' order."""
+    auth = _auth(service_lines)
+    held = _in_date_order(found)
+    for service in held[::3]:
+        service.procedure_code = ""  # (a service with no code: the first line with none, if any)
+    split, unheld = services_by_line(auth, held)
+    plain: list[list[Service]] = [[] for _ in auth.lines]
+    plain_unheld = []
+    for service in held:
+        i = line_index(auth, service.procedure_code)
+        (plain_unheld if i is None else plain[i]).append(service)
+    assert split == plain and unheld == plain_unheld
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    counts,
+    counts,
+    st.integers(min_value=0, max_value=70),
+    st.integers(min_value=0, max_value=30),
+    st.one_of(st.integers(min_value=0, max_value=40), st.integers(0, 160).map(lambda q: q / 4)),
+    st.integers(min_value=0, max_value=20),
+    st.one_of(st.none(), st.integers(min_value=-5, max_value=120)),
+    st.integers(min_value=-2, max_value=100),
+)
+def test_a_line_projection_within_a_horizon_is_the_one_made_then_dropped_beyond_it(
+    units: int | None,
+    visits: int | None,
+    units_used: int,
+    visits_used: int,
+    recent_units: float,
+    recent_visits: int,
+    ends_in: int | None,
+    within: int,
+) -> None:
+    end = None if ends_in is None else TODAY + dt.timedelta(days=ends_in)
+    auth = Authorization(id=1, client=1, payer=1, start_date=TODAY, end_date=end)
+    use = Usage(units, visits, units_used, visits_used, 0, 0)
+    recent = (recent_units, recent_visits)
+    got = pace.line_projection(auth, use, recent, TODAY, days=28, within=within)
+    made = pace.line_projection(auth, use, recent, TODAY, days=28)
+    assert got == (None if made is None or (made.run_out - TODAY).days > within else made)
+
+
 def test_usage_is_still_a_frozen_dataclass() -> None:
     use = Usage(10, None, 3, 2, 1, 1)
     same = Usage(
@@ -163,3 +223,44 @@ def test_usage_is_still_a_frozen_dataclass() -> None:
     assert line == LineUsage(0, ServiceLine(codes=["97153"]), same) and line.label == "97153"
     with pytest.raises(dataclasses.FrozenInstanceError):
         line.index = 1  # type: ignore[misc]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(lines, min_size=2, max_size=3),
+    services,
+    st.one_of(st.none(), st.integers(min_value=-3, max_value=150)),
+    st.integers(min_value=1, max_value=8),
+)
+def test_the_run_out_bound_leaves_out_no_projection_told_about(
+    service_lines: list[ServiceLine], found: list[Service], ends_in: int | None, weeks: int
+) -> None:
+    """The notification run leaves out the projection of a line by a cheap bound: every line
+    whose projection would be told about (run-out before the end, within the horizon; not used
+    up) still has its projected_exhaustion notification."""
+    from priorauth import notify_lines
+    from priorauth.model import PracticeSettings
+
+    end = None if ends_in is None else TODAY + dt.timedelta(days=ends_in)
+    auth = dataclasses.replace(_auth(service_lines), end_date=end)
+    held = _in_date_order(found)
+    chosen = PracticeSettings(pace_weeks=weeks)
+    told = [
+        kw["key"]
+        for kind, kw in notify_lines._line_notifications(
+            auth, "A", TODAY, chosen, lambda kind, **kw: (kind, kw), held
+        )
+        if kind == "projected_exhaustion"
+    ]
+    since, days = pace.window_start(auth, TODAY, weeks)
+    tallies, recents = line_tallies(auth, held, TODAY, since)
+    expected = []
+    for lu, recent in zip(tallies, recents, strict=True):
+        if lu.usage.exhausted:
+            continue
+        made = pace.line_projection(auth, lu.usage, recent, TODAY, days=days)
+        if made is not None and (made.run_out - TODAY).days <= notify_lines.PROJECTION_HORIZON_DAYS:
+            expected.append(
+                f"projected_exhaustion:{auth.id}:{notify_lines.line_key(lu.index, lu.line)}"
+            )
+    assert told == expected
