@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from authtrack.bar import progress_for
 from authtrack.context import Context
 
 if TYPE_CHECKING:  # openpyxl and calamine load only when an import runs
+    from sync.errors import WorkbookError
     from sync.importer import ImportPlan
 
 LIST_LIMIT = 30  # rows listed in a normal import's output (a dry run lists them all)
@@ -59,6 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from sync.errors import WorkbookError
     from sync.importer import apply_import, plan_import
 
     tracker = ctx.tracker()
@@ -66,15 +69,19 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         tracker.policy("import")  # say so before reading a large file
     progress, bar = progress_for(args.json)
     try:
-        plan = plan_import(
-            args.file,
-            tracker.data(),
-            sheet=args.sheet,
-            today=tracker.today,
-            progress=progress,
-            user=tracker.user,
-            date_order=args.date_order,
-        )
+        try:
+            plan = plan_import(
+                args.file,
+                tracker.data(),
+                sheet=args.sheet,
+                today=tracker.today,
+                progress=progress,
+                user=tracker.user,
+                date_order=args.date_order,
+            )
+        except WorkbookError as e:
+            _refuse_appointment_list(args, e)
+            raise
         result = None
         if not args.dry_run and (not plan.errors or args.skip_invalid):
             result = apply_import(tracker, plan, skip_invalid=args.skip_invalid)
@@ -111,6 +118,20 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             "and import again, or import the other rows with --skip-invalid."
         )
     return status
+
+
+def _refuse_appointment_list(args: argparse.Namespace, e: WorkbookError) -> None:
+    """A file that is no authorization log but reads as the scheduler's appointment list: say
+    which command imports it (the log's own complaint, "no payer column", misleads)."""
+    from sync.errors import WorkbookError
+    from sync.planning.service_plan import is_appointment_list
+
+    if is_appointment_list(args.file, args.sheet):
+        sheet = f" --sheet {shlex.quote(args.sheet)}" if args.sheet else ""
+        raise WorkbookError(
+            f"{args.file} is an appointment list, not an authorization log: import its sessions "
+            f"as services with: authtrack import-services{sheet} {shlex.quote(str(args.file))}"
+        ) from e
 
 
 def _print_plan(plan: ImportPlan, full: bool) -> None:

@@ -129,20 +129,46 @@ class Change:
     after: str
 
 
+def _parts(entry: AuditEntry, field: str) -> list[tuple[str, Any, Any]]:
+    """A changed field as (name, before, after), once or part by part: an update of a list of
+    records (an authorization's service lines) gives only the lines' fields that changed,
+    ("line 2 units_authorized", 40, 44), and a line added or removed whole, not both lists."""
+    before, after = entry.changes[field]
+    if not (entry.action == "update" and _records(before) and _records(after)):
+        return [(field, before, after)]
+    word = field[:-1] if field.endswith("s") else field
+    parts: list[tuple[str, Any, Any]] = []
+    for i in range(max(len(before), len(after))):
+        old = before[i] if i < len(before) else None
+        new = after[i] if i < len(after) else None
+        if old is None or new is None:
+            parts.append((f"{word} {i + 1}", old, new))
+            continue
+        for key in [*new, *(k for k in old if k not in new)]:
+            if old.get(key) != new.get(key):
+                parts.append((f"{word} {i + 1} {key}", old.get(key), new.get(key)))
+    return parts
+
+
+def _records(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
 def changes(entry: AuditEntry, data: Data | None = None, limit: int | None = None) -> list[Change]:
-    """The entry's changed fields in words, in field order (the first ``limit`` of them); with
+    """The entry's changed fields in words, in field order (the first ``limit`` of them; a
+    changed list of lines gives one per line field that changed, see :func:`_parts`); with
     ``data``, payer and client ids are given with their names ("Aetna (#1)")."""
     found = []
     for field in sorted(entry.changes)[:limit]:
-        before, after = entry.changes[field]
-        found.append(
-            Change(
-                field,
-                field.replace("_", " "),
-                "" if entry.action == "create" else _named(field, before, data),
-                "" if entry.action == "delete" else _named(field, after, data),
+        for name, before, after in _parts(entry, field):
+            found.append(
+                Change(
+                    name,
+                    name.replace("_", " "),
+                    "" if entry.action == "create" else _named(field, before, data),
+                    "" if entry.action == "delete" else _named(field, after, data),
+                )
             )
-        )
     return found
 
 
@@ -174,16 +200,17 @@ def search_text(entry: AuditEntry) -> str:
 
 
 def describe_changes(entry: AuditEntry) -> list[str]:
-    """One line per changed field: "units_authorized: 10 → 12"."""
+    """One line per changed field: "units_authorized: 10 → 12" (a line's: "line 2
+    units_authorized: 40 → 44")."""
     lines = []
     for field in sorted(entry.changes):
-        before, after = entry.changes[field]
-        if entry.action == "create":
-            lines.append(f"{field}: {_value(after)}")
-        elif entry.action == "delete":
-            lines.append(f"{field}: was {_value(before)}")
-        else:
-            lines.append(f"{field}: {_value(before)} → {_value(after)}")
+        for name, before, after in _parts(entry, field):
+            if entry.action == "create":
+                lines.append(f"{name}: {_value(after)}")
+            elif entry.action == "delete":
+                lines.append(f"{name}: was {_value(before)}")
+            else:
+                lines.append(f"{name}: {_value(before)} → {_value(after)}")
     return lines
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.filter import Monochrome, NoColor
 from textual.message import Message
 from textual.reactive import reactive
 
@@ -226,6 +227,13 @@ class AuthTrackApp(App[int]):
             # 16 colours (TERM=xterm, many SSH clients): a theme made of the terminal's own
             # ANSI colours stays readable, where the default theme's shades collapse into one.
             self.theme = "ansi-dark"
+            if self.no_color:
+                # Textual chose its NO_COLOR filter for the default theme's shades (greys); on
+                # the terminal's own colours it drew every cell black on black. Its filter for
+                # an ANSI theme keeps the terminal's colours and drops the rest, as NO_COLOR asks.
+                self._filters = [
+                    NoColor() if isinstance(f, Monochrome) else f for f in self._filters
+                ]
         self.day = self.tracker.today
         self._tty = None if self.is_headless else hangup.terminal_fd()
         self.set_interval(POLL_SECONDS, self.poll)

@@ -163,12 +163,7 @@ class Tracker:
         auth.member_id = auth.member_id.strip()
         with self.store.transaction() as tx:
             validate.check(validate.authorization_problems(tx.data, auth))
-            client = tx.data.clients.get(auth.client)
-            if not auth.member_id and client is not None:  # issued under the card then in force
-                day = auth.start_date or auth.requested_on or self.today
-                auth.member_id = coverage.member_id_on(
-                    client, auth.payer, day
-                ) or coverage.member_id_on(client, auth.payer, None)
+            self._fill_member_id(tx, auth)
             if auth.id:
                 old = tx.get(Authorization, auth.id)
                 if old.confirmed and billing_fields_changed(old, auth) and auth.confirmed:
@@ -177,6 +172,15 @@ class Tracker:
             deactivated = self._deactivate_others(tx, auth)
             saved = tx.update(auth) if auth.id else tx.insert(auth)
             return SaveResult(saved, deactivated)
+
+    def _fill_member_id(self, tx: Transaction, auth: Authorization) -> None:
+        """A blank member id: the client's card for the payer in force then (or any)."""
+        client = tx.data.clients.get(auth.client)
+        if not auth.member_id and client is not None:  # issued under the card then in force
+            day = auth.start_date or auth.requested_on or self.today
+            auth.member_id = coverage.member_id_on(
+                client, auth.payer, day
+            ) or coverage.member_id_on(client, auth.payer, None)
 
     def _deactivate_others(self, tx: Transaction, auth: Authorization) -> list[Authorization]:
         others = rules.other_active(tx.data, auth)
@@ -212,6 +216,7 @@ class Tracker:
         with self.store.transaction() as tx:
             current = tx.get(Authorization, auth.id)
             new = rules.renewal(tx.data, current, self.today)
+            self._fill_member_id(tx, new)  # as a save does: its form's save then changes nothing
             return tx.insert(new, f"renewal requested for {describe(current)}")
 
     def delete_authorization(self, auth: Authorization) -> None:

@@ -155,3 +155,16 @@ def test_progress_bar_only_on_a_terminal() -> None:
     assert "reading rows" in stream.getvalue() and "50%" in stream.getvalue()
     bar.close()
     assert stream.getvalue().endswith("\r\033[K")
+
+
+@pytest.mark.parametrize("name", ["appointments_export.xlsx", "appointments_export.csv"])
+def test_import_of_an_appointment_list_names_the_command_that_imports_it(
+    db_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    # The log import's own complaint ("no payer column: add a Payer column") sent a new user
+    # editing the scheduler's export; the list is imported by import-services.
+    assert cli(db_path, "import", "--dry-run", str(SAMPLES / name)) == 2
+    err = capsys.readouterr().err
+    assert "is an appointment list, not an authorization log" in err
+    assert f"authtrack import-services {SAMPLES / name}" in err
+    assert "Payer" not in err

@@ -241,3 +241,28 @@ async def test_what_the_user_may_not_do_is_greyed_and_refused(demo_db: Path) -> 
         commands = [c.title for c in app.screen.palette_commands()]
         assert "Record a service" not in commands and "Notes on the authorization" not in commands
     assert not app.unexpected
+
+
+async def test_authorizations_of_my_clients_when_i_have_none_says_m_shows_all(
+    demo_db: Path,
+) -> None:
+    # A user who is no client's clinician pressed m and saw "Nothing matches: v changes the
+    # view, / the filter." (neither brings a row back; m does).
+    app = make_app(demo_db, today=TODAY, user="frontdesk")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AuthorizationsScreen)
+        assert screen.table.row_count > 0
+        await pilot.press("m")
+        await settle(pilot)
+        assert screen.table.row_count == 0
+        assert "Nothing matches: v changes the view, / the filter, m all clients." in (
+            screen_text(app)
+        )
+        await pilot.press("m")
+        await settle(pilot)
+        assert screen.table.row_count > 0
+    assert not app.unexpected

@@ -89,3 +89,38 @@ def test_authtrack_exits_when_its_terminal_goes_away_without_a_hangup_signal(
         with contextlib.suppress(ProcessLookupError):  # (a failed run leaves no app behind)
             os.killpg(term.proc.pid, signal.SIGKILL)
         term.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_no_color_on_sixteen_colours_draws_no_text_in_its_background_colour(
+    tmp_path: Path,
+) -> None:
+    # NO_COLOR with TERM=xterm: Textual's grey filter, chosen for the default theme before the
+    # app switched to the terminal's own ANSI colours, drew every cell black on black.
+    db = tmp_path / "practice.json"
+    build_demo(Store(db, user="demo"), today=TODAY)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "TERM": "xterm",
+        "NO_COLOR": "1",
+        "LANG": "C.UTF-8",
+        "AUTHTRACK_CONFIG": str(tmp_path / "no-config.toml"),
+    }
+    for passed_on in ("AUTHTRACK_TEST_CLOCK_SHIFT_DAYS", "PYTHONPATH", "TZ"):  # make test-clock
+        if passed_on in os.environ:
+            env[passed_on] = os.environ[passed_on]
+    term = Terminal([authtrack(), "--db", str(db), "--today", TODAY.isoformat()], env)
+    try:
+        term.wait_for(r"⚑ [1-9]\d* notifications")
+        unreadable = [
+            char.data
+            for row in term.screen.buffer.values()
+            for char in row.values()
+            if char.data.strip() and not char.reverse and char.fg == char.bg != "default"
+        ]
+        assert not unreadable, f"{len(unreadable)} characters drawn in their background colour"
+        term.press("\x11")  # ctrl+q
+        assert term.proc.wait(timeout=60) == 0
+    finally:
+        term.close()

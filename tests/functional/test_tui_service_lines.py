@@ -379,3 +379,21 @@ async def test_changing_dates_or_counts_asks_nothing(db_path: Path, tracker: Tra
         (auth,) = (a for a in app.data.authorizations.values() if a.auth_number == "ABA-1")
         assert service_lines.lines_of(auth)[1].units_authorized == 44
     assert not app.unexpected
+
+
+async def test_a_three_line_authorizations_dates_are_not_cut_off_at_80_columns(
+    db_path: Path, tracker: Tracker
+) -> None:
+    # The detail under the table repeated every line's codes before the dates; with three
+    # lines it wrapped past the panel's six rows: "ends in 120 d" lost its "d", and a longer
+    # payer name or member id the dates themselves.
+    add_service_line_practice(tracker, TODAY)
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClientScreen))
+        await settle(pilot)
+        rows = [row.strip() for row in screen_text(app).splitlines()]
+        assert "Medicaid Kids MK1 · 09/24/2026–03/23/2027 · ends in 120 d" in rows
+    assert not app.unexpected

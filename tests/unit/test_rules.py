@@ -227,6 +227,20 @@ def test_renewal_copies_and_moves_dates(tracker: Tracker, practice) -> None:
     assert tracker.data().authorizations[auth.id].active  # the current one stays active
 
 
+def test_a_renewal_saved_unchanged_records_no_change_nobody_made(
+    tracker: Tracker, practice
+) -> None:
+    # r made the renewal without a member id and its form's ctrl+s filled in the card's: the
+    # audit said "changed authorization: member_id (blank) → W123" though nobody changed it.
+    auth = tracker.save_authorization(_auth(practice, member_id="")).authorization
+    assert auth.member_id == "W123"  # the card in force, as a save gives it
+    renewed = tracker.renew(auth)
+    assert renewed.member_id == "W123"
+    before = len(tracker.store.audit())
+    tracker.save_authorization(dataclasses.replace(renewed))  # the form saved as it came
+    assert len(tracker.store.audit()) == before
+
+
 def test_confirm_to_billing_and_reconfirm_after_change(tracker: Tracker, practice) -> None:
     auth = tracker.save_authorization(_auth(practice)).authorization
     confirmed = tracker.confirm_to_billing(auth)

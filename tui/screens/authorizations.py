@@ -315,15 +315,22 @@ class AuthorizationsScreen(FilteredListScreen):
         self._working = False
         return False
 
+    def _nothing_matches(self) -> str:
+        """What to press when no row is left: every narrowing that is on, not only the view."""
+        keys = ["v changes the view", "/ the filter"]
+        if self.payer is not None:
+            keys.append("p the payer")
+        if self.mine:
+            keys.append("m all clients")
+        return f"Nothing matches: {', '.join(keys)}."
+
     def _show_selected(self) -> None:
         data = self.at.data
         key = self.table.current_key()
         detail = self.query_one("#detail", Static)
         auth = data.authorizations.get(auth_id_of(key)) if data and key else None
         if data is None or auth is None:
-            detail.update(
-                Text("Nothing matches: v changes the view, / the filter." if data else "")
-            )
+            detail.update(Text(self._nothing_matches() if data else ""))
             return
         today = self.at.today
         use = rules.usage(data, auth, today)

@@ -216,11 +216,10 @@ def auth_detail(
         _count_text(text, "Visits", _visits(use))
     start = fmt.date(auth.start_date, blank="no start")
     payer = data.payer_name(auth.payer)
-    facts = [
-        f"{payer} {auth.member_id}" if auth.member_id else payer,
-        fmt.codes(service_lines.all_codes(auth)),
-        f"{start}–{fmt.date(auth.end_date, blank='open-ended')}",
-    ]
+    facts = [f"{payer} {auth.member_id}" if auth.member_id else payer]
+    if not lines:  # several lines: each line's codes head its bar above (and the panel is full)
+        facts.append(fmt.codes(service_lines.all_codes(auth)))
+    facts.append(f"{start}–{fmt.date(auth.end_date, blank='open-ended')}")
     if auth.end_date and auth.end_date >= today:
         facts.append(f"ends {fmt.days_until(auth.end_date, today)}")
     several = len(service_lines.lines_of(auth)) > 1
