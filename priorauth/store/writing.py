@@ -28,6 +28,7 @@ Stamp = tuple[int, int, int, int]  # (device, inode, size, mtime_ns) of the data
 
 
 def stamp_of(st: os.stat_result) -> Stamp:
+    """The stamp of a file from its ``stat``."""
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
