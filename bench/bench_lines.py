@@ -33,7 +33,8 @@ from bench.generate import write_data_file
 from priorauth import notify, rules, validate
 from priorauth.data import Data
 from priorauth.model import Service
-from priorauth.services.tracker import Tracker, service_warnings
+from priorauth.services.service_warnings import service_warnings
+from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
 
 

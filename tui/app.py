@@ -4,70 +4,52 @@ Every read and write of the data file runs in a worker thread under one lock (th
 shared between threads otherwise); the screens draw from ``app.data``, the latest snapshot, which
 is immutable by convention. A poll (one ``stat`` a second) notices other users' saves and
 refreshes the screens in place.
+
+What the workers work out from a read (and the derived cache at start-up) is
+:mod:`tui.snapshots`; the full screens and the app's keys are :mod:`tui.navigation`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import threading
 import traceback
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
-from textual.binding import Binding
 from textual.filter import Monochrome, NoColor
 from textual.message import Message
 from textual.reactive import reactive
 
-from priorauth import notify, rules
+from priorauth import notify
 from priorauth.data import Data
 from priorauth.errors import AuthTrackError, ConflictError, DataFileError, PermissionDenied
 from priorauth.roles import ACTION_ROLES, Access, Role
-from priorauth.services import launch
-from priorauth.services.live import LiveView
 from priorauth.services.tracker import Policy, Tracker, allow_all
 from priorauth.store.datafile import Store
 from tui import (
     hangup,
     kept_rows,
+    navigation,
     safe,  # noqa: F401  (control characters from data are shown, never sent)
 )
 from tui.commands import ScreenCommands
 from tui.memory import give_back_memory
-from tui.rows import auth_rows, client_rows
-from tui.screens.audit import AuditScreen
+from tui.rows import client_rows
 from tui.screens.authorizations import AuthorizationsScreen
 from tui.screens.base import BaseScreen
-from tui.screens.clients import ClientsScreen
 from tui.screens.dialogs import ConflictDialog
-from tui.screens.export_screen import ExportScreen
 from tui.screens.help import HelpScreen
-from tui.screens.import_screen import ImportScreen
-from tui.screens.notifications import NotificationsScreen
-from tui.screens.payers import PayersScreen
-from tui.screens.reports import ReportsScreen
-from tui.screens.settings import SettingsScreen
+from tui.snapshots import Snapshot, SnapshotMaker
 from tui.workbooks import Workbooks
 
 POLL_SECONDS = 1.0
 
 OpDone = Callable[[Any], object]
 OpFailed = Callable[[AuthTrackError], bool]  # True: handled; False: show it the usual way
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a read of the data file gives the screens. ``notifications`` None: the first,
-    partial snapshot, posted before the usage of every authorization is worked out, so the
-    clients appear at once and their counts a moment later."""
-
-    data: Data
-    notifications: list[notify.Notification] | None = field(default_factory=list)
 
 
 class Loaded(Message):
@@ -92,80 +74,16 @@ class OpFinished(Message):
         self.failed = failed
 
 
-# The full screens: the digit that goes to each from anywhere, its mode, label, binding id (for
-# keymaps) and what the palette says.
-SCREENS: list[tuple[str, str, type[BaseScreen], str, str, str]] = [
-    ("1", "clients", ClientsScreen, "Clients", "go_clients", "Go to Clients"),
-    (
-        "2",
-        "authorizations",
-        AuthorizationsScreen,
-        "Authorizations",
-        "go_auths",
-        "Go to Authorizations (all clients)",
-    ),
-    (
-        "3",
-        "notifications",
-        NotificationsScreen,
-        "Notifications",
-        "go_notifications",
-        "Go to Notifications",
-    ),
-    ("4", "import", ImportScreen, "Import", "go_import", "Go to Import a workbook"),
-    ("5", "export", ExportScreen, "Export", "go_export", "Go to Export a workbook"),
-    (
-        "6",
-        "audit",
-        AuditScreen,
-        "Audit",
-        "go_audit",
-        "Go to the Audit trail: who changed what, when",
-    ),
-    ("7", "payers", PayersScreen, "Payers", "go_payers", "Go to Payers and procedure groups"),
-    (
-        "8",
-        "settings",
-        SettingsScreen,
-        "Settings",
-        "go_settings",
-        "Go to Practice settings (notification thresholds)",
-    ),
-    (
-        "9",
-        "reports",
-        ReportsScreen,
-        "Reports",
-        "go_reports",
-        "Go to Reports: expiring, utilization, renewals (and write them to a workbook)",
-    ),
-]
-
-
 class AuthTrackApp(App[int]):
     """Prior authorizations, by client, for the whole practice, over SSH."""
 
     TITLE = "authtrack"
     CSS_PATH = "app.tcss"
     COMMANDS = {ScreenCommands}
-    MODES = {mode: screen for _, mode, screen, _, _, _ in SCREENS}
+    MODES = navigation.MODES
     _tty: int | None = None  # the terminal watched for a hang-up (tui.hangup)
     DEFAULT_MODE = "clients"
-    BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
-        Binding(
-            "question_mark,f1",
-            "help",
-            "Help",
-            id="help",
-            key_display="?",
-            tooltip="Help: every key",
-        ),
-        *(
-            Binding(key, f"switch_mode('{mode}')", label, id=binding_id, show=False, tooltip=tip)
-            for key, mode, _, label, binding_id, tip in SCREENS
-        ),
-    ]
+    BINDINGS = navigation.BINDINGS
 
     notification_count: reactive[int] = reactive(0)
     day: reactive[dt.date] = reactive(dt.date.min)  # "today", followed past midnight
@@ -180,31 +98,13 @@ class AuthTrackApp(App[int]):
         self.load_error: str = ""
         self.unexpected: list[str] = []  # tracebacks of bugs shown to the user (tests check it)
         self._store_lock = threading.Lock()
-        self.live = LiveView()  # what was worked out from the last read, kept for the next
+        self.snapshots = SnapshotMaker(tracker, self._store_lock)
         self._loading = False
         self._screens: weakref.WeakSet[BaseScreen] = weakref.WeakSet()
         self._permissions: dict[str, bool] = {}
         self._painted = threading.Event()
-        self._launch: tuple[Data, launch.Launch] | None = None  # the cache's values, read early
-        self._cached_day: dt.date | None = None  # the day this app last kept values for
-        self._preload = threading.Thread(target=self._read_early, daemon=True)
+        self._preload = threading.Thread(target=self.snapshots.read_early, daemon=True)
         self._preload.start()
-
-    def _read_early(self) -> None:
-        """Start reading the data file while Textual starts (the read worker finds it done),
-        with the counts and notifications a process before this one worked out for it, when the
-        derived cache holds them (:mod:`priorauth.services.launch`); else build the services,
-        which the counts need, while the first rows are drawn. Errors are left for the worker,
-        which reports them."""
-        with contextlib.suppress(AuthTrackError):
-            with self._store_lock:
-                data = self.tracker.data()
-                found = launch.load(self.tracker.store, data, self.tracker.today)
-                if found is not None:
-                    self._launch = (data, found)
-                    return
-                client_rows(data, self.tracker.today, counts=False)
-            len(data.services.values())  # (no lock needed: a snapshot does not change)
 
     @property
     def today(self) -> dt.date:
@@ -318,7 +218,7 @@ class AuthTrackApp(App[int]):
             return
         cached = None
         if self.data is None:  # first paint: the counts kept by another process, if they fit
-            cached = self._launched(data)
+            cached = self.snapshots.launched(data)
         if self.data is None and cached is None:  # else the clients now, counts in a moment
             client_rows(data, self.tracker.today, counts=False)
             self._painted.clear()
@@ -328,69 +228,21 @@ class AuthTrackApp(App[int]):
             self._painted.wait(timeout=2.0)
         if cached is not None:
             self._painted.clear()
-        self.post_message(Loaded(self._complete(data, cached)))
+        self.post_message(Loaded(self.snapshots.complete(data, cached)))
         if cached is not None:  # let the counts be drawn before the services are built
             self._painted.wait(timeout=2.0)
-        keep = cached is None and self._cached_day != self.tracker.today
+        keep = cached is None and self.snapshots.cached_day != self.tracker.today
         again = cached is not None and kept_rows.KEY not in cached.screens
         cached = None  # (the cache's text and lists: let go before the memory is given back)
         self._warm(data)
         if keep or again:  # the first of the day here, or kept by `notifications` (no rows)
-            self._keep(data, again=again)  # for the next process that starts
+            self.snapshots.keep(data, again=again)  # for the next process that starts
             give_back_memory()
 
-    def _launched(self, data: Data) -> launch.Launch | None:
-        """The derived cache's values for ``data``, as read early or read now (None: none)."""
-        early, self._launch = self._launch, None
-        if early is not None and early[0] is data:
-            return early[1]
-        with self._store_lock:
-            return launch.load(self.tracker.store, data, self.tracker.today)
-
-    def _keep(self, data: Data, again: bool = False) -> None:
-        """Keep what was worked out from ``data`` in the derived cache (never fatal); ``again``:
-        even when it holds this content and day already."""
-        today = self.tracker.today
-        self._cached_day = today
-        if not again and launch.kept(self.tracker.store, data, today):
-            return  # (an operation that saved nothing, or another app was quicker)
-        # (from the snapshot alone: others may save meanwhile)
-        found = launch.body(data, today, kept_rows.keep(data, today))
-        with self._store_lock:
-            if self.tracker.store.cached_snapshot() is data:  # (not when the file changed since)
-                launch.write(self.tracker.store, data, today, found)
-
-    def _complete(self, data: Data, cached: launch.Launch | None = None) -> Snapshot:
-        """Work out, in the worker, what every screen needs from a new snapshot (cached in
-        ``data.derived``): usage of each authorization, the clients' rows, notifications. The
-        live view keeps them between reads: after a save only the clients it touched are worked
-        out again. ``cached``: the values of the derived cache for ``data``, taken as they are."""
-        today = self.tracker.today
-        self.live.apply(data, today)
-        if cached is not None:
-            launch.use(data, today, cached)
-            kept_rows.use(self.live, data, today, cached.screens)
-            self._cached_day = today
-        client_rows(data, today)
-        found = notify.compute(data, today)
-        visible = notify.visible(data, found, self.tracker.user, today)
-        return Snapshot(data, visible)
-
     def _warm(self, data: Data) -> None:
-        """After the screens have their data: bring the Authorizations screen's rows up to date
-        in the worker once it has been shown (never before: nobody may look at it), so that
-        switching back to it does not stall the UI."""
-        if any(isinstance(s, AuthorizationsScreen) for s in list(self._screens)):
-            auth_rows(data, self.tracker.today)
-        # the look-ups the next save's changes are carried over with (see LiveView.apply; the
-        # services' assignment too, when the counts came from the derived cache)
-        rules.services_by_authorization(data)
-        len(data.services_by_client)
-        len(data.auths_by_client)
-        # what the app holds of the file: its records, not their text (80 MB at agency scale)
-        with self._store_lock:
-            self.tracker.store.shed_text()
-        give_back_memory()
+        """After the screens have their data (in the worker): see SnapshotMaker.warm."""
+        shown = any(isinstance(s, AuthorizationsScreen) for s in list(self._screens))
+        self.snapshots.warm(data, auth_screen_shown=shown)
 
     def on_loaded(self, message: Loaded) -> None:
         self._loading = False
@@ -459,14 +311,15 @@ class AuthTrackApp(App[int]):
                 except AuthTrackError as e:
                     error = error or e
             if data is not None:
-                snapshot = self._complete(data)
+                snapshot = self.snapshots.complete(data)
             if snapshot is not None:
                 self.post_message(Loaded(snapshot))
             self.post_message(OpFinished(result, error, done, failed))
             if snapshot is not None:
                 self._warm(snapshot.data)
                 if error is None:
-                    self._keep(snapshot.data)  # this app's save: the next process starts from it
+                    # this app's save: the next process starts from it
+                    self.snapshots.keep(snapshot.data)
                     give_back_memory()
 
         self.run_worker(work, thread=True, group="write", exit_on_error=False)

@@ -19,7 +19,6 @@ from priorauth.model import (
     Client,
     ClientInsurance,
     Dismissal,
-    LineMeasure,
     OutOfAuthPolicy,
     Payer,
     PracticeSettings,
@@ -29,9 +28,8 @@ from priorauth.model import (
     Service,
 )
 from priorauth.notify import Notification
-from priorauth.service_lines import line_index
+from priorauth.services.service_warnings import service_warnings
 from priorauth.store.datafile import Store, Transaction, describe, local_time
-from priorauth.usage import LineUsage
 
 # A permission check: called with an action name ("edit", "confirm", "import", "admin"...);
 # raises PermissionDenied when the current user may not do it. The default allows everything.
@@ -378,65 +376,6 @@ class Tracker:
                 changed_by=e.changed_by,
                 changed_at=e.changed_at,
             ) from None
-
-
-def service_warnings(
-    data: Data, service: Service, auth: Authorization | None, today: dt.date
-) -> list[str]:
-    """What staff should hear after recording ``service``."""
-    if not service.counts or outofauth.policy_for(data, service.payer) == OutOfAuthPolicy.ALLOW:
-        return []
-    client = data.clients.get(service.client)
-    payer = data.payer_name(service.payer)
-    if auth is None:
-        if client is not None and not coverage.requires_prior_auth(
-            client, service.payer, service.date
-        ):
-            return []
-        return [
-            f"No {payer} authorization covers {service.date:%m/%d/%Y}"
-            + (f" for {service.procedure_code}" if service.procedure_code else "")
-            + ": the claim may be denied."
-        ]
-    warnings = []
-    day = max(today, service.date)
-    if auth.lines:  # the line holding the service's code
-        index = line_index(auth, service.procedure_code)
-        if index is None:
-            return []
-        use = rules.lines_usage(data, auth, day)[index]
-        whose = f"{use.label} of authorization {auth.auth_number or '(no number)'}"
-        counts = _line_counts(use)
-    else:
-        whose = f"authorization {auth.auth_number or '(no number)'}"
-        counts = _counts(rules.usage(data, auth, day))
-    for remaining, authorized, what in counts:
-        if remaining is not None and remaining < 0:
-            warnings.append(
-                f"{whose[0].upper()}{whose[1:]} is over its {authorized} {what} by {-remaining}."
-            )
-        elif remaining == 0:
-            warnings.append(f"This uses the last of the {authorized} {what} of {whose}.")
-    return warnings
-
-
-def _counts(use: rules.Usage) -> list[tuple[object, object, str]]:
-    return [
-        (use.units_remaining, use.units_authorized, "units"),
-        (use.visits_remaining, use.visits_authorized, "visits"),
-    ]
-
-
-def _line_counts(line: LineUsage) -> list[tuple[object, object, str]]:
-    units = "hours" if line.line.measure == LineMeasure.HOURS else "units"
-    return [
-        (_n(line.usage.units_remaining), _n(line.usage.units_authorized), units),
-        (line.usage.visits_remaining, line.usage.visits_authorized, "visits"),
-    ]
-
-
-def _n(value: float | None) -> float | None:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def next_client_id(data: Data) -> str:

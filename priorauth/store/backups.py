@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from priorauth.errors import AuthTrackError, DataFileError
 from priorauth.store import safefile
-from priorauth.store.storage import META_TABLE, LockedJSONStorage
+from priorauth.store.layout import META_TABLE
+from priorauth.store.storage import LockedJSONStorage
 
 if TYPE_CHECKING:
     from priorauth.store.datafile import Store

@@ -34,7 +34,8 @@ from priorauth.store.auditchain import head_for_append
 from priorauth.store.codec import from_doc, record_builder, record_copier, to_doc
 from priorauth.store.derived import CONTENT_KEY
 from priorauth.store.identity import current_user
-from priorauth.store.storage import META_TABLE, LockedJSONStorage
+from priorauth.store.layout import META_TABLE
+from priorauth.store.storage import LockedJSONStorage
 from priorauth.store.tables import Table
 
 AUDIT_TABLE = "audit"

@@ -43,7 +43,8 @@ import orjson
 
 from priorauth.errors import AuthTrackError
 from priorauth.store import safefile
-from priorauth.store.storage import LockedJSONStorage, file_stamp
+from priorauth.store.storage import LockedJSONStorage
+from priorauth.store.writing import file_stamp
 
 CONTENT_KEY = "content_key"  # Data.derived[CONTENT_KEY]: the content key of a store's snapshot
 FORMAT = 1  # what the body holds; a program that writes another shape raises it

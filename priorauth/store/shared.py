@@ -14,7 +14,7 @@ from priorauth.roles import access_for, user_groups
 from priorauth.store import safefile
 from priorauth.store.config import Config
 from priorauth.store.datafile import Store
-from priorauth.store.storage import FILE_MODE
+from priorauth.store.safefile import FILE_MODE
 
 DIR_MODE = 0o2770  # setgid: files created inside get the folder's group
 DATA_NAME = "authtrack.json"

@@ -3,71 +3,53 @@
 TinyDB's stock ``JSONStorage`` keeps a handle open and rewrites the file in place, so two processes
 can interleave and a killed process can leave half a file (msiemens/tinydb#72). This storage:
 
-- reads the file fresh, and re-parses it only when its identity (inode, size, mtime) changed;
-- writes only inside :meth:`LockedJSONStorage.transaction`, which holds an exclusive lock on a
-  separate ``.lock`` file, reloads the data if another process changed it, and commits by writing a
-  temporary file, fsyncing it and atomically replacing the data file (then fsyncing the folder);
-- writes the file one table at a time, about a thousand documents to a line, with a checksum of
-  the tables in its meta record, so that a read parses nothing until asked (see
-  :mod:`priorauth.store.tables`) and a commit rewrites only the lines that changed; the file
-  stays plain TinyDB JSON, and a file in any other layout (or whose checksum fails) is parsed
-  whole instead;
+- reads the file fresh, and re-parses it only when its identity (inode, size, mtime) changed, a
+  read for display only the lines that changed (:mod:`priorauth.store.lineindex`);
+- writes only inside :meth:`LockedJSONStorage.transaction`, which holds the exclusive lock,
+  reloads the data if another process changed it, and commits by atomically replacing the data
+  file (:mod:`priorauth.store.writing`: the lock, the atomic replace, the file's mode and group);
+- writes the file in its own layout, one table at a time, about a thousand documents to a line,
+  with a checksum of the tables in its meta record (:mod:`priorauth.store.layout`), so that a
+  read parses nothing until asked (see :mod:`priorauth.store.tables`) and a commit rewrites only
+  the lines that changed; the file stays plain TinyDB JSON, and a file in any other layout (or
+  whose checksum fails) is parsed whole instead;
 - never writes over a file it could not parse;
-- creates new files mode 0660 (group may read and write, others nothing) and keeps an existing
-  file's group and mode (less any world bits).
+- names the content it holds for a cache derived from it (:attr:`LockedJSONStorage.content_key`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
 import random
 import threading
 import time
-import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
-from priorauth.errors import AuthTrackError, DataFileError, LockTimeout
-from priorauth.oserrors import sentence
-from priorauth.store import lineindex, migrate, safefile
+from priorauth.errors import DataFileError
+from priorauth.store import layout, lineindex, migrate, safefile
+from priorauth.store.layout import LAYOUT, META_TABLE, SCHEMA_VERSION, Tables, check_version
 from priorauth.store.lineindex import RECHECK_SECONDS
-from priorauth.store.lockinfo import clear_note, describe_holder, read_note, write_note
 from priorauth.store.outside import mark_outside_edits
 from priorauth.store.schema import parse_whole
 from priorauth.store.tables import Build, Table
+from priorauth.store.writing import (
+    LOCK_TIMEOUT_SECONDS,
+    Stamp,
+    WriteLock,
+    atomic_write,
+    file_stamp,
+    stamp_of,
+)
 
-# 2: coverage history (see priorauth.store.migrate); services carry a status (cancelled / no-show
-# ones count nothing), time, provider, appointment id and source; payers an out-of-authorization
-# policy (those new fields take their defaults). A version 2 file is refused by older programs,
-# which would read coverages wrongly and count cancelled sessions as used.
-SCHEMA_VERSION = 3
-META_TABLE = "meta"
-FILE_MODE = safefile.FILE_MODE
-LOCK_TIMEOUT_SECONDS = 15.0
 LEAN_PARSE_BYTES = 24 * 2**20  # (bench labels) a file in another layout is parsed by json, whole
 READ_BUFFER = 2**20
-LAYOUT = 1  # the meta record's "layout": tables written a line per chunk of documents
-
-Tables = dict[str, Table]
-
-Stamp = tuple[int, int, int, int]  # (device, inode, size, mtime_ns) of the data file
-
-
-def file_stamp(path: Path) -> Stamp | None:
-    """Identity of the file's current content, or None when there is no file."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 class LockedJSONStorage(Storage):
@@ -84,10 +66,8 @@ class LockedJSONStorage(Storage):
         builders: Mapping[str, Build] | None = None,
     ):
         self.path = Path(path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self.lock_timeout = lock_timeout
         self.builders: dict[str, Build] = dict(builders or {})
-        self._filelock: FileLock | None = None
+        self._write_lock = WriteLock(self.path, lock_timeout)
         self._thread_lock = threading.RLock()
         self._tables: Tables | None = None
         self._last_read: Tables | None = None  # after a failed transaction: the tables it read
@@ -246,7 +226,7 @@ class LockedJSONStorage(Storage):
             ) from e
         try:
             st = os.fstat(fd)
-            stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+            stamp = stamp_of(st)
             if (
                 stamp == self._stamp
                 and self._tables is not None
@@ -265,7 +245,7 @@ class LockedJSONStorage(Storage):
             with os.fdopen(fd, "rb", closefd=False, buffering=READ_BUFFER) as f:
                 if tables is None:
                     f.seek(0)
-                    tables = self._read_lines(f)
+                    tables = layout.read_lines(f, self.path, self.builders, self._tables or {})
                 if tables is None:  # another layout, or a failed checksum: parse it whole
                     keyed = False
                     f.seek(0)
@@ -291,8 +271,7 @@ class LockedJSONStorage(Storage):
         whole). See :mod:`priorauth.store.lineindex`."""
 
         def make(name: str, lines: list[bytes], before: Table | None, info: Any) -> Table:
-            count, last = info if isinstance(info, list) and len(info) == 2 else (None, None)
-            return Table.from_lines(self.builders.get(name), lines, count, last, previous=before)
+            return layout.table_of(self.builders.get(name), lines, info, before)
 
         found = lineindex.read_changed(
             fd, size, self._checked_meta, self._tables or {}, self._index, make
@@ -306,79 +285,14 @@ class LockedJSONStorage(Storage):
         """Whether ``meta`` is a meta record of this layout (refused when it is too new)."""
         if not isinstance(meta, dict) or meta.get("layout") != LAYOUT:
             return False
-        self._check_version(meta)
+        check_version(self.path, meta)
         return True
-
-    def _read_lines(self, f: io.BufferedReader) -> Tables | None:
-        """The tables of a file in this storage's own layout, unparsed; None for any other."""
-        head = [f.readline(limit) for limit in (8, 16, 2**20, 8)]  # (not a whole one-line file)
-        if head[0] != b"{\n" or head[1] != b'"meta":{\n' or head[3] not in (b"},\n", b"}\n"):
-            return None
-        try:
-            meta_doc = orjson.loads(b"{" + head[2].rstrip(b"\n") + b"}").get("1")
-        except orjson.JSONDecodeError:
-            return None
-        if not isinstance(meta_doc, dict) or meta_doc.get("layout") != LAYOUT:
-            return None
-        self._check_version(meta_doc)
-        counts = meta_doc.get("tables") or {}
-        tables: Tables = {META_TABLE: Table.from_docs(None, {"1": meta_doc})}
-        crc = 0
-        name: str | None = None  # the table being read
-        lines: list[bytes] = []
-        state = "end" if head[3] == b"}\n" else "table"  # what the next line must be
-        for line in f:
-            crc = zlib.crc32(line, crc)
-            if state == "done":
-                return None  # text after the end
-            if state == "end":
-                if line != b"}\n":
-                    return None
-                state = "done"
-            elif name is None:  # a table's name: "services":{
-                if not line.endswith(b":{\n"):
-                    return None
-                try:
-                    name = orjson.loads(line[:-3])
-                except orjson.JSONDecodeError:
-                    return None
-                if not isinstance(name, str) or name in tables:
-                    return None
-                lines = []
-            elif line in (b"},\n", b"}\n"):
-                info = counts.get(name)
-                count, last = info if isinstance(info, list) and len(info) == 2 else (None, None)
-                before = self._tables.get(name) if self._tables else None
-                tables[name] = Table.from_lines(
-                    self.builders.get(name), lines, count, last, previous=before
-                )
-                name = None
-                if line == b"}\n":
-                    state = "end"
-            elif line.endswith(b",\n"):
-                lines.append(line[:-2])
-            elif line.endswith(b"}\n"):
-                lines.append(line[:-1])
-            else:
-                return None
-        crc = zlib.crc32(orjson.dumps(counts), crc)
-        if state != "done" or crc != meta_doc.get("crc32"):
-            return None  # cut short, or changed by hand: read it the slow way
-        return tables
 
     def _read_whole(self, raw: bytes) -> Tables:
         """A file not in this storage's layout, or whose checksum fails (changed by another
         program): parsed whole and every document checked (:func:`schema.parse_whole`)."""
-        data = parse_whole(self.path, raw, lambda meta: self._check_version(meta))
+        data = parse_whole(self.path, raw, lambda meta: check_version(self.path, meta))
         return {name: Table.from_docs(self.builders.get(name), docs) for name, docs in data.items()}
-
-    def _check_version(self, meta: Any) -> None:
-        version = meta.get("schema_version", SCHEMA_VERSION) if isinstance(meta, dict) else None
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
-            raise DataFileError(
-                f"{self.path} was written by a newer authtrack (data format {version!r}, this "
-                f"program knows up to {SCHEMA_VERSION}); upgrade authtrack to open it."
-            )
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -395,7 +309,7 @@ class LockedJSONStorage(Storage):
                 assert self._tables is not None
                 yield self._tables
                 return
-            with self._locked():
+            with self._write_lock.held():
                 self._refresh(whole=True)
                 assert self._tables is not None
                 read = self._read_tables = self._tables
@@ -415,18 +329,6 @@ class LockedJSONStorage(Storage):
                     self._in_transaction = False
                     self._dirty = False
 
-    def _lock(self) -> FileLock:
-        if self._filelock is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:  # the folder rule of every write; filelock opens the lock with O_NOFOLLOW
-                safefile.check_folder_path(self.path.parent, self.lock_path)
-            except AuthTrackError as e:
-                raise DataFileError(str(e)) from None
-            self._filelock = FileLock(
-                self.lock_path, timeout=self.lock_timeout, mode=FILE_MODE, thread_local=False
-            )
-        return self._filelock
-
     @contextlib.contextmanager
     def locked_if_free(self) -> Iterator[bool]:
         """Hold the data file's lock if nobody holds it (True), without waiting (False): for
@@ -436,104 +338,19 @@ class LockedJSONStorage(Storage):
             if self._in_transaction:
                 yield False
                 return
-            try:
-                lock = self._lock()
-                lock.acquire(timeout=0)
-            except (Timeout, AuthTrackError, OSError):
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                lock.release()
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        lock = self._lock()
-        try:
-            lock.acquire()
-        except Timeout:
-            holder = describe_holder(read_note(self.lock_path))
-            raise LockTimeout(
-                f"{self.path} is busy: {holder} has held its lock for more than "
-                f"{self.lock_timeout:g} seconds; try again, or ask them to finish (see "
-                "`authtrack doctor`)."
-            ) from None
-        except PermissionError as e:
-            raise DataFileError(
-                f"{self.lock_path}: permission denied taking the lock; the folder and lock file "
-                "must be writable by your group (see `authtrack doctor`)."
-            ) from e
-        except OSError as e:  # a link planted at the lock's name, a full disk, ...
-            raise DataFileError(sentence(e, self.lock_path, "taking the lock")) from None
-        note = write_note(self.lock_path)
-        try:
-            yield
-        finally:
-            clear_note(note)
-            lock.release()
+            with self._write_lock.held_if_free() as held:
+                yield held
 
     def _commit(self) -> None:
         assert self._tables is not None
-        self._sweep_temp_files()
-        self._stamp = atomic_write(self.path, self._serialise(self._tables))
+        # (only the lock holder writes temporary files: any there now were left by a writer
+        # killed mid-write; a folder or link planted at such a name is left alone)
+        safefile.sweep_temp_files(self.path)
+        known = lineindex.known_lines(self._read_tables, self._index)
+        self._stamp = atomic_write(self.path, layout.serialise(self._tables, known))
         self._keyed = True  # (the meta record was made from the tables written)
         self._checked_at, self._whole = time.monotonic(), True  # (it holds what was written)
         self.reads += 1
         meta = self._tables.get(META_TABLE)
         self._index = (meta.get(1) or {}).get("index") if meta is not None else None
         self.commits += 1
-
-    def _serialise(self, tables: Tables) -> list[bytes]:
-        """The file's text in pieces: meta first, then every table a line per chunk."""
-        body: list[bytes] = []
-        counts: dict[str, list[int]] = {}
-        names = [name for name in tables if name != META_TABLE]
-        known = lineindex.known_lines(self._read_tables, self._index)
-        written: dict[str, list[bytes]] = {}
-        for n, name in enumerate(names):
-            table = tables[name]
-            body.append(orjson.dumps(name) + b":{\n")
-            lines = written[name] = table.lines()
-            for i, line in enumerate(lines):
-                body.append(line)
-                body.append(b",\n" if i < len(lines) - 1 else b"\n")
-            body.append(b"},\n" if n < len(names) - 1 else b"}\n")
-            counts[name] = [len(table), table.last_id]
-        body.append(b"}\n")
-        crc = 0
-        for piece in body:
-            crc = zlib.crc32(piece, crc)
-        crc = zlib.crc32(orjson.dumps(counts), crc)  # the counts are trusted too: check them
-        old = tables.get(META_TABLE)
-        meta = dict(old.get(1) or {}) if old is not None else {}
-        index = lineindex.index_of(written, known)
-        meta.update(
-            schema_version=SCHEMA_VERSION, layout=LAYOUT, crc32=crc, tables=counts, index=index
-        )
-        tables[META_TABLE] = Table.from_docs(None, {"1": meta})
-        head = b'{\n"meta":{\n"1":' + orjson.dumps(meta) + (b"\n},\n" if names else b"\n}\n")
-        return [head, *body]
-
-    def _sweep_temp_files(self) -> None:
-        """Remove temporary files left by a writer that was killed mid-write.
-
-        Only the lock holder writes temporary files, so under the lock any that exist are stale.
-        A folder or link planted at such a name is left alone (saves step around it).
-        """
-        safefile.sweep_temp_files(self.path)
-
-
-def atomic_write(path: Path, payload: bytes | list[bytes]) -> Stamp:
-    """Write ``payload`` (bytes, or pieces written in order) to ``path`` so that readers see the
-    old or the new file, never a mix (through :mod:`priorauth.store.safefile`, which every file
-    write goes through).
-
-    The new file gets the old one's mode (world bits removed) and group; a new file is 0660.
-    Returns the stamp of the written file.
-    """
-    try:
-        st = safefile.write_bytes(path, payload, keep_mode=True, doing="saving the data file")
-    except AuthTrackError as e:  # refused (a link, an open folder) or failed (a full disk)
-        raise DataFileError(str(e)) from None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)

@@ -1,7 +1,7 @@
 """One table of the data file, kept as its stored text and parsed only when something asks.
 
 The data file is TinyDB's layout, ``{table: {id: document}}``, written one table at a time with
-about :data:`CHUNK_DOCS` documents to a line (see :mod:`priorauth.store.storage`). A :class:`Table`
+about :data:`CHUNK_DOCS` documents to a line (see :mod:`priorauth.store.layout`). A :class:`Table`
 holds those lines as they were read and parses them the first time its values are wanted, so:
 
 - opening a file does not parse what nobody looks at (the audit; the services during an import);

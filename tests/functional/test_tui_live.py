@@ -45,7 +45,7 @@ async def test_another_process_save_is_shown_for_the_touched_client_alone(db_pat
         data = app.data
         assert data is not None
         lee = next(c for c in data.clients.values() if c.last_name == "Lee")
-        changes = app.live.last
+        changes = app.snapshots.live.last
         assert changes.ids.get("services") and not changes.everything
         assert changes.clients == {lee.id}  # Park's row and notifications were kept as they were
         # the Authorizations screen was never shown: its rows were never worked out
@@ -66,7 +66,7 @@ async def test_the_authorizations_screen_follows_saves_once_shown(db_path: Path)
         await wait_until(pilot, lambda: "6/10" in screen_text(app))
         save_elsewhere(db_path, 1)
         await wait_until(pilot, lambda: "5/10" in screen_text(app))
-        assert not app.live.last.everything
+        assert not app.snapshots.live.last.everything
     assert not app.unexpected
 
 

@@ -16,7 +16,7 @@ from priorauth.errors import ValidationError
 from priorauth.model import Client, ClientInsurance, Payer, Priority
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
-from priorauth.store.storage import SCHEMA_VERSION
+from priorauth.store.layout import SCHEMA_VERSION
 from sync.importer import apply_import, plan_import
 from sync.writing.exporter import export_workbook
 from tests.helpers.sync_helpers import LOG_HEADER, TODAY, log_row, workbook

@@ -16,8 +16,8 @@ from priorauth.model import Authorization, LineMeasure, Service, ServiceLine
 from priorauth.service_lines import all_codes, line_index, lines_of, with_lines
 from priorauth.store.codec import from_doc, to_doc
 from priorauth.store.datafile import Store
+from priorauth.store.layout import SCHEMA_VERSION
 from priorauth.store.schema import problems
-from priorauth.store.storage import SCHEMA_VERSION
 from priorauth.usage import least_remaining, line_usages, stated_counts, usage_of
 
 TODAY = dt.date(2026, 3, 15)

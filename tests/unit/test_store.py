@@ -16,7 +16,8 @@ from priorauth.errors import ConflictError, DataFileError, NotFoundError
 from priorauth.model import Client, Payer, Service
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
-from priorauth.store.storage import SCHEMA_VERSION, LockedJSONStorage
+from priorauth.store.layout import SCHEMA_VERSION
+from priorauth.store.storage import LockedJSONStorage
 from tests.conftest import TODAY
 
 

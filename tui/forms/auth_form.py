@@ -24,9 +24,10 @@ from priorauth.model import (
     RequestStatus,
     ServiceLine,
 )
-from priorauth.services.tracker import SaveResult, Tracker, billing_fields_changed
+from priorauth.services.tracker import SaveResult, Tracker
 from tui import fmt, parse
 from tui.forms import auth_lines as lines_ui
+from tui.forms.auth_save import save_question
 from tui.forms.base import FormScreen, field_row, section
 from tui.widgets import Tick
 
@@ -437,40 +438,11 @@ class AuthForm(FormScreen[SaveResult]):
             self.set_note("")
 
     def ask_before_saving(self, record: Authorization) -> tuple[str, str, str] | None:
-        """Before saving, say what the change does beyond itself: services it recorded that no
-        line holds any more (a line removed, a code taken off), and a cleared "C" (changing what
-        billing confirmed)."""
+        """Before saving, say what the change does beyond itself (:mod:`tui.forms.auth_save`)."""
         old = self.auth
         if old is None or not old.id:
             return None
-        said: list[str] = []
-        titles: list[str] = []
-        left = lines_ui.services_left_out(self.data, old, record)
-        if left:
-            shown = ", ".join(
-                f"{s.procedure_code or 'no code'} on {s.date:%m/%d/%Y}" for s in left[:3]
-            )
-            more = f" and {len(left) - 3} more" if len(left) > 3 else ""
-            n = len(left)
-            said.append(
-                f"{n} recorded service{'s' if n != 1 else ''} ({shown}{more}) "
-                f"{'are' if n != 1 else 'is'} held by no line of it any more: "
-                f"{'they' if n != 1 else 'it'} will count against another authorization, or none."
-            )
-            titles.append("Services left out")
-        changed = billing_fields_changed(old, record) if old.confirmed else []
-        if changed:
-            words = ", ".join(f.replace("_", " ") for f in changed)
-            confirmation = old.confirmation.replace("confirmed", "confirmed to billing", 1)
-            said.append(
-                f"{old.auth_number or 'This authorization'} was {confirmation}. Changing its "
-                f"{words} clears the confirmation (C): billing confirms it again."
-            )
-            titles.append("Billing must confirm again")
-        if not said:
-            return None
-        button = "Save, clear the C" if changed else "Save"
-        return (" · ".join(titles), " ".join(said) + " Save the change?", button)
+        return save_question(self.data, old, record)
 
     def save(self, tracker: Tracker, record: Authorization) -> SaveResult:
         return tracker.save_authorization(record)

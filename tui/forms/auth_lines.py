@@ -14,16 +14,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
-from priorauth import grammar, rules, service_lines, validate
-from priorauth.data import Data
+from priorauth import grammar, validate
 from priorauth.errors import ValidationError
 from priorauth.model import (
-    Authorization,
     CapMeasure,
     CapPeriod,
     LineMeasure,
     ProcedureGroup,
-    Service,
     ServiceLine,
 )
 
@@ -342,16 +339,3 @@ def line_problems(lines: list[ServiceLine]) -> list[tuple[int, str, str]]:
                     (number, "cap_period", f"{name}say whether the cap is per week or per month.")
                 )
     return found
-
-
-def services_left_out(data: Data, old: Authorization, new: Authorization) -> list[Service]:
-    """The services counting against ``old`` whose code no line of ``new`` holds (a line
-    removed, a code taken off): after the save they count against another authorization or
-    none. Oldest first."""
-    if service_lines.all_codes(new) == service_lines.all_codes(old):
-        return []
-    return [
-        s
-        for s in rules.services_for(data, old)
-        if s.authorization is None and service_lines.line_index(new, s.procedure_code) is None
-    ]
