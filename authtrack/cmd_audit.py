@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 
@@ -41,7 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="only changes to this client (the practice's "
         "client id), its authorizations and services",
     )
-    p.add_argument("--since", metavar="YYYY-MM-DD", help="only changes on or after this day")
+    p.add_argument(
+        "--since", metavar="DATE", help="only changes on or after this day (11/23/2026, -7)"
+    )
     p.add_argument("--user", metavar="NAME", help="only changes made by this login")
     p.add_argument("--json", action="store_true", help="print a JSON list for scripts")
     p.set_defaults(func=run)
@@ -57,14 +58,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         return _check(ctx, seal=args.seal)
     store = ctx.store()
     data = store.snapshot()
-    since = None
-    if args.since:
-        try:
-            since = dt.date.fromisoformat(args.since)
-        except ValueError:
-            raise UsageError(
-                f"authtrack audit: --since {args.since!r} is not YYYY-MM-DD."
-            ) from None
+    since = ctx.date_option(args.since, "--since", "audit", data) if args.since else None
     client_pk = None
     if args.client:
         client = data.client_with_id(args.client)

@@ -12,7 +12,6 @@ each such claim's JSON).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 
@@ -32,17 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "when a payer that requires prior authorization has none covering the service.",
     )
     p.add_argument("client_id", metavar="CLIENT_ID", help="the practice's client id (C1011)")
-    p.add_argument("--date", dest="day", metavar="YYYY-MM-DD", type=_date, help="date of service")
+    p.add_argument(
+        "--date", dest="day", metavar="DATE", help="date of service (11/23/2026, 2026-11-23, today)"
+    )
     p.add_argument("--code", metavar="CODE", help="procedure code of the service (90837)")
     p.add_argument("--json", action="store_true", help="print one JSON object for scripts")
     p.set_defaults(func=run)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -65,7 +59,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(
             f"authtrack box23: {ctx.db_path} has no client with id {args.client_id!r}."
         )
-    day = args.day or ctx.today or dt.date.today()
+    day = ctx.date_option(args.day, "--date", "box23", data) if args.day else ctx.day()
     claims = sorted(
         box23(data, client, day, code).values(),
         key=lambda b: list(Priority).index(b.priority),

@@ -37,9 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--today",
         dest="day",
-        metavar="YYYY-MM-DD",
-        type=_date,
-        help="compute them for this day instead of today",
+        metavar="DATE",
+        help="compute them for this day instead of today (11/23/2026)",
     )
     p.add_argument("--json", action="store_true", help="print a JSON list for scripts")
     p.add_argument(
@@ -49,13 +48,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--all", action="store_true", help="include the ones you dismissed or snoozed (marked so)"
     )
     p.set_defaults(func=run)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -71,8 +63,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             print("[]")
         return 0
     store = ctx.store()
-    today = args.day or ctx.today or dt.date.today()
     data = store.snapshot()
+    today = ctx.date_option(args.day, "--today", "notifications", data) if args.day else ctx.day()
     # worked out by a process before this one for this very content and day (exact, and no
     # record needs building: the cache names the clients and numbers too), else worked out now
     cached = launch.load(store, data, today)

@@ -33,17 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="expiring: look N days ahead (default 30); renewals: margin beyond the payer's "
         "turnaround (default: the practice setting)",
     )
-    p.add_argument("--today", dest="day", metavar="YYYY-MM-DD", type=_date, help="as of this day")
+    p.add_argument("--today", dest="day", metavar="DATE", help="as of this day (11/23/2026)")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.add_argument("--xlsx", metavar="FILE", help="also write the report to this .xlsx workbook")
     p.set_defaults(func=run)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -59,8 +52,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             f"{ctx.db_path}: there is no data file there; name the practice's file with --db or "
             "AUTHTRACK_DB."
         )
-    today = args.day or ctx.today or dt.date.today()
     data = ctx.store().snapshot()
+    today = ctx.date_option(args.day, "--today", "report", data) if args.day else ctx.day()
     names = ctx.clinician_names(c.clinician for c in data.clients.values())
     report = reports.build(args.kind, data, today, days=args.days, clinicians=names)
     if args.xlsx:

@@ -8,6 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from priorauth import grammar
+from priorauth.data import Data
+from priorauth.practice import practice_settings
 from priorauth.roles import access_for
 from priorauth.services.tracker import Tracker
 from priorauth.store.backups import Retention
@@ -35,6 +38,27 @@ class Context:
         """A tracker for the current OS user, with the role the config file gives them."""
         store = self.store()
         return Tracker(store, today=self.today, policy=access_for(store.user, self.config))
+
+    def day(self) -> dt.date:
+        """The day a command works for: ``--today`` when given, else the real today."""
+        return self.today or dt.date.today()
+
+    def date_option(self, text: str, option: str, command: str, data: Data) -> dt.date:
+        """A date given on the command line (``--date``, ``--since``), read by the grammar the
+        app's forms use: 11/23/2026, 11/23/26, 2026-11-23, Nov 23 2026, "today", "yesterday",
+        -30, +2w. Numeric dates are in the practice's date order (month first unless set), so a
+        date reads the same typed here and in a form."""
+        order = "dmy" if practice_settings(data).date_order == "dmy" else "mdy"
+        example = "23/11/2026" if order == "dmy" else "11/23/2026"
+        try:
+            day = grammar.date(
+                text, order=order, today=self.day(), hint=f"write it as {example} or 2026-11-23"
+            )
+        except grammar.GrammarError as e:
+            raise UsageError(f"authtrack {command}: {option}: {e}") from None
+        if day is None:
+            raise UsageError(f"authtrack {command}: {option} needs a date, e.g. {example}.")
+        return day
 
     def practice_name(self) -> str:
         """The practice's name for printed pages: ``practice_name`` in the config file."""

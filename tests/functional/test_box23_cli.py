@@ -114,11 +114,22 @@ def test_default_date_is_today(practice: Path) -> None:
     assert out["date"] == "2026-11-23" and out["claims"][0]["auth_number"] == "SLP-100"
 
 
+def test_the_date_is_typed_as_in_the_app(practice: Path) -> None:
+    """--date reads dates by the forms' grammar: 11/23/2026 and 2026-11-23 are one day, and
+    "today" and offsets count from the command's today."""
+    iso = json.loads(box23(practice, "C7", "--date", "2026-12-01", "--json").stdout)
+    for typed in ("12/01/2026", "12/1/26", "Dec 1 2026", "+8"):
+        assert json.loads(box23(practice, "C7", "--date", typed, "--json").stdout) == iso
+    today = json.loads(box23(practice, "C7", "--date", "today", "--json").stdout)
+    assert today["date"] == "2026-11-23"
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
         (("C99",), "no client with id 'C99'"),
-        (("C7", "--date", "12/01/2026"), "is not a date as YYYY-MM-DD"),
+        (("C7", "--date", "13/45/2026"), '--date: "13/45/2026" is not a date'),
+        (("C7", "--date", "someday"), "write it as 11/23/2026 or 2026-11-23"),
         (("C7", "--code", "hello"), "is not a procedure code"),
         (("C7", "--code", "92507, 97530"), "takes one procedure code"),
     ],

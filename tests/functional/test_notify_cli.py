@@ -147,7 +147,8 @@ def test_dismissed_hidden_unless_all(practice_file: Path) -> None:
 
 def test_bad_date_is_a_usage_error(practice_file: Path) -> None:
     result = run("--db", str(practice_file), "notifications", "--today", "23/11/2026")
-    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+    assert result.returncode == 2 and "--today" in result.stderr
+    assert "write it as 11/23/2026 or 2026-11-23" in result.stderr
 
 
 def test_missing_data_file_exits_0_but_says_so(tmp_path) -> None:
