@@ -129,11 +129,53 @@ class Change:
     after: str
 
 
-def _parts(entry: AuditEntry, field: str) -> list[tuple[str, Any, Any]]:
+# An authorization with one service line keeps it in its own fields; with several, in ``lines``
+# (priorauth.service_lines.with_lines). The own field each line field is kept in, and its value
+# (as stored) while the lines are in ``lines``.
+_OWN_LINE_FIELDS = {
+    "procedure_codes": ("codes", []),
+    "group": ("group", ""),
+    "units_authorized": ("units_authorized", None),
+    "visits_authorized": ("visits_authorized", None),
+    "carried_units_used": ("carried_units_used", 0),
+    "carried_visits_used": ("carried_visits_used", 0),
+    "cap_amount": ("cap_amount", None),
+    "cap_period": ("cap_period", None),
+    "cap_measure": ("cap_measure", "units"),
+    "measure": ("measure", "units"),
+}
+
+
+def _shown(entry: AuditEntry) -> dict[str, tuple[Any, Any]]:
+    """The entry's changes as a person reads them. When an edit gave a one-line authorization
+    a second line (or took it back to one), the one line moved between the authorization's own
+    fields and ``lines``: its old fields are shown as line 1, so the change reads "line 1 units
+    320 → 240, line 2 added", not as units, codes and group all going blank."""
+    found = dict(entry.changes)
+    if entry.table != "authorizations" or entry.action != "update" or "lines" not in found:
+        return found
+    before, after = found["lines"]
+    if not before and _records(after) and len(after) > 1:
+        side = 0  # the one line was in the own fields before
+    elif _records(before) and len(before) > 1 and not after:
+        side = 1  # ... and is there after
+    else:
+        return found
+    line = {}
+    for own, (key, blank) in _OWN_LINE_FIELDS.items():
+        # a field the edit did not change held its blank (the several-line form) on both sides
+        line[key] = found.pop(own)[side] if own in found else blank
+    found["lines"] = ([line], after) if side == 0 else (before, [line])
+    return found
+
+
+def _parts(
+    entry: AuditEntry, field: str, shown: dict[str, tuple[Any, Any]]
+) -> list[tuple[str, Any, Any]]:
     """A changed field as (name, before, after), once or part by part: an update of a list of
     records (an authorization's service lines) gives only the lines' fields that changed,
     ("line 2 units_authorized", 40, 44), and a line added or removed whole, not both lists."""
-    before, after = entry.changes[field]
+    before, after = shown[field]
     if not (entry.action == "update" and _records(before) and _records(after)):
         return [(field, before, after)]
     word = field[:-1] if field.endswith("s") else field
@@ -159,8 +201,9 @@ def changes(entry: AuditEntry, data: Data | None = None, limit: int | None = Non
     changed list of lines gives one per line field that changed, see :func:`_parts`); with
     ``data``, payer and client ids are given with their names ("Aetna (#1)")."""
     found = []
-    for field in sorted(entry.changes)[:limit]:
-        for name, before, after in _parts(entry, field):
+    shown = _shown(entry)
+    for field in sorted(shown)[:limit]:
+        for name, before, after in _parts(entry, field, shown):
             found.append(
                 Change(
                     name,
@@ -203,8 +246,9 @@ def describe_changes(entry: AuditEntry) -> list[str]:
     """One line per changed field: "units_authorized: 10 → 12" (a line's: "line 2
     units_authorized: 40 → 44")."""
     lines = []
-    for field in sorted(entry.changes):
-        for name, before, after in _parts(entry, field):
+    shown = _shown(entry)
+    for field in sorted(shown):
+        for name, before, after in _parts(entry, field, shown):
             if entry.action == "create":
                 lines.append(f"{name}: {_value(after)}")
             elif entry.action == "delete":
