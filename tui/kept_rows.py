@@ -131,10 +131,32 @@ def code() -> str:
 def use(live: LiveView, data: Data, today: dt.date, screens: dict[str, Any]) -> bool:
     """Let the live view answer the client list's rows from the cache (``data`` being the
     snapshot it applied last); False when the cache has none that fit every client."""
-    if screens.get(CODE) != code():
-        return False  # (kept by another version of the screens)
-    rows = decode(screens.get(KEY))
-    if rows is None or rows.keys() != data.clients.keys():
+    rows = rows_of(screens)
+    if rows is None or not fits(data, rows):
         return False
-    live.seed(data, ("tui.client_rows", today, True), rows)  # (client_rows' own key, counted)
+    seed(live, data, today, rows)
     return True
+
+
+def rows_of(screens: dict[str, Any]) -> dict[int, ClientRow] | None:
+    """The rows the cache's screens' values hold (by client id), when kept by this version of
+    the screens and every one is a row; None otherwise."""
+    if screens.get(CODE) != code():
+        return None  # (kept by another version of the screens)
+    return decode(screens.get(KEY))
+
+
+def fits(data: Data, rows: dict[int, ClientRow]) -> bool:
+    """Whether ``rows`` are of exactly the clients of ``data`` (builds the clients)."""
+    return rows.keys() == data.clients.keys()
+
+
+def seed(live: LiveView, data: Data, today: dt.date, rows: dict[int, ClientRow]) -> None:
+    """Let ``data`` (the snapshot the live view applied last) answer the client list's rows from
+    ``rows`` without building a client: :func:`tui.rows.client_rows` (its cache of the
+    snapshot, the rows in the clients' order, as they were kept) and the live view's values,
+    which the next save carries over. For rows of the clients of ``data`` only (see
+    :func:`fits`: an app checks it once the rows are on screen)."""
+    key = ("tui.client_rows", today, True)  # (client_rows' own key, counted)
+    data.derived[key] = list(rows.values())
+    live.seed(data, key, rows)

@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,22 +131,25 @@ def _text(value: Any) -> str:
     return value
 
 
-def use(data: Data, today: dt.date, launch: Launch) -> None:
+def use(data: Data, today: dt.date, launch: Launch, clients: Collection[int] | None = None) -> None:
     """Let ``data`` (the snapshot the cache was of) answer from ``launch``: the counts the client
-    list shows, and :func:`priorauth.notify.compute` (through the snapshot's keeper of
-    per-client values, when it has one, so that the next save works out only what it touched;
-    else its own cache)."""
+    list shows, and :func:`priorauth.notify.compute` (its own cache of the snapshot, and the
+    snapshot's keeper of per-client values when it has one, so that the next save works out
+    only what it touched). ``clients``: the id of every client of ``data``, when the caller
+    knows them without building the clients (an app's first paint; it checks them against
+    the clients after the paint, see :func:`tui.snapshots.SnapshotMaker.fits`)."""
     data.derived.setdefault((SHOWN, today), {}).update(launch.shown)
     settings = practice_settings(data)  # (notify.compute's key of its per-client values)
     key = ("notifications", today, settings.low_percent, settings.low_floor, settings.pace_weeks)
-    by_client: dict[int, tuple[Notification, ...]] = {i: () for i in data.clients}
-    for n in launch.notifications:
-        by_client[n.client] = (*by_client.get(n.client, ()), n)
+    # (what compute returned for this content and day: most urgent first, as it sorts them)
+    data.derived[key] = tuple(launch.notifications)
     seed = getattr(data.derived.get(KEEPER), "seed", None)
     if seed is not None:
+        ids = data.clients.keys() if clients is None else clients
+        by_client: dict[int, tuple[Notification, ...]] = {i: () for i in ids}
+        for n in launch.notifications:
+            by_client[n.client] = (*by_client.get(n.client, ()), n)
         seed(data, key, by_client)
-    else:
-        data.derived[key] = tuple(launch.notifications)
 
 
 def save(store: Store, data: Data, today: dt.date) -> bool:

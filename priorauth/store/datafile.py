@@ -108,6 +108,11 @@ class Store:
                 self._snapshot_read = self.storage.reads
             return self._snapshot
 
+    def forget_snapshot(self) -> None:
+        """Build the next snapshot anew (with nothing worked out yet), even from the same read."""
+        with self.storage.thread_lock:
+            self._snapshot = None
+
     def changed_on_disk(self) -> bool:
         """Cheap check (one stat) whether another process has committed since our last read."""
         return self.storage.changed_on_disk()

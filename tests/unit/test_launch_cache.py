@@ -449,3 +449,31 @@ def test_a_cache_worked_out_by_another_program_is_not_used(
     [finding] = launch.cache_findings(path, "doc")
     assert finding.ok and "another version" in finding.message
     assert derived.program() == derived.program() and len(derived.program()) == 32
+
+
+def test_the_first_paint_from_the_cache_builds_no_client(tmp_path: Path) -> None:
+    """An app's first paint: the counts, notifications and rows by client id, the clients not
+    built (their rows checked against them afterwards, tui.snapshots.SnapshotMaker.launch_fits);
+    the same values as a fresh computation."""
+    path = tmp_path / "data.json"
+    _base(path, 15)
+    first = Store(path, user="first")
+    data = first.snapshot()
+    assert launch.write(first, data, TODAY, launch.body(data, TODAY, kept_rows.keep(data, TODAY)))
+    after, cached = _from_cache(path)
+    assert cached is not None
+    rows = kept_rows.rows_of(cached.screens)
+    assert rows is not None
+    live = LiveView()
+    live.apply(after, TODAY)
+    launch.use(after, TODAY, cached, clients=rows.keys())
+    kept_rows.seed(live, after, TODAY, rows)
+    shown = client_rows(after, TODAY)
+    found = notify.compute(after, TODAY)
+    assert isinstance(after.clients, tables.Table) and not after.clients.parsed
+    assert kept_rows.fits(after, rows)
+    fresh = Store(path, user="fresh").snapshot()
+    assert shown == client_rows(fresh, TODAY)
+    assert found == notify.compute(fresh, TODAY)
+    assert kept_rows.rows_of({**cached.screens, kept_rows.CODE: "another"}) is None
+    assert not kept_rows.fits(after, dict(list(rows.items())[1:]))
