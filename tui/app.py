@@ -231,7 +231,7 @@ class AuthTrackApp(App[int]):
         self.post_message(Loaded(self.snapshots.complete(data, cached)))
         if cached is not None:  # let the counts be drawn before the services are built
             self._painted.wait(timeout=2.0)
-            if not self.snapshots.launch_fits(data):  # the cache's rows are not of these clients
+            if not self.snapshots.launch_holds(data):  # a line, or the rows, did not hold
                 snapshot = self.snapshots.afresh()
                 self.post_message(Loaded(snapshot))
                 data, cached, wrong = snapshot.data, None, True

@@ -55,13 +55,18 @@ class SnapshotMaker:
         derived cache holds them (:mod:`priorauth.services.launch`); else build the services,
         which the counts need, while the first rows are drawn. Errors are left for the worker,
         which reports them."""
+        store = self.tracker.store
         with contextlib.suppress(AuthTrackError):
             with self.store_lock:
-                data = self.tracker.data()
-                found = launch.load(self.tracker.store, data, self.tracker.today)
+                # (the lines' checksums checked after the first paint when the cache fits the
+                # content the file's meta record names: launch_holds; 20 ms at agency scale)
+                data = store.snapshot(check_later=True)
+                found = launch.load(store, data, self.tracker.today)
                 if found is not None:
                     self._launch = (data, found)
                     return
+                if not store.check_lines():  # (nothing is worked out from unchecked lines)
+                    data = self.tracker.data()
                 client_rows(data, self.tracker.today, counts=False)
             len(data.services.values())  # (no lock needed: a snapshot does not change)
 
@@ -95,7 +100,7 @@ class SnapshotMaker:
         self.live.apply(data, today)
         if cached is not None:
             # The rows kept with the cache name every client: the first paint needs no client
-            # built (45 ms at agency scale); launch_fits checks them against the clients after.
+            # built (45 ms at agency scale); launch_holds checks them against the clients after.
             rows = kept_rows.rows_of(cached.screens)
             launch.use(data, today, cached, clients=None if rows is None else rows.keys())
             if rows is not None:
@@ -107,11 +112,17 @@ class SnapshotMaker:
         visible = notify.visible(data, found, self.tracker.user, today)
         return Snapshot(data, visible)
 
-    def launch_fits(self, data: Data) -> bool:
-        """After the first paint from the cache: whether the rows it held (taken by client id,
-        without building a client) are of exactly the clients of ``data``. They are, for a cache
-        worked out from this content; one that is not (edited, or a program's mistake) must not
-        stay on screen: see :meth:`afresh`."""
+    def launch_holds(self, data: Data) -> bool:
+        """After the first paint from the cache: whether what it took on trust holds. The file's
+        lines, read with their checksums left for now (:meth:`read_early`), are those its meta
+        record names, the cache's key (else the file was changed by hand, its size and time
+        kept); and the rows the cache held (taken by client id, without building a client) are
+        of exactly the clients of ``data`` (else the cache was edited, or a program erred).
+        When not, what is on screen must not stay there: see :meth:`afresh`."""
+        with self.store_lock:
+            if not self.tracker.store.check_lines():
+                self._unchecked = None
+                return False
         if self._unchecked is not data:
             return True
         self._unchecked = None

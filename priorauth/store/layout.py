@@ -62,9 +62,12 @@ def read_lines(
     path: Path,
     builders: Mapping[str, Build],
     previous: Mapping[str, Table],
+    check: bool = True,
 ) -> Tables | None:
     """The tables of a file in this layout, unparsed; None for any other. ``previous``: the
-    tables last read, whose parsed lines a table of the same lines takes over."""
+    tables last read, whose parsed lines a table of the same lines takes over. ``check``: the
+    whole file's CRC-32 checked (without it the caller checks every line against the meta
+    record's index before trusting the tables: :func:`lines_match`)."""
     head = [f.readline(limit) for limit in (8, 16, 2**20, 8)]  # (not a whole one-line file)
     if head[0] != b"{\n" or head[1] != b'"meta":{\n' or head[3] not in (b"},\n", b"}\n"):
         return None
@@ -82,7 +85,8 @@ def read_lines(
     lines: list[bytes] = []
     state = "end" if head[3] == b"}\n" else "table"  # what the next line must be
     for line in f:
-        crc = zlib.crc32(line, crc)
+        if check:
+            crc = zlib.crc32(line, crc)
         if state == "done":
             return None  # text after the end
         if state == "end":
@@ -110,10 +114,33 @@ def read_lines(
             lines.append(line[:-1])
         else:
             return None
+    if state != "done":
+        return None  # cut short
     crc = zlib.crc32(orjson.dumps(counts), crc)
-    if state != "done" or crc != meta_doc.get("crc32"):
-        return None  # cut short, or changed by hand: read it the slow way
+    if check and crc != meta_doc.get("crc32"):
+        return None  # changed by hand: read it the slow way
     return tables
+
+
+def lines_match(tables: Tables) -> bool:
+    """Whether ``tables`` (read by :func:`read_lines` without its check) hold exactly the lines
+    their meta record's index names: the same tables in the same order, each line of the length
+    and CRC-32 the index gives (what the whole file's CRC-32 checks, line by line: the lines
+    between them are the layout's own, which reading checked)."""
+    meta = tables.get(META_TABLE)
+    doc = meta.get(1) if meta is not None else None
+    index = doc.get("index") if isinstance(doc, dict) else None
+    names = [name for name in tables if name != META_TABLE]
+    if not isinstance(index, dict) or list(index) != names:
+        return False
+    for name in names:
+        lines, entries = tables[name].stored_lines(), index[name]
+        if lines is None or not isinstance(entries, list) or len(entries) != len(lines):
+            return False
+        for line, entry in zip(lines, entries, strict=True):
+            if entry != [len(line), zlib.crc32(line)]:
+                return False
+    return True
 
 
 def table_of(build: Build | None, lines: list[bytes], info: Any, previous: Table | None) -> Table:

@@ -112,3 +112,42 @@ async def test_rows_of_other_clients_in_the_cache_leave_the_screen_once_checked(
     # the app kept the right rows for the next one
     third_rows, third_notes, third_partial = await _shown(demo_db)
     assert third_partial == [False] and third_rows == rows and third_notes == notes
+
+
+def _edit_keeping_stamp(db: Path) -> str:
+    """Change the first client's first name's first letter in the file, in place, its size,
+    inode and time kept (what the file's stamp and meta record cannot tell, only its lines'
+    checksums); the new first name."""
+    import os
+
+    st = os.stat(db)
+    raw = db.read_bytes()
+    at = raw.index(b'"first_name":"') + len(b'"first_name":"')
+    end = raw.index(b'"', at)
+    name = ("Q" if raw[at : at + 1] != b"Q" else "Z") + raw[at + 1 : end].decode()
+    with open(db, "r+b") as f:
+        f.seek(at)
+        f.write(name[:1].encode())
+    os.utime(db, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(db).st_mtime_ns == st.st_mtime_ns and os.stat(db).st_ino == st.st_ino
+    return name
+
+
+async def test_a_line_changed_under_the_same_stamp_leaves_the_screen_once_checked(
+    demo_db: Path,
+) -> None:
+    """The first paint from the cache trusts the file's meta record and stamp, its lines'
+    checksums checked once drawn; a line changed by hand (size and time kept) fails them, and
+    the app shows what the file now holds, worked out afresh, and keeps no cache for it."""
+    await _shown(demo_db)
+    header = derived.header(demo_db)
+    name = _edit_keeping_stamp(demo_db)
+    rows, notes, partial = await _shown(demo_db)
+    assert partial == [False, False]  # from the cache, then worked out afresh
+    whole = Store(demo_db, user="fresh")
+    fresh = whole.snapshot()  # (its checksum fails: parsed whole, no content key)
+    assert whole.storage.content_key is None
+    assert rows == client_rows(fresh, TODAY)
+    assert any(name in row.name for row in rows)
+    assert notes == notify.visible(fresh, notify.compute(fresh, TODAY), "mlopez", TODAY)
+    assert derived.header(demo_db) == header  # nothing kept for content never checked
