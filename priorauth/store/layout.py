@@ -62,12 +62,9 @@ def read_lines(
     path: Path,
     builders: Mapping[str, Build],
     previous: Mapping[str, Table],
-    check: bool = True,
 ) -> Tables | None:
     """The tables of a file in this layout, unparsed; None for any other. ``previous``: the
-    tables last read, whose parsed lines a table of the same lines takes over. ``check``: the
-    whole file's CRC-32 checked (without it the caller checks every line against the meta
-    record's index before trusting the tables: :func:`lines_match`)."""
+    tables last read, whose parsed lines a table of the same lines takes over."""
     head = [f.readline(limit) for limit in (8, 16, 2**20, 8)]  # (not a whole one-line file)
     if head[0] != b"{\n" or head[1] != b'"meta":{\n' or head[3] not in (b"},\n", b"}\n"):
         return None
@@ -85,8 +82,7 @@ def read_lines(
     lines: list[bytes] = []
     state = "end" if head[3] == b"}\n" else "table"  # what the next line must be
     for line in f:
-        if check:
-            crc = zlib.crc32(line, crc)
+        crc = zlib.crc32(line, crc)
         if state == "done":
             return None  # text after the end
         if state == "end":
@@ -114,19 +110,18 @@ def read_lines(
             lines.append(line[:-1])
         else:
             return None
-    if state != "done":
-        return None  # cut short
     crc = zlib.crc32(orjson.dumps(counts), crc)
-    if check and crc != meta_doc.get("crc32"):
-        return None  # changed by hand: read it the slow way
+    if state != "done" or crc != meta_doc.get("crc32"):
+        return None  # cut short, or changed by hand: read it the slow way
     return tables
 
 
 def lines_match(tables: Tables) -> bool:
-    """Whether ``tables`` (read by :func:`read_lines` without its check) hold exactly the lines
-    their meta record's index names: the same tables in the same order, each line of the length
-    and CRC-32 the index gives (what the whole file's CRC-32 checks, line by line: the lines
-    between them are the layout's own, which reading checked)."""
+    """Whether ``tables``, read without their check (``LockedJSONStorage.tables``'s
+    ``check_later``, through :func:`priorauth.store.lineindex.read_changed`, which checks the
+    layout's own lines between theirs), hold exactly the lines their meta record's index names:
+    the same tables in the same order, each line of the length and CRC-32 the index gives (what
+    the whole file's CRC-32 checks, line by line)."""
     meta = tables.get(META_TABLE)
     doc = meta.get(1) if meta is not None else None
     index = doc.get("index") if isinstance(doc, dict) else None

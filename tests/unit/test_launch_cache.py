@@ -500,6 +500,26 @@ def test_a_read_that_checks_its_lines_later(tmp_path: Path) -> None:
     assert later.snapshot() is early  # (the same read: nothing read again)
     assert launch.write(later, early, TODAY, found)
     assert client_rows(early, TODAY) == client_rows(data, TODAY)
+    read, whole = later.storage.tables(), checked.storage.tables()
+    assert list(read) == list(whole)
+    assert all(read[n].stored_lines() == whole[n].stored_lines() for n in read if n != "meta")
+
+
+def test_a_file_without_a_line_index_is_checked_at_once(tmp_path: Path) -> None:
+    """A file whose meta record has no line index (or whose lines do not add up to it) cannot
+    be read line by line: ``check_later`` reads and checks it as usual."""
+    import orjson
+
+    path = tmp_path / "data.json"
+    _base(path, 15)
+    head, rest = path.read_bytes().split(b"\n", 2)[:2], path.read_bytes().split(b"\n", 3)
+    meta = orjson.loads(b"{" + rest[2] + b"}")
+    del meta["1"]["index"]
+    path.write_bytes(b"\n".join([*head, orjson.dumps(meta)[1:-1], rest[3]]))
+    store = Store(path, user="later")
+    data = store.snapshot(check_later=True)
+    assert not store.storage.unchecked and store.storage.content_key is not None
+    assert client_rows(data, TODAY) == client_rows(Store(path, user="x").snapshot(), TODAY)
 
 
 def test_a_line_changed_under_the_same_stamp_fails_the_later_check(tmp_path: Path) -> None:
