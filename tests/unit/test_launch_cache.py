@@ -505,17 +505,22 @@ def test_a_read_that_checks_its_lines_later(tmp_path: Path) -> None:
     assert all(read[n].stored_lines() == whole[n].stored_lines() for n in read if n != "meta")
 
 
-def test_a_file_without_a_line_index_is_checked_at_once(tmp_path: Path) -> None:
-    """A file whose meta record has no line index (or whose lines do not add up to it) cannot
-    be read line by line: ``check_later`` reads and checks it as usual."""
+@pytest.mark.parametrize("change", ["no index", "older version"])
+def test_a_file_without_a_line_index_is_checked_at_once(tmp_path: Path, change: str) -> None:
+    """A file whose meta record has no line index (or whose lines do not add up to it), or
+    of an older version (its records brought up to this one's), is not read line by line:
+    ``check_later`` reads and checks it as usual."""
     import orjson
 
     path = tmp_path / "data.json"
     _base(path, 15)
-    head, rest = path.read_bytes().split(b"\n", 2)[:2], path.read_bytes().split(b"\n", 3)
+    rest = path.read_bytes().split(b"\n", 3)
     meta = orjson.loads(b"{" + rest[2] + b"}")
-    del meta["1"]["index"]
-    path.write_bytes(b"\n".join([*head, orjson.dumps(meta)[1:-1], rest[3]]))
+    if change == "no index":
+        del meta["1"]["index"]
+    else:
+        meta["1"]["schema_version"] -= 1
+    path.write_bytes(b"\n".join([*rest[:2], orjson.dumps(meta)[1:-1], rest[3]]))
     store = Store(path, user="later")
     data = store.snapshot(check_later=True)
     assert not store.storage.unchecked and store.storage.content_key is not None
