@@ -9,7 +9,6 @@ from priorauth import integrity
 from priorauth.errors import AuthTrackError
 from priorauth.services import launch
 from priorauth.store.config import SYSTEM_CONFIG, ConfigError, config_path
-from priorauth.store.health import audit_findings, config_findings, lock_findings
 from priorauth.store.identity import current_user
 from priorauth.store.shared import Finding, doctor
 
@@ -25,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    # (here, not with the CLI: it brings filelock, which an app that only reads never needs)
+    from priorauth.store.health import audit_findings, config_findings, lock_findings
+
     user = current_user()
     try:
         path = ctx.config.path or config_path()

@@ -216,7 +216,7 @@ class AuthTrackApp(App[int]):
         except AuthTrackError as e:
             self.post_message(Loaded(None, e))
             return
-        cached = None
+        cached, wrong = None, False
         if self.data is None:  # first paint: the counts kept by another process, if they fit
             cached = self.snapshots.launched(data)
         if self.data is None and cached is None:  # else the clients now, counts in a moment
@@ -231,8 +231,12 @@ class AuthTrackApp(App[int]):
         self.post_message(Loaded(self.snapshots.complete(data, cached)))
         if cached is not None:  # let the counts be drawn before the services are built
             self._painted.wait(timeout=2.0)
+            if not self.snapshots.launch_holds(data):  # a line, or the rows, did not hold
+                snapshot = self.snapshots.afresh()
+                self.post_message(Loaded(snapshot))
+                data, cached, wrong = snapshot.data, None, True
         keep = cached is None and self.snapshots.cached_day != self.tracker.today
-        again = cached is not None and kept_rows.KEY not in cached.screens
+        again = wrong or (cached is not None and kept_rows.KEY not in cached.screens)
         cached = None  # (the cache's text and lists: let go before the memory is given back)
         self._warm(data)
         if keep or again:  # the first of the day here, or kept by `notifications` (no rows)

@@ -95,18 +95,37 @@ class Store:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def snapshot(self) -> Data:
+    def snapshot(self, check_later: bool = False) -> Data:
         """Every record as it is in the file now (re-read only when the file changed).
 
         Threads asking at once wait for one read rather than each parsing the file.
+        ``check_later``: a first read may leave its checksums to :meth:`check_lines` (an app's
+        first paint from the derived cache, see ``LockedJSONStorage.tables``); its snapshot
+        names the content its meta record claims, for looking the cache up.
         """
         with self.storage.thread_lock:
-            tables = self.storage.tables()
+            tables = self.storage.tables(check_later=check_later)
             if self._snapshot is None or self._snapshot_read != self.storage.reads:
                 self._snapshot = Data.from_tables(tables)
-                self._snapshot.derived[CONTENT_KEY] = self.storage.content_key
+                self._snapshot.derived[CONTENT_KEY] = self.storage.claimed_key
                 self._snapshot_read = self.storage.reads
             return self._snapshot
+
+    def check_lines(self) -> bool:
+        """Check the lines of a read that left its checksums for later (``snapshot``'s
+        ``check_later``); False when they do not hold: the snapshot is not of the file's
+        content, and the next one is read and checked whole (see
+        ``LockedJSONStorage.check_lines``)."""
+        with self.storage.thread_lock:
+            held = self.storage.check_lines()
+            if not held:
+                self._snapshot = None
+            return held
+
+    def forget_snapshot(self) -> None:
+        """Build the next snapshot anew (with nothing worked out yet), even from the same read."""
+        with self.storage.thread_lock:
+            self._snapshot = None
 
     def changed_on_disk(self) -> bool:
         """Cheap check (one stat) whether another process has committed since our last read."""

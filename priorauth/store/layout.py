@@ -116,6 +116,28 @@ def read_lines(
     return tables
 
 
+def lines_match(tables: Tables) -> bool:
+    """Whether ``tables``, read without their check (``LockedJSONStorage.tables``'s
+    ``check_later``, through :func:`priorauth.store.lineindex.read_changed`, which checks the
+    layout's own lines between theirs), hold exactly the lines their meta record's index names:
+    the same tables in the same order, each line of the length and CRC-32 the index gives (what
+    the whole file's CRC-32 checks, line by line)."""
+    meta = tables.get(META_TABLE)
+    doc = meta.get(1) if meta is not None else None
+    index = doc.get("index") if isinstance(doc, dict) else None
+    names = [name for name in tables if name != META_TABLE]
+    if not isinstance(index, dict) or list(index) != names:
+        return False
+    for name in names:
+        lines, entries = tables[name].stored_lines(), index[name]
+        if lines is None or not isinstance(entries, list) or len(entries) != len(lines):
+            return False
+        for line, entry in zip(lines, entries, strict=True):
+            if entry != [len(line), zlib.crc32(line)]:
+                return False
+    return True
+
+
 def table_of(build: Build | None, lines: list[bytes], info: Any, previous: Table | None) -> Table:
     """A table of these ``lines``, unparsed; ``info``: its ``[count, last id]`` in the meta
     record (anything else: unknown); ``previous``: the table of that name last read."""

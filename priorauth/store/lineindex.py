@@ -70,12 +70,16 @@ def read_changed(
     previous: Mapping[str, Table],
     previous_index: Any,
     make: Callable[[str, list[bytes], Table | None, Any], Table],
+    check: bool = True,
 ) -> tuple[dict[str, Any], dict[str, Table]] | None:
     """The meta record and tables of the file open at ``fd`` (``size`` bytes), reading only
     lines not in ``previous`` (the last read's tables, described by ``previous_index``).
     ``usable(meta)`` says whether the meta record is of this layout; ``make(name, lines, before,
     counts)`` builds a table. None when the file cannot be read this way (see the module
-    docstring)."""
+    docstring). ``check``: each line read checked against its CRC-32; without it (an app's
+    first read, :meth:`LockedJSONStorage.tables`'s ``check_later``) each line is read straight
+    into its own text, the layout's lines between them checked, and the caller checks the
+    lines later (:func:`priorauth.store.layout.lines_match`)."""
     with os.fdopen(fd, "rb", closefd=False) as f:
         parts = [f.readline(limit) for limit in (8, 16, 2**20, 8)]
     if parts[0] != b"{\n" or parts[1] != b'"meta":{\n' or parts[3] != b"},\n":
@@ -109,7 +113,10 @@ def read_changed(
             and len(old_entries) == len(old_lines)
         ):
             known = {tuple(e): line for e, line in zip(old_entries, old_lines, strict=True)}
-        offset += len(orjson.dumps(name)) + 3  # "name":{\n
+        opening = orjson.dumps(name) + b":{\n"  # "name":{
+        if not check and os.pread(fd, len(opening), offset) != opening:
+            return None
+        offset += len(opening)
         lines: list[bytes] = []
         for i, entry in enumerate(entries):
             if not (isinstance(entry, list) and len(entry) == 2):
@@ -117,15 +124,25 @@ def read_changed(
             length, crc = entry
             end = b",\n" if i < len(entries) - 1 else b"\n"
             line = known.get((length, crc))
-            if line is None:
+            if line is None and not check:
+                # (read into a text of its own: no copy of each line, 80 MB at agency scale)
+                line = os.pread(fd, length, offset)
+                if len(line) != length or os.pread(fd, len(end), offset + length) != end:
+                    return None
+            elif line is None:
                 text = os.pread(fd, length + len(end), offset)
                 line = text[:length]
                 if text[length:] != end or zlib.crc32(line) != crc:
                     return None
             lines.append(line)
             offset += length + len(end)
-        offset += 3 if n < len(names) - 1 else 2  # },\n or }\n
+        closing = b"},\n" if n < len(names) - 1 else b"}\n"
+        if not check and os.pread(fd, len(closing), offset) != closing:
+            return None
+        offset += len(closing)
         tables[name] = make(name, lines, before, counts.get(name))
     if offset + 2 != size:  # the closing }\n
+        return None
+    if not check and os.pread(fd, 2, offset) != b"}\n":
         return None
     return meta, tables

@@ -14,13 +14,15 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING
 
 from priorauth.errors import AuthTrackError, DataFileError, LockTimeout
 from priorauth.oserrors import sentence
 from priorauth.store import safefile
 from priorauth.store.lockinfo import clear_note, describe_holder, read_note, write_note
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 LOCK_TIMEOUT_SECONDS = 15.0
 
@@ -53,6 +55,10 @@ class WriteLock:
 
     def _lock(self) -> FileLock:
         if self._filelock is None:
+            # (imported when first taken, not with the store: 20 ms of an app's start, which
+            # only reads the file; every writer and the cache's writer come here first)
+            from filelock import FileLock
+
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:  # the folder rule of every write; filelock opens the lock with O_NOFOLLOW
                 safefile.check_folder_path(self.path.parent, self.lock_path)
@@ -68,6 +74,8 @@ class WriteLock:
         """Hold the lock (waiting for it), with a note of who holds it; LockTimeout when
         somebody holds it longer than the timeout, DataFileError when it cannot be taken."""
         lock = self._lock()
+        from filelock import Timeout  # (imported by _lock)
+
         try:
             lock.acquire()
         except Timeout:
@@ -98,7 +106,7 @@ class WriteLock:
         try:
             lock = self._lock()
             lock.acquire(timeout=0)
-        except (Timeout, AuthTrackError, OSError):
+        except (AuthTrackError, OSError):  # (filelock's Timeout is a TimeoutError, an OSError)
             yield False
             return
         try:

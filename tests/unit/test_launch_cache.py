@@ -449,3 +449,102 @@ def test_a_cache_worked_out_by_another_program_is_not_used(
     [finding] = launch.cache_findings(path, "doc")
     assert finding.ok and "another version" in finding.message
     assert derived.program() == derived.program() and len(derived.program()) == 32
+
+
+def test_the_first_paint_from_the_cache_builds_no_client(tmp_path: Path) -> None:
+    """An app's first paint: the counts, notifications and rows by client id, the clients not
+    built (their rows checked against them afterwards, tui.snapshots.SnapshotMaker.launch_holds);
+    the same values as a fresh computation."""
+    path = tmp_path / "data.json"
+    _base(path, 15)
+    first = Store(path, user="first")
+    data = first.snapshot()
+    assert launch.write(first, data, TODAY, launch.body(data, TODAY, kept_rows.keep(data, TODAY)))
+    after, cached = _from_cache(path)
+    assert cached is not None
+    rows = kept_rows.rows_of(cached.screens)
+    assert rows is not None
+    live = LiveView()
+    live.apply(after, TODAY)
+    launch.use(after, TODAY, cached, clients=rows.keys())
+    kept_rows.seed(live, after, TODAY, rows)
+    shown = client_rows(after, TODAY)
+    found = notify.compute(after, TODAY)
+    assert isinstance(after.clients, tables.Table) and not after.clients.parsed
+    assert kept_rows.fits(after, rows)
+    fresh = Store(path, user="fresh").snapshot()
+    assert shown == client_rows(fresh, TODAY)
+    assert found == notify.compute(fresh, TODAY)
+    assert kept_rows.rows_of({**cached.screens, kept_rows.CODE: "another"}) is None
+    assert not kept_rows.fits(after, dict(list(rows.items())[1:]))
+
+
+def test_a_read_that_checks_its_lines_later(tmp_path: Path) -> None:
+    """``Store.snapshot(check_later=True)``: the tables of a first read, their lines' checksums
+    left for ``check_lines``; until then no content key (a cache is never written for them),
+    only the key the meta record claims; once checked, as a checked read."""
+    path = tmp_path / "data.json"
+    _base(path, 15)
+    checked = Store(path, user="checked")
+    data = checked.snapshot()
+    key = checked.storage.content_key
+    assert key is not None
+    later = Store(path, user="later")
+    early = later.snapshot(check_later=True)
+    assert later.storage.unchecked and later.storage.content_key is None
+    assert launch.key_of(early) == later.storage.claimed_key == key
+    found = launch.body(early, TODAY)
+    assert not launch.write(later, early, TODAY, found)  # (not for unchecked lines)
+    assert later.check_lines()
+    assert not later.storage.unchecked and later.storage.content_key == key
+    assert later.snapshot() is early  # (the same read: nothing read again)
+    assert launch.write(later, early, TODAY, found)
+    assert client_rows(early, TODAY) == client_rows(data, TODAY)
+    read, whole = later.storage.tables(), checked.storage.tables()
+    assert list(read) == list(whole)
+    assert all(read[n].stored_lines() == whole[n].stored_lines() for n in read if n != "meta")
+
+
+@pytest.mark.parametrize("change", ["no index", "older version"])
+def test_a_file_without_a_line_index_is_checked_at_once(tmp_path: Path, change: str) -> None:
+    """A file whose meta record has no line index (or whose lines do not add up to it), or
+    of an older version (its records brought up to this one's), is not read line by line:
+    ``check_later`` reads and checks it as usual."""
+    import orjson
+
+    path = tmp_path / "data.json"
+    _base(path, 15)
+    rest = path.read_bytes().split(b"\n", 3)
+    meta = orjson.loads(b"{" + rest[2] + b"}")
+    if change == "no index":
+        del meta["1"]["index"]
+    else:
+        meta["1"]["schema_version"] -= 1
+    path.write_bytes(b"\n".join([*rest[:2], orjson.dumps(meta)[1:-1], rest[3]]))
+    store = Store(path, user="later")
+    data = store.snapshot(check_later=True)
+    assert not store.storage.unchecked and store.storage.content_key is not None
+    assert client_rows(data, TODAY) == client_rows(Store(path, user="x").snapshot(), TODAY)
+
+
+def test_a_line_changed_under_the_same_stamp_fails_the_later_check(tmp_path: Path) -> None:
+    path = tmp_path / "data.json"
+    _base(path, 15)
+    st = os.stat(path)
+    raw = path.read_bytes()
+    at = raw.index(b'"first_name":"') + len(b'"first_name":"')
+    end = raw.index(b'"', at)
+    name = ("Q" if raw[at : at + 1] != b"Q" else "Z") + raw[at + 1 : end].decode()
+    with open(path, "r+b") as f:
+        f.seek(at)
+        f.write(name[:1].encode())
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    later = Store(path, user="later")
+    early = later.snapshot(check_later=True)
+    assert launch.key_of(early) is not None  # (the meta record and stamp are as they were)
+    assert not later.check_lines()
+    again = later.snapshot()  # read again, whole: its checksum fails, so parsed whole
+    assert again is not early and later.storage.content_key is None
+    assert later.storage.claimed_key is None and not later.storage.unchecked
+    assert any(c.first_name == name for c in again.clients.values())
+    assert launch.key_of(again) is None
