@@ -63,6 +63,15 @@ def digest(path: Path, folder: Path, n: int) -> list[str]:
         for rid, rec in sorted(getattr(data, table).items()):
             out.append(f"{table} {rid} {json.dumps(_clean(to_doc(rec)), sort_keys=True)}")
     out.append(f"settings {json.dumps(_clean(data.settings), sort_keys=True, default=str)}")
+    # the data file as written: read back by a new store, and its layout (lines per table)
+    file = folder / f"d{n}.json"
+    if file.exists():
+        lines = file.read_bytes().split(b"\n")
+        out.append(f"file lines {len(lines)} sizes {[len(x) // 1000 for x in lines[3:]]}")
+        back = Tracker(Store(file, user="digest"), today=TODAY).data()
+        for table in ("payers", "groups", "clients", "authorizations", "services"):
+            same = getattr(back, table) == getattr(data, table)
+            out.append(f"read back {table}: {'same' if same else 'DIFFERENT'}")
     # and the re-import of the same file over what was written
     again = plan_import(path, tracker.data(), today=TODAY, user="digest")
     out.append("again: " + again.summary())
