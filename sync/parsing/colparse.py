@@ -277,7 +277,9 @@ def _parsed(
                 hits[v] = e
     parsed = list(map(hits.__getitem__, values))
     kinds = set(map(type, hits.values()))
-    if list in kinds:  # each row gets its own list
+    if kinds == {list}:  # each row gets its own list (copied in C when all are lists)
+        parsed = list(map(list, parsed))
+    elif list in kinds:
         parsed = [list(h) if type(h) is list else h for h in parsed]
     if any(issubclass(k, cells.CellError) for k in kinds):
         for n, (i, hit) in enumerate(zip(rows, parsed, strict=True)):
