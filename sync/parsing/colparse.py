@@ -304,8 +304,8 @@ MAX_CELL_TEXT = 32_767  # the most characters a spreadsheet cell holds (Excel; o
 def cut_long_texts(table: LogTable, col: Col, values: list[Any]) -> None:
     """Cut each text longer than a cell holds, naming the cell: an export would cut it anyway,
     silently, so the import says so and keeps what a round trip keeps (one C-level pass when,
-    as always in practice, nothing is that long; a longer text than any exact ``str`` only
-    costs the loop below, which cuts nothing else)."""
+    as always in practice, nothing is that long; the loop below cuts exact ``str`` values only,
+    so anything else counted in ``longest`` costs that loop and changes nothing)."""
     try:  # (blank cells are None: filter(None) leaves them out, still in C)
         longest = max(map(len, filter(None, values)), default=0)
     except TypeError:  # something else than text among them
