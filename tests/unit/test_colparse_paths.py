@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from sync.parsing import cells, colparse
+from sync.parsing import cells, colparse, dateorder
 from sync.parsing.logsheet import LogTable
 from sync.recognising.columns import Col
 from sync.recognising.headers import find_header
@@ -95,3 +95,23 @@ def test_the_placeholder_scan_finds_what_the_case_insensitive_scan_finds(text: s
     assert colparse._has_placeholder_line(text) == bool(colparse._PLACEHOLDER_LINE.search(text))
     # (the scan lower-cases ASCII text and looks for the placeholders as written: lower case)
     assert all(p == p.lower() for p in cells.NUMBER_PLACEHOLDERS)
+
+
+DATE_CELLS = st.one_of(
+    st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2027, 1, 1)),
+    st.sampled_from(["", "03/04/2026", "13/04/2026", "04/13/2026", "3/4/26 - 3/9/26", "x"]),
+    st.sampled_from([45000.0, 1.0]),
+)
+
+
+@given(st.lists(st.tuples(DATE_CELLS, DATE_CELLS), max_size=30), st.booleans())
+def test_date_order_evidence_skips_only_columns_without_text(pairs: list, period: bool) -> None:
+    starts, ends = [s for s, _ in pairs], [e for _, e in pairs]
+    quick = (dateorder.evidence(starts, period=period), dateorder.by_spans(starts, ends))
+    real = dateorder._has_text
+    dateorder._has_text = lambda values: True  # every column walked cell by cell
+    try:
+        walked = (dateorder.evidence(starts, period=period), dateorder.by_spans(starts, ends))
+    finally:
+        dateorder._has_text = real
+    assert quick == walked
