@@ -155,10 +155,13 @@ def copied(client: Client) -> list[ClientInsurance]:
 
 def with_payer_ids(client: Client, ids: dict[int, int]) -> None:
     """Swap temporary payer ids (negative, an import's new payers) for their real ones."""
-    if any(c.payer_id < 0 for c in client.insurances):
-        client.insurances = [
-            _with_payer_id(c, ids[c.payer_id]) if c.payer_id < 0 else c for c in client.insurances
-        ]
+    insurances = client.insurances
+    for c in insurances:  # (a loop rather than any(): called for each of an import's clients)
+        if c.payer_id < 0:
+            client.insurances = [
+                _with_payer_id(c, ids[c.payer_id]) if c.payer_id < 0 else c for c in insurances
+            ]
+            return
 
 
 def _with_payer_id(coverage: ClientInsurance, payer_id: int) -> ClientInsurance:

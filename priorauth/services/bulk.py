@@ -15,6 +15,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter
 from typing import TypeVar
 
 from priorauth import coverage, validate
@@ -111,6 +113,9 @@ def problems(
     return found
 
 
+_ID = attrgetter("id")
+
+
 @dataclass
 class Applied:
     """What :func:`apply` wrote: real ids for the temporary ones, and counts."""
@@ -131,11 +136,12 @@ def apply(tx: Transaction, changes: Changes, summary: str) -> Applied:
         old = [r for r in records if r.id > 0]
         ids: dict[int, int] = {}
         if new:
-            temp_ids = [r.id for r in new]
+            temp_ids = list(map(_ID, new))
             tx.insert_many(new, summary=summary, hand_over=True)  # made for the store
             table = new[0].TABLE
-            ids = {temp: record.id for temp, record in zip(temp_ids, new, strict=True)}
-            applied.ids.update(((table, temp), real) for temp, real in ids.items())
+            ids = dict(zip(temp_ids, map(_ID, new), strict=True))
+            # (an import's 20,000 pairs: zipped in C rather than a generator's steps)
+            applied.ids.update(zip(zip(repeat(table), ids), ids.values(), strict=False))
             applied.created[table] = len(new)
         if old:
             revs = [record.rev for record in old]

@@ -23,6 +23,7 @@ import threading
 import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -35,6 +36,7 @@ CHUNK_DOCS = 1000  # documents to a line when a table is written out whole
 LINE_BYTES = 256 * 1024  # a line of appended documents grows to about this before a new one starts
 
 Build = Callable[[int, dict[str, Any]], Any]
+_NONE = type(None)
 
 
 def dump_docs(values: Mapping[int, Any]) -> bytes:
@@ -298,7 +300,8 @@ class Table(Mapping[int, Any]):
         """Set (or, for None, remove) values by id. New ids above every other are appended to
         the stored text without parsing the table; any other change parses it and marks the
         lines it touches to be made again."""
-        if changes and min(changes) > self._last and None not in changes.values():
+        # (a value is None when its type is: records' == would be asked of each of thousands)
+        if changes and min(changes) > self._last and _NONE not in set(map(type, changes.values())):
             keys = list(changes)
             if keys == sorted(keys):  # new values only (an import, a service): append them all
                 self._append(dict(changes))
@@ -383,10 +386,9 @@ class Table(Mapping[int, Any]):
 
 def _chunked(values: Mapping[int, Any]) -> Iterator[tuple[int, bytes]]:
     """(first id, text) of each line for ``values`` (ascending ids), CHUNK_DOCS to a line."""
-    keys = list(values)
-    for i in range(0, len(keys), CHUNK_DOCS):
-        chunk = keys[i : i + CHUNK_DOCS]
-        yield chunk[0], dump_docs({k: values[k] for k in chunk})
+    items = iter(values.items())
+    while chunk := dict(islice(items, CHUNK_DOCS)):
+        yield next(iter(chunk)), dump_docs(chunk)
 
 
 def _first_id(line: Line) -> int:

@@ -47,9 +47,16 @@ def _parts(value: str, period: bool) -> list[str]:
     return parts
 
 
+def _has_text(values: Sequence[Any]) -> bool:
+    """Whether any of ``values`` is text (a ``str``; one pass in C)."""
+    return str in set(map(type, values))
+
+
 def evidence(values: Sequence[Any], *, period: bool = False) -> Evidence:
     """The order evidence of a column's raw values (only text cells are looked at)."""
     found = Evidence(example={})
+    if not _has_text(values):  # (real dates: nothing to count, and no 20,000-step loop)
+        return found
     counts = Counter(v for v in values if type(v) is str)
     for value, n in counts.items():
         for part in _parts(value, period):
@@ -124,6 +131,8 @@ def by_spans(starts: Sequence[Any], ends: Sequence[Any]) -> DateOrder | None:
     """The one order that puts every text start date on or before its end date, when the other
     does not (the evidence left when every date reads either way); None when both or neither
     do."""
+    if not (_has_text(starts) and _has_text(ends)):
+        return None  # (no pair of texts: neither order is wrong)
     wrong = {"mdy": 0, "dmy": 0}
     pairs = {(s, e) for s, e in zip(starts, ends, strict=True) if type(s) is str and type(e) is str}
     for s, e in pairs:
