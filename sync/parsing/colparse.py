@@ -258,6 +258,18 @@ def _bool_and_number(distinct: dict[Any, None], values: Sequence[Any]) -> bool:
     return bool in kinds and bool(kinds & {int, float})
 
 
+def _read(col: Col, value: Any, parse: Callable[[Any], Any]) -> Any:
+    """One cell as the column reads it: the fast path's value, else ``parse``'s (its
+    :class:`~sync.parsing.cells.CellError` returned, not raised)."""
+    hit = _fast(col, [value])[0]
+    if hit is not _SLOW:
+        return hit
+    try:
+        return parse(value)
+    except cells.CellError as e:
+        return e
+
+
 def _parsed(
     table: LogTable,
     col: Col,
@@ -268,15 +280,17 @@ def _parsed(
 ) -> list[Any]:
     """``values`` (of data rows ``rows``) through their ``distinct`` values, each read as a cell
     of the column is read: the fast path where it applies, else ``parse``."""
-    hits = dict(zip(distinct, _fast(col, distinct), strict=True))
-    for v, hit in hits.items():
-        if hit is _SLOW:
-            try:
-                hits[v] = parse(v)
-            except cells.CellError as e:
-                hits[v] = e
-    parsed = list(map(hits.__getitem__, values))
-    kinds = set(map(type, hits.values()))
+    if _bool_and_number(dict.fromkeys(distinct), values):
+        # a yes/no cell and a 0 or 1 are one dict key (False == 0.0): each cell read apart
+        parsed = [_read(col, v, parse) for v in values]
+        kinds = set(map(type, parsed))
+    else:
+        hits = dict(zip(distinct, _fast(col, distinct), strict=True))
+        for v, hit in hits.items():
+            if hit is _SLOW:
+                hits[v] = _read(col, v, parse)
+        parsed = list(map(hits.__getitem__, values))
+        kinds = set(map(type, hits.values()))
     if kinds == {list}:  # each row gets its own list (copied in C when all are lists)
         parsed = list(map(list, parsed))
     elif list in kinds:
