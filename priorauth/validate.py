@@ -7,6 +7,7 @@ Functions return the list of problems (empty = valid) so forms can show each nex
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 
 from priorauth import coverage
 from priorauth.data import Data
@@ -31,7 +32,7 @@ from priorauth.model import (
     ServiceLine,
 )
 from priorauth.service_lines import lines_of
-from priorauth.usage import line_label, stated_counts
+from priorauth.usage import line_label
 
 _match_code = CODE_RE.match
 # codes already seen to be well formed: a practice uses a few dozen, and an import checks them
@@ -85,6 +86,9 @@ _COUNTS = (  # (field, label) of the counts that cannot be negative, in the orde
     ("carried_visits_used", "Visits already used"),
     ("reminder_days", "Reminder days"),
 )
+# a one-line authorization's counts in that order, read in one call (the first four are
+# :func:`priorauth.usage.stated_counts` of an authorization without lines)
+_OWN_COUNTS = attrgetter(*(field for field, _ in _COUNTS))
 
 
 def payer_problems(data: Data, payer: Payer) -> list[ValidationError]:
@@ -276,18 +280,13 @@ def authorization_problems(
                 "end_date",
             )
         )
-    if auth.lines:
+    lines = auth.lines
+    if lines:
         problems.extend(line_problems(auth))
-    units, visits, units_used, visits_used = (
-        stated_counts(auth) if not auth.lines else (None, None, None, None)
-    )
-    counts = (
-        units,
-        visits,
-        units_used,
-        visits_used,
-        reminder := auth.reminder_days,
-    )
+        counts = (None, None, None, None, auth.reminder_days)
+    else:  # (stated_counts's four, its own fields, then the reminder days)
+        counts = _OWN_COUNTS(auth)
+    units, visits, units_used, visits_used, reminder = counts
     if (
         (units is not None and units < 0)
         or (visits is not None and visits < 0)
@@ -299,7 +298,7 @@ def authorization_problems(
             problem = _non_negative(value, label, field)
             if problem:
                 problems.append(problem)
-    if not auth.lines and auth.cap_amount is not None:
+    if not lines and auth.cap_amount is not None:
         if auth.cap_amount <= 0:
             problems.append(
                 ValidationError("A weekly or monthly cap must be above zero.", "cap_amount")
@@ -312,7 +311,9 @@ def authorization_problems(
     for code in auth.procedure_codes:
         if code not in good and not _good_code(code):
             problems.append(check_code(code))  # type: ignore[arg-type]  # (it fails)
-    if not auth.lines:
+    # (counts that are all whole numbers or blank, as the importer's always are, have no
+    # fractions: looked at by type in one go, _fractions only for the rest)
+    if not lines and not _WHOLE_OR_BLANK.issuperset(map(type, _FRACTION_COUNTS(auth))):
         problems.extend(_fractions(auth, ""))
     if auth.active and status is not None and status is not RequestStatus.APPROVED:
         problems.append(
@@ -330,8 +331,15 @@ def authorization_problems(
                 "payer",
             )
         )
-    if auth.auth_number and known_payer and (dup := duplicate_number_problem(data, auth, before)):
-        problems.append(dup)
+    if auth.auth_number and known_payer:
+        # (same_number's first answer inline: most numbers are their own authorization's alone)
+        found = data.auths_by_number.get((auth.payer, auth.auth_number.strip().casefold()))
+        if (
+            found
+            and (len(found) > 1 or found[0].id != auth.id)
+            and (dup := duplicate_number_problem(data, auth, before))
+        ):
+            problems.append(dup)
     return problems
 
 
@@ -342,6 +350,10 @@ _LINE_COUNTS = (  # (attribute, words) of a line's counts, in the order reported
     ("carried_visits_used", "visits already used"),
     ("cap_amount", "the cap"),
 )
+# the same counts of a one-line authorization, read in one call; and the types of a count
+# that cannot be a fraction (a bool, an int subclass, goes the long way: _fractions decides)
+_FRACTION_COUNTS = attrgetter(*(attribute for attribute, _ in _LINE_COUNTS))
+_WHOLE_OR_BLANK = frozenset({int, type(None)})
 
 
 def line_problems(auth: Authorization) -> list[ValidationError]:
