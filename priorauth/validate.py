@@ -362,38 +362,39 @@ def line_problems(auth: Authorization) -> list[ValidationError]:
     problems: list[ValidationError] = []
     held: dict[str, int] = {}  # code -> the number of the line that holds it first
     for number, line in enumerate(lines_of(auth), start=1):
-        name = f"line {number} ({line_label(line)}): "
-
-        def problem(text: str, name: str = name) -> None:
-            problems.append(ValidationError(name + text, "lines"))
-
+        found: list[str] = []  # this line's problems, named once there are any (most have none)
         if not line.codes:
-            problem(
+            found.append(
                 "an authorization of several lines needs the codes of each line; give this one "
                 "its codes or a procedure group."
             )
         for code in line.codes:
             if not _good_code(code):
-                problem(str(check_code(code)))
+                found.append(str(check_code(code)))
             elif code in held:
-                problem(f"{code} is already on line {held[code]}; list each code on one line.")
+                found.append(f"{code} is already on line {held[code]}; list each code on one line.")
             else:
                 held[code] = number
-        for attribute, words in _LINE_COUNTS:
-            value = getattr(line, attribute)
+        counts = _FRACTION_COUNTS(line)  # (the values of _LINE_COUNTS, in that order)
+        for (_, words), value in zip(_LINE_COUNTS, counts, strict=True):
             if value is not None and value < 0:
-                problem(f"{words} cannot be negative (it is {_number(value)}).")
+                found.append(f"{words} cannot be negative (it is {_number(value)}).")
         if line.cap_amount is not None:
             if line.units_authorized is None and line.visits_authorized is None:
-                problem(
+                found.append(
                     "a weekly or monthly cap needs units or visits authorized on the line; "
                     "give its counts or remove the cap."
                 )
             elif line.cap_amount == 0:
-                problem("a weekly or monthly cap must be above zero.")
+                found.append("a weekly or monthly cap must be above zero.")
             if line.cap_period not in (CapPeriod.WEEK, CapPeriod.MONTH):
-                problem("say whether the cap is per week or per month.")
-        problems.extend(_fractions(line, name))
+                found.append("say whether the cap is per week or per month.")
+        whole = _WHOLE_OR_BLANK.issuperset(map(type, counts))  # (then _fractions finds none)
+        if found or not whole:
+            name = f"line {number} ({line_label(line)}): "
+            problems.extend(ValidationError(name + text, "lines") for text in found)
+            if not whole:
+                problems.extend(_fractions(line, name))
     return problems
 
 

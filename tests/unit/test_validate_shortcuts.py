@@ -11,8 +11,19 @@ from hypothesis import strategies as st
 
 from priorauth import validate
 from priorauth.data import Data
-from priorauth.model import Authorization, Client, ClientInsurance, Payer
-from priorauth.usage import stated_counts
+from priorauth.errors import ValidationError
+from priorauth.model import (
+    Authorization,
+    CapMeasure,
+    CapPeriod,
+    Client,
+    ClientInsurance,
+    LineMeasure,
+    Payer,
+    ServiceLine,
+)
+from priorauth.service_lines import lines_of
+from priorauth.usage import line_label, stated_counts
 
 _COUNT = st.one_of(
     st.none(),
@@ -95,3 +106,76 @@ def test_a_hand_built_count_still_goes_the_long_way(value: object) -> None:
         assert "Visits authorized must be a whole number (it is 2.5)." in texts
     plain = Authorization(id=2, client=1, payer=1, start_date=dt.date(2026, 1, 5))
     assert validate.authorization_problems(data, plain) == []
+
+
+def _plain_line_problems(auth: Authorization) -> list[ValidationError]:
+    """validate.line_problems as it was, naming every line and calling _fractions for each."""
+    problems: list[ValidationError] = []
+    held: dict[str, int] = {}  # code -> the number of the line that holds it first
+    for number, line in enumerate(lines_of(auth), start=1):
+        name = f"line {number} ({line_label(line)}): "
+
+        def problem(text: str, name: str = name) -> None:
+            problems.append(ValidationError(name + text, "lines"))
+
+        if not line.codes:
+            problem(
+                "an authorization of several lines needs the codes of each line; give this one "
+                "its codes or a procedure group."
+            )
+        for code in line.codes:
+            if not validate._good_code(code):
+                problem(str(validate.check_code(code)))
+            elif code in held:
+                problem(f"{code} is already on line {held[code]}; list each code on one line.")
+            else:
+                held[code] = number
+        for attribute, words in validate._LINE_COUNTS:
+            value = getattr(line, attribute)
+            if value is not None and value < 0:
+                problem(f"{words} cannot be negative (it is {validate._number(value)}).")
+        if line.cap_amount is not None:
+            if line.units_authorized is None and line.visits_authorized is None:
+                problem(
+                    "a weekly or monthly cap needs units or visits authorized on the line; "
+                    "give its counts or remove the cap."
+                )
+            elif line.cap_amount == 0:
+                problem("a weekly or monthly cap must be above zero.")
+            if line.cap_period not in (CapPeriod.WEEK, CapPeriod.MONTH):
+                problem("say whether the cap is per week or per month.")
+        problems.extend(validate._fractions(line, name))
+    return problems
+
+
+_LINE = st.builds(
+    ServiceLine,
+    codes=st.lists(st.sampled_from(["97153", "97155", "9715X", "H2019-HN"]), max_size=3),
+    group=st.sampled_from(["", "Personal Care"]),
+    units_authorized=_COUNT,
+    visits_authorized=_COUNT,
+    carried_units_used=_COUNT,
+    carried_visits_used=_COUNT,
+    cap_amount=st.one_of(st.none(), st.sampled_from([0, 4, -2, 1.5])),
+    cap_period=st.sampled_from([None, CapPeriod.WEEK, CapPeriod.MONTH]),
+    cap_measure=st.sampled_from(list(CapMeasure)),
+    measure=st.sampled_from(list(LineMeasure)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=4))
+def test_line_problems_are_the_plain_checks(lines: list[ServiceLine]) -> None:
+    auth = Authorization(id=1, client=1, payer=1, lines=lines if len(lines) > 1 else [])
+    if len(lines) == 1:  # (one line: held in the authorization's own fields)
+        line = lines[0]
+        auth.procedure_codes, auth.group = line.codes, line.group
+        auth.units_authorized, auth.visits_authorized = (
+            line.units_authorized,
+            line.visits_authorized,
+        )
+        auth.carried_units_used = line.carried_units_used
+        auth.carried_visits_used = line.carried_visits_used
+        auth.cap_amount, auth.cap_period = line.cap_amount, line.cap_period
+        auth.cap_measure, auth.measure = line.cap_measure, line.measure
+    assert _texts(validate.line_problems(auth)) == _texts(_plain_line_problems(auth))
