@@ -369,7 +369,7 @@ def line_problems(auth: Authorization) -> list[ValidationError]:
                 "its codes or a procedure group."
             )
         for code in line.codes:
-            if not _good_code(code):
+            if code not in _GOOD_CODES and not _good_code(code):
                 found.append(str(check_code(code)))
             elif code in held:
                 found.append(f"{code} is already on line {held[code]}; list each code on one line.")

@@ -279,12 +279,13 @@ class LineMaker:
             # the lines in the order authtrack keeps them (a log's rows may be in another)
             order = {codes: k for k, codes in enumerate(before)}
             rows.sort(key=lambda r: order.get(frozenset(r.line.codes), len(order)))
-        # (each line was made above for this authorization alone: held by it, not copied)
-        auth = service_lines.with_lines(d.auth, [r.line for r in rows], made_for_it=True)
+        # (each line was made above for this authorization alone, and the authorization for
+        # this draft alone, by sync.planning.drafts: it takes them in place, not as a copy)
+        auth = d.auth
+        service_lines.hold_lines(auth, [r.line for r in rows])
         notes = self._notes
         if notes is not None:
             auth.notes = "; ".join(dict.fromkeys(n for i in indices if (n := notes[i])))
-        d.auth = auth
         d.lines = rows
         d.units_used = d.visits_used = d.units_left = d.visits_left = None
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from priorauth import validate
+from priorauth import service_lines, validate
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import (
@@ -179,3 +179,15 @@ def test_line_problems_are_the_plain_checks(lines: list[ServiceLine]) -> None:
         auth.cap_amount, auth.cap_period = line.cap_amount, line.cap_period
         auth.cap_measure, auth.measure = line.cap_measure, line.measure
     assert _texts(validate.line_problems(auth)) == _texts(_plain_line_problems(auth))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=4))
+def test_holding_lines_in_place_is_with_lines(lines: list[ServiceLine]) -> None:
+    """An import's draft takes its lines in place (service_lines.hold_lines): the same record
+    as the copy with_lines makes."""
+    auth = Authorization(id=-1, client=1, payer=1, auth_number="A-1", notes="n", units_authorized=4)
+    made = service_lines.with_lines(auth, lines, made_for_it=True)
+    service_lines.hold_lines(auth, lines)
+    assert auth == made
+    assert auth.lines == made.lines and (not lines[1:] or auth.lines[0] is lines[0])
