@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from priorauth import service_lines, validate
+from priorauth import rules, service_lines, validate
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import (
@@ -24,6 +24,7 @@ from priorauth.model import (
 )
 from priorauth.service_lines import lines_of
 from priorauth.usage import line_label, stated_counts
+from sync.planning.lines import _CodeSets
 
 _COUNT = st.one_of(
     st.none(),
@@ -191,3 +192,23 @@ def test_holding_lines_in_place_is_with_lines(lines: list[ServiceLine]) -> None:
     service_lines.hold_lines(auth, lines)
     assert auth == made
     assert auth.lines == made.lines and (not lines[1:] or auth.lines[0] is lines[0])
+
+
+_CODE = st.sampled_from(["97153", "97153-HN", "97155", "97155-HO-U1", "H2019", "H2019-HN", "90837"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_CODE, max_size=3), min_size=1, max_size=3), st.lists(_CODE, max_size=3))
+def test_a_rows_codes_overlap_a_groups_as_the_sets_say(
+    held: list[list[str]], codes: list[str]
+) -> None:
+    """sync.planning.lines._CodeSets.overlaps looks code by code: as the intersections of the
+    two groups' sets (and as priorauth.rules.codes_overlap with each row)."""
+    group = _CodeSets(held[0])
+    for more in held[1:]:
+        group.add(more)
+    mine = _CodeSets(codes)
+    plain = bool(group.exact & mine.exact or group.based & mine.plain or mine.based & group.plain)
+    assert group.overlaps(codes) == plain
+    if codes and all(held):  # (a row without codes is refused before: it overlaps anything)
+        assert plain == any(rules.codes_overlap(codes, row) for row in held)
