@@ -323,7 +323,7 @@ def authorization_problems(
                 "active",
             )
         )
-    if client is not None and known_payer and not coverage.coverage_for(client, auth.payer, None):
+    if client is not None and known_payer and not coverage.has_coverage_with(client, auth.payer):
         problems.append(
             ValidationError(
                 f"{client.name} has no insurance with {data.payer_name(auth.payer)}; add it to "

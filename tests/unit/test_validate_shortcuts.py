@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from priorauth import rules, service_lines, validate
+from priorauth import coverage, rules, service_lines, validate
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import (
@@ -212,3 +212,20 @@ def test_a_rows_codes_overlap_a_groups_as_the_sets_say(
     assert group.overlaps(codes) == plain
     if codes and all(held):  # (a row without codes is refused before: it overlaps anything)
         assert plain == any(rules.codes_overlap(codes, row) for row in held)
+
+
+_COVERAGE = st.builds(
+    ClientInsurance,
+    payer_id=st.sampled_from([1, 2, 3]),
+    start_date=st.one_of(st.none(), st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31))),
+    end_date=st.one_of(st.none(), st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31))),
+)
+
+
+@given(st.lists(_COVERAGE, max_size=4), st.sampled_from([1, 2, 3]))
+def test_having_a_coverage_with_a_payer_is_coverage_for_any_day(
+    covs: list[ClientInsurance], payer: int
+) -> None:
+    kid = Client(id=1, last_name="Lee", insurances=covs)
+    found = coverage.coverage_for(kid, payer, None)
+    assert coverage.has_coverage_with(kid, payer) == (found is not None)
