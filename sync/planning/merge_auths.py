@@ -75,17 +75,17 @@ class AuthMatcher:
     def match(
         self, client_id: int, payer_id: int, number: str, start: Any, codes: list[str] | None
     ) -> Authorization | None:
-        want = set(codes) if codes is not None else None
         if number:
             key = (payer_id, number.casefold())
             shared = self.shared_numbers.get(key) if self.shared_numbers else None
             if shared:  # several with this number: the one with the row's start and codes
-                return self._among(shared, start, want)
+                return self._among(shared, start, set(codes) if codes is not None else None)
             found = self.by_number.get(key)
             if found is not None and found.id not in self.taken:
-                return found
+                return found  # (most rows of a log imported again)
         if client_id < 0:
             return None
+        want = set(codes) if codes is not None else None
         for auth in self.by_start.get((client_id, payer_id, start), ()):
             if auth.id in self.taken:
                 continue
