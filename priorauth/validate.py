@@ -86,9 +86,11 @@ _COUNTS = (  # (field, label) of the counts that cannot be negative, in the orde
     ("carried_visits_used", "Visits already used"),
     ("reminder_days", "Reminder days"),
 )
-# a one-line authorization's counts in that order, read in one call (the first four are
-# :func:`priorauth.usage.stated_counts` of an authorization without lines)
-_OWN_COUNTS = attrgetter(*(field for field, _ in _COUNTS))
+# a one-line authorization's counts in that order, and its cap, read in one call (the first
+# four are :func:`priorauth.usage.stated_counts` of an authorization without lines; with the
+# cap, every count _fractions looks at)
+_OWN_COUNTS = attrgetter(*(field for field, _ in _COUNTS), "cap_amount")
+_APPROVED = RequestStatus.APPROVED  # (an enum's member looked up once, not per record)
 
 
 def payer_problems(data: Data, payer: Payer) -> list[ValidationError]:
@@ -267,7 +269,7 @@ def authorization_problems(
             )
         )
     start, end = auth.start_date, auth.end_date
-    if status is RequestStatus.APPROVED and start is None:
+    if status is _APPROVED and start is None:
         problems.append(
             ValidationError(
                 "An approved authorization needs a start (effective) date.", "start_date"
@@ -283,10 +285,12 @@ def authorization_problems(
     lines = auth.lines
     if lines:
         problems.extend(line_problems(auth))
-        counts = (None, None, None, None, auth.reminder_days)
-    else:  # (stated_counts's four, its own fields, then the reminder days)
+        counts: tuple = ()
+        units = visits = units_used = visits_used = None
+        reminder = auth.reminder_days
+    else:  # (stated_counts's four, its own fields; then the reminder days and the cap)
         counts = _OWN_COUNTS(auth)
-    units, visits, units_used, visits_used, reminder = counts
+        units, visits, units_used, visits_used, reminder, _ = counts
     if (
         (units is not None and units < 0)
         or (visits is not None and visits < 0)
@@ -294,7 +298,8 @@ def authorization_problems(
         or (visits_used is not None and visits_used < 0)
         or (reminder is not None and reminder < 0)
     ):
-        for value, (field, label) in zip(counts, _COUNTS, strict=True):
+        values = (units, visits, units_used, visits_used, reminder)
+        for value, (field, label) in zip(values, _COUNTS, strict=True):
             problem = _non_negative(value, label, field)
             if problem:
                 problems.append(problem)
@@ -313,9 +318,9 @@ def authorization_problems(
             problems.append(check_code(code))  # type: ignore[arg-type]  # (it fails)
     # (counts that are all whole numbers or blank, as the importer's always are, have no
     # fractions: looked at by type in one go, _fractions only for the rest)
-    if not lines and not _WHOLE_OR_BLANK.issuperset(map(type, _FRACTION_COUNTS(auth))):
+    if not lines and not _WHOLE_OR_BLANK.issuperset(map(type, counts)):
         problems.extend(_fractions(auth, ""))
-    if auth.active and status is not None and status is not RequestStatus.APPROVED:
+    if auth.active and status is not None and status is not _APPROVED:
         problems.append(
             ValidationError(
                 f"A {status} authorization cannot be active; mark it approved when the payer "
