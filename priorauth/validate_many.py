@@ -53,6 +53,7 @@ _APPROVED = _STATUSES["approved"]
 _CAP_PERIODS = (CapPeriod.WEEK, CapPeriod.MONTH)
 _ODD = (TypeError, ValueError, AttributeError)  # a value the proof cannot handle
 _first = itemgetter(0)
+_ID = attrgetter("id")
 
 
 def authorizations_problems(
@@ -74,6 +75,24 @@ def authorizations_problems(
 def _where(flags: Iterable[object]) -> set[int]:
     """The positions of the true values in ``flags``."""
     return set(compress(count(), flags))
+
+
+def _only_these(data: Data, auths: Sequence[Authorization]) -> bool:
+    """Whether ``auths`` are all the authorizations of ``data`` (a first import's), and its
+    index by number is not built yet: when it is built (by authorization_problems), it will
+    index these records as they are now."""
+    stored, ids = data.authorizations, list(map(_ID, auths))
+    return (
+        len(stored) == len(auths) == len(set(ids))
+        and "auths_by_number" not in vars(data)  # (a cached_property's value, once read)
+        and all(map(is_, map(stored.get, ids), auths))
+    )
+
+
+def _distinct(keys: list[tuple[int, str]]) -> bool:
+    """Whether no two of the (payer, folded number) ``keys`` are equal, blank numbers aside."""
+    numbered = [key for key in keys if key[1]]
+    return len(set(numbered)) == len(numbered)
 
 
 def _doubtful_auths(data: Data, auths: Sequence[Authorization]) -> set[int]:
@@ -152,16 +171,17 @@ def _doubtful_auths(data: Data, auths: Sequence[Authorization]) -> set[int]:
     if not covered.issuperset(zip(clients, payers, strict=True)):
         doubtful |= _where(pair not in covered for pair in zip(clients, payers, strict=True))
     # the number its payer's alone: the authorizations with it are this one only
-    by_number = data.auths_by_number
-    keys = zip(payers, map(str.casefold, map(str.strip, numbers)), strict=True)
-    found = list(map(by_number.get, keys))
-    with_number = list(compress(auths, found))
-    if max(map(len, filter(None, found)), default=0) > 1 or not all(
-        map(is_, map(_first, filter(None, found)), with_number)
-    ):
-        doubtful |= _where(
-            f and (len(f) > 1 or f[0].id != a.id) for f, a in zip(found, auths, strict=True)
-        )
+    keys = list(zip(payers, map(str.casefold, map(str.strip, numbers)), strict=True))
+    if not _only_these(data, auths) or not _distinct(keys):
+        by_number = data.auths_by_number
+        found = list(map(by_number.get, keys))
+        with_number = list(compress(auths, found))
+        if max(map(len, filter(None, found)), default=0) > 1 or not all(
+            map(is_, map(_first, filter(None, found)), with_number)
+        ):
+            doubtful |= _where(
+                f and (len(f) > 1 or f[0].id != a.id) for f, a in zip(found, auths, strict=True)
+            )
     return doubtful
 
 
