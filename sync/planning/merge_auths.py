@@ -12,6 +12,7 @@ import datetime as dt
 import operator
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from priorauth.model import Authorization, Client
@@ -152,6 +153,8 @@ def merge_log(
     heads, line_rows, refused = groups.heads, groups.members, groups.refused
     attach = lines.LineMaker(cols, table).attach if heads else None
     seen: list[Seen] = []  # what each row says about its client's coverage
+    # (one for every row: made by tuple.__new__ itself, without the named tuple's __new__)
+    new_seen = partial(tuple.__new__, Seen)
     for i in range(n):
         if i % STEP == 0:
             progress(i, n, "matching rows")
@@ -224,15 +227,17 @@ def merge_log(
             drafts.append(made)
             auth = made.auth
             seen.append(
-                Seen(
-                    client.id,
-                    payer.id,
-                    members[i] or "",
-                    priorities[i],
-                    auth.start_date,
-                    auth.end_date,
-                    made,
-                    i,
+                new_seen(
+                    (
+                        client.id,
+                        payer.id,
+                        members[i] or "",
+                        priorities[i],
+                        auth.start_date,
+                        auth.end_date,
+                        made,
+                        i,
+                    )
                 )
             )
     progress(n, n, "matching rows")
