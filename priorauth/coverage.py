@@ -105,6 +105,15 @@ def coverage_for(client: Client, payer_id: int, day: dt.date | None) -> ClientIn
     return found[0] if found else None
 
 
+def has_coverage_with(client: Client, payer_id: int) -> bool:
+    """Whether the client has a coverage with ``payer_id``, at any time: whether
+    ``coverage_for(client, payer_id, None)`` finds one (without choosing the latest)."""
+    for c in client.insurances:  # noqa: SIM110 (a loop, not a generator: per imported row)
+        if c.payer_id == payer_id:
+            return True
+    return False
+
+
 def member_id_on(client: Client, payer_id: int, day: dt.date | None) -> str:
     """The member id of the client's coverage with ``payer_id`` on ``day`` ("" when none)."""
     coverage = coverage_for(client, payer_id, day)

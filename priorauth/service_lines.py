@@ -54,38 +54,49 @@ def with_lines(
     ``made_for_it``: the lines were made for this authorization (their codes lists too) and
     their maker changes them only through it, so the new authorization holds them rather than
     copies (an import makes tens of thousands)."""
+    return _copy(auth, **_line_fields(lines, made_for_it))
+
+
+def hold_lines(auth: Authorization, lines: list[ServiceLine]) -> None:
+    """:func:`with_lines` (``made_for_it``) done to ``auth`` itself rather than to a copy: for
+    an authorization that was made for the caller alone and nothing else holds yet (an
+    import's draft of a row), which would otherwise be copied whole and thrown away."""
+    for name, value in _line_fields(lines, True).items():
+        setattr(auth, name, value)
+
+
+def _line_fields(lines: list[ServiceLine], made_for_it: bool) -> dict[str, object]:
+    """The fields :func:`with_lines` sets (see there)."""
     if len(lines) == 1:
         (line,) = lines
-        return _copy(
-            auth,
-            procedure_codes=list(line.codes),
-            units_authorized=line.units_authorized,
-            visits_authorized=line.visits_authorized,
-            carried_units_used=line.carried_units_used,
-            carried_visits_used=line.carried_visits_used,
-            cap_amount=line.cap_amount,
-            cap_period=line.cap_period,
-            cap_measure=line.cap_measure,
-            measure=line.measure,
-            group=line.group,
-            lines=[],
-        )
-    return _copy(
-        auth,
-        procedure_codes=[],
-        units_authorized=None,
-        visits_authorized=None,
-        carried_units_used=0,
-        carried_visits_used=0,
-        cap_amount=None,
-        cap_period=None,
-        cap_measure=CapMeasure.UNITS,
-        measure=LineMeasure.UNITS,
-        group="",
-        lines=list(lines)
+        return {
+            "procedure_codes": list(line.codes),
+            "units_authorized": line.units_authorized,
+            "visits_authorized": line.visits_authorized,
+            "carried_units_used": line.carried_units_used,
+            "carried_visits_used": line.carried_visits_used,
+            "cap_amount": line.cap_amount,
+            "cap_period": line.cap_period,
+            "cap_measure": line.cap_measure,
+            "measure": line.measure,
+            "group": line.group,
+            "lines": [],
+        }
+    return {
+        "procedure_codes": [],
+        "units_authorized": None,
+        "visits_authorized": None,
+        "carried_units_used": 0,
+        "carried_visits_used": 0,
+        "cap_amount": None,
+        "cap_period": None,
+        "cap_measure": CapMeasure.UNITS,
+        "measure": LineMeasure.UNITS,
+        "group": "",
+        "lines": list(lines)
         if made_for_it
         else [_copy(line, codes=list(line.codes)) for line in lines],
-    )
+    }
 
 
 _R = TypeVar("_R")

@@ -7,6 +7,7 @@ Functions return the list of problems (empty = valid) so forms can show each nex
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 
 from priorauth import coverage
 from priorauth.data import Data
@@ -31,7 +32,7 @@ from priorauth.model import (
     ServiceLine,
 )
 from priorauth.service_lines import lines_of
-from priorauth.usage import line_label, stated_counts
+from priorauth.usage import line_label
 
 _match_code = CODE_RE.match
 # codes already seen to be well formed: a practice uses a few dozen, and an import checks them
@@ -85,6 +86,11 @@ _COUNTS = (  # (field, label) of the counts that cannot be negative, in the orde
     ("carried_visits_used", "Visits already used"),
     ("reminder_days", "Reminder days"),
 )
+# a one-line authorization's counts in that order, and its cap, read in one call (the first
+# four are :func:`priorauth.usage.stated_counts` of an authorization without lines; with the
+# cap, every count _fractions looks at)
+_OWN_COUNTS = attrgetter(*(field for field, _ in _COUNTS), "cap_amount")
+_APPROVED = RequestStatus.APPROVED  # (an enum's member looked up once, not per record)
 
 
 def payer_problems(data: Data, payer: Payer) -> list[ValidationError]:
@@ -263,7 +269,7 @@ def authorization_problems(
             )
         )
     start, end = auth.start_date, auth.end_date
-    if status is RequestStatus.APPROVED and start is None:
+    if status is _APPROVED and start is None:
         problems.append(
             ValidationError(
                 "An approved authorization needs a start (effective) date.", "start_date"
@@ -276,18 +282,15 @@ def authorization_problems(
                 "end_date",
             )
         )
-    if auth.lines:
+    lines = auth.lines
+    if lines:
         problems.extend(line_problems(auth))
-    units, visits, units_used, visits_used = (
-        stated_counts(auth) if not auth.lines else (None, None, None, None)
-    )
-    counts = (
-        units,
-        visits,
-        units_used,
-        visits_used,
-        reminder := auth.reminder_days,
-    )
+        counts: tuple = ()
+        units = visits = units_used = visits_used = None
+        reminder = auth.reminder_days
+    else:  # (stated_counts's four, its own fields; then the reminder days and the cap)
+        counts = _OWN_COUNTS(auth)
+        units, visits, units_used, visits_used, reminder, _ = counts
     if (
         (units is not None and units < 0)
         or (visits is not None and visits < 0)
@@ -295,11 +298,12 @@ def authorization_problems(
         or (visits_used is not None and visits_used < 0)
         or (reminder is not None and reminder < 0)
     ):
-        for value, (field, label) in zip(counts, _COUNTS, strict=True):
+        values = (units, visits, units_used, visits_used, reminder)
+        for value, (field, label) in zip(values, _COUNTS, strict=True):
             problem = _non_negative(value, label, field)
             if problem:
                 problems.append(problem)
-    if not auth.lines and auth.cap_amount is not None:
+    if not lines and auth.cap_amount is not None:
         if auth.cap_amount <= 0:
             problems.append(
                 ValidationError("A weekly or monthly cap must be above zero.", "cap_amount")
@@ -312,9 +316,11 @@ def authorization_problems(
     for code in auth.procedure_codes:
         if code not in good and not _good_code(code):
             problems.append(check_code(code))  # type: ignore[arg-type]  # (it fails)
-    if not auth.lines:
+    # (counts that are all whole numbers or blank, as the importer's always are, have no
+    # fractions: looked at by type in one go, _fractions only for the rest)
+    if not lines and not _WHOLE_OR_BLANK.issuperset(map(type, counts)):
         problems.extend(_fractions(auth, ""))
-    if auth.active and status is not None and status is not RequestStatus.APPROVED:
+    if auth.active and status is not None and status is not _APPROVED:
         problems.append(
             ValidationError(
                 f"A {status} authorization cannot be active; mark it approved when the payer "
@@ -322,7 +328,7 @@ def authorization_problems(
                 "active",
             )
         )
-    if client is not None and known_payer and not coverage.coverage_for(client, auth.payer, None):
+    if client is not None and known_payer and not coverage.has_coverage_with(client, auth.payer):
         problems.append(
             ValidationError(
                 f"{client.name} has no insurance with {data.payer_name(auth.payer)}; add it to "
@@ -330,8 +336,15 @@ def authorization_problems(
                 "payer",
             )
         )
-    if auth.auth_number and known_payer and (dup := duplicate_number_problem(data, auth, before)):
-        problems.append(dup)
+    if auth.auth_number and known_payer:
+        # (same_number's first answer inline: most numbers are their own authorization's alone)
+        found = data.auths_by_number.get((auth.payer, auth.auth_number.strip().casefold()))
+        if (
+            found
+            and (len(found) > 1 or found[0].id != auth.id)
+            and (dup := duplicate_number_problem(data, auth, before))
+        ):
+            problems.append(dup)
     return problems
 
 
@@ -342,6 +355,10 @@ _LINE_COUNTS = (  # (attribute, words) of a line's counts, in the order reported
     ("carried_visits_used", "visits already used"),
     ("cap_amount", "the cap"),
 )
+# the same counts of a one-line authorization, read in one call; and the types of a count
+# that cannot be a fraction (a bool, an int subclass, goes the long way: _fractions decides)
+_FRACTION_COUNTS = attrgetter(*(attribute for attribute, _ in _LINE_COUNTS))
+_WHOLE_OR_BLANK = frozenset({int, type(None)})
 
 
 def line_problems(auth: Authorization) -> list[ValidationError]:
@@ -350,38 +367,39 @@ def line_problems(auth: Authorization) -> list[ValidationError]:
     problems: list[ValidationError] = []
     held: dict[str, int] = {}  # code -> the number of the line that holds it first
     for number, line in enumerate(lines_of(auth), start=1):
-        name = f"line {number} ({line_label(line)}): "
-
-        def problem(text: str, name: str = name) -> None:
-            problems.append(ValidationError(name + text, "lines"))
-
+        found: list[str] = []  # this line's problems, named once there are any (most have none)
         if not line.codes:
-            problem(
+            found.append(
                 "an authorization of several lines needs the codes of each line; give this one "
                 "its codes or a procedure group."
             )
         for code in line.codes:
-            if not _good_code(code):
-                problem(str(check_code(code)))
+            if code not in _GOOD_CODES and not _good_code(code):
+                found.append(str(check_code(code)))
             elif code in held:
-                problem(f"{code} is already on line {held[code]}; list each code on one line.")
+                found.append(f"{code} is already on line {held[code]}; list each code on one line.")
             else:
                 held[code] = number
-        for attribute, words in _LINE_COUNTS:
-            value = getattr(line, attribute)
+        counts = _FRACTION_COUNTS(line)  # (the values of _LINE_COUNTS, in that order)
+        for (_, words), value in zip(_LINE_COUNTS, counts, strict=True):
             if value is not None and value < 0:
-                problem(f"{words} cannot be negative (it is {_number(value)}).")
+                found.append(f"{words} cannot be negative (it is {_number(value)}).")
         if line.cap_amount is not None:
             if line.units_authorized is None and line.visits_authorized is None:
-                problem(
+                found.append(
                     "a weekly or monthly cap needs units or visits authorized on the line; "
                     "give its counts or remove the cap."
                 )
             elif line.cap_amount == 0:
-                problem("a weekly or monthly cap must be above zero.")
+                found.append("a weekly or monthly cap must be above zero.")
             if line.cap_period not in (CapPeriod.WEEK, CapPeriod.MONTH):
-                problem("say whether the cap is per week or per month.")
-        problems.extend(_fractions(line, name))
+                found.append("say whether the cap is per week or per month.")
+        whole = _WHOLE_OR_BLANK.issuperset(map(type, counts))  # (then _fractions finds none)
+        if found or not whole:
+            name = f"line {number} ({line_label(line)}): "
+            problems.extend(ValidationError(name + text, "lines") for text in found)
+            if not whole:
+                problems.extend(_fractions(line, name))
     return problems
 
 

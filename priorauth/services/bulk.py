@@ -19,7 +19,7 @@ from itertools import repeat
 from operator import attrgetter
 from typing import TypeVar
 
-from priorauth import coverage, validate
+from priorauth import coverage, validate, validate_many
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import (
@@ -99,14 +99,15 @@ def problems(
     for client in changes.clients:
         if errors := client_problems(view, client, today):
             found[(client.TABLE, client.id)] = errors
-    auth_problems = validate.authorization_problems  # (tens of thousands: a tight loop)
+    # (tens of thousands: checked together, each as validate checks it on its own)
+    auths = changes.authorizations
     shared = changes.shared_numbers
-    for auth in changes.authorizations:
-        if errors := auth_problems(view, auth, data):
-            if shared and (auth.payer, auth.auth_number.strip().casefold()) in shared:
-                errors = [e for e in errors if not validate.is_duplicate_number(e)]
-            if errors:
-                found[(auth.TABLE, auth.id)] = errors
+    for i, errors in validate_many.authorizations_problems(view, auths, data).items():
+        auth = auths[i]
+        if shared and (auth.payer, auth.auth_number.strip().casefold()) in shared:
+            errors = [e for e in errors if not validate.is_duplicate_number(e)]
+        if errors:
+            found[(auth.TABLE, auth.id)] = errors
     for service in changes.services:
         if errors := validate.service_problems(view, service):
             found[(service.TABLE, service.id)] = errors

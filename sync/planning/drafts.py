@@ -9,6 +9,7 @@ its confirmation and activity, and the counts it says were used or are left.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -172,6 +173,13 @@ def drafter(
         name: [blank if v is None else v for v in column] for name, column, blank in cols.copied
     }
     numbers: Sequence[str] = copied.get("auth_number") or [""] * n
+    # numbers no other row of the log has (as compared, case-folded): no later row can repeat
+    # such a row's number, so it is not noted (a log lists most numbers once)
+    try:
+        folded = list(map(str.casefold, numbers))
+        alone = {number for number, times in Counter(folded).items() if times == 1}
+    except TypeError:  # (not all text: every number noted)
+        folded, alone = [""] * n, set()
     units_used, visits_used = cols.units_used or none, cols.visits_used or none
     units_left, visits_left = cols.units_left or none, cols.visits_left or none
     caps, statuses, actives = cols.cap, cols.status, cols.active
@@ -202,7 +210,7 @@ def drafter(
 
     def draft(i: int, client: Client, payer_id: int) -> Draft | None:
         number = numbers[i]
-        if number:
+        if number and folded[i] not in alone:
             key = (payer_id, number.casefold())
             earlier = in_file.get(key)
             # (the codes as listed: compared as sets only when a number comes again)

@@ -172,8 +172,14 @@ class _CodeSets:
                 self.plain.add(c)
 
     def overlaps(self, codes: list[str]) -> bool:
-        mine = _CodeSets(codes)
-        return bool(self.exact & mine.exact or self.based & mine.plain or mine.based & self.plain)
+        """Whether ``codes`` overlap these: the set intersections of ``_CodeSets(codes)`` with
+        them (exact & exact, based & plain, plain & based), taken code by code (a row has one
+        or two codes: no sets to build)."""
+        exact, based, plain = self.exact, self.based, self.plain
+        for c in codes:
+            if c in exact or c.split("-")[0] in plain or ("-" not in c and c in based):
+                return True
+        return False
 
 
 def _why_not_a_line(
@@ -279,12 +285,13 @@ class LineMaker:
             # the lines in the order authtrack keeps them (a log's rows may be in another)
             order = {codes: k for k, codes in enumerate(before)}
             rows.sort(key=lambda r: order.get(frozenset(r.line.codes), len(order)))
-        # (each line was made above for this authorization alone: held by it, not copied)
-        auth = service_lines.with_lines(d.auth, [r.line for r in rows], made_for_it=True)
+        # (each line was made above for this authorization alone, and the authorization for
+        # this draft alone, by sync.planning.drafts: it takes them in place, not as a copy)
+        auth = d.auth
+        service_lines.hold_lines(auth, [r.line for r in rows])
         notes = self._notes
         if notes is not None:
             auth.notes = "; ".join(dict.fromkeys(n for i in indices if (n := notes[i])))
-        d.auth = auth
         d.lines = rows
         d.units_used = d.visits_used = d.units_left = d.visits_left = None
 
@@ -425,16 +432,22 @@ class LinesRead:
 
 def described(drafts: list[Draft]) -> list[LinesRead]:
     """The authorizations the log gave in several rows (not those of another sheet)."""
-    return [
-        LinesRead(
-            d.lines[0].sheet,
-            tuple(r.row for r in d.lines),
-            d.auth.auth_number,
-            tuple(tuple(r.line.codes) for r in d.lines),
-        )
-        for d in drafts
-        if d.lines and len(d.lines) > 1 and sum(r.index is not None for r in d.lines) > 1
-    ]
+    found = []
+    for d in drafts:  # (a loop of list displays: an ABA log has thousands)
+        rows = d.lines
+        if not rows or len(rows) < 2:
+            continue
+        indices = [r.index for r in rows]
+        if len(indices) - indices.count(None) > 1:  # (rows of this sheet, not another's)
+            found.append(
+                LinesRead(
+                    rows[0].sheet,
+                    tuple([r.row for r in rows]),
+                    d.auth.auth_number,
+                    tuple([tuple(r.line.codes) for r in rows]),
+                )
+            )
+    return found
 
 
 def report_rows(d: Draft, message: str) -> None:

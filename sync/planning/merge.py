@@ -214,6 +214,8 @@ class Merger:
             for c in self.data.clients.values():
                 if c.dob is not None:
                     self._people[(name_key(c.first_name, c.last_name), c.dob)].append(c)
+        if not self._people:
+            return  # (no client on file has a date of birth: a first import's thousands)
         same = self._people.get((name_key(client.first_name, client.last_name), client.dob))
         if not same:
             return

@@ -12,6 +12,7 @@ import datetime as dt
 import operator
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from priorauth.model import Authorization, Client
@@ -75,17 +76,17 @@ class AuthMatcher:
     def match(
         self, client_id: int, payer_id: int, number: str, start: Any, codes: list[str] | None
     ) -> Authorization | None:
-        want = set(codes) if codes is not None else None
         if number:
             key = (payer_id, number.casefold())
             shared = self.shared_numbers.get(key) if self.shared_numbers else None
             if shared:  # several with this number: the one with the row's start and codes
-                return self._among(shared, start, want)
+                return self._among(shared, start, set(codes) if codes is not None else None)
             found = self.by_number.get(key)
             if found is not None and found.id not in self.taken:
-                return found
+                return found  # (most rows of a log imported again)
         if client_id < 0:
             return None
+        want = set(codes) if codes is not None else None
         for auth in self.by_start.get((client_id, payer_id, start), ()):
             if auth.id in self.taken:
                 continue
@@ -152,6 +153,8 @@ def merge_log(
     heads, line_rows, refused = groups.heads, groups.members, groups.refused
     attach = lines.LineMaker(cols, table).attach if heads else None
     seen: list[Seen] = []  # what each row says about its client's coverage
+    # (one for every row: made by tuple.__new__ itself, without the named tuple's __new__)
+    new_seen = partial(tuple.__new__, Seen)
     for i in range(n):
         if i % STEP == 0:
             progress(i, n, "matching rows")
@@ -224,15 +227,17 @@ def merge_log(
             drafts.append(made)
             auth = made.auth
             seen.append(
-                Seen(
-                    client.id,
-                    payer.id,
-                    members[i] or "",
-                    priorities[i],
-                    auth.start_date,
-                    auth.end_date,
-                    made,
-                    i,
+                new_seen(
+                    (
+                        client.id,
+                        payer.id,
+                        members[i] or "",
+                        priorities[i],
+                        auth.start_date,
+                        auth.end_date,
+                        made,
+                        i,
+                    )
                 )
             )
     progress(n, n, "matching rows")

@@ -206,8 +206,9 @@ def _plan(merger: Merger, client: Client, covs: list[ClientInsurance], rows: lis
                 named[0].seen.extend(card.seen)
                 del cards[(payer, member)]
     made = len(covs)
-    for card in sorted(cards.values(), key=lambda c: c.start or dt.date.min):
-        problem = _place(merger, client, covs, card, rows)
+    starts = [(card.start, card) for card in cards.values()]  # (each card's start worked out once)
+    for day, card in sorted(starts, key=lambda s: s[0] or dt.date.min):
+        problem = _place(merger, client, covs, card, day, rows)
         if problem:
             return problem
     for c in covs[made:]:  # a payer the client's history has moved on from is a past one
@@ -235,9 +236,14 @@ def _move(
 
 
 def _place(
-    merger: Merger, client: Client, covs: list[ClientInsurance], card: _Card, rows: list[Seen]
+    merger: Merger,
+    client: Client,
+    covs: list[ClientInsurance],
+    card: _Card,
+    day: dt.date | None,
+    rows: list[Seen],
 ) -> str:
-    day = card.start
+    """Add ``card``, starting on ``day`` (its start), to ``covs``; a problem, or ""."""
     payer = merger.payer_by_id(card.payer)
     required = payer.prior_auth_required if payer is not None else True
     old = None

@@ -56,7 +56,7 @@ def _history(merger: Merger, rows: list[Draft]) -> None:
     """Codes authorized once and not renewed: a row that does not say it is active, whose
     authorization ended before today while a later one of the client and payer started, is
     history, not a second active authorization."""
-    latest_start = max((d.auth.start_date or dt.date.min for d in rows), default=dt.date.min)
+    latest_start = max([d.auth.start_date or dt.date.min for d in rows], default=dt.date.min)
     for d in rows:
         end = d.auth.end_date
         if (
@@ -81,7 +81,7 @@ def _by_overlapping_codes(
     all_codes = service_lines.all_codes
     held = [all_codes(d.auth) for d in group]  # (every line's, when several)
     first = held[0]
-    if all(codes == first for codes in held):
+    if held.count(first) == len(held):  # (all equal to the first: list.count compares in C)
         return [group]  # (the common case: one code list, its renewals; no pairwise checks)
     # a row that cannot be active (not approved, or said inactive) competes with nobody
     idle, contenders = [], []

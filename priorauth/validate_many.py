@@ -1,0 +1,188 @@
+"""Validation of many authorizations at once (an import's tens of thousands), saying exactly
+what :func:`priorauth.validate.authorization_problems` says of each.
+
+The per-record checks cost a few microseconds each, most of it Python steps on records that
+have nothing wrong. Here the records' fields are read into columns, and passes over the columns
+that run in C (set inclusions, ``min``, ``map`` of a comparison) prove most records free of
+every problem; the per-record function runs on the others only, so its sentences, their order
+and its side effects stay its own. A record is left to the per-record function whenever the
+proof cannot be made (an odd type, a count below zero, a number seen twice...): being cautious
+only costs time. Anything unexpected while proving sends every record the per-record way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from itertools import chain, compress, count
+from operator import attrgetter, is_, itemgetter, lt
+
+from priorauth.data import Data
+from priorauth.errors import ValidationError
+from priorauth.model import Authorization, CapPeriod
+from priorauth.validate import (
+    _GOOD_CODES,
+    _STATUSES,
+    _good_code,
+    authorization_problems,
+)
+
+# the fields the checks of an authorization without service lines read, in one call
+_AUTH_FIELDS = attrgetter(
+    "client",
+    "payer",
+    "status",
+    "active",
+    "start_date",
+    "end_date",
+    "lines",
+    "procedure_codes",
+    "auth_number",
+    "cap_period",
+    # its counts (none below zero, none a fraction): those of validate._OWN_COUNTS, the cap last
+    "units_authorized",
+    "visits_authorized",
+    "carried_units_used",
+    "carried_visits_used",
+    "reminder_days",
+    "cap_amount",
+)
+_WHOLE = frozenset({int, type(None)})  # counts that are whole numbers or blank
+_DATES = frozenset({dt.date, type(None)})  # (exactly: a datetime goes the per-record way)
+_APPROVED = _STATUSES["approved"]
+_CAP_PERIODS = (CapPeriod.WEEK, CapPeriod.MONTH)
+_ODD = (TypeError, ValueError, AttributeError)  # a value the proof cannot handle
+_first = itemgetter(0)
+_ID = attrgetter("id")
+
+
+def authorizations_problems(
+    data: Data, auths: Sequence[Authorization], before: Data | None = None
+) -> dict[int, list[ValidationError]]:
+    """``{position: validate.authorization_problems(data, auths[position], before)}`` for the
+    authorizations that have problems, by position."""
+    try:
+        doubtful = _doubtful_auths(data, auths)
+    except _ODD:
+        doubtful = range(len(auths))
+    found = {}
+    for i in sorted(doubtful):
+        if problems := authorization_problems(data, auths[i], before):
+            found[i] = problems
+    return found
+
+
+def _where(flags: Iterable[object]) -> set[int]:
+    """The positions of the true values in ``flags``."""
+    return set(compress(count(), flags))
+
+
+def _only_these(data: Data, auths: Sequence[Authorization]) -> bool:
+    """Whether ``auths`` are all the authorizations of ``data`` (a first import's), and its
+    index by number is not built yet: when it is built (by authorization_problems), it will
+    index these records as they are now."""
+    stored, ids = data.authorizations, list(map(_ID, auths))
+    return (
+        len(stored) == len(auths) == len(set(ids))
+        and "auths_by_number" not in vars(data)  # (a cached_property's value, once read)
+        and all(map(is_, map(stored.get, ids), auths))
+    )
+
+
+def _distinct(keys: list[tuple[int, str]]) -> bool:
+    """Whether no two of the (payer, folded number) ``keys`` are equal, blank numbers aside."""
+    numbered = [key for key in keys if key[1]]
+    return len(set(numbered)) == len(numbered)
+
+
+def _doubtful_auths(data: Data, auths: Sequence[Authorization]) -> set[int]:
+    """The positions of the authorizations not proven free of problems (each proof below is
+    the negation of one of authorization_problems's checks, in its order)."""
+    n = len(auths)
+    if not n:
+        return set()
+    # (a tuple of every field per record, then unzipped: reading one field of every record at
+    # a time is slower, each pass going through all the records' memory again)
+    (
+        clients,
+        payers,
+        statuses,
+        actives,
+        starts,
+        ends,
+        lines,
+        codes,
+        numbers,
+        periods,
+        *counts,
+    ) = zip(*map(_AUTH_FIELDS, auths), strict=True)
+    doubtful = _where(lines)  # (service lines: line_problems, and their own counts)
+    known_clients, known_payers = data.clients, data.payers
+    if not known_clients.keys() >= set(clients):
+        doubtful |= _where(c not in known_clients for c in clients)
+    if not known_payers.keys() >= set(payers):
+        doubtful |= _where(p not in known_payers for p in payers)
+    # the request status: known, an approved one dated, another one not active
+    status_of = {s: _STATUSES.get(s) for s in set(statuses)}
+    if None in status_of.values():
+        doubtful |= _where(status_of[s] is None for s in statuses)
+    waiting = {s for s, status in status_of.items() if status not in (None, _APPROVED)}
+    if waiting and any(actives):
+        doubtful |= _where(a and s in waiting for s, a in zip(statuses, actives, strict=True))
+    if None in starts:
+        doubtful |= _where(
+            d is None and status_of[s] is _APPROVED for s, d in zip(statuses, starts, strict=True)
+        )
+    # dates in order
+    if not (_DATES.issuperset(map(type, starts)) and _DATES.issuperset(map(type, ends))):
+        return set(range(n))
+    if None in starts or None in ends:
+        doubtful |= _where(
+            s is not None and e is not None and e < s for s, e in zip(starts, ends, strict=True)
+        )
+    elif any(map(lt, ends, starts)):
+        doubtful |= _where(map(lt, ends, starts))
+    # counts: whole numbers or blank, none below zero; a cap above zero, per week or month
+    for column in counts:
+        if not _WHOLE.issuperset(map(type, column)):
+            doubtful |= _where(type(v) not in _WHOLE or (v is not None and v < 0) for v in column)
+        elif min(filter(None, column), default=0) < 0:
+            doubtful |= _where(v is not None and v < 0 for v in column)
+    caps = counts[-1]
+    if caps.count(None) != n:
+        doubtful |= _where(
+            c is not None and not (type(c) is int and c > 0 and p in _CAP_PERIODS)
+            for c, p in zip(caps, periods, strict=True)
+        )
+    # the codes well formed (each new one checked once, as _good_code caches it)
+    used = set(chain.from_iterable(codes))
+    for code in used - _GOOD_CODES:
+        _good_code(code)
+    if not _GOOD_CODES.issuperset(used):
+        doubtful |= _where(not _GOOD_CODES.issuperset(c) for c in codes)
+    # the client covered by the payer: every (client, payer) a client of the data has a
+    # coverage with, as coverage.has_coverage_with looks for one (a few per client)
+    covered = {
+        (key, ins.payer_id)
+        for key, client in known_clients.items()
+        if client is not None
+        for ins in client.insurances
+    }
+    if not covered.issuperset(zip(clients, payers, strict=True)):
+        doubtful |= _where(pair not in covered for pair in zip(clients, payers, strict=True))
+    # the number its payer's alone: the authorizations with it are this one only
+    keys = list(zip(payers, map(str.casefold, map(str.strip, numbers)), strict=True))
+    if not _only_these(data, auths) or not _distinct(keys):
+        by_number = data.auths_by_number
+        found = list(map(by_number.get, keys))
+        with_number = list(compress(auths, found))
+        if max(map(len, filter(None, found)), default=0) > 1 or not all(
+            map(is_, map(_first, filter(None, found)), with_number)
+        ):
+            doubtful |= _where(
+                f and (len(f) > 1 or f[0].id != a.id) for f, a in zip(found, auths, strict=True)
+            )
+    return doubtful
+
+
+__all__ = ["authorizations_problems"]

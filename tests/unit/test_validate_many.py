@@ -1,0 +1,208 @@
+"""validate_many checks many authorizations at once and says exactly what
+validate.authorization_problems says of each (same sentences, fields, order), whatever the
+records: generated batches mixing good and bad ones are compared with the per-record checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from priorauth import validate, validate_many
+from priorauth.data import Data
+from priorauth.model import (
+    Authorization,
+    CapPeriod,
+    Client,
+    ClientInsurance,
+    Payer,
+    RequestStatus,
+    ServiceLine,
+)
+
+# each field drawn from its good values, or from any value, bad ones too
+_GOOD_START = st.dates(dt.date(2025, 1, 1), dt.date(2025, 3, 1))
+_GOOD_END = st.one_of(st.none(), st.dates(dt.date(2025, 3, 1), dt.date(2025, 6, 1)))
+_DAY = st.one_of(  # (a datetime is not a plain date)
+    st.none(), _GOOD_START, _GOOD_END, st.just(dt.datetime(2025, 2, 1, 9, 30))
+)
+_GOOD_COUNT = st.one_of(st.none(), st.integers(0, 30))
+_COUNT = st.one_of(
+    _GOOD_COUNT, st.integers(-2, 30), st.sampled_from([0.0, 2.0, 2.5, -1.5]), st.booleans()
+)
+_GOOD_CODES = st.lists(st.sampled_from(["90837", "H2019-HN", "97153"]), max_size=3)
+_CODES = st.lists(st.sampled_from(["90837", "H2019-HN", "9O837", "bad", "h2019"]), max_size=3)
+_GOOD_STATUS = st.one_of(  # (status, active)
+    st.tuples(st.sampled_from([RequestStatus.APPROVED, "approved"]), st.booleans()),
+    st.tuples(st.sampled_from([RequestStatus.PENDING, "denied"]), st.just(False)),
+)
+_STATUS = st.tuples(
+    st.sampled_from([*RequestStatus, "approved", "Approved", "", None]), st.booleans()
+)
+_GOOD_PERIOD = st.sampled_from([None, CapPeriod.WEEK, "month"])
+_PERIOD = st.sampled_from([None, CapPeriod.WEEK, CapPeriod.MONTH, "month", "day"])
+
+
+def _auth(draw: st.DrawFn) -> Authorization:
+    # one field of its good values or any (the record's one possible problem), or all of them
+    mode = draw(st.integers(0, 20))
+    odd = mode == 20
+    picked = iter(range(20))
+
+    def pick(good: st.SearchStrategy, any_value: st.SearchStrategy) -> object:
+        return draw(any_value if odd or next(picked) == mode else good)
+
+    units, visits, reminder, cap = (pick(_GOOD_COUNT, _COUNT) for _ in range(4))
+    units_used, visits_used = (pick(st.integers(0, 5), _COUNT) for _ in range(2))
+    auth = Authorization(
+        id=0,
+        client=0,
+        payer=0,
+        auth_number=pick(
+            st.one_of(st.just(""), st.integers(0, 10**6).map("N-{}".format)),
+            st.sampled_from(["", " ", "A-1", "a-1 ", "A-2", "B-9"]),
+        ),
+        procedure_codes=pick(_GOOD_CODES, _CODES),
+        units_authorized=units,
+        visits_authorized=visits,
+        carried_units_used=units_used,
+        carried_visits_used=visits_used,
+        reminder_days=reminder,
+        cap_amount=cap,
+        cap_period=pick(_GOOD_PERIOD, _PERIOD),
+        start_date=pick(_GOOD_START, _DAY),
+        end_date=pick(_GOOD_END, _DAY),
+    )
+    auth.status, auth.active = pick(_GOOD_STATUS, _STATUS)
+    # a client and a payer that covers it, or any
+    auth.client, auth.payer = pick(
+        st.sampled_from([(1, 1), (2, 2)]),
+        st.tuples(st.sampled_from([1, 2, 3, -1]), st.sampled_from([1, 2, 9])),
+    )
+    if odd and draw(st.booleans()):  # a few with service lines
+        auth.lines = [ServiceLine(codes=["97153"]), ServiceLine(codes=draw(_CODES))]
+    return auth
+
+
+_AUTH = st.composite(_auth)()
+
+
+@st.composite
+def _batch(draw: st.DrawFn) -> tuple[Data, list[Authorization], Data]:
+    payers = {1: Payer(id=1, name="Aetna"), 2: Payer(id=2, name="Cigna")}
+    clients = {
+        1: Client(
+            id=1, first_name="Ann", last_name="Lee", insurances=[ClientInsurance(payer_id=1)]
+        ),
+        2: Client(id=2, first_name="Bo", last_name="Ng", insurances=[ClientInsurance(payer_id=2)]),
+        3: Client(id=3, first_name="Cy", last_name="Oz"),  # (no coverage)
+    }
+    stored = draw(st.lists(_AUTH, max_size=4))
+    for i, auth in enumerate(stored, start=1):
+        auth.id = i
+    before = Data(payers=payers, clients=clients, authorizations={a.id: a for a in stored})
+    # the batch: new records (negative ids) and edited copies of stored ones
+    new = draw(st.lists(_AUTH, max_size=12))
+    for i, auth in enumerate(new, start=1):
+        auth.id = -i
+    edited = [draw(st.sampled_from(stored)) for _ in range(len(stored) // 2)]
+    batch = [*new, *{a.id: a for a in edited}.values()]
+    order = list(draw(st.permutations(batch)))
+    if order and draw(st.integers(0, 4)) == 0:  # (one record twice: checked twice)
+        order.insert(draw(st.integers(0, len(order))), draw(st.sampled_from(order)))
+    view = Data(
+        payers=payers,
+        clients=clients,
+        authorizations={**before.authorizations, **{a.id: a for a in order}},
+    )
+    return view, order, before
+
+
+def _texts(problems: list) -> list[tuple[str, str | None, type]]:
+    return [(str(p), p.field, type(p)) for p in problems]
+
+
+def _per_record(view: Data, auths: list[Authorization], before: Data) -> dict:
+    found = {}
+    for i, auth in enumerate(auths):
+        if problems := validate.authorization_problems(view, auth, before):
+            found[i] = _texts(problems)
+    return found
+
+
+def _outcome(check, *args: object) -> object:
+    """What ``check`` returns, or the error it raises (a datetime compared with a date raises in
+    both ways, on the same record first)."""
+    try:
+        return check(*args)
+    except TypeError as error:
+        return repr(error)
+
+
+@settings(max_examples=400, deadline=None)
+@given(batch=_batch())
+def test_the_batch_says_what_each_record_says(batch: tuple) -> None:
+    view, auths, before = batch
+    found = _outcome(validate_many.authorizations_problems, view, auths, before)
+    if isinstance(found, dict):
+        assert list(found) == sorted(found)
+        found = {i: _texts(p) for i, p in found.items()}
+    assert found == _outcome(_per_record, view, auths, before)
+
+
+def test_a_clean_batch_is_proven_without_the_per_record_checks() -> None:
+    payers = {1: Payer(id=1, name="Aetna")}
+    client = Client(
+        id=1, first_name="Ann", last_name="Lee", insurances=[ClientInsurance(payer_id=1)]
+    )
+    auths = [
+        Authorization(
+            id=-i,
+            client=1,
+            payer=1,
+            auth_number=f"A-{i}",
+            procedure_codes=["90837"],
+            units_authorized=10,
+            start_date=dt.date(2025, 1, 1),
+            end_date=dt.date(2025, 6, 30),
+        )
+        for i in range(1, 50)
+    ]
+    view = Data(payers=payers, clients={1: client}, authorizations={a.id: a for a in auths})
+    assert validate_many._doubtful_auths(view, auths) == set()
+    assert validate_many.authorizations_problems(view, auths) == {}
+    # one number twice, one end before its start, one unknown client: those three only
+    auths[3].auth_number = "a-1"
+    auths[7].end_date = dt.date(2024, 12, 1)
+    auths[9].client = 4
+    view = Data(payers=payers, clients={1: client}, authorizations={a.id: a for a in auths})
+    assert validate_many._doubtful_auths(view, auths) == {0, 3, 7, 9}
+    found = validate_many.authorizations_problems(view, auths)
+    assert set(found) == {0, 3, 7, 9}
+    assert {i: _texts(p) for i, p in found.items()} == _per_record(view, auths, view)
+
+
+def test_the_shortcut_for_a_first_import_needs_exactly_its_records_and_a_fresh_index() -> None:
+    payers = {1: Payer(id=1, name="Aetna")}
+    client = Client(
+        id=1, first_name="Ann", last_name="Lee", insurances=[ClientInsurance(payer_id=1)]
+    )
+
+    def auth(id: int, number: str) -> Authorization:
+        start = dt.date(2025, 1, 1)
+        return Authorization(id=id, client=1, payer=1, auth_number=number, start_date=start)
+
+    # a record checked twice in place of another of the data with its number
+    x, y, z = auth(-1, ""), auth(-2, "A-1"), auth(-3, "a-1")
+    view = Data(payers=payers, clients={1: client}, authorizations={-1: x, -2: y, -3: z})
+    batch = [x, x, z]
+    found = validate_many.authorizations_problems(view, batch)
+    assert {i: _texts(p) for i, p in found.items()} == _per_record(view, batch, view) != {}
+    # an index read before a number changed: what it says stands, as for each record
+    a, b = auth(-1, "A-1"), auth(-2, "A-1")
+    view = Data(payers=payers, clients={1: client}, authorizations={-1: a, -2: b})
+    assert len(view.auths_by_number[(1, "a-1")]) == 2
+    b.auth_number = "B-1"
+    found = validate_many.authorizations_problems(view, [a, b])
+    assert {i: _texts(p) for i, p in found.items()} == _per_record(view, [a, b], view) != {}
