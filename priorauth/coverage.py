@@ -114,6 +114,12 @@ def has_coverage_with(client: Client, payer_id: int) -> bool:
     return False
 
 
+def payers_ever(client: Client) -> list[int]:
+    """The payer of every coverage the client has had, at any time (as stored; a payer twice when
+    it covered the client twice): the pairs ``has_coverage_with`` says yes to."""
+    return [c.payer_id for c in client.insurances]
+
+
 def member_id_on(client: Client, payer_id: int, day: dt.date | None) -> str:
     """The member id of the client's coverage with ``payer_id`` on ``day`` ("" when none)."""
     coverage = coverage_for(client, payer_id, day)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from itertools import chain, compress, count
 from operator import attrgetter, is_, itemgetter, lt
 
+from priorauth import coverage
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import Authorization, CapPeriod
@@ -163,10 +164,10 @@ def _doubtful_auths(data: Data, auths: Sequence[Authorization]) -> set[int]:
     # the client covered by the payer: every (client, payer) a client of the data has a
     # coverage with, as coverage.has_coverage_with looks for one (a few per client)
     covered = {
-        (key, ins.payer_id)
+        (key, payer)
         for key, client in known_clients.items()
         if client is not None
-        for ins in client.insurances
+        for payer in coverage.payers_ever(client)
     }
     if not covered.issuperset(zip(clients, payers, strict=True)):
         doubtful |= _where(pair not in covered for pair in zip(clients, payers, strict=True))
