@@ -17,8 +17,10 @@ from priorauth.model import (
     ClientStatus,
     PracticeSettings,
     RequestStatus,
+    ServiceLine,
 )
 from priorauth.services import launch
+from tui import fmt
 
 # How full a count is: "ok", "low" (at or below the practice's threshold), "out" (nothing left
 # or over), "none" (no cap / nothing to say).
@@ -138,13 +140,22 @@ def client_rows(data: Data, today: dt.date, *, counts: bool = True) -> list[Clie
 
 @dataclass(frozen=True)
 class LineRow:
-    """One service line of an authorization of several: its label and usage."""
+    """One service line of an authorization of several: its label and usage, and its cap in
+    words ("" when it has none)."""
 
     index: int
     label: str
     usage: rules.Usage
     units_level: Level
     visits_level: Level
+    cap: str = ""
+
+
+def cap_words(line: ServiceLine) -> str:
+    """A service line's weekly or monthly cap in words ("cap 20 units/week"); "" for none."""
+    if not (line.cap_amount and line.cap_period):
+        return ""
+    return f"cap {fmt.number(line.cap_amount)} {line.cap_measure.value}/{line.cap_period.value}"
 
 
 def line_rows(data: Data, auth: Authorization, use_today: dt.date) -> tuple[LineRow, ...]:
@@ -160,6 +171,7 @@ def line_rows(data: Data, auth: Authorization, use_today: dt.date) -> tuple[Line
             usage=lu.usage,
             units_level=count_level(lu.usage.units_remaining, lu.usage.units_authorized, data),
             visits_level=count_level(lu.usage.visits_remaining, lu.usage.visits_authorized, data),
+            cap=cap_words(lu.line),
         )
         for lu in usage.line_usages(auth, services, use_today)
     )

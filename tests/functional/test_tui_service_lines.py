@@ -4,6 +4,7 @@ the client list speaks of the least-remaining line."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -395,5 +396,33 @@ async def test_a_three_line_authorizations_dates_are_not_cut_off_at_80_columns(
         await wait_until(pilot, lambda: isinstance(app.screen, ClientScreen))
         await settle(pilot)
         rows = [row.strip() for row in screen_text(app).splitlines()]
+        assert "Medicaid Kids MK1 · 09/24/2026–03/23/2027 · ends in 120 d" in rows
+    assert not app.unexpected
+
+
+async def test_caps_on_several_lines_are_on_their_rows_not_cut_from_the_detail(
+    db_path: Path, tracker: Tracker
+) -> None:
+    # With a cap on two of three lines the detail's facts wrapped past the panel's six rows and
+    # "cap 97153 20 units/week · cap 97155 8 units/month" was cut away: each line's cap is now
+    # on its own row of the table (in the payer's column, empty on a line's row).
+    add_service_line_practice(tracker, TODAY)
+    data = tracker.data()
+    (aba,) = [a for a in data.authorizations.values() if a.auth_number == "ABA-1"]
+    lines = service_lines.lines_of(aba)
+    lines = [
+        dataclasses.replace(lines[0], cap_amount=20, cap_period=CapPeriod.WEEK),
+        dataclasses.replace(lines[1], cap_amount=8, cap_period=CapPeriod.MONTH),
+        lines[2],
+    ]
+    tracker.save_authorization(service_lines.with_lines(aba, lines))
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_client(pilot, "Baker")
+        rows = [row.strip() for row in screen_text(app).splitlines()]
+        assert any(r.startswith("└ 97153  cap 20 units/week") for r in rows), rows
+        assert any(r.startswith("└ 97155  cap 8 units/month") for r in rows), rows
+        assert any(r.startswith("└ 97156") and "cap" not in r for r in rows), rows
         assert "Medicaid Kids MK1 · 09/24/2026–03/23/2027 · ends in 120 d" in rows
     assert not app.unexpected

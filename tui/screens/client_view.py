@@ -11,7 +11,7 @@ from priorauth import rules, service_lines
 from priorauth.data import Data
 from priorauth.model import Authorization, RequestStatus, Service
 from tui import fmt
-from tui.rows import AuthRow, LineRow, line_key
+from tui.rows import AuthRow, LineRow, cap_words, line_key
 from tui.table import Cell, Col
 
 # Auth numbers and counts are never cut (fit); the payer's name gives way first.
@@ -92,7 +92,8 @@ def line_cells(row: AuthRow, line: LineRow) -> list[Cell]:
     use = line.usage
     return [
         (LINE_MARK + fmt.truncate(line.label, 8), muted),
-        ("", ""),
+        # (in the payer's column: the detail panel has no room for it)
+        (line.cap, "muted" if line.cap else ""),
         ("", ""),
         ("", ""),
         ("", ""),
@@ -222,12 +223,10 @@ def auth_detail(
     facts.append(f"{start}–{fmt.date(auth.end_date, blank='open-ended')}")
     if auth.end_date and auth.end_date >= today:
         facts.append(f"ends {fmt.days_until(auth.end_date, today)}")
-    several = len(service_lines.lines_of(auth)) > 1
-    for line in service_lines.lines_of(auth):
-        if line.cap_amount and line.cap_period:
-            of = f" {', '.join(line.codes)}" if several else ""
-            amount = _n(line.cap_amount)
-            facts.append(f"cap{of} {amount} {line.cap_measure.value}/{line.cap_period.value}")
+    if not lines:  # (several lines: each line's cap is on its row in the table above)
+        cap = cap_words(service_lines.lines_of(auth)[0])
+        if cap:
+            facts.append(cap)
     if auth.confirmed:
         facts.append(auth.confirmation)
     text.append("\n" + " · ".join(facts))
