@@ -9,8 +9,8 @@ import sys
 
 from authtrack.context import Context, UsageError
 from priorauth import audit
-from priorauth.store.datafile import local_time
 from priorauth.store.seal import SealError, verify, write_seal
+from priorauth.store.transaction import local_time
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -1,6 +1,6 @@
 """Reading the audit trail: which changes touched a client, since when, in words.
 
-The audit table is written only by :class:`~priorauth.store.datafile.Transaction`; nothing in
+The audit table is written only by :class:`~priorauth.store.transaction.Transaction`; nothing in
 authtrack edits or deletes its rows.
 """
 

@@ -30,7 +30,7 @@ from priorauth.model import (
     Record,
     Service,
 )
-from priorauth.store.datafile import Transaction
+from priorauth.store.transaction import Transaction
 
 R = TypeVar("R", bound=Record)
 

@@ -29,7 +29,8 @@ from priorauth.model import (
 )
 from priorauth.notify import Notification
 from priorauth.services.service_warnings import service_warnings
-from priorauth.store.datafile import Store, Transaction, describe, local_time
+from priorauth.store.datafile import Store
+from priorauth.store.transaction import Transaction, describe, local_time
 
 # A permission check: called with an action name ("edit", "confirm", "import", "admin"...);
 # raises PermissionDenied when the current user may not do it. The default allows everything.

@@ -28,7 +28,8 @@ from typing import Any
 from priorauth.errors import AuthTrackError
 from priorauth.store.auditchain import META_KEY, Walk, describe, walk
 from priorauth.store.config import ConfigError, not_root_only
-from priorauth.store.datafile import AUDIT_TABLE, Store
+from priorauth.store.datafile import Store
+from priorauth.store.transaction import AUDIT_TABLE
 
 SEAL_DIR = Path("/var/lib/authtrack")
 SEAL_DIR_ENV = "AUTHTRACK_SEAL_DIR"

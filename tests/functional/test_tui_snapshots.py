@@ -121,7 +121,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dt.datetime]]:
     """The store's clock, set by the test; local time is UTC."""
     now = [dt.datetime(2026, 11, 19, 17, 0, tzinfo=dt.UTC)]
     monkeypatch.setattr(
-        "priorauth.store.datafile.utc_now", lambda: now[0].isoformat(timespec="seconds")
+        "priorauth.store.transaction.utc_now", lambda: now[0].isoformat(timespec="seconds")
     )
     old = os.environ.get("TZ")
     os.environ["TZ"] = "UTC"
