@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from priorauth import reports
+from priorauth import report_rows, reports
 from priorauth.model import (
     Authorization,
     Client,
@@ -56,10 +56,10 @@ def test_expiring_within_n_days_inclusive() -> None:
         auth(client=7, end_date=days(3), auth_number="PENDING", status=RequestStatus.PENDING),
         clients=clients,
     )
-    rows = reports.expiring(data, TODAY, 30)
+    rows = report_rows.expiring(data, TODAY, 30)
     assert [(r.auth.auth_number, r.days_left) for r in rows] == [("TODAY", 0), ("EXACTLY-N", 30)]
     assert rows[0].use.units_remaining == 12 and rows[1].use.units_remaining is None
-    assert [r.auth.auth_number for r in reports.expiring(data, TODAY, 0)] == ["TODAY"]
+    assert [r.auth.auth_number for r in report_rows.expiring(data, TODAY, 0)] == ["TODAY"]
 
 
 def test_expiring_shows_a_renewal_already_under_way() -> None:
@@ -112,7 +112,7 @@ def _utilization_world():
 
 
 def test_utilization_by_payer() -> None:
-    rows = reports.utilization(_utilization_world(), TODAY, "payer")
+    rows = report_rows.utilization(_utilization_world(), TODAY, "payer")
     figures = [
         (
             r.group,
@@ -134,14 +134,14 @@ def test_utilization_by_payer() -> None:
 
 
 def test_utilization_by_clinician() -> None:
-    rows = reports.utilization(_utilization_world(), TODAY, "clinician")
+    rows = report_rows.utilization(_utilization_world(), TODAY, "clinician")
     figures = [(r.group, r.units_used, r.units_percent, r.visits_percent) for r in rows]
     assert figures == [
         ("alice", 6, 30.0, 33.3),
         ("bob", 10, 100.0, None),
         ("All", 16, 53.3, 33.3),
     ]
-    empty = reports.utilization(world(clients=[client()]), TODAY, "clinician")
+    empty = report_rows.utilization(world(clients=[client()]), TODAY, "clinician")
     assert [(r.group, r.authorizations, r.units_percent) for r in empty] == [("All", 0, None)]
 
 
@@ -172,7 +172,7 @@ def _renewal_world():
 
 
 def test_renewals_within_turnaround_plus_margin() -> None:
-    rows = reports.renewals(_renewal_world(), TODAY)
+    rows = report_rows.renewals(_renewal_world(), TODAY)
     got = [(r.auth.auth_number, r.reason, r.needed_by, r.request_by) for r in rows]
     # PACE: 8 carried + 8 in the last 4 weeks = 16 of 20; 4 left at 2 a week = 14 days
     assert got == [
@@ -186,7 +186,7 @@ def test_renewals_within_turnaround_plus_margin() -> None:
 
 def test_renewal_margin_is_configurable() -> None:
     data = _renewal_world()
-    tight = reports.renewals(data, TODAY, PracticeSettings(renewal_margin_days=0))
+    tight = report_rows.renewals(data, TODAY, PracticeSettings(renewal_margin_days=0))
     assert [r.auth.auth_number for r in tight] == ["ENDED", "USED-UP"]  # 10 days ahead only
     wide = reports.build("renewals", data, TODAY, days=8)
     assert [r["auth_number"] for r in wide.tables[0].records()][-1] == "ENDS-18"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from priorauth import notify, outofauth, reports, rules
+from priorauth import notify, outofauth, report_rows, reports, rules
 from priorauth.box23 import box23
 from priorauth.errors import ValidationError
 from priorauth.model import (
@@ -384,7 +384,7 @@ def test_reports_count_per_line(tracker: Tracker) -> None:
     _record(tracker, kid, payer, D(2026, 11, 4), "97156", 4)
     _record(tracker, kid, payer, D(2026, 11, 4), "92507", 5)
     data = tracker.data()
-    (row, total) = reports.utilization(data, TODAY)
+    (row, total) = report_rows.utilization(data, TODAY)
     assert (row.authorizations, row.units_authorized, row.units_used) == (2, 380, 75)
     assert (total.group, total.units_authorized) == ("All", 380)
     report = reports.build("utilization", data, TODAY)
@@ -396,9 +396,9 @@ def test_reports_count_per_line(tracker: Tracker) -> None:
         ("97156", 0, 0),  # no cap: nothing authorized to count against
         ("All", 360, 70),
     ]
-    renewals = [r for r in reports.renewals(data, TODAY) if r.auth.id == aba.id]
+    renewals = [r for r in report_rows.renewals(data, TODAY) if r.auth.id == aba.id]
     assert [(r.line, r.reason) for r in renewals] == [("97155", "97155: used up")]
-    assert one.id not in {r.auth.id for r in reports.renewals(data, TODAY)}
+    assert one.id not in {r.auth.id for r in report_rows.renewals(data, TODAY)}
 
 
 def test_without_lines_the_utilization_report_is_as_before(tracker: Tracker) -> None:
@@ -408,7 +408,7 @@ def test_without_lines_the_utilization_report_is_as_before(tracker: Tracker) -> 
     )
     report = reports.build("utilization", tracker.data(), TODAY)
     assert [t.key for t in report.tables] == ["by_payer", "by_clinician"]
-    assert reports.utilization_by_line(tracker.data(), TODAY) == []
+    assert report_rows.utilization_by_line(tracker.data(), TODAY) == []
 
 
 def test_notifications_json_names_the_line_only_for_several_lines(tracker: Tracker) -> None:
