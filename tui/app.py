@@ -12,6 +12,7 @@ What the workers work out from a read (and the derived cache at start-up) is
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import threading
 import traceback
 import weakref
@@ -39,7 +40,6 @@ from tui import (
 from tui.commands import ScreenCommands
 from tui.memory import give_back_memory
 from tui.rows import client_rows
-from tui.screens.authorizations import AuthorizationsScreen
 from tui.screens.base import BaseScreen
 from tui.screens.dialogs import ConflictDialog
 from tui.screens.help import HelpScreen
@@ -236,16 +236,21 @@ class AuthTrackApp(App[int]):
                 self.post_message(Loaded(snapshot))
                 data, cached, wrong = snapshot.data, None, True
         keep = cached is None and self.snapshots.cached_day != self.tracker.today
-        again = wrong or (cached is not None and kept_rows.KEY not in cached.screens)
+        # (rows another version of the screens kept are not read: keep this version's)
+        again = wrong or (cached is not None and not kept_rows.held(cached.screens))
         cached = None  # (the cache's text and lists: let go before the memory is given back)
         self._warm(data)
         if keep or again:  # the first of the day here, or kept by `notifications` (no rows)
             self.snapshots.keep(data, again=again)  # for the next process that starts
-            give_back_memory()
+        give_back_memory()
 
     def _warm(self, data: Data) -> None:
         """After the screens have their data (in the worker): see SnapshotMaker.warm."""
-        shown = any(isinstance(s, AuthorizationsScreen) for s in list(self._screens))
+        # (the screen's module is imported when it is first shown: not shown if not imported)
+        module = sys.modules.get("tui.screens.authorizations")
+        shown = module is not None and any(
+            isinstance(s, module.AuthorizationsScreen) for s in list(self._screens)
+        )
         self.snapshots.warm(data, auth_screen_shown=shown)
 
     def on_loaded(self, message: Loaded) -> None:
@@ -324,7 +329,7 @@ class AuthTrackApp(App[int]):
                 if error is None:
                     # this app's save: the next process starts from it
                     self.snapshots.keep(snapshot.data)
-                    give_back_memory()
+                give_back_memory()
 
         self.run_worker(work, thread=True, group="write", exit_on_error=False)
 

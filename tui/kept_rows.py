@@ -138,6 +138,12 @@ def use(live: LiveView, data: Data, today: dt.date, screens: dict[str, Any]) -> 
     return True
 
 
+def held(screens: dict[str, Any]) -> bool:
+    """Whether the cache's screens' values hold client rows kept by this version of the screens
+    (what :func:`rows_of` reads; without decoding them)."""
+    return KEY in screens and screens.get(CODE) == code()
+
+
 def rows_of(screens: dict[str, Any]) -> dict[int, ClientRow] | None:
     """The rows the cache's screens' values hold (by client id), when kept by this version of
     the screens and every one is a row; None otherwise."""

@@ -23,7 +23,6 @@ from priorauth.services import launch
 from priorauth.services.live import LiveView
 from priorauth.services.tracker import Tracker
 from tui import kept_rows
-from tui.memory import give_back_memory
 from tui.rows import auth_rows, client_rows
 
 
@@ -154,4 +153,4 @@ class SnapshotMaker:
         # what the app holds of the file: its records, not their text (80 MB at agency scale)
         with self.store_lock:
             self.tracker.store.shed_text()
-        give_back_memory()
+        # (the caller gives the memory back, once, after keeping the derived cache)

@@ -137,7 +137,7 @@ def use(data: Data, today: dt.date, launch: Launch, clients: Collection[int] | N
     snapshot's keeper of per-client values when it has one, so that the next save works out
     only what it touched). ``clients``: the id of every client of ``data``, when the caller
     knows them without building the clients (an app's first paint; it checks them against
-    the clients after the paint, see :func:`tui.snapshots.SnapshotMaker.fits`)."""
+    the clients after the paint, see ``tui.kept_rows.fits``)."""
     data.derived.setdefault((SHOWN, today), {}).update(launch.shown)
     settings = practice_settings(data)  # (notify.compute's key of its per-client values)
     key = ("notifications", today, settings.low_percent, settings.low_floor, settings.pace_weeks)

@@ -432,6 +432,9 @@ def test_the_client_lists_rows_kept_by_an_app_come_back_as_they_were(
         assert not kept_rows.use(LiveView(), after, TODAY, screens)
     other_code = {kept_rows.KEY: good, kept_rows.CODE: "another version"}
     assert not kept_rows.use(LiveView(), after, TODAY, other_code)
+    # ... and an app keeps its own version's rows in their place (held: what the app asks)
+    assert kept_rows.held(cached.screens) and not kept_rows.held(other_code)
+    assert not kept_rows.held({kept_rows.CODE: kept_rows.code()})  # (kept by `notifications`)
     assert kept_rows.decode(good) == {row.id: row for row in got}
 
 
