@@ -178,12 +178,12 @@ def write_digest(
             bold(f"{count} notification{plural}{whose} on {today:%A, %B} {today.day}, {today.year}")
             + "\n"
         )
+    names = names or Names.of(data, notifications)  # (every kind's clients, not the first's)
     by_kind: dict[str, list[Notification]] = {}
     for n in notifications:  # already most urgent first; kinds come out in urgency order
         by_kind.setdefault(n.kind, []).append(n)
     for kind, items in sorted(by_kind.items(), key=lambda kv: notify.KINDS.index(kv[0])):
         out.write("\n" + bold(f"{notify.KIND_LABELS[kind]} ({len(items)})") + "\n")
-        names = names or Names.of(data, items)
         for n in items:
             out.write(_line(data, n, user, today, names) + "\n")
     if hidden:
