@@ -10,7 +10,7 @@ from pathlib import Path
 
 from priorauth import grammar
 from priorauth.data import Data
-from priorauth.practice import practice_settings
+from priorauth.practice import practice_date_order
 from priorauth.roles import access_for
 from priorauth.services.tracker import Tracker
 from priorauth.store.backups import Retention
@@ -45,10 +45,10 @@ class Context:
 
     def date_option(self, text: str, option: str, command: str, data: Data) -> dt.date:
         """A date given on the command line (``--date``, ``--since``), read by the grammar the
-        app's forms use: 11/23/2026, 11/23/26, 2026-11-23, Nov 23 2026, "today", "yesterday",
-        -30, +2w. Numeric dates are in the practice's date order (month first unless set), so a
-        date reads the same typed here and in a form."""
-        order = "dmy" if practice_settings(data).date_order == "dmy" else "mdy"
+        app's forms and the importer use: 11/23/2026, 11/23/26, 2026-11-23, Nov 23 2026, "today",
+        "yesterday", -30, +2w. Numeric dates are in the practice's date order, as an import reads
+        text dates (month first unless set; the forms are month first whatever the setting)."""
+        order = practice_date_order(data)
         example = "23/11/2026" if order == "dmy" else "11/23/2026"
         try:
             day = grammar.date(

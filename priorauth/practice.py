@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from priorauth.data import Data
 from priorauth.errors import ValidationError
+from priorauth.grammar import DateOrder
 from priorauth.model import PracticeSettings
 from priorauth.store.codec import from_doc
 
@@ -41,3 +42,9 @@ def is_low(remaining: int, authorized: int, settings: PracticeSettings) -> bool:
     if remaining <= 0:
         return False
     return remaining * 100 <= settings.low_percent * authorized or remaining <= settings.low_floor
+
+
+def practice_date_order(data: Data) -> DateOrder:
+    """The practice's order for numeric dates nothing else decides (month first unless set): an
+    import's text dates a column gives no evidence on, and dates given on the command line."""
+    return "dmy" if practice_settings(data).date_order == "dmy" else "mdy"

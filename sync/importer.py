@@ -17,7 +17,7 @@ from typing import Any
 from priorauth.data import Data
 from priorauth.grammar import DateOrder
 from priorauth.model import Authorization, Client
-from priorauth.practice import practice_settings
+from priorauth.practice import practice_date_order
 from priorauth.services import bulk
 from priorauth.services.tracker import Tracker
 from priorauth.store.codec import to_doc
@@ -195,12 +195,6 @@ def plan_import(
     progress(0, 1, "reading")
     with gc_paused():
         return _plan_import(path, data, sheet, today, progress, user, (order, reason))
-
-
-def practice_date_order(data: Data) -> DateOrder:
-    """The practice's order for text dates a column gives no evidence on (month first unless
-    set)."""
-    return "dmy" if practice_settings(data).date_order == "dmy" else "mdy"
 
 
 def _plan_import(

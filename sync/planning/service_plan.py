@@ -27,12 +27,12 @@ from priorauth import outofauth
 from priorauth.data import Data
 from priorauth.grammar import DateOrder
 from priorauth.model import OutOfAuthPolicy, Service, ServiceStatus
+from priorauth.practice import practice_date_order
 from priorauth.services import bulk
 from priorauth.services.tracker import Tracker
 from priorauth.store.codec import record_copier
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
-from sync.importer import practice_date_order
 from sync.parsing.logsheet import RowError
 from sync.planning.applying import counts_json, write_planned
 from sync.planning.service_match import ClientFinder, PayerChooser, ServiceIndex
