@@ -89,8 +89,10 @@ _COUNTS = (  # (field, label) of the counts that cannot be negative, in the orde
 # a one-line authorization's counts in that order, and its cap, read in one call (the first
 # four are :func:`priorauth.usage.stated_counts` of an authorization without lines; with the
 # cap, every count _fractions looks at)
-_OWN_COUNTS = attrgetter(*(field for field, _ in _COUNTS), "cap_amount")
+OWN_COUNT_FIELDS = (*(field for field, _ in _COUNTS), "cap_amount")  # (as one call reads them)
+_OWN_COUNTS = attrgetter(*OWN_COUNT_FIELDS)
 _APPROVED = RequestStatus.APPROVED  # (an enum's member looked up once, not per record)
+CAP_PERIODS = (CapPeriod.WEEK, CapPeriod.MONTH)  # the periods a cap may have
 
 
 def payer_problems(data: Data, payer: Payer) -> list[ValidationError]:
@@ -308,7 +310,7 @@ def authorization_problems(
             problems.append(
                 ValidationError("A weekly or monthly cap must be above zero.", "cap_amount")
             )
-        if auth.cap_period not in (CapPeriod.WEEK, CapPeriod.MONTH):
+        if auth.cap_period not in CAP_PERIODS:
             problems.append(
                 ValidationError("Say whether the cap is per week or per month.", "cap_period")
             )
@@ -318,7 +320,7 @@ def authorization_problems(
             problems.append(check_code(code))  # type: ignore[arg-type]  # (it fails)
     # (counts that are all whole numbers or blank, as the importer's always are, have no
     # fractions: looked at by type in one go, _fractions only for the rest)
-    if not lines and not _WHOLE_OR_BLANK.issuperset(map(type, counts)):
+    if not lines and not WHOLE_OR_BLANK.issuperset(map(type, counts)):
         problems.extend(_fractions(auth, ""))
     if auth.active and status is not None and status is not _APPROVED:
         problems.append(
@@ -358,7 +360,7 @@ _LINE_COUNTS = (  # (attribute, words) of a line's counts, in the order reported
 # the same counts of a one-line authorization, read in one call; and the types of a count
 # that cannot be a fraction (a bool, an int subclass, goes the long way: _fractions decides)
 _FRACTION_COUNTS = attrgetter(*(attribute for attribute, _ in _LINE_COUNTS))
-_WHOLE_OR_BLANK = frozenset({int, type(None)})
+WHOLE_OR_BLANK = frozenset({int, type(None)})  # the types of counts that are whole or blank
 
 
 def line_problems(auth: Authorization) -> list[ValidationError]:
@@ -392,9 +394,9 @@ def line_problems(auth: Authorization) -> list[ValidationError]:
                 )
             elif line.cap_amount == 0:
                 found.append("a weekly or monthly cap must be above zero.")
-            if line.cap_period not in (CapPeriod.WEEK, CapPeriod.MONTH):
+            if line.cap_period not in CAP_PERIODS:
                 found.append("say whether the cap is per week or per month.")
-        whole = _WHOLE_OR_BLANK.issuperset(map(type, counts))  # (then _fractions finds none)
+        whole = WHOLE_OR_BLANK.issuperset(map(type, counts))  # (then _fractions finds none)
         if found or not whole:
             name = f"line {number} ({line_label(line)}): "
             problems.extend(ValidationError(name + text, "lines") for text in found)

@@ -20,15 +20,20 @@ from operator import attrgetter, is_, itemgetter, lt
 from priorauth import coverage
 from priorauth.data import Data
 from priorauth.errors import ValidationError
-from priorauth.model import Authorization, CapPeriod
+from priorauth.model import Authorization
 from priorauth.validate import (
+    _APPROVED,
     _GOOD_CODES,
     _STATUSES,
+    CAP_PERIODS,
+    OWN_COUNT_FIELDS,
+    WHOLE_OR_BLANK,
     _good_code,
     authorization_problems,
 )
 
-# the fields the checks of an authorization without service lines read, in one call
+# the fields the checks of an authorization without service lines read, in one call (its counts
+# last, as validate reads them; a test holds that authorization_problems reads no other field)
 _AUTH_FIELDS = attrgetter(
     "client",
     "payer",
@@ -40,18 +45,9 @@ _AUTH_FIELDS = attrgetter(
     "procedure_codes",
     "auth_number",
     "cap_period",
-    # its counts (none below zero, none a fraction): those of validate._OWN_COUNTS, the cap last
-    "units_authorized",
-    "visits_authorized",
-    "carried_units_used",
-    "carried_visits_used",
-    "reminder_days",
-    "cap_amount",
+    *OWN_COUNT_FIELDS,
 )
-_WHOLE = frozenset({int, type(None)})  # counts that are whole numbers or blank
 _DATES = frozenset({dt.date, type(None)})  # (exactly: a datetime goes the per-record way)
-_APPROVED = _STATUSES["approved"]
-_CAP_PERIODS = (CapPeriod.WEEK, CapPeriod.MONTH)
 _ODD = (TypeError, ValueError, AttributeError)  # a value the proof cannot handle
 _first = itemgetter(0)
 _ID = attrgetter("id")
@@ -145,14 +141,16 @@ def _doubtful_auths(data: Data, auths: Sequence[Authorization]) -> set[int]:
         doubtful |= _where(map(lt, ends, starts))
     # counts: whole numbers or blank, none below zero; a cap above zero, per week or month
     for column in counts:
-        if not _WHOLE.issuperset(map(type, column)):
-            doubtful |= _where(type(v) not in _WHOLE or (v is not None and v < 0) for v in column)
+        if not WHOLE_OR_BLANK.issuperset(map(type, column)):
+            doubtful |= _where(
+                type(v) not in WHOLE_OR_BLANK or (v is not None and v < 0) for v in column
+            )
         elif min(filter(None, column), default=0) < 0:
             doubtful |= _where(v is not None and v < 0 for v in column)
     caps = counts[-1]
     if caps.count(None) != n:
         doubtful |= _where(
-            c is not None and not (type(c) is int and c > 0 and p in _CAP_PERIODS)
+            c is not None and not (type(c) is int and c > 0 and p in CAP_PERIODS)
             for c, p in zip(caps, periods, strict=True)
         )
     # the codes well formed (each new one checked once, as _good_code caches it)

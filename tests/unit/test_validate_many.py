@@ -206,3 +206,50 @@ def test_the_shortcut_for_a_first_import_needs_exactly_its_records_and_a_fresh_i
     b.auth_number = "B-1"
     found = validate_many.authorizations_problems(view, [a, b])
     assert {i: _texts(p) for i, p in found.items()} == _per_record(view, [a, b], view) != {}
+
+
+def test_the_bulk_check_reads_every_field_the_per_record_check_reads() -> None:
+    """A rule added to validate.authorization_problems on a field validate_many does not read
+    would let the bulk check clear a record the rule refuses: every field of a one-line
+    authorization the per-record check reads is one the bulk check reads too."""
+    read: set[str] = set()
+
+    class Watched(Authorization):
+        __slots__ = ()
+
+        def __getattribute__(self, name: str) -> object:
+            read.add(name)
+            return object.__getattribute__(self, name)
+
+    payers = {1: Payer(id=1, name="Aetna")}
+    clients = {
+        1: Client(id=1, first_name="A", last_name="L", insurances=[ClientInsurance(payer_id=1)])
+    }
+    data = Data(payers=payers, clients=clients, authorizations={})
+    for status in (RequestStatus.APPROVED, RequestStatus.PENDING):
+        auth = Watched(
+            id=-1,
+            client=1,
+            payer=1,
+            auth_number="A-1",
+            status=status,
+            active=status == RequestStatus.APPROVED,
+            procedure_codes=["90837"],
+            units_authorized=20,
+            visits_authorized=2.5,  # (a fraction: every count is looked at)
+            cap_amount=4,
+            cap_period=CapPeriod.WEEK,
+            start_date=dt.date(2025, 1, 1),
+            end_date=dt.date(2025, 6, 1),
+        )
+        validate.authorization_problems(data, auth)
+    fields = {f for f in read if not f.startswith("_") and not callable(getattr(auth, f))}
+    # (measure and cap_measure are read only of a count that is not whole, which the bulk
+    # check always leaves to the per-record one)
+    allowed = _names() | {"id", "measure", "cap_measure"}
+    assert fields <= allowed, fields - allowed
+
+
+def _names() -> set[str]:
+    # the names validate_many's one call reads (operator.attrgetter keeps them in its repr)
+    return set(repr(validate_many._AUTH_FIELDS).split("'")[1::2])
