@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from priorauth.data import Data
-from priorauth.model import AuditEntry
+from priorauth.model import AuditEntry, ServiceLine
+from priorauth.service_lines import OWN_LINE_FIELDS
 
 _TABLE_WORDS = {
     "clients": "client",
@@ -129,21 +131,14 @@ class Change:
     after: str
 
 
-# An authorization with one service line keeps it in its own fields; with several, in ``lines``
-# (priorauth.service_lines.with_lines). The own field each line field is kept in, and its value
-# (as stored) while the lines are in ``lines``.
-_OWN_LINE_FIELDS = {
-    "procedure_codes": ("codes", []),
-    "group": ("group", ""),
-    "units_authorized": ("units_authorized", None),
-    "visits_authorized": ("visits_authorized", None),
-    "carried_units_used": ("carried_units_used", 0),
-    "carried_visits_used": ("carried_visits_used", 0),
-    "cap_amount": ("cap_amount", None),
-    "cap_period": ("cap_period", None),
-    "cap_measure": ("cap_measure", "units"),
-    "measure": ("measure", "units"),
-}
+# An authorization with one service line keeps it in its own fields; with several, in ``lines``,
+# its own fields then holding a blank line's values (priorauth.service_lines.with_lines)
+_BLANK_LINE = ServiceLine()
+
+
+def _stored(value: Any) -> Any:
+    """A value as an audit entry holds it (an enum by its value)."""
+    return value.value if isinstance(value, Enum) else value
 
 
 def _shown(entry: AuditEntry) -> dict[str, tuple[Any, Any]]:
@@ -162,9 +157,9 @@ def _shown(entry: AuditEntry) -> dict[str, tuple[Any, Any]]:
     else:
         return found
     line = {}
-    for own, (key, blank) in _OWN_LINE_FIELDS.items():
+    for own, key in OWN_LINE_FIELDS.items():
         # a field the edit did not change held its blank (the several-line form) on both sides
-        line[key] = found.pop(own)[side] if own in found else blank
+        line[key] = found.pop(own)[side] if own in found else _stored(getattr(_BLANK_LINE, key))
     found["lines"] = ([line], after) if side == 0 else (before, [line])
     return found
 

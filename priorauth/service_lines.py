@@ -65,6 +65,22 @@ def hold_lines(auth: Authorization, lines: list[ServiceLine]) -> None:
         setattr(auth, name, value)
 
 
+# An authorization's own field holding each field of its one line (``lines`` empty); with several
+# lines its own fields hold a blank line's values (``ServiceLine()``: :func:`with_lines`).
+OWN_LINE_FIELDS = {
+    "procedure_codes": "codes",
+    "group": "group",
+    "units_authorized": "units_authorized",
+    "visits_authorized": "visits_authorized",
+    "carried_units_used": "carried_units_used",
+    "carried_visits_used": "carried_visits_used",
+    "cap_amount": "cap_amount",
+    "cap_period": "cap_period",
+    "cap_measure": "cap_measure",
+    "measure": "measure",
+}
+
+
 def _line_fields(lines: list[ServiceLine], made_for_it: bool) -> dict[str, object]:
     """The fields :func:`with_lines` sets (see there)."""
     if len(lines) == 1:

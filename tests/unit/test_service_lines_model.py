@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from priorauth import rules
 from priorauth.model import Authorization, LineMeasure, Service, ServiceLine
-from priorauth.service_lines import all_codes, line_index, lines_of, with_lines
+from priorauth.service_lines import (
+    OWN_LINE_FIELDS,
+    all_codes,
+    line_index,
+    lines_of,
+    with_lines,
+)
 from priorauth.store.codec import from_doc, to_doc
 from priorauth.store.datafile import Store
 from priorauth.store.layout import SCHEMA_VERSION
@@ -53,6 +59,13 @@ def test_with_lines_keeps_one_canonical_form() -> None:
     assert all_codes(several) == ["97153", "97155", "97156"]
     assert with_lines(several, lines_of(several)) == several
     assert with_lines(several, lines_of(one)) == one
+    # OWN_LINE_FIELDS (what the audit reads a line's move between the two forms by): one
+    # line's fields are its authorization's own; with several, those hold a blank line's values
+    (line,) = lines_of(one)
+    blank = ServiceLine()
+    for own, attribute in OWN_LINE_FIELDS.items():
+        assert getattr(one, own) == getattr(line, attribute)
+        assert getattr(several, own) == getattr(blank, attribute)
 
 
 def test_a_service_counts_against_the_line_holding_its_code() -> None:
