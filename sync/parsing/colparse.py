@@ -233,7 +233,7 @@ def parse_column(
         # are all hashable; text with more distinct values is quicker through the fast path,
         # which only trims it)
         distinct = dict.fromkeys(values)
-        if len(distinct) * 4 <= n and not _bool_and_number(distinct, values):
+        if len(distinct) * 4 <= n:  # (_parsed reads a yes/no beside a 0 or 1 cell by cell)
             return _parsed(table, col, range(n), values, list(distinct), parse)
     out = _fast(col, values)
     if _SLOW not in out:
@@ -248,7 +248,7 @@ def parse_column(
     return out
 
 
-def _bool_and_number(distinct: dict[Any, None], values: Sequence[Any]) -> bool:
+def _bool_and_number(distinct: Sequence[Any], values: Sequence[Any]) -> bool:
     """Whether ``values`` hold a yes/no cell and a number: True and 1.0 are one key of
     ``distinct`` and must be parsed apart. Only a key equal to 0 or 1 can hide one behind the
     other, so the column's types are looked at only then."""
@@ -280,7 +280,7 @@ def _parsed(
 ) -> list[Any]:
     """``values`` (of data rows ``rows``) through their ``distinct`` values, each read as a cell
     of the column is read: the fast path where it applies, else ``parse``."""
-    if _bool_and_number(dict.fromkeys(distinct), values):
+    if _bool_and_number(distinct, values):
         # a yes/no cell and a 0 or 1 are one dict key (False == 0.0): each cell read apart
         parsed = [_read(col, v, parse) for v in values]
         kinds = set(map(type, parsed))
