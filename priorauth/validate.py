@@ -338,15 +338,8 @@ def authorization_problems(
                 "payer",
             )
         )
-    if auth.auth_number and known_payer:
-        # (same_number's first answer inline: most numbers are their own authorization's alone)
-        found = data.auths_by_number.get((auth.payer, auth.auth_number.strip().casefold()))
-        if (
-            found
-            and (len(found) > 1 or found[0].id != auth.id)
-            and (dup := duplicate_number_problem(data, auth, before))
-        ):
-            problems.append(dup)
+    if auth.auth_number and known_payer and (dup := duplicate_number_problem(data, auth, before)):
+        problems.append(dup)
     return problems
 
 
@@ -357,7 +350,7 @@ _LINE_COUNTS = (  # (attribute, words) of a line's counts, in the order reported
     ("carried_visits_used", "visits already used"),
     ("cap_amount", "the cap"),
 )
-# the same counts of a one-line authorization, read in one call; and the types of a count
+# a line's counts of _LINE_COUNTS, read in one call; and the types of a count
 # that cannot be a fraction (a bool, an int subclass, goes the long way: _fractions decides)
 _FRACTION_COUNTS = attrgetter(*(attribute for attribute, _ in _LINE_COUNTS))
 WHOLE_OR_BLANK = frozenset({int, type(None)})  # the types of counts that are whole or blank
