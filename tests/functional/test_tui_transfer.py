@@ -186,6 +186,17 @@ async def test_import_preview_names_the_columns_it_will_not_import(
         assert "Columns not imported (1)" in text
         assert '"Referral Source" on sheet "Sheet" was not imported' in text
         assert not app.data.authorizations
+        # then a file that cannot be read: its sentence alone, nothing of the last preview
+        assert app.screen.query_one("#preview-row").display
+        junk = tmp_path / "notes.xlsx"
+        junk.write_text("this is not a workbook")
+        app.screen.query_one("#path", Input).value = str(junk)
+        app.screen.query_one("#path", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "notes.xlsx" in str(app.screen.query_one("#result").render())
+        assert not app.screen.query_one("#preview").display
+        assert not app.screen.query_one("#preview-row").display
 
 
 async def test_import_screen_takes_an_appointment_list(typed_demo_db: Path) -> None:

@@ -284,6 +284,7 @@ class ImportScreen(TransferScreen):
             else:
                 self.set_result(str(message.error), "error")
             self.query_one("#preview").display = False
+            self.query_one("#preview-row").display = False  # (the last preview's selected row)
             return
         self.show_plan(message.result)
 
