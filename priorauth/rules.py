@@ -26,7 +26,7 @@ from priorauth.model import (
     RequestStatus,
     Service,
 )
-from priorauth.service_lines import all_codes, lines_of, with_lines
+from priorauth.service_lines import all_codes, line_index, lines_of, with_lines
 from priorauth.service_lines import (
     code_matches as code_matches,  # (re-exported: rules.code_matches)
 )
@@ -199,6 +199,19 @@ _date_of = operator.attrgetter("date")
 
 def services_for(data: Data, auth: Authorization) -> list[Service]:
     return services_by_authorization(data).get(auth.id, [])
+
+
+def services_left_out(data: Data, old: Authorization, new: Authorization) -> list[Service]:
+    """The services counting against ``old`` whose code no line of ``new`` holds (a line
+    removed, a code taken off): saving ``new`` over ``old`` moves them to another authorization,
+    or none. Oldest first; services assigned to ``old`` by hand stay with it."""
+    if all_codes(new) == all_codes(old):
+        return []
+    return [
+        s
+        for s in services_for(data, old)
+        if s.authorization is None and line_index(new, s.procedure_code) is None
+    ]
 
 
 def uncovered_services(data: Data) -> list[Service]:

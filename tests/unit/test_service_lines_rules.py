@@ -234,6 +234,22 @@ def test_a_service_past_its_line_warns_with_the_line(tracker: Tracker) -> None:
     )
 
 
+def test_services_left_out_are_those_no_line_of_the_edit_holds(tracker: Tracker) -> None:
+    kid, payer = _setup(tracker)
+    saved = tracker.save_authorization(_aba(kid, payer)).authorization
+    _record(tracker, kid, payer, D(2026, 11, 2), "97153", 4)
+    _record(tracker, kid, payer, D(2026, 10, 5), "97156", 2)
+    _record(tracker, kid, payer, D(2026, 11, 3), "97156", 1)
+    data = tracker.data()
+    assert rules.services_left_out(data, saved, saved) == []
+    edit = with_lines(saved, _aba_lines()[:2])  # (97156's line removed)
+    left = rules.services_left_out(data, saved, edit)
+    assert [(s.procedure_code, s.date) for s in left] == [
+        ("97156", D(2026, 10, 5)),
+        ("97156", D(2026, 11, 3)),
+    ]
+
+
 @given(
     st.lists(
         st.tuples(

@@ -5,9 +5,9 @@ confirmation ("C"), so billing must confirm it again."""
 
 from __future__ import annotations
 
-from priorauth import rules, service_lines
 from priorauth.data import Data
-from priorauth.model import Authorization, Service
+from priorauth.model import Authorization
+from priorauth.rules import services_left_out
 from priorauth.services.tracker import billing_fields_changed
 
 
@@ -42,16 +42,3 @@ def save_question(
         return None
     button = "Save, clear the C" if changed else "Save"
     return (" · ".join(titles), " ".join(said) + " Save the change?", button)
-
-
-def services_left_out(data: Data, old: Authorization, new: Authorization) -> list[Service]:
-    """The services counting against ``old`` whose code no line of ``new`` holds (a line
-    removed, a code taken off): after the save they count against another authorization or
-    none. Oldest first."""
-    if service_lines.all_codes(new) == service_lines.all_codes(old):
-        return []
-    return [
-        s
-        for s in rules.services_for(data, old)
-        if s.authorization is None and service_lines.line_index(new, s.procedure_code) is None
-    ]
