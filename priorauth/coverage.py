@@ -19,7 +19,7 @@ _RANK = {p: i for i, p in enumerate(PRIORITY_ORDER)}
 
 def rank(priority: Priority | str) -> int:
     """Primary 0, secondary 1, tertiary 2 (an unknown priority after them)."""
-    return _RANK.get(priority, len(_RANK))  # type: ignore[call-overload]
+    return _RANK.get(priority, _UNKNOWN)  # type: ignore[call-overload]
 
 
 def all_coverages(client: Client) -> list[ClientInsurance]:
@@ -154,6 +154,19 @@ def requires_prior_auth(client: Client, payer_id: int, day: dt.date | None) -> b
     return coverage is None or coverage.prior_auth_required
 
 
+def sort_by_priority(coverages: list[ClientInsurance]) -> None:
+    """Sort coverages by priority (as :func:`rank`), then start (an open start first): the
+    order an import stores a client's coverages in."""
+    coverages.sort(key=_priority_start)
+
+
+def _priority_start(c: ClientInsurance) -> tuple[int, dt.date]:
+    return (_RANK.get(c.priority, _UNKNOWN), c.start_date or dt.date.min)  # (rank(), inline)
+
+
+_UNKNOWN = len(_RANK)
+
+
 def set_coverages(client: Client, coverages: Iterable[ClientInsurance]) -> None:
     """Replace the client's coverages (the only writer)."""
     client.insurances = list(coverages)
@@ -208,5 +221,6 @@ __all__ = [
     "rank",
     "requires_prior_auth",
     "set_coverages",
+    "sort_by_priority",
     "with_payer_ids",
 ]

@@ -99,17 +99,20 @@ def merge_coverages(merger: Merger, seen: list[Seen]) -> dict[int, str]:
                 )
                 _member_ids(merger.current(client), rows)
                 continue
+            covs: list[ClientInsurance] = []  # (changed when the rows make any)
+            before: list[dict[str, object]] | None = None
         elif _all_fit(coverage.all_coverages(client), rows):  # (a log imported again)
             _member_ids(client, rows)
             continue
-        covs = coverage.copied(client)
-        before = [c.__dict__.copy() for c in covs]
+        else:
+            covs = coverage.copied(client)
+            before = [c.__dict__.copy() for c in covs]
         problem = _plan(merger, client, covs, rows, required)
         if problem:
             problems[client_id] = problem
-        if [c.__dict__ for c in covs] != before:
+        if bool(covs) if before is None else [c.__dict__ for c in covs] != before:
             client = merger.editable(client)
-            covs.sort(key=lambda c: (coverage.rank(c.priority), c.start_date or dt.date.min))
+            coverage.sort_by_priority(covs)
             coverage.set_coverages(client, covs)
         _member_ids(client, rows)
     return problems
