@@ -32,7 +32,7 @@ def all_coverages(client: Client) -> list[ClientInsurance]:
 def _order(c: ClientInsurance) -> tuple[int, int, int]:
     end = c.end_date.toordinal() if c.end_date else _OPEN
     start = c.start_date.toordinal() if c.start_date else 0
-    return (rank(c.priority), -end, -start)
+    return (_RANK.get(c.priority, _UNKNOWN), -end, -start)  # (rank(), inline: per coverage)
 
 
 _OPEN = dt.date.max.toordinal() + 1
@@ -53,9 +53,18 @@ def in_force(coverage: ClientInsurance, day: dt.date | None) -> bool:
 def overlap(a: ClientInsurance, b: ClientInsurance) -> dt.date | None:
     """The first day both are in force (``dt.date.min`` when both are open at the start), or
     None when their periods do not meet."""
-    start = max(a.start_date or dt.date.min, b.start_date or dt.date.min)
-    end = min(a.end_date or dt.date.max, b.end_date or dt.date.max)
+    # (conditional expressions, not max() and min(): validation asks about every pair of a
+    # client's coverages, for each of an import's thousands of clients)
+    start, other = a.start_date or _FIRST, b.start_date or _FIRST
+    if other > start:
+        start = other
+    end, other = a.end_date or _LAST, b.end_date or _LAST
+    if other < end:
+        end = other
     return start if start <= end else None
+
+
+_FIRST, _LAST = dt.date.min, dt.date.max
 
 
 def describe_period(coverage: ClientInsurance) -> str:
