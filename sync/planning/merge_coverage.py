@@ -190,18 +190,19 @@ def _plan(
     required: dict[int, bool],
 ) -> str:
     rows = sorted(rows, key=_start)
-    unfit: list[Seen] = []
-    if not covs:  # (a new client: no row fits anything)
+    if covs:
+        unfit: list[Seen] = []
+        for s in rows:
+            fit = _fit(covs, s)
+            if fit is None:
+                unfit.append(s)
+                continue
+            if s.member and not fit.member_id:
+                fit.member_id = s.member
+            if s.priority is not None and s.priority != fit.priority:
+                _move(merger, client, covs, fit, s.priority)
+    else:  # (a new client: no row fits anything)
         unfit = rows
-    for s in rows if covs else ():
-        fit = _fit(covs, s)
-        if fit is None:
-            unfit.append(s)
-            continue
-        if s.member and not fit.member_id:
-            fit.member_id = s.member
-        if s.priority is not None and s.priority != fit.priority:
-            _move(merger, client, covs, fit, s.priority)
     if not unfit:
         return ""
     payers = _Payers(merger, client, rows, required)
