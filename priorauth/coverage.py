@@ -15,6 +15,7 @@ from priorauth.model import Client, ClientInsurance, Priority
 
 PRIORITY_ORDER: tuple[Priority, ...] = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
 _RANK = {p: i for i, p in enumerate(PRIORITY_ORDER)}
+_UNKNOWN = len(_RANK)  # (an unknown priority's rank: after them)
 
 
 def rank(priority: Priority | str) -> int:
@@ -171,9 +172,6 @@ def sort_by_priority(coverages: list[ClientInsurance]) -> None:
 
 def _priority_start(c: ClientInsurance) -> tuple[int, dt.date]:
     return (_RANK.get(c.priority, _UNKNOWN), c.start_date or dt.date.min)  # (rank(), inline)
-
-
-_UNKNOWN = len(_RANK)
 
 
 def set_coverages(client: Client, coverages: Iterable[ClientInsurance]) -> None:
