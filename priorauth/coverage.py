@@ -15,11 +15,12 @@ from priorauth.model import Client, ClientInsurance, Priority
 
 PRIORITY_ORDER: tuple[Priority, ...] = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
 _RANK = {p: i for i, p in enumerate(PRIORITY_ORDER)}
+_UNKNOWN = len(_RANK)  # (an unknown priority's rank: after them)
 
 
 def rank(priority: Priority | str) -> int:
     """Primary 0, secondary 1, tertiary 2 (an unknown priority after them)."""
-    return _RANK.get(priority, len(_RANK))  # type: ignore[call-overload]
+    return _RANK.get(priority, _UNKNOWN)  # type: ignore[call-overload]
 
 
 def all_coverages(client: Client) -> list[ClientInsurance]:
@@ -32,7 +33,7 @@ def all_coverages(client: Client) -> list[ClientInsurance]:
 def _order(c: ClientInsurance) -> tuple[int, int, int]:
     end = c.end_date.toordinal() if c.end_date else _OPEN
     start = c.start_date.toordinal() if c.start_date else 0
-    return (rank(c.priority), -end, -start)
+    return (_RANK.get(c.priority, _UNKNOWN), -end, -start)  # (rank(), inline: per coverage)
 
 
 _OPEN = dt.date.max.toordinal() + 1
@@ -53,9 +54,18 @@ def in_force(coverage: ClientInsurance, day: dt.date | None) -> bool:
 def overlap(a: ClientInsurance, b: ClientInsurance) -> dt.date | None:
     """The first day both are in force (``dt.date.min`` when both are open at the start), or
     None when their periods do not meet."""
-    start = max(a.start_date or dt.date.min, b.start_date or dt.date.min)
-    end = min(a.end_date or dt.date.max, b.end_date or dt.date.max)
+    # (conditional expressions, not max() and min(): validation asks about every pair of a
+    # client's coverages, for each of an import's thousands of clients)
+    start, other = a.start_date or _FIRST, b.start_date or _FIRST
+    if other > start:
+        start = other
+    end, other = a.end_date or _LAST, b.end_date or _LAST
+    if other < end:
+        end = other
     return start if start <= end else None
+
+
+_FIRST, _LAST = dt.date.min, dt.date.max
 
 
 def describe_period(coverage: ClientInsurance) -> str:
@@ -154,6 +164,16 @@ def requires_prior_auth(client: Client, payer_id: int, day: dt.date | None) -> b
     return coverage is None or coverage.prior_auth_required
 
 
+def sort_by_priority(coverages: list[ClientInsurance]) -> None:
+    """Sort coverages by priority (as :func:`rank`), then start (an open start first): the
+    order an import stores a client's coverages in."""
+    coverages.sort(key=_priority_start)
+
+
+def _priority_start(c: ClientInsurance) -> tuple[int, dt.date]:
+    return (_RANK.get(c.priority, _UNKNOWN), c.start_date or dt.date.min)  # (rank(), inline)
+
+
 def set_coverages(client: Client, coverages: Iterable[ClientInsurance]) -> None:
     """Replace the client's coverages (the only writer)."""
     client.insurances = list(coverages)
@@ -208,5 +228,6 @@ __all__ = [
     "rank",
     "requires_prior_auth",
     "set_coverages",
+    "sort_by_priority",
     "with_payer_ids",
 ]

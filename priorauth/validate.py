@@ -165,6 +165,8 @@ def client_problems(data: Data, client: Client, today: dt.date) -> list[Validati
             )
             continue
         for other_priority, other in seen:
+            if other_priority != priority and other.payer_id != ins.payer_id:
+                continue  # (two payers at different priorities may cover the same days)
             day = coverage.overlap(ins, other)
             if day is None:
                 continue

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from priorauth import coverage
@@ -56,18 +56,17 @@ class Seen(NamedTuple):
 
 @dataclass
 class _Card:
+    """The rows of one payer and member id that fit no coverage: a coverage to add."""
+
     payer: int
     member: str
-    seen: list[Seen] = field(default_factory=list)
+    seen: list[Seen]
+    start: dt.date | None  # its first authorization's start (worked out once, when made)
+    priority: Priority | None  # the first priority its rows state
 
-    @property
-    def start(self) -> dt.date | None:
-        starts = [s.start for s in self.seen if s.start is not None]
-        return min(starts) if starts else None
 
-    @property
-    def priority(self) -> Priority | None:
-        return next((s.priority for s in self.seen if s.priority is not None), None)
+def _start(s: Seen | _Card) -> dt.date:
+    return s.start or dt.date.min
 
 
 def merge_coverages(merger: Merger, seen: list[Seen]) -> dict[int, str]:
@@ -77,6 +76,7 @@ def merge_coverages(merger: Merger, seen: list[Seen]) -> dict[int, str]:
     for s in seen:
         by_client[s.client].append(s)
     problems: dict[int, str] = {}
+    required: dict[int, bool] = {}  # payer id -> whether it requires prior authorization
     for client_id, rows in by_client.items():
         client = merger.client(client_id)
         if client is None:
@@ -99,17 +99,20 @@ def merge_coverages(merger: Merger, seen: list[Seen]) -> dict[int, str]:
                 )
                 _member_ids(merger.current(client), rows)
                 continue
+            covs: list[ClientInsurance] = []  # (changed when the rows make any)
+            before: list[dict[str, object]] | None = None
         elif _all_fit(coverage.all_coverages(client), rows):  # (a log imported again)
             _member_ids(client, rows)
             continue
-        covs = coverage.copied(client)
-        before = [c.__dict__.copy() for c in covs]
-        problem = _plan(merger, client, covs, rows)
+        else:
+            covs = coverage.copied(client)
+            before = [c.__dict__.copy() for c in covs]
+        problem = _plan(merger, client, covs, rows, required)
         if problem:
             problems[client_id] = problem
-        if [c.__dict__ for c in covs] != before:
+        if bool(covs) if before is None else [c.__dict__ for c in covs] != before:
             client = merger.editable(client)
-            covs.sort(key=lambda c: (coverage.rank(c.priority), c.start_date or dt.date.min))
+            coverage.sort_by_priority(covs)
             coverage.set_coverages(client, covs)
         _member_ids(client, rows)
     return problems
@@ -179,43 +182,70 @@ def _fit(covs: list[ClientInsurance], s: Seen) -> ClientInsurance | None:
     return first
 
 
-def _plan(merger: Merger, client: Client, covs: list[ClientInsurance], rows: list[Seen]) -> str:
-    rows = sorted(rows, key=lambda s: s.start or dt.date.min)
-    unfit: list[Seen] = []
-    for s in rows:
-        fit = _fit(covs, s)
-        if fit is None:
-            unfit.append(s)
-            continue
-        if s.member and not fit.member_id:
-            fit.member_id = s.member
-        if s.priority is not None and s.priority != fit.priority:
-            _move(merger, client, covs, fit, s.priority)
+def _plan(
+    merger: Merger,
+    client: Client,
+    covs: list[ClientInsurance],
+    rows: list[Seen],
+    required: dict[int, bool],
+) -> str:
+    rows = sorted(rows, key=_start)
+    if covs:
+        unfit: list[Seen] = []
+        for s in rows:
+            fit = _fit(covs, s)
+            if fit is None:
+                unfit.append(s)
+                continue
+            if s.member and not fit.member_id:
+                fit.member_id = s.member
+            if s.priority is not None and s.priority != fit.priority:
+                _move(merger, client, covs, fit, s.priority)
+    else:  # (a new client: no row fits anything)
+        unfit = rows
     if not unfit:
         return ""
-    cards: dict[tuple[int, str], _Card] = {}
-    for s in unfit:
-        card = cards.get((s.payer, s.member))
-        if card is None:
-            card = cards[(s.payer, s.member)] = _Card(s.payer, s.member)
-        card.seen.append(s)
-    for (payer, member), card in list(cards.items()):  # a blank member id joins its payer's card
-        if not member:
-            named = [c for (p, m), c in cards.items() if p == payer and m]
-            if named:
-                named[0].seen.extend(card.seen)
-                del cards[(payer, member)]
+    payers = _Payers(merger, client, rows, required)
     made = len(covs)
-    starts = [(card.start, card) for card in cards.values()]  # (each card's start worked out once)
-    for day, card in sorted(starts, key=lambda s: s[0] or dt.date.min):
-        problem = _place(merger, client, covs, card, day, rows)
+    for card in _cards(unfit):
+        problem = _place(merger, client, covs, card, payers)
         if problem:
             return problem
     for c in covs[made:]:  # a payer the client's history has moved on from is a past one
-        last = _last_end(merger, client, c, rows) if c.end_date is None else None
+        last = payers.last_end(c) if c.end_date is None else None
         if last is not None and any(o.start_date and o.start_date > last for o in covs):
             c.end_date = max(last, c.start_date) if c.start_date else last
     return ""
+
+
+def _cards(unfit: list[Seen]) -> list[_Card]:
+    """The unfit rows by payer and member id (a blank member id joins its payer's first card
+    with one), in order of their first start date."""
+    by_key: dict[tuple[int, str], list[Seen]] = {}
+    blank = False  # (a row without a member id)
+    for s in unfit:
+        key = (s.payer, s.member)
+        found = by_key.get(key)
+        if found is None:
+            by_key[key] = [s]
+            blank = blank or not s.member
+        else:
+            found.append(s)
+    for payer, member in [key for key in by_key if not key[1]] if blank else ():
+        named = next((key for key in by_key if key[0] == payer and key[1]), None)
+        if named is not None:
+            by_key[named].extend(by_key.pop((payer, member)))
+    cards = []
+    for (payer, member), seen in by_key.items():
+        start = priority = None
+        for s in seen:  # (a loop: most cards have a row or two)
+            if s.start is not None and (start is None or s.start < start):
+                start = s.start
+            if priority is None:
+                priority = s.priority
+        cards.append(_Card(payer, member, seen, start, priority))
+    cards.sort(key=_start)
+    return cards
 
 
 def _move(
@@ -236,43 +266,36 @@ def _move(
 
 
 def _place(
-    merger: Merger,
-    client: Client,
-    covs: list[ClientInsurance],
-    card: _Card,
-    day: dt.date | None,
-    rows: list[Seen],
+    merger: Merger, client: Client, covs: list[ClientInsurance], card: _Card, payers: _Payers
 ) -> str:
-    """Add ``card``, starting on ``day`` (its start), to ``covs``; a problem, or ""."""
-    payer = merger.payer_by_id(card.payer)
-    required = payer.prior_auth_required if payer is not None else True
-    old = None
+    """Add ``card``, starting on its start, to ``covs``; a problem, or ""."""
+    day = card.start
     if day is not None and card.member:
-        for c in covs:
+        for old in covs:
             if (
-                c.payer_id == card.payer
-                and c.member_id
-                and coverage.in_force(c, day)
-                and (c.start_date is None or c.start_date < day)
-            ):
-                old = c
-                break
-    if old is not None and day is not None:  # a new card: a new period, never an overwrite
-        covs.append(
-            ClientInsurance(
-                payer_id=card.payer,
-                priority=old.priority,
-                member_id=card.member,
-                prior_auth_required=old.prior_auth_required,
-                start_date=day,
-                end_date=old.end_date,
-            )
-        )
-        old.end_date = day - _DAY
-        return ""
-    running = [
-        c for c in covs if (c.end_date is None if day is None else coverage.in_force(c, day))
-    ]
+                old.payer_id == card.payer
+                and old.member_id
+                and coverage.in_force(old, day)
+                and (old.start_date is None or old.start_date < day)
+            ):  # a new card: a new period, never an overwrite
+                covs.append(
+                    ClientInsurance(
+                        payer_id=card.payer,
+                        priority=old.priority,
+                        member_id=card.member,
+                        prior_auth_required=old.prior_auth_required,
+                        start_date=day,
+                        end_date=old.end_date,
+                    )
+                )
+                old.end_date = day - _DAY
+                return ""
+    running: list[ClientInsurance] = []
+    holding: dict[Priority, list[ClientInsurance]] = {}  # running ones by priority
+    for c in covs:
+        if c.end_date is None if day is None else coverage.in_force(c, day):
+            running.append(c)
+            holding.setdefault(c.priority, []).append(c)
     wanted = card.priority
     order = _ORDERS.get(wanted)  # (the wanted priority first, then the others in order)
     if order is None:
@@ -281,14 +304,21 @@ def _place(
         ]
     chosen: Priority | None = None
     for priority in order:
-        holders = [c for c in running if c.priority == priority]
+        holders = holding.get(priority)
         if not holders:
             chosen = priority
             break
-        ends = [_last_end(merger, client, c, rows) for c in holders]
-        if day is not None and all(e is not None and e < day for e in ends):
-            for c, end in zip(holders, ends, strict=True):
-                c.end_date = max(end, c.start_date) if c.start_date and end else end
+        if day is None:
+            continue
+        ended: list[tuple[ClientInsurance, dt.date]] = []
+        for c in holders:
+            end = payers.last_end(c)
+            if end is None or end >= day:
+                break
+            ended.append((c, end))
+        else:  # all its holders' authorizations ended before the day: they are past ones
+            for c, end in ended:
+                c.end_date = max(end, c.start_date) if c.start_date else end
             chosen = priority
             break
     if chosen is None:
@@ -299,7 +329,7 @@ def _place(
             f"adding {_payer(merger, card.payer)}."
         )
     if wanted is not None and chosen != wanted:
-        holder = next((c for c in running if c.priority == wanted), None)
+        holder = holding.get(wanted, [None])[0]
         other = _payer(merger, holder.payer_id) if holder else "another payer"
         merger.warnings.append(
             f"{client.name} already has {other} as {wanted} insurance; "
@@ -310,13 +340,13 @@ def _place(
                 f"{client.name}: the log makes {_payer(merger, card.payer)} the {wanted} "
                 "insurance, but another payer already is; the priorities were left as they are."
             )
-    follows = any(c.priority == chosen for c in covs)
+    follows = chosen in [c.priority for c in covs]
     covs.append(
         ClientInsurance(
             payer_id=card.payer,
             priority=chosen,
             member_id=card.member,
-            prior_auth_required=required,
+            prior_auth_required=payers.required(card.payer),
             start_date=day if follows else None,
         )
     )
@@ -330,31 +360,50 @@ _ORDERS: dict[Priority | None, list[Priority]] = {
 }
 
 
-def _last_end(
-    merger: Merger, client: Client, c: ClientInsurance, rows: list[Seen]
-) -> dt.date | None:
-    """The last end date of the authorizations under coverage ``c`` (None: one is open-ended,
-    or it has none, so it is not known to have ended)."""
-    ends: list[dt.date] = []
-    payer_id = c.payer_id
-    dated = (
-        [
-            (a.member_id, a.start_date, a.end_date)
-            for a in merger.data.authorizations_for(client.id, payer_id)
-        ]
-        if client.id > 0
-        else []
-    )
-    dated += [(s.member, s.start, s.end) for s in rows if s.payer == payer_id and s.draft]
-    for member, start, end in dated:
-        if member and c.member_id and member != c.member_id:
-            continue
-        if start is not None and not coverage.in_force(c, start):
-            continue
-        if end is None:
-            return None
-        ends.append(end)
-    return max(ends) if ends else None
+class _Payers:
+    """A client's payers as the merge asks about them: the authorizations under each (the
+    client's existing ones and the rows', gathered once per client: each card asks about every
+    coverage in force) and whether it requires prior authorization (``required``, shared by
+    the merge's clients)."""
+
+    def __init__(
+        self, merger: Merger, client: Client, rows: list[Seen], required: dict[int, bool]
+    ) -> None:
+        by_payer: dict[int, list[tuple[str, dt.date | None, dt.date | None]]] = {}
+        if client.id > 0:
+            for a in merger.data.authorizations_for(client.id):
+                by_payer.setdefault(a.payer, []).append((a.member_id, a.start_date, a.end_date))
+        for s in rows:
+            if s.draft:
+                by_payer.setdefault(s.payer, []).append((s.member, s.start, s.end))
+        self._by_payer = by_payer
+        self._merger = merger
+        self._required = required
+
+    def required(self, payer_id: int) -> bool:
+        """Whether the payer requires prior authorization (True when unknown)."""
+        known = self._required.get(payer_id)
+        if known is None:
+            payer = self._merger.payer_by_id(payer_id)
+            known = self._required[payer_id] = (
+                payer.prior_auth_required if payer is not None else True
+            )
+        return known
+
+    def last_end(self, c: ClientInsurance) -> dt.date | None:
+        """The last end date of the authorizations under coverage ``c`` (None: one is
+        open-ended, or it has none, so it is not known to have ended)."""
+        ends: list[dt.date] = []
+        member_id = c.member_id
+        for member, start, end in self._by_payer.get(c.payer_id, ()):
+            if member and member_id and member != member_id:
+                continue
+            if start is not None and not coverage.in_force(c, start):
+                continue
+            if end is None:
+                return None
+            ends.append(end)
+        return max(ends) if ends else None
 
 
 def _payer(merger: Merger, payer_id: int) -> str:

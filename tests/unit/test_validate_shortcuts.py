@@ -20,6 +20,7 @@ from priorauth.model import (
     ClientInsurance,
     LineMeasure,
     Payer,
+    Priority,
     ServiceLine,
 )
 from priorauth.service_lines import lines_of
@@ -229,3 +230,24 @@ def test_having_a_coverage_with_a_payer_is_coverage_for_any_day(
     kid = Client(id=1, last_name="Lee", insurances=covs)
     found = coverage.coverage_for(kid, payer, None)
     assert coverage.has_coverage_with(kid, payer) == (found is not None)
+
+
+@given(_COVERAGE, _COVERAGE)
+def test_overlap_is_the_later_start_when_not_after_the_earlier_end(
+    a: ClientInsurance, b: ClientInsurance
+) -> None:
+    start = max(a.start_date or dt.date.min, b.start_date or dt.date.min)
+    end = min(a.end_date or dt.date.max, b.end_date or dt.date.max)
+    assert coverage.overlap(a, b) == (start if start <= end else None)
+
+
+@given(st.lists(_COVERAGE, max_size=5), st.lists(st.sampled_from(list(Priority)), min_size=5))
+def test_sorting_by_priority_is_by_rank_then_start(
+    covs: list[ClientInsurance], priorities: list[Priority]
+) -> None:
+    for c, priority in zip(covs, priorities, strict=False):
+        c.priority = priority
+    ordered = list(covs)
+    coverage.sort_by_priority(ordered)
+    expected = sorted(covs, key=lambda c: (coverage.rank(c.priority), c.start_date or dt.date.min))
+    assert [id(c) for c in ordered] == [id(c) for c in expected]
