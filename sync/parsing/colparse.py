@@ -94,15 +94,25 @@ def _has_placeholder_line(text: str) -> bool:
     only (the case-insensitive scan also takes "ı" for "i", "ſ" for "s"): other text is
     scanned as it is."""
     if text.isascii():
-        return _PLACEHOLDER_LOWER.search(text.lower()) is not None
+        lowered = text.lower()
+        # a line the pattern finds holds a placeholder as written: text holding none of them
+        # (nearly every log's numbers) needs no scan, which tries every position (20,000
+        # numbers: 9 ms, against 13 substring searches in C: well under 1 ms)
+        if not any(p in lowered for p in cells.NUMBER_PLACEHOLDERS):
+            return False
+        return _PLACEHOLDER_LOWER.search(lowered) is not None
     return _PLACEHOLDER_LINE.search(text) is not None
 
 
 def placeholders(table: LogTable, raw: Sequence[Any]) -> None:
     """Auth numbers not issued yet ("pending", "TBD", "?"): no number, a request instead."""
-    texts = [v for v in set(raw) if type(v) is str]
-    if not _has_placeholder_line("\n".join(texts)):  # (one scan: most logs have none)
+    try:  # (a column of text, as nearly always: joined in one C call, no per-cell test)
+        joined = "\n".join(raw)
+    except TypeError:
+        joined = "\n".join(v for v in raw if type(v) is str)
+    if not _has_placeholder_line(joined):  # (one scan: most logs have none)
         return
+    texts = [v for v in set(raw) if type(v) is str]
     found = {v: status for v in texts if (status := cells.number_placeholder(v)) is not None}
     if not found:
         return

@@ -96,6 +96,20 @@ def test_the_placeholder_scan_finds_what_the_case_insensitive_scan_finds(text: s
     assert all(p == p.lower() for p in cells.NUMBER_PLACEHOLDERS)
 
 
+@given(st.lists(st.one_of(PLACEHOLDER_TEXT, st.sampled_from([12345.0, 0.0, True])), max_size=8))
+def test_placeholders_are_found_in_a_column_of_any_cells(raw: list[Any]) -> None:
+    """The column's scan (text joined in one call, numbers beside it) finds the placeholders the
+    cell by cell reading finds, when the scan's line test lets them through."""
+    table = _table(list(range(2, len(raw) + 2)))
+    table.values[Col.AUTH_NUMBER] = list(raw)
+    colparse.placeholders(table, raw)
+    texts = "\n".join(v for v in raw if type(v) is str)
+    expected = {
+        i: status for i, v in enumerate(raw) if (status := cells.number_placeholder(v)) is not None
+    }
+    assert table.requested == (expected if colparse._PLACEHOLDER_LINE.search(texts) else {})
+
+
 DATE_CELLS = st.one_of(
     st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2027, 1, 1)),
     st.sampled_from(["", "03/04/2026", "13/04/2026", "04/13/2026", "3/4/26 - 3/9/26", "x"]),
