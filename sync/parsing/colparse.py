@@ -237,9 +237,12 @@ def parse_column(
     """The column's typed values; unreadable cells are reported on ``table`` (in row order) and
     become None."""
     n = len(values)
-    if n >= 64 and len(set(values[:64])) <= 16:
-        # a column that repeats its values (codes, counts, dates, statuses, payers, notes):
-        # each distinct value is parsed once, in the order of its first cell (calamine's values
+    # (a date column's fast path is one type test a cell: quicker than hashing its dates, 0.5
+    # ms against 2 ms for 20,000 birth dates of 5,000 clients; text dates, which the fast path
+    # leaves, are still read once per distinct text below)
+    if n >= 64 and col not in _DATE_COLS and len(set(values[:64])) <= 16:
+        # a column that repeats its values (codes, counts, statuses, payers, notes): each
+        # distinct value is parsed once, in the order of its first cell (calamine's values
         # are all hashable; text with more distinct values is quicker through the fast path,
         # which only trims it)
         distinct = dict.fromkeys(values)
