@@ -372,7 +372,10 @@ def read_log(
         keep = list(range(n))
     first_row = sheet.first_row + start
     _say_chrome(table, found, first_row)
-    table.rows = [first_row + k for k in keep]
+    # (every row kept, as in nearly every log: the row numbers are a range, built in C)
+    table.rows = (
+        list(range(first_row, first_row + n)) if len(keep) == n else [first_row + k for k in keep]
+    )
     seq = sorted(heads.union(keep)) if heads else keep
     kept: dict[int, Sequence[Any]] = {j: _take(columns[j], seq) for j in mapped}
     if identity:
