@@ -45,7 +45,15 @@ def date_orders(
         for col, j in where.items()
         if col in _ORDERED
     }
-    if Col.START in where and Col.END in where and not any(e.shown for e in found.values()):
+    # (by_spans reads pairs of numeric text dates: with none in either column it has nothing
+    # to say, and is not asked; its own look for text would be two more passes)
+    if (
+        Col.START in found
+        and Col.END in found
+        and found[Col.START].texts
+        and found[Col.END].texts
+        and not any(e.shown for e in found.values())
+    ):
         spans = dateorder.by_spans(kept[where[Col.START]], kept[where[Col.END]])
         if spans is not None and spans != default:
             default, default_reason = spans, "only that order puts every start before its end"

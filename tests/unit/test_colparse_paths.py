@@ -128,3 +128,13 @@ def test_date_order_evidence_skips_only_columns_without_text(pairs: list, period
     finally:
         dateorder._has_text = real
     assert quick == walked
+
+
+@given(st.lists(st.tuples(DATE_CELLS, DATE_CELLS), max_size=30))
+def test_date_spans_are_asked_only_when_both_columns_hold_numeric_text_dates(pairs: list) -> None:
+    """date_orders does not ask by_spans when the start or the end column holds no numeric text
+    date: by_spans has nothing to say then."""
+    starts, ends = [s for s, _ in pairs], [e for _, e in pairs]
+    if dateorder.evidence(starts).texts and dateorder.evidence(ends).texts:
+        return
+    assert dateorder.by_spans(starts, ends) is None
