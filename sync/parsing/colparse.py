@@ -36,15 +36,27 @@ def date_orders(
     kept: dict[int, Sequence[Any]],
     default: DateOrder,
     default_reason: str,
+    read: dict[Col, tuple[Sequence[Any], list[Any]]] | None = None,
 ) -> dict[Col, tuple[DateOrder, dateorder.Evidence | None]]:
     """Each date column's order (and its evidence when it holds dates of both orders, whose
-    minority is refused cell by cell), reported on the table."""
+    minority is refused cell by cell), reported on the table.
+
+    A column of real dates and blanks (the fast path reads every cell) has no text date to
+    count: its reading is put in ``read`` (field -> (the values, their reading)), which is
+    what :func:`parse_column` gives for those values in any order, and the column is not
+    walked again to look for text."""
     where = table.header.columns
-    found = {
-        col: dateorder.evidence(kept[j], period=col is Col.PERIOD)
-        for col, j in where.items()
-        if col in _ORDERED
-    }
+    found: dict[Col, dateorder.Evidence] = {}
+    for col, j in where.items():
+        if col not in _ORDERED:
+            continue
+        if read is not None and col in _DATE_COLS:
+            fast = _fast(col, kept[j])
+            if _SLOW not in fast:
+                found[col] = dateorder.Evidence(example={})  # (no text: nothing counted)
+                read[col] = (kept[j], fast)
+                continue
+        found[col] = dateorder.evidence(kept[j], period=col is Col.PERIOD)
     # (by_spans reads pairs of numeric text dates: with none in either column it has nothing
     # to say, and is not asked; its own look for text would be two more passes)
     if (

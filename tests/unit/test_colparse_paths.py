@@ -138,3 +138,42 @@ def test_date_spans_are_asked_only_when_both_columns_hold_numeric_text_dates(pai
     if dateorder.evidence(starts).texts and dateorder.evidence(ends).texts:
         return
     assert dateorder.by_spans(starts, ends) is None
+
+
+LOG_DATES = st.one_of(
+    st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2030, 1, 1)),
+    st.just(dt.datetime(2026, 3, 1, 0, 0)),
+    st.sampled_from(["", "", "03/04/2026", "13/04/2026", "x", 45000.0]),
+)
+
+
+@given(
+    st.lists(st.tuples(LOG_DATES, LOG_DATES, LOG_DATES), min_size=1, max_size=80),
+    st.sampled_from(["mdy", "dmy"]),
+)
+def test_date_columns_read_while_ordering_are_read_as_parse_column_reads_them(
+    dates: list[tuple[Any, Any, Any]], order: str
+) -> None:
+    """read_log takes a column of real dates and blanks as date_orders read it, without
+    parsing it again: the table is the one parsing every column gives."""
+    from sync.parsing import logsheet
+    from sync.reading.workbook import RawSheet
+
+    header = ["Client", "Payer", "Auth #", "DOB", "Start", "End"]
+    rows = [["Ann", "Aetna", f"A{k}", b, s, e] for k, (b, s, e) in enumerate(dates)]
+    sheet = RawSheet("Log", [header, *rows])
+    today = dt.date(2026, 11, 23)
+    quick = logsheet.read_log(sheet, order=order, today=today)  # type: ignore[arg-type]
+    real = colparse.date_orders
+    colparse.date_orders = lambda *a, **k: real(*a[:5])  # (nothing read while ordering)
+    try:
+        slow = logsheet.read_log(sheet, order=order, today=today)  # type: ignore[arg-type]
+    finally:
+        colparse.date_orders = real
+    assert quick is not None and slow is not None
+    assert quick.values == slow.values and quick.rows == slow.rows
+    assert [str(e) for e in quick.errors] == [str(e) for e in slow.errors]
+    assert quick.warnings == slow.warnings and quick.report == slow.report
+    assert [(c, i, str(m)) for c, i, m in quick.undated] == [
+        (c, i, str(m)) for c, i, m in slow.undated
+    ]
