@@ -36,16 +36,36 @@ def date_orders(
     kept: dict[int, Sequence[Any]],
     default: DateOrder,
     default_reason: str,
+    read: dict[Col, tuple[Sequence[Any], list[Any]]] | None = None,
 ) -> dict[Col, tuple[DateOrder, dateorder.Evidence | None]]:
     """Each date column's order (and its evidence when it holds dates of both orders, whose
-    minority is refused cell by cell), reported on the table."""
+    minority is refused cell by cell), reported on the table.
+
+    A column of real dates and blanks (the fast path reads every cell) has no text date to
+    count: its reading is put in ``read`` (field -> (the values, their reading)), which is
+    what :func:`parse_column` gives for those values in any order, and the column is not
+    walked again to look for text."""
     where = table.header.columns
-    found = {
-        col: dateorder.evidence(kept[j], period=col is Col.PERIOD)
-        for col, j in where.items()
-        if col in _ORDERED
-    }
-    if Col.START in where and Col.END in where and not any(e.shown for e in found.values()):
+    found: dict[Col, dateorder.Evidence] = {}
+    for col, j in where.items():
+        if col not in _ORDERED:
+            continue
+        if read is not None and col in _DATE_COLS:
+            fast = _fast(col, kept[j])
+            if _SLOW not in fast:
+                found[col] = dateorder.Evidence(example={})  # (no text: nothing counted)
+                read[col] = (kept[j], fast)
+                continue
+        found[col] = dateorder.evidence(kept[j], period=col is Col.PERIOD)
+    # (by_spans reads pairs of numeric text dates: with none in either column it has nothing
+    # to say, and is not asked; its own look for text would be two more passes)
+    if (
+        Col.START in found
+        and Col.END in found
+        and found[Col.START].texts
+        and found[Col.END].texts
+        and not any(e.shown for e in found.values())
+    ):
         spans = dateorder.by_spans(kept[where[Col.START]], kept[where[Col.END]])
         if spans is not None and spans != default:
             default, default_reason = spans, "only that order puts every start before its end"
@@ -94,15 +114,25 @@ def _has_placeholder_line(text: str) -> bool:
     only (the case-insensitive scan also takes "ı" for "i", "ſ" for "s"): other text is
     scanned as it is."""
     if text.isascii():
-        return _PLACEHOLDER_LOWER.search(text.lower()) is not None
+        lowered = text.lower()
+        # a line the pattern finds holds a placeholder as written: text holding none of them
+        # (nearly every log's numbers) needs no scan, which tries every position (20,000
+        # numbers: 9 ms, against 13 substring searches in C: well under 1 ms)
+        if not any(p in lowered for p in cells.NUMBER_PLACEHOLDERS):
+            return False
+        return _PLACEHOLDER_LOWER.search(lowered) is not None
     return _PLACEHOLDER_LINE.search(text) is not None
 
 
 def placeholders(table: LogTable, raw: Sequence[Any]) -> None:
     """Auth numbers not issued yet ("pending", "TBD", "?"): no number, a request instead."""
-    texts = [v for v in set(raw) if type(v) is str]
-    if not _has_placeholder_line("\n".join(texts)):  # (one scan: most logs have none)
+    try:  # (a column of text, as nearly always: joined in one C call, no per-cell test)
+        joined = "\n".join(raw)
+    except TypeError:
+        joined = "\n".join(v for v in raw if type(v) is str)
+    if not _has_placeholder_line(joined):  # (one scan: most logs have none)
         return
+    texts = [v for v in set(raw) if type(v) is str]
     found = {v: status for v in texts if (status := cells.number_placeholder(v)) is not None}
     if not found:
         return
@@ -227,9 +257,12 @@ def parse_column(
     """The column's typed values; unreadable cells are reported on ``table`` (in row order) and
     become None."""
     n = len(values)
-    if n >= 64 and len(set(values[:64])) <= 16:
-        # a column that repeats its values (codes, counts, dates, statuses, payers, notes):
-        # each distinct value is parsed once, in the order of its first cell (calamine's values
+    # (a date column's fast path is one type test a cell: quicker than hashing its dates, 0.5
+    # ms against 2 ms for 20,000 birth dates of 5,000 clients; text dates, which the fast path
+    # leaves, are still read once per distinct text below)
+    if n >= 64 and col not in _DATE_COLS and len(set(values[:64])) <= 16:
+        # a column that repeats its values (codes, counts, statuses, payers, notes): each
+        # distinct value is parsed once, in the order of its first cell (calamine's values
         # are all hashable; text with more distinct values is quicker through the fast path,
         # which only trims it)
         distinct = dict.fromkeys(values)

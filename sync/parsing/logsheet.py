@@ -372,7 +372,10 @@ def read_log(
         keep = list(range(n))
     first_row = sheet.first_row + start
     _say_chrome(table, found, first_row)
-    table.rows = [first_row + k for k in keep]
+    # (every row kept, as in nearly every log: the row numbers are a range, built in C)
+    table.rows = (
+        list(range(first_row, first_row + n)) if len(keep) == n else [first_row + k for k in keep]
+    )
     seq = sorted(heads.union(keep)) if heads else keep
     kept: dict[int, Sequence[Any]] = {j: _take(columns[j], seq) for j in mapped}
     if identity:
@@ -396,11 +399,15 @@ def read_log(
         kept = {j: _take(tuple(v), at) for j, v in kept.items()}
         table.report.filled_down = len(heads)
     _unread(table, sheet, columns, keep)
-    orders = colparse.date_orders(table, sheet, kept, order, order_reason)
+    read: dict[Col, tuple[Sequence[Any], list[Any]]] = {}  # date columns read while ordering
+    orders = colparse.date_orders(table, sheet, kept, order, order_reason, read)
     total = len(rows)
     raw, origin = payers_on_row.expand(table, kept)
     numbers = measures.Counting(table, raw)
     for col, values in raw.items():
+        if col in read and read[col][0] is values:  # (the same cells: each payer's own are not)
+            table.values[col] = read[col][1]
+            continue
         parse = colparse.parser(
             col,
             epoch_1904,

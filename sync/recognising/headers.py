@@ -10,6 +10,7 @@ needs and which it must not have. No list of exact strings: "Approved Units", "U
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sync.recognising.columns import Col
@@ -37,6 +38,7 @@ _AS_VISITS = {
 }
 
 
+@lru_cache(maxsize=4096)  # (pure: the words and the immutable field table; see words)
 def recognise(text: str) -> Col | None:
     """The field a header text names, or None."""
     ws = words(text)

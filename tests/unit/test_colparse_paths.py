@@ -96,6 +96,20 @@ def test_the_placeholder_scan_finds_what_the_case_insensitive_scan_finds(text: s
     assert all(p == p.lower() for p in cells.NUMBER_PLACEHOLDERS)
 
 
+@given(st.lists(st.one_of(PLACEHOLDER_TEXT, st.sampled_from([12345.0, 0.0, True])), max_size=8))
+def test_placeholders_are_found_in_a_column_of_any_cells(raw: list[Any]) -> None:
+    """The column's scan (text joined in one call, numbers beside it) finds the placeholders the
+    cell by cell reading finds, when the scan's line test lets them through."""
+    table = _table(list(range(2, len(raw) + 2)))
+    table.values[Col.AUTH_NUMBER] = list(raw)
+    colparse.placeholders(table, raw)
+    texts = "\n".join(v for v in raw if type(v) is str)
+    expected = {
+        i: status for i, v in enumerate(raw) if (status := cells.number_placeholder(v)) is not None
+    }
+    assert table.requested == (expected if colparse._PLACEHOLDER_LINE.search(texts) else {})
+
+
 DATE_CELLS = st.one_of(
     st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2027, 1, 1)),
     st.sampled_from(["", "03/04/2026", "13/04/2026", "04/13/2026", "3/4/26 - 3/9/26", "x"]),
@@ -114,3 +128,52 @@ def test_date_order_evidence_skips_only_columns_without_text(pairs: list, period
     finally:
         dateorder._has_text = real
     assert quick == walked
+
+
+@given(st.lists(st.tuples(DATE_CELLS, DATE_CELLS), max_size=30))
+def test_date_spans_are_asked_only_when_both_columns_hold_numeric_text_dates(pairs: list) -> None:
+    """date_orders does not ask by_spans when the start or the end column holds no numeric text
+    date: by_spans has nothing to say then."""
+    starts, ends = [s for s, _ in pairs], [e for _, e in pairs]
+    if dateorder.evidence(starts).texts and dateorder.evidence(ends).texts:
+        return
+    assert dateorder.by_spans(starts, ends) is None
+
+
+LOG_DATES = st.one_of(
+    st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2030, 1, 1)),
+    st.just(dt.datetime(2026, 3, 1, 0, 0)),
+    st.sampled_from(["", "", "03/04/2026", "13/04/2026", "x", 45000.0]),
+)
+
+
+@given(
+    st.lists(st.tuples(LOG_DATES, LOG_DATES, LOG_DATES), min_size=1, max_size=80),
+    st.sampled_from(["mdy", "dmy"]),
+)
+def test_date_columns_read_while_ordering_are_read_as_parse_column_reads_them(
+    dates: list[tuple[Any, Any, Any]], order: str
+) -> None:
+    """read_log takes a column of real dates and blanks as date_orders read it, without
+    parsing it again: the table is the one parsing every column gives."""
+    from sync.parsing import logsheet
+    from sync.reading.workbook import RawSheet
+
+    header = ["Client", "Payer", "Auth #", "DOB", "Start", "End"]
+    rows = [["Ann", "Aetna", f"A{k}", b, s, e] for k, (b, s, e) in enumerate(dates)]
+    sheet = RawSheet("Log", [header, *rows])
+    today = dt.date(2026, 11, 23)
+    quick = logsheet.read_log(sheet, order=order, today=today)  # type: ignore[arg-type]
+    real = colparse.date_orders
+    colparse.date_orders = lambda *a, **k: real(*a[:5])  # (nothing read while ordering)
+    try:
+        slow = logsheet.read_log(sheet, order=order, today=today)  # type: ignore[arg-type]
+    finally:
+        colparse.date_orders = real
+    assert quick is not None and slow is not None
+    assert quick.values == slow.values and quick.rows == slow.rows
+    assert [str(e) for e in quick.errors] == [str(e) for e in slow.errors]
+    assert quick.warnings == slow.warnings and quick.report == slow.report
+    assert [(c, i, str(m)) for c, i, m in quick.undated] == [
+        (c, i, str(m)) for c, i, m in slow.undated
+    ]

@@ -159,3 +159,16 @@ def test_a_title_mentioning_units_does_not_rename_the_columns() -> None:
 def test_no_header_without_a_client_column() -> None:
     rows = [["Date", "Payer", "Auth #", "Units"], ["1/1/26", "Aetna", "A1", 3]]
     assert find_header(rows) is None
+
+
+def test_the_cached_header_words_and_fields_are_those_worked_out_afresh() -> None:
+    """words() and recognise() keep their answers (pure functions of the text): a text read
+    again gets what reading it the first time gives, whatever was read in between."""
+    from sync.recognising import header_words, headers
+
+    texts = [text for text, _ in AUTH_HEADERS + AUTH_EXTRA_HEADERS]
+    texts += ["Auth #", "D.O.B.", "Sessions Left", "Aetna", "90837, 97153", "", "Units  Used"]
+    for _ in range(2):
+        for text in texts:
+            assert header_words.words(text) == header_words.words.__wrapped__(text)
+            assert recognise(text) is headers.recognise.__wrapped__(text)
