@@ -8,7 +8,11 @@ import dataclasses
 import errno
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -97,3 +101,40 @@ def test_small_files_are_still_copied(db: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(backups, "LINK_BYTES", db.stat().st_size + 1)
     saved = Store(db).backup("import")
     assert saved is not None and saved.stat().st_ino != db.stat().st_ino
+
+
+# Run in a child process: link the backup, and kill the process (SIGKILL) before its rename.
+KILLED_BEFORE_RENAME = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from priorauth.store import backups
+    from priorauth.store.datafile import Store
+
+    backups.LINK_BYTES = 0
+    rename = os.replace
+
+    def die(src, dst, **kwargs):
+        if str(src).endswith(".tmp") and kwargs.get("src_dir_fd") is not None:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return rename(src, dst, **kwargs)
+
+    os.replace = die
+    Store(Path(sys.argv[1])).backup("import")
+    """
+)
+
+
+def test_a_backup_killed_before_its_link_is_named_is_never_listed(db: Path) -> None:
+    before = db.read_bytes()
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_BEFORE_RENAME, str(db)], capture_output=True, text=True
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    folder = backups.folder_of(db)
+    (leftover,) = folder.glob(".*.tmp")  # the link, under a temporary name only
+    assert leftover.stat().st_ino == db.stat().st_ino and backups.list_backups(db) == []
+    saved = Store(db).backup("import")  # the next backup clears it (the name, not the file)
+    assert saved is not None and not list(folder.glob(".*.tmp"))
+    assert db.read_bytes() == before and saved.read_bytes() == before
+    assert [b.path for b in backups.list_backups(db)] == [saved]
