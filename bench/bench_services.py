@@ -162,7 +162,7 @@ def main() -> int:
 
         def fresh() -> Tracker:
             db = folder / f"import{next(runs)}.json"
-            shutil.copyfile(original, db)
+            shutil.copy2(original, db)  # (with its mode: a data file is never open to all)
             return Tracker(Store(db, user="bench"), today=TODAY)
 
         read = repeat(n, lambda: calamine_read(listing))

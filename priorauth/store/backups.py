@@ -8,6 +8,18 @@ account other than you, root or the data folder's owner. After each backup the s
 the newest ``keep_last`` plus the newest of each of the last ``keep_days`` days (the system
 config's ``[backups]`` table sets both). :func:`restore` saves the current file as a backup first,
 keeps the audit (history is never rolled back) and records the restore in it.
+
+A data file of :data:`LINK_BYTES` or more is not copied: the backup is a second name (a hard
+link, :func:`priorauth.store.safefile.link_atomic`) of the very file the lock holder read and
+checked (its stamp the storage's, its CRC-32 checked whole: so it is verified without reading
+it again). The program never writes the data file in place (a save writes a new file and
+renames it over the old name), so the linked file keeps the content it had; the next save
+leaves it the backup's alone. An agency's 80 MB file: 0.15-0.5 s of CPU and 80 MB written
+saved on every import. Its mode, owner and group are the data file's (the account listed is
+then whoever saved the file last); a data file open to every account, a folder on another
+filesystem or a link refused (``fs.protected_hardlinks``) gets a copy, as a small file does
+(a copy costs nothing there, and stays the backup's own even if another program changed the
+data file in place before the next save).
 """
 
 from __future__ import annotations
@@ -26,12 +38,14 @@ from priorauth.errors import AuthTrackError, DataFileError
 from priorauth.store import safefile
 from priorauth.store.layout import META_TABLE
 from priorauth.store.storage import LockedJSONStorage
+from priorauth.store.writing import stamp_of
 
 if TYPE_CHECKING:
     from priorauth.store.datafile import Store
 
 FOLDER = "backups"
 _STAMP = "%Y%m%d-%H%M%S-%f"
+LINK_BYTES = 16 * 2**20  # a data file this large is linked, not copied (see above)
 
 
 class BackupError(AuthTrackError):
@@ -90,16 +104,45 @@ def make_backup(store: Store, reason: str, retention: Retention | None = None) -
     with store.storage.transaction():  # a consistent copy: nobody commits while we copy
         # copies cut short by a kill have only a temporary name; under the lock they are stale
         safefile.sweep(folder, f".{path.stem}.*{path.suffix}.*{safefile.TEMP_SUFFIX}")
-        try:
-            safefile.write_atomic(target, copy, doing="writing the backup")
-        except AuthTrackError as e:
-            raise DataFileError(str(e)) from None
-    problem = verify(target, store)
+        linked = _linked(store, target)
+        if not linked:
+            try:
+                safefile.write_atomic(target, copy, doing="writing the backup")
+            except AuthTrackError as e:
+                raise DataFileError(str(e)) from None
+    problem = "" if linked else verify(target, store)
     if problem:
         target.unlink()
         raise DataFileError(f"{target}: the backup just written does not read back ({problem}).")
     prune(path, retention or Retention())
     return target
+
+
+def _linked(store: Store, target: Path) -> bool:
+    """Make ``target`` a link to the data file (see the module docstring) when it is large, not
+    open to every account, and the file the storage read and checked whole under the lock held
+    now; False when it is not linked (copy it)."""
+    try:
+        fd = os.open(store.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False  # (the copy says why it cannot be read)
+    try:
+        st = os.fstat(fd)
+        if (
+            st.st_size < LINK_BYTES
+            or st.st_mode & 0o007
+            or stamp_of(st) != store.storage.checked_stamp
+        ):
+            return False
+        try:
+            safefile.link_atomic(fd, target, doing="writing the backup")
+        except safefile.WriteFailed:
+            return False  # another filesystem, links refused: a copy
+        except AuthTrackError as e:
+            raise DataFileError(str(e)) from None
+        return True
+    finally:
+        os.close(fd)
 
 
 def verify(backup: Path, store: Store | None = None) -> str:

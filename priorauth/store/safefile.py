@@ -15,6 +15,11 @@ live in this one place:
   again by name; then renamed onto the target and the folder is fsynced;
 - an operating-system error becomes one sentence (:mod:`priorauth.oserrors`).
 
+A file may also be put in place as a second name (a hard link) of a file already open
+(:func:`link_atomic`: a backup of the data file, which is never written in place): the link is
+made at an unpredictable temporary name, exclusively, from the open descriptor (never from a
+name, which could be swapped for a link), then renamed onto the target as above.
+
 The lock file beside the data file is made by ``filelock``, which creates it exclusively with
 ``O_NOFOLLOW`` and never truncates it; :func:`check_folder_path` applies the folder rule to it.
 Only this module renames files into place (``os.replace``).
@@ -105,6 +110,36 @@ def write_bytes(
             _write_all(fd, pieces[start : start + _IOV_MAX])
 
     return write_atomic(target, fill, mode=mode, keep_mode=keep_mode, doing=doing, group=group)
+
+
+def link_atomic(
+    source: int, target: str | os.PathLike[str], *, doing: str = "writing"
+) -> os.stat_result:
+    """Give the regular file open at descriptor ``source`` the further name ``target`` (a hard
+    link), with :func:`write_atomic`'s rules for the folder and the target; the file's mode,
+    owner and group are its own (nothing is written to it or changed on it). Returns its status.
+    Raises :class:`UnsafeWrite`, or :class:`WriteFailed` when the link cannot be made (another
+    filesystem, ``fs.protected_hardlinks``, no ``/proc``): the caller may copy instead."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    with _folder(folder, target, doing) as dfd:
+        try:
+            _check_target(dfd, folder, target)
+            st = os.fstat(source)
+            if not stat.S_ISREG(st.st_mode):
+                raise UnsafeWrite(f"{target}: only a regular file is linked.")
+            temp = _link_temp(source, dfd, target.name)
+            try:
+                os.replace(temp, target.name, src_dir_fd=dfd, dst_dir_fd=dfd)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp, dir_fd=dfd)
+                raise
+            os.fsync(dfd)
+        except OSError as e:
+            raise WriteFailed(sentence(e, target, doing), e.errno) from None
+        _check_placed(dfd, target, st)
+        return st
 
 
 def check_folder_path(folder: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
@@ -297,6 +332,19 @@ def _create_temp(dfd: int, name: str) -> tuple[int, str]:
         temp = f".{name}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
         try:
             return os.open(temp, _CREATE, 0o600, dir_fd=dfd), temp
+        except FileExistsError:
+            continue  # something is there already (planted or not): another name
+    raise FileExistsError(f"no free temporary name for {name} after {_TRIES} tries")
+
+
+def _link_temp(source: int, dfd: int, name: str) -> str:
+    """A new temporary name beside ``name`` for the file open at ``source`` (linked through
+    ``/proc/self/fd``, which names the open file itself, not a path to it)."""
+    for _ in range(_TRIES):
+        temp = f".{name}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        try:
+            os.link(f"/proc/self/fd/{source}", temp, dst_dir_fd=dfd, follow_symlinks=True)
+            return temp
         except FileExistsError:
             continue  # something is there already (planted or not): another name
     raise FileExistsError(f"no free temporary name for {name} after {_TRIES} tries")

@@ -182,6 +182,16 @@ class LockedJSONStorage(Storage):
             return digest + "-" + "-".join(map(str, self._stamp))
 
     @property
+    def checked_stamp(self) -> Stamp | None:
+        """The stamp of the file the tables held were read from whole, in this layout, its
+        checksums checked (or that this object wrote); None when they were not (another layout,
+        a failed checksum, a read of changed lines or with its check left for later)."""
+        with self._thread_lock:
+            if not (self._keyed and self._whole) or self._unchecked or self._tables is None:
+                return None
+            return self._stamp
+
+    @property
     def stamp(self) -> Stamp | None:
         """Identity of the content last read or written by this object."""
         return self._stamp
