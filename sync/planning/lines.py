@@ -108,10 +108,10 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
     numbers, payers, codes = cols.auth_number, cols.payer, cols.codes
     if canonical or numbers is None or codes is None:
         return groups
-    folded = [number.casefold() if number else "" for number in numbers]
-    numbered = [number for number in folded if number]
+    numbered = [number.casefold() for number in numbers if number]
     if len(set(numbered)) == len(numbered):
         return groups  # (each number on one row, as in most logs: no row is another's line)
+    folded = [number.casefold() if number else "" for number in numbers]
     bad = table.bad
     # (a log names a few payers on thousands of rows: each folded once)
     if payers is not None:
@@ -466,9 +466,13 @@ def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
         one = len(held) == 1
         for k, (r, line) in enumerate(zip(d.lines, held, strict=True)):
             target: Any = d.auth if one else line
-            units_used = _used(r.units_used, r.units_left, line.units_authorized)
-            visits_used = _used(r.visits_used, r.visits_left, line.visits_authorized)
-            # (a loop of two written out: an ABA log has a line on each of 20,000 rows)
+            # (_used asked only where the row gives no Used; a loop of the two counts written
+            # out: an ABA log has a line on each of 20,000 rows)
+            units_used, visits_used = r.units_used, r.visits_used
+            if units_used is None:
+                units_used = _used(None, r.units_left, line.units_authorized)
+            if visits_used is None:
+                visits_used = _used(None, r.visits_left, line.visits_authorized)
             if units_used is not None:
                 counted = 0.0
                 if tracked is not None:

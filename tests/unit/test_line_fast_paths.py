@@ -1,6 +1,7 @@
-"""The quick ways sync.planning.lines reads an ABA log's rows give what the general ways give:
-line_groups's plain groups (no row-by-row check) and LineMaker.fresh's lines (columns worked
-out once) are compared with the row-by-row check and LineMaker.line / row on generated rows."""
+"""The quick ways the import plans a log give what the general ways give: line_groups's plain
+groups (no row-by-row check) and LineMaker.fresh's lines (columns worked out once) are compared
+with the row-by-row check and LineMaker.line / row on generated rows; settle_activity's answers
+kept from one client to the next with those asked afresh."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from priorauth.model import CapMeasure, CapPeriod, LineMeasure
-from sync.planning import lines
+from priorauth.model import Authorization, CapMeasure, CapPeriod, LineMeasure, RequestStatus
+from sync.planning import lines, settle
 from sync.recognising.columns import Col
 
 _CODES = st.one_of(
@@ -107,3 +108,39 @@ def test_fresh_lines_are_what_line_and_row_make(log: tuple[Any, Any]) -> None:
         # (the same attributes in the same order: the store writes a line's __dict__)
         assert list(vars(made.line).items()) == list(vars(expected.line).items())
         assert made.line.codes is not (cols.codes[i] if cols.codes else None)
+
+
+_GROUP_CODES = st.lists(
+    st.sampled_from(["90837", "90834", "97153", "97153-HN", "H2019"]), max_size=2
+)
+
+
+@st.composite
+def _groups(draw: st.DrawFn) -> list[list[Any]]:
+    """Clients' rows with one payer: their codes, status and whether they say they are active."""
+    groups = []
+    for _ in range(draw(st.integers(1, 6))):
+        group = []
+        for row in range(draw(st.integers(1, 4))):
+            auth = Authorization(
+                client=-1,
+                payer=1,
+                procedure_codes=draw(_GROUP_CODES),
+                status=draw(st.sampled_from([RequestStatus.APPROVED, RequestStatus.PENDING])),
+                active=draw(st.booleans()),
+            )
+            group.append(SimpleNamespace(auth=auth, explicit_active=draw(st.booleans()), row=row))
+        groups.append(group)
+    return groups
+
+
+@settings(max_examples=300, deadline=None)
+@given(_groups())
+def test_settling_apart_with_answers_kept_is_as_without(groups: list[list[Any]]) -> None:
+    """settle_activity keeps the code sets and _apart's answers of the code lists it has seen
+    for the next client's rows: each client's parts are what they are asked afresh."""
+    known: dict = {}
+    apart: dict = {}
+    for group in groups:
+        kept = settle._by_overlapping_codes(group, known, apart)
+        assert kept == settle._by_overlapping_codes(group)
