@@ -97,10 +97,14 @@ def _only_these(data: Data, auths: Sequence[Authorization]) -> bool:
     )
 
 
-def _distinct(keys: list[tuple[int, str]]) -> bool:
-    """Whether no two of the (payer, folded number) ``keys`` are equal, blank numbers aside."""
-    numbered = [key for key in keys if key[1]]
-    return len(set(numbered)) == len(numbered)
+def _distinct(numbers: list[str], payers: Sequence[int]) -> bool:
+    """Whether no two (payer, folded number) pairs of ``payers`` and ``numbers`` are equal,
+    blank numbers aside (no number twice at all, as in most imports, answers without pairs)."""
+    numbered = list(filter(None, numbers))
+    if len(set(numbered)) == len(numbered):
+        return True
+    keys = [key for key in zip(payers, numbers, strict=True) if key[1]]
+    return len(set(keys)) == len(keys)
 
 
 def _doubtful_auths(data: Data, auths: Sequence[Authorization]) -> set[int]:
@@ -183,8 +187,9 @@ def _doubtful_auths(data: Data, auths: Sequence[Authorization]) -> set[int]:
     if not covered.issuperset(zip(clients, payers, strict=True)):
         doubtful |= _where(pair not in covered for pair in zip(clients, payers, strict=True))
     # the number its payer's alone: the authorizations with it are this one only
-    keys = list(zip(payers, map(str.casefold, map(str.strip, numbers)), strict=True))
-    if not _only_these(data, auths) or not _distinct(keys):
+    folded = list(map(str.casefold, map(str.strip, numbers)))
+    if not _only_these(data, auths) or not _distinct(folded, payers):
+        keys = list(zip(payers, folded, strict=True))
         by_number = data.auths_by_number
         found = list(map(by_number.get, keys))
         with_number = list(compress(auths, found))
