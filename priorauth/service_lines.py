@@ -61,8 +61,19 @@ def hold_lines(auth: Authorization, lines: list[ServiceLine]) -> None:
     """:func:`with_lines` (``made_for_it``) done to ``auth`` itself rather than to a copy: for
     an authorization that was made for the caller alone and nothing else holds yet (an
     import's draft of a row), which would otherwise be copied whole and thrown away."""
-    for name, value in _line_fields(lines, True).items():
-        setattr(auth, name, value)
+    if len(lines) == 1:
+        for name, value in _line_fields(lines, True).items():
+            setattr(auth, name, value)
+        return
+    # several: _line_fields's blank own fields, assigned directly (an ABA import holds lines
+    # in thousands of drafts; a test holds this to with_lines)
+    auth.procedure_codes = []
+    auth.units_authorized = auth.visits_authorized = None
+    auth.carried_units_used = auth.carried_visits_used = 0
+    auth.cap_amount = auth.cap_period = None
+    auth.cap_measure, auth.measure = CapMeasure.UNITS, LineMeasure.UNITS
+    auth.group = ""
+    auth.lines = list(lines)
 
 
 # An authorization's own field holding each field of its one line (``lines`` empty); with several

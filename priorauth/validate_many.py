@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from itertools import chain, compress, count
+from itertools import chain, compress, count, repeat
 from operator import attrgetter, is_, itemgetter, lt
 
 from priorauth import coverage
 from priorauth.data import Data
 from priorauth.errors import ValidationError
-from priorauth.model import Authorization
+from priorauth.model import Authorization, ServiceLine
 from priorauth.validate import (
     _APPROVED,
     _GOOD_CODES,
@@ -46,6 +46,17 @@ _AUTH_FIELDS = attrgetter(
     "auth_number",
     "cap_period",
     *OWN_COUNT_FIELDS,
+)
+# the fields of a service line line_problems reads (its counts as _FRACTION_COUNTS orders them;
+# a test holds that line_problems reads no other field of a line)
+_LINE_FIELDS = attrgetter(
+    "codes",
+    "cap_period",
+    "units_authorized",
+    "visits_authorized",
+    "carried_units_used",
+    "carried_visits_used",
+    "cap_amount",
 )
 _DATES = frozenset({dt.date, type(None)})  # (exactly: a datetime goes the per-record way)
 _ODD = (TypeError, ValueError, AttributeError)  # a value the proof cannot handle
@@ -86,10 +97,14 @@ def _only_these(data: Data, auths: Sequence[Authorization]) -> bool:
     )
 
 
-def _distinct(keys: list[tuple[int, str]]) -> bool:
-    """Whether no two of the (payer, folded number) ``keys`` are equal, blank numbers aside."""
-    numbered = [key for key in keys if key[1]]
-    return len(set(numbered)) == len(numbered)
+def _distinct(numbers: list[str], payers: Sequence[int]) -> bool:
+    """Whether no two (payer, folded number) pairs of ``payers`` and ``numbers`` are equal,
+    blank numbers aside (no number twice at all, as in most imports, answers without pairs)."""
+    numbered = list(filter(None, numbers))
+    if len(set(numbered)) == len(numbered):
+        return True
+    keys = [key for key in zip(payers, numbers, strict=True) if key[1]]
+    return len(set(keys)) == len(keys)
 
 
 def _doubtful_auths(data: Data, auths: Sequence[Authorization]) -> set[int]:
@@ -113,7 +128,9 @@ def _doubtful_auths(data: Data, auths: Sequence[Authorization]) -> set[int]:
         periods,
         *counts,
     ) = zip(*map(_AUTH_FIELDS, auths), strict=True)
-    doubtful = _where(lines)  # (service lines: line_problems, and their own counts)
+    # (service lines: line_problems's checks; their authorization's own fields are blank, and
+    # proven below as any authorization's)
+    doubtful = _doubtful_lines(lines) if any(lines) else set()
     known_clients, known_payers = data.clients, data.payers
     if not known_clients.keys() >= set(clients):
         doubtful |= _where(c not in known_clients for c in clients)
@@ -170,8 +187,9 @@ def _doubtful_auths(data: Data, auths: Sequence[Authorization]) -> set[int]:
     if not covered.issuperset(zip(clients, payers, strict=True)):
         doubtful |= _where(pair not in covered for pair in zip(clients, payers, strict=True))
     # the number its payer's alone: the authorizations with it are this one only
-    keys = list(zip(payers, map(str.casefold, map(str.strip, numbers)), strict=True))
-    if not _only_these(data, auths) or not _distinct(keys):
+    folded = list(map(str.casefold, map(str.strip, numbers)))
+    if not _only_these(data, auths) or not _distinct(folded, payers):
+        keys = list(zip(payers, folded, strict=True))
         by_number = data.auths_by_number
         found = list(map(by_number.get, keys))
         with_number = list(compress(auths, found))
@@ -181,6 +199,61 @@ def _doubtful_auths(data: Data, auths: Sequence[Authorization]) -> set[int]:
             doubtful |= _where(
                 f and (len(f) > 1 or f[0].id != a.id) for f, a in zip(found, auths, strict=True)
             )
+    return doubtful
+
+
+def _doubtful_lines(lines: Sequence[list[ServiceLine]]) -> set[int]:
+    """The positions of the authorizations with service lines (``lines``, each one's) not
+    proven free of every problem :func:`priorauth.validate.line_problems` finds: a line without
+    codes, a code not well formed or on two lines (or twice on one), a count below zero or not
+    whole (then its measure decides: left to the per-record check), a cap without counts, at
+    zero or without its period."""
+    owners = list(compress(count(), lines))  # (the authorizations with lines)
+    held = [lines[i] for i in owners]
+    sizes = list(map(len, held))
+    owner = list(chain.from_iterable(map(repeat, owners, sizes)))  # each line's authorization
+    flat = list(chain.from_iterable(held))
+    if not flat:
+        return set()
+    codes, periods, *counts = zip(*map(_LINE_FIELDS, flat), strict=True)
+    bad: set[int] = set()  # positions in ``flat``
+    if not all(codes):
+        bad |= _where(not c for c in codes)
+    flat_codes = list(chain.from_iterable(codes))
+    used = set(flat_codes)
+    for code in used - _GOOD_CODES:
+        _good_code(code)
+    if not _GOOD_CODES.issuperset(used):
+        bad |= _where(not _GOOD_CODES.issuperset(c) for c in codes)
+    for column in counts:
+        if not WHOLE_OR_BLANK.issuperset(map(type, column)):
+            bad |= _where(
+                type(v) not in WHOLE_OR_BLANK or (v is not None and v < 0) for v in column
+            )
+        elif min(filter(None, column), default=0) < 0:
+            bad |= _where(v is not None and v < 0 for v in column)
+    units, visits, caps = counts[0], counts[1], counts[-1]
+    if caps.count(None) != len(caps):
+        bad |= _where(
+            c is not None
+            and not (
+                type(c) is int and c > 0 and (u is not None or v is not None) and p in CAP_PERIODS
+            )
+            for c, p, u, v in zip(caps, periods, units, visits, strict=True)
+        )
+    doubtful = {owner[k] for k in bad}
+    # each code on one line of its authorization: (authorization, code) pairs all distinct
+    if len(flat_codes) == len(codes) and all(codes):  # (a code a line, as most lines have)
+        pairs = list(zip(owner, flat_codes, strict=True))
+    else:
+        lengths = map(len, codes)
+        pairs = list(zip(chain.from_iterable(map(repeat, owner, lengths)), flat_codes, strict=True))
+    if len(set(pairs)) != len(pairs):
+        seen: set[tuple[int, str]] = set()
+        for pair in pairs:
+            if pair in seen:
+                doubtful.add(pair[0])
+            seen.add(pair)
     return doubtful
 
 

@@ -67,8 +67,7 @@ def overlay(data: Data, changes: Changes) -> Data:
         if not records:
             return existing
         out = dict(existing.items())  # (a stored table's items are a dict's: copied at C speed)
-        for record in records:
-            out[record.id] = record
+        out.update(zip(map(_ID, records), records, strict=True))  # (an import's 20,000: in C)
         return out
 
     return dataclasses.replace(

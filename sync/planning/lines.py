@@ -14,14 +14,16 @@ Lines are read and written only through :mod:`priorauth.usage`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from priorauth import rules, service_lines, usage
-from priorauth.model import ServiceLine
+from priorauth.model import ServiceLine, field_values
 from priorauth.services.bulk import overlay
 from sync.planning import describe
-from sync.planning.drafts import Columns, Draft
+from sync.planning.drafts import Columns, Draft, record_maker
 from sync.planning.merge import Merger
 from sync.recognising.columns import Col
 
@@ -106,26 +108,39 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
     numbers, payers, codes = cols.auth_number, cols.payer, cols.codes
     if canonical or numbers is None or codes is None:
         return groups
-    folded_numbers = [number.casefold() for number in numbers if number]
-    if len(set(folded_numbers)) == len(folded_numbers):
+    numbered = [number.casefold() for number in numbers if number]
+    if len(set(numbered)) == len(numbered):
         return groups  # (each number on one row, as in most logs: no row is another's line)
+    folded = [number.casefold() if number else "" for number in numbers]
     bad = table.bad
+    # (a log names a few payers on thousands of rows: each folded once)
+    if payers is not None:
+        payer_keys = {payer: _norm(payer) for payer in set(payers)}
+        keys = list(zip(map(payer_keys.__getitem__, payers), folded, strict=True))
+    else:
+        keys = [("", number) for number in folded]
+    numbered_rows = [i for i, number in enumerate(folded) if number and i not in bad]
+    # the rows of each (payer, number), in row order: a number's rows are mostly together, so
+    # they are taken a run at a time (groupby, in C) rather than a row at a time
     by_key: dict[tuple[str, str], list[int]] = {}
-    payer_keys: dict[Any, str] = {}  # (a log names a few payers on thousands of rows)
-    for i, number in enumerate(numbers):
-        if number and i not in bad:
-            payer = payers[i] if payers is not None else ""
-            folded = payer_keys.get(payer)
-            if folded is None:
-                folded = payer_keys[payer] = _norm(payer)
-            by_key.setdefault((folded, number.casefold()), []).append(i)
+    for key, run in groupby(numbered_rows, keys.__getitem__):
+        found = by_key.get(key)
+        if found is None:
+            by_key[key] = list(run)
+        else:
+            found.extend(run)
     same = [(table.values[c], words) for c, words in _SAME if c in table.values]
     # each row's values of those columns, to see at once whether two rows agree on all of them
     agreed = list(zip(*(column for column, _ in same), strict=True)) if same else None
+    base_of: dict[str, str] = {}  # a code -> its base code (a log lists a few dozen codes)
     for indices in by_key.values():
         if len(indices) < 2:
             continue
         head = indices[0]
+        if _plainly_lines(indices, codes, agreed, base_of):  # (most groups)
+            groups.heads[head] = indices
+            groups.members.update(indices[1:])
+            continue
         taken: list[tuple[int, list[str]]] = [(head, codes[head] or [])]
         held = _CodeSets(codes[head] or [])
         kept = [head]
@@ -149,6 +164,34 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
             groups.heads[head] = kept
             groups.members.update(kept[1:])
     return groups
+
+
+def _plainly_lines(
+    indices: list[int],
+    codes: list[Any],
+    agreed: list[tuple[Any, ...]] | None,
+    base_of: dict[str, str],
+) -> bool:
+    """Whether the rows ``indices`` of one number are plainly one authorization's lines, as
+    the row-by-row check in :func:`line_groups` would find them: each row with codes, agreeing
+    with the first on every column of ``_SAME``, and no two codes sharing a base code (codes
+    that overlap share their base: then none overlaps another). Otherwise that check decides."""
+    if agreed is not None:
+        first = agreed[indices[0]]
+        for i in indices:
+            if agreed[i] != first:
+                return False
+    bases = []
+    for i in indices:
+        mine = codes[i]
+        if not mine:
+            return False
+        for code in mine:
+            base = base_of.get(code)
+            if base is None:
+                base = base_of[code] = code.split("-")[0]
+            bases.append(base)
+    return len(set(bases)) == len(bases)
 
 
 class _CodeSets:
@@ -229,6 +272,7 @@ class LineMaker:
             cols.units_left or none,
             cols.visits_left or none,
         )
+        self._fresh: Callable[[int], LineRow] | None = None  # (made when first asked for)
 
     def line(self, i: int, old: ServiceLine | None = None) -> ServiceLine:
         """The line row ``i`` gives: its codes, counts and cap; what the log has no column for,
@@ -269,12 +313,60 @@ class LineMaker:
             i,
         )
 
+    def fresh(self) -> Callable[[int], LineRow]:
+        """A function giving ``self.row(i, self.line(i))``: row ``i``'s line for a new
+        authorization, and its counts. Each is built from columns worked out once for the whole
+        log (every row of an ABA log is a line, most of them new: 20,000 lines and their rows),
+        when first asked for (a LineMaker made for one row never builds them)."""
+        if self._fresh is None:
+            self._fresh = self._fresh_maker()
+        return self._fresh
+
+    def _fresh_maker(self) -> Callable[[int], LineRow]:
+        """The function :meth:`fresh` gives: the values :meth:`line` gives a line without an
+        old one (``_NO_LINE``'s where the log is blank or has no column), a column each."""
+        table, n = self._table, len(self._table.rows)
+        blank = field_values(_NO_LINE)
+        columns: dict[str, Sequence[Any]] = {}
+        if self._units is not None:
+            columns["units_authorized"] = self._units
+        if self._visits is not None:
+            columns["visits_authorized"] = self._visits
+        for name, values in (("group", self._groups), ("measure", self._measures)):
+            if any(values):
+                columns[name] = [v or blank[name] for v in values]
+        if self._caps is not None:
+            caps = self._caps
+            columns["cap_amount"] = [cap[0] if cap else None for cap in caps]
+            columns["cap_period"] = [cap[1] if cap else None for cap in caps]
+            columns["cap_measure"] = [cap[2] if cap else blank["cap_measure"] for cap in caps]
+        make_line = record_maker(ServiceLine, ("codes",), blank, columns)
+        units_used, visits_used, units_left, visits_left = self._counts
+        sheets = [table.sheet_at(i) for i in range(n)] if table.parts else [table.sheet] * n
+        make_row = record_maker(
+            LineRow,
+            ("line",),
+            columns={
+                "sheet": sheets,
+                "row": table.rows,
+                "units_used": units_used,
+                "visits_used": visits_used,
+                "units_left": units_left,
+                "visits_left": visits_left,
+                "index": range(n),
+            },
+        )
+        codes = self._codes
+        if codes is None:
+            return lambda i: make_row(make_line([], i), i)
+        return lambda i: make_row(make_line(list(codes[i] or ()), i), i)
+
     def attach(self, d: Draft, indices: list[int]) -> None:
         """Give the head row's draft ``d`` the service lines of rows ``indices``: their codes,
         counts and caps; carried-in usage as the authorization had it where a line keeps its
         codes (the rows' Used columns settle it later). Their distinct notes are joined."""
         if d.before is None:
-            rows = [self.row(i, self.line(i)) for i in indices]
+            rows = list(map(self.fresh(), indices))
         else:
             before = {frozenset(x.codes): x for x in service_lines.lines_of(d.before)}
             codes = self._codes
@@ -291,7 +383,8 @@ class LineMaker:
         service_lines.hold_lines(auth, [r.line for r in rows])
         notes = self._notes
         if notes is not None:
-            auth.notes = "; ".join(dict.fromkeys(n for i in indices if (n := notes[i])))
+            written = [n for i in indices if (n := notes[i])]  # (most rows: none, or one)
+            auth.notes = "; ".join(dict.fromkeys(written)) if written[1:] else "".join(written)
         d.lines = rows
         d.units_used = d.visits_used = d.units_left = d.visits_left = None
 
@@ -370,30 +463,44 @@ def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
         # (the lines are the draft's own, made by with_lines for it: set in place; one line is
         # held in the authorization's own fields, of the same names)
         held = service_lines.lines_of(d.auth)
+        one = len(held) == 1
         for k, (r, line) in enumerate(zip(d.lines, held, strict=True)):
-            target: Any = line if len(held) > 1 else d.auth
-            units_used = _used(r.units_used, r.units_left, line.units_authorized)
-            visits_used = _used(r.visits_used, r.visits_left, line.visits_authorized)
-            for used, field_name, what, pick in (
-                (units_used, "carried_units_used", "units", "units_used"),
-                (visits_used, "carried_visits_used", "visits", "visits_used"),
-            ):
-                if used is None:
-                    continue
+            target: Any = d.auth if one else line
+            # (_used asked only where the row gives no Used; a loop of the two counts written
+            # out: an ABA log has a line on each of 20,000 rows)
+            units_used, visits_used = r.units_used, r.visits_used
+            if units_used is None:
+                units_used = _used(None, r.units_left, line.units_authorized)
+            if visits_used is None:
+                visits_used = _used(None, r.visits_left, line.visits_authorized)
+            if units_used is not None:
                 counted = 0.0
                 if tracked is not None:
-                    counted = getattr(tracked[k].usage, pick) - getattr(line, field_name)
-                carried = used - counted
-                if carried < 0:
-                    merger.warnings.append(
-                        f'Sheet "{r.sheet}", row {r.row}: the log says {used} {what} used on '
-                        f"{', '.join(line.codes)}, but authtrack already has {counted:g} recorded "
-                        "there; authtrack's count is kept."
-                    )
-                    carried = 0
-                setattr(
-                    target, field_name, int(carried) if float(carried).is_integer() else carried
+                    counted = tracked[k].usage.units_used - line.carried_units_used
+                target.carried_units_used = _carried(merger, r, line, units_used, counted, "units")
+            if visits_used is not None:
+                counted = 0.0
+                if tracked is not None:
+                    counted = tracked[k].usage.visits_used - line.carried_visits_used
+                target.carried_visits_used = _carried(
+                    merger, r, line, visits_used, counted, "visits"
                 )
+
+
+def _carried(
+    merger: Merger, r: LineRow, line: ServiceLine, used: Any, counted: float, what: str
+) -> Any:
+    """What a line carries in: the log's ``used`` less what authtrack already ``counted``
+    there (never below zero: then authtrack's count is kept, with a warning)."""
+    carried = used - counted
+    if carried < 0:
+        merger.warnings.append(
+            f'Sheet "{r.sheet}", row {r.row}: the log says {used} {what} used on '
+            f"{', '.join(line.codes)}, but authtrack already has {counted:g} recorded "
+            "there; authtrack's count is kept."
+        )
+        carried = 0
+    return int(carried) if float(carried).is_integer() else carried
 
 
 def _used(used: Any, left: Any, authorized: Any) -> Any:

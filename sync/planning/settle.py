@@ -35,9 +35,10 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
         group.append(d)
     approved, earliest = RequestStatus.APPROVED, dt.date.min
     codes: dict[tuple[str, ...], _Codes] = {}  # a log lists a few dozen code lists: sets once
+    apart: dict[tuple[tuple[str, ...], ...], bool] = {}  # (and a few hundred groups of them)
     overlaps: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}  # (and pairs of them)
     for (client_id, payer_id), whole in groups.items():
-        parts = _by_overlapping_codes(whole, codes)
+        parts = _by_overlapping_codes(whole, codes, apart)
         held = None  # (the client's authorizations with the payer in authtrack: looked up once)
         for group in parts:
             if client_id < 0 and len(group) == 1:  # (_settle_group's answer for a lone row)
@@ -70,12 +71,16 @@ def _history(merger: Merger, rows: list[Draft]) -> None:
 
 
 def _by_overlapping_codes(
-    group: list[Draft], known: dict[tuple[str, ...], _Codes] | None = None
+    group: list[Draft],
+    known: dict[tuple[str, ...], _Codes] | None = None,
+    apart: dict[tuple[tuple[str, ...], ...], bool] | None = None,
 ) -> list[list[Draft]]:
     """A client's rows with one payer, split where their codes never overlap (speech and
     occupational therapy from one plan are each active at once); rows listing no codes overlap
     everything, so then the group stays whole. Row order is kept within each part.
-    ``known``: the code sets of code lists seen before (filled as it goes)."""
+    ``known``: the code sets of code lists seen before; ``apart``: :func:`_apart`'s answers
+    for the contenders' code lists seen before (both filled as they go: a log's clients repeat
+    a few combinations of code lists)."""
     if len(group) == 1:
         return [group]
     all_codes = service_lines.all_codes
@@ -87,7 +92,9 @@ def _by_overlapping_codes(
     idle, contenders = [], []
     if known is None:
         known = {}
-    sets = []  # the contenders' codes
+    if apart is None:
+        apart = {}
+    keys = []  # the contenders' code lists
     approved = RequestStatus.APPROVED
     for d, codes in zip(group, held, strict=True):
         auth = d.auth  # (approved, and active or not said inactive)
@@ -95,16 +102,17 @@ def _by_overlapping_codes(
             if not codes:
                 return [group]  # (a row listing no codes overlaps everything)
             contenders.append(d)
-            key = tuple(codes)
-            mine = known.get(key)
-            if mine is None:
-                mine = known[key] = _Codes(codes)
-            sets.append(mine)
+            keys.append(tuple(codes))
         else:
             idle.append(d)
     parts: list[list[Draft]] = [[d] for d in idle]
-    if _apart(sets):  # (no two rows share a base code: no pair can overlap, each its own part)
+    together = tuple(keys)
+    separate = apart.get(together)
+    if separate is None:
+        separate = apart[together] = _apart(_sets(keys, known))
+    if separate:  # (no two rows share a base code: no pair can overlap, each its own part)
         return parts + [[d] for d in contenders]
+    sets = _sets(keys, known)  # the contenders' codes
     groups: list[tuple[_Codes, list[Draft]]] = []  # each part of contenders, with its codes
     for d, mine in zip(contenders, sets, strict=True):
         merged, codes = [d], mine
@@ -115,6 +123,17 @@ def _by_overlapping_codes(
         groups.append((codes, merged))
     parts += [sorted(members, key=lambda x: x.row) for _, members in groups]
     return parts
+
+
+def _sets(keys: list[tuple[str, ...]], known: dict[tuple[str, ...], _Codes]) -> list[_Codes]:
+    """The code sets of the code lists ``keys`` (``known``: those made before, filled here)."""
+    sets = []
+    for key in keys:
+        mine = known.get(key)
+        if mine is None:
+            mine = known[key] = _Codes(list(key))
+        sets.append(mine)
+    return sets
 
 
 def _apart(sets: list[_Codes]) -> bool:

@@ -253,3 +253,132 @@ def test_the_bulk_check_reads_every_field_the_per_record_check_reads() -> None:
 def _names() -> set[str]:
     # the names validate_many's one call reads (operator.attrgetter keeps them in its repr)
     return set(repr(validate_many._AUTH_FIELDS).split("'")[1::2])
+
+
+# service lines drawn from good values or any: codes (none, bad, repeated), counts (negative,
+# fractions, booleans), a cap with or without counts and period
+_LINE_CODES = st.lists(
+    st.sampled_from(["97153", "97155", "97156", "97155-HN", "bad", "9O837"]), max_size=3
+)
+
+
+_LINE_COUNT = st.sampled_from([None, 0, 3, -1, 2.5, 2.0, True])
+
+
+@st.composite
+def _line(draw: st.DrawFn) -> ServiceLine:
+    # one field of any value (the line's one possible problem), the others of good ones; or
+    # every field of any (mode 7), or none (mode 8)
+    mode = draw(st.integers(0, 8))
+    picked = iter(range(7))
+
+    def pick(good: st.SearchStrategy, any_value: st.SearchStrategy) -> object:
+        return draw(any_value if mode == 7 or next(picked) == mode else good)
+
+    return ServiceLine(
+        codes=pick(st.sampled_from([["97153"], ["97155"], ["97156"]]), _LINE_CODES),
+        units_authorized=pick(_GOOD_COUNT, _LINE_COUNT),
+        visits_authorized=pick(_GOOD_COUNT, _LINE_COUNT),
+        carried_units_used=pick(st.integers(0, 5), _LINE_COUNT),
+        carried_visits_used=pick(st.integers(0, 5), _LINE_COUNT),
+        cap_amount=pick(st.none(), st.sampled_from([None, 0, 4, -1, 1.5])),
+        cap_period=pick(_GOOD_PERIOD, _PERIOD),
+        measure=draw(st.sampled_from(["units", "hours"])),
+    )
+
+
+@st.composite
+def _lined_batch(draw: st.DrawFn) -> tuple[Data, list[Authorization]]:
+    payers = {1: Payer(id=1, name="Aetna")}
+    clients = {
+        1: Client(id=1, first_name="A", last_name="L", insurances=[ClientInsurance(payer_id=1)])
+    }
+    auths = []
+    for i in range(1, draw(st.integers(0, 8)) + 1):
+        auth = Authorization(
+            id=-i,
+            client=1,
+            payer=1,
+            auth_number=f"A-{i}",
+            start_date=dt.date(2025, 1, 1),
+            end_date=dt.date(2025, 6, 1),
+        )
+        if draw(st.booleans()):
+            auth.lines = draw(st.lists(_line(), max_size=4))
+            if auth.lines and draw(st.booleans()):
+                auth.lines.append(draw(st.sampled_from(auth.lines)))  # (a line twice)
+        else:
+            auth.procedure_codes = draw(_GOOD_CODES)
+        auths.append(auth)
+    view = Data(payers=payers, clients=clients, authorizations={a.id: a for a in auths})
+    return view, auths
+
+
+@settings(max_examples=400, deadline=None)
+@given(batch=_lined_batch())
+def test_service_lines_are_proven_as_line_problems_finds_them(batch: tuple) -> None:
+    view, auths = batch
+    found = validate_many.authorizations_problems(view, auths)
+    assert {i: _texts(p) for i, p in found.items()} == _per_record(view, auths, view)
+
+
+def test_clean_service_lines_are_proven_without_the_per_record_checks() -> None:
+    payers = {1: Payer(id=1, name="Aetna")}
+    client = Client(
+        id=1, first_name="Ann", last_name="Lee", insurances=[ClientInsurance(payer_id=1)]
+    )
+
+    def auth(i: int, *lines: ServiceLine) -> Authorization:
+        start = dt.date(2025, 1, 1)
+        return Authorization(
+            id=-i, client=1, payer=1, auth_number=f"A-{i}", start_date=start, lines=list(lines)
+        )
+
+    def line(*codes: str, **counts: object) -> ServiceLine:
+        return ServiceLine(codes=list(codes), **counts)  # type: ignore[arg-type]
+
+    auths = [
+        auth(1, line("97153", units_authorized=320), line("97155", units_authorized=40)),
+        auth(2, line("97153"), line("97155", "97155")),  # a code twice on one line
+        auth(3, line("97153"), line("97153")),  # on two lines
+        auth(4, line("97153"), line()),  # a line without codes
+        auth(5, line("97153", units_authorized=-1), line("97155")),
+        auth(6, line("97153", cap_amount=4, cap_period=CapPeriod.WEEK), line("97155")),
+        auth(7, line("97153", units_authorized=8, cap_amount=4), line("97155")),  # no period
+        auth(8, line("97153", units_authorized=8.5), line("97155")),  # a fraction
+        auth(
+            9,
+            line("97153", units_authorized=8, cap_amount=4, cap_period=CapPeriod.WEEK),
+            line("97155", visits_authorized=3),
+        ),
+        auth(10, line("97153", units_authorized=8, cap_amount=0, cap_period="week"), line("97155")),
+        auth(11, line("97153"), line("97155", carried_visits_used=-2)),
+    ]
+    view = Data(payers=payers, clients={1: client}, authorizations={a.id: a for a in auths})
+    assert validate_many._doubtful_auths(view, auths) == {1, 2, 3, 4, 5, 6, 7, 9, 10}
+    found = validate_many.authorizations_problems(view, auths)
+    assert set(found) == {1, 2, 3, 4, 5, 6, 7, 9, 10}
+    assert {i: _texts(p) for i, p in found.items()} == _per_record(view, auths, view)
+
+
+def test_the_bulk_check_reads_every_field_of_a_line_line_problems_reads() -> None:
+    """As for an authorization's own fields: a rule added to validate.line_problems on a field
+    of a line the bulk check does not read would let it clear a line the rule refuses."""
+    read: set[str] = set()
+
+    class Watched(ServiceLine):
+        def __getattribute__(self, name: str) -> object:
+            read.add(name)
+            return object.__getattribute__(self, name)
+
+    lines = [
+        Watched(codes=["97153"], units_authorized=8, cap_amount=4, cap_period=CapPeriod.WEEK),
+        Watched(codes=["97155"], visits_authorized=2.5, cap_amount=0),
+    ]
+    auth = Authorization(id=-1, client=1, payer=1, lines=lines)  # type: ignore[arg-type]
+    validate.line_problems(auth)
+    fields = {f for f in read if not f.startswith("_") and not callable(getattr(lines[0], f))}
+    # (measure and cap_measure: read only of a count that is not whole, left to line_problems;
+    # group: only to name a line with a problem)
+    names = set(repr(validate_many._LINE_FIELDS).split("'")[1::2])
+    assert fields <= names | {"measure", "cap_measure", "group"}, fields - names
