@@ -85,7 +85,7 @@ def _log(draw: st.DrawFn) -> tuple[Any, Any]:
     return table, cols
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_log())
 def test_plain_groups_are_what_the_row_by_row_check_finds(log: tuple[Any, Any]) -> None:
     table, cols = log
@@ -96,7 +96,7 @@ def test_plain_groups_are_what_the_row_by_row_check_finds(log: tuple[Any, Any]) 
     assert quick == checked
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_log())
 def test_fresh_lines_are_what_line_and_row_make(log: tuple[Any, Any]) -> None:
     table, cols = log
@@ -134,7 +134,7 @@ def _groups(draw: st.DrawFn) -> list[list[Any]]:
     return groups
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_groups())
 def test_settling_apart_with_answers_kept_is_as_without(groups: list[list[Any]]) -> None:
     """settle_activity keeps the code sets and _apart's answers of the code lists it has seen

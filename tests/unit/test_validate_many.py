@@ -314,7 +314,7 @@ def _lined_batch(draw: st.DrawFn) -> tuple[Data, list[Authorization]]:
     return view, auths
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(batch=_lined_batch())
 def test_service_lines_are_proven_as_line_problems_finds_them(batch: tuple) -> None:
     view, auths = batch
