@@ -6,8 +6,9 @@ Each round runs, in A then B (a fresh interpreter each, with the checkout on PYT
 calamine's bare read of the log and the import of bench_sync.py's log into an empty data file
 (read, check, back up, write: plan_import + apply_import, as bench_sync.py times it), and
 plan_import of the same log again into the filled file (the re-import, everything unchanged);
-each three times, their medians printed. The log is written once and shared. Alternating the
-checkouts spreads the load of a shared machine over both.
+each three times, their medians printed (and at the end the minima of every run: the steadier
+figure when the machine's speed moves between rounds). The log is written once and shared.
+Alternating the checkouts spreads the load of a shared machine over both.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ reads = [cpu(read) for _ in range(3)]
 imports = [cpu(do_import) for _ in range(3)]
 tracker = kept[-1]
 again = [cpu(lambda: plan_import(log, tracker.data(), today=TODAY, user="bench")) for _ in range(3)]
-print(json.dumps([statistics.median(reads), statistics.median(imports), statistics.median(again)]))
+print(json.dumps([statistics.median(reads), statistics.median(imports), statistics.median(again),
+                  min(reads), min(imports)]))
 """
 
 
@@ -83,7 +85,7 @@ def main() -> int:
                     check=True,
                 ).stdout
                 results[checkout].append(json.loads(out.strip().splitlines()[-1]))
-                read, imp, again = results[checkout][-1]
+                read, imp, again = results[checkout][-1][:3]
                 print(
                     f"round {r + 1} {checkout}: calamine {read:.3f}  import {imp:.3f}  "
                     f"re-import {again:.3f} s CPU",
@@ -91,11 +93,17 @@ def main() -> int:
                 )
     print(f"\n{args.kind}: medians of {args.rounds} rounds (each a median of 3), s CPU")
     for checkout, rows in results.items():
-        read, imp, again = (statistics.median(col) for col in zip(*rows, strict=True))
+        read, imp, again = (statistics.median(col) for col in list(zip(*rows, strict=True))[:3])
         print(
             f"  {checkout}: calamine {read:.3f}  import {imp:.3f} ({imp / read:.2f}x)  "
             f"re-import {again:.3f} ({again / read:.2f}x)"
         )
+    # on a machine whose speed moves between rounds, the least CPU each took is the steadier
+    # figure (what the work costs undisturbed): the minima of every run of every round
+    print(f"{args.kind}: minima of every run, s CPU")
+    for checkout, rows in results.items():
+        read, imp = min(row[3] for row in rows), min(row[4] for row in rows)
+        print(f"  {checkout}: calamine {read:.3f}  import {imp:.3f} ({imp / read:.2f}x)")
     return 0
 
 
