@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Select
 
 from priorauth.errors import PermissionDenied
 from priorauth.model import RequestStatus
 from tests.helpers.pilot import open_client, screen_text, settle
 from tui.app import make_app
+from tui.forms.auth_form import AuthForm
 from tui.screens.authorizations import AuthorizationsScreen
 from tui.screens.client import ClientScreen
 from tui.screens.dialogs import ConfirmDialog, NotesDialog
@@ -265,4 +267,34 @@ async def test_authorizations_of_my_clients_when_i_have_none_says_m_shows_all(
         await pilot.press("m")
         await settle(pilot)
         assert screen.table.row_count > 0
+    assert not app.unexpected
+
+
+async def test_a_form_opens_with_its_first_field_focused_and_nothing_before_it(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first field takes the focus as a form opens. (Textual's default auto focus gave it
+    first to the scrolling body, whose focus and blur each restyled every widget of the form: a
+    tenth of a second of opening the authorization form, twice the body's focus here.)"""
+    from textual.widget import Widget
+
+    focused: list[Widget] = []
+    watch = Widget.watch_has_focus
+
+    def noted(self: Widget, has_focus: bool) -> None:
+        if has_focus:
+            focused.append(self)
+        watch(self, has_focus)
+
+    monkeypatch.setattr(Widget, "watch_has_focus", noted)
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_client(pilot, "Alvarez, Avery")
+        focused.clear()
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, AuthForm)
+        assert [w.id for w in focused] == ["payer"]
+        assert app.focused is not None and app.focused.id == "payer"
     assert not app.unexpected
