@@ -21,6 +21,7 @@ from sync.parsing import cells
 from sync.parsing.logsheet import LogTable
 from sync.planning import lines
 from sync.planning.drafts import Columns, Draft, drafter
+from sync.planning.line_groups import line_groups
 from sync.planning.merge import Merger
 from sync.planning.merge_coverage import Seen, merge_coverages
 from sync.progress import STEP, Progress, no_progress
@@ -149,7 +150,7 @@ def merge_log(
     found: tuple[Client, Any] | None = None  # client and payer of the row that said it
     draft = drafter(merger, matcher, table, cols, user)
     # an ABA-style log's rows of one number, one per code: one authorization's service lines
-    groups = lines.line_groups(table, cols, merger.tell_apart_numbers)
+    groups = line_groups(table, cols, merger.tell_apart_numbers)
     heads, line_rows, refused = groups.heads, groups.members, groups.refused
     attach = lines.LineMaker(cols, table).attach if heads else None
     seen: list[Seen] = []  # what each row says about its client's coverage

@@ -14,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from priorauth.model import Authorization, CapMeasure, CapPeriod, LineMeasure, RequestStatus
+from sync.planning import line_groups as line_groups_module
 from sync.planning import lines, settle
+from sync.planning.line_groups import line_groups
 from sync.recognising.columns import Col
 
 _CODES = st.one_of(
@@ -89,10 +91,10 @@ def _log(draw: st.DrawFn) -> tuple[Any, Any]:
 @given(_log())
 def test_plain_groups_are_what_the_row_by_row_check_finds(log: tuple[Any, Any]) -> None:
     table, cols = log
-    quick = lines.line_groups(table, cols)
+    quick = line_groups(table, cols)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(lines, "_plainly_lines", lambda *_: False)
-        checked = lines.line_groups(table, cols)
+        patch.setattr(line_groups_module, "_plainly_lines", lambda *_: False)
+        checked = line_groups(table, cols)
     assert quick == checked
 
 

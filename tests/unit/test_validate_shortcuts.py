@@ -25,7 +25,7 @@ from priorauth.model import (
 )
 from priorauth.service_lines import lines_of
 from priorauth.usage import line_label, stated_counts
-from sync.planning.lines import _CodeSets
+from sync.planning.line_groups import _CodeSets
 
 _COUNT = st.one_of(
     st.none(),
@@ -203,7 +203,7 @@ _CODE = st.sampled_from(["97153", "97153-HN", "97155", "97155-HO-U1", "H2019", "
 def test_a_rows_codes_overlap_a_groups_as_the_sets_say(
     held: list[list[str]], codes: list[str]
 ) -> None:
-    """sync.planning.lines._CodeSets.overlaps looks code by code: as the intersections of the
+    """sync.planning.line_groups._CodeSets.overlaps looks code by code: as the intersections of the
     two groups' sets (and as priorauth.rules.codes_overlap with each row)."""
     group = _CodeSets(held[0])
     for more in held[1:]:
