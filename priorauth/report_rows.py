@@ -146,12 +146,7 @@ def utilization(
         # per service line: a line that caps units adds its units, whatever its other lines do
         uses = [lu.usage for lu in rules.lines_usage(data, auth, today)] if auth.lines else []
         for use in uses or [rules.usage(data, auth, today)]:
-            if use.units_authorized is not None:
-                row[1] += use.units_authorized
-                row[2] += use.units_used
-            if use.visits_authorized is not None:
-                row[3] += use.visits_authorized
-                row[4] += use.visits_used
+            _add_usage(row, use)
     rows = [UtilizationRow(g, *v) for g, v in sorted(sums.items(), key=lambda kv: kv[0].lower())]
     total = [sum(column) for column in zip(*sums.values(), strict=True)] or [0] * 5
     rows.append(UtilizationRow("All", *total))
@@ -175,13 +170,7 @@ def utilization_by_line(data: Data, today: dt.date) -> list[UtilizationRow]:
         for lu in rules.lines_usage(data, auth, today):
             row = sums.setdefault(lu.label, [0, 0, 0, 0, 0])
             row[0] += 1
-            use = lu.usage
-            if use.units_authorized is not None:
-                row[1] += use.units_authorized
-                row[2] += use.units_used
-            if use.visits_authorized is not None:
-                row[3] += use.visits_authorized
-                row[4] += use.visits_used
+            _add_usage(row, lu.usage)
     if not sums:
         return []
     rows = [UtilizationRow(g, *v) for g, v in sorted(sums.items())]  # type: ignore[arg-type]
@@ -283,3 +272,14 @@ def _run_outs(
     if line is not None and line.line.measure == LineMeasure.HOURS and what == "units":
         what = "hours"
     return [(projected.run_out, f"{what} run out around {projected.run_out:%m/%d/%Y}")]
+
+
+def _add_usage(row: list[float], use: rules.Usage) -> None:
+    """Add ``use`` to a utilization sum (count, units authorized and used, visits authorized and
+    used): only the counts it caps."""
+    if use.units_authorized is not None:
+        row[1] += use.units_authorized
+        row[2] += use.units_used
+    if use.visits_authorized is not None:
+        row[3] += use.visits_authorized
+        row[4] += use.visits_used
