@@ -134,7 +134,7 @@ class Workbook:
             names = set(zf.namelist())
             parts = [part] if part in names else grids.worksheet_parts(names)
             for p in parts:
-                stretch = grids.empty_stretch(zf, p)
+                stretch, (rows, cols) = grids.measure(zf, p, MAX_CELLS)
                 if stretch is not None:
                     declared, row, length = stretch
                     where = f"from row {row:,} on " if row else ""
@@ -145,7 +145,6 @@ class Workbook:
                         "the bottom of the sheet, as LibreOffice does); delete the empty rows "
                         "below the table, save, and import again."
                     )
-                rows, cols = grids.grid_size(zf, p, MAX_CELLS)
                 if rows * cols > MAX_CELLS:
                     raise WorkbookError(
                         f'{self.path}: sheet "{name}" spreads values over {rows:,} rows and '

@@ -58,3 +58,50 @@ def test_the_far_reference_scan_finds_what_the_full_pattern_finds(
             zf, "xl/worksheets/sheet1.xml", limit=limit, count_values=False
         )
     assert (far_column, far_row) == _scan_with_far_ref_alone(xml, chunk, limit)
+
+
+ROWS = st.lists(
+    st.sampled_from(
+        [
+            b'<row r="9"><c r="A9"><v>1</v></c></row>',
+            b'<row r="9"><c r="A9" s="1"/></row>',
+            b'<row r="9"/>',
+            b'<row r="9"><c r="B9" t="inlineStr"><is><t>x</t></is></c></row>',
+        ]
+    ),
+    max_size=60,
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=200)
+@given(
+    rows=ROWS,
+    pieces=st.lists(st.integers(min_value=1, max_value=97), min_size=1, max_size=8),
+    stretch=st.sampled_from([3, 10, 40]),
+)
+def test_the_empty_stretch_does_not_depend_on_how_the_xml_is_fed(
+    monkeypatch: pytest.MonkeyPatch, rows: list[bytes], pieces: list[int], stretch: int
+) -> None:
+    """measure() feeds the stretch search the chunks the far-reference search reads; it reads
+    them again as its own blocks (4 KB, then _CHUNK at a time), so any feeding names the same
+    row and length as feeding the whole part at once."""
+    monkeypatch.setattr(grids, "_CHUNK", 48)
+    monkeypatch.setattr(grids, "_HEAD", 80)  # (past the <dimension>)
+    monkeypatch.setattr(grids, "EMPTY_STRETCH", stretch)
+    xml = b'<worksheet><dimension ref="A1:J1048576"/><sheetData>' + b"".join(rows)
+    xml += b"</sheetData></worksheet>"
+
+    def scan(sizes: list[int]) -> tuple[int, int, int] | None:
+        found = grids._StretchScan(big=False)
+        at, i = 0, 0
+        while at < len(xml) and not found.done:
+            size = sizes[i % len(sizes)]
+            found.feed(xml[at : at + size])
+            at, i = at + size, i + 1
+        found.finish()
+        return found.found
+
+    whole = scan([len(xml)])
+    assert scan(pieces) == whole
+    if b"<v>" not in xml and b"<t>" not in xml and len(rows) >= stretch:  # (it does search)
+        assert whole is not None

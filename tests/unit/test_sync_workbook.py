@@ -96,8 +96,8 @@ def test_a_far_cell_across_the_guards_read_chunks_is_seen(tmp_path: Path, offset
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/worksheets/sheet1.xml", xml)
     with zipfile.ZipFile(path) as zf:
-        assert grids.grid_size(zf, "xl/worksheets/sheet1.xml") == (1048576, 16384)
-        assert grids.grid_size(zf, "xl/worksheets/sheet2.xml") == (0, 0)
+        assert grids.measure(zf, "xl/worksheets/sheet1.xml")[1] == (1048576, 16384)
+        assert grids.measure(zf, "xl/worksheets/sheet2.xml")[1] == (0, 0)
 
 
 def _sheet_zip(path: Path, rows: bytes) -> zipfile.ZipFile:
@@ -118,9 +118,9 @@ def test_a_long_list_narrower_than_26_columns_passes_the_guard_without_a_full_sc
     rows += b'<row r="100005"><c r="A100005"><v>3</v></c></row>'
     with _sheet_zip(tmp_path / "long.zip", rows) as zf:
         part = "xl/worksheets/sheet1.xml"
-        assert grids.grid_size(zf, part) == (100005, 10)  # no limit: measured cell by cell
+        assert grids.measure(zf, part)[1] == (100005, 10)  # no limit: measured cell by cell
         monkeypatch.setattr(grids, "_VALUE_CELL", None)  # (the full scan would fail now)
-        assert grids.grid_size(zf, part, 3_000_000) == (0, 0)
+        assert grids.measure(zf, part, 3_000_000)[1] == (0, 0)
 
 
 def test_a_far_row_beyond_what_26_columns_allow_is_still_measured(tmp_path: Path) -> None:
@@ -128,9 +128,9 @@ def test_a_far_row_beyond_what_26_columns_allow_is_still_measured(tmp_path: Path
     rows += b'<row r="1048576"><c r="A1048576"><v>3</v></c></row>'
     rows += b'<row r="1048577"><c r="B200" s="1"/></row>'  # (a style alone is no value)
     with _sheet_zip(tmp_path / "far.zip", rows) as zf:
-        assert grids.grid_size(zf, "xl/worksheets/sheet1.xml", 3_000_000) == (1048576, 10)
+        assert grids.measure(zf, "xl/worksheets/sheet1.xml", 3_000_000)[1] == (1048576, 10)
     with _sheet_zip(tmp_path / "near.zip", rows.replace(b"1048576", b"200000")) as zf:
-        assert grids.grid_size(zf, "xl/worksheets/sheet1.xml", 3_000_000) == (200000, 10)
+        assert grids.measure(zf, "xl/worksheets/sheet1.xml", 3_000_000)[1] == (200000, 10)
 
 
 def test_styled_empty_cells_to_the_last_row_are_harmless() -> None:
