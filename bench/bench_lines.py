@@ -116,7 +116,7 @@ def notifications(rounds: int, clients: int) -> None:
                 services=base.services,
             )
             if assigned is not None:  # bench_notify's "cached": the services' assignment known
-                data.derived["services_by_authorization"] = assigned
+                data.derived[rules.ASSIGNED] = assigned
             return notify.compute(data, bench_notify.TODAY)
 
         return run

@@ -182,7 +182,7 @@ def measure(clients: int, runs: int, lines: int) -> tuple[float, float]:
 
     def warm() -> None:
         data = fresh()
-        data.derived["services_by_authorization"] = rules.services_by_authorization(warm_data[0])
+        data.derived[rules.ASSIGNED] = rules.services_by_authorization(warm_data[0])
         notify.compute(data, TODAY)
 
     found = notify.compute(fresh(), TODAY)

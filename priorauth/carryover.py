@@ -25,8 +25,8 @@ def carry_over(
     every other service stays where it was. Returns the clients whose usage may differ: those of
     the changed records and of every authorization whose services changed (None: ``before`` had
     no look-ups to carry, so nothing was given)."""
-    assigned = before.derived.get("services_by_authorization")
-    candidates = before.derived.get("covering_candidates")
+    assigned = before.derived.get(rules.ASSIGNED)
+    candidates = before.derived.get(rules.CANDIDATES)
     if assigned is None or candidates is None:
         return None
     by_client, auths_by_client = before.services_by_client, before.auths_by_client
@@ -58,7 +58,7 @@ def carry_over(
             index[(client, payer)] = found
         else:
             index.pop((client, payer), None)
-    after.derived["covering_candidates"] = index
+    after.derived[rules.CANDIDATES] = index
     # the services each client has (in date order)
     old_services = {i: before.services.get(i) for i in service_ids}
     new_services = {i: after.services.get(i) for i in service_ids}
@@ -107,7 +107,7 @@ def carry_over(
             result[key] = services
         else:
             result.pop(key, None)
-    after.derived["services_by_authorization"] = result
+    after.derived[rules.ASSIGNED] = result
     clients |= touched
     clients.update(s.client for pair in again.values() for s in pair if s is not None)
     for auth_id in changed:

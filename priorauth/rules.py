@@ -69,9 +69,17 @@ def preference(auth: Authorization) -> tuple[bool, dt.date, bool, int]:
     return (auth.active, auth.start_date or dt.date.min, made < 0, -made if made < 0 else made)
 
 
+# the look-ups a snapshot keeps in Data.derived, named once: carryover.py and live.py hand them
+# on to the next snapshot (brought up to date, or as they are when the records are the same)
+# {(client, payer): the approved, dated authorizations, preferred first}
+CANDIDATES = "covering_candidates"
+# {authorization id, or None for none: the services counting against it, in date order}
+ASSIGNED = "services_by_authorization"
+
+
 def _candidates(data: Data) -> dict[tuple[int, int], list[Authorization]]:
     """Approved, dated authorizations by (client, payer), most preferred first (per snapshot)."""
-    key = "covering_candidates"
+    key = CANDIDATES
     index = data.derived.get(key)
     if index is None:
         index = defaultdict(list)
@@ -111,7 +119,7 @@ def assigned_authorization(data: Data, service: Service) -> Authorization | None
 def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
     """Every service grouped by the authorization it counts against (None: not covered), each
     list in date order. Computed once per snapshot."""
-    key = "services_by_authorization"
+    key = ASSIGNED
     cached = data.derived.get(key)
     if cached is None:
         cached = defaultdict(list)
@@ -165,18 +173,18 @@ def carry_over_new_service(before: Data, after: Data, service: Service) -> None:
         or len(after.services) != len(before.services) + 1
     ):
         return
-    candidates = before.derived.get("covering_candidates")
+    candidates = before.derived.get(CANDIDATES)
     if candidates is not None:
-        after.derived["covering_candidates"] = candidates  # (the authorizations are the same)
-    assigned = before.derived.get("services_by_authorization")
+        after.derived[CANDIDATES] = candidates  # (the authorizations are the same)
+    assigned = before.derived.get(ASSIGNED)
     if assigned is not None and not service.counts:
-        after.derived["services_by_authorization"] = assigned  # (it counts against nothing)
+        after.derived[ASSIGNED] = assigned  # (it counts against nothing)
     elif assigned is not None:
         auth = assigned_authorization(after, service)
         key = auth.id if auth else None
         index = defaultdict(list, assigned)
         index[key] = _inserted(index.get(key, []), service)
-        after.derived["services_by_authorization"] = index
+        after.derived[ASSIGNED] = index
     by_client = before.__dict__.get("services_by_client")  # (a cached property, if worked out)
     if by_client is not None:
         index = defaultdict(list, by_client)

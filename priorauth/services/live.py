@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from priorauth import carryover
+from priorauth import carryover, rules
 from priorauth.data import KEEPER, Data
 from priorauth.store.tables import Table, changed_ids
 
@@ -105,7 +105,7 @@ class LiveView:
                 return Changes(ids)  # nothing worked out to carry over
             clients |= moved
         else:  # the same records: the same look-ups
-            for key in ("services_by_authorization", "covering_candidates"):
+            for key in (rules.ASSIGNED, rules.CANDIDATES):
                 if key in before.derived:
                     after.derived[key] = before.derived[key]
             for key in ("services_by_client", "auths_by_client"):

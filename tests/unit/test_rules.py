@@ -378,13 +378,11 @@ def test_look_ups_carried_to_the_next_snapshot_match_fresh_ones(tracker: Tracker
         assert data.services_by_client is not None
         tracker.record_service(_service(practice, day, payer=payer))
         carried = tracker.data()
-        assert "services_by_authorization" in carried.derived  # carried, not recomputed
+        assert rules.ASSIGNED in carried.derived  # carried, not recomputed
         fresh = Store(tracker.store.path).snapshot()
-        assert {
-            k: [s.id for s in v]
-            for k, v in carried.derived["services_by_authorization"].items()
-            if v
-        } == {k: [s.id for s in v] for k, v in rules.services_by_authorization(fresh).items() if v}
+        assert {k: [s.id for s in v] for k, v in carried.derived[rules.ASSIGNED].items() if v} == {
+            k: [s.id for s in v] for k, v in rules.services_by_authorization(fresh).items() if v
+        }
         assert {k: [s.id for s in v] for k, v in carried.services_by_client.items()} == {
             k: [s.id for s in v] for k, v in fresh.services_by_client.items()
         }
