@@ -152,8 +152,7 @@ def apply(tx: Transaction, changes: Changes, summary: str) -> Applied:
 
     payer_ids = store(changes.payers)
     store(changes.groups)
-    for client in changes.clients:
-        coverage.with_payer_ids(client, payer_ids)
+    coverage.with_payer_ids(changes.clients, payer_ids)
     client_ids = store(changes.clients)
     written = {c.id: c for c in changes.clients}
     for auth in changes.authorizations:
