@@ -279,3 +279,12 @@ def test_an_insert_gives_each_tables_records_consecutive_ids_in_order(db_path: P
         "c1",
         "c2",
     ]
+
+
+def test_a_file_of_long_new_lines_passes_its_own_checksum(db_path: Path) -> None:
+    from priorauth.store import crc, layout
+
+    _filled(db_path, services=3000)  # (lines of 1,000 services: long enough to be combined)
+    assert max(map(len, _lines_of(db_path, "services"))) >= crc.WORTH_BYTES
+    with db_path.open("rb") as f:  # (None: the checksum failed, the file would be read whole)
+        assert layout.read_lines(f, db_path, {}, {}) is not None
