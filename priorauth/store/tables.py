@@ -341,19 +341,24 @@ class Table(Mapping[int, Any]):
     def append(self, values: dict[int, Any]) -> None:
         """Add new values (not None) under ids above every other, given in ascending order: what
         :meth:`change` does with them, without its look at every value and key (a transaction's
-        insert gives the ids; an import's 20,000)."""
+        insert gives the ids; an import's 20,000). The table takes ``values`` over: the caller
+        does not change it again."""
         if values:
             if next(iter(values)) <= self._last:
                 raise ValueError("appended ids must be above every id the table gave")
             self._append(values)
 
     def _append(self, values: dict[int, Any]) -> None:
-        """Add values whose ids are above every other, in ascending order."""
+        """Add values whose ids are above every other, in ascending order (``values`` is the
+        table's from now on: an empty table's values become it, not a copy of it)."""
         if self._lines is None:  # the table is written whole from its values
             self._load().update(values)
         else:
             if self._items is not None:
-                self._items.update(values)
+                if self._items:
+                    self._items.update(values)
+                else:
+                    self._items = values
             lines = self._lines
             if not lines or lines[-1] is not None:  # (a changed last line is made again anyway)
                 for start, text in _chunked(values):
