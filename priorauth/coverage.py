@@ -188,24 +188,16 @@ def copied(client: Client) -> list[ClientInsurance]:
     return [dataclasses.replace(c) for c in client.insurances]
 
 
-def with_payer_ids(client: Client, ids: dict[int, int]) -> None:
-    """Swap temporary payer ids (negative, an import's new payers) for their real ones."""
-    insurances = client.insurances
-    for c in insurances:  # (a loop rather than any(): called for each of an import's clients)
-        if c.payer_id < 0:
-            client.insurances = [
-                _with_payer_id(c, ids[c.payer_id]) if c.payer_id < 0 else c for c in insurances
-            ]
-            return
+def with_payer_ids(clients: Iterable[Client], ids: dict[int, int]) -> None:
+    """Swap temporary payer ids (negative, an import's new payers) for their real ones.
 
-
-def _with_payer_id(coverage: ClientInsurance, payer_id: int) -> ClientInsurance:
-    """A copy with another payer id (as ``dataclasses.replace``, without calling ``__init__``
-    with every field: an import swaps the ids of thousands)."""
-    new = object.__new__(ClientInsurance)
-    new.__dict__.update(coverage.__dict__)
-    new.payer_id = payer_id
-    return new
+    Changed in place: a coverage naming a temporary id was made by the import itself (a stored
+    one names a stored payer), so no snapshot holds it (copying each cost 10 ms of an import's
+    6,700 clients, 25 ms of one with 20,000 coverages)."""
+    for client in clients:
+        for c in client.insurances:
+            if c.payer_id < 0:
+                c.payer_id = ids[c.payer_id]
 
 
 __all__ = [

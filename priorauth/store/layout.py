@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 
 from priorauth.errors import DataFileError
+from priorauth.store import crc as combined
 from priorauth.store import lineindex
 from priorauth.store.tables import Build, Table
 
@@ -149,27 +150,40 @@ def serialise(tables: Tables, known: Mapping[str, dict[int, Any]]) -> list[bytes
     """The file's text in pieces: meta first, then every table a line per chunk. The meta
     record in ``tables`` is replaced by the one written (checksums, counts, line index);
     ``known``: the lines indexed before (:func:`priorauth.store.lineindex.known_lines`)."""
+    names = [name for name in tables if name != META_TABLE]
+    written = {name: tables[name].lines() for name in names}
+    index = lineindex.index_of(written, known)
     body: list[bytes] = []
     counts: dict[str, list[int]] = {}
-    names = [name for name in tables if name != META_TABLE]
-    written: dict[str, list[bytes]] = {}
+    # the body's CRC-32; that of a long line made now is combined from the line's own, just
+    # worked out for the index (one read of its bytes, not two). A line indexed before is read:
+    # its entry came from the meta record, which the file's checksum does not cover.
+    crc = 0
     for n, name in enumerate(names):
         table = tables[name]
-        body.append(orjson.dumps(name) + b":{\n")
-        lines = written[name] = table.lines()
-        for i, line in enumerate(lines):
+        piece = orjson.dumps(name) + b":{\n"
+        body.append(piece)
+        crc = zlib.crc32(piece, crc)
+        lines, seen = written[name], known.get(name, {})
+        for i, (line, (length, line_crc)) in enumerate(zip(lines, index[name], strict=True)):
+            end = b",\n" if i < len(lines) - 1 else b"\n"
             body.append(line)
-            body.append(b",\n" if i < len(lines) - 1 else b"\n")
-        body.append(b"},\n" if n < len(names) - 1 else b"}\n")
+            body.append(end)
+            hit = seen.get(id(line))
+            if length >= combined.WORTH_BYTES and (hit is None or hit[0] is not line):
+                crc = combined.combine(crc, line_crc, length)
+            else:
+                crc = zlib.crc32(line, crc)
+            crc = zlib.crc32(end, crc)
+        piece = b"},\n" if n < len(names) - 1 else b"}\n"
+        body.append(piece)
+        crc = zlib.crc32(piece, crc)
         counts[name] = [len(table), table.last_id]
     body.append(b"}\n")
-    crc = 0
-    for piece in body:
-        crc = zlib.crc32(piece, crc)
+    crc = zlib.crc32(b"}\n", crc)
     crc = zlib.crc32(orjson.dumps(counts), crc)  # the counts are trusted too: check them
     old = tables.get(META_TABLE)
     meta = dict(old.get(1) or {}) if old is not None else {}
-    index = lineindex.index_of(written, known)
     meta.update(schema_version=SCHEMA_VERSION, layout=LAYOUT, crc32=crc, tables=counts, index=index)
     tables[META_TABLE] = Table.from_docs(None, {"1": meta})
     head = b'{\n"meta":{\n"1":' + orjson.dumps(meta) + (b"\n},\n" if names else b"\n}\n")

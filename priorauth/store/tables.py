@@ -32,6 +32,7 @@ from typing import Any
 import orjson
 
 from priorauth.errors import DataFileError
+from priorauth.model import WRITING
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.linepatch import Edit, patched
 from priorauth.store.lineref import LineRef
@@ -45,7 +46,11 @@ _NONE = type(None)
 
 def dump_docs(values: Mapping[int, Any]) -> bytes:
     """``"id":document,...`` for ``values`` (records or documents): one line's text."""
-    return orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS)[1:-1]
+    before, WRITING.on = WRITING.on, True  # (records answer orjson's first question: model)
+    try:
+        return orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS)[1:-1]
+    finally:
+        WRITING.on = before
 
 
 Line = bytes | LineRef
@@ -338,13 +343,27 @@ class Table(Mapping[int, Any]):
         if appended:
             self._append(appended)
 
+    def append(self, values: dict[int, Any]) -> None:
+        """Add new values (not None) under ids above every other, given in ascending order: what
+        :meth:`change` does with them, without its look at every value and key (a transaction's
+        insert gives the ids; an import's 20,000). The table takes ``values`` over: the caller
+        does not change it again."""
+        if values:
+            if next(iter(values)) <= self._last:
+                raise ValueError("appended ids must be above every id the table gave")
+            self._append(values)
+
     def _append(self, values: dict[int, Any]) -> None:
-        """Add values whose ids are above every other, in ascending order."""
+        """Add values whose ids are above every other, in ascending order (``values`` is the
+        table's from now on: an empty table's values become it, not a copy of it)."""
         if self._lines is None:  # the table is written whole from its values
             self._load().update(values)
         else:
             if self._items is not None:
-                self._items.update(values)
+                if self._items:
+                    self._items.update(values)
+                else:
+                    self._items = values
             lines = self._lines
             if not lines or lines[-1] is not None:  # (a changed last line is made again anyway)
                 for start, text in _chunked(values):

@@ -93,15 +93,19 @@ class Transaction:
         self._next_ids[table] = nxt + 1
         return nxt
 
-    def _put(self, name: str, values: dict[int, Any]) -> None:
-        """Store (or, for None, remove) values by id, and keep :attr:`data` in step."""
+    def _put(self, name: str, values: dict[int, Any], *, new: bool = False) -> None:
+        """Store (or, for None, remove) values by id, and keep :attr:`data` in step. ``new``:
+        the values are new records under ids given now, ascending (:meth:`Table.append`)."""
         if name in self._owned:
             table = self._tables[name]
         else:
             table = self._table(name).copy()
             self._storage.put_table(name, table)
             self._owned.add(name)
-        table.change(values)
+        if new:
+            table.append(values)
+        else:
+            table.change(values)
         self._storage.mark_changed()
         self.changed = True
         if self._data is not None and name != AUDIT_TABLE:
@@ -132,30 +136,34 @@ class Transaction:
         """Store new records. One record gets an audit row with its values; a bulk insert gets
         one row per table listing the ids it made (an import's values are in its backup).
 
+        Each table's records get consecutive ids in the order given.
+
         ``hand_over``: the records were made for the store and the caller will not change them
         again, so they are stored as they are rather than copied (an import's thousands)."""
         by_table: dict[str, list[R]] = {}
-        for record in records:
-            group = by_table.get(record.TABLE)
-            if group is None:
-                group = by_table[record.TABLE] = []
-            group.append(record)
+        if len(set(map(type, records))) == 1:  # (one table: an import's thousands, not sorted)
+            by_table[records[0].TABLE] = records
+        else:
+            for record in records:
+                group = by_table.get(record.TABLE)
+                if group is None:
+                    group = by_table[record.TABLE] = []
+                group.append(record)
         user, now = self.user, self.now
         for table, group in by_table.items():
             first = self._next_id(table)
             self._next_ids[table] = first + len(group)
-            for record_id, record in enumerate(group, first):
-                record.id, record.rev, record.updated_by, record.updated_at = (
-                    record_id,
-                    1,
-                    user,
-                    now,
-                )
+            for record_id, record in enumerate(group, first):  # (one pass over each record)
+                record.id = record_id
+                record.rev = 1
+                record.updated_by = user
+                record.updated_at = now
             new = dict(zip(range(first, first + len(group)), group, strict=True))
             if hand_over and table in self._storage.builders:
-                self._put(table, new)
+                self._put(table, new, new=True)
             else:
-                self._put(table, {record_id: self._stored(r) for record_id, r in new.items()})
+                stored = {record_id: self._stored(r) for record_id, r in new.items()}
+                self._put(table, stored, new=True)
             if len(new) == 1:
                 ((record_id, record),) = new.items()
                 text = summary or f"created {describe(record)}"

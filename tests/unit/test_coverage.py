@@ -266,3 +266,14 @@ def test_no_active_auth_asks_only_about_coverages_in_force_today(tracker: Tracke
     tracker.save_client(Client(last_name="Ng", insurances=[past, now]))
     found = [n for n in notify.compute(tracker.data(), TODAY) if n.kind == "no_active_auth"]
     assert [n.payer for n in found] == ["Cigna"]
+
+
+def test_an_imports_new_payer_ids_are_swapped_for_the_real_ones() -> None:
+    made = ClientInsurance(payer_id=-2, priority=Priority.SECONDARY, member_id="M2")
+    kept = ClientInsurance(payer_id=7, member_id="M7")
+    client = Client(first_name="Ann", insurances=[kept, made])
+    other = Client(first_name="Bo", insurances=[ClientInsurance(payer_id=-1)])
+    coverage.with_payer_ids([client, other], {-1: 11, -2: 12})
+    assert [(c.payer_id, c.member_id) for c in client.insurances] == [(7, "M7"), (12, "M2")]
+    assert client.insurances[0] is kept and kept.payer_id == 7  # (a stored payer's: as it was)
+    assert [c.payer_id for c in other.insurances] == [11]

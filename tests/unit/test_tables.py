@@ -235,3 +235,56 @@ def test_texts_with_newlines_quotes_and_accents_keep_the_layout(db_path: Path) -
     assert again.snapshot().clients[1].notes == tricky
     assert again.storage.tables()["services"].parsed is False  # read in this layout, lazily
     assert json.loads(db_path.read_bytes())["clients"]["1"]["notes"] == tricky
+
+
+def test_appending_new_ids_is_what_changing_them_does() -> None:
+    from priorauth.store.tables import Table
+
+    first = {i: {"id": i, "note": f"n{i}"} for i in range(1, 2600)}
+    more = {i: {"id": i, "note": f"m{i}"} for i in range(2600, 2700)}
+    changed, appended = Table(None), Table(None)
+    for values in (first, more):
+        changed.change(dict(values))
+        appended.append(dict(values))
+        assert appended.lines() == changed.lines()
+        assert dict(appended.items()) == dict(changed.items())
+        assert (len(appended), appended.last_id) == (len(changed), changed.last_id)
+    with pytest.raises(ValueError):
+        appended.append({2699: {"id": 2699}})  # (an id given before: never appended)
+
+
+def test_an_insert_gives_each_tables_records_consecutive_ids_in_order(db_path: Path) -> None:
+    store = _filled(db_path, services=3)
+    with store.transaction() as tx:
+        made = tx.insert_many(
+            [
+                Service(client=1, payer=1, date=DAY, note="a"),
+                Payer(name="Cigna"),
+                Service(client=1, payer=1, date=DAY, note="b"),
+            ]
+        )
+        alone = tx.insert_many(
+            [Service(client=1, payer=1, date=DAY, note=f"c{i}") for i in range(3)]
+        )
+    assert [(type(r).__name__, r.id) for r in made] == [
+        ("Service", 4),
+        ("Payer", 2),
+        ("Service", 5),
+    ]
+    assert [r.id for r in alone] == [6, 7, 8]
+    assert [s.note for s in Store(db_path, user="bo").snapshot().services.values()][-5:] == [
+        "a",
+        "b",
+        "c0",
+        "c1",
+        "c2",
+    ]
+
+
+def test_a_file_of_long_new_lines_passes_its_own_checksum(db_path: Path) -> None:
+    from priorauth.store import crc, layout
+
+    _filled(db_path, services=3000)  # (lines of 1,000 services: long enough to be combined)
+    assert max(map(len, _lines_of(db_path, "services"))) >= crc.WORTH_BYTES
+    with db_path.open("rb") as f:  # (None: the checksum failed, the file would be read whole)
+        assert layout.read_lines(f, db_path, {}, {}) is not None
