@@ -12,9 +12,6 @@ import dataclasses
 import datetime as dt
 import enum
 import operator
-import threading
-import types
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -91,35 +88,8 @@ MANUAL_SOURCE = "manual"  # a Service's source when typed in rather than importe
 DEFAULT_REMINDER_DAYS = 30  # the seed's "remind me 1 month before expiring"
 
 
-class _Writing(threading.local):
-    on = False  # (a class default: every thread starts with it off)
-
-
-# on while the store writes records with orjson, in the thread that writes (priorauth.store.tables)
-WRITING = _Writing()
-_NO_DICT: Mapping[str, Any] = types.MappingProxyType({})
-
-
-class _Written:
-    """A base of :class:`Record` for the store's writes. orjson, writing a dataclass, first asks
-    it for ``__dict__``; a record has ``__slots__`` and none, so each record written raised an
-    AttributeError and cleared it (0.4 µs: 10 ms of an import's 26,000 records). While the
-    store writes (:data:`WRITING`, in its thread only) a record answers with an empty mapping
-    instead, and orjson reads its fields one by one, as it does for any class with
-    ``__slots__``: what it writes is the same. At any other time a record has no ``__dict__``,
-    as before (``hasattr`` is False, ``vars`` refuses it)."""
-
-    __slots__ = ()
-
-    @property
-    def __dict__(self) -> Mapping[str, Any]:  # type: ignore[override]
-        if WRITING.on:
-            return _NO_DICT
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '__dict__'")
-
-
 @dataclass(kw_only=True, slots=True)
-class Record(_Written):
+class Record:
     """Fields every stored record has. ``id`` 0 means "not saved yet"."""
 
     TABLE: ClassVar[str] = ""

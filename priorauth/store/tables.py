@@ -32,7 +32,6 @@ from typing import Any
 import orjson
 
 from priorauth.errors import DataFileError
-from priorauth.model import WRITING
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.linepatch import Edit, patched
 from priorauth.store.lineref import LineRef
@@ -46,11 +45,7 @@ _NONE = type(None)
 
 def dump_docs(values: Mapping[int, Any]) -> bytes:
     """``"id":document,...`` for ``values`` (records or documents): one line's text."""
-    before, WRITING.on = WRITING.on, True  # (records answer orjson's first question: model)
-    try:
-        return orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS)[1:-1]
-    finally:
-        WRITING.on = before
+    return orjson.dumps(values, option=orjson.OPT_NON_STR_KEYS)[1:-1]
 
 
 Line = bytes | LineRef
