@@ -1,0 +1,75 @@
+"""The focused field's label is drawn in reverse, and the mark follows the focus.
+
+Read from what the terminal is sent (the compositor's strips), not from ``has_focus``: the focus
+always moved, it was the labels that were never restyled (see ``.field-line:focus-within`` in
+tui/app.tcss).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import Label
+
+from tests.helpers.pilot import settle
+from tui.app import make_app
+from tui.forms.auth_form import AuthForm
+from tui.forms.client_form import ClientForm
+
+from .test_tui_flows import SIZE, TODAY
+
+
+def reversed_labels(app: App) -> list[str]:
+    """The form's field labels drawn in reverse on the screen, as the terminal gets them."""
+    compositor = app.screen._compositor
+    strips = compositor.render_strips()
+    shown = compositor.visible_widgets
+    found = []
+    for label in app.screen.query(".field-label").results(Label):
+        if label not in shown:  # scrolled out of view
+            continue
+        region, clip = shown[label]
+        region = region.intersection(clip)
+        segments = [s for s in strips[region.y].crop(region.x, region.right) if s.text.strip()]
+        if segments and all(s.style is not None and s.style.reverse for s in segments):
+            found.append("".join(s.text for s in segments).strip())
+    return found
+
+
+async def test_the_reversed_label_follows_the_focus(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, AuthForm)
+        assert reversed_labels(app) == ["Payer"]
+        for label in ("Auth number", "Request", "Start"):  # a Select, Inputs, a Select again
+            await pilot.press("tab")
+            await settle(pilot)
+            assert reversed_labels(app) == [label]
+        await pilot.press("shift+tab")
+        await settle(pilot)
+        assert reversed_labels(app) == ["Request"]
+        app.screen.query_one("#end_date").focus()  # a click or focus_first_problem
+        await settle(pilot)
+        assert reversed_labels(app) == ["End"]
+
+
+async def test_every_form_marks_the_focused_label(demo_db: Path) -> None:
+    """The client form too (its rows are the same ``field_row``)."""
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientForm)
+        first = reversed_labels(app)
+        assert len(first) == 1
+        await pilot.press("tab")
+        await settle(pilot)
+        second = reversed_labels(app)
+        assert len(second) == 1 and second != first
