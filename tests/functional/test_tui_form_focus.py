@@ -1,4 +1,5 @@
-"""The focused field's label is drawn in reverse, and the mark follows the focus.
+"""Forms as they open and as the focus moves: the focused field's label is drawn in reverse and
+the mark follows the focus; the collector paused while a form is built runs again.
 
 Read from what the terminal is sent (the compositor's strips), not from ``has_focus``: the focus
 always moved, it was the labels that were never restyled (see ``.field-line:focus-within`` in
@@ -7,6 +8,7 @@ tui/app.tcss).
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from textual.app import App
@@ -73,3 +75,21 @@ async def test_every_form_marks_the_focused_label(demo_db: Path) -> None:
         await settle(pilot)
         second = reversed_labels(app)
         assert len(second) == 1 and second != first
+
+
+async def test_the_collector_runs_again_once_a_form_is_shown(demo_db: Path) -> None:
+    """A form pauses the cyclic garbage collector while it is built (tui.gc_pause); the pause
+    ends once it is shown."""
+    assert gc.isenabled()
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, AuthForm)
+        assert gc.isenabled()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert gc.isenabled()

@@ -26,6 +26,7 @@ from priorauth.errors import AuthTrackError, ConflictError, ValidationError, Val
 from priorauth.services.tracker import Tracker
 from tui import fmt, parse
 from tui.commands import Command, binding_commands
+from tui.gc_pause import GcPause
 from tui.screens.base import Permissions, screen_bindings
 from tui.screens.dialogs import ConfirmDialog, ConflictDialog
 
@@ -82,6 +83,8 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         self._saving = False
         self.touched: set[str] = set()
         self.shown_problems: list[ValidationError] = []
+        # no cyclic garbage collection while the form is built, painted and first validated
+        self._gc_pause = GcPause()
 
     @property
     def at(self) -> AuthTrackApp:
@@ -97,6 +100,7 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         return self.at.today
 
     def compose(self) -> ComposeResult:
+        self._gc_pause.start()  # ended once the form is shown (_start) or closed (on_unmount)
         with Vertical(classes="form"):
             yield Label(Text(self.title_text()), classes="form-title")
             with VerticalScroll(classes="form-body"):
@@ -143,9 +147,15 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         """The fields scroll; the title, the note and the keys stay visible at any height."""
         self.query_one(".form-body").styles.max_height = max(4, height - FORM_CHROME)
 
+    def on_unmount(self) -> None:
+        self._gc_pause.end()
+
     def _start(self) -> None:
         self._ready = True
         self.revalidate()
+        # the validation's changes (hints, the note) are laid out and painted in the next
+        # refresh: the last step of the opening
+        self.call_after_refresh(self._gc_pause.end)
 
     # --- reading the widgets ------------------------------------------------------------------
 
