@@ -1,5 +1,6 @@
 """Forms as they open and as the focus moves: the focused field's label is drawn in reverse and
-the mark follows the focus; the collector paused while a form is built runs again.
+the mark follows the focus; the collector paused while a form is built runs again; a field's
+problem line is made when it first has a problem.
 
 Read from what the terminal is sent (the compositor's strips), not from ``has_focus``: the focus
 always moved, it was the labels that were never restyled (see ``.field-line:focus-within`` in
@@ -12,9 +13,9 @@ import gc
 from pathlib import Path
 
 from textual.app import App
-from textual.widgets import Label
+from textual.widgets import Input, Label
 
-from tests.helpers.pilot import settle
+from tests.helpers.pilot import screen_text, settle
 from tui.app import make_app
 from tui.forms.auth_form import AuthForm
 from tui.forms.client_form import ClientForm
@@ -93,3 +94,28 @@ async def test_the_collector_runs_again_once_a_form_is_shown(demo_db: Path) -> N
         await pilot.press("escape")
         await settle(pilot)
         assert gc.isenabled()
+
+
+async def test_a_problem_line_comes_and_goes(demo_db: Path) -> None:
+    """A field's problem line is made with its first problem (a form opens without them) and
+    is hidden again once the field is right."""
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AuthForm)
+        assert not form.query(".field-error")
+        row = form.query_one("#field-end_date")
+        form.query_one("#end_date", Input).value = "31/31/2026"
+        await settle(pilot)
+        assert "is not a date" in screen_text(app)
+        assert row.has_class("-invalid") and row.query_one(".field-error").display
+        form.query_one("#end_date", Input).value = ""
+        await settle(pilot)
+        assert "is not a date" not in screen_text(app)
+        assert not row.has_class("-invalid")
+        assert len(form.query(".field-error")) == 1  # kept, empty and hidden, for next time

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select
 
 from priorauth import coverage, rules, service_lines, validate
 from priorauth.errors import ValidationError
@@ -126,11 +126,13 @@ class AuthForm(FormScreen[SaveResult]):
             "start_date",
             "Start",
             Input(_date_text(a.start_date), placeholder="MM/DD/YYYY", compact=True),
+            hint="",  # the date written out (date_field)
         )
         yield field_row(
             "end_date",
             "End",
             Input(_date_text(a.end_date), placeholder="blank: open-ended", compact=True),
+            hint="",  # the date written out (date_field)
         )
         line_1_title = Label(
             Text(lines_ui.line_title(1)), id="line-1-title", classes="form-section line-title"
@@ -223,7 +225,6 @@ class AuthForm(FormScreen[SaveResult]):
                 ),
                 classes="field-line",
             ),
-            Static(classes="field-error", id="error-cap"),
             classes="field",
             id="field-cap",
         )
@@ -245,6 +246,7 @@ class AuthForm(FormScreen[SaveResult]):
             "requested_on",
             "Requested on",
             Input(_date_text(a.requested_on), placeholder="MM/DD/YYYY", compact=True),
+            hint="",  # the date written out (date_field)
         )
         yield field_row(
             "payer_reference",
@@ -261,6 +263,7 @@ class AuthForm(FormScreen[SaveResult]):
             "follow_up_on",
             "Follow up on",
             Input(_date_text(a.follow_up_on), placeholder="MM/DD/YYYY", compact=True),
+            hint="",  # the date written out (date_field)
         )
         yield field_row("notes", "Notes", Input(a.notes, compact=True))
 

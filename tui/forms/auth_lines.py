@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Select
 
 from priorauth import grammar, validate
 from priorauth.errors import ValidationError
@@ -134,7 +134,6 @@ def group_name(
 def _row(name: str, label: str, *widgets: Widget) -> Vertical:
     return Vertical(
         Horizontal(Label(Text(label), classes="field-label"), *widgets, classes="field-line"),
-        Static(classes="field-error", id=f"error-{name}"),
         classes="field",
         id=f"field-{name}",
     )

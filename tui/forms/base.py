@@ -38,9 +38,23 @@ T = TypeVar("T")
 FORM_CHROME = 8  # border, title, note, problems, keys
 
 
-def field_row(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
-    """Label, input and a hint on one line; the problem (if any) on the line below."""
+def field_row(name: str, label: str, widget: Widget, hint: str | None = None) -> Vertical:
+    """Label, input and a hint on one line; the problem (if any) on the line below.
+
+    ``hint`` None: no hint (a date field passes "": :meth:`FormScreen.date_field` writes the
+    date out there). The problem's line is made the first time there is one
+    (:meth:`FormScreen.show_problems`): a form opens with fewer widgets to build and lay out."""
     widget.id = widget.id or name
+    if hint is None:
+        return Vertical(
+            Horizontal(
+                Label(Text(label), classes="field-label"),
+                widget,
+                classes="field-line -no-hint",
+            ),
+            classes="field",
+            id=f"field-{name}",
+        )
     return Vertical(
         Horizontal(
             Label(Text(label), classes="field-label"),
@@ -48,7 +62,6 @@ def field_row(name: str, label: str, widget: Widget, hint: str = "") -> Vertical
             Static(Text(hint), classes="field-hint", id=f"hint-{name}"),
             classes="field-line",
         ),
-        Static(classes="field-error", id=f"error-{name}"),
         classes="field",
         id=f"field-{name}",
     )
@@ -247,8 +260,12 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         for row in self.query(".field"):
             name = (row.id or "").removeprefix("field-")
             messages = by_field.get(name, []) if (self._tried or name in self.touched) else []
-            error = row.query_one(".field-error", Static)
-            error.update(Text(" ".join(messages)))
+            text = Text(" ".join(messages))
+            errors = row.query_children(".field-error")
+            if errors:
+                errors.first(Static).update(text)
+            elif messages:  # the row's first problem: its line is made now (see field_row)
+                row.mount(Static(text, classes="field-error", id=f"error-{name}"))
             row.set_class(bool(messages), "-invalid")
         box = self.query_one("#form-problems", Static)
         visible = general if self._tried else []
