@@ -151,6 +151,7 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         self._fit(self.app.size.height)
         first = self.query(_FIELDS).first()
         self.set_focus(first)  # at once, so what is typed right after the key lands here
+        self.revalidate()
         self.call_after_refresh(self._start)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -165,9 +166,8 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
 
     def _start(self) -> None:
         self._ready = True
-        self.revalidate()
-        # the validation's changes (hints, the note) are laid out and painted in the next
-        # refresh: the last step of the opening
+        # what the first paint set off (the footer's keys for the form, the focus's restyle) is
+        # laid out and painted in the next refresh: the last step of the opening
         self.call_after_refresh(self._gc_pause.end)
 
     # --- reading the widgets ------------------------------------------------------------------
