@@ -113,9 +113,26 @@ async def test_a_problem_line_comes_and_goes(demo_db: Path) -> None:
         form.query_one("#end_date", Input).value = "31/31/2026"
         await settle(pilot)
         assert "is not a date" in screen_text(app)
-        assert row.has_class("-invalid") and row.query_one(".field-error").display
+        assert row.has_class("-invalid") and form.query_one("#error-end_date").display
         form.query_one("#end_date", Input).value = ""
         await settle(pilot)
         assert "is not a date" not in screen_text(app)
-        assert not row.has_class("-invalid")
+        assert not row.has_class("-invalid") and not form.query_one("#error-end_date").display
         assert len(form.query(".field-error")) == 1  # kept, empty and hidden, for next time
+
+
+async def test_a_coverage_row_holds_its_problem_line(demo_db: Path) -> None:
+    """A row of two lines (a coverage on the client form) shows its problem inside it."""
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ClientForm)
+        form.query_one("#primary-start", Input).value = "31/31/2026"
+        await settle(pilot)
+        row = form.query_one("#field-primary")
+        error = form.query_one("#error-primary")
+        assert error.parent is row and error.display and row.has_class("-invalid")
+        assert "not a date" in screen_text(app)

@@ -9,7 +9,6 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Label, Select
 
 from priorauth import coverage, rules, service_lines, validate
@@ -28,7 +27,7 @@ from priorauth.services.tracker import SaveResult, Tracker
 from tui import fmt, parse
 from tui.forms import auth_lines as lines_ui
 from tui.forms.auth_save import save_question
-from tui.forms.base import FormScreen, field_row, section
+from tui.forms.base import FormScreen, field_row, line_row, section
 from tui.widgets import Tick
 
 DATE_FIELDS = ("start_date", "end_date", "requested_on", "follow_up_on")
@@ -195,38 +194,34 @@ class AuthForm(FormScreen[SaveResult]):
             ),
             hint="days before the end",
         )
-        yield Vertical(
-            Horizontal(
-                Label(Text("Cap"), classes="field-label"),
-                Input(
-                    lines_ui.count_text(first.cap_amount),
-                    placeholder="none",
-                    compact=True,
-                    id="cap_amount",
-                    classes="cap-amount",
-                ),
-                Label(" per ", classes="cap-word"),
-                Select(
-                    [("week", CapPeriod.WEEK), ("month", CapPeriod.MONTH)],
-                    value=first.cap_period or Select.NULL,
-                    prompt="-",
-                    compact=True,
-                    id="cap_period",
-                    classes="cap-period",
-                ),
-                Label(" of ", classes="cap-word"),
-                Select(
-                    [("units", CapMeasure.UNITS), ("visits", CapMeasure.VISITS)],
-                    value=first.cap_measure,
-                    allow_blank=False,
-                    compact=True,
-                    id="cap_measure",
-                    classes="cap-measure",
-                ),
-                classes="field-line",
+        yield line_row(
+            "cap",
+            Label(Text("Cap"), classes="field-label"),
+            Input(
+                lines_ui.count_text(first.cap_amount),
+                placeholder="none",
+                compact=True,
+                id="cap_amount",
+                classes="cap-amount",
             ),
-            classes="field",
-            id="field-cap",
+            Label(" per ", classes="cap-word"),
+            Select(
+                [("week", CapPeriod.WEEK), ("month", CapPeriod.MONTH)],
+                value=first.cap_period or Select.NULL,
+                prompt="-",
+                compact=True,
+                id="cap_period",
+                classes="cap-period",
+            ),
+            Label(" of ", classes="cap-word"),
+            Select(
+                [("units", CapMeasure.UNITS), ("visits", CapMeasure.VISITS)],
+                value=first.cap_measure,
+                allow_blank=False,
+                compact=True,
+                id="cap_measure",
+                classes="cap-measure",
+            ),
         )
         yield section("Used before tracking began (from the log)")
         yield field_row(

@@ -38,32 +38,26 @@ T = TypeVar("T")
 FORM_CHROME = 8  # border, title, note, problems, keys
 
 
-def field_row(name: str, label: str, widget: Widget, hint: str | None = None) -> Vertical:
+def line_row(name: str, *widgets: Widget, classes: str = "") -> Horizontal:
+    """A form row of one line (``#field-<name>``): the line itself is the row.
+
+    The row's problem is shown on a line below it, made the first time there is one
+    (:meth:`FormScreen.show_problems`): a form opens with fewer widgets to build and lay out
+    (each row was a box holding its line and a hidden problem line)."""
+    return Horizontal(*widgets, classes=f"field field-line {classes}".strip(), id=f"field-{name}")
+
+
+def field_row(name: str, label: str, widget: Widget, hint: str | None = None) -> Horizontal:
     """Label, input and a hint on one line; the problem (if any) on the line below.
 
     ``hint`` None: no hint (a date field passes "": :meth:`FormScreen.date_field` writes the
-    date out there). The problem's line is made the first time there is one
-    (:meth:`FormScreen.show_problems`): a form opens with fewer widgets to build and lay out."""
+    date out there)."""
     widget.id = widget.id or name
+    first = Label(Text(label), classes="field-label")
     if hint is None:
-        return Vertical(
-            Horizontal(
-                Label(Text(label), classes="field-label"),
-                widget,
-                classes="field-line -no-hint",
-            ),
-            classes="field",
-            id=f"field-{name}",
-        )
-    return Vertical(
-        Horizontal(
-            Label(Text(label), classes="field-label"),
-            widget,
-            Static(Text(hint), classes="field-hint", id=f"hint-{name}"),
-            classes="field-line",
-        ),
-        classes="field",
-        id=f"field-{name}",
+        return line_row(name, first, widget, classes="-no-hint")
+    return line_row(
+        name, first, widget, Static(Text(hint), classes="field-hint", id=f"hint-{name}")
     )
 
 
@@ -261,12 +255,20 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
             name = (row.id or "").removeprefix("field-")
             messages = by_field.get(name, []) if (self._tried or name in self.touched) else []
             text = Text(" ".join(messages))
-            errors = row.query_children(".field-error")
+            errors = self.query(f"#error-{name}")
             if errors:
-                errors.first(Static).update(text)
-            elif messages:  # the row's first problem: its line is made now (see field_row)
-                row.mount(Static(text, classes="field-error", id=f"error-{name}"))
+                error = errors.first(Static)
+                error.update(text)
+            elif messages:  # the row's first problem: its line is made now (see line_row)
+                error = Static(text, classes="field-error", id=f"error-{name}")
+                if row.has_class("field-line"):  # a row of one line: the problem goes below it
+                    cast(Widget, row.parent).mount(error, after=row)
+                else:  # a row of several lines holds its problem's line
+                    row.mount(error)
+            else:
+                continue
             row.set_class(bool(messages), "-invalid")
+            error.display = bool(messages)
         box = self.query_one("#form-problems", Static)
         visible = general if self._tried else []
         box.update(Text("\n".join(visible)))
