@@ -136,3 +136,27 @@ async def test_a_coverage_row_holds_its_problem_line(demo_db: Path) -> None:
         error = form.query_one("#error-primary")
         assert error.parent is row and error.display and row.has_class("-invalid")
         assert "not a date" in screen_text(app)
+
+
+async def test_a_service_line_added_again_shows_its_problems(demo_db: Path) -> None:
+    """A removed service line takes its problem lines with it; the line added in its place
+    gets its own."""
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AuthForm)
+        for _ in range(2):
+            await pilot.press("ctrl+n")  # line 2, its codes focused
+            await settle(pilot)
+            await pilot.press("x", "backspace")  # touched, left blank
+            await settle(pilot)
+            error = form.query_one("#error-codes_l2")
+            assert error.display and "needs each line's codes" in str(error.render())
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert not form.query("#error-codes_l2")

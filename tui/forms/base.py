@@ -90,6 +90,7 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         self._saving = False
         self.touched: set[str] = set()
         self.shown_problems: list[ValidationError] = []
+        self._problem_lines: dict[str, Static] = {}  # row name -> its problem's line, once made
         # no cyclic garbage collection while the form is built, painted and first validated
         self._gc_pause = GcPause()
 
@@ -254,21 +255,20 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         for row in self.query(".field"):
             name = (row.id or "").removeprefix("field-")
             messages = by_field.get(name, []) if (self._tried or name in self.touched) else []
-            text = Text(" ".join(messages))
-            errors = self.query(f"#error-{name}")
-            if errors:
-                error = errors.first(Static)
-                error.update(text)
-            elif messages:  # the row's first problem: its line is made now (see line_row)
-                error = Static(text, classes="field-error", id=f"error-{name}")
+            error = self._problem_lines.get(name)
+            if error is None or not error.is_attached:  # (a removed service line took it)
+                if not messages:
+                    continue
+                # the row's first problem: its line is made now (see line_row)
+                error = Static(classes="field-error", id=f"error-{name}")
+                self._problem_lines[name] = error
                 if row.has_class("field-line"):  # a row of one line: the problem goes below it
                     cast(Widget, row.parent).mount(error, after=row)
                 else:  # a row of several lines holds its problem's line
                     row.mount(error)
-            else:
-                continue
-            row.set_class(bool(messages), "-invalid")
+            error.update(Text(" ".join(messages)))
             error.display = bool(messages)
+            row.set_class(bool(messages), "-invalid")
         box = self.query_one("#form-problems", Static)
         visible = general if self._tried else []
         box.update(Text("\n".join(visible)))
