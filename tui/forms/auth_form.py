@@ -9,8 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select
 
 from priorauth import coverage, rules, service_lines, validate
 from priorauth.errors import ValidationError
@@ -28,7 +27,7 @@ from priorauth.services.tracker import SaveResult, Tracker
 from tui import fmt, parse
 from tui.forms import auth_lines as lines_ui
 from tui.forms.auth_save import save_question
-from tui.forms.base import FormScreen, field_row, section
+from tui.forms.base import FormScreen, field_row, line_row, section
 from tui.widgets import Tick
 
 DATE_FIELDS = ("start_date", "end_date", "requested_on", "follow_up_on")
@@ -126,11 +125,13 @@ class AuthForm(FormScreen[SaveResult]):
             "start_date",
             "Start",
             Input(_date_text(a.start_date), placeholder="MM/DD/YYYY", compact=True),
+            hint="",  # the date written out (date_field)
         )
         yield field_row(
             "end_date",
             "End",
             Input(_date_text(a.end_date), placeholder="blank: open-ended", compact=True),
+            hint="",  # the date written out (date_field)
         )
         line_1_title = Label(
             Text(lines_ui.line_title(1)), id="line-1-title", classes="form-section line-title"
@@ -193,39 +194,34 @@ class AuthForm(FormScreen[SaveResult]):
             ),
             hint="days before the end",
         )
-        yield Vertical(
-            Horizontal(
-                Label(Text("Cap"), classes="field-label"),
-                Input(
-                    lines_ui.count_text(first.cap_amount),
-                    placeholder="none",
-                    compact=True,
-                    id="cap_amount",
-                    classes="cap-amount",
-                ),
-                Label(" per ", classes="cap-word"),
-                Select(
-                    [("week", CapPeriod.WEEK), ("month", CapPeriod.MONTH)],
-                    value=first.cap_period or Select.NULL,
-                    prompt="-",
-                    compact=True,
-                    id="cap_period",
-                    classes="cap-period",
-                ),
-                Label(" of ", classes="cap-word"),
-                Select(
-                    [("units", CapMeasure.UNITS), ("visits", CapMeasure.VISITS)],
-                    value=first.cap_measure,
-                    allow_blank=False,
-                    compact=True,
-                    id="cap_measure",
-                    classes="cap-measure",
-                ),
-                classes="field-line",
+        yield line_row(
+            "cap",
+            Label(Text("Cap"), classes="field-label"),
+            Input(
+                lines_ui.count_text(first.cap_amount),
+                placeholder="none",
+                compact=True,
+                id="cap_amount",
+                classes="cap-amount",
             ),
-            Static(classes="field-error", id="error-cap"),
-            classes="field",
-            id="field-cap",
+            Label(" per ", classes="cap-word"),
+            Select(
+                [("week", CapPeriod.WEEK), ("month", CapPeriod.MONTH)],
+                value=first.cap_period or Select.NULL,
+                prompt="-",
+                compact=True,
+                id="cap_period",
+                classes="cap-period",
+            ),
+            Label(" of ", classes="cap-word"),
+            Select(
+                [("units", CapMeasure.UNITS), ("visits", CapMeasure.VISITS)],
+                value=first.cap_measure,
+                allow_blank=False,
+                compact=True,
+                id="cap_measure",
+                classes="cap-measure",
+            ),
         )
         yield section("Used before tracking began (from the log)")
         yield field_row(
@@ -245,6 +241,7 @@ class AuthForm(FormScreen[SaveResult]):
             "requested_on",
             "Requested on",
             Input(_date_text(a.requested_on), placeholder="MM/DD/YYYY", compact=True),
+            hint="",  # the date written out (date_field)
         )
         yield field_row(
             "payer_reference",
@@ -261,6 +258,7 @@ class AuthForm(FormScreen[SaveResult]):
             "follow_up_on",
             "Follow up on",
             Input(_date_text(a.follow_up_on), placeholder="MM/DD/YYYY", compact=True),
+            hint="",  # the date written out (date_field)
         )
         yield field_row("notes", "Notes", Input(a.notes, compact=True))
 

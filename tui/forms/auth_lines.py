@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Select
 
 from priorauth import grammar, validate
 from priorauth.errors import ValidationError
@@ -23,6 +23,7 @@ from priorauth.model import (
     ProcedureGroup,
     ServiceLine,
 )
+from tui.forms.base import line_row
 
 # a line's values by key -> the widget id of line 1 (the form's own fields)
 LINE_KEYS = {
@@ -131,13 +132,8 @@ def group_name(
     return was.group if unchanged and chosen is None and was is not None else ""
 
 
-def _row(name: str, label: str, *widgets: Widget) -> Vertical:
-    return Vertical(
-        Horizontal(Label(Text(label), classes="field-label"), *widgets, classes="field-line"),
-        Static(classes="field-error", id=f"error-{name}"),
-        classes="field",
-        id=f"field-{name}",
-    )
+def _row(name: str, label: str, *widgets: Widget) -> Horizontal:
+    return line_row(name, Label(Text(label), classes="field-label"), *widgets)
 
 
 def line_block(number: int, line: ServiceLine, groups: list[ProcedureGroup]) -> Vertical:

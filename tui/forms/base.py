@@ -26,6 +26,7 @@ from priorauth.errors import AuthTrackError, ConflictError, ValidationError, Val
 from priorauth.services.tracker import Tracker
 from tui import fmt, parse
 from tui.commands import Command, binding_commands
+from tui.gc_pause import GcPause
 from tui.screens.base import Permissions, screen_bindings
 from tui.screens.dialogs import ConfirmDialog, ConflictDialog
 
@@ -37,19 +38,26 @@ T = TypeVar("T")
 FORM_CHROME = 8  # border, title, note, problems, keys
 
 
-def field_row(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
-    """Label, input and a hint on one line; the problem (if any) on the line below."""
+def line_row(name: str, *widgets: Widget, classes: str = "") -> Horizontal:
+    """A form row of one line (``#field-<name>``): the line itself is the row.
+
+    The row's problem is shown on a line below it, made the first time there is one
+    (:meth:`FormScreen.show_problems`): a form opens with fewer widgets to build and lay out
+    (each row was a box holding its line and a hidden problem line)."""
+    return Horizontal(*widgets, classes=f"field field-line {classes}".strip(), id=f"field-{name}")
+
+
+def field_row(name: str, label: str, widget: Widget, hint: str | None = None) -> Horizontal:
+    """Label, input and a hint on one line; the problem (if any) on the line below.
+
+    ``hint`` None: no hint (a date field passes "": :meth:`FormScreen.date_field` writes the
+    date out there)."""
     widget.id = widget.id or name
-    return Vertical(
-        Horizontal(
-            Label(Text(label), classes="field-label"),
-            widget,
-            Static(Text(hint), classes="field-hint", id=f"hint-{name}"),
-            classes="field-line",
-        ),
-        Static(classes="field-error", id=f"error-{name}"),
-        classes="field",
-        id=f"field-{name}",
+    first = Label(Text(label), classes="field-label")
+    if hint is None:
+        return line_row(name, first, widget, classes="-no-hint")
+    return line_row(
+        name, first, widget, Static(Text(hint), classes="field-hint", id=f"hint-{name}")
     )
 
 
@@ -82,6 +90,9 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         self._saving = False
         self.touched: set[str] = set()
         self.shown_problems: list[ValidationError] = []
+        self._problem_lines: dict[str, Static] = {}  # row name -> its problem's line, once made
+        # no cyclic garbage collection while the form is built, painted and first validated
+        self._gc_pause = GcPause()
 
     @property
     def at(self) -> AuthTrackApp:
@@ -97,6 +108,7 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         return self.at.today
 
     def compose(self) -> ComposeResult:
+        self._gc_pause.start()  # ended once the form is shown (_start) or closed (on_unmount)
         with Vertical(classes="form"):
             yield Label(Text(self.title_text()), classes="form-title")
             with VerticalScroll(classes="form-body"):
@@ -134,6 +146,7 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         self._fit(self.app.size.height)
         first = self.query(_FIELDS).first()
         self.set_focus(first)  # at once, so what is typed right after the key lands here
+        self.revalidate()
         self.call_after_refresh(self._start)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -143,9 +156,14 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         """The fields scroll; the title, the note and the keys stay visible at any height."""
         self.query_one(".form-body").styles.max_height = max(4, height - FORM_CHROME)
 
+    def on_unmount(self) -> None:
+        self._gc_pause.end()
+
     def _start(self) -> None:
         self._ready = True
-        self.revalidate()
+        # what the first paint set off (the footer's keys for the form, the focus's restyle) is
+        # laid out and painted in the next refresh: the last step of the opening
+        self.call_after_refresh(self._gc_pause.end)
 
     # --- reading the widgets ------------------------------------------------------------------
 
@@ -237,8 +255,19 @@ class FormScreen(Permissions, ModalScreen[T | None], Generic[T]):
         for row in self.query(".field"):
             name = (row.id or "").removeprefix("field-")
             messages = by_field.get(name, []) if (self._tried or name in self.touched) else []
-            error = row.query_one(".field-error", Static)
+            error = self._problem_lines.get(name)
+            if error is None or not error.is_attached:  # (a removed service line took it)
+                if not messages:
+                    continue
+                # the row's first problem: its line is made now (see line_row)
+                error = Static(classes="field-error", id=f"error-{name}")
+                self._problem_lines[name] = error
+                if row.has_class("field-line"):  # a row of one line: the problem goes below it
+                    cast(Widget, row.parent).mount(error, after=row)
+                else:  # a row of several lines holds its problem's line
+                    row.mount(error)
             error.update(Text(" ".join(messages)))
+            error.display = bool(messages)
             row.set_class(bool(messages), "-invalid")
         box = self.query_one("#form-problems", Static)
         visible = general if self._tried else []

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select
 
 from priorauth import coverage, integrity, validate
 from priorauth.errors import ValidationError
@@ -60,6 +60,7 @@ class ClientForm(FormScreen[Client]):
             "dob",
             "Date of birth",
             Input(f"{c.dob:%m/%d/%Y}" if c.dob else "", placeholder="MM/DD/YYYY", compact=True),
+            hint="",  # the date written out (date_field)
         )
         yield field_row(
             "client_id",
@@ -167,7 +168,6 @@ class ClientForm(FormScreen[Client]):
                 ),
                 classes="field-line",
             ),
-            Static(classes="field-error", id=f"error-{row}"),
             classes="field",
             id=f"field-{row}",
         )

@@ -59,6 +59,7 @@ class ServiceForm(FormScreen[ServiceResult]):
             "date",
             "Date",
             Input(fmt.date(s.date if s else self.today), compact=True),
+            hint="",  # the date written out (date_field)
         )
         yield field_row(
             "payer",
