@@ -1,7 +1,7 @@
 """Hold Python's cyclic garbage collector off while a screen is being built.
 
-Opening the authorization form makes over a hundred widgets, each with its styles, caches and message
-queue: tens of thousands of objects that all live as long as the form. Every generation-0
+Opening the authorization form makes over a hundred widgets, each with its styles, caches and
+message queue: tens of thousands of objects that all live as long as the form. Every generation-0
 collection on the way walks the young ones again and finds nothing to free, and they push the
 older generations to be walked as well: about a quarter of the form's opening (0.53 -> 0.41 s CPU
 at 80x24, bench/bench_form.py). Reference counting still frees everything as usual.
