@@ -66,6 +66,10 @@ async def test_billing_overrides_with_a_reason_kept_in_the_audit(demo_db: Path) 
         before = len(app.data.services)
         await _try_outside(pilot, app)
         assert isinstance(app.screen, PromptDialog)
+        await pilot.press("enter")  # no reason: the dialog stays and says so
+        await settle(pilot)
+        assert isinstance(app.screen, PromptDialog)
+        assert "Give a reason: the audit keeps it." in " ".join(screen_text(app).split())
         app.screen.query_one("#prompt-input", Input).value = "retro auth promised, ref 77"
         await pilot.press("enter")
         await settle(pilot)

@@ -158,6 +158,9 @@ class ServiceForm(FormScreen[ServiceResult]):
                 PromptDialog(
                     "Override the payer's block",
                     f"{error} Why record it anyway? (kept in the audit)",
+                    check=lambda text: (
+                        None if text.strip() else "Give a reason: the audit keeps it."
+                    ),
                 ),
                 answer,
             )

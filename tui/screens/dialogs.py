@@ -95,15 +95,18 @@ class PromptDialog(ModalScreen[str | None]):
             yield Label(Text(self.title_text), classes="dialog-title")
             yield Static(Text(self.question), classes="dialog-body")
             yield Input(self.value, id="prompt-input")
-            yield Static(id="prompt-error", classes="field-error")
+            yield Static(id="prompt-error", classes="dialog-error")
             yield Static(Text("enter OK · esc cancel"), classes="dialog-keys")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         problem = self.check(event.value) if self.check else None
+        said = self.query_one("#prompt-error", Static)
         if problem:
-            self.query_one("#prompt-error", Static).update(Text(problem))
+            said.update(Text(problem))
+            said.display = True
             self.app.bell()
             return
+        said.display = False
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:
