@@ -24,6 +24,9 @@ After every row is drafted, :func:`merge_coverages` works out each client's cove
 - Every authorization keeps the member id its row gives; a row without one takes the member id
   of its payer's coverage on the authorization's start date (an existing authorization keeps
   its own).
+
+A new client whose rows make a plain history (one payer after another, a new card) gets the
+coverages this works out straight from its cards (:mod:`sync.planning.coverage_chain`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from typing import NamedTuple
 
 from priorauth import coverage
 from priorauth.model import Client, ClientInsurance, Priority
+from sync.planning.coverage_chain import chain, set_chain
 from sync.planning.drafts import Draft
 from sync.planning.merge import Merger
 
@@ -98,6 +102,11 @@ def merge_coverages(merger: Merger, seen: list[Seen]) -> dict[int, str]:
                     ],
                 )
                 _member_ids(merger.current(client), rows)
+                continue
+            links = chain(rows) if client.id < 0 else None  # (a new client's plain history)
+            if links is not None:
+                set_chain(merger, client, links, required)
+                _member_ids(client, rows)
                 continue
             covs: list[ClientInsurance] = []  # (changed when the rows make any)
             before: list[dict[str, object]] | None = None
