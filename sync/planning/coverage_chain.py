@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from priorauth import coverage
 from priorauth.model import ClientInsurance, Priority
+from sync.planning.drafts import record_maker
 
 if TYPE_CHECKING:
     from priorauth.model import Client
@@ -47,6 +48,15 @@ if TYPE_CHECKING:
 
 _DAY = dt.timedelta(days=1)
 _FIRST_START = itemgetter(2)
+_PRIMARY = Priority.PRIMARY  # (looked up once: an enum member's look-up costs a call)
+# a coverage as ClientInsurance(payer_id=..., priority=..., member_id=...,
+# prior_auth_required=..., start_date=..., end_date=...) makes it, the other fields at their
+# defaults, without __init__'s keyword handling (a first import makes thousands)
+_new_coverage = record_maker(
+    ClientInsurance,  # type: ignore[type-var]
+    ("payer_id", "priority", "member_id", "prior_auth_required", "start_date", "end_date"),
+    vars(ClientInsurance(payer_id=0)),
+)
 
 # (payer, member id, start, end) of each coverage
 Link = tuple[int, str, dt.date | None, dt.date | None]
@@ -103,16 +113,7 @@ def set_chain(merger: Merger, client: Client, links: list[Link], required: dict[
         if known is None:  # (as _Payers.required)
             payer = merger.payer_by_id(payer_id)
             known = required[payer_id] = payer.prior_auth_required if payer is not None else True
-        covs.append(
-            ClientInsurance(
-                payer_id=payer_id,
-                priority=Priority.PRIMARY,
-                member_id=member,
-                prior_auth_required=known,
-                start_date=start,
-                end_date=end,
-            )
-        )
+        covs.append(_new_coverage(payer_id, _PRIMARY, member, known, start, end, 0))
     coverage.set_coverages(client, covs)  # (in the order _plan sorts them to: by start)
 
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from priorauth.data import Data
-from priorauth.model import Authorization, Payer, Priority
+from priorauth.model import Authorization, ClientInsurance, Payer, Priority
 from sync.planning import coverage_chain, merge_coverage
 from sync.planning.merge import Merger
 from sync.planning.merge_coverage import Seen
@@ -137,3 +137,17 @@ def test_a_history_that_is_not_plain_goes_the_general_way() -> None:
     direct, taken = _merge(overlapping, shortcut=True)
     assert not taken
     assert [c.priority for c in direct[1]] == [Priority.PRIMARY, Priority.SECONDARY]
+
+
+def test_a_coverage_made_without_init_is_the_one_init_makes() -> None:
+    made = coverage_chain._new_coverage(2, Priority.PRIMARY, "M1", False, _DAY0, None, 0)
+    expected = ClientInsurance(
+        payer_id=2,
+        priority=Priority.PRIMARY,
+        member_id="M1",
+        prior_auth_required=False,
+        start_date=_DAY0,
+        end_date=None,
+    )
+    assert made == expected
+    assert list(vars(made).items()) == list(vars(expected).items())  # (field order: the file's)
