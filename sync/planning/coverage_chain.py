@@ -48,11 +48,12 @@ if TYPE_CHECKING:
 
 _DAY = dt.timedelta(days=1)
 _FIRST_START = itemgetter(2)
-_PRIMARY = Priority.PRIMARY  # (looked up once: an enum member's look-up costs a call)
+PRIMARY = Priority.PRIMARY  # (looked up once: an enum member's look-up costs a call)
 # a coverage as ClientInsurance(payer_id=..., priority=..., member_id=...,
 # prior_auth_required=..., start_date=..., end_date=...) makes it, the other fields at their
-# defaults, without __init__'s keyword handling (a first import makes thousands)
-_new_coverage = record_maker(
+# defaults, without __init__'s keyword handling (a first import makes thousands); the
+# arguments in that order, then 0
+new_coverage = record_maker(
     ClientInsurance,  # type: ignore[type-var]
     ("payer_id", "priority", "member_id", "prior_auth_required", "start_date", "end_date"),
     vars(ClientInsurance(payer_id=0)),
@@ -105,16 +106,27 @@ def chain(rows: list[Seen]) -> list[Link] | None:
 
 
 def set_chain(merger: Merger, client: Client, links: list[Link], required: dict[int, bool]) -> None:
-    """Give a new client the coverages :func:`chain` worked out (``required``: whether each
-    payer requires prior authorization, as the merge's ``_Payers.required`` keeps it)."""
-    covs = []
-    for payer_id, member, start, end in links:
-        known = required.get(payer_id)
-        if known is None:  # (as _Payers.required)
-            payer = merger.payer_by_id(payer_id)
-            known = required[payer_id] = payer.prior_auth_required if payer is not None else True
-        covs.append(_new_coverage(payer_id, _PRIMARY, member, known, start, end, 0))
-    coverage.set_coverages(client, covs)  # (in the order _plan sorts them to: by start)
+    """Give a new client the coverages :func:`chain` worked out (``required``: see
+    :func:`required_of`)."""
+    coverage.set_coverages(
+        client,  # (in the order the general way sorts them to: by start)
+        [
+            new_coverage(
+                payer, PRIMARY, member, required_of(merger, payer, required), start, end, 0
+            )
+            for payer, member, start, end in links
+        ],
+    )
 
 
-__all__ = ["Link", "chain", "set_chain"]
+def required_of(merger: Merger, payer_id: int, known: dict[int, bool]) -> bool:
+    """Whether the payer requires prior authorization (True when unknown), kept in ``known``
+    (a merge asks for each of its clients)."""
+    required = known.get(payer_id)
+    if required is None:
+        payer = merger.payer_by_id(payer_id)
+        required = known[payer_id] = payer.prior_auth_required if payer is not None else True
+    return required
+
+
+__all__ = ["PRIMARY", "Link", "chain", "new_coverage", "required_of", "set_chain"]

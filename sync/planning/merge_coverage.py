@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 from priorauth import coverage
 from priorauth.model import Client, ClientInsurance, Priority
-from sync.planning.coverage_chain import chain, set_chain
+from sync.planning.coverage_chain import PRIMARY, chain, new_coverage, required_of, set_chain
 from sync.planning.drafts import Draft
 from sync.planning.merge import Merger
 
@@ -89,15 +89,12 @@ def merge_coverages(merger: Merger, seen: list[Seen]) -> dict[int, str]:
             card = _one_card(rows)
             if card is not None:  # (most new clients: one payer, one card, nothing to work out)
                 payer_id, member, priority = card
-                payer = merger.payer_by_id(payer_id)
+                required_now = required_of(merger, payer_id, required)
                 coverage.set_coverages(
                     merger.editable(client),
                     [
-                        ClientInsurance(
-                            payer_id=payer_id,
-                            priority=priority or Priority.PRIMARY,
-                            member_id=member,
-                            prior_auth_required=payer.prior_auth_required if payer else True,
+                        new_coverage(
+                            payer_id, priority or PRIMARY, member, required_now, None, None, 0
                         )
                     ],
                 )
@@ -391,13 +388,7 @@ class _Payers:
 
     def required(self, payer_id: int) -> bool:
         """Whether the payer requires prior authorization (True when unknown)."""
-        known = self._required.get(payer_id)
-        if known is None:
-            payer = self._merger.payer_by_id(payer_id)
-            known = self._required[payer_id] = (
-                payer.prior_auth_required if payer is not None else True
-            )
-        return known
+        return required_of(self._merger, payer_id, self._required)
 
     def last_end(self, c: ClientInsurance) -> dt.date | None:
         """The last end date of the authorizations under coverage ``c`` (None: one is

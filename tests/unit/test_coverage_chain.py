@@ -140,7 +140,7 @@ def test_a_history_that_is_not_plain_goes_the_general_way() -> None:
 
 
 def test_a_coverage_made_without_init_is_the_one_init_makes() -> None:
-    made = coverage_chain._new_coverage(2, Priority.PRIMARY, "M1", False, _DAY0, None, 0)
+    made = coverage_chain.new_coverage(2, Priority.PRIMARY, "M1", False, _DAY0, None, 0)
     expected = ClientInsurance(
         payer_id=2,
         priority=Priority.PRIMARY,
