@@ -10,8 +10,8 @@ the first one with an open start, each later one starting on its card's first st
 before it ends on its card's last authorization's end (another payer follows) or the day before
 (a new card of the same payer follows); the last one is open-ended.
 
-Why that is what the general way does, card by card in order of their first start (the
-conditions :func:`chain` checks are in brackets):
+Why that is what the general way does, card by card in order of their first start (what
+:func:`chain` checks is marked "checked"; its other conditions are in the last paragraph):
 
 - the first card finds no coverage: primary, its start left open;
 - a later card of another payer than the card before's is no new card, and the only coverage
@@ -23,12 +23,15 @@ conditions :func:`chain` checks are in brackets):
   place after it;
 - a later card of the same payer (another member id: a card is a payer and member id, and
   every row names one) is a new card of the coverage before, in force and started earlier
-  (starts strictly increase): that one ends the day before, the new one keeps its priority;
+  (cards' starts strictly increase: checked): that one ends the day before, the new one keeps
+  its priority;
 - the last coverage is not a past one: no coverage starts after its card's last end.
 
-No row states a priority (no coverage is moved, nobody warns) and no row leaves the member id
-blank (a blank one joins another card, and takes the member id of the coverage it fits).
-Anything else goes the general way; a test compares the two.
+Every row has an authorization with a start and an end, on or after its start; no row states
+a priority (no coverage is moved, nobody warns) and no row leaves the member id blank (a blank
+one joins another card, and takes the member id of the coverage it fits); the client is new (no
+coverage, no stored authorization: the caller checks). Anything else goes the general way; a
+test (tests/unit/test_coverage_chain.py) compares the two.
 """
 
 from __future__ import annotations
