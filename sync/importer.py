@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -283,7 +282,7 @@ def _plan_once(
     names = {p.id: p.name for p in (*data.payers.values(), *merger.changes.payers)}
     rows, nowhere = merger.client_rows, (log.sheet, 0)
     plan.clients_created = [
-        Item(*rows.get(c.id, nowhere), partial(_new_client_words, c)) for c in new_clients
+        Item(*rows.get(c.id, nowhere), (_new_client_words, c)) for c in new_clients
     ]
     plan.clients_updated = [
         Item(
@@ -318,19 +317,19 @@ def _classify(plan: ImportPlan, merger: Merger, drafts: list[Draft]) -> list[Any
             client = clients[auth.client] = merger.client(auth.client)
         payer = names.get(auth.payer, "?")
         if before is None:
-            created.append(
-                Item(d.table.sheet_at(d.index), d.row, partial(_words, "new ", auth, client, payer))
-            )
+            table = d.table  # (a table of one sheet: its name, without a call a row)
+            sheet = table.sheet if not table.parts else table.sheet_at(d.index)
+            created.append(Item(sheet, d.row, (_words, "new ", auth, client, payer)))
             out.append(auth)
         elif auth == before or to_doc(auth) == to_doc(before):
             # (every field equal: the documents are too; the documents may be equal when the
             # values are not, an enum and its text)
             unchanged.append(
-                Item(d.table.sheet_at(d.index), d.row, partial(_words, "", auth, client, payer))
+                Item(d.table.sheet_at(d.index), d.row, (_words, "", auth, client, payer))
             )
         else:
             changes = describe.changes(before, auth)
-            words = partial(_words, "", auth, client, payer)
+            words = (_words, "", auth, client, payer)
             updated.append(Item(d.table.sheet_at(d.index), d.row, words, changes))
             out.append(auth)
     for auth in merger.deactivated:

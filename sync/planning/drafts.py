@@ -93,6 +93,22 @@ class Columns:
         # fields copied as they are, (attribute, column, blank value)
         self.copied = [(name, v[c], blank) for name, c, blank in COPIED if c in v]
         self.auth_data = [v[c] for c in ABOUT_AUTH if c in v]
+        self._numbers_apart: bool | None = None
+
+    def numbers_apart(self) -> bool:
+        """Whether no two rows give one authorization number (as compared, case-folded; blank
+        ones aside), as in most logs: then no row repeats another's number, and neither the
+        drafts nor the service-line groups need look at them one by one (False when a number
+        is not text: those ways then go on as they would). Worked out once."""
+        if self._numbers_apart is None:
+            numbers = self.auth_number or ()
+            try:
+                folded = [number.casefold() for number in numbers if number]
+            except (AttributeError, TypeError):
+                self._numbers_apart = False
+            else:
+                self._numbers_apart = len(set(folded)) == len(folded)
+        return self._numbers_apart
 
 
 _TEMPLATE = field_values(Authorization(client=0, payer=0, reminder_days=DEFAULT_REMINDER_DAYS))
@@ -174,12 +190,16 @@ def drafter(
     }
     numbers: Sequence[str] = copied.get("auth_number") or [""] * n
     # numbers no other row of the log has (as compared, case-folded): no later row can repeat
-    # such a row's number, so it is not noted (a log lists most numbers once)
-    try:
-        folded = list(map(str.casefold, numbers))
-        alone = {number for number, times in Counter(folded).items() if times == 1}
-    except TypeError:  # (not all text: every number noted)
-        folded, alone = [""] * n, set()
+    # such a row's number, so it is not noted (a log lists most numbers once; when it lists
+    # every number once, none is: ``alone`` would hold them all)
+    folded: list[str] = []
+    alone: set[str] | None = None
+    if not cols.numbers_apart():
+        try:
+            folded = list(map(str.casefold, numbers))
+            alone = {number for number, times in Counter(folded).items() if times == 1}
+        except TypeError:  # (not all text: every number noted)
+            folded, alone = [""] * n, set()
     units_used, visits_used = cols.units_used or none, cols.visits_used or none
     units_left, visits_left = cols.units_left or none, cols.visits_left or none
     caps, statuses, actives = cols.cap, cols.status, cols.active
@@ -210,7 +230,7 @@ def drafter(
 
     def draft(i: int, client: Client, payer_id: int) -> Draft | None:
         number = numbers[i]
-        if number and folded[i] not in alone:
+        if number and alone is not None and folded[i] not in alone:
             key = (payer_id, number.casefold())
             earlier = in_file.get(key)
             # (the codes as listed: compared as sets only when a number comes again)

@@ -71,8 +71,7 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
     numbers, payers, codes = cols.auth_number, cols.payer, cols.codes
     if canonical or numbers is None or codes is None:
         return groups
-    numbered = [number.casefold() for number in numbers if number]
-    if len(set(numbered)) == len(numbered):
+    if cols.numbers_apart():
         return groups  # (each number on one row, as in most logs: no row is another's line)
     folded = [number.casefold() if number else "" for number in numbers]
     bad = table.bad

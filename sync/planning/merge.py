@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import count
+from typing import Any
 
 from priorauth import coverage, integrity
 from priorauth.data import Data
@@ -30,8 +31,9 @@ def name_key(first: str, last: str) -> tuple[str, str]:
 class Item:
     """One record the import would create, change or leave alone, described for people.
 
-    The description may be given as a function: a 20,000-row plan need not word every row
-    unless someone reads it.
+    The description may be given as a function, or as a tuple of a function and its arguments
+    (cheaper to make than a ``functools.partial``: one for every row of a 20,000-row plan),
+    called when first read: such a plan need not word every row unless someone reads it.
     """
 
     __slots__ = ("_description", "changes", "row", "sheet")
@@ -40,7 +42,7 @@ class Item:
         self,
         sheet: str,
         row: int,
-        description: str | Callable[[], str],
+        description: str | Callable[[], str] | tuple[Any, ...],
         changes: list[str] | None = None,
     ) -> None:
         self.sheet = sheet
@@ -50,9 +52,12 @@ class Item:
 
     @property
     def description(self) -> str:
-        if not isinstance(self._description, str):
-            self._description = self._description()
-        return self._description
+        words = self._description
+        if type(words) is tuple:
+            self._description = words = words[0](*words[1:])
+        elif not isinstance(words, str):
+            self._description = words = words()
+        return words
 
     def __str__(self) -> str:
         where = f"row {self.row}: " if self.row else ""

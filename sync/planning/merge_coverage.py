@@ -24,6 +24,9 @@ After every row is drafted, :func:`merge_coverages` works out each client's cove
 - Every authorization keeps the member id its row gives; a row without one takes the member id
   of its payer's coverage on the authorization's start date (an existing authorization keeps
   its own).
+
+A new client whose rows make a plain history (one payer after another, a new card) gets the
+coverages this works out straight from its cards (:mod:`sync.planning.coverage_chain`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from typing import NamedTuple
 
 from priorauth import coverage
 from priorauth.model import Client, ClientInsurance, Priority
+from sync.planning.coverage_chain import PRIMARY, chain, new_coverage, required_of, set_chain
 from sync.planning.drafts import Draft
 from sync.planning.merge import Merger
 
@@ -85,19 +89,21 @@ def merge_coverages(merger: Merger, seen: list[Seen]) -> dict[int, str]:
             card = _one_card(rows)
             if card is not None:  # (most new clients: one payer, one card, nothing to work out)
                 payer_id, member, priority = card
-                payer = merger.payer_by_id(payer_id)
+                required_now = required_of(merger, payer_id, required)
                 coverage.set_coverages(
                     merger.editable(client),
                     [
-                        ClientInsurance(
-                            payer_id=payer_id,
-                            priority=priority or Priority.PRIMARY,
-                            member_id=member,
-                            prior_auth_required=payer.prior_auth_required if payer else True,
+                        new_coverage(
+                            payer_id, priority or PRIMARY, member, required_now, None, None, 0
                         )
                     ],
                 )
                 _member_ids(merger.current(client), rows)
+                continue
+            links = chain(rows) if client.id < 0 else None  # (a new client's plain history)
+            if links is not None:
+                set_chain(merger, client, links, required)
+                _member_ids(client, rows)
                 continue
             covs: list[ClientInsurance] = []  # (changed when the rows make any)
             before: list[dict[str, object]] | None = None
@@ -382,13 +388,7 @@ class _Payers:
 
     def required(self, payer_id: int) -> bool:
         """Whether the payer requires prior authorization (True when unknown)."""
-        known = self._required.get(payer_id)
-        if known is None:
-            payer = self._merger.payer_by_id(payer_id)
-            known = self._required[payer_id] = (
-                payer.prior_auth_required if payer is not None else True
-            )
-        return known
+        return required_of(self._merger, payer_id, self._required)
 
     def last_end(self, c: ClientInsurance) -> dt.date | None:
         """The last end date of the authorizations under coverage ``c`` (None: one is

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from priorauth import rules, service_lines, usage
 from priorauth.model import Authorization, RequestStatus
@@ -37,7 +38,18 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
     codes: dict[tuple[str, ...], _Codes] = {}  # a log lists a few dozen code lists: sets once
     apart: dict[tuple[tuple[str, ...], ...], bool] = {}  # (and a few hundred groups of them)
     overlaps: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}  # (and pairs of them)
+    all_codes = service_lines.all_codes
     for (client_id, payer_id), whole in groups.items():
+        if client_id < 0 and len(whole) > 1 and _all_apart(whole, all_codes, codes, apart):
+            # a new client's rows with the payer, no two sharing a code (each its own therapy):
+            # _by_overlapping_codes would make each row a part of its own (the contenders among
+            # them are apart too), and a new client's lone row is settled on its own, whatever
+            # the order of the parts
+            for d in whole:
+                if not d.explicit_active:
+                    d.auth.active = d.auth.status == approved
+            _history(merger, whole)
+            continue
         parts = _by_overlapping_codes(whole, codes, apart)
         held = None  # (the client's authorizations with the payer in authtrack: looked up once)
         for group in parts:
@@ -123,6 +135,28 @@ def _by_overlapping_codes(
         groups.append((codes, merged))
     parts += [sorted(members, key=lambda x: x.row) for _, members in groups]
     return parts
+
+
+def _all_apart(
+    group: list[Draft],
+    all_codes: Callable[[Authorization], list[str]],
+    known: dict[tuple[str, ...], _Codes],
+    apart: dict[tuple[tuple[str, ...], ...], bool],
+) -> bool:
+    """Whether every row of ``group`` lists codes and no two share a base code (``known`` and
+    ``apart``: as :func:`_by_overlapping_codes` keeps them; the key of a group whose rows all
+    list codes is the key of its contenders when all are)."""
+    keys = []
+    for d in group:
+        listed = all_codes(d.auth)
+        if not listed:
+            return False
+        keys.append(tuple(listed))
+    together = tuple(keys)
+    separate = apart.get(together)
+    if separate is None:
+        separate = apart[together] = _apart(_sets(keys, known))
+    return separate
 
 
 def _sets(keys: list[tuple[str, ...]], known: dict[tuple[str, ...], _Codes]) -> list[_Codes]:

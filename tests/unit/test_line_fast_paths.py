@@ -83,8 +83,15 @@ def _log(draw: st.DrawFn) -> tuple[Any, Any]:
         visits_used=counts[1],
         units_left=counts[2],
         visits_left=counts[3],
+        numbers_apart=lambda: _apart(numbers),
     )
     return table, cols
+
+
+def _apart(numbers: list[Any]) -> bool:
+    """Columns.numbers_apart of these numbers."""
+    folded = [number.casefold() for number in numbers if number]
+    return len(set(folded)) == len(folded)
 
 
 @settings(max_examples=150, deadline=None)
