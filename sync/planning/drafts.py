@@ -164,11 +164,18 @@ def record_maker(
 
 
 def drafter(
-    merger: Merger, matcher: AuthMatcher, table: LogTable, cols: Columns, user: str
+    merger: Merger,
+    matcher: AuthMatcher,
+    table: LogTable,
+    cols: Columns,
+    user: str,
+    *,
+    quick: bool = True,
 ) -> Callable[[int, Client, int], Draft | None]:
     """A function (row index, client, payer id) -> the row's draft (None when the row cannot be
     used; the reason is reported on ``table``). What can be worked out for a whole column
-    (blanks, a period split into start and end) is worked out here, once."""
+    (blanks, a period split into start and end) is worked out here, once (with ``quick``, for
+    a first import, the status and activity too: :func:`_first_drafter`)."""
     n = len(table.rows)
     rows = table.rows
     none: list[Any] = [None] * n
@@ -227,6 +234,9 @@ def drafter(
     placeholders, unknown_counts = table.requested, table.pending
     tell_apart = merger.tell_apart_numbers
     services = copied.get("group")  # a service named in words ("Respite"), where no codes are
+    if quick and not existing and alone is None:
+        # a first import of a log listing each number once: see _first_drafter
+        return _first_drafter(table, cols, columns, given, new_auth)
 
     def draft(i: int, client: Client, payer_id: int) -> Draft | None:
         number = numbers[i]
@@ -329,6 +339,106 @@ def drafter(
             units_left[i],
             visits_left[i],
             explicit_active and auth.active,
+        )
+
+    return draft
+
+
+def _standing(
+    status: Any, active: Any, placeholder: RequestStatus | None, unknown: bool
+) -> tuple[RequestStatus, bool, bool]:
+    """A new authorization's (status, active, explicit_active) as :func:`drafter`'s ``draft``
+    works them out for a row of status cell ``status`` (None: blank), Active cell ``active``
+    (_NO_COLUMN: the log has none), auth number placeholder and unknown count."""
+    auth_status, auth_active, explicit = _TEMPLATE["status"], _TEMPLATE["active"], False
+    if status is not _NO_COLUMN:
+        if status is not None:
+            req, activity = status
+            if req is not None:
+                auth_status = req
+            if activity is not None:
+                auth_active, explicit = activity, True
+            if activity and req is None and auth_status != RequestStatus.APPROVED:
+                auth_status = RequestStatus.APPROVED
+        else:
+            auth_status = RequestStatus.APPROVED
+    if active is not _NO_COLUMN:
+        auth_active, explicit = bool(active), True
+    if placeholder is not None and (status is _NO_COLUMN or status is None or status[0] is None):
+        auth_status = placeholder
+    if unknown and auth_status == RequestStatus.APPROVED:
+        auth_status = RequestStatus.PENDING
+    if auth_status != RequestStatus.APPROVED and not explicit:
+        auth_active = False
+    return auth_status, auth_active, explicit
+
+
+_NO_COLUMN = object()  # (_standing: the log has no such column)
+
+
+def _first_drafter(
+    table: LogTable,
+    cols: Columns,
+    columns: dict[str, Sequence[Any]],
+    given: tuple[str, ...],
+    new_auth: Callable[[], int],
+) -> Callable[[int, Client, int], Draft | None]:
+    """``draft`` of :func:`drafter` for a first import of a log whose numbers are apart.
+
+    Exact because there every row's authorization is new (no existing one to match, so
+    ``before`` is None) and no number is checked against another row's (``alone`` is None):
+    what ``draft`` then does to a row depends on its own cells only. The cap, the status and
+    the activity it works out after building the record are worked out here instead, for the
+    whole column at once (each distinct (status, Active) pair once, the few rows with a
+    placeholder number or an unknown count one by one), and built into the record with the
+    row's other values. tests/unit/test_first_drafts.py compares the two."""
+    n = len(table.rows)
+    rows = table.rows
+    none: list[Any] = [None] * n
+    statuses = cols.status if cols.status is not None else [_NO_COLUMN] * n
+    actives = cols.active if cols.active is not None else [_NO_COLUMN] * n
+    placeholders, unknown_counts = table.requested, table.pending
+    if cols.status is None and cols.active is None:
+        standing = [_standing(_NO_COLUMN, _NO_COLUMN, None, False)] * n
+    else:
+        pairs = list(zip(statuses, actives, strict=True))
+        each = {pair: _standing(*pair, None, False) for pair in dict.fromkeys(pairs)}
+        standing = list(map(each.__getitem__, pairs))
+    for i in placeholders.keys() | unknown_counts:
+        standing[i] = _standing(statuses[i], actives[i], placeholders.get(i), i in unknown_counts)
+    status, active, explicit = (list(c) for c in zip(*standing, strict=True)) if n else ([], [], [])
+    said_active = [e and a for a, e in zip(active, explicit, strict=True)]
+    columns = {**columns, "status": status, "active": active}
+    if cols.cap is not None:
+        caps = cols.cap
+        columns["cap_amount"] = [c[0] if c else None for c in caps]
+        columns["cap_period"] = [c[1] if c else None for c in caps]
+        columns["cap_measure"] = [c[2] if c else _TEMPLATE["cap_measure"] for c in caps]
+    make = record_maker(Authorization, given, _TEMPLATE, columns)
+    units_used, visits_used = cols.units_used or none, cols.visits_used or none
+    units_left, visits_left = cols.units_left or none, cols.visits_left or none
+    confirmed = Col.CONFIRMED in cols.present or Col.CONFIRMED_BY in cols.present
+    with_codes = cols.codes is not None
+
+    def draft(i: int, client: Client, payer_id: int) -> Draft:
+        if with_codes:
+            auth = make(new_auth(), client.id, payer_id, i)
+        else:
+            auth = make(new_auth(), client.id, payer_id, [], i)
+        if confirmed:
+            _confirmation(auth, None, cols, i)
+        return Draft(
+            table,
+            i,
+            rows[i],
+            auth,
+            None,
+            explicit[i],
+            units_used[i],
+            visits_used[i],
+            units_left[i],
+            visits_left[i],
+            said_active[i],
         )
 
     return draft
