@@ -398,16 +398,24 @@ def _first_drafter(
     statuses = cols.status if cols.status is not None else [_NO_COLUMN] * n
     actives = cols.active if cols.active is not None else [_NO_COLUMN] * n
     placeholders, unknown_counts = table.requested, table.pending
-    if cols.status is None and cols.active is None:
-        standing = [_standing(_NO_COLUMN, _NO_COLUMN, None, False)] * n
+    if cols.status is None and cols.active is None:  # (one standing for every row, in C)
+        status_of, active_of, explicit_of = _standing(_NO_COLUMN, _NO_COLUMN, None, False)
+        status, active = [status_of] * n, [active_of] * n
+        explicit = [explicit_of] * n
     else:
         pairs = list(zip(statuses, actives, strict=True))
         each = {pair: _standing(*pair, None, False) for pair in dict.fromkeys(pairs)}
         standing = list(map(each.__getitem__, pairs))
+        status, active, explicit = (
+            (list(c) for c in zip(*standing, strict=True)) if n else ([], [], [])
+        )
     for i in placeholders.keys() | unknown_counts:
-        standing[i] = _standing(statuses[i], actives[i], placeholders.get(i), i in unknown_counts)
-    status, active, explicit = (list(c) for c in zip(*standing, strict=True)) if n else ([], [], [])
-    said_active = [e and a for a, e in zip(active, explicit, strict=True)]
+        status[i], active[i], explicit[i] = _standing(
+            statuses[i], actives[i], placeholders.get(i), i in unknown_counts
+        )
+    said_active = (
+        [e and a for a, e in zip(active, explicit, strict=True)] if True in explicit else explicit
+    )
     columns = {**columns, "status": status, "active": active}
     if cols.cap is not None:
         caps = cols.cap
