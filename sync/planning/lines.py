@@ -390,20 +390,20 @@ class LinesRead:
 def described(drafts: list[Draft]) -> list[LinesRead]:
     """The authorizations the log gave in several rows (not those of another sheet)."""
     found = []
-    for d in drafts:  # (a loop of list displays: an ABA log has thousands)
+    for d in drafts:
         rows = d.lines
         if not rows or len(rows) < 2:
             continue
-        indices = [r.index for r in rows]
-        if len(indices) - indices.count(None) > 1:  # (rows of this sheet, not another's)
-            found.append(
-                LinesRead(
-                    rows[0].sheet,
-                    tuple([r.row for r in rows]),
-                    d.auth.auth_number,
-                    tuple([tuple(r.line.codes) for r in rows]),
-                )
-            )
+        # (each row's number and codes, and how many rows are this sheet's, in one pass over
+        # the rows: an ABA log has thousands of authorizations of three or four)
+        numbers, codes, here = [], [], 0
+        for r in rows:
+            numbers.append(r.row)
+            codes.append(tuple(r.line.codes))
+            if r.index is not None:
+                here += 1
+        if here > 1:  # (rows of this sheet, not another's)
+            found.append(LinesRead(rows[0].sheet, tuple(numbers), d.auth.auth_number, tuple(codes)))
     return found
 
 
