@@ -21,7 +21,7 @@ from priorauth.model import ServiceLine, field_values
 from priorauth.services.bulk import overlay
 from sync.planning import describe
 from sync.planning.drafts import Columns, Draft, record_maker
-from sync.planning.line_counts import settled_counts, used_of, whole
+from sync.planning.line_counts import settled_counts, used_of
 from sync.planning.merge import Merger
 from sync.recognising.columns import Col
 
@@ -294,10 +294,11 @@ def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
     for d in lined:
         assert d.lines is not None
         services = by_auth.get(d.auth.id) if by_auth else None
-        settled = list(map(_SETTLED, d.lines))
-        if any(settled):
+        # (rows settled as their lines were made: only a new authorization's, LineMaker.attach)
+        if d.before is None and any(map(_SETTLED, d.lines)):
+            settled = list(map(_SETTLED, d.lines))
             if not services and all(settled):
-                continue  # (new lines, settled as they were made: LineMaker.settled)
+                continue
             if services:  # (what is tracked is subtracted below: put back as made unsettled)
                 _unsettle(d, settled)
         tracked = usage.line_usages(d.auth, services, today) if services else None
@@ -356,7 +357,8 @@ def _carried(
             "there; authtrack's count is kept."
         )
         carried = 0
-    return whole(carried)
+    # (line_counts.whole, written out: a call less on each of 20,000 lines)
+    return int(carried) if float(carried).is_integer() else carried
 
 
 @dataclass(frozen=True)

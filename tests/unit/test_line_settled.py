@@ -50,7 +50,7 @@ def _settle(rows: list[lines.LineRow]) -> tuple[list[Any], list[str]]:
     auth = Authorization(client=-1, payer=1, id=-1)
     service_lines.hold_lines(auth, [r.line for r in rows])
     merger = SimpleNamespace(today=None, has_services=lambda: False, warnings=[])
-    lines.settle_line_usage(merger, [SimpleNamespace(auth=auth, lines=rows)])  # type: ignore[arg-type]
+    lines.settle_line_usage(merger, [SimpleNamespace(auth=auth, lines=rows, before=None)])  # type: ignore[arg-type]
     held = service_lines.lines_of(auth)
     return [[(k, _state(v)) for k, v in vars(line).items()] for line in held], merger.warnings
 
