@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from priorauth import coverage
 from priorauth.model import ClientInsurance, Priority
-from sync.planning.drafts import record_maker
+from sync.planning.record_maker import record_maker
 
 if TYPE_CHECKING:
     from priorauth.model import Client

@@ -20,9 +20,10 @@ from priorauth import rules, service_lines, usage
 from priorauth.model import ServiceLine, field_values
 from priorauth.services.bulk import overlay
 from sync.planning import describe
-from sync.planning.drafts import Columns, Draft, record_maker
+from sync.planning.drafts import Columns, Draft
 from sync.planning.line_counts import settled_counts, used_of
 from sync.planning.merge import Merger
+from sync.planning.record_maker import record_maker
 from sync.recognising.columns import Col
 
 __all__ = [
