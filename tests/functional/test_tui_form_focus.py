@@ -40,14 +40,19 @@ def reversed_labels(app: App) -> list[str]:
     return found
 
 
+async def _open_auth_form(pilot) -> None:  # type: ignore[no-untyped-def]
+    """From the app's start: the first client's tracker, then its authorization's form."""
+    await settle(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+
+
 async def test_the_reversed_label_follows_the_focus(demo_db: Path) -> None:
     app = make_app(demo_db, today=TODAY, user="alice")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await _open_auth_form(pilot)
         assert isinstance(app.screen, AuthForm)
         assert reversed_labels(app) == ["Payer"]
         for label in ("Auth number", "Request", "Start"):  # a Select, Inputs, a Select again
@@ -84,11 +89,7 @@ async def test_the_collector_runs_again_once_a_form_is_shown(demo_db: Path) -> N
     assert gc.isenabled()
     app = make_app(demo_db, today=TODAY, user="alice")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await _open_auth_form(pilot)
         assert isinstance(app.screen, AuthForm)
         assert gc.isenabled()
         await pilot.press("escape")
@@ -101,11 +102,7 @@ async def test_a_problem_line_comes_and_goes(demo_db: Path) -> None:
     is hidden again once the field is right."""
     app = make_app(demo_db, today=TODAY, user="alice")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await _open_auth_form(pilot)
         form = app.screen
         assert isinstance(form, AuthForm)
         assert not form.query(".field-error")
@@ -143,11 +140,7 @@ async def test_a_service_line_added_again_shows_its_problems(demo_db: Path) -> N
     gets its own."""
     app = make_app(demo_db, today=TODAY, user="alice")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await _open_auth_form(pilot)
         form = app.screen
         assert isinstance(form, AuthForm)
         for _ in range(2):
