@@ -29,6 +29,9 @@ from sync.recognising.columns import Col
 
 __all__ = ["AuthMatcher", "merge_log"]
 
+# (tests turn this off to compare with every row looking its client up)
+CLIENT_OF_ROW_BEFORE = True
+
 
 class AuthMatcher:
     """Existing authorizations, indexed for matching, each matched at most once."""
@@ -141,13 +144,17 @@ def merge_log(
     for column in cols.auth_data:
         bare = [i for i in bare if not column[i]]
     without_auth = set(bare)
-    # what a row says about its client and insurance: a row saying exactly what the row before
-    # it said (most rows of a log) finds that row's client and payer, without looking again
-    told = (ids, names, firsts, lasts, dobs, payer_names, clinicians, priorities, members)
+    # what a row says about its client: a row saying exactly what the row before it said (most
+    # rows of a log; in a log with coverage history, a client's rows with each payer and card
+    # it had) finds that row's client without looking again. Its payer is the payer of that
+    # name (looked up once per name); its member id and priority are read for its coverage.
+    told = (ids, names, firsts, lasts, dobs, clinicians)
     present = [column for column in told if column is not None and column is not none]
     said = list(zip(*present, strict=True)) if present else [()] * n
+    if not CLIENT_OF_ROW_BEFORE:  # (no row says what the row before it said: each looks)
+        said = list(range(n))
     previous: tuple[Any, ...] | None = None
-    found: tuple[Client, Any] | None = None  # client and payer of the row that said it
+    found: Client | None = None  # the client of the row that said it
     draft = drafter(merger, matcher, table, cols, user)
     # an ABA-style log's rows of one number, one per code: one authorization's service lines
     groups = line_groups(table, cols, merger.tell_apart_numbers)
@@ -164,8 +171,9 @@ def merge_log(
         if i in refused:  # (a number's row that cannot be a line of its authorization)
             table.error(i, *refused[i])
             continue
+        payer_name = payer_names[i]
         if found is not None and said[i] == previous:
-            client, payer = found
+            client = found
         else:
             previous, found = said[i], None
             warnings = len(merger.warnings)
@@ -179,37 +187,37 @@ def merge_log(
             else:
                 first, last = firsts[i] or "", lasts[i] or ""
             dob = dobs[i]
-            payer_name = payer_names[i] or ""
             if not client_id and not (first or last):
                 table.error(i, name_col, "the client's name is missing.")
                 continue
-            if not payer_name:
-                if cols.payer is not None:
-                    table.error(i, Col.PAYER, "the payer (insurance) is missing.")
+            if payer_name:  # (a row without a payer is refused below, its client not sought)
+                key = (client_id, first, last, dob)
+                if key == last_key and last_client is not None:
+                    client = merger.current(last_client)
                 else:
-                    table.error(i, None, "the log has no payer (insurance) column.")
-                continue
-            key = (client_id, first, last, dob)
-            if key == last_key and last_client is not None:
-                client = merger.current(last_client)
+                    known = merger.find_client(client_id, first, last, dob)
+                    if known is None:
+                        client = merger.new_client(
+                            client_id, first, last, dob, (table.sheet_at(i), table.rows[i])
+                        )
+                    else:
+                        client = _update_client(merger, table, i, known, first, last, dob)
+                clinician = clinicians[i]
+                if clinician and clinician != client.clinician:
+                    client = merger.editable(client)
+                    client.clinician = clinician
+                last_key, last_client = key, client
+                if len(merger.warnings) == warnings:  # (a row that warned is looked at again)
+                    found = client
+        if not payer_name:
+            if cols.payer is not None:
+                table.error(i, Col.PAYER, "the payer (insurance) is missing.")
             else:
-                known = merger.find_client(client_id, first, last, dob)
-                if known is None:
-                    client = merger.new_client(
-                        client_id, first, last, dob, (table.sheet_at(i), table.rows[i])
-                    )
-                else:
-                    client = _update_client(merger, table, i, known, first, last, dob)
-            clinician = clinicians[i]
-            if clinician and clinician != client.clinician:
-                client = merger.editable(client)
-                client.clinician = clinician
-            payer = payers.get(payer_name)
-            if payer is None:
-                payer = payers[payer_name] = merger.payer(payer_name)
-            last_key, last_client = key, client
-            if len(merger.warnings) == warnings:  # (a row that warned is looked at again)
-                found = (client, payer)
+                table.error(i, None, "the log has no payer (insurance) column.")
+            continue
+        payer = payers.get(payer_name)
+        if payer is None:
+            payer = payers[payer_name] = merger.payer(payer_name)
         if i in without_auth:  # a client and insurance, no authorization on this row
             seen.append(
                 Seen(client.id, payer.id, members[i] or "", priorities[i], None, None, None, i)
