@@ -14,6 +14,9 @@ from priorauth.services.bulk import overlay
 from sync.planning.drafts import Draft
 from sync.planning.merge import Merger
 
+# (tests turn this off to compare the lone row's shortcut with the general way)
+LONE_ROWS_AT_ONCE = True
+
 
 def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
     """One active authorization per client and payer for the same procedure codes (rows whose
@@ -40,6 +43,14 @@ def settle_activity(merger: Merger, drafts: list[Draft]) -> None:
     overlaps: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}  # (and pairs of them)
     all_codes = service_lines.all_codes
     for (client_id, payer_id), whole in groups.items():
+        if client_id < 0 and len(whole) == 1 and LONE_ROWS_AT_ONCE:
+            # a new client's lone row with the payer (most rows of a log with coverage history,
+            # a payer after another): _by_overlapping_codes makes it one part of one row, which
+            # the loop below settles so, and one part has no history to look at
+            d = whole[0]
+            if not d.explicit_active:
+                d.auth.active = d.auth.status == approved
+            continue
         if client_id < 0 and len(whole) > 1 and _all_apart(whole, all_codes, codes, apart):
             # a new client's rows with the payer, no two sharing a code (each its own therapy):
             # _by_overlapping_codes would make each row a part of its own (the contenders among

@@ -1,9 +1,9 @@
-"""settle_activity's shortcut for a new client whose rows with a payer list codes no two of which
-share a base code (each row its own therapy: every row a part of its own) settles what the
-general way settles: random groups of rows (new and existing clients, codes with and without
-modifiers, none, statuses, rows saying Active or not, dates around today; the existing client
-with active authorizations in authtrack) give the same activity, warnings and deactivations with
-the shortcut and without."""
+"""settle_activity's shortcuts for a new client whose rows with a payer list codes no two of
+which share a base code (each row its own therapy: every row a part of its own), and for a new
+client's lone row with a payer, settle what the general way settles: random groups of rows (new
+and existing clients, codes with and without modifiers, none, statuses, rows saying Active or
+not, dates around today; the existing client with active authorizations in authtrack) give the
+same activity, warnings and deactivations with the shortcuts and without."""
 
 from __future__ import annotations
 
@@ -94,10 +94,12 @@ def _settle(rows: list[tuple[Any, ...]], shortcut: bool) -> Any:
     original = settle._all_apart
     if not shortcut:
         settle._all_apart = lambda *args: False  # (the general way)
+        settle.LONE_ROWS_AT_ONCE = False
     try:
         settle.settle_activity(merger, drafts)
     finally:
         settle._all_apart = original
+        settle.LONE_ROWS_AT_ONCE = True
     deactivated = [(a.id, a.active) for a in merger.deactivated]
     return [d.auth.active for d in drafts], merger.warnings, deactivated
 
