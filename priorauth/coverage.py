@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+from operator import attrgetter
 
 from priorauth.model import Client, ClientInsurance, Priority
 
@@ -188,6 +189,15 @@ def copied(client: Client) -> list[ClientInsurance]:
     return [dataclasses.replace(c) for c in client.insurances]
 
 
+def as_stored(clients: Iterable[Client]) -> list[list[ClientInsurance]]:
+    """Each client's coverages as stored, in no particular order (checks of many clients at
+    once that need none; the lists are the clients' own: read them, never change them)."""
+    return list(map(_INSURANCES, clients))
+
+
+_INSURANCES = attrgetter("insurances")
+
+
 def with_payer_ids(clients: Iterable[Client], ids: dict[int, int]) -> None:
     """Swap temporary payer ids (negative, an import's new payers) for their real ones.
 
@@ -204,6 +214,7 @@ __all__ = [
     "PRIORITY_ORDER",
     "add_coverage",
     "all_coverages",
+    "as_stored",
     "copied",
     "coverage_for",
     "coverage_with",

@@ -1,5 +1,6 @@
-"""Validation of many authorizations at once (an import's tens of thousands), saying exactly
-what :func:`priorauth.validate.authorization_problems` says of each.
+"""Validation of many authorizations (an import's tens of thousands) and clients at once, saying
+exactly what :func:`priorauth.validate.authorization_problems` and
+:func:`priorauth.validate.client_problems` say of each.
 
 The per-record checks cost a few microseconds each, most of it Python steps on records that
 have nothing wrong. Here the records' fields are read into columns, and passes over the columns
@@ -15,21 +16,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from itertools import chain, compress, count, repeat
-from operator import attrgetter, is_, itemgetter, lt
+from operator import attrgetter, eq, is_, itemgetter, lt
 
 from priorauth import coverage
 from priorauth.data import Data
 from priorauth.errors import ValidationError
-from priorauth.model import Authorization, ServiceLine
+from priorauth.model import Authorization, Client, ServiceLine
 from priorauth.validate import (
     _APPROVED,
     _GOOD_CODES,
+    _PRIORITIES,
     _STATUSES,
     CAP_PERIODS,
     OWN_COUNT_FIELDS,
     WHOLE_OR_BLANK,
     _good_code,
     authorization_problems,
+    client_problems,
 )
 
 # the fields the checks of an authorization without service lines read, in one call (its counts
@@ -62,6 +65,11 @@ _DATES = frozenset({dt.date, type(None)})  # (exactly: a datetime goes the per-r
 _ODD = (TypeError, ValueError, AttributeError)  # a value the proof cannot handle
 _first = itemgetter(0)
 _ID = attrgetter("id")
+# the fields client_problems reads of a client, and of each of its coverages (a test holds that
+# it reads no other)
+_CLIENT_FIELD_NAMES = ("id", "first_name", "last_name", "dob", "client_id")
+_COVERAGE_FIELD_NAMES = ("priority", "payer_id", "start_date", "end_date")
+_FIRST_DAY, _LAST_DAY = dt.date.min, dt.date.max
 
 
 def authorizations_problems(
@@ -258,4 +266,111 @@ def _doubtful_lines(lines: Sequence[list[ServiceLine]]) -> set[int]:
     return doubtful
 
 
-__all__ = ["authorizations_problems"]
+def clients_problems(
+    data: Data, clients: Sequence[Client], today: dt.date
+) -> dict[int, list[ValidationError]]:
+    """``{position: validate.client_problems(data, clients[position], today)}`` for the clients
+    that have problems, by position."""
+    try:
+        doubtful = _doubtful_clients(data, clients, today)
+    except _ODD:
+        doubtful = range(len(clients))
+    found = {}
+    for i in sorted(doubtful):
+        if problems := client_problems(data, clients[i], today):
+            found[i] = problems
+    return found
+
+
+def _doubtful_clients(data: Data, clients: Sequence[Client], today: dt.date) -> set[int]:
+    """The positions of the clients not proven free of problems (each proof below is the
+    negation of one of client_problems's checks, in its order)."""
+    n = len(clients)
+    if not n:
+        return set()
+    ids, firsts, lasts, dobs, client_ids = [
+        list(map(attrgetter(name), clients)) for name in _CLIENT_FIELD_NAMES
+    ]
+    doubtful: set[int] = set()
+    # a first or a last name
+    trimmed = list(map(str.strip, firsts))
+    if not all(trimmed):
+        doubtful |= _where(not (f or last.strip()) for f, last in zip(trimmed, lasts, strict=True))
+    # born before today
+    if not _DATES.issuperset(map(type, dobs)):
+        return set(range(n))
+    if max(filter(None, dobs), default=today) > today:
+        doubtful |= _where(d is not None and d > today for d in dobs)
+    # the client id its own: the client is the data's under its id, its client id is trimmed,
+    # and no other client of the data has it folded (then data.client_with_id finds the client)
+    known = data.clients
+    given = list(filter(None, client_ids))
+    held = [c.client_id for c in known.values() if c is not None and c.client_id]
+    folded = list(map(str.casefold, held))
+    if given and not (
+        all(map(is_, map(known.get, ids), clients))
+        and given == list(map(str.strip, given))
+        and len(set(folded)) == len(folded)
+    ):
+        doubtful |= _where(
+            cid and (same := data.client_with_id(cid)) is not None and same.id != c.id
+            for c, cid in zip(clients, client_ids, strict=True)
+        )
+    return doubtful | _doubtful_coverages(data, clients)
+
+
+def _doubtful_coverages(data: Data, clients: Sequence[Client]) -> set[int]:
+    """The positions of the clients whose coverages are not proven free of problems: a known
+    priority and payer, dates in order, and no two in force on one day that client_problems
+    compares (two at one priority; two of one payer at different priorities)."""
+    held = coverage.as_stored(clients)
+    sizes = list(map(len, held))
+    flat = list(chain.from_iterable(held))
+    if not flat:
+        return set()
+    owner = list(chain.from_iterable(map(repeat, range(len(clients)), sizes)))
+    priorities, payers, starts, ends = [
+        list(map(attrgetter(name), flat)) for name in _COVERAGE_FIELD_NAMES
+    ]
+    bad: set[int] = set()  # positions in ``flat``
+    named = list(map(_PRIORITIES.get, priorities))  # (an unhashable one raises TypeError)
+    if None in named:
+        bad |= _where(p is None for p in named)
+    if not data.payers.keys() >= set(payers):
+        bad |= _where(p not in data.payers for p in payers)
+    if not (_DATES.issuperset(map(type, starts)) and _DATES.issuperset(map(type, ends))):
+        return set(owner)
+    opens = [e or _LAST_DAY for e in ends]  # (an open end: after every day)
+    begins = [s or _FIRST_DAY for s in starts]  # (an open start: before every day)
+    if any(map(lt, opens, begins)):  # (an end before its start: both given)
+        bad |= _where(map(lt, opens, begins))
+    doubtful = {owner[k] for k in bad}
+    if max(sizes) < 2:  # (a coverage each: no two to compare)
+        return doubtful
+    # one priority: (client, priority) keys, each client's coverages at a priority stored
+    # together and one after the other in time, each ending before the next starts (then no
+    # two of them meet: every coverage ends on or after its start, else it is doubtful above)
+    one_priority = len(set(named)) == 1
+    keys = owner if one_priority else list(zip(owner, named, strict=True))
+    same = list(map(eq, keys, keys[1:]))  # (each coverage and the next: one key?)
+    runs = len(keys) - sum(same)
+    if runs != len(set(keys)) or not all(
+        map(lt, compress(opens, same), compress(begins[1:], same))
+    ):
+        after = [k + 1 for k in compress(range(len(same)), same)]
+        doubtful |= {owner[k] for k in after if not opens[k - 1] < begins[k]}
+        if runs != len(set(keys)):  # a key in two places: its client's coverages are apart
+            firsts: dict[object, int] = {}
+            for k, key in enumerate(keys):
+                if firsts.setdefault(key, k) != k and same[k - 1] is False:
+                    doubtful.add(owner[k])
+    # one payer at two priorities: left to client_problems (it compares their member ids)
+    if not one_priority:
+        priority_of: dict[tuple[int, int], object] = {}
+        for o, payer, key in zip(owner, payers, keys, strict=True):
+            if priority_of.setdefault((o, payer), key) != key:
+                doubtful.add(o)
+    return doubtful
+
+
+__all__ = ["authorizations_problems", "clients_problems"]

@@ -93,11 +93,11 @@ def problems(
     for group in changes.groups:
         if errors := validate.group_problems(view, group):
             found[(group.TABLE, group.id)] = errors
-    client_problems = validate.client_problems
-    for client in changes.clients:
-        if errors := client_problems(view, client, today):
-            found[(client.TABLE, client.id)] = errors
-    # (tens of thousands: checked together, each as validate checks it on its own)
+    # (thousands of clients, tens of thousands of authorizations: checked together, each as
+    # validate checks it on its own)
+    clients = changes.clients
+    for i, errors in validate_many.clients_problems(view, clients, today).items():
+        found[(clients[i].TABLE, clients[i].id)] = errors
     auths = changes.authorizations
     shared = changes.shared_numbers
     for i, errors in validate_many.authorizations_problems(view, auths, data).items():
