@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from priorauth import rules
+from priorauth.data import Data
 from priorauth.errors import PermissionDenied
-from priorauth.model import Authorization, Priority, RequestStatus, Service
+from priorauth.model import Authorization, Client, Priority, RequestStatus, Service, field_values
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
 from sync.importer import ImportBlocked, apply_import, plan_import
+from sync.planning.merge import Merger
 from tests.helpers.sync_helpers import LOG_HEADER, TODAY, log_row, workbook
 
 D = dt.date
@@ -316,3 +318,16 @@ def test_rows_repeating_a_client_still_say_what_each_row_warns(
         (Priority.PRIMARY, "W123"),
         (Priority.SECONDARY, "W123"),
     ]
+
+
+def test_a_new_client_is_the_record_its_constructor_makes() -> None:
+    """Merger.new_client builds clients without Client's __init__ (a first import's thousands):
+    the same fields and values, each with a coverage list of its own."""
+    merger = Merger(Data(), TODAY)
+    a = merger.new_client("C7", "Ann", "Lee", D(1990, 1, 2), ("Log", 2))
+    b = merger.new_client("", "Bo", "Kim", None, ("Log", 3))
+    assert type(a) is Client
+    expected = Client(id=-1, client_id="C7", first_name="Ann", last_name="Lee", dob=D(1990, 1, 2))
+    assert field_values(a) == field_values(expected)
+    assert field_values(b) == field_values(Client(id=-2, first_name="Bo", last_name="Kim"))
+    assert a.insurances == [] and a.insurances is not b.insurances
