@@ -27,7 +27,7 @@ from sync.recognising.columns import Col
 from sync.recognising.fields import ABOUT_AUTH, COPIED
 
 if TYPE_CHECKING:
-    from sync.planning.lines import LineRow
+    from sync.planning.line_rows import LineRow
     from sync.planning.merge_auths import AuthMatcher
 
 
@@ -50,7 +50,7 @@ class Draft:
     said_active: bool = False  # the row itself says the authorization is active
     # its service lines and the rows they came from (sync.planning.lines), when rows or a sheet
     # give them one by one; [] when kept as authtrack had them; None: the row's own counts
-    lines: list[LineRow] | None = None
+    lines: Sequence[LineRow] | None = None
 
 
 class Columns:
