@@ -9,7 +9,7 @@ its confirmation and activity, and the counts it says were used or are left.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -119,11 +119,13 @@ def drafter(
     user: str,
     *,
     quick: bool = True,
+    not_drafted: Collection[int] = (),
 ) -> Callable[[int, Client, int], Draft | None]:
     """A function (row index, client, payer id) -> the row's draft (None when the row cannot be
     used; the reason is reported on ``table``). What can be worked out for a whole column
     (blanks, a period split into start and end) is worked out here, once (with ``quick``, for
-    a first import, the status and activity too: :func:`_first_drafter`)."""
+    a first import, the status and activity too: :func:`_first_drafter`). ``not_drafted``:
+    rows the caller never drafts (another row's service lines, rows refused as such)."""
     n = len(table.rows)
     rows = table.rows
     none: list[Any] = [None] * n
@@ -144,17 +146,24 @@ def drafter(
         name: [blank if v is None else v for v in column] for name, column, blank in cols.copied
     }
     numbers: Sequence[str] = copied.get("auth_number") or [""] * n
-    # numbers no other row of the log has (as compared, case-folded): no later row can repeat
-    # such a row's number, so it is not noted (a log lists most numbers once; when it lists
-    # every number once, none is: ``alone`` would hold them all)
+    # numbers no other row of the log that is drafted has (as compared, case-folded): no later
+    # row can repeat such a row's number, so it is not noted (a log lists most numbers once;
+    # when it lists every number once, none is: ``alone`` would hold them all). An ABA log's
+    # number is on its every line's row, but only the first of those rows is drafted
     folded: list[str] = []
     alone: set[str] | None = None
     if not cols.numbers_apart():
         try:
             folded = list(map(str.casefold, numbers))
-            alone = {number for number, times in Counter(folded).items() if times == 1}
         except TypeError:  # (not all text: every number noted)
             folded, alone = [""] * n, set()
+        else:
+            drafted = (
+                [f for i, f in enumerate(folded) if i not in not_drafted] if not_drafted else folded
+            )
+            numbered = list(filter(None, drafted))
+            if len(set(numbered)) != len(numbered):  # (else every drafted number is alone)
+                alone = {number for number, times in Counter(drafted).items() if times == 1}
     units_used, visits_used = cols.units_used or none, cols.visits_used or none
     units_left, visits_left = cols.units_left or none, cols.visits_left or none
     caps, statuses, actives = cols.cap, cols.status, cols.active
