@@ -91,6 +91,20 @@ class Columns:
         self.copied = [(name, v[c], blank) for name, c, blank in COPIED if c in v]
         self.auth_data = [v[c] for c in ABOUT_AUTH if c in v]
         self._numbers_apart: bool | None = None
+        self._folded: list[str] | None = None
+        self._folded_known = False
+
+    def folded_numbers(self) -> list[str] | None:
+        """Each row's authorization number case-folded ("" where blank), as :meth:`numbers_apart`,
+        the drafts and the service-line groups compare them (each folded them on its own: three
+        passes over an ABA log's 20,000 numbers); None when a number is not text. Worked out
+        once."""
+        if not self._folded_known:
+            numbers = self.auth_number or ()
+            if _TEXT_OR_BLANK.issuperset(map(type, numbers)):
+                self._folded = [number.casefold() if number else "" for number in numbers]
+            self._folded_known = True
+        return self._folded
 
     def numbers_apart(self) -> bool:
         """Whether no two rows give one authorization number (as compared, case-folded; blank
@@ -98,14 +112,16 @@ class Columns:
         drafts nor the service-line groups need look at them one by one (False when a number
         is not text: those ways then go on as they would). Worked out once."""
         if self._numbers_apart is None:
-            numbers = self.auth_number or ()
-            try:
-                folded = [number.casefold() for number in numbers if number]
-            except (AttributeError, TypeError):
+            folded = self.folded_numbers()
+            if folded is None:
                 self._numbers_apart = False
             else:
-                self._numbers_apart = len(set(folded)) == len(folded)
+                numbered = list(filter(None, folded))
+                self._numbers_apart = len(set(numbered)) == len(numbered)
         return self._numbers_apart
+
+
+_TEXT_OR_BLANK = frozenset({str, type(None)})
 
 
 _TEMPLATE = field_values(Authorization(client=0, payer=0, reminder_days=DEFAULT_REMINDER_DAYS))
@@ -153,9 +169,8 @@ def drafter(
     folded: list[str] = []
     alone: set[str] | None = None
     if not cols.numbers_apart():
-        try:
-            folded = list(map(str.casefold, numbers))
-        except TypeError:  # (not all text: every number noted)
+        folded = cols.folded_numbers() or []  # (a number column: else they would be apart)
+        if len(folded) != n:  # (not all text: every number noted)
             folded, alone = [""] * n, set()
         else:
             drafted = (
