@@ -16,7 +16,7 @@ from priorauth.model import ServiceLine
 if TYPE_CHECKING:
     from sync.planning.drafts import Draft
 
-__all__ = ["LineRow", "LinesRead", "TableRows", "described"]
+__all__ = ["LineRow", "LinesRead", "LinesReadLater", "TableRows", "described"]
 
 
 @dataclass(slots=True)
@@ -129,7 +129,7 @@ class LinesRead(NamedTuple):
         }
 
 
-def described(drafts: list[Draft]) -> list[LinesRead]:
+def described(drafts: Sequence[Draft]) -> list[LinesRead]:
     """The authorizations the log gave in several rows (not those of another sheet)."""
     found = []
     for d in drafts:
@@ -154,3 +154,51 @@ def described(drafts: list[Draft]) -> list[LinesRead]:
                 LinesRead(rows[0].sheet, tuple(row_numbers), d.auth.auth_number, tuple(line_codes))
             )
     return found
+
+
+class LinesReadLater(Sequence[LinesRead]):
+    """:func:`described` of ``drafts``, worked out when first read: a plan need not say what it
+    read from several rows unless someone reads it (the command line's summary and lists, the
+    JSON), as :class:`sync.planning.merge.Item` words a row only when read; an import written
+    without them need not go through an ABA log's 6,000 authorizations for it.
+
+    Exact because what it reads of a draft, its rows, its lines' codes and its authorization's
+    number, is settled once the plan is made: applying the plan gives records their ids and
+    nothing else (tests/unit/test_table_rows.py compares it with described)."""
+
+    __slots__ = ("_drafts", "_found")
+
+    def __init__(self, drafts: Sequence[Draft]) -> None:
+        self._drafts: list[Draft] | None = list(drafts)
+        self._found: list[LinesRead] | None = None
+
+    def _list(self) -> list[LinesRead]:
+        if self._found is None:
+            assert self._drafts is not None
+            self._found, self._drafts = described(self._drafts), None
+        return self._found
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    @overload
+    def __getitem__(self, k: int) -> LinesRead: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[LinesRead]: ...
+
+    def __getitem__(self, k: int | slice) -> LinesRead | list[LinesRead]:
+        return self._list()[k]
+
+    def __iter__(self) -> Iterator[LinesRead]:
+        return iter(self._list())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LinesReadLater):
+            other = other._list()
+        return isinstance(other, list) and self._list() == other
+
+    __hash__ = None  # type: ignore[assignment]  # (as a list's)
+
+    def __repr__(self) -> str:
+        return repr(self._list())

@@ -21,7 +21,7 @@ from priorauth.services.bulk import overlay
 from sync.planning import describe
 from sync.planning.drafts import Columns, Draft
 from sync.planning.line_counts import settled_counts, used_of
-from sync.planning.line_rows import LineRow, LinesRead, TableRows, described
+from sync.planning.line_rows import LineRow, LinesRead, LinesReadLater, TableRows, described
 from sync.planning.merge import Merger
 from sync.planning.record_maker import record_maker
 from sync.recognising.columns import Col
@@ -30,6 +30,7 @@ __all__ = [
     "LineMaker",
     "LineRow",
     "LinesRead",
+    "LinesReadLater",
     "attach",
     "described",
     "keep_lines",

@@ -83,3 +83,33 @@ def test_table_rows_are_the_line_rows_made_apart(log: tuple[Any, Any], data: Any
     assert lines.described([SimpleNamespace(auth=made.auth, lines=list(made.lines))]) == (
         lines.described([made])
     )
+
+
+def test_lines_read_later_are_described_when_read() -> None:
+    """The plan's service lines, worked out when first read, are described's, also once the
+    plan is written (which gives the records their ids) and whatever happens to the list of
+    drafts given."""
+    table = SimpleNamespace(rows=[2, 3, 4], sheet="Log", parts=[], sheet_at=lambda i: "Log")
+    cols = SimpleNamespace(
+        codes=[["97153"], ["97155"], ["97156"]],
+        cap=None,
+        copied=[("units_authorized", [10, 20, 30], None)],
+        units_used=[1, 2, 3],
+        visits_used=None,
+        units_left=None,
+        visits_left=None,
+    )
+    d, alone = _draft("ABA-7"), _draft("ABA-8")
+    lines.LineMaker(cols, table).attach(d, [0, 1, 2])
+    drafts = [alone, d]
+    expected = lines.described(drafts)
+    later = lines.LinesReadLater(drafts)
+    drafts.clear()
+    d.auth.id, d.auth.client = 12, 3  # (as applying the plan does)
+    assert len(later) == 1 and later == expected and list(later) == expected
+    assert later[0] == expected[0] and later[:1] == expected and bool(later)
+    assert [str(g) for g in later] == [
+        "ABA-7: 3 rows read as one authorization with 3 service "
+        'lines (sheet "Log", rows 2, 3, 4: 97153; 97155; 97156).'
+    ]
+    assert not lines.LinesReadLater([alone]) and lines.LinesReadLater([]) == []
