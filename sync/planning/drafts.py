@@ -116,8 +116,9 @@ class Columns:
             if folded is None:
                 self._numbers_apart = False
             else:
-                numbered = list(filter(None, folded))
-                self._numbers_apart = len(set(numbered)) == len(numbered)
+                distinct = set(folded)
+                distinct.discard("")  # (blank numbers aside)
+                self._numbers_apart = len(distinct) == len(folded) - folded.count("")
         return self._numbers_apart
 
 
