@@ -9,6 +9,7 @@ changed the data since the plan was made, the plan is made again under the lock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,8 +65,9 @@ class ImportPlan:
     sheets: list[SheetReport] = field(default_factory=list)  # how each sheet was read
     # every sheet that looks like a log, oldest first, when there are several to pick from
     log_sheets: list[str] = field(default_factory=list)
-    # authorizations read from several rows of the log, a service line each (sync.planning.lines)
-    service_lines: list[lines.LinesRead] = field(default_factory=list)
+    # authorizations read from several rows of the log, a service line each (sync.planning.lines;
+    # a plan's own: worked out when first read, lines.LinesReadLater)
+    service_lines: Sequence[lines.LinesRead] = field(default_factory=list)
 
     @property
     def unread_columns(self) -> list[tuple[str, str, str]]:
@@ -270,7 +272,7 @@ def _plan_once(
     lines.settle_line_usage(merger, drafts)
     plan = ImportPlan(path=path, sheet=log.sheet, today=today, data=data, inputs=inputs)
     plan.sheets = [t.report for t in log.parts] if log.parts else [log.report]
-    plan.service_lines = lines.described(drafts)
+    plan.service_lines = lines.LinesReadLater(drafts)  # (worked out when read)
     changed_auths = _classify(plan, merger, drafts)
     merger.changes.authorizations = changed_auths
     progress(0, 1, "checking")

@@ -9,7 +9,7 @@ its confirmation and activity, and the counts it says were used or are left.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ from sync.recognising.columns import Col
 from sync.recognising.fields import ABOUT_AUTH, COPIED
 
 if TYPE_CHECKING:
-    from sync.planning.lines import LineRow
+    from sync.planning.line_rows import LineRow
     from sync.planning.merge_auths import AuthMatcher
 
 
@@ -50,7 +50,7 @@ class Draft:
     said_active: bool = False  # the row itself says the authorization is active
     # its service lines and the rows they came from (sync.planning.lines), when rows or a sheet
     # give them one by one; [] when kept as authtrack had them; None: the row's own counts
-    lines: list[LineRow] | None = None
+    lines: Sequence[LineRow] | None = None
 
 
 class Columns:
@@ -91,6 +91,20 @@ class Columns:
         self.copied = [(name, v[c], blank) for name, c, blank in COPIED if c in v]
         self.auth_data = [v[c] for c in ABOUT_AUTH if c in v]
         self._numbers_apart: bool | None = None
+        self._folded: list[str] | None = None
+        self._folded_known = False
+
+    def folded_numbers(self) -> list[str] | None:
+        """Each row's authorization number case-folded ("" where blank), as :meth:`numbers_apart`,
+        the drafts and the service-line groups compare them (each folded them on its own: three
+        passes over an ABA log's 20,000 numbers); None when a number is not text. Worked out
+        once."""
+        if not self._folded_known:
+            numbers = self.auth_number or ()
+            if _TEXT_OR_BLANK.issuperset(map(type, numbers)):
+                self._folded = [number.casefold() if number else "" for number in numbers]
+            self._folded_known = True
+        return self._folded
 
     def numbers_apart(self) -> bool:
         """Whether no two rows give one authorization number (as compared, case-folded; blank
@@ -98,14 +112,17 @@ class Columns:
         drafts nor the service-line groups need look at them one by one (False when a number
         is not text: those ways then go on as they would). Worked out once."""
         if self._numbers_apart is None:
-            numbers = self.auth_number or ()
-            try:
-                folded = [number.casefold() for number in numbers if number]
-            except (AttributeError, TypeError):
+            folded = self.folded_numbers()
+            if folded is None:
                 self._numbers_apart = False
             else:
-                self._numbers_apart = len(set(folded)) == len(folded)
+                distinct = set(folded)
+                distinct.discard("")  # (blank numbers aside)
+                self._numbers_apart = len(distinct) == len(folded) - folded.count("")
         return self._numbers_apart
+
+
+_TEXT_OR_BLANK = frozenset({str, type(None)})
 
 
 _TEMPLATE = field_values(Authorization(client=0, payer=0, reminder_days=DEFAULT_REMINDER_DAYS))
@@ -119,11 +136,13 @@ def drafter(
     user: str,
     *,
     quick: bool = True,
+    not_drafted: Collection[int] = (),
 ) -> Callable[[int, Client, int], Draft | None]:
     """A function (row index, client, payer id) -> the row's draft (None when the row cannot be
     used; the reason is reported on ``table``). What can be worked out for a whole column
     (blanks, a period split into start and end) is worked out here, once (with ``quick``, for
-    a first import, the status and activity too: :func:`_first_drafter`)."""
+    a first import, the status and activity too: :func:`_first_drafter`). ``not_drafted``:
+    rows the caller never drafts (another row's service lines, rows refused as such)."""
     n = len(table.rows)
     rows = table.rows
     none: list[Any] = [None] * n
@@ -144,17 +163,23 @@ def drafter(
         name: [blank if v is None else v for v in column] for name, column, blank in cols.copied
     }
     numbers: Sequence[str] = copied.get("auth_number") or [""] * n
-    # numbers no other row of the log has (as compared, case-folded): no later row can repeat
-    # such a row's number, so it is not noted (a log lists most numbers once; when it lists
-    # every number once, none is: ``alone`` would hold them all)
+    # numbers no other row of the log that is drafted has (as compared, case-folded): no later
+    # row can repeat such a row's number, so it is not noted (a log lists most numbers once;
+    # when it lists every number once, none is: ``alone`` would hold them all). An ABA log's
+    # number is on its every line's row, but only the first of those rows is drafted
     folded: list[str] = []
     alone: set[str] | None = None
     if not cols.numbers_apart():
-        try:
-            folded = list(map(str.casefold, numbers))
-            alone = {number for number, times in Counter(folded).items() if times == 1}
-        except TypeError:  # (not all text: every number noted)
+        folded = cols.folded_numbers() or []  # (a number column: else they would be apart)
+        if len(folded) != n:  # (not all text: every number noted)
             folded, alone = [""] * n, set()
+        else:
+            drafted = (
+                [f for i, f in enumerate(folded) if i not in not_drafted] if not_drafted else folded
+            )
+            numbered = list(filter(None, drafted))
+            if len(set(numbered)) != len(numbered):  # (else every drafted number is alone)
+                alone = {number for number, times in Counter(drafted).items() if times == 1}
     units_used, visits_used = cols.units_used or none, cols.visits_used or none
     units_left, visits_left = cols.units_left or none, cols.visits_left or none
     caps, statuses, actives = cols.cap, cols.status, cols.active

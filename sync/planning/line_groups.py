@@ -73,7 +73,9 @@ def line_groups(table: Any, cols: Columns, canonical: bool = False) -> LineGroup
         return groups
     if cols.numbers_apart():
         return groups  # (each number on one row, as in most logs: no row is another's line)
-    folded = [number.casefold() if number else "" for number in numbers]
+    folded = cols.folded_numbers()
+    if folded is None:  # (a number not text: as folded here before, AttributeError)
+        folded = [number.casefold() if number else "" for number in numbers]
     bad = table.bad
     # (a log names a few payers on thousands of rows: each folded once)
     if payers is not None:

@@ -12,9 +12,8 @@ for a whole authorization. Lines are read and written only through :mod:`priorau
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from priorauth import rules, service_lines, usage
 from priorauth.model import ServiceLine, field_values
@@ -22,6 +21,7 @@ from priorauth.services.bulk import overlay
 from sync.planning import describe
 from sync.planning.drafts import Columns, Draft
 from sync.planning.line_counts import settled_counts, used_of
+from sync.planning.line_rows import LineRow, LinesRead, LinesReadLater, TableRows, described
 from sync.planning.merge import Merger
 from sync.planning.record_maker import record_maker
 from sync.recognising.columns import Col
@@ -30,30 +30,13 @@ __all__ = [
     "LineMaker",
     "LineRow",
     "LinesRead",
+    "LinesReadLater",
     "attach",
     "described",
     "keep_lines",
     "report_rows",
     "settle_line_usage",
 ]
-
-
-@dataclass(slots=True)
-class LineRow:
-    """One service line and the row it came from, with the counts the row says were used or
-    are left (turned into the line's carried-in usage by :func:`settle_line_usage`)."""
-
-    sheet: str
-    row: int
-    line: ServiceLine
-    units_used: float | None = None
-    visits_used: int | None = None
-    units_left: float | None = None
-    visits_left: int | None = None
-    index: int | None = None  # the data row in the log table (None: another sheet's row)
-    # the line's carried-in usage already is what settle_line_usage makes of these counts when
-    # nothing tracked counts against it (a new authorization's line: LineMaker.settled)
-    settled: bool = False
 
 
 class LineMaker:
@@ -78,9 +61,8 @@ class LineMaker:
             cols.units_left or none,
             cols.visits_left or none,
         )
-        # (made when first asked for)
-        self._fresh: Callable[[int], LineRow] | None = None
-        self._settled: Callable[[int], LineRow] | None = None
+        # (made when first asked for: settle=False, settle=True)
+        self._new: dict[bool, _NewLines] = {}
 
     def line(self, i: int, old: ServiceLine | None = None) -> ServiceLine:
         """The line row ``i`` gives: its codes, counts and cap; what the log has no column for,
@@ -126,9 +108,7 @@ class LineMaker:
         authorization, and its counts. Each is built from columns worked out once for the whole
         log (every row of an ABA log is a line, most of them new: 20,000 lines and their rows),
         when first asked for (a LineMaker made for one row never builds them)."""
-        if self._fresh is None:
-            self._fresh = self._fresh_maker(settle=False)
-        return self._fresh
+        return self._new_lines(settle=False).made
 
     def settled(self) -> Callable[[int], LineRow]:
         """:meth:`fresh`, each line's carried-in usage already what :func:`settle_line_usage`
@@ -142,14 +122,15 @@ class LineMaker:
         :meth:`fresh` makes it first), and nothing between the drafting and it reads or changes
         a log line's counts (a Service Lines sheet's rows replace the rows, unsettled). It
         saves a second pass over 20,000 lines, each line written once."""
-        if self._settled is None:
-            self._settled = self._fresh_maker(settle=True)
-        return self._settled
+        return self._new_lines(settle=True).made
 
-    def _fresh_maker(self, settle: bool) -> Callable[[int], LineRow]:
-        """The function :meth:`fresh` (or :meth:`settled`) gives: the values :meth:`line` gives
-        a line without an old one (``_NO_LINE``'s where the log is blank or has no column), a
-        column each."""
+    def _new_lines(self, settle: bool) -> _NewLines:
+        """What :meth:`fresh` (or :meth:`settled`) makes a row's line and LineRow with: the
+        values :meth:`line` gives a line without an old one (``_NO_LINE``'s where the log is
+        blank or has no column), a column each."""
+        made = self._new.get(settle)
+        if made is not None:
+            return made
         table, n = self._table, len(self._table.rows)
         blank = field_values(_NO_LINE)
         columns: dict[str, Sequence[Any]] = {}
@@ -193,36 +174,70 @@ class LineMaker:
             },
         )
         codes = self._codes
-        if codes is None:
-            return lambda i: make_row(make_line([], i), i)
-        return lambda i: make_row(make_line(list(codes[i] or ()), i), i)
+
+        def lines_of(rows: Sequence[int]) -> list[ServiceLine]:
+            if codes is None:
+                return [make_line([], i) for i in rows]
+            return [make_line(list(codes[i] or ()), i) for i in rows]
+
+        def made_row(i: int) -> LineRow:
+            return make_row(lines_of((i,))[0], i)
+
+        made = self._new[settle] = _NewLines(
+            lines_of, make_row, made_row, settled, False not in settled, sheets
+        )
+        return made
 
     def attach(self, d: Draft, indices: list[int]) -> None:
         """Give the head row's draft ``d`` the service lines of rows ``indices``: their codes,
         counts and caps; carried-in usage as the authorization had it where a line keeps its
         codes (the rows' Used columns settle it later). Their distinct notes are joined."""
+        rows: Sequence[LineRow]
         if d.before is None:
-            rows = list(map(self.settled(), indices))
+            # (a new authorization: its lines as LineMaker.settled makes them, their LineRows
+            # made only if asked for, see TableRows)
+            new = self._new_lines(settle=True)
+            held = new.lines(indices)
+            settled = (
+                [True] * len(indices)
+                if new.every_row_settled
+                else [new.settled[i] for i in indices]
+            )
+            rows = TableRows(
+                new.row, indices, held, settled, new.sheets[indices[0]], self._table.rows
+            )
         else:
             before = {frozenset(x.codes): x for x in service_lines.lines_of(d.before)}
             codes = self._codes
-            rows = []
+            made = []
             for i in indices:  # (rows in row order; sorted stably below)
                 mine = frozenset(codes[i] or ()) if codes is not None else frozenset()
-                rows.append(self.row(i, self.line(i, before.get(mine))))
+                made.append(self.row(i, self.line(i, before.get(mine))))
             # the lines in the order authtrack keeps them (a log's rows may be in another)
             order = {codes: k for k, codes in enumerate(before)}
-            rows.sort(key=lambda r: order.get(frozenset(r.line.codes), len(order)))
+            made.sort(key=lambda r: order.get(frozenset(r.line.codes), len(order)))
+            rows, held = made, [r.line for r in made]
         # (each line was made above for this authorization alone, and the authorization for
         # this draft alone, by sync.planning.drafts: it takes them in place, not as a copy)
         auth = d.auth
-        service_lines.hold_lines(auth, [r.line for r in rows])
+        service_lines.hold_lines(auth, held)
         notes = self._notes
         if notes is not None:
             written = [n for i in indices if (n := notes[i])]  # (most rows: none, or one)
             auth.notes = "; ".join(dict.fromkeys(written)) if written[1:] else "".join(written)
         d.lines = rows
         d.units_used = d.visits_used = d.units_left = d.visits_left = None
+
+
+class _NewLines(NamedTuple):
+    """How :class:`LineMaker` makes the lines of rows for a new authorization (settled or not)."""
+
+    lines: Callable[[Sequence[int]], list[ServiceLine]]  # the lines of these data rows
+    row: Callable[[ServiceLine, int], LineRow]  # row i's LineRow holding its line
+    made: Callable[[int], LineRow]  # row i's LineRow and line
+    settled: Sequence[bool]  # each data row's LineRow.settled
+    every_row_settled: bool
+    sheets: list[str]  # each data row's sheet
 
 
 _NO_LINE = ServiceLine()  # (what a line has by default: only read, never changed)
@@ -295,13 +310,16 @@ def settle_line_usage(merger: Merger, drafts: list[Draft]) -> None:
     for d in lined:
         assert d.lines is not None
         services = by_auth.get(d.auth.id) if by_auth else None
-        # (rows settled as their lines were made: only a new authorization's, LineMaker.attach)
-        if d.before is None and any(map(_SETTLED, d.lines)):
-            settled = list(map(_SETTLED, d.lines))
-            if not services and all(settled):
-                continue
-            if services:  # (what is tracked is subtracted below: put back as made unsettled)
-                _unsettle(d, settled)
+        # (rows settled as their lines were made: only a new authorization's, LineMaker.attach;
+        # its TableRows hold their flags without a LineRow made a row)
+        rows = d.lines
+        if d.before is None:
+            settled = rows.settled if type(rows) is TableRows else list(map(_SETTLED, rows))
+            if True in settled:
+                if not services and False not in settled:
+                    continue
+                if services:  # (what is tracked is subtracted below: put back as made unsettled)
+                    _unsettle(d, settled)
         tracked = usage.line_usages(d.auth, services, today) if services else None
         # (the lines are the draft's own, made by with_lines for it: set in place; one line is
         # held in the authorization's own fields, of the same names)
@@ -360,54 +378,6 @@ def _carried(
         carried = 0
     # (line_counts.whole, written out: a call less on each of 20,000 lines)
     return int(carried) if float(carried).is_integer() else carried
-
-
-@dataclass(frozen=True)
-class LinesRead:
-    """An authorization read from several rows of a log, one service line each."""
-
-    sheet: str
-    rows: tuple[int, ...]
-    auth_number: str
-    codes: tuple[tuple[str, ...], ...]  # each line's codes
-
-    def __str__(self) -> str:
-        n = len(self.rows)
-        rows = ", ".join(map(str, self.rows))
-        return (
-            f"{self.auth_number}: {n} rows read as one authorization with {n} service lines "
-            f'(sheet "{self.sheet}", rows {rows}: '
-            f"{'; '.join(', '.join(c) for c in self.codes)})."
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "sheet": self.sheet,
-            "rows": list(self.rows),
-            "auth_number": self.auth_number,
-            "lines": [list(c) for c in self.codes],
-            "message": str(self),
-        }
-
-
-def described(drafts: list[Draft]) -> list[LinesRead]:
-    """The authorizations the log gave in several rows (not those of another sheet)."""
-    found = []
-    for d in drafts:
-        rows = d.lines
-        if not rows or len(rows) < 2:
-            continue
-        # (each row's number and codes, and how many rows are this sheet's, in one pass over
-        # the rows: an ABA log has thousands of authorizations of three or four)
-        numbers, codes, here = [], [], 0
-        for r in rows:
-            numbers.append(r.row)
-            codes.append(tuple(r.line.codes))
-            if r.index is not None:
-                here += 1
-        if here > 1:  # (rows of this sheet, not another's)
-            found.append(LinesRead(rows[0].sheet, tuple(numbers), d.auth.auth_number, tuple(codes)))
-    return found
 
 
 def report_rows(d: Draft, message: str) -> None:

@@ -155,10 +155,11 @@ def merge_log(
         said = list(range(n))
     previous: tuple[Any, ...] | None = None
     found: Client | None = None  # the client of the row that said it
-    draft = drafter(merger, matcher, table, cols, user)
     # an ABA-style log's rows of one number, one per code: one authorization's service lines
     groups = line_groups(table, cols, merger.tell_apart_numbers)
     heads, line_rows, refused = groups.heads, groups.members, groups.refused
+    not_drafted = line_rows | refused.keys() if refused else line_rows
+    draft = drafter(merger, matcher, table, cols, user, not_drafted=not_drafted)
     attach = lines.LineMaker(cols, table).attach if heads else None
     seen: list[Seen] = []  # what each row says about its client's coverage
     # (one for every row: made by tuple.__new__ itself, without the named tuple's __new__)

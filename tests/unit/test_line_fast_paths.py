@@ -84,6 +84,7 @@ def _log(draw: st.DrawFn) -> tuple[Any, Any]:
         units_left=counts[2],
         visits_left=counts[3],
         numbers_apart=lambda: _apart(numbers),
+        folded_numbers=lambda: [n.casefold() if n else "" for n in numbers],
     )
     return table, cols
 

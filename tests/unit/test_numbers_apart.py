@@ -43,3 +43,17 @@ def test_numbers_apart_is_what_the_drafts_and_the_groups_worked_out(numbers: lis
 def test_no_numbers_or_numbers_not_text(numbers: list[Any] | None) -> None:
     expected = numbers is None or all(not n for n in numbers)
     assert _columns(numbers).numbers_apart() is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_NUMBER, max_size=12))
+def test_folded_numbers_are_what_the_drafts_and_the_groups_folded(numbers: list[Any]) -> None:
+    folded = _columns(numbers).folded_numbers()
+    # the drafts' own (blank cells copied as ""), and the groups' own
+    assert folded == list(map(str.casefold, ["" if n is None else n for n in numbers]))
+    assert folded == [n.casefold() if n else "" for n in numbers]
+
+
+@pytest.mark.parametrize("numbers", [[1, 2], ["A-1", 7], [0, "A"]])
+def test_numbers_not_text_are_not_folded(numbers: list[Any]) -> None:
+    assert _columns(numbers).folded_numbers() is None
