@@ -164,11 +164,16 @@ def make_aba_log(path: Path, rows: int) -> int:
 CPU: list[float] = []  # the CPU time of each run of the last call of best()
 
 
-def best(runs: int, fn: Callable[[], object]) -> tuple[float, list[float]]:
-    """(the best wall-clock time, every run's); each run's CPU time is left in CPU."""
+def best(
+    runs: int, fn: Callable[[], object], before: Callable[[], object] | None = None
+) -> tuple[float, list[float]]:
+    """(the best wall-clock time, every run's); each run's CPU time is left in CPU.
+    ``before``: called before each run, outside its time."""
     times = []
     CPU.clear()
     for _ in range(runs):
+        if before is not None:
+            before()
         cpu, started = time.process_time(), time.perf_counter()
         fn()
         times.append(time.perf_counter() - started)
@@ -232,6 +237,14 @@ def main() -> int:
         # free inside the timing; the plan is freed inside it.
         results: list[Tracker] = []
 
+        def free_files() -> None:
+            """The data files imported before deleted, their pages free for the next import's
+            (their records stay in memory): a file kept made the next write take pages this
+            VM had handed back to its host, 4-43 ms of system time for 17 MB instead of a few
+            (bench/ab_import.py's docstring says more)."""
+            for kept in results:
+                kept.store.path.unlink(missing_ok=True)
+
         def do_import() -> Tracker:
             store = Store(folder / f"import{next(runs)}.json", user="bench")
             tracker = Tracker(store, today=TODAY)
@@ -244,19 +257,22 @@ def main() -> int:
             results.append(tracker)
             return tracker
 
-        imp, imp_all = best(args.repeat, do_import)
+        imp, imp_all = best(args.repeat, do_import, before=free_files)
         imp_cpu, imp_cpus = statistics.median(CPU), list(CPU)
+        free_files()
         results.clear()
         # calamine's read and the import in turn, round by round: the CPU time a process gets
         # for the same work moves with the machine's load (other sessions' suites on the 2
         # cores), so the two runs of a round met the same load and their ratio is the figure
         pairs: list[tuple[float, float]] = []
         for _ in range(args.repeat):
+            free_files()
             started = time.process_time()
             calamine_read(log)
             read_done = time.process_time()
             do_import()
             pairs.append((read_done - started, time.process_time() - read_done))
+        free_files()
         results.clear()
         ratios = sorted(imported / read for read, imported in pairs)
         plan_time, apply_time = split[imp_all.index(imp)]
