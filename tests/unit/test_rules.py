@@ -102,6 +102,8 @@ def test_blank_auth_number_tracks_sessions(tracker: Tracker, practice) -> None:
     assert service.authorization is not None
     assert service.authorization.id == result.authorization.id
     assert result.authorization.display_number == "(no number)"
+    # said by its start, never by a record id staff see nowhere else ("authorization #1")
+    assert result.message == "Saved the authorization without a number starting 11/01/2026."
 
 
 def test_one_active_per_client_and_payer(tracker: Tracker, practice) -> None:
