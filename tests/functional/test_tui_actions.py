@@ -98,6 +98,31 @@ async def test_renew_make_active_confirm_notes_delete(demo_db: Path) -> None:
     assert not app.unexpected
 
 
+async def test_a_requested_renewal_is_not_offered_to_be_made_active(demo_db: Path) -> None:
+    """m on a renewal still requested says at once why it cannot be active: it does not first
+    ask whether to deactivate the current one, only to refuse after the yes."""
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_client(pilot, "Alvarez, Avery")
+        first = screen.selected_auth()
+        assert first is not None and first.active
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # the renewal request, kept as it is
+        await settle(pilot)
+        renewal = next(a for a in app.data.authorizations.values() if a.renewal_of == first.id)
+        screen.auths.move_cursor(screen.auths.keys.index(str(renewal.id)))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.screen is screen  # no "make it active?" question
+        notes = [str(n.message) for n in app._notifications]
+        assert any("A requested authorization cannot be active" in n for n in notes), notes
+        assert app.data.authorizations[first.id].active
+    assert not app.unexpected
+
+
 async def test_record_service_warns_when_nothing_covers_it(demo_db: Path) -> None:
     app = make_app(demo_db, today=TODAY, user="alice")
     async with app.run_test(size=SIZE) as pilot:
