@@ -194,6 +194,15 @@ class RenewalRow:
     line: str = ""  # the service line it is about ("97155"), of an authorization of several
 
 
+def _shifted(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, held within the calendar: a turnaround or margin typed as
+    99999999 days must not break the report (nor the app) for everyone."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
 def renewals(
     data: Data, today: dt.date, settings: PracticeSettings | None = None
 ) -> list[RenewalRow]:
@@ -205,7 +214,7 @@ def renewals(
     for client, auth in _current_auths(data):
         payer = data.payers.get(auth.payer)
         turnaround = payer.turnaround_days if payer else 14
-        horizon = today + dt.timedelta(days=turnaround + settings.renewal_margin_days)
+        horizon = _shifted(today, turnaround + settings.renewal_margin_days)
         ends: list[tuple[dt.date, str]] = []
         if auth.end_date is not None and auth.end_date <= horizon:
             verb = "ended" if auth.end_date < today else "ends"
@@ -237,7 +246,7 @@ def renewals(
                     payer=data.payer_name(auth.payer),
                     reason=f"{label}: {reason}" if label else reason,
                     needed_by=needed_by,
-                    request_by=needed_by - dt.timedelta(days=turnaround),
+                    request_by=_shifted(needed_by, -turnaround),
                     turnaround_days=turnaround,
                     line=label,
                 )
