@@ -235,23 +235,47 @@ def renewals(
             continue
         if following(data, auth) is not None:
             continue
-        for label, reasons in per_line:
-            if not ends + reasons:
-                continue  # (another line of it runs out)
-            needed_by, reason = min(ends + reasons)
-            rows.append(
-                RenewalRow(
-                    client=client,
-                    auth=auth,
-                    payer=data.payer_name(auth.payer),
-                    reason=f"{label}: {reason}" if label else reason,
-                    needed_by=needed_by,
-                    request_by=_shifted(needed_by, -turnaround),
-                    turnaround_days=turnaround,
-                    line=label,
-                )
-            )
+        rows += _renewal_rows(data, client, auth, turnaround, ends, per_line)
     rows.sort(key=lambda r: (r.request_by, r.client.name.casefold(), r.auth.id))
+    return rows
+
+
+def _renewal_rows(
+    data: Data,
+    client: Client,
+    auth: Authorization,
+    turnaround: int,
+    ends: list[tuple[dt.date, str]],
+    per_line: list[tuple[str, list[tuple[dt.date, str]]]],
+) -> list[RenewalRow]:
+    """A row per line whose own reason (used up, runs out) comes first, and one row for the
+    authorization when its end comes first for any line (not a row per line, each saying the
+    same end date)."""
+
+    def row(needed_by: dt.date, reason: str, label: str = "") -> RenewalRow:
+        return RenewalRow(
+            client=client,
+            auth=auth,
+            payer=data.payer_name(auth.payer),
+            reason=f"{label}: {reason}" if label else reason,
+            needed_by=needed_by,
+            request_by=_shifted(needed_by, -turnaround),
+            turnaround_days=turnaround,
+            line=label,
+        )
+
+    rows = []
+    whole = False
+    for label, reasons in per_line:
+        if not ends + reasons:
+            continue  # (another line of it runs out)
+        first = min(ends + reasons)
+        if label and ends and first == min(ends):
+            whole = True
+        else:
+            rows.append(row(*first, label))
+    if whole:
+        rows.append(row(*min(ends)))
     return rows
 
 
