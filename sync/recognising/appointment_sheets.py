@@ -55,9 +55,9 @@ def open_lists(path: Path, sheet: str | None) -> tuple[Workbook, list[tuple[Any,
         pool = (lists or found) if every else found
         best = max(pool, key=lambda f: len(f[1].columns), default=None)
         if best is None:
-            where = f'sheet "{names[0]}"' if sheet and not every else "any sheet"
+            where = f'sheet "{names[0]}" has no' if sheet and not every else "no sheet has a"
             raise SheetChoiceError(
-                f"{path}: {where} has no header row authtrack recognises as an appointment list; "
+                f"{path}: {where} header row authtrack recognises as an appointment list; "
                 "it needs columns for the client (id, or name and date of birth), the date of "
                 "service and the procedure code."
             )

@@ -214,6 +214,14 @@ def test_an_authorization_log_is_not_read_as_sessions(
     assert Store(typed_demo_db).snapshot().services == before.services
 
 
+def test_a_workbook_with_no_list_says_so_in_plain_words(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(db_path, "import-services", str(SAMPLES / "group_practice_2026.xlsx")) == 2
+    err = capsys.readouterr().err
+    assert ": no sheet has a header row authtrack recognises as an appointment list" in err
+
+
 def test_authorization_log_as_csv_imports_like_xlsx(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
