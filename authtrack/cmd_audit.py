@@ -76,7 +76,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     for entry in entries:
         print(f"{local_time(entry.at)}  {entry.user:<12} {entry.summary}")
-        for line in audit.describe_changes(entry):
+        for line in audit.describe_changes(entry, data):
             print(f"    {line}")
     return 0
 

@@ -71,6 +71,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         user=tracker.user,
         date_order=args.date_order,
     )
+    _refuse_authorization_log(args, plan)
     result = None
     if not args.dry_run and (not plan.errors or args.skip_invalid):
         result = apply_services(tracker, plan, skip_invalid=args.skip_invalid)
@@ -159,3 +160,22 @@ def _print_plan(plan: ServicePlan, full: bool) -> None:
 
 def _where(sheet: str, row: int) -> str:
     return f'sheet "{sheet}", row {row}' if sheet else f"row {row}"
+
+
+def _refuse_authorization_log(args: argparse.Namespace, plan: ServicePlan) -> None:
+    """A file that reads as an authorization log, not a schedule: say which command imports it
+    (read as sessions, its start dates and "used" counts would become services, counted a second
+    time over the usage the log carries in). A list with a schedule's columns is never asked."""
+    import shlex
+
+    from sync.errors import WorkbookError
+    from sync.recognising.appointment_sheets import has_schedule_columns, is_authorization_log
+
+    table = plan.table
+    if table.parts or has_schedule_columns(table.header):
+        return
+    if is_authorization_log(args.file, plan.sheet):
+        raise WorkbookError(
+            f'{args.file}, sheet "{plan.sheet}", is an authorization log, not an appointment '
+            f"list: import it with: authtrack import {shlex.quote(str(args.file))}"
+        )

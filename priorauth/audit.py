@@ -222,6 +222,15 @@ def _named(field: str, value: Any, data: Data | None) -> str:
         name = names.get(value)
         if name is not None:
             return f"{name} (#{value})"
+    if data is not None and _records(value):  # a client's insurances: each payer by name
+        return ", ".join(
+            "{"
+            + ", ".join(
+                f"{k}: {_named('payer' if k == 'payer_id' else k, v, data)}" for k, v in r.items()
+            )
+            + "}"
+            for r in value
+        )
     return _value(value)
 
 
@@ -237,19 +246,24 @@ def search_text(entry: AuditEntry) -> str:
     return " ".join(parts).casefold()
 
 
-def describe_changes(entry: AuditEntry) -> list[str]:
+def describe_changes(entry: AuditEntry, data: Data | None = None) -> list[str]:
     """One line per changed field: "units_authorized: 10 → 12" (a line's: "line 2
-    units_authorized: 40 → 44")."""
+    units_authorized: 40 → 44"); with ``data``, payers and clients by name ("payer: Aetna
+    (#1)", not "payer: 1")."""
+
+    def value(field: str, v: Any) -> str:
+        return _value(v) if data is None else _named(field, v, data)
+
     lines = []
     shown = _shown(entry)
     for field in sorted(shown):
         for name, before, after in _parts(entry, field, shown):
             if entry.action == "create":
-                lines.append(f"{name}: {_value(after)}")
+                lines.append(f"{name}: {value(field, after)}")
             elif entry.action == "delete":
-                lines.append(f"{name}: was {_value(before)}")
+                lines.append(f"{name}: was {value(field, before)}")
             else:
-                lines.append(f"{name}: {_value(before)} → {_value(after)}")
+                lines.append(f"{name}: {value(field, before)} → {value(field, after)}")
     return lines
 
 

@@ -194,6 +194,15 @@ class RenewalRow:
     line: str = ""  # the service line it is about ("97155"), of an authorization of several
 
 
+def _shifted(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, held within the calendar: a turnaround or margin typed as
+    99999999 days must not break the report (nor the app) for everyone."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
 def renewals(
     data: Data, today: dt.date, settings: PracticeSettings | None = None
 ) -> list[RenewalRow]:
@@ -205,7 +214,7 @@ def renewals(
     for client, auth in _current_auths(data):
         payer = data.payers.get(auth.payer)
         turnaround = payer.turnaround_days if payer else 14
-        horizon = today + dt.timedelta(days=turnaround + settings.renewal_margin_days)
+        horizon = _shifted(today, turnaround + settings.renewal_margin_days)
         ends: list[tuple[dt.date, str]] = []
         if auth.end_date is not None and auth.end_date <= horizon:
             verb = "ended" if auth.end_date < today else "ends"
@@ -226,23 +235,47 @@ def renewals(
             continue
         if following(data, auth) is not None:
             continue
-        for label, reasons in per_line:
-            if not ends + reasons:
-                continue  # (another line of it runs out)
-            needed_by, reason = min(ends + reasons)
-            rows.append(
-                RenewalRow(
-                    client=client,
-                    auth=auth,
-                    payer=data.payer_name(auth.payer),
-                    reason=f"{label}: {reason}" if label else reason,
-                    needed_by=needed_by,
-                    request_by=needed_by - dt.timedelta(days=turnaround),
-                    turnaround_days=turnaround,
-                    line=label,
-                )
-            )
+        rows += _renewal_rows(data, client, auth, turnaround, ends, per_line)
     rows.sort(key=lambda r: (r.request_by, r.client.name.casefold(), r.auth.id))
+    return rows
+
+
+def _renewal_rows(
+    data: Data,
+    client: Client,
+    auth: Authorization,
+    turnaround: int,
+    ends: list[tuple[dt.date, str]],
+    per_line: list[tuple[str, list[tuple[dt.date, str]]]],
+) -> list[RenewalRow]:
+    """A row per line whose own reason (used up, runs out) comes first, and one row for the
+    authorization when its end comes first for any line (not a row per line, each saying the
+    same end date)."""
+
+    def row(needed_by: dt.date, reason: str, label: str = "") -> RenewalRow:
+        return RenewalRow(
+            client=client,
+            auth=auth,
+            payer=data.payer_name(auth.payer),
+            reason=f"{label}: {reason}" if label else reason,
+            needed_by=needed_by,
+            request_by=_shifted(needed_by, -turnaround),
+            turnaround_days=turnaround,
+            line=label,
+        )
+
+    rows = []
+    whole = False
+    for label, reasons in per_line:
+        if not ends + reasons:
+            continue  # (another line of it runs out)
+        first = min(ends + reasons)
+        if label and ends and first == min(ends):
+            whole = True
+        else:
+            rows.append(row(*first, label))
+    if whole:
+        rows.append(row(*min(ends)))
     return rows
 
 

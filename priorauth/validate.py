@@ -259,7 +259,7 @@ def authorization_problems(
         problems.append(ValidationError("Choose the client this authorization is for.", "client"))
     known_payer = auth.payer in data.payers
     if not known_payer:
-        problems.append(ValidationError("Choose a known payer for this authorization.", "payer"))
+        problems.append(_no_payer(client, "authorization"))
     try:
         status = _STATUSES.get(auth.status)
     except TypeError:
@@ -428,13 +428,22 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def _no_payer(client: Client | None, record: str) -> ValidationError:
+    """No payer chosen: a client with no insurance has none to choose from, and is told why."""
+    if client is not None and not coverage.has_coverages(client):
+        return ValidationError(
+            f"{client.name} has no insurance yet: add the payer to the client first.", "payer"
+        )
+    return ValidationError(f"Choose a known payer for this {record}.", "payer")
+
+
 def service_problems(data: Data, service: Service) -> list[ValidationError]:
     problems = []
     client = data.clients.get(service.client)
     if client is None:
         problems.append(ValidationError("Choose the client this service was for.", "client"))
     if service.payer not in data.payers:
-        problems.append(ValidationError("Choose a known payer for this service.", "payer"))
+        problems.append(_no_payer(client, "service"))
     if service.units <= 0:
         problems.append(ValidationError("Units must be at least 1.", "units"))
     if service.procedure_code:

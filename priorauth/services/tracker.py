@@ -50,10 +50,20 @@ class SaveResult:
 
     @property
     def message(self) -> str:
+        saved = _named(self.authorization)
         if not self.deactivated:
-            return f"Saved {describe(self.authorization)}."
+            return f"Saved {saved}."
         others = ", ".join(a.auth_number or "(no number)" for a in self.deactivated)
-        return f"Saved {describe(self.authorization)}; {others} is no longer active."
+        return f"Saved {saved}; {others} is no longer active."
+
+
+def _named(auth: Authorization) -> str:
+    """ "authorization A-1"; one without a number by its start, never by its record id (which
+    staff see nowhere else)."""
+    if auth.auth_number:
+        return describe(auth)
+    start = f" starting {auth.start_date:%m/%d/%Y}" if auth.start_date else ""
+    return f"the authorization without a number{start}"
 
 
 @dataclass

@@ -55,9 +55,9 @@ def open_lists(path: Path, sheet: str | None) -> tuple[Workbook, list[tuple[Any,
         pool = (lists or found) if every else found
         best = max(pool, key=lambda f: len(f[1].columns), default=None)
         if best is None:
-            where = f'sheet "{names[0]}"' if sheet and not every else "any sheet"
+            where = f'sheet "{names[0]}" has no' if sheet and not every else "no sheet has a"
             raise SheetChoiceError(
-                f"{path}: {where} has no header row authtrack recognises as an appointment list; "
+                f"{path}: {where} header row authtrack recognises as an appointment list; "
                 "it needs columns for the client (id, or name and date of birth), the date of "
                 "service and the procedure code."
             )
@@ -104,3 +104,33 @@ def is_appointment_list(path: Path, sheet: str | None = None) -> bool:
 
 
 _SCHEDULE_COLS = frozenset({A.STATUS, A.TIME, A.APPOINTMENT_ID, A.MINUTES})
+
+
+def has_schedule_columns(header: Any) -> bool:
+    """Whether an appointment list's ``header`` names a status, a time, an appointment id or a
+    duration: what only a schedule has."""
+    return bool(header.columns.keys() & _SCHEDULE_COLS)
+
+
+def is_authorization_log(path: Path, sheet: str) -> bool:
+    """Whether sheet ``sheet`` of ``path`` reads as an authorization log rather than an
+    appointment list: no status, time, appointment id or duration, and an authorization number
+    with the authorization's end (or its period). Its start and "used" columns would otherwise
+    be taken for a date of service and the units of a session (``import-services`` of the log)."""
+    from sync.errors import WorkbookError
+    from sync.recognising.columns import Col
+    from sync.recognising.headers import find_header as find_log_header
+
+    try:
+        with open_workbook(path) as wb:
+            raw = wb.read(wb.sheet_named(sheet).name)
+    except WorkbookError:
+        return False
+    header = find_header(raw.rows)
+    if header is not None and has_schedule_columns(header):
+        return False
+    log = find_log_header(raw.rows)
+    if log is None:
+        return False
+    columns = log.columns.keys()
+    return Col.PERIOD in columns or {Col.AUTH_NUMBER, Col.END} <= columns

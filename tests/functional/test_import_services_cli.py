@@ -199,6 +199,29 @@ def test_unusable_list_is_one_sentence(
     assert "appointment list" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("log", ["aba_service_lines.xlsx", "front_desk_log.xlsx"])
+def test_an_authorization_log_is_not_read_as_sessions(
+    typed_demo_db: Path, capsys: pytest.CaptureFixture[str], log: str
+) -> None:
+    """import-services of the authorization log (the wrong file picked): its start dates and
+    "used" counts would have become services, counted again over the usage the log carries in.
+    Refused with the command that imports it, nothing written."""
+    before = Store(typed_demo_db).snapshot()
+    assert cli(typed_demo_db, "import-services", str(SAMPLES / log)) == 2
+    err = capsys.readouterr().err
+    assert "is an authorization log, not an appointment list" in err
+    assert f"authtrack import {SAMPLES / log}" in err
+    assert Store(typed_demo_db).snapshot().services == before.services
+
+
+def test_a_workbook_with_no_list_says_so_in_plain_words(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(db_path, "import-services", str(SAMPLES / "group_practice_2026.xlsx")) == 2
+    err = capsys.readouterr().err
+    assert ": no sheet has a header row authtrack recognises as an appointment list" in err
+
+
 def test_authorization_log_as_csv_imports_like_xlsx(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -193,6 +193,15 @@ def test_renewal_margin_is_configurable() -> None:
     assert wide.parameters == {"margin_days": 8}
 
 
+def test_a_margin_or_turnaround_past_the_calendar_is_no_crash() -> None:
+    """A margin (or a payer's turnaround) typed as 99999999 days: every renewal is due, held
+    within the calendar, instead of an OverflowError for everyone asking for the report."""
+    data = _renewal_world()
+    rows = report_rows.renewals(data, TODAY, PracticeSettings(renewal_margin_days=99_999_999))
+    assert [r.auth.auth_number for r in rows][-2:] == ["ENDS-17", "ENDS-18"]
+    assert reports.build("renewals", data, TODAY, days=10**12).tables[0].records()
+
+
 def test_report_kinds_and_bad_kind() -> None:
     data = _renewal_world()
     for kind in reports.REPORTS:

@@ -15,7 +15,7 @@ from tui.app import make_app
 from tui.forms.auth_form import AuthForm
 from tui.screens.authorizations import AuthorizationsScreen
 from tui.screens.client import ClientScreen
-from tui.screens.dialogs import ConfirmDialog, NotesDialog
+from tui.screens.dialogs import ConfirmDialog, NotesDialog, PromptDialog
 from tui.screens.help import HelpScreen
 
 TODAY = dt.date(2026, 11, 23)
@@ -95,6 +95,52 @@ async def test_renew_make_active_confirm_notes_delete(demo_db: Path) -> None:
         await pilot.press("d", "y")
         await settle(pilot)
         assert renewal.id not in app.data.authorizations
+    assert not app.unexpected
+
+
+async def test_expiring_within_a_huge_number_of_days_is_no_crash(demo_db: Path) -> None:
+    """x on the Authorizations screen, 100000000000000000000 days ahead: every current
+    authorization with an end date, instead of an OverflowError that closed the app."""
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, AuthorizationsScreen)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one("#prompt-input", Input).value = "100000000000000000000"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AuthorizationsScreen)
+        assert "expiring ≤ 100000000000000000000 d" in screen_text(app)
+        assert app.screen.query_one("#authorizations").row_count > 0
+    assert not app.unexpected
+
+
+async def test_a_requested_renewal_is_not_offered_to_be_made_active(demo_db: Path) -> None:
+    """m on a renewal still requested says at once why it cannot be active: it does not first
+    ask whether to deactivate the current one, only to refuse after the yes."""
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_client(pilot, "Alvarez, Avery")
+        first = screen.selected_auth()
+        assert first is not None and first.active
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # the renewal request, kept as it is
+        await settle(pilot)
+        renewal = next(a for a in app.data.authorizations.values() if a.renewal_of == first.id)
+        screen.auths.move_cursor(screen.auths.keys.index(str(renewal.id)))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.screen is screen  # no "make it active?" question
+        notes = [str(n.message) for n in app._notifications]
+        assert any("A requested authorization cannot be active" in n for n in notes), notes
+        assert app.data.authorizations[first.id].active
     assert not app.unexpected
 
 

@@ -128,6 +128,11 @@ async def test_payer_add_and_edit_with_validation(demo_db: Path) -> None:
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, PayerForm)
+        # at 80 columns the policy and its hint are read whole, not cut mid-sentence
+        lines = screen_text(app).splitlines()
+        (policy,) = [line for line in lines if "Outside auth" in line]
+        assert "warn: record it with a warning" in policy, policy
+        assert "no auth, or past its units" in policy, policy
         await type_text(pilot, "aetna")
         assert 'There is already a payer named "Aetna"' in flat(screen_text(app))
         await fill(pilot, "name", "Beacon Health")

@@ -58,6 +58,11 @@ def test_audit_for_a_client_covers_its_authorizations_and_deleted_services(
     assert rows[2]["changes"] == {"units_authorized": {"before": 10, "after": 12}}
     code, text, _ = _run(capsys, "--db", str(db_path), "audit", "--client", client.client_id)
     assert "units_authorized: 10 → 12" in text and "alice" in text
+    # payers and clients by name, as the app's audit shows them, not by their record ids
+    aetna = practice["aetna"]
+    assert f"    payer: Aetna (#{aetna.id})" in text
+    assert f"    client: Lee, Ann (#{client.id})" in text
+    assert f"{{payer_id: Aetna (#{aetna.id}), priority: primary" in text
 
 
 def test_audit_since_and_unknown_client(tracker: Tracker, practice, db_path: Path, capsys) -> None:

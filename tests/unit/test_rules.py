@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from priorauth import rules
+from priorauth import rules, validate
 from priorauth.box23 import box23
 from priorauth.errors import ValidationError, ValidationErrors
 from priorauth.model import (
@@ -102,6 +102,8 @@ def test_blank_auth_number_tracks_sessions(tracker: Tracker, practice) -> None:
     assert service.authorization is not None
     assert service.authorization.id == result.authorization.id
     assert result.authorization.display_number == "(no number)"
+    # said by its start, never by a record id staff see nowhere else ("authorization #1")
+    assert result.message == "Saved the authorization without a number starting 11/01/2026."
 
 
 def test_one_active_per_client_and_payer(tracker: Tracker, practice) -> None:
@@ -322,6 +324,22 @@ def test_authorization_needs_client_insurance_with_payer(tracker: Tracker, pract
     other = tracker.save_payer(Payer(name="Humana"))
     with pytest.raises(ValidationError, match="has no insurance with Humana"):
         tracker.save_authorization(_auth(practice, payer=other.id))
+
+
+def test_a_client_without_insurance_is_told_to_add_one(tracker: Tracker, practice) -> None:
+    """The forms offer the payers a client is insured with: none, for a client with no
+    insurance, and "choose a known payer" pointed at an empty list."""
+    bare = tracker.save_client(Client(first_name="Nina", last_name="Nocov"))
+    data = tracker.data()
+    auth = Authorization(client=bare.id, payer=0, start_date=D(2026, 11, 1))
+    words = "Nocov, Nina has no insurance yet: add the payer to the client first."
+    assert words in [str(p) for p in validate.authorization_problems(data, auth)]
+    service = Service(client=bare.id, payer=0, date=D(2026, 11, 2))
+    assert words in [str(p) for p in validate.service_problems(data, service)]
+    insured = Service(client=practice["client"].id, payer=0, date=D(2026, 11, 2))
+    assert "Choose a known payer for this service." in [
+        str(p) for p in validate.service_problems(data, insured)
+    ]
 
 
 def test_client_ids_generated(tracker: Tracker, practice) -> None:

@@ -473,3 +473,17 @@ def test_past_its_line_is_judged_on_the_line_holding_the_code(tracker: Tracker) 
     _record(tracker, kid, payer, D(2026, 11, 9), "97156", 3)
     over = outofauth.over_services(tracker.data(), aba)
     assert [f.service.date for f in over.values()] == [D(2026, 11, 9)]
+
+
+def test_an_ending_authorization_of_several_lines_is_one_renewal_row(tracker: Tracker) -> None:
+    """ABA-1 ends within the turnaround: one row saying so, not one per line each saying the
+    same end date; a line used up before the end keeps its own row."""
+    kid, payer = _setup(tracker)
+    aba = _auth(kid, payer, "ABA-1", start_date=D(2026, 6, 1), end_date=D(2026, 11, 30))
+    aba = tracker.save_authorization(with_lines(aba, _aba_lines())).authorization
+    _record(tracker, kid, payer, D(2026, 11, 3), "97155", 40)  # used up today, before the end
+    rows = [r for r in report_rows.renewals(tracker.data(), TODAY) if r.auth.id == aba.id]
+    assert [(r.line, r.reason, r.needed_by) for r in rows] == [
+        ("97155", "97155: used up", TODAY),  # the most pressing first
+        ("", "ends 11/30/2026", D(2026, 11, 30)),
+    ]

@@ -51,7 +51,7 @@ class PayerForm(FormScreen[Payer]):
             "out_of_auth_policy",
             "Outside auth",
             Select(POLICY_CHOICES, value=p.out_of_auth_policy, allow_blank=False, compact=True),
-            hint="a service outside any authorization or beyond its units",
+            hint="no auth, or past its units",
         )
         yield field_row("notes", "Notes", Input(p.notes, compact=True))
 

@@ -7,7 +7,7 @@ import dataclasses
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from priorauth import coverage, outofauth, rules, service_lines, validate
+from priorauth import coverage, outofauth, rules, service_lines, usage, validate
 from priorauth.errors import AuthTrackError, ValidationError
 from priorauth.model import Authorization, Client, OutOfAuthPolicy, Priority, Service
 from priorauth.outofauth import ServiceBlocked, policy_for
@@ -131,11 +131,19 @@ class ServiceForm(FormScreen[ServiceResult]):
                 "warn",
             )
             return
-        use = rules.usage(data, auth, self.today)
+        services = rules.services_for(data, auth)
+        if record.id:  # an edit: what is left besides this service (its saved version counted)
+            services = [s for s in services if s.id != record.id]
+        use = usage.usage_of(auth, services, self.today)
+        line = ""
+        index = service_lines.line_index(auth, record.procedure_code or None)
+        if len(auth.lines) > 1 and index is not None:  # the line it counts against, not the total
+            line_use = usage.line_usages(auth, services, self.today)[index]
+            use, line = line_use.usage, f", line {line_use.label}"
         left = rules.describe_count(use.units_remaining, use.units_authorized)
         self.set_note(
             f"Counts ({when}) against {auth.auth_number or 'the authorization without a number'}"
-            f" — units {left}, visits "
+            f"{line} — units {left}, visits "
             f"{rules.describe_count(use.visits_remaining, use.visits_authorized)}.",
             "warn" if use.exhausted else "",
         )

@@ -242,7 +242,7 @@ class AuthorizationsScreen(FilteredListScreen):
             return (
                 _current(r)
                 and r.end is not None
-                and today <= r.end <= today + dt.timedelta(days=self.days)
+                and 0 <= (r.end - today).days <= self.days  # (no date: N may be huge)
             )
         if view == "exhausted":
             return _current(r) and r.usage.exhausted

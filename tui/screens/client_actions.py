@@ -8,7 +8,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from priorauth import rules
-from priorauth.model import Authorization, Client, Service
+from priorauth.model import Authorization, Client, RequestStatus, Service
 from priorauth.services.tracker import SaveResult, ServiceResult
 from tui import fmt
 from tui.screens.base import BaseScreen
@@ -124,6 +124,14 @@ class ClientActions(BaseScreen):
             return
         if auth.active:
             self.notify(f"{auth.auth_number or 'This authorization'} is already the active one.")
+            return
+        if auth.status != RequestStatus.APPROVED:  # refused when saved: said before asking
+            self.notify(
+                f"A {auth.status} authorization cannot be active; mark it approved (e) when the "
+                "payer approves it.",
+                title="Not done",
+                severity="warning",
+            )
             return
         others = rules.other_active(data, dataclasses.replace(auth, active=True))
 
