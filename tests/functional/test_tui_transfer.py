@@ -224,3 +224,33 @@ async def test_import_screen_takes_an_appointment_list(typed_demo_db: Path) -> N
         assert "Imported. Created 72 and updated 326 services" in " ".join(screen_text(app).split())
         assert len(app.data.services) == before + 72
     assert not app.unexpected
+
+
+async def test_import_confirm_counts_the_new_clients(tmp_path: Path, db_path: Path) -> None:
+    """The confirm question says the clients the import creates, as the CLI's summary does."""
+    book = tmp_path / "log.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(
+        ["Client Name", "Payer", "Auth Number", "Start Date", "End Date", "Visits Authorized"]
+    )
+    for name, number in (("Lee, Ann", "A-100"), ("Park, Jo", "A-200")):
+        ws.append([name, "Aetna", number, dt.date(2026, 11, 1), dt.date(2027, 1, 31), 12])
+    wb.save(book)
+    Tracker(Store(db_path, user="alice"), today=TODAY).save_payer(Payer(name="Aetna"))
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        app.screen.query_one("#path", Input).value = str(book)
+        await pilot.press("enter")  # preview
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        text = " ".join(screen_text(app).split())
+        assert "Import: create 2 and update 0; clients: 2 new, 0 changed?" in text
+        await pilot.press("n")
+        await settle(pilot)
+    assert not app.unexpected
