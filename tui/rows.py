@@ -289,3 +289,11 @@ def client_auth_rows(data: Data, client_id: int, today: dt.date) -> list[AuthRow
 def matches(search: str, query: str) -> bool:
     """Every word of ``query`` appears in ``search`` (both case-folded)."""
     return all(word in search for word in query.casefold().replace(",", " ").split())
+
+
+def no_clients_of(data: Data, user: str) -> str:
+    """For "m" (my clients) when nothing shows: a sentence when no client at all has ``user``
+    as clinician (and how to see everyone again), else "" (other narrowings hid the rows)."""
+    if any(c.clinician == user for c in data.clients.values()):
+        return ""
+    return f"No client has {user} as clinician: m shows all clients again."

@@ -316,6 +316,65 @@ async def test_authorizations_of_my_clients_when_i_have_none_says_m_shows_all(
     assert not app.unexpected
 
 
+async def test_my_clients_when_i_have_none_says_so_and_which_key_shows_all(
+    demo_db: Path,
+) -> None:
+    # m (my clients) for a user who is no client's clinician left an empty table: the table's
+    # place now says why and that m shows everyone again; so does the Notifications screen.
+    from tui.screens.notifications import NotificationsScreen
+
+    none_mine = "No client has frontdesk as clinician: m shows all clients again."
+    app = make_app(demo_db, today=TODAY, user="frontdesk")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, AuthorizationsScreen)
+        assert none_mine not in screen_text(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert none_mine in screen_text(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert none_mine not in screen_text(app)
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, NotificationsScreen)
+        await pilot.press("m")
+        await settle(pilot)
+        assert none_mine in screen_text(app)
+        assert "Nothing needs your attention." not in screen_text(app)
+    assert not app.unexpected
+
+
+async def test_my_clients_with_clients_of_mine_hidden_otherwise_keeps_the_usual_line(
+    demo_db: Path,
+) -> None:
+    clinician = next(c.clinician for c in _clients(demo_db) if c.clinician)
+    app = make_app(demo_db, today=TODAY, user=clinician)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AuthorizationsScreen)
+        await pilot.press("m")
+        await settle(pilot)
+        screen.query_one("#filter", Input).value = "no such client anywhere"
+        await settle(pilot)
+        assert screen.table.row_count == 0
+        text = screen_text(app)
+        assert "as clinician" not in text  # the user has clients: the filter hid them
+        assert "Nothing matches:" in text
+    assert not app.unexpected
+
+
+def _clients(db_path: Path) -> list:
+    from priorauth.store.datafile import Store
+
+    return list(Store(db_path, user="alice").snapshot().clients.values())
+
+
 async def test_a_form_opens_with_its_first_field_focused_and_nothing_before_it(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -62,3 +62,47 @@ async def test_reports_screen_shows_each_report_and_writes_it(
         assert workbook["Renewals"].max_row == len(renewals.tables[0].rows) + 3
         assert any("Wrote" in n.message for n in app._notifications)
     assert not app.unexpected
+
+
+async def test_reports_screen_says_no_number_for_a_blank_auth_number(db_path: Path) -> None:
+    """A blank auth number reads "(no number)" on screen, as on every other screen; the
+    report itself (its files, its JSON) keeps the blank."""
+    from priorauth.model import Authorization, Client, ClientInsurance, Payer, Priority
+    from priorauth.services.tracker import Tracker
+    from priorauth.store.datafile import Store
+
+    tracker = Tracker(Store(db_path, user="alice"), today=TODAY)
+    aetna = tracker.save_payer(Payer(name="Aetna"))
+    ann = tracker.save_client(
+        Client(
+            first_name="Ann",
+            last_name="Lee",
+            dob=dt.date(1990, 4, 2),
+            insurances=[ClientInsurance(payer_id=aetna.id, priority=Priority.PRIMARY)],
+        )
+    )
+    tracker.save_authorization(
+        Authorization(
+            client=ann.id,
+            payer=aetna.id,
+            auth_number="",
+            procedure_codes=["90837"],
+            visits_authorized=12,
+            start_date=dt.date(2026, 9, 1),
+            end_date=dt.date(2026, 12, 1),  # expiring within the report's 30 days
+        )
+    )
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        (row,) = reports.build("expiring", app.data, TODAY).tables[0].rows
+        assert row[4] == ""  # the report's value stays blank
+        text = screen_text(app)
+        assert "Lee, Ann" in text
+        assert "(no number)" in text  # in the table
+        assert "Auth Number: (no number)" in str(screen.query_one("#detail").render())
+    assert not app.unexpected

@@ -24,6 +24,7 @@ from tui.rows import (
     auth_rows_ready,
     line_key,
     matches,
+    no_clients_of,
 )
 from tui.screens.base import FilteredListScreen
 from tui.screens.dialogs import PickDialog, PromptDialog
@@ -218,6 +219,7 @@ class AuthorizationsScreen(FilteredListScreen):
             yield Static(id="summary")
         yield Static(id="state", classes="state-line")
         yield RecordTable(COLUMNS, id="authorizations")
+        yield Static(id="empty", classes="empty")
         yield Static(id="detail", classes="detail-line")
 
     def on_mount(self) -> None:
@@ -269,6 +271,10 @@ class AuthorizationsScreen(FilteredListScreen):
         shown.sort(key=SORT_KEYS[self.sort])  # type: ignore[arg-type]
         self._rows = {r.id: r for r in shown}
         self.table.set_rows(table_rows(shown, self._formatted))
+        none_mine = no_clients_of(data, self.at.user) if self.mine and not shown else ""
+        empty = self.query_one("#empty", Static)
+        empty.update(Text(none_mine))
+        empty.display = bool(none_mine)
         view = VIEWS[self.view]
         if self.view == "expiring":
             view = f"expiring ≤ {self.days} d (x)"

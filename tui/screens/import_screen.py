@@ -358,6 +358,10 @@ class ImportScreen(TransferScreen):
             return
         errors = len({(e.sheet, e.row) for e in plan.errors})
         changes = f"create {_count(plan.created)} and update {_count(plan.updated)}"
+        new_clients = _count(getattr(plan, "clients_created", None))
+        changed_clients = _count(getattr(plan, "clients_updated", None))
+        if new_clients or changed_clients:  # as the CLI's summary says them
+            changes += f"; clients: {new_clients} new, {changed_clients} changed"
         if errors:
             question = (
                 f"{errors} row{'s have' if errors != 1 else ' has'} problems. Import the other "

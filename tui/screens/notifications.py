@@ -14,6 +14,7 @@ from textual.widgets import Static
 from priorauth import notify
 from priorauth.notify import Notification
 from tui import fmt
+from tui.rows import no_clients_of
 from tui.screens.base import BaseScreen
 from tui.table import SPAN, Cell, Col, RecordTable
 
@@ -188,7 +189,10 @@ class NotificationsScreen(BaseScreen):
         data = self.at.data
         if n is None or data is None:
             empty = not self._by_key
-            if empty:
+            none_mine = no_clients_of(data, self.at.user) if self.mine and data else ""
+            if empty and none_mine:
+                words = none_mine
+            elif empty:
                 words = (
                     "You have dismissed or snoozed nothing."
                     if self.hidden

@@ -53,8 +53,14 @@ LAYOUT: dict[str, tuple[str, int, int, str, int]] = {
 }
 
 
+NO_NUMBER = "(no number)"  # as every other screen says a blank auth number
+
+
 def cell_text(column: Column, value: object) -> str:
+    """A report value as the screen shows it (the report's files keep the raw value)."""
     if value is None or value == "":
+        if column.key == "auth_number":
+            return NO_NUMBER
         return "—" if column.kind in ("int", "percent") else ""
     if isinstance(value, dt.date):
         return fmt.date(value, short=True)
@@ -176,7 +182,7 @@ class ReportsScreen(BaseScreen):
         words = [
             f"{c.title}: {cell_text(c, v) if not isinstance(v, dt.date) else fmt.date(v)}"
             for c, v in zip(table.columns, row, strict=True)
-            if v not in (None, "")
+            if v not in (None, "") or c.key == "auth_number"
         ]
         detail.update(Text(" · ".join(words)))
 
