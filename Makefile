@@ -26,16 +26,20 @@ check: $(STAMP)
 	$(BIN)/lint-imports
 
 # --dist worksteal: a worker that runs out of tests takes some of the other's (the Pilot tests
-# vary from 0.3 to 8 s); 167 s against 178-183 s for the whole suite on a quiet 2-core machine.
+# vary from 0.3 to 8 s). Four workers on two cores: the suite keeps a core only ~70 % busy a
+# worker (Pilot tests wait for the screen, real processes and fsyncs wait), so two workers left
+# a third of the machine idle: 1,352 tests, 148 and 167 s with -n 4 against 168 and 196 s with
+# -n 2, run back to back on a quiet 2-core machine (2026-12-07).
+WORKERS ?= 4
 test: check
-	$(BIN)/python -m pytest -n 2 --dist worksteal -q
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal -q
 
 # The whole suite a year ahead, at 12:15 pm in a timezone far from UTC: no test may depend on the
 # real date, hour or timezone (tests/helpers/clock/sitecustomize.py moves every process's clock).
 test-clock: $(STAMP)
 	AUTHTRACK_TEST_CLOCK_SHIFT_DAYS=365 AUTHTRACK_TEST_CLOCK_AT=12:15 TZ=Pacific/Kiritimati \
 		PYTHONPATH=tests/helpers/clock \
-		$(BIN)/python -m pytest -n 2 --dist worksteal -q -p no:cacheprovider \
+		$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal -q -p no:cacheprovider \
 		-W ignore::pytest.PytestAssertRewriteWarning
 
 # The unit tier alone (no app, no subprocess): the edit-test loop, well under 30 s.
