@@ -83,17 +83,6 @@ class TransferScreen(BaseScreen):
         if event.key == "escape" and isinstance(self.focused, Input):
             self.set_focus(None)  # out of the field: the digits switch screens, / etc. work again
             event.stop()
-        elif self.focused is None and event.is_printable and not self._screen_key(event.key):
-            # Nothing has the focus (escape, or an import or export done, so that the digits
-            # switch screens): a key that is no screen key starts a new path, as Tab and typing
-            # would (the field selects its old path as it takes the focus; the key replaces it).
-            field = self.query_one("#path", Input)
-            self.set_focus(field)  # now (field.focus() waits): its Focus comes before the key
-            field.post_message(events.Key(event.key, event.character))
-            event.stop()
-
-    def _screen_key(self, key: str) -> bool:
-        return key in self.app.active_bindings
 
     def compose_progress(self) -> ComposeResult:
         with Horizontal(id="progress-line"):
