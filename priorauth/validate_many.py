@@ -14,9 +14,10 @@ only costs time. Anything unexpected while proving sends every record the per-re
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, compress, count, repeat
 from operator import attrgetter, eq, is_, itemgetter, lt
+from typing import TypeVar
 
 from priorauth import coverage
 from priorauth.data import Data
@@ -62,6 +63,7 @@ _LINE_FIELDS = attrgetter(
     "cap_amount",
 )
 _DATES = frozenset({dt.date, type(None)})  # (exactly: a datetime goes the per-record way)
+R = TypeVar("R")
 _ODD = (TypeError, ValueError, AttributeError)  # a value the proof cannot handle
 _first = itemgetter(0)
 _ID = attrgetter("id")
@@ -77,13 +79,28 @@ def authorizations_problems(
 ) -> dict[int, list[ValidationError]]:
     """``{position: validate.authorization_problems(data, auths[position], before)}`` for the
     authorizations that have problems, by position."""
+    return _checked(
+        auths,
+        lambda: _doubtful_auths(data, auths),
+        lambda auth: authorization_problems(data, auth, before),
+    )
+
+
+def _checked(
+    records: Sequence[R],
+    doubtful: Callable[[], Iterable[int]],
+    problems_of: Callable[[R], list[ValidationError]],
+) -> dict[int, list[ValidationError]]:
+    """``{position: problems_of(records[position])}`` for the records with problems, checking
+    one by one only the positions ``doubtful()`` names (all of them when the proof meets a value
+    it cannot handle)."""
     try:
-        doubtful = _doubtful_auths(data, auths)
+        positions: Iterable[int] = doubtful()
     except _ODD:
-        doubtful = range(len(auths))
+        positions = range(len(records))
     found = {}
-    for i in sorted(doubtful):
-        if problems := authorization_problems(data, auths[i], before):
+    for i in sorted(positions):
+        if problems := problems_of(records[i]):
             found[i] = problems
     return found
 
@@ -271,15 +288,11 @@ def clients_problems(
 ) -> dict[int, list[ValidationError]]:
     """``{position: validate.client_problems(data, clients[position], today)}`` for the clients
     that have problems, by position."""
-    try:
-        doubtful = _doubtful_clients(data, clients, today)
-    except _ODD:
-        doubtful = range(len(clients))
-    found = {}
-    for i in sorted(doubtful):
-        if problems := client_problems(data, clients[i], today):
-            found[i] = problems
-    return found
+    return _checked(
+        clients,
+        lambda: _doubtful_clients(data, clients, today),
+        lambda client: client_problems(data, client, today),
+    )
 
 
 def _doubtful_clients(data: Data, clients: Sequence[Client], today: dt.date) -> set[int]:
