@@ -5,7 +5,6 @@ authorization once settle_line_usage has settled it, and the same plan words (de
 
 from __future__ import annotations
 
-import math
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,17 +15,7 @@ from priorauth import service_lines
 from priorauth.model import Authorization
 from sync.planning import lines
 from sync.planning.line_rows import TableRows
-from tests.unit.test_line_settled import _counted_log
-
-
-def _state(value: Any) -> Any:
-    """A value as compared here: its type too (5 and 5.0 differ in the data file), NaN as a
-    word (NaN is not equal to itself)."""
-    if isinstance(value, float) and math.isnan(value):
-        return "nan"
-    if isinstance(value, list):
-        return [_state(v) for v in value]
-    return (type(value), value)
+from tests.unit.test_line_settled import _counted_log, _state
 
 
 def _draft(number: str = "ABA-1") -> Any:
