@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -166,8 +167,6 @@ def _refuse_authorization_log(args: argparse.Namespace, plan: ServicePlan) -> No
     """A file that reads as an authorization log, not a schedule: say which command imports it
     (read as sessions, its start dates and "used" counts would become services, counted a second
     time over the usage the log carries in). A list with a schedule's columns is never asked."""
-    import shlex
-
     from sync.errors import WorkbookError
     from sync.recognising.appointment_sheets import has_schedule_columns, is_authorization_log
 

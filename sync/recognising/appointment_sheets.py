@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sync.errors import SheetChoiceError
+from sync.errors import SheetChoiceError, WorkbookError
 from sync.reading.workbook import Workbook, open_workbook
 from sync.recognising.appointments import A, find_header
+from sync.recognising.columns import Col
+from sync.recognising.headers import find_header as find_log_header
 from sync.recognising.sheets import ALL_SHEETS
 from sync.recognising.tabs import in_time_order
 
@@ -80,10 +82,6 @@ def is_appointment_list(path: Path, sheet: str | None = None) -> bool:
     """Whether ``path`` reads as an appointment list rather than an authorization log: a sheet
     whose header names a status, a time, an appointment id or a duration, and no authorization
     number or period. Unusable files are left to the import to refuse (False)."""
-    from sync.errors import WorkbookError
-    from sync.recognising.columns import Col
-    from sync.recognising.headers import find_header as find_log_header
-
     try:
         with open_workbook(path) as wb:
             every = sheet is not None and sheet.strip().casefold() == ALL_SHEETS
@@ -117,10 +115,6 @@ def is_authorization_log(path: Path, sheet: str) -> bool:
     appointment list: no status, time, appointment id or duration, and an authorization number
     with the authorization's end (or its period). Its start and "used" columns would otherwise
     be taken for a date of service and the units of a session (``import-services`` of the log)."""
-    from sync.errors import WorkbookError
-    from sync.recognising.columns import Col
-    from sync.recognising.headers import find_header as find_log_header
-
     try:
         with open_workbook(path) as wb:
             raw = wb.read(wb.sheet_named(sheet).name)
