@@ -111,15 +111,14 @@ def chain(rows: list[Seen]) -> list[Link] | None:
 def set_chain(merger: Merger, client: Client, links: list[Link], required: dict[int, bool]) -> None:
     """Give a new client the coverages :func:`chain` worked out (``required``: see
     :func:`required_of`)."""
-    coverage.set_coverages(
-        client,  # (in the order the general way sorts them to: by start)
-        [
-            new_coverage(
-                payer, PRIMARY, member, required_of(merger, payer, required), start, end, 0
-            )
-            for payer, member, start, end in links
-        ],
-    )
+    covs = []  # (in the order the general way sorts them to: by start)
+    known = required.get
+    for payer, member, start, end in links:
+        needed = known(payer)  # (required_of's look-up, without a call per coverage)
+        if needed is None:
+            needed = required_of(merger, payer, required)
+        covs.append(new_coverage(payer, PRIMARY, member, needed, start, end, 0))
+    coverage.set_coverages(client, covs)
 
 
 def required_of(merger: Merger, payer_id: int, known: dict[int, bool]) -> bool:

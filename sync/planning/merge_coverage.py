@@ -32,7 +32,6 @@ coverages this works out straight from its cards (:mod:`sync.planning.coverage_c
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -76,9 +75,13 @@ def _start(s: Seen | _Card) -> dt.date:
 def merge_coverages(merger: Merger, seen: list[Seen]) -> dict[int, str]:
     """Work out the coverages of every client the rows name (see the module docstring); returns
     problems by client id (a fourth payer in force at once)."""
-    by_client: dict[int, list[Seen]] = defaultdict(list)
-    for s in seen:
-        by_client[s.client].append(s)
+    by_client: dict[int, list[Seen]] = {}
+    for s in seen:  # (s[0]: its client; a tuple's item is quicker than the named field)
+        rows = by_client.get(s[0])
+        if rows is None:
+            by_client[s[0]] = [s]
+        else:
+            rows.append(s)
     problems: dict[int, str] = {}
     required: dict[int, bool] = {}  # payer id -> whether it requires prior authorization
     for client_id, rows in by_client.items():
@@ -126,19 +129,20 @@ def merge_coverages(merger: Merger, seen: list[Seen]) -> dict[int, str]:
 
 def _one_card(rows: list[Seen]) -> tuple[int, str, Priority | None] | None:
     """(payer, member id, priority) when every row says the same (or leaves them blank)."""
-    first = rows[0]
-    payer, member, priority = first.payer, first.member, first.priority
-    for s in rows:
-        if s.payer != payer:
+    _, payer, member, priority, *_ = rows[0]
+    for s in rows:  # (s[1], s[2], s[3]: its payer, member id and priority; items, per row)
+        if s[1] != payer:
             return None
-        if s.member and s.member != member:
+        row_member = s[2]
+        if row_member and row_member != member:
             if member:
                 return None
-            member = s.member
-        if s.priority is not None and s.priority != priority:
+            member = row_member
+        row_priority = s[3]
+        if row_priority is not None and row_priority != priority:
             if priority is not None:
                 return None
-            priority = s.priority
+            priority = row_priority
     return payer, member, priority
 
 
@@ -156,12 +160,13 @@ def _all_fit(covs: list[ClientInsurance], rows: list[Seen]) -> bool:
 
 def _member_ids(client: Client, rows: list[Seen]) -> None:
     for s in rows:
-        if s.draft is None:
+        draft, member = s[6], s[2]  # (s.draft, s.member: a tuple's items, read per row)
+        if draft is None:
             continue
-        auth = s.draft.auth
-        if s.member:
-            if auth.member_id != s.member:
-                auth.member_id = s.member
+        auth = draft.auth
+        if member:
+            if auth.member_id != member:
+                auth.member_id = member
         elif not auth.member_id:
             auth.member_id = coverage.member_id_on(
                 client, s.payer, s.start
