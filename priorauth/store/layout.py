@@ -25,13 +25,13 @@ refuses a file written by a newer program.
 from __future__ import annotations
 
 import io
-import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from priorauth.deflate import crc32
 from priorauth.errors import DataFileError
 from priorauth.store import crc as combined
 from priorauth.store import lineindex
@@ -83,7 +83,7 @@ def read_lines(
     lines: list[bytes] = []
     state = "end" if head[3] == b"}\n" else "table"  # what the next line must be
     for line in f:
-        crc = zlib.crc32(line, crc)
+        crc = crc32(line, crc)
         if state == "done":
             return None  # text after the end
         if state == "end":
@@ -111,7 +111,7 @@ def read_lines(
             lines.append(line[:-1])
         else:
             return None
-    crc = zlib.crc32(orjson.dumps(counts), crc)
+    crc = crc32(orjson.dumps(counts), crc)
     if state != "done" or crc != meta_doc.get("crc32"):
         return None  # cut short, or changed by hand: read it the slow way
     return tables
@@ -134,7 +134,7 @@ def lines_match(tables: Tables) -> bool:
         if lines is None or not isinstance(entries, list) or len(entries) != len(lines):
             return False
         for line, entry in zip(lines, entries, strict=True):
-            if entry != [len(line), zlib.crc32(line)]:
+            if entry != [len(line), crc32(line)]:
                 return False
     return True
 
@@ -163,7 +163,7 @@ def serialise(tables: Tables, known: Mapping[str, dict[int, Any]]) -> list[bytes
         table = tables[name]
         piece = orjson.dumps(name) + b":{\n"
         body.append(piece)
-        crc = zlib.crc32(piece, crc)
+        crc = crc32(piece, crc)
         lines, seen = written[name], known.get(name, {})
         for i, (line, (length, line_crc)) in enumerate(zip(lines, index[name], strict=True)):
             end = b",\n" if i < len(lines) - 1 else b"\n"
@@ -173,15 +173,15 @@ def serialise(tables: Tables, known: Mapping[str, dict[int, Any]]) -> list[bytes
             if length >= combined.WORTH_BYTES and (hit is None or hit[0] is not line):
                 crc = combined.combine(crc, line_crc, length)
             else:
-                crc = zlib.crc32(line, crc)
-            crc = zlib.crc32(end, crc)
+                crc = crc32(line, crc)
+            crc = crc32(end, crc)
         piece = b"},\n" if n < len(names) - 1 else b"}\n"
         body.append(piece)
-        crc = zlib.crc32(piece, crc)
+        crc = crc32(piece, crc)
         counts[name] = [len(table), table.last_id]
     body.append(b"}\n")
-    crc = zlib.crc32(b"}\n", crc)
-    crc = zlib.crc32(orjson.dumps(counts), crc)  # the counts are trusted too: check them
+    crc = crc32(b"}\n", crc)
+    crc = crc32(orjson.dumps(counts), crc)  # the counts are trusted too: check them
     old = tables.get(META_TABLE)
     meta = dict(old.get(1) or {}) if old is not None else {}
     meta.update(schema_version=SCHEMA_VERSION, layout=LAYOUT, crc32=crc, tables=counts, index=index)

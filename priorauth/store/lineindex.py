@@ -19,12 +19,12 @@ time, and the check never delays showing another user's change.
 from __future__ import annotations
 
 import os
-import zlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
 
+from priorauth.deflate import crc32
 from priorauth.store.tables import Table
 
 RECHECK_SECONDS = 60.0  # a display read checks the whole file at least this often
@@ -44,7 +44,7 @@ def index_of(lines: Mapping[str, list[bytes]], known: Mapping[str, dict[int, Any
             if hit is not None and hit[0] is line:
                 entries.append(hit[1])
             else:
-                entries.append([len(line), zlib.crc32(line)])
+                entries.append([len(line), crc32(line)])
         index[name] = entries
     return index
 
@@ -132,7 +132,7 @@ def read_changed(
             elif line is None:
                 text = os.pread(fd, length + len(end), offset)
                 line = text[:length]
-                if text[length:] != end or zlib.crc32(line) != crc:
+                if text[length:] != end or crc32(line) != crc:
                     return None
             lines.append(line)
             offset += length + len(end)

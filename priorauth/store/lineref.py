@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import zlib
+from priorauth.deflate import crc32
 
 
 class LineRef:
@@ -21,7 +21,7 @@ class LineRef:
         if isinstance(other, LineRef):
             return (self.start, self.length, self.crc) == (other.start, other.length, other.crc)
         if isinstance(other, bytes):
-            return len(other) == self.length and zlib.crc32(other) == self.crc
+            return len(other) == self.length and crc32(other) == self.crc
         return NotImplemented
 
     def __hash__(self) -> int:

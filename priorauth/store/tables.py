@@ -23,7 +23,6 @@ Tables are values: a snapshot shares them freely. Only a transaction changes one
 from __future__ import annotations
 
 import threading
-import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
@@ -31,6 +30,7 @@ from typing import Any
 
 import orjson
 
+from priorauth.deflate import crc32
 from priorauth.errors import DataFileError
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.linepatch import Edit, patched
@@ -144,7 +144,7 @@ class Table(Mapping[int, Any]):
         if self._items is None or lines is None:
             return
         self._lines = [
-            LineRef(start, len(line), zlib.crc32(line)) if type(line) is bytes else line
+            LineRef(start, len(line), crc32(line)) if type(line) is bytes else line
             for line, start in zip(lines, self._starts, strict=True)
         ]
 
