@@ -1,7 +1,7 @@
 """merge_coverage reads a row's Seen by position (s[0], s[1]...) rather than by field name, and
 coverage_chain.set_chain looks a payer's "prior authorization required" up without a call per
-coverage: both give what the named-field code before them gave (kept here as the reference),
-on random rows."""
+coverage: both give what the named-field code before them gave (the reference module's
+_one_card, required_of called per coverage), on random rows."""
 
 from __future__ import annotations
 
@@ -17,26 +17,9 @@ from priorauth.model import Authorization, Payer, Priority
 from sync.planning import coverage_chain, merge_coverage
 from sync.planning.merge import Merger
 from sync.planning.merge_coverage import Seen
+from tests.helpers import merge_coverage_reference
 
 _DAY0 = dt.date(2021, 1, 1)
-
-
-def _one_card_before(rows: list[Seen]) -> tuple[int, str, Priority | None] | None:
-    """merge_coverage._one_card as it was written with the named fields."""
-    first = rows[0]
-    payer, member, priority = first.payer, first.member, first.priority
-    for s in rows:
-        if s.payer != payer:
-            return None
-        if s.member and s.member != member:
-            if member:
-                return None
-            member = s.member
-        if s.priority is not None and s.priority != priority:
-            if priority is not None:
-                return None
-            priority = s.priority
-    return payer, member, priority
 
 
 _SEEN = st.builds(
@@ -63,7 +46,7 @@ _SEEN = st.builds(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_SEEN, min_size=1, max_size=6))
 def test_one_card_as_before(rows: list[Seen]) -> None:
-    assert merge_coverage._one_card(rows) == _one_card_before(rows)
+    assert merge_coverage._one_card(rows) == merge_coverage_reference._one_card(rows)
 
 
 @settings(max_examples=200, deadline=None)
