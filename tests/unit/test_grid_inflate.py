@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,18 @@ def test_a_damaged_worksheet_gets_zipfiles_answer(
     path.write_bytes(bytes(data))
     now, before = _both(path)
     assert now == before
+
+
+def test_the_same_chunks_with_the_standard_zlib(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where zlib-ng is not installed, priorauth.deflate is the standard zlib: the reader is the
+    same."""
+    monkeypatch.setattr(grids, "decompressobj", zlib.decompressobj)
+    monkeypatch.setattr(grids, "crc32", zlib.crc32)
+    path = tmp_path / "book.xlsx"
+    _book(path, _sheet(3000, "AA9", 7), zipfile.ZIP_DEFLATED, 6)
+    with zipfile.ZipFile(path) as zf:
+        assert list(grids._inflated(zf, PART)) == list(grids._chunks(zf, PART))
+    now, before = _both(path)
+    assert now == before and now[1] != (0, 0)  # type: ignore[index]
