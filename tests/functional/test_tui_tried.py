@@ -7,9 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 from priorauth.model import Client
+from priorauth.services.demo import build_demo
 from priorauth.services.tracker import Tracker
+from priorauth.store.datafile import Store
 from tests.helpers.pilot import open_client, screen_text, settle
 from tui.app import make_app
+from tui.table import RecordTable
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)
@@ -33,4 +36,32 @@ async def test_a_long_client_name_in_the_top_bar_ends_in_an_ellipsis(
         top = screen_text(app).splitlines()[0]
         assert top.startswith(" Van der Westhuizen-Oyel") and "… " in top, top
         assert "notifications" in top
+    assert not app.unexpected
+
+
+async def test_active_and_remind_are_above_line_1_of_the_authorization_form(
+    db_path: Path,
+) -> None:
+    # With several service lines they sat under "Line 1", between its codes and its cap, as if
+    # they were the line's; they are the whole authorization's.
+    build_demo(Store(db_path, user="demo"), today=TODAY, service_lines=True)
+    data = Store(db_path, user="alice").snapshot()
+    aba = next(a for a in data.authorizations.values() if len(a.lines) > 1 and a.active)
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_client(pilot, data.clients[aba.client].name)
+        table = screen.query_one("#auths", RecordTable)
+        table.move_cursor(table.keys.index(str(aba.id)))
+        await settle(pilot)
+        assert screen.selected_auth() == aba
+        await pilot.press("r")  # the renewal form: a copy of its lines
+        await settle(pilot)
+        rows = [line.strip("▶▷│ ") for line in screen_text(app).splitlines()]
+        at = {
+            word: next(i for i, row in enumerate(rows) if row.startswith(word))
+            for word in ("End", "Active", "Remind", "Line 1", "Codes", "Cap", "Line 2")
+        }
+        assert at["End"] < at["Active"] < at["Remind"] < at["Line 1"], at
+        assert at["Line 1"] < at["Codes"] < at["Cap"] < at["Line 2"], at
     assert not app.unexpected
