@@ -248,3 +248,26 @@ def test_authorization_log_as_csv_imports_like_xlsx(
         )
 
     assert auths(a) == auths(b)
+
+
+def test_a_changed_date_is_listed_as_every_screen_writes_dates(
+    tmp_path: Path, typed_demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the list of changes said "date 2026-09-16 → 2026-09-01" where every other line of the
+    # report (and every screen) writes 09/01/2026
+    cli(typed_demo_db, "import-services", str(TWIN), "--json")
+    capsys.readouterr()
+    rows = sample_rows()
+    target = next(r for r in rows if r["Appt Status"] == "Completed")
+    was = target["Appointment Date"]
+    month, day, year = (int(p) for p in was.split("/"))
+    target["Appointment Date"] = f"{month:02d}/{day + 1 if day < 28 else day - 1:02d}/{year}"
+    moved = tmp_path / "moved.csv"
+    with open(moved, "w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows(rows)
+    assert cli(typed_demo_db, "import-services", str(moved), "--dry-run") == 0
+    text = capsys.readouterr().out
+    line = next(t for t in text.splitlines() if f"(appointment {target['Appt ID']})" in t)
+    assert f": date {month:02d}/{day:02d}/{year} → {target['Appointment Date']}" in line, line
