@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from priorauth.model import Client
+from priorauth.model import Client, OutOfAuthPolicy, Payer
 from priorauth.services.demo import build_demo
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
@@ -64,4 +64,28 @@ async def test_active_and_remind_are_above_line_1_of_the_authorization_form(
         }
         assert at["End"] < at["Active"] < at["Remind"] < at["Line 1"], at
         assert at["Line 1"] < at["Codes"] < at["Cap"] < at["Line 2"], at
+    assert not app.unexpected
+
+
+async def test_the_payers_list_says_what_each_payer_does_with_a_service_outside_an_auth(
+    tracker: Tracker, db_path: Path
+) -> None:
+    # allow / warn / block was only in each payer's form: a biller could not see which payers
+    # refuse a service without opening them one by one
+    tracker.save_payer(Payer(name="Strict Health", out_of_auth_policy=OutOfAuthPolicy.BLOCK))
+    tracker.save_payer(Payer(name="Easy Care", out_of_auth_policy=OutOfAuthPolicy.ALLOW))
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        assert "Outside" in next(line for line in lines if "Prior auth" in line)
+        assert "block" in next(line for line in lines if "Strict Health" in line)
+        assert "allow" in next(line for line in lines if "Easy Care" in line)
+        await pilot.press("down")  # (by name: Easy Care, then Strict Health)
+        await settle(pilot)
+        text = " ".join(screen_text(app).split())
+        assert "Strict Health: prior auth required" in text
+        assert "past its units: refused (billing may override with a reason)" in text
     assert not app.unexpected
