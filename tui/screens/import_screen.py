@@ -357,7 +357,8 @@ class ImportScreen(TransferScreen):
             self.action_preview()
             return
         errors = len({(e.sheet, e.row) for e in plan.errors})
-        changes = f"create {_count(plan.created)} and update {_count(plan.updated)}"
+        records = getattr(plan, "RECORDS", "authorizations")  # an appointment list's: services
+        changes = f"{records}: {_count(plan.created)} new, {_count(plan.updated)} changed"
         new_clients = _count(getattr(plan, "clients_created", None))
         changed_clients = _count(getattr(plan, "clients_updated", None))
         if new_clients or changed_clients:  # as the CLI's summary says them
