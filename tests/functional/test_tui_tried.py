@@ -89,3 +89,45 @@ async def test_the_payers_list_says_what_each_payer_does_with_a_service_outside_
         assert "Strict Health: prior auth required" in text
         assert "past its units: refused (billing may override with a reason)" in text
     assert not app.unexpected
+
+
+async def test_a_screens_digit_goes_back_to_it_from_a_client_opened_over_it(
+    demo_db: Path,
+) -> None:
+    # 1 on a client's tracker (opened from Clients) did nothing: the app was in the Clients
+    # mode already; so did 2 on a tracker opened from Authorizations, and 1 on its audit
+    from textual.widgets import Input
+
+    from tui.forms.auth_form import AuthForm
+    from tui.screens.audit import AuditScreen
+    from tui.screens.authorizations import AuthorizationsScreen
+    from tui.screens.client import ClientScreen
+    from tui.screens.clients import ClientsScreen
+
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_client(pilot, "Alvarez, Avery")
+        await pilot.press("a")  # the client's audit, over the tracker
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientScreen)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, AuthorizationsScreen)
+
+        # a form on top keeps what is typed in it: the digit does not close it
+        await pilot.press("enter", "e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AuthForm) and not isinstance(form.focused, Input)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.screen is form and isinstance(app.screen_stack[-2], ClientScreen)
+    assert not app.unexpected
