@@ -103,8 +103,9 @@ class ClientForm(FormScreen[Client]):
         options: list[tuple[str, int]],
         priority: Priority | None,
     ) -> Vertical:
-        """Two lines: priority (a label for today's rows), payer, member id, prior auth; then
-        the dates it is in force and the group number."""
+        """Three lines: priority (a label for today's rows), payer, member id, prior auth; the
+        dates it is in force and the group number; the subscriber when it is not the client
+        (seed 002's "Subscriber Information")."""
         if priority is not None:
             first: Label | Select = Label(Text(priority.value.capitalize()), classes="field-label")
         else:
@@ -168,6 +169,24 @@ class ClientForm(FormScreen[Client]):
                 ),
                 classes="field-line",
             ),
+            Horizontal(
+                Label(Text("  subscriber"), classes="field-label"),
+                Input(
+                    ins.subscriber_name if ins else "",
+                    placeholder="name, when not the client",
+                    compact=True,
+                    id=f"{row}-subscriber",
+                    classes="ins-subscriber",
+                ),
+                Input(
+                    ins.subscriber_relationship if ins else "",
+                    placeholder="relationship (parent, spouse)",
+                    compact=True,
+                    id=f"{row}-relationship",
+                    classes="ins-relationship",
+                ),
+                classes="field-line",
+            ),
             classes="field",
             id=f"field-{row}",
         )
@@ -220,8 +239,8 @@ class ClientForm(FormScreen[Client]):
             member_id=member,
             prior_auth_required=self.checked(f"{row}-auth"),
             group_number=self.text(f"{row}-group").strip(),
-            subscriber_name=original.subscriber_name if original else "",
-            subscriber_relationship=original.subscriber_relationship if original else "",
+            subscriber_name=self.text(f"{row}-subscriber").strip(),
+            subscriber_relationship=self.text(f"{row}-relationship").strip(),
             start_date=start,
             end_date=end,
         )
