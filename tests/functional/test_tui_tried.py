@@ -131,3 +131,32 @@ async def test_a_screens_digit_goes_back_to_it_from_a_client_opened_over_it(
         await settle(pilot)
         assert app.screen is form and isinstance(app.screen_stack[-2], ClientScreen)
     assert not app.unexpected
+
+
+async def test_help_opens_on_the_keys_of_every_screen_reports_too(demo_db: Path) -> None:
+    # on Reports (9), ? opened on the Clients keys and Reports' own (e, u, r, x, w) were in
+    # no section of the help
+    from tui.screens.help import HelpScreen
+
+    app = make_app(demo_db, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in "123456789":
+            await pilot.press(key)
+            if key in "45":  # out of the file name field first
+                await pilot.press("escape")
+            await settle(pilot)
+            where = app.screen.WHERE
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen), key
+            text = str(app.screen.query_one("#help-body").query_one("Static").render())
+            first = text.split("\n\n", 3)[2].split("\n")[0]  # (after the intro and the role)
+            assert first == where, (key, first)
+            await pilot.press("escape")
+            if key in "45":  # (the help closed, the file name field has the focus again)
+                await pilot.press("escape")
+            await settle(pilot)
+        assert "Write this report to a workbook" in text
+        assert "Expiring: the authorizations that end within the days (x)" in text
+    assert not app.unexpected
