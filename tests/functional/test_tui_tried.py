@@ -160,3 +160,38 @@ async def test_help_opens_on_the_keys_of_every_screen_reports_too(demo_db: Path)
         assert "Write this report to a workbook" in text
         assert "Expiring: the authorizations that end within the days (x)" in text
     assert not app.unexpected
+
+
+async def test_the_import_screen_completes_and_browses_to_a_csv(
+    tmp_path: Path, db_path: Path
+) -> None:
+    # the screen imports a scheduler's .csv (and a log saved as one), but its path completion
+    # and its file browser offered workbooks only, so the .csv could only be typed in full
+    from textual.widgets import Input
+
+    from sync.workbooks import EXCEL
+    from tui.screens.transfer import FilePickDialog, WorkbookTree
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for name in ("appointments.csv", "log.xlsx", "notes.txt"):
+        (folder / name).write_text("")
+    app = make_app(db_path, today=TODAY, user="alice", workbooks=EXCEL)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        path = app.screen.query_one("#path", Input)
+        assert ".csv" in path.placeholder
+        assert path.suggester is not None
+        typed = str(folder / "app")
+        assert await path.suggester.get_suggestion(typed) == str(folder / "appointments.csv")
+        path.value = str(folder / "log.xlsx")
+        await pilot.press("ctrl+o")
+        await pilot.pause()  # (not settle: the folder tree's loader is a worker that waits on)
+        assert isinstance(app.screen, FilePickDialog)
+        tree = app.screen.query_one(WorkbookTree)
+        shown = {p.name for p in tree.filter_paths(list(folder.iterdir()))}
+        assert shown == {"appointments.csv", "log.xlsx"}
+        await pilot.press("escape")
+    assert not app.unexpected
