@@ -25,6 +25,11 @@ from tui.widgets import Tick
 PRIORITIES = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
 
 
+def _text(row: str, key: str, value: str, placeholder: str, classes: str) -> Input:
+    """A text field of coverage row ``row`` (its id ``<row>-<key>``)."""
+    return Input(value, placeholder=placeholder, compact=True, id=f"{row}-{key}", classes=classes)
+
+
 class ClientForm(FormScreen[Client]):
     BINDINGS: ClassVar = [
         Binding(
@@ -128,13 +133,7 @@ class ClientForm(FormScreen[Client]):
                     id=f"{row}-payer",
                     classes="ins-payer",
                 ),
-                Input(
-                    ins.member_id if ins else "",
-                    placeholder="member id",
-                    compact=True,
-                    id=f"{row}-member",
-                    classes="ins-member",
-                ),
+                _text(row, "member", ins.member_id if ins else "", "member id", "ins-member"),
                 Tick(
                     "prior auth",
                     ins.prior_auth_required if ins else True,
@@ -146,44 +145,38 @@ class ClientForm(FormScreen[Client]):
             ),
             Horizontal(
                 Label(Text("  in force"), classes="field-label"),
-                Input(
+                _text(
+                    row,
+                    "start",
                     fmt.date(ins.start_date) if ins and ins.start_date else "",
-                    placeholder="from: open",
-                    compact=True,
-                    id=f"{row}-start",
-                    classes="ins-date",
+                    "from: open",
+                    "ins-date",
                 ),
-                Input(
+                _text(
+                    row,
+                    "end",
                     fmt.date(ins.end_date) if ins and ins.end_date else "",
-                    placeholder="to: open",
-                    compact=True,
-                    id=f"{row}-end",
-                    classes="ins-date",
+                    "to: open",
+                    "ins-date",
                 ),
-                Input(
-                    ins.group_number if ins else "",
-                    placeholder="group number",
-                    compact=True,
-                    id=f"{row}-group",
-                    classes="ins-group",
-                ),
+                _text(row, "group", ins.group_number if ins else "", "group number", "ins-group"),
                 classes="field-line",
             ),
             Horizontal(
                 Label(Text("  subscriber"), classes="field-label"),
-                Input(
+                _text(
+                    row,
+                    "subscriber",
                     ins.subscriber_name if ins else "",
-                    placeholder="name, when not the client",
-                    compact=True,
-                    id=f"{row}-subscriber",
-                    classes="ins-subscriber",
+                    "name, when not the client",
+                    "ins-subscriber",
                 ),
-                Input(
+                _text(
+                    row,
+                    "relationship",
                     ins.subscriber_relationship if ins else "",
-                    placeholder="relationship (parent, spouse)",
-                    compact=True,
-                    id=f"{row}-relationship",
-                    classes="ins-relationship",
+                    "relationship (parent, spouse)",
+                    "ins-relationship",
                 ),
                 classes="field-line",
             ),
