@@ -67,15 +67,17 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 f"authtrack audit: no client with id {args.client!r} in {ctx.db_path}."
             )
         client_pk = client.id
-    entries = audit.select(store.audit(), data, client=client_pk, since=since, user=args.user)
+    trail = store.audit()
+    entries = audit.select(trail, data, client=client_pk, since=since, user=args.user)
     if args.json:
         print(json.dumps([audit.as_json(e) for e in entries], indent=2))
         return 0
     if not entries:
         print("No changes match.")
         return 0
+    named = audit.RecordNames(trail, data, audit.client_names(trail, data))
     for entry in entries:
-        print(f"{local_time(entry.at)}  {entry.user:<12} {entry.summary}")
+        print(f"{local_time(entry.at)}  {entry.user:<12} {named.summary(entry, with_client=True)}")
         for line in audit.describe_changes(entry, data):
             print(f"    {line}")
     return 0

@@ -7,6 +7,7 @@ authtrack edits or deletes its rows.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -108,6 +109,93 @@ def users(entries: Iterable[AuditEntry]) -> list[str]:
 def record_word(entry: AuditEntry) -> str:
     """What kind of record the entry is about: "authorization", "procedure group"..."""
     return _TABLE_WORDS.get(entry.table, entry.table)
+
+
+_DATE_FIELDS = frozenset(
+    {"date", "dob", "start_date", "end_date", "requested_on", "follow_up_on", "until"}
+)
+
+
+def _day(value: Any) -> str | None:
+    """A stored date ("2026-11-02") as every screen writes it (11/02/2026); None when not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return f"{dt.date.fromisoformat(value):%m/%d/%Y}"
+    except ValueError:
+        return None
+
+
+class RecordNames:
+    """Names a service as a person knows it — its code, day and client ("the 90832 service of
+    12/04/2026") — rather than by its record id, which staff see nowhere else. The audit's
+    summaries keep the id ("deleted service #409"): the service's values are those it has
+    now, else those it had when it was created or deleted (a bulk import's keep none)."""
+
+    def __init__(
+        self, entries: Iterable[AuditEntry], data: Data, names: dict[int, str] | None = None
+    ) -> None:
+        """``names``: Client.id -> name, deleted clients too (:func:`client_names`)."""
+        self.data = data
+        self.names = names if names is not None else {c.id: c.name for c in data.clients.values()}
+        self.kept: dict[int, dict[str, Any]] = {}
+        for entry in entries:
+            if (
+                entry.table == "services"
+                and entry.action in ("create", "delete")
+                and entry.changes
+                and not entry.record_ids
+            ):
+                side = 0 if entry.action == "delete" else 1
+                self.kept[entry.record_id] = {k: v[side] for k, v in entry.changes.items()}
+
+    def _service(self, service_id: int) -> tuple[str, dt.date | None, int | None] | None:
+        """(code, day, Client.id) of a service, or None when nothing says."""
+        current = self.data.services.get(service_id)
+        if current is not None:
+            return current.procedure_code, current.date, current.client
+        kept = self.kept.get(service_id)
+        if kept is None:
+            return None
+        client, day = kept.get("client"), kept.get("date")
+        try:
+            date = dt.date.fromisoformat(day) if isinstance(day, str) else None
+        except ValueError:
+            date = None
+        return (
+            str(kept.get("procedure_code") or ""),
+            date,
+            client if isinstance(client, int) else None,
+        )
+
+    def record(self, entry: AuditEntry, *, with_client: bool = False, short: bool = False) -> str:
+        """The record an entry is about: "the 90832 service of 12/04/2026", "... (Lee, Ann)"
+        ``with_client``, "service 90832, 12/04/26" ``short`` (a table's column); any other
+        record as stored ("authorization #12")."""
+        word = f"{record_word(entry)} #{entry.record_id}"
+        if entry.table != "services" or entry.record_ids:
+            return word
+        found = self._service(entry.record_id)
+        if found is None:
+            return word
+        code, day, owner = found
+        if short:
+            name = " ".join(p for p in ("service", code) if p)
+            name += f", {day:%m/%d/%y}" if day else ""
+        else:
+            name = " ".join(p for p in ("the", code, "service") if p)
+            name += f" of {day:%m/%d/%Y}" if day else ""
+        person = self.names.get(owner) if with_client and owner is not None else None
+        return f"{name} ({person})" if person else name
+
+    def summary(self, entry: AuditEntry, *, with_client: bool = False, short: bool = False) -> str:
+        """The entry's summary with its service named by :meth:`record`."""
+        text = entry.summary or f"{entry.action} {record_word(entry)}"
+        if entry.table != "services":
+            return text
+        word = re.compile(rf"\bservice #{entry.record_id}\b")
+        name = self.record(entry, with_client=with_client, short=short)
+        return word.sub(lambda _: name, text, count=1)
 
 
 def _value(value: Any) -> str:
@@ -213,6 +301,10 @@ def changes(entry: AuditEntry, data: Data | None = None, limit: int | None = Non
 def _named(field: str, value: Any, data: Data | None) -> str:
     if type(value) is bool:
         return "yes" if value else "no"
+    if field in _DATE_FIELDS:
+        day = _day(value)
+        if day is not None:
+            return day
     if data is not None and field in _NAMED and type(value) is int:
         key = ("audit.names", field)
         names = data.derived.get(key)
@@ -252,7 +344,7 @@ def describe_changes(entry: AuditEntry, data: Data | None = None) -> list[str]:
     (#1)", not "payer: 1")."""
 
     def value(field: str, v: Any) -> str:
-        return _value(v) if data is None else _named(field, v, data)
+        return _named(field, v, data)
 
     lines = []
     shown = _shown(entry)

@@ -24,6 +24,7 @@ from textual.app import App
 from textual.filter import Monochrome, NoColor
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import ModalScreen
 
 from priorauth import notify
 from priorauth.data import Data
@@ -395,6 +396,16 @@ class AuthTrackApp(App[int]):
             self.reload()
 
     # --- actions ------------------------------------------------------------------------------
+
+    async def action_switch_mode(self, mode: str) -> None:
+        """A screen's digit goes to that screen from anywhere: also from a client's tracker (or
+        its audit) opened over it, back to the screen underneath, where it did nothing. A
+        dialog or form on top stays (what is typed in it is not thrown away)."""
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+            return
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+            self.pop_screen()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -215,6 +215,19 @@ def make_plan(
     return plan
 
 
+def _shown(data: Data, name: str, value: Any) -> str:
+    """A compared value as the list of changes writes it: a day as 09/01/2026, the payer and
+    the client by name (not their record ids), a blank as "(blank)"."""
+    if name == "payer" and isinstance(value, int):
+        return data.payer_name(value)
+    if name == "client" and isinstance(value, int):
+        client = data.clients.get(value)
+        return client.name if client is not None else f"client #{value}"
+    if isinstance(value, dt.date):
+        return f"{value:%m/%d/%Y}"
+    return str(value) if value or value == 0 else "(blank)"
+
+
 def _match_rows(plan: ServicePlan) -> list[Listed]:
     data, table = plan.data, plan.table
     listed_days = [a.date for a in table.appointments]
@@ -264,7 +277,7 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
             listed.append(Listed(a.row, current, "unchanged", words=words, sheet=a.sheet))
             continue
         changes = [
-            f"{name.replace('_', ' ')} {old or '(blank)'} → {value or '(blank)'}"
+            f"{name.replace('_', ' ')} {_shown(data, name, old)} → {_shown(data, name, value)}"
             for name, old, value in zip(_COMPARED, before, values, strict=True)
             if old != value
         ]

@@ -38,6 +38,16 @@ def sample_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def write_list(
+    path: Path, rows: list[dict[str, str]], *, encoding: str = "utf-8", delimiter: str = ","
+) -> None:
+    """The sample's rows (changed) written back as an appointment list."""
+    with open(path, "w", encoding=encoding, newline="") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]), delimiter=delimiter)
+        out.writeheader()
+        out.writerows(rows)
+
+
 def test_sample_list_counts_each_kept_session_once(
     typed_demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -136,10 +146,7 @@ def test_one_status_changed_updates_that_service_only(
     target = next(r for r in rows if r["Appt Status"] == "Scheduled")
     target["Appt Status"] = "No Show"
     changed = tmp_path / "appointments_export.csv"
-    with open(changed, "w", encoding="utf-8-sig", newline="") as f:
-        out = csv.DictWriter(f, fieldnames=list(rows[0]))
-        out.writeheader()
-        out.writerows(rows)
+    write_list(changed, rows, encoding="utf-8-sig")
     before = Store(typed_demo_db).snapshot()
     code, result = run_json(typed_demo_db, capsys, str(changed))
     assert code == 0 and (result["created"], result["updated"]) == (0, 1)
@@ -158,10 +165,7 @@ def test_dry_run_text_and_missing_rows(
     rows = sample_rows()
     gone = rows.pop(10)
     shorter = tmp_path / "shorter.csv"
-    with open(shorter, "w", encoding="utf-8", newline="") as f:
-        out = csv.DictWriter(f, fieldnames=list(rows[0]), delimiter=";")
-        out.writeheader()
-        out.writerows(rows)
+    write_list(shorter, rows, delimiter=";")
     assert cli(typed_demo_db, "import-services", str(shorter), "--dry-run") == 0
     text = capsys.readouterr().out
     assert "no longer in the list (not deleted) (1)" in text
@@ -248,3 +252,23 @@ def test_authorization_log_as_csv_imports_like_xlsx(
         )
 
     assert auths(a) == auths(b)
+
+
+def test_a_changed_date_is_listed_as_every_screen_writes_dates(
+    tmp_path: Path, typed_demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the list of changes said "date 2026-09-16 → 2026-09-01" where every other line of the
+    # report (and every screen) writes 09/01/2026
+    cli(typed_demo_db, "import-services", str(TWIN), "--json")
+    capsys.readouterr()
+    rows = sample_rows()
+    target = next(r for r in rows if r["Appt Status"] == "Completed")
+    was = target["Appointment Date"]
+    month, day, year = (int(p) for p in was.split("/"))
+    target["Appointment Date"] = f"{month:02d}/{day + 1 if day < 28 else day - 1:02d}/{year}"
+    moved = tmp_path / "moved.csv"
+    write_list(moved, rows)
+    assert cli(typed_demo_db, "import-services", str(moved), "--dry-run") == 0
+    text = capsys.readouterr().out
+    line = next(t for t in text.splitlines() if f"(appointment {target['Appt ID']})" in t)
+    assert f": date {month:02d}/{day:02d}/{year} → {target['Appointment Date']}" in line, line

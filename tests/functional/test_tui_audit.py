@@ -111,7 +111,18 @@ async def test_client_audit_includes_a_deleted_service(demo_db: Path) -> None:
             "jchen",
         )
         text = flat(screen_text(app))
-        assert f"Audit · {client.name}" in text and f"deleted service #{service.id}" in text
+        assert f"Audit · {client.name}" in text and f"service #{service.id}" not in text
+        # the service as people know it: its code and day (the client is in its column)
+        assert f"deleted service {service.procedure_code}, {service.date:%m/%d/%y}" in text
+        await pilot.press("enter")  # in full: the day as every screen writes it
+        await settle(pilot)
+        assert isinstance(app.screen, AuditEntryDialog)
+        text = flat(screen_text(app))
+        day = f"{service.date:%m/%d/%Y}"
+        assert f"Deleted the {service.procedure_code} service of {day}" in text
+        assert f"date {day}" in text and f"{service.date:%Y-%m-%d}" not in text
+        await pilot.press("escape")
+        await settle(pilot)
 
         # c widens to every client, and again narrows to the selected change's client
         shown = audit.table.row_count

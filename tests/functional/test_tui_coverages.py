@@ -72,3 +72,39 @@ async def test_a_new_member_id_in_the_form_starts_a_new_period(db_path: Path) ->
         assert coverage.member_id_on(client, aetna.id, TODAY) == "W111"
         assert coverage.member_id_on(client, aetna.id, dt.date(2027, 1, 1)) == "W222"
         assert len(client.insurances) == 3  # the past Cigna plan kept
+
+
+async def test_the_subscriber_of_a_coverage_is_entered_in_the_client_form(db_path: Path) -> None:
+    # seed 002's "Subscriber Information": the model, the export and the import held the
+    # subscriber's name and relationship, but the form had no field for them
+    tracker = Tracker(Store(db_path, user="alice"), today=TODAY)
+    aetna = tracker.save_payer(Payer(name="Aetna"))
+    card = ClientInsurance(
+        payer_id=aetna.id,
+        member_id="W111",
+        subscriber_name="Lee, Mara",
+        subscriber_relationship="mother",
+    )
+    tracker.save_client(Client(first_name="Ann", last_name="Lee", insurances=[card]))
+    app = make_app(db_path, today=TODAY, user="alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_client(pilot, "Lee")
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientForm)
+        assert app.screen.query_one("#primary-subscriber", Input).value == "Lee, Mara"
+        assert app.screen.query_one("#primary-relationship", Input).value == "mother"
+        await fill(pilot, "primary-subscriber", "Lee, Tom")
+        await fill(pilot, "primary-relationship", "father")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ClientForm)
+    (client,) = Store(db_path).snapshot().clients.values()
+    (saved,) = client.insurances
+    assert (saved.member_id, saved.subscriber_name, saved.subscriber_relationship) == (
+        "W111",
+        "Lee, Tom",
+        "father",
+    )
+    assert not app.unexpected

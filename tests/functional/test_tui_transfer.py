@@ -219,6 +219,7 @@ async def test_import_screen_takes_an_appointment_list(typed_demo_db: Path) -> N
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.question.startswith("Import: services: 72 new, 326 changed?")
         await pilot.press("y")
         await settle(pilot)
         assert "Imported. Created 72 and updated 326 services" in " ".join(screen_text(app).split())
@@ -249,8 +250,10 @@ async def test_import_confirm_counts_the_new_clients(tmp_path: Path, db_path: Pa
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        text = " ".join(screen_text(app).split())
-        assert "Import: create 2 and update 0; clients: 2 new, 0 changed?" in text
+        # (it said "create 2 and update 0": of what, it did not say)
+        assert app.screen.question.startswith(
+            "Import: authorizations: 2 new, 0 changed; clients: 2 new, 0 changed?"
+        )
         await pilot.press("n")
         await settle(pilot)
     assert not app.unexpected

@@ -65,6 +65,35 @@ def test_audit_for_a_client_covers_its_authorizations_and_deleted_services(
     assert f"{{payer_id: Aetna (#{aetna.id}), priority: primary" in text
 
 
+def test_audit_names_a_service_by_code_day_and_client_and_writes_dates_as_the_app(
+    tracker: Tracker, practice, db_path: Path, capsys
+) -> None:
+    client = practice["client"]
+    service = tracker.record_service(
+        Service(
+            client=client.id,
+            payer=practice["aetna"].id,
+            date=dt.date(2026, 11, 2),
+            procedure_code="90837",
+        )
+    ).service
+    tracker.record_service(dataclasses.replace(service, units=2))
+    tracker.delete_service(dataclasses.replace(service, units=2, rev=service.rev + 1))
+    code, text, err = _run(capsys, "--db", str(db_path), "audit", "--client", client.client_id)
+    assert code == 0, err
+    assert f"service #{service.id}" not in text
+    name = "the 90837 service of 11/02/2026 (Lee, Ann)"
+    for verb in ("created", "changed", "deleted"):
+        assert f"alice        {verb} {name}" in text, text
+    assert "    date: 11/02/2026" in text and "    date: was 11/02/2026" in text
+    assert "2026-11-02" not in text
+    # scripts keep the stored values
+    code, out, _ = _run(
+        capsys, "--db", str(db_path), "audit", "--client", client.client_id, "--json"
+    )
+    assert json.loads(out)[-1]["changes"]["date"] == {"before": "2026-11-02", "after": None}
+
+
 def test_audit_since_and_unknown_client(tracker: Tracker, practice, db_path: Path, capsys) -> None:
     code, out, _ = _run(capsys, "--db", str(db_path), "audit", "--since", "2099-01-01")
     assert code == 0 and "No changes match." in out

@@ -133,6 +133,17 @@ class AuthForm(FormScreen[SaveResult]):
             Input(_date_text(a.end_date), placeholder="blank: open-ended", compact=True),
             hint="",  # the date written out (date_field)
         )
+        # the whole authorization's: above line 1 (with several lines, under "Line 1" they read
+        # as the line's)
+        yield field_row("active", "Active", Tick("the one for box 23", a.active, compact=True))
+        yield field_row(
+            "reminder_days",
+            "Remind",
+            Input(
+                lines_ui.count_text(a.reminder_days), placeholder="blank: no reminder", compact=True
+            ),
+            hint="days before the end",
+        )
         line_1_title = Label(
             Text(lines_ui.line_title(1)), id="line-1-title", classes="form-section line-title"
         )
@@ -184,15 +195,6 @@ class AuthForm(FormScreen[SaveResult]):
                 placeholder="90837, H2019-HN (blank: any)",
                 compact=True,
             ),
-        )
-        yield field_row("active", "Active", Tick("the one for box 23", a.active, compact=True))
-        yield field_row(
-            "reminder_days",
-            "Remind",
-            Input(
-                lines_ui.count_text(a.reminder_days), placeholder="blank: no reminder", compact=True
-            ),
-            hint="days before the end",
         )
         yield line_row(
             "cap",

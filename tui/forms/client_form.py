@@ -25,6 +25,11 @@ from tui.widgets import Tick
 PRIORITIES = (Priority.PRIMARY, Priority.SECONDARY, Priority.TERTIARY)
 
 
+def _text(row: str, key: str, value: str, placeholder: str, classes: str) -> Input:
+    """A text field of coverage row ``row`` (its id ``<row>-<key>``)."""
+    return Input(value, placeholder=placeholder, compact=True, id=f"{row}-{key}", classes=classes)
+
+
 class ClientForm(FormScreen[Client]):
     BINDINGS: ClassVar = [
         Binding(
@@ -103,8 +108,9 @@ class ClientForm(FormScreen[Client]):
         options: list[tuple[str, int]],
         priority: Priority | None,
     ) -> Vertical:
-        """Two lines: priority (a label for today's rows), payer, member id, prior auth; then
-        the dates it is in force and the group number."""
+        """Three lines: priority (a label for today's rows), payer, member id, prior auth; the
+        dates it is in force and the group number; the subscriber when it is not the client
+        (seed 002's "Subscriber Information")."""
         if priority is not None:
             first: Label | Select = Label(Text(priority.value.capitalize()), classes="field-label")
         else:
@@ -127,13 +133,7 @@ class ClientForm(FormScreen[Client]):
                     id=f"{row}-payer",
                     classes="ins-payer",
                 ),
-                Input(
-                    ins.member_id if ins else "",
-                    placeholder="member id",
-                    compact=True,
-                    id=f"{row}-member",
-                    classes="ins-member",
-                ),
+                _text(row, "member", ins.member_id if ins else "", "member id", "ins-member"),
                 Tick(
                     "prior auth",
                     ins.prior_auth_required if ins else True,
@@ -145,26 +145,38 @@ class ClientForm(FormScreen[Client]):
             ),
             Horizontal(
                 Label(Text("  in force"), classes="field-label"),
-                Input(
+                _text(
+                    row,
+                    "start",
                     fmt.date(ins.start_date) if ins and ins.start_date else "",
-                    placeholder="from: open",
-                    compact=True,
-                    id=f"{row}-start",
-                    classes="ins-date",
+                    "from: open",
+                    "ins-date",
                 ),
-                Input(
+                _text(
+                    row,
+                    "end",
                     fmt.date(ins.end_date) if ins and ins.end_date else "",
-                    placeholder="to: open",
-                    compact=True,
-                    id=f"{row}-end",
-                    classes="ins-date",
+                    "to: open",
+                    "ins-date",
                 ),
-                Input(
-                    ins.group_number if ins else "",
-                    placeholder="group number",
-                    compact=True,
-                    id=f"{row}-group",
-                    classes="ins-group",
+                _text(row, "group", ins.group_number if ins else "", "group number", "ins-group"),
+                classes="field-line",
+            ),
+            Horizontal(
+                Label(Text("  subscriber"), classes="field-label"),
+                _text(
+                    row,
+                    "subscriber",
+                    ins.subscriber_name if ins else "",
+                    "name, when not the client",
+                    "ins-subscriber",
+                ),
+                _text(
+                    row,
+                    "relationship",
+                    ins.subscriber_relationship if ins else "",
+                    "relationship (parent, spouse)",
+                    "ins-relationship",
                 ),
                 classes="field-line",
             ),
@@ -220,8 +232,8 @@ class ClientForm(FormScreen[Client]):
             member_id=member,
             prior_auth_required=self.checked(f"{row}-auth"),
             group_number=self.text(f"{row}-group").strip(),
-            subscriber_name=original.subscriber_name if original else "",
-            subscriber_relationship=original.subscriber_relationship if original else "",
+            subscriber_name=self.text(f"{row}-subscriber").strip(),
+            subscriber_relationship=self.text(f"{row}-relationship").strip(),
             start_date=start,
             end_date=end,
         )

@@ -45,6 +45,8 @@ class AuditRow:
     """One entry as the screen shows and filters it."""
 
     entry: AuditEntry
+    title: str  # what changed, its record named as people know it ("deleted the 90832 ...")
+    record: str  # "the 90832 service of 12/04/2026", "authorization #12"
     line: Row  # (key, cells): the same tuple each time, so refills compare cheaply
     clients: frozenset[int]
     search: str
@@ -69,6 +71,7 @@ def build_trail(read: tuple[Data, list[AuditEntry]], now: dt.datetime) -> Trail:
     data, entries = read
     owners = audit.client_of_records(entries, data)
     names = audit.client_names(entries, data)
+    named = audit.RecordNames(entries, data, names)
     rows = []
     times: dict[str, str] = {}  # one transaction's entries share their time
     for index in range(len(entries) - 1, -1, -1):
@@ -78,10 +81,14 @@ def build_trail(read: tuple[Data, list[AuditEntry]], now: dt.datetime) -> Trail:
         when = times.get(entry.at)
         if when is None:
             when = times[entry.at] = fmt.when(audit.entry_time(entry), now)
+        title = named.summary(entry)
+        short = named.summary(entry, short=True)
         rows.append(
             AuditRow(
                 entry,
-                (str(index), cells(entry, when, who, data)),
+                title,
+                named.record(entry),
+                (str(index), cells(entry, when, who, short, data)),
                 clients,
                 f"{audit.search_text(entry)} {who.casefold()}",
             )
@@ -114,12 +121,12 @@ def changes_line(entry: AuditEntry, data: Data | None, limit: int | None = None)
     return " · ".join(texts)
 
 
-def cells(entry: AuditEntry, when: str, who: str, data: Data) -> list[Cell]:
+def cells(entry: AuditEntry, when: str, who: str, title: str, data: Data) -> list[Cell]:
     return [
         (when, ""),
         (entry.user, ""),
         (who, ""),
-        (entry.summary or f"{entry.action} {audit.record_word(entry)}", ""),
+        (title, ""),
         (changes_line(entry, data, CHANGES_SHOWN), "muted"),
     ]
 
@@ -272,7 +279,7 @@ class AuditScreen(FilteredListScreen):
                     f"{fmt.when(audit.entry_time(entry), self.at.now(), long=True)} {entry.user}: ",
                     "bold",
                 ),
-                changes_line(entry, self.trail.data if self.trail else None) or entry.summary,
+                changes_line(entry, self.trail.data if self.trail else None) or row.title,
             )
         )
 
@@ -300,7 +307,9 @@ class AuditScreen(FilteredListScreen):
             who = client_text(row.clients, self.trail.names)
             if len(row.clients) == 1:
                 who = f"client {who}"
-            self.app.push_screen(AuditEntryDialog(row.entry, who, self.trail.data))
+            self.app.push_screen(
+                AuditEntryDialog(row.entry, who, self.trail.data, row.title, row.record)
+            )
 
     def action_client(self) -> None:
         if self.client is not None:

@@ -21,10 +21,11 @@ from tui import fmt
 ACTION_WORDS = {"create": "created", "update": "changed", "delete": "deleted"}
 
 
-def entry_facts(entry: AuditEntry, client: str, now: dt.datetime) -> str:
+def entry_facts(entry: AuditEntry, client: str, now: dt.datetime, record: str = "") -> str:
     """ "Mon 11/23/2026 14:05 · by mlopez · authorization #12 · client Lee, Ann"
-    (``client`` says whose records they are, "" for none)."""
-    record = f"{audit.record_word(entry)} #{entry.record_id}"
+    (``client`` says whose records they are, "" for none; ``record`` names the record, by
+    default by its id)."""
+    record = record or f"{audit.record_word(entry)} #{entry.record_id}"
     if entry.record_ids:
         record = f"{len(entry.record_ids)} {audit.record_word(entry)} records"
     facts = [fmt.when(audit.entry_time(entry), now, long=True), f"by {entry.user}", record]
@@ -71,18 +72,32 @@ class AuditEntryDialog(ModalScreen[None]):
         Binding("escape,enter,q", "close", "Close", id="audit_entry_close"),
     ]
 
-    def __init__(self, entry: AuditEntry, client: str, data: Data | None) -> None:
+    def __init__(
+        self,
+        entry: AuditEntry,
+        client: str,
+        data: Data | None,
+        title: str = "",
+        record: str = "",
+    ) -> None:
+        """``title``: what changed (by default the entry's summary); ``record``: the record's
+        name (by default its kind and id)."""
         super().__init__(classes="dialog")
         self.entry, self.client, self.data = entry, client, data
+        self.title_text, self.record = title, record
 
     def compose(self) -> ComposeResult:
         entry = self.entry
         word = audit.record_word(entry)
         with Vertical(classes="dialog-box -entry"):
-            title = entry.summary or f"{ACTION_WORDS.get(entry.action, entry.action)} {word}"
+            title = (
+                self.title_text
+                or entry.summary
+                or f"{ACTION_WORDS.get(entry.action, entry.action)} {word}"
+            )
             yield Label(Text(title[:1].upper() + title[1:]), classes="dialog-title")
             now = self.app.now()  # type: ignore[attr-defined]
-            yield Static(Text(entry_facts(entry, self.client, now)), id="entry-facts")
+            yield Static(Text(entry_facts(entry, self.client, now, self.record)), id="entry-facts")
             with VerticalScroll(id="entry-body"):
                 yield Static(changes_table(entry, self.data), id="entry-changes")
             yield Static(Text("↑↓ scroll · esc close · read only"), classes="dialog-keys")

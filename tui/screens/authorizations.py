@@ -336,7 +336,9 @@ class AuthorizationsScreen(FilteredListScreen):
         detail = self.query_one("#detail", Static)
         auth = data.authorizations.get(auth_id_of(key)) if data and key else None
         if data is None or auth is None:
-            detail.update(Text(self._nothing_matches() if data else ""))
+            # (when the table's place says why it is empty, the line below does not say it again)
+            said = self.query_one("#empty", Static).display
+            detail.update(Text(self._nothing_matches() if data and not said else ""))
             return
         today = self.at.today
         use = rules.usage(data, auth, today)

@@ -45,6 +45,7 @@ def help_sections(current: type | None, app_bindings: Sequence[Binding]) -> list
     from tui.screens.import_screen import ImportScreen
     from tui.screens.notifications import NotificationsScreen
     from tui.screens.payers import PayersScreen
+    from tui.screens.reports import ReportsScreen
     from tui.screens.settings import SettingsScreen
 
     screens: list[type] = [
@@ -57,6 +58,7 @@ def help_sections(current: type | None, app_bindings: Sequence[Binding]) -> list
         AuditScreen,
         PayersScreen,
         SettingsScreen,
+        ReportsScreen,
     ]
     if current in screens:
         screens.remove(current)

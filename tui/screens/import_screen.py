@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Static
 from priorauth.errors import AuthTrackError
 from tui.screens.dialogs import ConfirmDialog, PickDialog
 from tui.screens.transfer import (
+    IMPORT_SUFFIXES,
     NOT_HERE,
     FilePickDialog,
     Finished,
@@ -182,9 +183,9 @@ class ImportScreen(TransferScreen):
             with Horizontal(classes="field-line"):
                 yield Label("Workbook", classes="field-label")
                 yield Input(
-                    placeholder="path to .xlsx / .xls / .ods (→ completes, ctrl+o browses)",
+                    placeholder="path to .xlsx / .xls / .ods / .csv (→ completes, ctrl+o browses)",
                     id="path",
-                    suggester=PathSuggester(),
+                    suggester=PathSuggester(IMPORT_SUFFIXES),
                     compact=True,
                 )
             with Horizontal(classes="field-line"):
@@ -227,7 +228,7 @@ class ImportScreen(TransferScreen):
     def action_browse(self) -> None:
         start = self.path()
         folder = start.parent if start and start.parent.is_dir() else Path.home()
-        self.app.push_screen(FilePickDialog(folder), self._picked)
+        self.app.push_screen(FilePickDialog(folder, IMPORT_SUFFIXES), self._picked)
 
     def _picked(self, path: Path | None) -> None:
         if path is not None:
@@ -357,7 +358,8 @@ class ImportScreen(TransferScreen):
             self.action_preview()
             return
         errors = len({(e.sheet, e.row) for e in plan.errors})
-        changes = f"create {_count(plan.created)} and update {_count(plan.updated)}"
+        records = getattr(plan, "RECORDS", "authorizations")  # an appointment list's: services
+        changes = f"{records}: {_count(plan.created)} new, {_count(plan.updated)} changed"
         new_clients = _count(getattr(plan, "clients_created", None))
         changed_clients = _count(getattr(plan, "clients_updated", None))
         if new_clients or changed_clients:  # as the CLI's summary says them

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label, Static
 
-from priorauth.model import Payer, ProcedureGroup
+from priorauth.model import OutOfAuthPolicy, Payer, ProcedureGroup
 from tui import fmt
 from tui.screens.base import BaseScreen
 from tui.table import Cell, Col, RecordTable
@@ -20,8 +20,15 @@ PAYER_COLUMNS = [
     Col("name", "Payer", 16, flex=3),
     Col("auth", "Prior auth", 12),
     Col("days", "Turnaround", 10, align="right", short="Answers"),
+    Col("policy", "Outside auth", 7, short="Outside"),
     Col("notes", "Notes", 10, flex=3),
 ]
+# what the payer's policy does to a service no authorization covers (the form's choices)
+POLICY_WORDS = {
+    OutOfAuthPolicy.ALLOW: "recorded, nothing said",
+    OutOfAuthPolicy.WARN: "recorded with a warning",
+    OutOfAuthPolicy.BLOCK: "refused (billing may override with a reason)",
+}
 GROUP_COLUMNS = [
     Col("name", "Procedure group", 18, flex=1),
     Col("codes", "Codes", 20, flex=3),
@@ -33,6 +40,7 @@ def payer_cells(payer: Payer) -> list[Cell]:
         (payer.name, ""),
         ("required" if payer.prior_auth_required else "not required", ""),
         (f"{payer.turnaround_days} d", ""),
+        (payer.out_of_auth_policy.value, ""),
         (payer.notes, "muted"),
     ]
 
@@ -113,9 +121,11 @@ class PayersScreen(BaseScreen):
         detail = self.query_one("#detail", Static)
         if isinstance(record, Payer):
             needs = "required" if record.prior_auth_required else "not required"
+            rule = POLICY_WORDS[record.out_of_auth_policy]
             text = (
                 f"{record.name}: prior auth {needs} by default for new client insurances · "
-                f"usually answers a request in {record.turnaround_days} days"
+                f"usually answers a request in {record.turnaround_days} days · a service "
+                f"outside an authorization or past its units: {rule}"
             )
         elif isinstance(record, ProcedureGroup):
             text = f"{record.name}: picked in the authorization form for {fmt.codes(record.codes)}"

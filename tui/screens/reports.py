@@ -88,9 +88,27 @@ def columns_for(report: Report) -> list[Col]:
 class ReportsScreen(BaseScreen):
     WHERE = "Reports"
     BINDINGS: ClassVar = [
-        Binding("e", "kind('expiring')", "Expiring", id="reports_expiring"),
-        Binding("u", "kind('utilization')", "Utilization", id="reports_utilization"),
-        Binding("r", "kind('renewals')", "Renewals", id="reports_renewals"),
+        Binding(
+            "e",
+            "kind('expiring')",
+            "Expiring",
+            id="reports_expiring",
+            tooltip="Expiring: the authorizations that end within the days (x)",
+        ),
+        Binding(
+            "u",
+            "kind('utilization')",
+            "Utilization",
+            id="reports_utilization",
+            tooltip="Utilization: units and visits authorized and used, by payer and clinician",
+        ),
+        Binding(
+            "r",
+            "kind('renewals')",
+            "Renewals",
+            id="reports_renewals",
+            tooltip="Renewals to request now, before the payer's turnaround runs out",
+        ),
         Binding(
             "x",
             "days",

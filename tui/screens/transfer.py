@@ -22,6 +22,8 @@ from priorauth.errors import AuthTrackError
 from tui.screens.base import BaseScreen
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+# what the Import screen reads: the workbooks, and the CSV a scheduler or a log may be saved as
+IMPORT_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 
 
 NOT_HERE = "Import and export are not part of this app (it was started without them)."
@@ -56,11 +58,17 @@ class PathSuggester(Suggester):
 
 
 class WorkbookTree(DirectoryTree):
+    def __init__(
+        self, path: Path, *, suffixes: Iterable[str] = WORKBOOK_SUFFIXES, id: str | None = None
+    ) -> None:
+        self.suffixes = tuple(suffixes)
+        super().__init__(path, id=id)
+
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [
             p
             for p in paths
-            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in WORKBOOK_SUFFIXES)
+            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in self.suffixes)
         ]
 
 
@@ -120,14 +128,16 @@ class FilePickDialog(ModalScreen[Path | None]):
         Binding("backspace", "up", "Parent folder", id="pick_file_up"),
     ]
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, suffixes: Iterable[str] = WORKBOOK_SUFFIXES) -> None:
+        """``suffixes``: the files shown (folders always are)."""
         super().__init__(classes="dialog")
         self.folder = folder
+        self.suffixes = tuple(suffixes)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box -files"):
             yield Label(Text(str(self.folder)), classes="dialog-title", id="folder")
-            yield WorkbookTree(self.folder, id="tree")
+            yield WorkbookTree(self.folder, suffixes=self.suffixes, id="tree")
             yield Static(
                 Text("enter open/pick · backspace parent folder · esc cancel"),
                 classes="dialog-keys",
