@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import unicodedata
 from collections import defaultdict
@@ -36,6 +37,9 @@ def _first_agrees(a: str, b: str) -> bool:
     return not a or not b or a.startswith(b) or b.startswith(a)
 
 
+_CLIENT_KEY = operator.attrgetter("client_id", "first", "last", "dob")  # (what finds a client)
+
+
 class ClientFinder:
     def __init__(self, data: Data) -> None:
         self.data = data
@@ -52,11 +56,22 @@ class ClientFinder:
 
     def find(self, a: Appointment) -> Client | str:
         """The client, or a sentence saying why none (or several) fit."""
-        key = (a.client_id, a.first, a.last, a.dob)
+        key = _CLIENT_KEY(a)
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._find(a)
         return found
+
+    def of_rows(self, rows: list[Appointment]) -> list[Client | str]:
+        """:meth:`find` for each of ``rows``: a list names each client on many rows, so each
+        distinct client (id, names, date of birth) is found once, and the rows are given theirs
+        a column at a time."""
+        keys = list(map(_CLIENT_KEY, rows))
+        cache = self._cache
+        for key, a in dict(zip(keys, rows, strict=True)).items():
+            if key not in cache:
+                cache[key] = self._find(a)
+        return list(map(cache.__getitem__, keys))
 
     def _find(self, a: Appointment) -> Client | str:
         who = f"{a.last}, {a.first}" if a.first else a.last
