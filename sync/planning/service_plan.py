@@ -42,6 +42,7 @@ from sync.recognising.tabs import merge_lists
 
 _COMPARED = ("client", "payer", "date", "time", "procedure_code", "units", "status")
 _COMPARED += ("provider", "appointment_id")
+_ID, _ROW, _SHEET = (operator.attrgetter(name) for name in ("id", "row", "sheet"))
 
 
 @dataclass
@@ -314,20 +315,26 @@ def _makers(user: str, source: str) -> tuple[Callable[..., Service], Callable[..
 def _judge(plan: ServicePlan, listed: list[Listed]) -> set[tuple[str, int]]:
     """Fill ``plan.findings``; the rows a blocking payer refuses (as errors) are returned, as
     (tab, row): the tab is "" unless tabs were merged."""
+    services = [item.service for item in listed]
     changed = [item.service for item in listed if item.kind != "unchanged"]
     view = bulk.overlay(plan.data, bulk.Changes(services=changed)) if changed else plan.data
-    rows = {item.service.id: item for item in listed}
-    findings = outofauth.check_many(view, [item.service for item in listed])
-    findings.sort(key=lambda f: rows[f.service.id].row)
-    plan.findings = [(rows[f.service.id].row, f) for f in findings]
-    plan.finding_sheets = [rows[f.service.id].sheet for f in findings]
+    rows = dict(zip(map(_ID, services), listed, strict=True))
+    found = outofauth.check_many(view, services)
+    items = [rows[f.service.id] for f in found]
+    order = sorted(range(len(found)), key=list(map(_ROW, items)).__getitem__)  # (stable: by row)
+    findings = [found[i] for i in order]
+    items = [items[i] for i in order]
+    plan.findings = list(zip(map(_ROW, items), findings, strict=True))
+    plan.finding_sheets = list(map(_SHEET, items))
     blocked: set[tuple[str, int]] = set()
     warned: list[str] = []
-    for f in findings:
-        item = rows[f.service.id]
+    policies: dict[int, OutOfAuthPolicy] = {}  # (by payer: looked up once each)
+    for f, item in zip(findings, items, strict=True):
         if item.kind == "unchanged" or item.service.override_reason:
             continue
-        policy = outofauth.policy_for(view, f.service.payer)
+        policy = policies.get(f.service.payer)
+        if policy is None:
+            policy = policies[f.service.payer] = outofauth.policy_for(view, f.service.payer)
         if policy == OutOfAuthPolicy.BLOCK:
             payer = view.payer_name(f.service.payer)
             plan.table.error(
