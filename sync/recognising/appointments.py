@@ -368,11 +368,14 @@ def read_list(
         values = by_column[j]  # (cell values are texts, numbers, dates: hashable)
         meaning: dict[Any, Any] = {}
         wrong: dict[Any, str] = {}
-        for value in set(values):
-            try:
-                meaning[value] = parse(value)
-            except dates.CellError as e:
-                meaning[value], wrong[value] = None, str(e)
+        if parse is cells.identifier:  # (ids: a column of distinct texts, read at C speed)
+            meaning = cells.identifiers(set(values))
+        else:
+            for value in set(values):
+                try:
+                    meaning[value] = parse(value)
+                except dates.CellError as e:
+                    meaning[value], wrong[value] = None, str(e)
         if wrong:
             for i, value in enumerate(values):
                 if value in wrong:
@@ -397,13 +400,33 @@ def read_list(
         if (A.TIME not in cols and A.DATE in cols)
         else None
     )
-    for i, row in enumerate(numbers):
+    columns = (names, lasts, firsts, client_ids, days, codes, units, mins, dobs, times)
+    columns += (day_times or texts, providers, states, appointment_ids, payers)
+    add = table.appointments.append
+    for i, (
+        row,
+        name,
+        last,
+        first,
+        client_id,
+        day,
+        code,
+        count,
+        minute,
+        dob,
+        time,
+        day_time,
+        provider,
+        state,
+        appointment_id,
+        payer,
+    ) in enumerate(zip(numbers, *columns, strict=True)):  # (a row's values, a column at a time)
         if i in bad:
             continue
-        first, last = names[i] or ("", "")
-        last = last or lasts[i] or ""
-        first = first or firsts[i] or ""
-        client_id = client_ids[i] or ""
+        first_name, last_name = name or ("", "")
+        last = last_name or last or ""
+        first = first_name or first or ""
+        client_id = client_id or ""
         if not client_id and not last:
             table.error(
                 row,
@@ -411,43 +434,41 @@ def read_list(
                 "the client is missing; give the client id or name.",
             )
             continue
-        day = days[i]
         if day is None:
             table.error(row, A.DATE, "the date of service is missing.")
             continue
-        code = codes[i] or []
+        code = code or []
         if len(code) > 1:
             table.error(row, A.CODE, "an appointment has one procedure code; list one per row.")
             continue
-        count = units[i]
-        if count is None and mins[i] is not None:
-            count = units_from_minutes(mins[i])
+        if count is None and minute is not None:
+            count = units_from_minutes(minute)
             if count == 0:
                 table.error(
                     row,
                     A.MINUTES,
-                    f"{mins[i]} minutes bills no unit (a 15-minute unit needs at least "
+                    f"{minute} minutes bills no unit (a 15-minute unit needs at least "
                     f"{MIN_MINUTES} minutes); fix the duration or give the units.",
                 )
                 continue
         elif count == 0:
             table.error(row, A.UNITS, "units must be at least 1.")
             continue
-        table.appointments.append(
+        add(
             Appointment(
                 row,
                 client_id,
                 first,
                 last,
-                dobs[i],
+                dob,
                 day,
-                times[i] or (day_times[i] if day_times else "") or "",
+                time or day_time or "",
                 code[0] if code else "",
                 1 if count is None else count,
-                providers[i] or "",
-                states[i],
-                appointment_ids[i] or "",
-                payers[i] or "",
+                provider or "",
+                state,
+                appointment_id or "",
+                payer or "",
             )
         )
     return table
