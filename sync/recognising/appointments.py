@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -243,6 +244,15 @@ def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int,
     appointment: blank, total and repeated-header rows left out."""
     names = {j: text.casefold() for j, text in header.names.items()}
     repeats = set(names.values())
+    usual = _usual_rows(raw, header, width, repeats)
+    return usual if usual is not None else _rows_one_by_one(raw, header, width, names, repeats)
+
+
+def _rows_one_by_one(
+    raw: RawSheet, header: ListHeader, width: int, names: dict[int, str], repeats: set[str]
+) -> list[tuple[int, list[Any]]]:
+    """:func:`_data_rows`, each row through every test (``names``: the header's headings by
+    column, case-folded; ``repeats``: the set of them)."""
     out = []
     total = _TOTAL.match
     for i in range(header.index + 1, len(raw.rows)):
@@ -277,6 +287,29 @@ def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int,
             continue  # the header repeated (a print layout)
         out.append((raw.first_row + i, values))
     return out
+
+
+def _usual_rows(
+    raw: RawSheet, header: ListHeader, width: int, repeats: set[str]
+) -> list[tuple[int, list[Any]]] | None:
+    """:func:`_data_rows` when every row under the header is a usual one, told a column at a
+    time (None when one is not: the rows then go through every test one by one): each row as
+    wide as the header, its first cell a text that is neither blank, nor a total's word, nor a
+    heading of the header."""
+    body = raw.rows[header.index + 1 :]
+    if not body or min(map(len, body)) < width:
+        return None
+    firsts = list(map(_FIRST, body))
+    if set(map(type, firsts)) != {str} or any(map(_TOTAL.match, firsts)):
+        return None
+    stripped = list(map(str.strip, firsts))
+    if not all(stripped) or not repeats.isdisjoint(map(str.casefold, stripped)):
+        return None
+    start = raw.first_row + header.index + 1
+    return list(zip(range(start, start + len(body)), body, strict=True))
+
+
+_FIRST = operator.itemgetter(0)
 
 
 def _parsers(epoch_1904: bool, orders: dict[A, DateOrder]) -> dict[A, Any]:
