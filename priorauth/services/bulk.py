@@ -106,9 +106,9 @@ def problems(
             errors = [e for e in errors if not validate.is_duplicate_number(e)]
         if errors:
             found[(auth.TABLE, auth.id)] = errors
-    for service in changes.services:
-        if errors := validate.service_problems(view, service):
-            found[(service.TABLE, service.id)] = errors
+    services = changes.services
+    for i, errors in validate_many.services_problems(view, services).items():
+        found[(services[i].TABLE, services[i].id)] = errors
     return found
 
 
