@@ -200,16 +200,16 @@ def make_plan(
     plan.errors = list(table.errors)
     plan.warnings = list(table.warnings)
     listed = _match_rows(plan)
-    blocked = _judge(plan, listed)
+    blocked, view = _judge(plan, listed)
     if blocked:  # judged again without the blocked rows, for the lists
         listed = [item for item in listed if (item.sheet, item.row) not in blocked]
-        _judge(plan, listed)
+        _, view = _judge(plan, listed)
     for item in listed:
         getattr(plan, item.kind).append(item)
     plan.changes = bulk.Changes(
         services=[item.service for item in listed if item.kind != "unchanged"]
     )
-    _validate(plan, listed)
+    _validate(plan, listed, view)  # (the services judged are those changed: the same view)
     tabs = {t.sheet: n for n, t in enumerate(table.parts)}  # (merged tabs: oldest first)
     plan.errors.sort(key=lambda e: (tabs.get(e.sheet, 0), e.row, e.column))
     plan.skipped = len({(e.sheet, e.row) for e in plan.errors if e.row})
@@ -312,9 +312,10 @@ def _makers(user: str, source: str) -> tuple[Callable[..., Service], Callable[..
     return make, update
 
 
-def _judge(plan: ServicePlan, listed: list[Listed]) -> set[tuple[str, int]]:
+def _judge(plan: ServicePlan, listed: list[Listed]) -> tuple[set[tuple[str, int]], Data]:
     """Fill ``plan.findings``; the rows a blocking payer refuses (as errors) are returned, as
-    (tab, row): the tab is "" unless tabs were merged."""
+    (tab, row): the tab is "" unless tabs were merged, with the data as the list's new and
+    changed services would make it (:func:`bulk.overlay`)."""
     services = [item.service for item in listed]
     changed = [item.service for item in listed if item.kind != "unchanged"]
     view = bulk.overlay(plan.data, bulk.Changes(services=changed)) if changed else plan.data
@@ -350,11 +351,12 @@ def _judge(plan: ServicePlan, listed: list[Listed]) -> set[tuple[str, int]]:
         elif policy == OutOfAuthPolicy.WARN:
             warned.append(f'Sheet "{item.sheet or plan.sheet}", row {item.row}: {f.message}')
     plan.warnings = list(dict.fromkeys([*plan.warnings, *warned]))
-    return blocked
+    return blocked, view
 
 
-def _validate(plan: ServicePlan, listed: list[Listed]) -> None:
-    found = bulk.problems(plan.data, plan.changes, plan.today)
+def _validate(plan: ServicePlan, listed: list[Listed], view: Data) -> None:
+    """``view``: the data as ``plan.changes`` would make it."""
+    found = bulk.problems(plan.data, plan.changes, plan.today, view if plan.changes else None)
     if not found:
         return
     rows = {item.service.id: item for item in listed}
