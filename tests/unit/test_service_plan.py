@@ -472,3 +472,23 @@ def test_clients_found_a_column_at_a_time_are_those_found_row_by_row(
     assert found == [one_by_one.find(a) for a in rows]
     assert found[0] is found[2] is found[3] and found[0].id == practice["client"].id
     assert all(isinstance(found[i], str) for i in (1, 4, 5))
+
+
+def test_clients_named_by_id_need_no_index_of_names(
+    tracker: Tracker, practice: dict[str, Any]
+) -> None:
+    """The clients' names are indexed (each normalised) only when a row is looked up by name:
+    a list giving every client's id finds them without."""
+    from sync.planning.service_match import ClientFinder
+    from sync.recognising.appointments import Appointment
+
+    day = dt.date(2026, 11, 2)
+    client_id = practice["client"].client_id
+    by_id = Appointment(2, client_id, "Ann", "Lee", None, day, "", "", 1, "", None, "", "")
+    finder = ClientFinder(tracker.data())
+    assert finder.of_rows([by_id, by_id]) == [practice["client"]] * 2
+    assert "_names" not in vars(finder)
+    by_name = Appointment(
+        3, "", "Ann", "Lee", dt.date(1990, 4, 2), day, "", "", 1, "", None, "", ""
+    )
+    assert finder.find(by_name) == practice["client"] and "_names" in vars(finder)
