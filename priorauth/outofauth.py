@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from dataclasses import dataclass
 
 from priorauth import coverage, rules, service_lines, usage
 from priorauth.data import Data
 from priorauth.errors import ValidationError
 from priorauth.model import Authorization, OutOfAuthPolicy, RequestStatus, Service
+
+_ID = operator.attrgetter("id")
 
 UNCOVERED = "uncovered"
 OVER_UNITS = "over_units"
@@ -226,10 +229,10 @@ def check_many(data: Data, services: list[Service]) -> list[Finding]:
     for service in by_auth.get(None, []):
         if service.id in wanted and needs_authorization(data, service):
             findings.append(uncovered_finding(data, service))
-    touched = {
+    touched = {  # (each list looked through only until one of them is found)
         auth_id
         for auth_id, listed in by_auth.items()
-        if auth_id is not None and not wanted.isdisjoint([s.id for s in listed])
+        if auth_id is not None and not wanted.isdisjoint(map(_ID, listed))
     }
     for auth_id in sorted(touched):
         auth = data.authorizations[auth_id]

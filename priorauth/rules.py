@@ -138,23 +138,23 @@ def services_by_authorization(data: Data) -> dict[int | None, list[Service]]:
         }
         pinned_to = data.authorizations
         counting = COUNTING_STATUSES
+        candidates_of = candidates.get
         for service in data.services.values():  # (in id order)
             if service.status not in counting:
                 continue
-            auth = None
-            if service.authorization is not None:
-                auth = pinned_to.get(service.authorization)
-            if auth is None:
-                day, code = service.date, service.procedure_code
-                for start, end, codes, candidate in candidates.get(
-                    (service.client, service.payer), ()
+            pinned = service.authorization
+            if pinned is not None and (auth := pinned_to.get(pinned)) is not None:
+                cached[auth.id].append(service)
+                continue
+            day, code = service.date, service.procedure_code
+            for start, end, codes, candidate in candidates_of((service.client, service.payer), ()):
+                if start <= day <= end and (
+                    not code or not codes or code in codes or code_matches(code, codes)
                 ):
-                    if start <= day <= end and (
-                        not code or not codes or code in codes or code_matches(code, codes)
-                    ):
-                        auth = candidate
-                        break
-            cached[auth.id if auth else None].append(service)
+                    cached[candidate.id].append(service)
+                    break
+            else:
+                cached[None].append(service)
         for services in cached.values():
             services.sort(key=_date_of)  # stable: by date, then id (by_date's order)
         data.derived[key] = cached

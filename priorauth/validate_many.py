@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, compress, count, repeat
-from operator import attrgetter, eq, is_, itemgetter, lt
+from operator import attrgetter, eq, is_, is_not, itemgetter, lt
 from typing import TypeVar
 
 from priorauth import coverage
 from priorauth.data import Data
 from priorauth.errors import ValidationError
-from priorauth.model import Authorization, Client, ServiceLine
+from priorauth.model import Authorization, Client, Service, ServiceLine
 from priorauth.validate import (
     _APPROVED,
     _GOOD_CODES,
@@ -34,6 +34,7 @@ from priorauth.validate import (
     _good_code,
     authorization_problems,
     client_problems,
+    service_problems,
 )
 
 # the fields the checks of an authorization without service lines read, in one call (its counts
@@ -386,4 +387,44 @@ def _doubtful_coverages(data: Data, clients: Sequence[Client]) -> set[int]:
     return doubtful
 
 
-__all__ = ["authorizations_problems", "clients_problems"]
+# the fields service_problems reads (a test holds that it reads no other)
+_SERVICE_FIELD_NAMES = ("client", "payer", "units", "procedure_code", "authorization")
+_SERVICE_FIELDS = attrgetter(*_SERVICE_FIELD_NAMES)
+
+
+def services_problems(data: Data, services: Sequence[Service]) -> dict[int, list[ValidationError]]:
+    """``{position: validate.service_problems(data, services[position])}`` for the services
+    that have problems, by position (an appointment list's 100,000)."""
+    return _checked(
+        services,
+        lambda: _doubtful_services(data, services),
+        lambda service: service_problems(data, service),
+    )
+
+
+def _doubtful_services(data: Data, services: Sequence[Service]) -> set[int]:
+    """The positions of the services not proven free of problems (each proof below is the
+    negation of one of service_problems's checks, in its order)."""
+    if not services:
+        return set()
+    clients, payers, units, codes, pinned = zip(*map(_SERVICE_FIELDS, services), strict=True)
+    doubtful: set[int] = set()
+    for column, table in ((clients, data.clients), (payers, data.payers)):  # known ones
+        unknown = {value for value in set(column) if value not in table}
+        if unknown:
+            doubtful |= _where(map(unknown.__contains__, column))
+    if min(units) <= 0 or not all(type(n) is int for n in set(units)):  # at least 1
+        doubtful |= _where(map(_not_above_zero, units))
+    bad_codes = {code for code in set(codes) if code and not _good_code(code)}  # a code
+    if bad_codes:
+        doubtful |= _where(map(bad_codes.__contains__, codes))
+    if set(pinned) != {None}:  # an authorization of the client's own (few are pinned)
+        doubtful |= _where(map(is_not, pinned, repeat(None)))
+    return doubtful
+
+
+def _not_above_zero(units: object) -> bool:
+    return type(units) is not int or units <= 0  # type: ignore[operator]
+
+
+__all__ = ["authorizations_problems", "clients_problems", "services_problems"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from typing import Any
 
 from priorauth import grammar
@@ -69,6 +70,17 @@ def identifier(value: Any) -> str:
     """An id or number column: text, blank for "n/a"-style placeholders."""
     out = text(value)
     return "" if out.lower() in _BLANKS else out
+
+
+def identifiers(values: Collection[Any]) -> dict[Any, str]:
+    """:func:`identifier` of each of ``values`` (distinct), as {value: id}: a column of printable
+    texts (an appointment list's 100,000 appointment ids) at C speed, the others one by one."""
+    if set(map(type, values)) != {str} or not "".join(values).isprintable():
+        return {value: identifier(value) for value in values}
+    found = dict(zip(values, map(str.strip, values), strict=True))  # (cleaned(): as they are)
+    if not _BLANKS.isdisjoint(map(str.lower, found.values())):  # a placeholder among them
+        return {value: "" if out.lower() in _BLANKS else out for value, out in found.items()}
+    return found
 
 
 def timestamp(value: Any, epoch_1904: bool = False) -> str:

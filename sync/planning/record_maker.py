@@ -40,8 +40,8 @@ def record_maker(
     else:
         columns = columns or {}
         assert set(given) | set(columns) <= set(names), (given, columns)
-        arguments = ("source", *given, "i") if from_record else (*given, "i")
-        assert "source" not in names
+        arguments = ("original", *given, "i") if from_record else (*given, "i")
+        assert "original" not in names
         lines = [f"    def make({', '.join(arguments)}):", "        record = new(cls)"]
         for name in names:
             if name in given:
@@ -50,7 +50,7 @@ def record_maker(
                 bound[f"column_{name}"] = columns[name]
                 lines.append(f"        record.{name} = column_{name}[i]")
             elif from_record:
-                lines.append(f"        record.{name} = source.{name}")
+                lines.append(f"        record.{name} = original.{name}")
             else:
                 bound[f"default_{name}"] = (defaults or {})[name]
                 lines.append(f"        record.{name} = default_{name}")

@@ -13,9 +13,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import re
 import unicodedata
 from collections import defaultdict
+from typing import NamedTuple
 
 from priorauth import coverage, rules
 from priorauth.data import Data
@@ -36,27 +39,51 @@ def _first_agrees(a: str, b: str) -> bool:
     return not a or not b or a.startswith(b) or b.startswith(a)
 
 
+_CLIENT_KEY = operator.attrgetter("client_id", "first", "last", "dob")  # (what finds a client)
+
+
+class _NameIndexes(NamedTuple):
+    by_last_dob: dict[tuple[str, dt.date | None], list[Client]]  # (last name, birthday)
+    by_name: dict[tuple[str, str], list[Client]]  # (last name, first name)
+    by_dob: dict[dt.date, list[Client]]
+
+
 class ClientFinder:
     def __init__(self, data: Data) -> None:
         self.data = data
-        self.by_last_dob: dict[tuple[str, dt.date | None], list[Client]] = defaultdict(list)
-        self.by_name: dict[tuple[str, str], list[Client]] = defaultdict(list)
-        self.by_dob: dict[dt.date, list[Client]] = defaultdict(list)
-        for client in data.clients.values():
-            last = norm(client.last_name)
-            self.by_last_dob[(last, client.dob)].append(client)
-            self.by_name[(last, norm(client.first_name))].append(client)
-            if client.dob is not None:
-                self.by_dob[client.dob].append(client)
         self._cache: dict[tuple[str, str, str, dt.date | None], Client | str] = {}
+
+    @functools.cached_property
+    def _names(self) -> _NameIndexes:
+        """The clients by name (made when a row is first looked up by name: a list giving
+        every client's id needs none of it)."""
+        names = _NameIndexes(defaultdict(list), defaultdict(list), defaultdict(list))
+        for client in self.data.clients.values():
+            last = norm(client.last_name)
+            names.by_last_dob[(last, client.dob)].append(client)
+            names.by_name[(last, norm(client.first_name))].append(client)
+            if client.dob is not None:
+                names.by_dob[client.dob].append(client)
+        return names
 
     def find(self, a: Appointment) -> Client | str:
         """The client, or a sentence saying why none (or several) fit."""
-        key = (a.client_id, a.first, a.last, a.dob)
+        key = _CLIENT_KEY(a)
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._find(a)
         return found
+
+    def of_rows(self, rows: list[Appointment]) -> list[Client | str]:
+        """:meth:`find` for each of ``rows``: a list names each client on many rows, so each
+        distinct client (id, names, date of birth) is found once, and the rows are given theirs
+        a column at a time."""
+        keys = list(map(_CLIENT_KEY, rows))
+        cache = self._cache
+        for key, a in dict(zip(keys, rows, strict=True)).items():
+            if key not in cache:
+                cache[key] = self._find(a)
+        return list(map(cache.__getitem__, keys))
 
     def _find(self, a: Appointment) -> Client | str:
         who = f"{a.last}, {a.first}" if a.first else a.last
@@ -70,16 +97,17 @@ class ClientFinder:
                     "import the authorization log) first."
                 )
         last = norm(a.last)
+        names = self._names
         if a.dob is not None:
             fits = [
                 c
-                for c in self.by_last_dob.get((last, a.dob), [])
+                for c in names.by_last_dob.get((last, a.dob), [])
                 if _first_agrees(c.first_name, a.first)
             ]
             if not fits:  # a changed or hyphenated last name: the same first name and birthday
                 fits = [
                     c
-                    for c in self.by_dob.get(a.dob, [])
+                    for c in names.by_dob.get(a.dob, [])
                     if norm(c.first_name) == norm(a.first)
                     and (last in norm(c.last_name) or norm(c.last_name) in last)
                 ]
@@ -94,7 +122,7 @@ class ClientFinder:
                 f"no client {who} born {a.dob:%m/%d/%Y}; add the client in authtrack (or import "
                 "the authorization log) first, or check the name and date of birth."
             )
-        fits = self.by_name.get((last, norm(a.first)), [])
+        fits = names.by_name.get((last, norm(a.first)), [])
         if len(fits) == 1:
             return fits[0]
         if fits:

@@ -26,15 +26,15 @@ from typing import Any, ClassVar
 from priorauth import outofauth
 from priorauth.data import Data
 from priorauth.grammar import DateOrder
-from priorauth.model import OutOfAuthPolicy, Service, ServiceStatus
+from priorauth.model import OutOfAuthPolicy, Service, ServiceStatus, field_values
 from priorauth.practice import practice_date_order
 from priorauth.services import bulk
 from priorauth.services.tracker import Tracker
-from priorauth.store.codec import record_copier
 from priorauth.store.gcpause import gc_paused
 from priorauth.store.identity import current_user
 from sync.parsing.logsheet import RowError
 from sync.planning.applying import counts_json, write_planned
+from sync.planning.record_maker import record_maker
 from sync.planning.service_match import ClientFinder, PayerChooser, ServiceIndex
 from sync.recognising.appointment_sheets import is_appointment_list, open_lists
 from sync.recognising.appointments import A, AppointmentList, read_list
@@ -42,6 +42,7 @@ from sync.recognising.tabs import merge_lists
 
 _COMPARED = ("client", "payer", "date", "time", "procedure_code", "units", "status")
 _COMPARED += ("provider", "appointment_id")
+_ID, _ROW, _SHEET = (operator.attrgetter(name) for name in ("id", "row", "sheet"))
 
 
 @dataclass
@@ -199,16 +200,16 @@ def make_plan(
     plan.errors = list(table.errors)
     plan.warnings = list(table.warnings)
     listed = _match_rows(plan)
-    blocked = _judge(plan, listed)
+    blocked, view = _judge(plan, listed)
     if blocked:  # judged again without the blocked rows, for the lists
         listed = [item for item in listed if (item.sheet, item.row) not in blocked]
-        _judge(plan, listed)
+        _, view = _judge(plan, listed)
     for item in listed:
         getattr(plan, item.kind).append(item)
     plan.changes = bulk.Changes(
         services=[item.service for item in listed if item.kind != "unchanged"]
     )
-    _validate(plan, listed)
+    _validate(plan, listed, view)  # (the services judged are those changed: the same view)
     tabs = {t.sheet: n for n, t in enumerate(table.parts)}  # (merged tabs: oldest first)
     plan.errors.sort(key=lambda e: (tabs.get(e.sheet, 0), e.row, e.column))
     plan.skipped = len({(e.sheet, e.row) for e in plan.errors if e.row})
@@ -230,25 +231,29 @@ def _shown(data: Data, name: str, value: Any) -> str:
 
 def _match_rows(plan: ServicePlan) -> list[Listed]:
     data, table = plan.data, plan.table
-    listed_days = [a.date for a in table.appointments]
+    appointments = table.appointments
+    listed_days = [a.date for a in appointments]
     first = min(listed_days, default=dt.date.max)
     last = max(listed_days, default=dt.date.min)
     clients, index = ClientFinder(data), ServiceIndex(data, first, last)
     choose_payer = PayerChooser(data)
-    copy = record_copier(Service)
-    make = _maker(plan.user, plan.path.name)
+    source = plan.path.name
+    make, update = _makers(plan.user, source)
     compared = operator.attrgetter(*_COMPARED)  # (a row's values, compared as one tuple)
-    source, today, words, claimed = plan.path.name, plan.today, plan.describe, index.claimed
+    today, words, claimed = plan.today, plan.describe, index.claimed
+    find, add = index.find, index.add
     kept, scheduled = ServiceStatus.KEPT, ServiceStatus.SCHEDULED
     listed: list[Listed] = []
+    append = listed.append
     next_id = -1
-    for a in table.appointments:
-        client = clients.find(a)
-        if isinstance(client, str):
+    # (each distinct client of the list found once, its rows given it in C)
+    for a, client in zip(appointments, clients.of_rows(appointments), strict=True):
+        if client.__class__ is str:
             table.error(a.row, A.CLIENT_ID if a.client_id else A.NAME, client, a.sheet)
             plan.errors.append(table.errors.pop())
             continue
-        current = index.find(client.id, a)
+        client_id = client.id
+        current = find(client_id, a)
         if current is not None and current.id in claimed:
             plan.warnings.append(
                 f'Sheet "{a.sheet or table.sheet}", row {a.row} repeats row '
@@ -257,36 +262,46 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
             )
             continue
         payer = choose_payer(client, a, current)
-        if isinstance(payer, str):
-            table.error(a.row, A.PAYER if a.payer else A.CLIENT_ID, payer, a.sheet)
+        if payer.__class__ is str:
+            table.error(a.row, A.PAYER if a.payer else A.CLIENT_ID, payer, a.sheet)  # type: ignore[arg-type]
             plan.errors.append(table.errors.pop())
             continue
-        status = a.status or (kept if a.date <= today else scheduled)
-        values = (client.id, payer, a.date, a.time, a.code, a.units, status, a.provider)
-        values += (a.appointment_id,)  # (in _COMPARED's order)
+        day = a.date
+        status = a.status or (kept if day <= today else scheduled)
         if current is None:
-            service = make(next_id, values)
+            service = make(
+                next_id,
+                client_id,
+                payer,
+                day,
+                a.time,
+                a.code,
+                a.units,
+                status,
+                a.provider,
+                a.appointment_id,
+                0,
+            )
             next_id -= 1
-            index.add(service)
+            add(service)
             claimed[service.id] = a.row
-            listed.append(Listed(a.row, service, "created", words=words, sheet=a.sheet))
+            append(Listed(a.row, service, "created", [], words, a.sheet))
             continue
         claimed[current.id] = a.row
+        values = (client_id, payer, day, a.time, a.code, a.units, status, a.provider)
+        values += (a.appointment_id,)  # (in _COMPARED's order)
         before = compared(current)
         if before == values:
-            listed.append(Listed(a.row, current, "unchanged", words=words, sheet=a.sheet))
+            append(Listed(a.row, current, "unchanged", [], words, a.sheet))
             continue
         changes = [
             f"{name.replace('_', ' ')} {_shown(data, name, old)} → {_shown(data, name, value)}"
             for name, old, value in zip(_COMPARED, before, values, strict=True)
             if old != value
         ]
-        service = copy(current)
-        for name, value in zip(_COMPARED, values, strict=True):
-            setattr(service, name, value)
-        service.source = source
-        listed.append(Listed(a.row, service, "updated", changes, words, a.sheet))
-    if table.appointments:
+        service = update(current, *values, source, 0)
+        append(Listed(a.row, service, "updated", changes, words, a.sheet))
+    if appointments:
         claimed = index.claimed  # (the index holds every service dated within the list's days)
         plan.missing = [
             s
@@ -298,49 +313,42 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
     return listed
 
 
-def _maker(user: str, source: str) -> Callable[[int, tuple[Any, ...]], Service]:
-    """``make(temporary id, values in _COMPARED's order)``: a new service recorded by ``user``
-    from ``source``. A copy of a blank one with those fields set: a list creates a service per
-    row, and ``Service(**values)`` takes five times as long (keyword arguments, defaults)."""
+def _makers(user: str, source: str) -> tuple[Callable[..., Service], Callable[..., Service]]:
+    """``make(temporary id, *values in _COMPARED's order, 0)``: a new service recorded by
+    ``user`` from ``source``; ``update(service, *values, source, 0)``: a copy of a recorded
+    ``service`` with those values and that source. Generated
+    (:mod:`sync.planning.record_maker`): a list makes a service per row, and
+    ``Service(**values)`` takes five times as long (keyword arguments, defaults)."""
     blank = Service(client=0, payer=0, date=dt.date.min, recorded_by=user, source=source)
-    copy = record_copier(Service)
-
-    def make(temporary_id: int, values: tuple[Any, ...]) -> Service:
-        service = copy(blank)
-        service.id = temporary_id
-        (
-            service.client,
-            service.payer,
-            service.date,
-            service.time,
-            service.procedure_code,
-            service.units,
-            service.status,
-            service.provider,
-            service.appointment_id,
-        ) = values
-        return service
-
-    return make
+    make = record_maker(Service, ("id", *_COMPARED), field_values(blank))
+    update = record_maker(Service, (*_COMPARED, "source"), from_record=True)
+    return make, update
 
 
-def _judge(plan: ServicePlan, listed: list[Listed]) -> set[tuple[str, int]]:
+def _judge(plan: ServicePlan, listed: list[Listed]) -> tuple[set[tuple[str, int]], Data]:
     """Fill ``plan.findings``; the rows a blocking payer refuses (as errors) are returned, as
-    (tab, row): the tab is "" unless tabs were merged."""
+    (tab, row): the tab is "" unless tabs were merged, with the data as the list's new and
+    changed services would make it (:func:`bulk.overlay`)."""
+    services = [item.service for item in listed]
     changed = [item.service for item in listed if item.kind != "unchanged"]
     view = bulk.overlay(plan.data, bulk.Changes(services=changed)) if changed else plan.data
-    rows = {item.service.id: item for item in listed}
-    findings = outofauth.check_many(view, [item.service for item in listed])
-    findings.sort(key=lambda f: rows[f.service.id].row)
-    plan.findings = [(rows[f.service.id].row, f) for f in findings]
-    plan.finding_sheets = [rows[f.service.id].sheet for f in findings]
+    rows = dict(zip(map(_ID, services), listed, strict=True))
+    found = outofauth.check_many(view, services)
+    items = [rows[f.service.id] for f in found]
+    order = sorted(range(len(found)), key=list(map(_ROW, items)).__getitem__)  # (stable: by row)
+    findings = [found[i] for i in order]
+    items = [items[i] for i in order]
+    plan.findings = list(zip(map(_ROW, items), findings, strict=True))
+    plan.finding_sheets = list(map(_SHEET, items))
     blocked: set[tuple[str, int]] = set()
     warned: list[str] = []
-    for f in findings:
-        item = rows[f.service.id]
+    policies: dict[int, OutOfAuthPolicy] = {}  # (by payer: looked up once each)
+    for f, item in zip(findings, items, strict=True):
         if item.kind == "unchanged" or item.service.override_reason:
             continue
-        policy = outofauth.policy_for(view, f.service.payer)
+        policy = policies.get(f.service.payer)
+        if policy is None:
+            policy = policies[f.service.payer] = outofauth.policy_for(view, f.service.payer)
         if policy == OutOfAuthPolicy.BLOCK:
             payer = view.payer_name(f.service.payer)
             plan.table.error(
@@ -356,11 +364,12 @@ def _judge(plan: ServicePlan, listed: list[Listed]) -> set[tuple[str, int]]:
         elif policy == OutOfAuthPolicy.WARN:
             warned.append(f'Sheet "{item.sheet or plan.sheet}", row {item.row}: {f.message}')
     plan.warnings = list(dict.fromkeys([*plan.warnings, *warned]))
-    return blocked
+    return blocked, view
 
 
-def _validate(plan: ServicePlan, listed: list[Listed]) -> None:
-    found = bulk.problems(plan.data, plan.changes, plan.today)
+def _validate(plan: ServicePlan, listed: list[Listed], view: Data) -> None:
+    """``view``: the data as ``plan.changes`` would make it."""
+    found = bulk.problems(plan.data, plan.changes, plan.today, view if plan.changes else None)
     if not found:
         return
     rows = {item.service.id: item for item in listed}

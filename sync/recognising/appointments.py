@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -243,6 +244,15 @@ def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int,
     appointment: blank, total and repeated-header rows left out."""
     names = {j: text.casefold() for j, text in header.names.items()}
     repeats = set(names.values())
+    usual = _usual_rows(raw, header, width, repeats)
+    return usual if usual is not None else _rows_one_by_one(raw, header, width, names, repeats)
+
+
+def _rows_one_by_one(
+    raw: RawSheet, header: ListHeader, width: int, names: dict[int, str], repeats: set[str]
+) -> list[tuple[int, list[Any]]]:
+    """:func:`_data_rows`, each row through every test (``names``: the header's headings by
+    column, case-folded; ``repeats``: the set of them)."""
     out = []
     total = _TOTAL.match
     for i in range(header.index + 1, len(raw.rows)):
@@ -277,6 +287,29 @@ def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int,
             continue  # the header repeated (a print layout)
         out.append((raw.first_row + i, values))
     return out
+
+
+def _usual_rows(
+    raw: RawSheet, header: ListHeader, width: int, repeats: set[str]
+) -> list[tuple[int, list[Any]]] | None:
+    """:func:`_data_rows` when every row under the header is a usual one, told a column at a
+    time (None when one is not: the rows then go through every test one by one): each row as
+    wide as the header, its first cell a text that is neither blank, nor a total's word, nor a
+    heading of the header."""
+    body = raw.rows[header.index + 1 :]
+    if not body or min(map(len, body)) < width:
+        return None
+    firsts = list(map(_FIRST, body))
+    if set(map(type, firsts)) != {str} or any(map(_TOTAL.match, firsts)):
+        return None
+    stripped = list(map(str.strip, firsts))
+    if not all(stripped) or not repeats.isdisjoint(map(str.casefold, stripped)):
+        return None
+    start = raw.first_row + header.index + 1
+    return list(zip(range(start, start + len(body)), body, strict=True))
+
+
+_FIRST = operator.itemgetter(0)
 
 
 def _parsers(epoch_1904: bool, orders: dict[A, DateOrder]) -> dict[A, Any]:
@@ -368,11 +401,14 @@ def read_list(
         values = by_column[j]  # (cell values are texts, numbers, dates: hashable)
         meaning: dict[Any, Any] = {}
         wrong: dict[Any, str] = {}
-        for value in set(values):
-            try:
-                meaning[value] = parse(value)
-            except dates.CellError as e:
-                meaning[value], wrong[value] = None, str(e)
+        if parse is cells.identifier:  # (ids: a column of distinct texts, read at C speed)
+            meaning = cells.identifiers(set(values))
+        else:
+            for value in set(values):
+                try:
+                    meaning[value] = parse(value)
+                except dates.CellError as e:
+                    meaning[value], wrong[value] = None, str(e)
         if wrong:
             for i, value in enumerate(values):
                 if value in wrong:
@@ -397,13 +433,33 @@ def read_list(
         if (A.TIME not in cols and A.DATE in cols)
         else None
     )
-    for i, row in enumerate(numbers):
+    columns = (names, lasts, firsts, client_ids, days, codes, units, mins, dobs, times)
+    columns += (day_times or texts, providers, states, appointment_ids, payers)
+    add = table.appointments.append
+    for i, (
+        row,
+        name,
+        last,
+        first,
+        client_id,
+        day,
+        code,
+        count,
+        minute,
+        dob,
+        time,
+        day_time,
+        provider,
+        state,
+        appointment_id,
+        payer,
+    ) in enumerate(zip(numbers, *columns, strict=True)):  # (a row's values, a column at a time)
         if i in bad:
             continue
-        first, last = names[i] or ("", "")
-        last = last or lasts[i] or ""
-        first = first or firsts[i] or ""
-        client_id = client_ids[i] or ""
+        first_name, last_name = name or ("", "")
+        last = last_name or last or ""
+        first = first_name or first or ""
+        client_id = client_id or ""
         if not client_id and not last:
             table.error(
                 row,
@@ -411,43 +467,41 @@ def read_list(
                 "the client is missing; give the client id or name.",
             )
             continue
-        day = days[i]
         if day is None:
             table.error(row, A.DATE, "the date of service is missing.")
             continue
-        code = codes[i] or []
+        code = code or []
         if len(code) > 1:
             table.error(row, A.CODE, "an appointment has one procedure code; list one per row.")
             continue
-        count = units[i]
-        if count is None and mins[i] is not None:
-            count = units_from_minutes(mins[i])
+        if count is None and minute is not None:
+            count = units_from_minutes(minute)
             if count == 0:
                 table.error(
                     row,
                     A.MINUTES,
-                    f"{mins[i]} minutes bills no unit (a 15-minute unit needs at least "
+                    f"{minute} minutes bills no unit (a 15-minute unit needs at least "
                     f"{MIN_MINUTES} minutes); fix the duration or give the units.",
                 )
                 continue
         elif count == 0:
             table.error(row, A.UNITS, "units must be at least 1.")
             continue
-        table.appointments.append(
+        add(
             Appointment(
                 row,
                 client_id,
                 first,
                 last,
-                dobs[i],
+                dob,
                 day,
-                times[i] or (day_times[i] if day_times else "") or "",
+                time or day_time or "",
                 code[0] if code else "",
                 1 if count is None else count,
-                providers[i] or "",
-                states[i],
-                appointment_ids[i] or "",
-                payers[i] or "",
+                provider or "",
+                state,
+                appointment_id or "",
+                payer or "",
             )
         )
     return table

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from sync.parsing import cells
 from sync.reading.workbook import RawSheet
-from sync.recognising.appointments import _TOTAL, _data_rows, find_header
+from sync.recognising.appointments import _TOTAL, _data_rows, _usual_rows, find_header
 
 HEADER = ["Appt ID", "Client ID", "Date of Service", "CPT", "Status"]
 
@@ -86,3 +86,37 @@ def test_blank_total_and_repeated_header_rows_are_left_out() -> None:
     assert header is not None
     kept = [row for row, _ in _data_rows(raw, header, len(HEADER))]
     assert kept == [2, 8, 9, 10]
+
+
+REPEATS = {"appt id", "client id", "date of service", "cpt", "status"}
+USUAL_FIRST = st.one_of(
+    st.sampled_from(["A1", "APPT00000001", " A2 ", "Totally", "count", "Subtotal: 3", "CPT"]),
+    st.sampled_from(["", " ", "\u00a0", "Appt id", "Grand Total", None, 7]),
+)
+FULL_ROWS = st.lists(
+    st.tuples(USUAL_FIRST, st.lists(CELLS, min_size=4, max_size=6)).map(
+        lambda row: [row[0], *row[1]]
+    ),
+    max_size=12,
+)
+
+
+@given(FULL_ROWS, st.booleans(), st.sampled_from([None, list(HEADER), [" appt ID", 1, 2, 3, 4]]))
+def test_rows_told_a_column_at_a_time_are_those_the_full_tests_keep(
+    rows: list[list[Any]], short: bool, last: list[Any] | None
+) -> None:
+    """Rows as wide as the header whose first cells are usual texts are kept a column at a time
+    (``_usual_rows``); whatever the rows, the rows kept are those every test keeps."""
+    sheet = [list(HEADER), *rows] + ([["A9"]] if short else []) + ([last] if last else [])
+    raw = RawSheet("Appointments", sheet, first_row=3, first_col=2)
+    header = find_header(raw.rows)
+    assert header is not None
+    width = max(header.columns.values()) + 1
+    kept = _data_rows(raw, header, width)
+    assert kept == reference(raw, width)
+    usual = _usual_rows(raw, header, width, {t.casefold() for t in header.names.values()})
+    assert usual is None or usual == kept
+    firsts = [r[0] for r in rows]
+    if rows and not short and not last and all(type(v) is str and v.strip() for v in firsts):
+        usual_texts = not any(_TOTAL.match(v) or v.strip().casefold() in REPEATS for v in firsts)
+        assert usual is not None or not usual_texts  # (the quick way, every row a usual one)

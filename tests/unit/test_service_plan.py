@@ -407,16 +407,88 @@ def test_a_finding_keeps_the_code_as_written(tracker: Tracker, practice: dict[st
 
 
 def test_new_services_are_made_as_the_constructor_makes_them() -> None:
-    """The planner's quick maker (a copy of a blank service) gives the record ``Service(...)``
-    would: every field, in ``_COMPARED``'s order, and the defaults of the others."""
-    from sync.planning.service_plan import _COMPARED, _maker
+    """The planner's generated makers give the records ``Service(...)`` and
+    ``dataclasses.replace`` would: a new one with every field, in ``_COMPARED``'s order, and the
+    defaults of the others; an updated one with those fields and the list as its source, the
+    others (id, revision, who recorded it, note...) the recorded service's."""
+    from sync.planning.service_plan import _COMPARED, _makers
 
     values = (7, 3, dt.date(2026, 11, 2), "09:15", "97153", 2, ServiceStatus.NO_SHOW, "rb", "A1")
-    made = _maker("alice", "list.xlsx")(-4, values)
+    make, update = _makers("alice", "list.xlsx")
+    made = make(-4, *values, 0)
     expected = Service(
         id=-4, recorded_by="alice", source="list.xlsx", **dict(zip(_COMPARED, values, strict=True))
     )
     assert made == expected
     assert dataclasses.astuple(made) == dataclasses.astuple(expected)
-    other = _maker("alice", "list.xlsx")(-5, values)
+    other = make(-5, *values, 0)
     assert other is not made and other.id == -5 and made.id == -4
+    recorded = Service(
+        id=12,
+        rev=3,
+        client=7,
+        payer=4,
+        date=dt.date(2026, 11, 1),
+        recorded_by="bob",
+        note="typed in",
+        authorization=5,
+        source="manual",
+        updated_by="bob",
+        updated_at="x",
+    )
+    changed = update(recorded, *values, "list.xlsx", 0)
+    wanted = dataclasses.replace(
+        recorded, source="list.xlsx", **dict(zip(_COMPARED, values, strict=True))
+    )
+    assert dataclasses.astuple(changed) == dataclasses.astuple(wanted)
+    assert changed is not recorded and recorded.source == "manual" and recorded.client == 7
+
+
+def test_clients_found_a_column_at_a_time_are_those_found_row_by_row(
+    tracker: Tracker, practice: dict[str, Any]
+) -> None:
+    """``ClientFinder.of_rows`` (each distinct client found once) gives each row what ``find``
+    gives it on its own: the client, or the sentence saying why none fits."""
+    from sync.planning.service_match import ClientFinder
+    from sync.recognising.appointments import Appointment
+
+    def appointment(n: int, client_id: str, first: str, last: str, dob: Any) -> Appointment:
+        day = dt.date(2026, 11, 2)
+        return Appointment(n, client_id, first, last, dob, day, "", "", 1, "", None, "", "")
+
+    born = dt.date(1990, 4, 2)
+    client_id = practice["client"].client_id
+    rows = [
+        appointment(2, "", "Ann", "Lee", born),
+        appointment(3, "", "Bo", "Lee", born),
+        appointment(4, client_id, "", "", None),
+        appointment(5, "", "Ann", "Lee", born),
+        appointment(6, "X9", "", "", None),
+        appointment(7, "", "Ann M.", "Lee", None),
+    ]
+    data = tracker.data()
+    found = ClientFinder(data).of_rows(rows)
+    one_by_one = ClientFinder(data)
+    assert found == [one_by_one.find(a) for a in rows]
+    assert found[0] is found[2] is found[3] and found[0].id == practice["client"].id
+    assert all(isinstance(found[i], str) for i in (1, 4, 5))
+
+
+def test_clients_named_by_id_need_no_index_of_names(
+    tracker: Tracker, practice: dict[str, Any]
+) -> None:
+    """The clients' names are indexed (each normalised) only when a row is looked up by name:
+    a list giving every client's id finds them without."""
+    from sync.planning.service_match import ClientFinder
+    from sync.recognising.appointments import Appointment
+
+    day = dt.date(2026, 11, 2)
+    client_id = practice["client"].client_id
+    by_id = Appointment(2, client_id, "Ann", "Lee", None, day, "", "", 1, "", None, "", "")
+    finder = ClientFinder(tracker.data())
+    assert finder.of_rows([by_id, by_id]) == [practice["client"]] * 2
+    assert "_names" not in vars(finder)
+    by_name = Appointment(
+        3, "", "Ann", "Lee", dt.date(1990, 4, 2), day, "", "", 1, "", None, "", ""
+    )
+    assert finder.find(by_name) == practice["client"] and "_names" in vars(finder)

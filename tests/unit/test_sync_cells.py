@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from priorauth.model import CapMeasure, CapPeriod, Priority, RequestStatus
 from sync.parsing import cells
@@ -266,3 +269,23 @@ def test_blank_note_total_and_repeated_header_rows_among_filled_down_ones() -> N
         'Sheet "Log": skipped 1 total row (row 6): report layout, not authorizations.',
         'Sheet "Log": skipped 1 repeated header row (row 7): report layout, not authorizations.',
     ]
+
+
+_ID_TEXTS = st.one_of(
+    st.text(alphabet=st.sampled_from("AP0129 -/\t\x1b\u200ex")),
+    st.sampled_from(["n/a", " N/A ", "none", "-", "tbd", "?", "", "APPT00000001", "  A1  "]),
+)
+_ID_CELLS = st.one_of(
+    _ID_TEXTS,
+    st.none(),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+)
+
+
+@given(st.one_of(st.sets(_ID_TEXTS, max_size=12), st.sets(_ID_CELLS, max_size=12)))
+def test_a_column_of_ids_reads_as_each_id_on_its_own(values: set[Any]) -> None:
+    """``identifiers`` (a column at C speed when its values are printable texts) gives each
+    value what ``identifier`` gives it: trimmed, blank for a placeholder, cleaned of controls."""
+    assert cells.identifiers(values) == {value: cells.identifier(value) for value in values}

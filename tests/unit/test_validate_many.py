@@ -18,6 +18,7 @@ from priorauth.model import (
     ClientInsurance,
     Payer,
     RequestStatus,
+    Service,
     ServiceLine,
 )
 
@@ -382,3 +383,66 @@ def test_the_bulk_check_reads_every_field_of_a_line_line_problems_reads() -> Non
     # group: only to name a line with a problem)
     names = set(repr(validate_many._LINE_FIELDS).split("'")[1::2])
     assert fields <= names | {"measure", "cap_measure", "group"}, fields - names
+
+
+_SERVICE = st.builds(
+    Service,
+    id=st.integers(-5, -1),
+    client=st.sampled_from([1, 1, 1, 2, 9]),
+    payer=st.sampled_from([1, 1, 1, 2, 7]),
+    date=st.just(dt.date(2025, 2, 1)),
+    procedure_code=st.sampled_from(["90837", "90837", "", "H2019-HN", "9O837", "bad"]),
+    units=st.one_of(st.integers(-1, 4), st.sampled_from([1.5, 2.0, True])),
+    authorization=st.sampled_from([None, None, None, 1, 2, 5]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SERVICE, max_size=8))
+def test_services_checked_together_say_what_each_says(services: list[Service]) -> None:
+    """services_problems says of each service what validate.service_problems says, in the same
+    sentences and order; a batch of good services is proven without the per-record check."""
+    payers = {1: Payer(id=1, name="Aetna"), 2: Payer(id=2, name="Cigna")}
+    clients = {
+        1: Client(id=1, first_name="A", last_name="L", insurances=[ClientInsurance(payer_id=1)]),
+        2: Client(id=2, first_name="B", last_name="M"),
+    }
+    start = dt.date(2025, 1, 1)
+    auths = {
+        1: Authorization(id=1, client=1, payer=1, start_date=start),
+        2: Authorization(id=2, client=2, payer=2, start_date=start),
+    }
+    data = Data(payers=payers, clients=clients, authorizations=auths)
+    found = validate_many.services_problems(data, services)
+    assert list(found) == sorted(found)
+    each = {
+        i: _texts(p) for i, s in enumerate(services) if (p := validate.service_problems(data, s))
+    }
+    assert {i: _texts(p) for i, p in found.items()} == each
+    assert validate_many._doubtful_services(data, services) >= set(each)
+    good = [  # (a pinned authorization, or units not an int, are left to the per-record check)
+        s
+        for i, s in enumerate(services)
+        if i not in each and s.authorization is None and type(s.units) is int
+    ]
+    assert validate_many._doubtful_services(data, good) == set()
+
+
+def test_the_services_check_reads_every_field_the_per_record_check_reads() -> None:
+    """A rule added to validate.service_problems on a field the bulk check does not read would
+    let it clear a service the rule refuses."""
+    read: set[str] = set()
+
+    class Watched(Service):
+        __slots__ = ()
+
+        def __getattribute__(self, name: str) -> object:
+            read.add(name)
+            return object.__getattribute__(self, name)
+
+    data = Data(payers={1: Payer(id=1, name="Aetna")}, clients={}, authorizations={})
+    service = Watched(client=1, payer=1, date=dt.date(2025, 2, 1), procedure_code="90837")
+    service.authorization = 3
+    validate.service_problems(data, service)
+    fields = {f for f in read if not f.startswith("_") and not callable(getattr(service, f))}
+    assert fields <= set(validate_many._SERVICE_FIELD_NAMES), fields
