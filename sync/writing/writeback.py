@@ -76,9 +76,11 @@ class WriteBackResult:
             f"{rows(len(self.appended_rows), 'new ')} appended, {self.unchanged_rows} unchanged."
         )
         if self.unknown_rows:
+            n = len(self.unknown_rows)
             text += (
-                f" {len(self.unknown_rows)} rows of the log are not in authtrack and were left as "
-                "they are (import the log to bring them in)."
+                f" {rows(n)} of the log {'is' if n == 1 else 'are'} not in authtrack and "
+                f"{'was left as it is' if n == 1 else 'were left as they are'} (import the log to "
+                "bring them in)."
             )
         if self.formulas:
             text += " " + self.formulas
