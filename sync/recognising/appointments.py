@@ -421,7 +421,7 @@ def read_list(
             continue
         count = units[i]
         if count is None and mins[i] is not None:
-            count = units_from_minutes(mins[i])
+            count = units_from_minutes(mins[i], code[0] if code else "")
             if count == 0:
                 table.error(
                     row,
