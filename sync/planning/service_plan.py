@@ -232,7 +232,7 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
     for a in table.appointments:
         client = clients.find(a)
         if isinstance(client, str):
-            table.error(a.row, A.CLIENT_ID if a.client_id else A.NAME, client, a.sheet)
+            table.error(a.row, table.client_column(bool(a.client_id)), client, a.sheet)
             plan.errors.append(table.errors.pop())
             continue
         current = index.find(client.id, a)

@@ -216,6 +216,13 @@ class AppointmentList:
     blank_rows: int = 0
     parts: list[AppointmentList] = field(default_factory=list)  # the tabs merged, oldest first
 
+    def client_column(self, by_id: bool) -> A:
+        """The column that names a row's client: its id (``by_id``), else its name, which is the
+        last-name column in a list that has first and last names apart."""
+        if by_id:
+            return A.CLIENT_ID
+        return A.NAME if A.NAME in self.header.columns else A.LAST
+
     def column_name(self, col: A | None) -> str:
         if col is None:
             return ""
@@ -407,7 +414,7 @@ def read_list(
         if not client_id and not last:
             table.error(
                 row,
-                A.CLIENT_ID if A.CLIENT_ID in cols else (A.NAME if A.NAME in cols else A.LAST),
+                table.client_column(A.CLIENT_ID in cols),
                 "the client is missing; give the client id or name.",
             )
             continue

@@ -220,6 +220,21 @@ def test_unknown_clients_and_bad_cells_are_row_errors(
     assert plan.skipped == 4 and not plan.created
 
 
+def test_an_unknown_client_of_a_list_with_first_and_last_names_names_its_cell(
+    tmp_path: Path, tracker: Tracker, auth: Authorization
+) -> None:
+    header = ["Visit #", "First Name", "Last Name", "DOB", "DOS", "CPT", "Units", "Status"]
+    rows = [
+        ["V1", "Ann", "Lee", "04/02/1990", "11/02/2026", "90837", 1, "Kept"],
+        ["V2", "Here", "Nobody", "01/01/2000", "11/02/2026", "90837", 1, "Kept"],
+    ]
+    path = write_csv(tmp_path / "l.csv", rows, header)
+    plan = plan_services(path, tracker.data(), today=TODAY)
+    (error,) = plan.errors
+    assert (error.row, error.column, error.cell) == (3, "Last Name", "C3")
+    assert "no client Nobody, Here" in error.message and len(plan.created) == 1
+
+
 def test_xlsx_dates_times_and_minutes(
     tmp_path: Path, tracker: Tracker, auth: Authorization
 ) -> None:
