@@ -164,6 +164,8 @@ def test_a_blank_used_cell_already_says_none_used(tracker: Tracker, tmp_path: Pa
     apply_import(tracker, plan_import(tmp_path / "log.xlsx", tracker.data(), today=TODAY))
     result = write_back(tracker.data(), tmp_path / "log.xlsx", today=TODAY)
     assert (result.updated_rows, result.unchanged_rows) == ([], 1)
+    again = apply_import(tracker, plan_import(tmp_path / "log.xlsx", tracker.data(), today=TODAY))
+    assert again.summary() == "Nothing to change: 1 authorization already matches."
 
 
 def test_nothing_is_said_lost_of_a_log_that_keeps_everything() -> None:

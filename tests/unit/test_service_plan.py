@@ -456,3 +456,12 @@ def test_new_services_are_made_as_the_constructor_makes_them() -> None:
     assert dataclasses.astuple(made) == dataclasses.astuple(expected)
     other = _maker("alice", "list.xlsx")(-5, values)
     assert other is not made and other.id == -5 and made.id == -4
+
+
+def test_a_second_import_of_one_appointment_says_it_in_the_singular(
+    tmp_path: Path, tracker: Tracker, auth: Authorization
+) -> None:
+    path = write_csv(tmp_path / "l.csv", [row("S1", dt.date(2026, 11, 2))])
+    _import(tracker, path)
+    again = apply_services(tracker, plan_services(path, tracker.data(), today=TODAY, user="alice"))
+    assert again.summary() == "Nothing to change: 1 service already matches."
