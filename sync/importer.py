@@ -151,7 +151,11 @@ class ImportResult:
     def summary(self) -> str:
         plan = self.plan
         if not self.written:
-            text = f"Nothing to change: {len(plan.unchanged)} authorizations already match."
+            n = len(plan.unchanged)
+            text = (
+                f"Nothing to change: {n} authorization{'s' if n != 1 else ''} already "
+                f"match{'es' if n == 1 else ''}."
+            )
         else:
             text = (
                 f"Created {len(plan.created)} and updated {len(plan.updated)} authorizations "

@@ -3,6 +3,9 @@ duration in minutes and the units it bills.
 
 **Minutes to units**: 15-minute units by the CMS 8-minute rule — 8 to 22 minutes is 1 unit, 23 to
 37 is 2, and so on; under 8 minutes bills no unit (:data:`UNIT_MINUTES`, :data:`MIN_MINUTES`).
+The rule is for timed codes (97153, H2019...): a psychotherapy or evaluation code billed once per
+session (:data:`SESSION_CODES`: 90837 is "60 minutes", one unit) bills one unit for its session,
+however long — its length chose the code, not the units.
 """
 
 from __future__ import annotations
@@ -16,6 +19,12 @@ from sync.parsing import cells, dates
 
 UNIT_MINUTES = 15  # one unit of a timed code
 MIN_MINUTES = 8  # the CMS 8-minute rule: a unit needs at least 8 minutes
+# CPT codes reported once per session (psychiatric evaluation, psychotherapy, family and group
+# psychotherapy, crisis's first hour): a session is one unit whatever its minutes
+SESSION_CODES = frozenset({
+    "90791", "90792", "90832", "90833", "90834", "90836", "90837",
+    "90838", "90839", "90845", "90846", "90847", "90849", "90853",
+})  # fmt: skip
 
 
 # --- cells --------------------------------------------------------------------------------------
@@ -142,6 +151,9 @@ def minutes(value: Any) -> int | None:
     raise dates.CellError(f"{dates.quoted(value)} is not a duration; write minutes like 53.")
 
 
-def units_from_minutes(total: int) -> int:
-    """15-minute units by the CMS 8-minute rule (see the module docstring); 0 under 8 minutes."""
+def units_from_minutes(total: int, code: str = "") -> int:
+    """The units ``total`` minutes of ``code`` bill: one for a session code's session, else
+    15-minute units by the CMS 8-minute rule (see the module docstring); 0 under 8 minutes."""
+    if code.split("-")[0] in SESSION_CODES:
+        return 1 if total >= MIN_MINUTES else 0
     return (total + UNIT_MINUTES - MIN_MINUTES) // UNIT_MINUTES

@@ -249,7 +249,7 @@ def _match_rows(plan: ServicePlan) -> list[Listed]:
     # (each distinct client of the list found once, its rows given it in C)
     for a, client in zip(appointments, clients.of_rows(appointments), strict=True):
         if client.__class__ is str:
-            table.error(a.row, A.CLIENT_ID if a.client_id else A.NAME, client, a.sheet)
+            table.error(a.row, table.client_column(bool(a.client_id)), client, a.sheet)
             plan.errors.append(table.errors.pop())
             continue
         client_id = client.id
@@ -394,7 +394,11 @@ class ServiceImportResult:
     def summary(self) -> str:
         plan = self.plan
         if not self.written:
-            text = f"Nothing to change: {len(plan.unchanged)} services already match."
+            n = len(plan.unchanged)
+            text = (
+                f"Nothing to change: {n} service{'s' if n != 1 else ''} already "
+                f"match{'es' if n == 1 else ''}."
+            )
         else:
             text = (
                 f"Created {len(plan.created)} and updated {len(plan.updated)} services "

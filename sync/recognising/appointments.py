@@ -217,6 +217,13 @@ class AppointmentList:
     blank_rows: int = 0
     parts: list[AppointmentList] = field(default_factory=list)  # the tabs merged, oldest first
 
+    def client_column(self, by_id: bool) -> A:
+        """The column that names a row's client: its id (``by_id``), else its name, which is the
+        last-name column in a list that has first and last names apart."""
+        if by_id:
+            return A.CLIENT_ID
+        return A.NAME if A.NAME in self.header.columns else A.LAST
+
     def column_name(self, col: A | None) -> str:
         if col is None:
             return ""
@@ -463,7 +470,7 @@ def read_list(
         if not client_id and not last:
             table.error(
                 row,
-                A.CLIENT_ID if A.CLIENT_ID in cols else (A.NAME if A.NAME in cols else A.LAST),
+                table.client_column(A.CLIENT_ID in cols),
                 "the client is missing; give the client id or name.",
             )
             continue
@@ -475,7 +482,7 @@ def read_list(
             table.error(row, A.CODE, "an appointment has one procedure code; list one per row.")
             continue
         if count is None and minute is not None:
-            count = units_from_minutes(minute)
+            count = units_from_minutes(minute, code[0] if code else "")
             if count == 0:
                 table.error(
                     row,

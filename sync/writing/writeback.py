@@ -26,6 +26,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.formula.translate import Translator
+from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
@@ -42,7 +43,7 @@ from sync.reading.sniff import sniff
 from sync.reading.workbook import open_workbook
 from sync.recognising.columns import Col
 from sync.recognising.sheets import choose_sheet
-from sync.writing import cellsafe, results, styled
+from sync.writing import cellsafe, printed, results, styled
 from sync.writing.losses import would_lose
 from sync.writing.references import Move, follow
 from sync.writing.rows import AUTH_INDEX, authorization_row, sorted_authorizations
@@ -75,9 +76,11 @@ class WriteBackResult:
             f"{rows(len(self.appended_rows), 'new ')} appended, {self.unchanged_rows} unchanged."
         )
         if self.unknown_rows:
+            n = len(self.unknown_rows)
             text += (
-                f" {len(self.unknown_rows)} rows of the log are not in authtrack and were left as "
-                "they are (import the log to bring them in)."
+                f" {rows(n)} of the log {'is' if n == 1 else 'are'} not in authtrack and "
+                f"{'was left as it is' if n == 1 else 'were left as they are'} (import the log to "
+                "bring them in)."
             )
         if self.formulas:
             text += " " + self.formulas
@@ -254,6 +257,7 @@ class _RowWriter:
         self.activity_words = any(v is not None and v[1] is not None for v in status)
         self.words = words or {}
         self.written: list[tuple[str, int, int]] = []  # cells set or added: formulas' inputs
+        self.date_formats: dict[int, str] = {}  # each date column's own format, by column
         self.move: Move | None = None
         if styled.status_in_words(self.words.get(Col.STATUS), "Active") != "Approved":
             self.activity_words = self.activity_words or bool(self.words.get(Col.STATUS))
@@ -332,12 +336,32 @@ class _RowWriter:
             value = styled.styled(col, old, new, self.epoch_1904, context)
             if value == old or (value is None and old in (None, "")):
                 continue
-            cellsafe.set_value(cell, value)
+            self.put(ws, cell, value)
             self.written.append((ws.title, row, cell.column))
             changed += 1
         if self.table.header.extra_notes:
             changed += self.update_notes(ws, row, auth)
         return changed
+
+    def put(self, ws: Any, cell: Any, value: Any) -> None:
+        """Set ``cell`` to ``value``; a date put in a cell not formatted as one (an empty cell of
+        a continuation row, a row added after one) takes the format of its column's dates, not
+        the ISO format openpyxl would give it."""
+        was_date = is_date_format(cell.number_format)
+        cellsafe.set_value(cell, value)
+        if isinstance(value, dt.date) and not was_date:
+            cell.number_format = self.date_format(ws, cell.column)
+
+    def date_format(self, ws: Any, column: int) -> str:
+        """The number format most of the log's dates in ``column`` have (else authtrack's)."""
+        if column not in self.date_formats:
+            seen: dict[str, int] = {}
+            for row in self.table.rows:
+                cell = ws.cell(row=row, column=column)
+                if isinstance(cell.value, dt.date) and is_date_format(cell.number_format):
+                    seen[cell.number_format] = seen.get(cell.number_format, 0) + 1
+            self.date_formats[column] = max(seen, key=seen.__getitem__, default=printed.DATE_FORMAT)
+        return self.date_formats[column]
 
     def moved(self, sheet: str, row: int) -> int:
         """Where a row of the log before write-back is now."""
@@ -381,7 +405,8 @@ class _RowWriter:
                 if cell.data_type == "f":
                     continue
                 value = values.get(col)
-                cellsafe.set_value(
+                self.put(
+                    ws,
                     cell,
                     styled.styled(
                         col, samples.get(j), value, self.epoch_1904, self.context(auth, col)

@@ -154,6 +154,7 @@ async def test_export_writes_the_workbook(tmp_path: Path, db_path: Path) -> None
         await pilot.press("5")
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
+        said = " ".join(str(app.screen.query_one("#result").render()).split())
         app.screen.query_one("#path", Input).value = str(target)
         await pilot.press("enter")
         await settle(pilot)
@@ -162,6 +163,8 @@ async def test_export_writes_the_workbook(tmp_path: Path, db_path: Path) -> None
     assert wb.sheetnames[0] == "Authorizations"
     assert wb["Authorizations"].max_row == 45
     assert not app.unexpected
+    # the screen names every sheet the workbook has (it named three of eight)
+    assert [name for name in wb.sheetnames if name not in said] == [], said
 
 
 async def test_import_preview_names_the_columns_it_will_not_import(

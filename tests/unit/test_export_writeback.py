@@ -164,6 +164,8 @@ def test_a_blank_used_cell_already_says_none_used(tracker: Tracker, tmp_path: Pa
     apply_import(tracker, plan_import(tmp_path / "log.xlsx", tracker.data(), today=TODAY))
     result = write_back(tracker.data(), tmp_path / "log.xlsx", today=TODAY)
     assert (result.updated_rows, result.unchanged_rows) == ([], 1)
+    again = apply_import(tracker, plan_import(tmp_path / "log.xlsx", tracker.data(), today=TODAY))
+    assert again.summary() == "Nothing to change: 1 authorization already matches."
 
 
 def test_nothing_is_said_lost_of_a_log_that_keeps_everything() -> None:
@@ -181,3 +183,34 @@ def test_sums_grow_and_references_below_move() -> None:
     assert shift_formula("=F12*2+$G$14", 11, 2) == "=F14*2+$G$16"
     assert shift_formula("=F5-G5", 11, 2) == "=F5-G5"
     assert shift_formula("=Other!A20", 11, 2) == "=Other!A20"
+
+
+def test_a_date_written_into_a_blank_cell_takes_its_columns_date_format(
+    tracker: Tracker, tmp_path: Path
+) -> None:
+    """A log that leaves the date of birth blank on a client's later rows: the rows added after
+    such a row print their dates as the column does, not as ISO dates."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Client", "DOB", "Payer", "Auth #", "Eff", "Approved", "Used"])
+    ws.append(["Lee, Ann", D(1980, 2, 3), "Aetna", "A-1", D(2026, 9, 1), 24, 2])
+    ws.append([None, None, "Aetna", "A-2", D(2026, 12, 1), 24, 0])
+    for cell in ("B2", "E2", "E3"):  # the blank B3 keeps the General format
+        ws[cell].number_format = "m/d/yy"
+    wb.save(tmp_path / "log.xlsx")
+    apply_import(tracker, plan_import(tmp_path / "log.xlsx", tracker.data(), today=TODAY))
+    a1 = next(a for a in tracker.data().authorizations.values() if a.auth_number == "A-1")
+    tracker.save_authorization(
+        Authorization(
+            client=a1.client, payer=a1.payer, auth_number="A-3", units_authorized=10,
+            start_date=D(2027, 3, 1), end_date=D(2027, 8, 31),
+        )
+    )  # fmt: skip
+    result = write_back(tracker.data(), tmp_path / "log.xlsx", today=TODAY)
+    assert result.appended_rows == [4]
+    added = load_workbook(result.path).active
+    assert (added["B4"].value, added["E4"].value) == (
+        dt.datetime(1980, 2, 3),
+        dt.datetime(2027, 3, 1),
+    )
+    assert (added["B4"].number_format, added["E4"].number_format) == ("m/d/yy", "m/d/yy")

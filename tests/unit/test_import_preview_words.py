@@ -55,3 +55,7 @@ def test_the_write_back_says_one_row_in_the_singular(tmp_path: Path) -> None:
     assert ", 1 row updated (1 cell), 1 new row appended, 69 unchanged." in one.summary()
     two = WriteBackResult(tmp_path / "log.xlsx", "Auths", [6, 7], 0, [], cells_changed=3)
     assert ", 2 rows updated (3 cells), 0 new rows appended, 0 unchanged." in two.summary()
+    alone = WriteBackResult(tmp_path / "log.xlsx", "Auths", unknown_rows=[9])
+    assert " 1 row of the log is not in authtrack and was left as it is " in alone.summary()
+    many = WriteBackResult(tmp_path / "log.xlsx", "Auths", unknown_rows=[9, 10])
+    assert " 2 rows of the log are not in authtrack and were left as they are " in many.summary()

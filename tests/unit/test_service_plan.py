@@ -220,19 +220,53 @@ def test_unknown_clients_and_bad_cells_are_row_errors(
     assert plan.skipped == 4 and not plan.created
 
 
+def test_an_unknown_client_of_a_list_with_first_and_last_names_names_its_cell(
+    tmp_path: Path, tracker: Tracker, auth: Authorization
+) -> None:
+    header = ["Visit #", "First Name", "Last Name", "DOB", "DOS", "CPT", "Units", "Status"]
+    rows = [
+        ["V1", "Ann", "Lee", "04/02/1990", "11/02/2026", "90837", 1, "Kept"],
+        ["V2", "Here", "Nobody", "01/01/2000", "11/02/2026", "90837", 1, "Kept"],
+    ]
+    path = write_csv(tmp_path / "l.csv", rows, header)
+    plan = plan_services(path, tracker.data(), today=TODAY)
+    (error,) = plan.errors
+    assert (error.row, error.column, error.cell) == (3, "Last Name", "C3")
+    assert "no client Nobody, Here" in error.message and len(plan.created) == 1
+
+
 def test_xlsx_dates_times_and_minutes(
     tmp_path: Path, tracker: Tracker, auth: Authorization
 ) -> None:
     header = ["Patient ID", "Appointment Start", "CPT Code", "Duration (mins)", "Status"]
     client_id = tracker.data().clients[auth.client].client_id
     rows = [
-        [client_id, dt.datetime(2026, 11, 2, 14, 30), "90837", 53, "Show"],
-        [client_id, dt.datetime(2026, 11, 3, 9, 0), "90837", 22, "Kept"],
-        [client_id, dt.datetime(2026, 11, 4, 9, 0), "90837", 7, "Kept"],
+        [client_id, dt.datetime(2026, 11, 2, 14, 30), "97153", 53, "Show"],
+        [client_id, dt.datetime(2026, 11, 3, 9, 0), "97153", 22, "Kept"],
+        [client_id, dt.datetime(2026, 11, 4, 9, 0), "97153", 7, "Kept"],
     ]
     path = workbook(tmp_path / "l.xlsx", rows, title="Schedule", header=header)
     plan = plan_services(path, tracker.data(), today=TODAY)
     assert [(i.service.time, i.service.units) for i in plan.created] == [("14:30", 4), ("09:00", 1)]
+    (error,) = plan.errors
+    assert error.row == 4 and "8 minutes" in error.message
+
+
+def test_a_session_code_bills_one_unit_whatever_its_minutes(
+    tmp_path: Path, tracker: Tracker, auth: Authorization
+) -> None:
+    """90837 is "psychotherapy, 60 minutes": a 53-minute session is one unit of the
+    authorization's 10, not four 15-minute units; the 8-minute rule is for timed codes."""
+    header = ["Patient ID", "Appointment Start", "CPT Code", "Duration (mins)", "Status"]
+    client_id = tracker.data().clients[auth.client].client_id
+    rows = [
+        [client_id, dt.datetime(2026, 11, 2, 14, 0), "90837", 53, "Kept"],
+        [client_id, dt.datetime(2026, 11, 9, 14, 0), "90837", "1:30", "Kept"],
+        [client_id, dt.datetime(2026, 11, 16, 14, 0), "90837", 5, "Kept"],
+    ]
+    path = workbook(tmp_path / "l.xlsx", rows, title="Schedule", header=header)
+    plan = plan_services(path, tracker.data(), today=TODAY)
+    assert [i.service.units for i in plan.created] == [1, 1]
     (error,) = plan.errors
     assert error.row == 4 and "8 minutes" in error.message
 
@@ -302,6 +336,8 @@ def test_eight_minute_rule(minutes: int) -> None:
     units = appointments.units_from_minutes(minutes)
     assert units == (0 if minutes < 8 else (minutes - 8) // 15 + 1)
     assert units * 15 - 7 <= minutes or units == 0
+    assert appointments.units_from_minutes(minutes, "97153-HO") == units  # a timed code
+    assert appointments.units_from_minutes(minutes, "90834") == (0 if minutes < 8 else 1)
 
 
 def test_csv_delimiters_and_encodings() -> None:
@@ -492,3 +528,12 @@ def test_clients_named_by_id_need_no_index_of_names(
         3, "", "Ann", "Lee", dt.date(1990, 4, 2), day, "", "", 1, "", None, "", ""
     )
     assert finder.find(by_name) == practice["client"] and "_names" in vars(finder)
+
+
+def test_a_second_import_of_one_appointment_says_it_in_the_singular(
+    tmp_path: Path, tracker: Tracker, auth: Authorization
+) -> None:
+    path = write_csv(tmp_path / "l.csv", [row("S1", dt.date(2026, 11, 2))])
+    _import(tracker, path)
+    again = apply_services(tracker, plan_services(path, tracker.data(), today=TODAY, user="alice"))
+    assert again.summary() == "Nothing to change: 1 service already matches."

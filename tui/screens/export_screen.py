@@ -66,8 +66,9 @@ class ExportScreen(TransferScreen):
         yield from self.compose_progress()
         yield Static(
             Text(
-                "Writes every authorization to the practice's canonical workbook (sheet "
-                "Authorizations, plus Clients and Services). Or name the practice's own log in "
+                "Writes every authorization to the practice's canonical workbook (sheets "
+                "Authorizations and Service Lines, then Clients, Coverages, Services, Payers, "
+                "Procedure Groups and a Legend of its colours). Or name the practice's own log in "
                 "Into log: its rows are updated and new ones appended, saved as a new file (the "
                 "log itself is not changed). Press enter to export."
             ),
