@@ -144,7 +144,7 @@ def run_tui(ctx: Context) -> int:
     from tui.app import make_app  # imported late: batch commands never pay for Textual
 
     user = current_user()
-    policy = access_for(user, ctx.config)
+    policy = access_for(user, ctx.config, data_file=ctx.db_path)
     app = make_app(ctx.db_path, today=ctx.today, user=user, policy=policy, workbooks=EXCEL)
     app.tracker.store.retention = ctx.retention()
     out, err = sys.stdout, sys.stderr
