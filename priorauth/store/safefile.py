@@ -69,13 +69,17 @@ def write_atomic(
     keep_mode: bool = False,
     doing: str = "writing",
     group: int | None = None,
+    personal: bool = False,
 ) -> os.stat_result:
     """Write ``target`` so that readers see the old file or the new one, never a mix.
 
     ``fill`` writes the content to the file object it is given (an open, seekable binary file:
     ``workbook.save(f)`` works). With ``keep_mode`` an existing target's mode (less any world
     bits) and group are kept; otherwise the file gets ``mode`` (default 0660) and ``group`` (when
-    given: a file derived from another gets that one's group). Returns the new
+    given: a file derived from another gets that one's group). A ``personal`` file (an export, a
+    report: written where its author chooses) keeps group rights only in a folder shared with a
+    group through its set-group-ID bit: elsewhere its group is the author's primary group, which
+    on many systems (``users``) holds every account. Returns the new
     file's status. Raises :class:`UnsafeWrite` or :class:`WriteFailed` with a sentence; the target
     is then as it was.
     """
@@ -87,6 +91,8 @@ def write_atomic(
             gid = group
             if keep_mode and old is not None:
                 mode, gid = stat.S_IMODE(old.st_mode) & 0o770, old.st_gid
+            elif personal and gid is None and not os.fstat(dfd).st_mode & stat.S_ISGID:
+                mode &= 0o700
             return _write_in(dfd, target, fill, mode, gid)
         except OSError as e:
             raise WriteFailed(sentence(e, target, doing), e.errno) from None
