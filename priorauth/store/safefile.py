@@ -148,6 +148,32 @@ def link_atomic(
         return st
 
 
+def append_private(target: str | os.PathLike[str], text: str) -> None:
+    """Append ``text`` to ``target``, a file of the account's own (a crash log): the folders
+    missing on the way are made 0700 and the file 0600 whatever the umask, a symbolic link
+    there is never followed and a file another account owns is never written.
+    Raises :class:`UnsafeWrite` or :class:`WriteFailed` with a sentence."""
+    target = Path(target)
+    missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+    try:
+        for folder in reversed(missing):
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(folder, 0o700)
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError as e:
+        raise WriteFailed(sentence(e, target, "writing"), e.errno) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+            raise UnsafeWrite(f"{target} is not a file of yours; authtrack writes nothing there.")
+        os.fchmod(fd, 0o600)
+        _write_all(fd, [text.encode("utf-8")])
+    except OSError as e:
+        raise WriteFailed(sentence(e, target, "writing"), e.errno) from None
+    finally:
+        os.close(fd)
+
+
 def check_folder_path(folder: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
     """Apply the folder rule (see the module docstring) to ``folder`` before making ``target``
     in it by other means (the lock file)."""

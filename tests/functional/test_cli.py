@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,39 @@ def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0 and result.stdout.startswith("authtrack ")
     assert json.dumps(result.stdout)  # printable
+
+
+def test_the_crash_log_is_the_accounts_alone_whatever_the_umask(
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """It may quote data (an exception's message): under umask 000 it and the folders made for
+    it were open to every account; a symbolic link planted at its name is never followed."""
+    import authtrack.cmd_demo
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("Doe, Jane")
+
+    state = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    monkeypatch.setattr(authtrack.cmd_demo, "build_demo", boom)
+    old = os.umask(0)
+    try:
+        assert main(["--db", str(db_path), "demo"]) == 2
+    finally:
+        os.umask(old)
+    log = state / "authtrack" / "log" / "crash.log"
+    assert "Doe, Jane" in log.read_text() and stat.S_IMODE(log.stat().st_mode) == 0o600
+    for folder in (state, state / "authtrack", log.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    capsys.readouterr()
+    victim = tmp_path / "victim"
+    victim.write_text("mine\n")
+    log.unlink()
+    log.symlink_to(victim)
+    assert main(["--db", str(db_path), "demo"]) == 2
+    err = capsys.readouterr().err
+    assert "no crash log was written" in err and "Traceback" not in err
+    assert victim.read_text() == "mine\n"
