@@ -76,10 +76,9 @@ def write_atomic(
     ``fill`` writes the content to the file object it is given (an open, seekable binary file:
     ``workbook.save(f)`` works). With ``keep_mode`` an existing target's mode (less any world
     bits) and group are kept; otherwise the file gets ``mode`` (default 0660) and ``group`` (when
-    given: a file derived from another gets that one's group). A ``personal`` file (an export, a
-    report: written where its author chooses) keeps group rights only in a folder shared with a
-    group through its set-group-ID bit: elsewhere its group is the author's primary group, which
-    on many systems (``users``) holds every account. Returns the new
+    given: a file derived from another gets that one's group). A new ``personal`` file (the data
+    file, a backup, an export, a report) keeps group rights only in a folder that
+    :func:`shares_group`. Returns the new
     file's status. Raises :class:`UnsafeWrite` or :class:`WriteFailed` with a sentence; the target
     is then as it was.
     """
@@ -106,6 +105,7 @@ def write_bytes(
     keep_mode: bool = False,
     doing: str = "writing",
     group: int | None = None,
+    personal: bool = False,
 ) -> os.stat_result:
     """:func:`write_atomic` for bytes, or pieces of bytes written in order (with ``writev``)."""
     pieces = [payload] if isinstance(payload, bytes) else payload
@@ -115,7 +115,9 @@ def write_bytes(
         for start in range(0, len(pieces), _IOV_MAX):
             _write_all(fd, pieces[start : start + _IOV_MAX])
 
-    return write_atomic(target, fill, mode=mode, keep_mode=keep_mode, doing=doing, group=group)
+    return write_atomic(
+        target, fill, mode=mode, keep_mode=keep_mode, doing=doing, group=group, personal=personal
+    )
 
 
 def link_atomic(
@@ -154,11 +156,8 @@ def append_private(target: str | os.PathLike[str], text: str) -> None:
     there is never followed and a file another account owns is never written.
     Raises :class:`UnsafeWrite` or :class:`WriteFailed` with a sentence."""
     target = Path(target)
-    missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     try:
-        for folder in reversed(missing):
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(folder, 0o700)
+        make_folders(target.parent)
         fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     except OSError as e:
         raise WriteFailed(sentence(e, target, "writing"), e.errno) from None
@@ -172,6 +171,26 @@ def append_private(target: str | os.PathLike[str], text: str) -> None:
         raise WriteFailed(sentence(e, target, "writing"), e.errno) from None
     finally:
         os.close(fd)
+
+
+def shares_group(folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` is shared with a group through its set-group-ID bit (``init
+    --shared``): only there do new files get group rights (elsewhere their group is the author's
+    primary group, which on many systems, ``users``, holds every account)."""
+    try:
+        return bool(os.stat(folder).st_mode & stat.S_ISGID)
+    except OSError:
+        return False
+
+
+def make_folders(folder: str | os.PathLike[str]) -> None:
+    """Create ``folder`` and the folders missing above it: 0700 whatever the umask, or 0770 (and
+    set-group-ID, inherited) inside a folder that :func:`shares_group`."""
+    folder = Path(folder)
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for part in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(part, 0o770 if shares_group(part.parent) else 0o700)
 
 
 def check_folder_path(folder: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:

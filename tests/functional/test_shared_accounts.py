@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.accounts import Accounts, staff_accounts
+from tests.helpers.sync_helpers import log_row, workbook
 
 
 @pytest.fixture
@@ -192,3 +193,29 @@ def test_an_export_outside_a_shared_folder_is_not_readable_by_the_primary_group(
     done = accounts.run(writer, "export", str(export), env=env)
     assert done.returncode == 0, done.stderr
     assert _mode(export) == 0o640
+
+
+def test_a_single_user_data_file_is_not_readable_by_the_primary_group(
+    accounts: Accounts,
+) -> None:
+    """No system config, the account's own data file in its data folder, umask 000: the data
+    file, its backups, lock note and folders are the account's alone, not its primary group's
+    (which the other account shares, as ``users`` is shared on many systems)."""
+    owner, other = accounts.users
+    home = accounts.homes[owner]
+    os.chmod(home, 0o755)  # a home others may enter, as useradd makes on many systems
+    env = {"AUTHTRACK_SYSTEM_CONFIG": str(accounts.root / "no-config.toml")}
+    done = accounts.run(owner, "--today", "2026-11-23", "demo", env=env, umask=0)
+    assert done.returncode == 0, done.stderr
+    log = workbook(home / "log.xlsx", [log_row("Nova, Ann", "NEW-1")])
+    os.chown(log, pwd.getpwnam(owner).pw_uid, accounts.gid)
+    done = accounts.run(owner, "import", str(log), env=env, umask=0)
+    assert done.returncode == 0, done.stderr
+    folder = home / "data" / "authtrack"
+    (backup,) = (folder / "backups").iterdir()
+    for path in (folder / "authtrack.json", backup, folder / "authtrack.json.lock.who"):
+        assert _mode(path) == 0o600, path
+        peek = accounts.python_as(other, "-c", f"open({str(path)!r}, 'rb').read()")
+        assert peek.returncode != 0 and "PermissionError" in peek.stderr
+    for made in (home / "data", folder, folder / "backups"):
+        assert _mode(made) == 0o700, made
