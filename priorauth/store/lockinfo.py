@@ -54,6 +54,8 @@ def write_note(lock_path: Path) -> int:
     except OSError:  # a symlink planted there, or a note we may not write: the lock still holds
         return -1
     try:
+        if os.fstat(fd).st_nlink != 1:  # a hard link planted there: never truncate its file
+            raise OSError("the note has other names")
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(note).encode(), 0)
         if os.fstat(fd).st_uid == os.geteuid():
@@ -69,6 +71,8 @@ def clear_note(fd: int) -> None:
     if fd < 0:
         return
     try:
+        if os.fstat(fd).st_nlink != 1:  # a hard link planted there: never truncate its file
+            raise OSError("the note has other names")
         os.ftruncate(fd, 0)
     except OSError:
         pass  # (a full disk cannot stop a truncate; anything else leaves a stale note, harmless)

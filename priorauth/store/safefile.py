@@ -153,7 +153,8 @@ def link_atomic(
 def append_private(target: str | os.PathLike[str], text: str) -> None:
     """Append ``text`` to ``target``, a file of the account's own (a crash log): the folders
     missing on the way are made 0700 and the file 0600 whatever the umask, a symbolic link
-    there is never followed and a file another account owns is never written.
+    there is never followed and a file another account owns, or with another name (a hard link
+    planted there), is never written.
     Raises :class:`UnsafeWrite` or :class:`WriteFailed` with a sentence."""
     target = Path(target)
     try:
@@ -163,7 +164,7 @@ def append_private(target: str | os.PathLike[str], text: str) -> None:
         raise WriteFailed(sentence(e, target, "writing"), e.errno) from None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_nlink != 1:
             raise UnsafeWrite(f"{target} is not a file of yours; authtrack writes nothing there.")
         os.fchmod(fd, 0o600)
         _write_all(fd, [text.encode("utf-8")])

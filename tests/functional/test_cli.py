@@ -138,3 +138,26 @@ def test_the_crash_log_is_the_accounts_alone_whatever_the_umask(
     err = capsys.readouterr().err
     assert "no crash log was written" in err and "Traceback" not in err
     assert victim.read_text() == "mine\n"
+
+
+def test_a_hard_link_at_the_crash_logs_name_is_not_written(
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    import authtrack.cmd_demo
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("simulated bug")
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setattr(authtrack.cmd_demo, "build_demo", boom)
+    log = tmp_path / "state" / "authtrack" / "log" / "crash.log"
+    log.parent.mkdir(parents=True)
+    victim = tmp_path / "victim"
+    victim.write_text("mine\n")
+    os.link(victim, log)
+    assert main(["--db", str(db_path), "demo"]) == 2
+    assert "no crash log was written" in capsys.readouterr().err
+    assert victim.read_text() == "mine\n"
