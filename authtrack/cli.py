@@ -35,6 +35,7 @@ from priorauth.errors import AuthTrackError
 from priorauth.oserrors import sentence
 from priorauth.roles import access_for
 from priorauth.safetext import ShownStream
+from priorauth.store import safefile
 from priorauth.store.config import Config, ConfigError, load_config, resolve_data_file
 from priorauth.store.identity import current_user
 
@@ -130,9 +131,12 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"authtrack: {sentence(e)}", file=sys.stderr)
         return 2
     except Exception as e:  # a bug: one sentence for the user, the details in a log file
-        log = _write_crash_log()
+        try:
+            details = f"details are in {_write_crash_log()}"
+        except AuthTrackError as why:  # the log cannot be written either: say why, once
+            details = f"no crash log was written ({why})"
         print(
-            f"authtrack: unexpected error ({type(e).__name__}: {e}); details are in {log}. "
+            f"authtrack: unexpected error ({type(e).__name__}: {e}); {details}. "
             "Your data file was not changed by the failed step.",
             file=sys.stderr,
         )
@@ -144,7 +148,7 @@ def run_tui(ctx: Context) -> int:
     from tui.app import make_app  # imported late: batch commands never pay for Textual
 
     user = current_user()
-    policy = access_for(user, ctx.config)
+    policy = access_for(user, ctx.config, data_file=ctx.db_path)
     app = make_app(ctx.db_path, today=ctx.today, user=user, policy=policy, workbooks=EXCEL)
     app.tracker.store.retention = ctx.retention()
     out, err = sys.stdout, sys.stderr
@@ -158,10 +162,8 @@ def run_tui(ctx: Context) -> int:
 
 
 def _write_crash_log() -> Path:
-    folder = Path(platformdirs.user_log_dir("authtrack", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "crash.log"
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(f"--- {dt.datetime.now().isoformat()} authtrack {' '.join(sys.argv[1:])}\n")
-        f.write(traceback.format_exc())
+    """Append the traceback to the account's own crash log (0600: it may quote data)."""
+    path = Path(platformdirs.user_log_dir("authtrack", appauthor=False)) / "crash.log"
+    head = f"--- {dt.datetime.now().isoformat()} authtrack {' '.join(sys.argv[1:])}\n"
+    safefile.append_private(path, head + traceback.format_exc())
     return path

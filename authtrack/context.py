@@ -37,7 +37,11 @@ class Context:
     def tracker(self) -> Tracker:
         """A tracker for the current OS user, with the role the config file gives them."""
         store = self.store()
-        return Tracker(store, today=self.today, policy=access_for(store.user, self.config))
+        return Tracker(
+            store,
+            today=self.today,
+            policy=access_for(store.user, self.config, data_file=store.path),
+        )
 
     def day(self) -> dt.date:
         """The day a command works for: ``--today`` when given, else the real today."""

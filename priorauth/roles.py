@@ -10,7 +10,11 @@ viewer  = ["group:clinicians"]
 default = "viewer"        # users matched by nothing above (default: viewer)
 ```
 
-With no ``[roles]`` table (a single-user install) everyone is admin. Each user gets the highest
+With no ``[roles]`` table (a single-user install) everyone is admin of a data file in a folder of
+their own; a data file in someone else's folder (a shared folder ``init --shared`` made) is
+shared, and only a system config can give roles on it: without one, everyone is a viewer there
+(otherwise a staff account could leave the system config out, with ``AUTHTRACK_SYSTEM_CONFIG``
+naming a missing file, and be admin). Each user gets the highest
 role any entry gives them. Roles are checked in the domain
 (:class:`~priorauth.services.tracker.Tracker`), so the TUI, the CLI and the import all obey them.
 """
@@ -23,6 +27,7 @@ import os
 import pwd
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from priorauth.errors import PermissionDenied
@@ -104,10 +109,23 @@ def user_groups(user: str) -> set[str]:
     return names
 
 
-def access_for(user: str, config: Config, groups: Iterable[str] | None = None) -> Access:
-    """The role ``user`` has under ``config`` (see the module docstring)."""
+def access_for(
+    user: str,
+    config: Config,
+    groups: Iterable[str] | None = None,
+    data_file: Path | None = None,
+) -> Access:
+    """The role ``user`` has under ``config`` on ``data_file`` (see the module docstring)."""
     table = config.values.get("roles")
     if table is None:
+        shared = _shared_folder_owner(data_file) if config.path is None else None
+        if shared is not None:
+            return Access(
+                user,
+                Role.VIEWER,
+                f"there is no system config, and the data file's folder belongs to {shared}: "
+                "roles on a shared file come from the system config alone",
+            )
         return Access(user, Role.ADMIN, "no [roles] in the config file: single-user install")
     if not isinstance(table, dict):
         raise ConfigError(f"{config.path}: [roles] must be a table of role = [names].")
@@ -130,6 +148,24 @@ def access_for(user: str, config: Config, groups: Iterable[str] | None = None) -
         return Access(user, best[0], best[1])
     default = _role(table.get("default", "viewer"), config)
     return Access(user, default, f"not listed in [roles]: the default, {default.label}")
+
+
+def _shared_folder_owner(data_file: Path | None) -> str | None:
+    """The owner of the folder really holding ``data_file`` (symbolic links followed), when it is
+    not the account running: the file is someone else's to share. None when it is ours."""
+    if data_file is None:
+        return None
+    folder = Path(os.path.realpath(data_file)).parent
+    try:
+        owner = os.stat(folder).st_uid
+    except OSError:
+        return None  # no folder yet: whoever creates it owns it
+    if owner == os.geteuid():
+        return None
+    try:
+        return pwd.getpwuid(owner).pw_name
+    except KeyError:
+        return f"uid {owner}"
 
 
 def _role(name: Any, config: Config) -> Role:

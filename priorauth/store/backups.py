@@ -107,7 +107,7 @@ def make_backup(store: Store, reason: str, retention: Retention | None = None) -
         linked = _linked(store, target)
         if not linked:
             try:
-                safefile.write_atomic(target, copy, doing="writing the backup")
+                safefile.write_atomic(target, copy, doing="writing the backup", personal=True)
             except AuthTrackError as e:
                 raise DataFileError(str(e)) from None
     problem = "" if linked else verify(target, store)
@@ -244,7 +244,8 @@ def _reader(backup: Path, store: Store | None) -> LockedJSONStorage:
 
 
 def _safe_folder(data_file: Path) -> Path:
-    folder = safefile.make_folder(folder_of(data_file), 0o770)
+    shared = safefile.shares_group(data_file.parent)
+    folder = safefile.make_folder(folder_of(data_file), 0o770 if shared else 0o700)
     st = os.lstat(folder)
     owners = {os.geteuid(), 0, os.stat(data_file.parent).st_uid}
     if st.st_uid not in owners:

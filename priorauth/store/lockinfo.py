@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from priorauth.store.identity import current_user
+from priorauth.store.safefile import shares_group
 
 NOTE_MODE = 0o660
 _MAX_NOTE = 4096
@@ -47,15 +48,18 @@ def write_note(lock_path: Path) -> int:
         "host": socket.gethostname(),
         "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+    mode = NOTE_MODE if shares_group(lock_path.parent) else 0o600  # (the lock file's rule)
     try:
-        fd = os.open(note_path(lock_path), os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, NOTE_MODE)
+        fd = os.open(note_path(lock_path), os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, mode)
     except OSError:  # a symlink planted there, or a note we may not write: the lock still holds
         return -1
     try:
+        if os.fstat(fd).st_nlink != 1:  # a hard link planted there: never truncate its file
+            raise OSError("the note has other names")
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(note).encode(), 0)
         if os.fstat(fd).st_uid == os.geteuid():
-            os.fchmod(fd, NOTE_MODE)
+            os.fchmod(fd, mode)
     except OSError:
         os.close(fd)
         return -1
@@ -67,6 +71,8 @@ def clear_note(fd: int) -> None:
     if fd < 0:
         return
     try:
+        if os.fstat(fd).st_nlink != 1:  # a hard link planted there: never truncate its file
+            raise OSError("the note has other names")
         os.ftruncate(fd, 0)
     except OSError:
         pass  # (a full disk cannot stop a truncate; anything else leaves a stale note, harmless)

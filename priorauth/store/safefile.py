@@ -69,13 +69,16 @@ def write_atomic(
     keep_mode: bool = False,
     doing: str = "writing",
     group: int | None = None,
+    personal: bool = False,
 ) -> os.stat_result:
     """Write ``target`` so that readers see the old file or the new one, never a mix.
 
     ``fill`` writes the content to the file object it is given (an open, seekable binary file:
     ``workbook.save(f)`` works). With ``keep_mode`` an existing target's mode (less any world
     bits) and group are kept; otherwise the file gets ``mode`` (default 0660) and ``group`` (when
-    given: a file derived from another gets that one's group). Returns the new
+    given: a file derived from another gets that one's group). A new ``personal`` file (the data
+    file, a backup, an export, a report) keeps group rights only in a folder that
+    :func:`shares_group`. Returns the new
     file's status. Raises :class:`UnsafeWrite` or :class:`WriteFailed` with a sentence; the target
     is then as it was.
     """
@@ -87,6 +90,8 @@ def write_atomic(
             gid = group
             if keep_mode and old is not None:
                 mode, gid = stat.S_IMODE(old.st_mode) & 0o770, old.st_gid
+            elif personal and gid is None and not os.fstat(dfd).st_mode & stat.S_ISGID:
+                mode &= 0o700
             return _write_in(dfd, target, fill, mode, gid)
         except OSError as e:
             raise WriteFailed(sentence(e, target, doing), e.errno) from None
@@ -100,6 +105,7 @@ def write_bytes(
     keep_mode: bool = False,
     doing: str = "writing",
     group: int | None = None,
+    personal: bool = False,
 ) -> os.stat_result:
     """:func:`write_atomic` for bytes, or pieces of bytes written in order (with ``writev``)."""
     pieces = [payload] if isinstance(payload, bytes) else payload
@@ -109,7 +115,9 @@ def write_bytes(
         for start in range(0, len(pieces), _IOV_MAX):
             _write_all(fd, pieces[start : start + _IOV_MAX])
 
-    return write_atomic(target, fill, mode=mode, keep_mode=keep_mode, doing=doing, group=group)
+    return write_atomic(
+        target, fill, mode=mode, keep_mode=keep_mode, doing=doing, group=group, personal=personal
+    )
 
 
 def link_atomic(
@@ -140,6 +148,50 @@ def link_atomic(
             raise WriteFailed(sentence(e, target, doing), e.errno) from None
         _check_placed(dfd, target, st)
         return st
+
+
+def append_private(target: str | os.PathLike[str], text: str) -> None:
+    """Append ``text`` to ``target``, a file of the account's own (a crash log): the folders
+    missing on the way are made 0700 and the file 0600 whatever the umask, a symbolic link
+    there is never followed and a file another account owns, or with another name (a hard link
+    planted there), is never written.
+    Raises :class:`UnsafeWrite` or :class:`WriteFailed` with a sentence."""
+    target = Path(target)
+    try:
+        make_folders(target.parent)
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError as e:
+        raise WriteFailed(sentence(e, target, "writing"), e.errno) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_nlink != 1:
+            raise UnsafeWrite(f"{target} is not a file of yours; authtrack writes nothing there.")
+        os.fchmod(fd, 0o600)
+        _write_all(fd, [text.encode("utf-8")])
+    except OSError as e:
+        raise WriteFailed(sentence(e, target, "writing"), e.errno) from None
+    finally:
+        os.close(fd)
+
+
+def shares_group(folder: str | os.PathLike[str]) -> bool:
+    """Whether ``folder`` is shared with a group through its set-group-ID bit (``init
+    --shared``): only there do new files get group rights (elsewhere their group is the author's
+    primary group, which on many systems, ``users``, holds every account)."""
+    try:
+        return bool(os.stat(folder).st_mode & stat.S_ISGID)
+    except OSError:
+        return False
+
+
+def make_folders(folder: str | os.PathLike[str]) -> None:
+    """Create ``folder`` and the folders missing above it: 0700 whatever the umask, or 0770 (and
+    set-group-ID, inherited) inside a folder that :func:`shares_group`."""
+    folder = Path(folder)
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for part in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(part, 0o770 if shares_group(part.parent) else 0o700)
 
 
 def check_folder_path(folder: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:

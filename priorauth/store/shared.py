@@ -193,7 +193,7 @@ def doctor(data_file: Path, config: Config, user: str) -> list[Finding]:
         else:
             add(Finding(True, f"config {config.path} is readable and protected"))
     try:
-        access = access_for(user, config)
+        access = access_for(user, config, data_file=data_file)
         add(Finding(True, f"you ({user}) are {access.role.label}: {access.source}"))
     except AuthTrackError as e:
         add(Finding(False, str(e), f"fix the [roles] table in {config.path}"))

@@ -59,13 +59,17 @@ class WriteLock:
             # only reads the file; every writer and the cache's writer come here first)
             from filelock import FileLock
 
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            safefile.make_folders(self.path.parent)  # 0700 unless in a shared folder
             try:  # the folder rule of every write; filelock opens the lock with O_NOFOLLOW
                 safefile.check_folder_path(self.path.parent, self.lock_path)
             except AuthTrackError as e:
                 raise DataFileError(str(e)) from None
+            shared = safefile.shares_group(self.path.parent)
             self._filelock = FileLock(
-                self.lock_path, timeout=self.timeout, mode=safefile.FILE_MODE, thread_local=False
+                self.lock_path,
+                timeout=self.timeout,
+                mode=safefile.FILE_MODE if shared else 0o600,
+                thread_local=False,
             )
         return self._filelock
 
@@ -120,11 +124,14 @@ def atomic_write(path: Path, payload: bytes | list[bytes]) -> Stamp:
     old or the new file, never a mix (through :mod:`priorauth.store.safefile`, which every file
     write goes through).
 
-    The new file gets the old one's mode (world bits removed) and group; a new file is 0660.
+    The new file gets the old one's mode (world bits removed) and group; a new file is 0660 in
+    a folder shared through its set-group-ID bit, else 0600.
     Returns the stamp of the written file.
     """
     try:
-        st = safefile.write_bytes(path, payload, keep_mode=True, doing="saving the data file")
+        st = safefile.write_bytes(
+            path, payload, keep_mode=True, personal=True, doing="saving the data file"
+        )
     except AuthTrackError as e:  # refused (a link, an open folder) or failed (a full disk)
         raise DataFileError(str(e)) from None
     return stamp_of(st)

@@ -21,8 +21,10 @@ def save_workbook(
     doing: str = "writing the workbook",
     then: Callable[[bytes], bytes] | None = None,
 ) -> Path:
-    """Write the openpyxl workbook ``book`` to ``path`` atomically (a whole file or none), mode
-    0660, through the descriptor of its temporary file; refusals and failures are one sentence
+    """Write the openpyxl workbook ``book`` to ``path`` atomically (a whole file or none), through
+    the descriptor of its temporary file: a new file mode 0660 in a folder shared through its
+    set-group-ID bit, else 0600; a file replaced keeps its mode (less world rights) and group (a
+    log written back in place). Refusals and failures are one sentence
     (:class:`~sync.errors.WorkbookError`). ``then`` changes the saved bytes before they are
     written (write-back stores formula results)."""
     try:
@@ -43,7 +45,7 @@ def _save(book: Any, path: Path, doing: str, then: Callable[[bytes], bytes] | No
         f.write(then(buffer.getvalue()))
 
     try:
-        write_atomic(path, fill, doing=doing)
+        write_atomic(path, fill, doing=doing, keep_mode=True, personal=True)
     except IllegalCharacterError:
         raise WorkbookError(
             f"{path}: a value holds a character a workbook cannot store; nothing was written."

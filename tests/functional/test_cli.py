@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -78,12 +79,9 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "invalid choice" in capsys.readouterr().err
 
 
-def test_unexpected_errors_are_one_sentence_with_a_log(
-    db_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def crash_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`demo` fails with a bug (ZeroDivisionError: simulated bug); the crash log's path."""
     import authtrack.cmd_demo
 
     def boom(*args: object, **kwargs: object) -> None:
@@ -91,6 +89,12 @@ def test_unexpected_errors_are_one_sentence_with_a_log(
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setattr(authtrack.cmd_demo, "build_demo", boom)
+    return tmp_path / "state" / "authtrack" / "log" / "crash.log"
+
+
+def test_unexpected_errors_are_one_sentence_with_a_log(
+    db_path: Path, crash_log: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--db", str(db_path), "demo"]) == 2
     err = capsys.readouterr().err
     assert "unexpected error (ZeroDivisionError: simulated bug)" in err
@@ -101,3 +105,41 @@ def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0 and result.stdout.startswith("authtrack ")
     assert json.dumps(result.stdout)  # printable
+
+
+def test_the_crash_log_is_the_accounts_alone_whatever_the_umask(
+    db_path: Path, crash_log: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """It may quote data (an exception's message): under umask 000 it and the folders made for
+    it were open to every account; a symbolic link planted at its name is never followed."""
+    old = os.umask(0)
+    try:
+        assert main(["--db", str(db_path), "demo"]) == 2
+    finally:
+        os.umask(old)
+    assert "simulated bug" in crash_log.read_text()
+    assert stat.S_IMODE(crash_log.stat().st_mode) == 0o600
+    state = tmp_path / "state"
+    for folder in (state, state / "authtrack", crash_log.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    capsys.readouterr()
+    victim = tmp_path / "victim"
+    victim.write_text("mine\n")
+    crash_log.unlink()
+    crash_log.symlink_to(victim)
+    assert main(["--db", str(db_path), "demo"]) == 2
+    err = capsys.readouterr().err
+    assert "no crash log was written" in err and "Traceback" not in err
+    assert victim.read_text() == "mine\n"
+
+
+def test_a_hard_link_at_the_crash_logs_name_is_not_written(
+    db_path: Path, crash_log: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    crash_log.parent.mkdir(parents=True)
+    victim = tmp_path / "victim"
+    victim.write_text("mine\n")
+    os.link(victim, crash_log)
+    assert main(["--db", str(db_path), "demo"]) == 2
+    assert "no crash log was written" in capsys.readouterr().err
+    assert victim.read_text() == "mine\n"

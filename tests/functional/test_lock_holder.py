@@ -73,3 +73,13 @@ def test_a_symlinked_note_is_not_followed(db_path: Path, tmp_path: Path) -> None
     note_path(Path(f"{db_path}.lock")).symlink_to(target)
     Tracker(Store(db_path, user="alice")).save_payer(Payer(name="Aetna"))  # still saves
     assert target.read_text() == "keep me"
+
+
+def test_a_hard_linked_note_is_not_truncated(db_path: Path, tmp_path: Path) -> None:
+    """Where fs.protected_hardlinks is off, a staff account can make the note a second name of
+    another's file that the next lock holder may write: that file is never emptied."""
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    os.link(target, note_path(Path(f"{db_path}.lock")))
+    Tracker(Store(db_path, user="alice")).save_payer(Payer(name="Aetna"))  # still saves
+    assert target.read_text() == "keep me"

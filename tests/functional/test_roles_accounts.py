@@ -115,3 +115,39 @@ def test_a_staff_account_cannot_make_itself_admin_with_its_own_config(
     # what staff may do still works: the same account, the same file, the system config's role
     result = _run_as(staff, base, "notifications", "--today", TODAY.isoformat())
     assert result.returncode == 0, result.stderr
+
+
+def test_leaving_the_system_config_out_makes_no_one_admin_of_the_shared_file(
+    office: tuple[Account, Path],
+) -> None:
+    """With AUTHTRACK_SYSTEM_CONFIG naming a missing file there is no system config at all; the
+    shared file (in root's folder) then gives a viewer's rights, not a single-user admin's, even
+    reached through a symbolic link in a folder of the account's own."""
+    staff, base = office
+    data_file = base / "srv" / "authtrack.json"
+    before = data_file.read_bytes()
+    home = base / "home"
+    log = workbook(home / "log.xlsx", [log_row("Nova, Ann", "NEW-1")])
+    os.chown(log, staff.uid, staff.gid)
+    link = home / "mine.json"
+    os.symlink(data_file, link)
+    os.lchown(link, staff.uid, staff.gid)
+    missing = str(home / "no-such-config.toml")
+    for db in (data_file, link):
+        result = _run_as(
+            staff, base, "--db", str(db), "import", str(log), AUTHTRACK_SYSTEM_CONFIG=missing
+        )
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert f"you ({staff.name}) are viewer" in result.stderr
+    assert data_file.read_bytes() == before
+    # a data file of its own, in its own folder, is still a single-user install: admin
+    result = _run_as(
+        staff,
+        base,
+        "--db",
+        str(home / "own.json"),
+        "import",
+        str(log),
+        AUTHTRACK_SYSTEM_CONFIG=missing,
+    )
+    assert result.returncode == 0, result.stderr

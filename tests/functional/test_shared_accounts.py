@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.accounts import Accounts, staff_accounts
+from tests.helpers.sync_helpers import log_row, workbook
 
 
 @pytest.fixture
@@ -156,3 +158,64 @@ def test_a_staff_account_rewriting_the_audit_is_caught_after_a_seal(
     data_file.write_text(json.dumps(doc))
     naive = accounts.run(colleague, "audit", "--verify", env=env)
     assert naive.returncode == 1 and "audit entry #2" in naive.stderr
+
+
+def test_an_export_outside_a_shared_folder_is_not_readable_by_the_primary_group(
+    accounts: Accounts,
+) -> None:
+    """The accounts' primary group is one they share (as ``users`` is on many systems): an
+    export or report a staff member writes in a folder of their own must not be readable by the
+    others of that group; one written into a set-group-ID shared folder is the group's."""
+    _, env = _set_up(accounts)
+    writer, other = accounts.users
+    assert accounts.run(writer, "--today", "2026-11-23", "demo", env=env).returncode == 0
+    mine = accounts.root / "exports"
+    mine.mkdir()
+    os.chown(mine, pwd.getpwnam(writer).pw_uid, accounts.gid)
+    os.chmod(mine, 0o755)
+    export, report = mine / "all.xlsx", mine / "expiring.xlsx"
+    done = accounts.run(writer, "export", str(export), env=env, umask=0)
+    assert done.returncode == 0, done.stderr
+    done = accounts.run(
+        writer, "--today", "2026-11-23", "report", "expiring", "--xlsx", str(report), env=env
+    )
+    assert done.returncode == 0, done.stderr
+    for path in (export, report):
+        assert _mode(path) == 0o600, oct(_mode(path))
+        peek = accounts.python_as(other, "-c", f"open({str(path)!r}, 'rb').read()")
+        assert peek.returncode != 0 and "PermissionError" in peek.stderr
+    shared = accounts.root / "srv" / "authtrack" / "all.xlsx"
+    done = accounts.run(writer, "export", str(shared), env=env)
+    assert done.returncode == 0, done.stderr
+    assert _mode(shared) == 0o660 and shared.stat().st_gid == accounts.gid
+    # replacing a file keeps its rights (a log written back in place stays the group's)
+    os.chmod(export, 0o640)
+    done = accounts.run(writer, "export", str(export), env=env)
+    assert done.returncode == 0, done.stderr
+    assert _mode(export) == 0o640
+
+
+def test_a_single_user_data_file_is_not_readable_by_the_primary_group(
+    accounts: Accounts,
+) -> None:
+    """No system config, the account's own data file in its data folder, umask 000: the data
+    file, its backups, lock note and folders are the account's alone, not its primary group's
+    (which the other account shares, as ``users`` is shared on many systems)."""
+    owner, other = accounts.users
+    home = accounts.homes[owner]
+    os.chmod(home, 0o755)  # a home others may enter, as useradd makes on many systems
+    env = {"AUTHTRACK_SYSTEM_CONFIG": str(accounts.root / "no-config.toml")}
+    done = accounts.run(owner, "--today", "2026-11-23", "demo", env=env, umask=0)
+    assert done.returncode == 0, done.stderr
+    log = workbook(home / "log.xlsx", [log_row("Nova, Ann", "NEW-1")])
+    os.chown(log, pwd.getpwnam(owner).pw_uid, accounts.gid)
+    done = accounts.run(owner, "import", str(log), env=env, umask=0)
+    assert done.returncode == 0, done.stderr
+    folder = home / "data" / "authtrack"
+    (backup,) = (folder / "backups").iterdir()
+    for path in (folder / "authtrack.json", backup, folder / "authtrack.json.lock.who"):
+        assert _mode(path) == 0o600, path
+        peek = accounts.python_as(other, "-c", f"open({str(path)!r}, 'rb').read()")
+        assert peek.returncode != 0 and "PermissionError" in peek.stderr
+    for made in (home / "data", folder, folder / "backups"):
+        assert _mode(made) == 0o700, made

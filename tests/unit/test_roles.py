@@ -231,3 +231,16 @@ def test_the_system_config_override_cannot_escape_the_real_one(tmp_path: Path, m
     assert config_module.system_config_path() == real
     monkeypatch.setattr(config_module.os, "geteuid", lambda: 0)  # root may point elsewhere
     assert config_module.system_config_path() == tmp_path / "none.toml"
+
+
+def test_without_a_system_config_a_file_in_another_accounts_folder_gives_viewer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_file = tmp_path / "authtrack.json"
+    no_system = Config()
+    assert access_for("pat", no_system, data_file=data_file).role is Role.ADMIN
+    monkeypatch.setattr("priorauth.roles.os.geteuid", lambda: os.stat(tmp_path).st_uid + 1)
+    access = access_for("pat", no_system, data_file=data_file)
+    assert access.role is Role.VIEWER and "system config" in access.source
+    # a system config without [roles] is root's own choice: everyone admin, as before
+    assert access_for("pat", _config(None), data_file=data_file).role is Role.ADMIN

@@ -74,16 +74,25 @@ def test_audit_records_before_and_after(tracker: Tracker) -> None:
     assert entry.changes == {"last_name": ["Lee", "Lee-Park"]}
 
 
-def test_new_file_is_not_world_readable(db_path: Path, tracker: Tracker) -> None:
-    old = os.umask(0o002)  # even with a permissive umask
+@pytest.mark.parametrize("shared", [True, False])
+def test_new_file_is_not_world_readable(
+    db_path: Path, tracker: Tracker, shared: bool, tmp_path: Path
+) -> None:
+    """Group read/write in a folder shared through its set-group-ID bit (``init --shared``);
+    elsewhere the group is the account's primary one, which may hold every account: 0600."""
+    if shared:
+        os.chmod(tmp_path, 0o2770)
+    old = os.umask(0)  # even with a permissive umask
     try:
         tracker.save_payer(Payer(name="Aetna"))
+        tracker.store.backup("import")
     finally:
         os.umask(old)
-    for path in (db_path, db_path.with_name(db_path.name + ".lock")):
-        mode = stat.S_IMODE(path.stat().st_mode)
-        assert mode & 0o007 == 0, oct(mode)
-        assert mode & 0o660 == 0o660, oct(mode)
+    (backup,) = (tmp_path / "backups").iterdir()
+    lock = db_path.with_name(db_path.name + ".lock")
+    for path in (db_path, lock, Path(f"{lock}.who"), backup):
+        assert stat.S_IMODE(path.stat().st_mode) == (0o660 if shared else 0o600), path
+    assert stat.S_IMODE(backup.parent.stat().st_mode) & 0o777 == (0o770 if shared else 0o700)
 
 
 def test_existing_mode_kept_and_world_bits_dropped(db_path: Path, tracker: Tracker) -> None:
