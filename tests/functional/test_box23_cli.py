@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,17 @@ import pytest
 from priorauth.model import Authorization, Client, ClientInsurance, Payer, Priority, Service
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
+from tests.helpers.cli import Ran, run_main
 
-AUTHTRACK = [sys.executable, "-m", "authtrack", "--today", "2026-11-23"]  # "today" pinned
 
+@pytest.fixture
+def box23(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
+    """`authtrack --today 2026-11-23 --db DB box23 ARGS...` ("today" pinned), in process."""
 
-def box23(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*AUTHTRACK, "--db", str(db), "box23", *args], capture_output=True, text=True, timeout=120
-    )
+    def run(db: Path, *args: str) -> Ran:
+        return run_main(capsys, "--today", "2026-11-23", "--db", str(db), "box23", *args)
+
+    return run
 
 
 @pytest.fixture
@@ -67,7 +69,9 @@ def practice(db_path: Path) -> Path:
     return db_path
 
 
-def test_each_claim_gets_its_own_payers_number_for_the_code(practice: Path) -> None:
+def test_each_claim_gets_its_own_payers_number_for_the_code(
+    practice: Path, box23: Callable[..., Ran]
+) -> None:
     speech = box23(practice, "C7", "--date", "2026-12-01", "--code", "92507", "--json")
     assert speech.returncode == 0, speech.stderr
     out = json.loads(speech.stdout)
@@ -98,7 +102,9 @@ def test_each_claim_gets_its_own_payers_number_for_the_code(practice: Path) -> N
     assert [c["auth_number"] for c in ot["claims"]] == ["OT-200", "AET-1"]
 
 
-def test_a_payer_needing_an_authorization_without_one_exits_1(practice: Path) -> None:
+def test_a_payer_needing_an_authorization_without_one_exits_1(
+    practice: Path, box23: Callable[..., Ran]
+) -> None:
     after = box23(practice, "C7", "--date", "2027-01-15", "--code", "92507")
     assert after.returncode == 1  # Aetna's ended 12/31/2026
     lines = after.stdout.splitlines()
@@ -109,12 +115,12 @@ def test_a_payer_needing_an_authorization_without_one_exits_1(practice: Path) ->
     )
 
 
-def test_default_date_is_today(practice: Path) -> None:
+def test_default_date_is_today(practice: Path, box23: Callable[..., Ran]) -> None:
     out = json.loads(box23(practice, "C7", "--code", "92507", "--json").stdout)
     assert out["date"] == "2026-11-23" and out["claims"][0]["auth_number"] == "SLP-100"
 
 
-def test_the_date_is_typed_as_in_the_app(practice: Path) -> None:
+def test_the_date_is_typed_as_in_the_app(practice: Path, box23: Callable[..., Ran]) -> None:
     """--date reads dates by the forms' grammar: 11/23/2026 and 2026-11-23 are one day, and
     "today" and offsets count from the command's today."""
     iso = json.loads(box23(practice, "C7", "--date", "2026-12-01", "--json").stdout)
@@ -135,13 +141,15 @@ def test_the_date_is_typed_as_in_the_app(practice: Path) -> None:
     ],
 )
 def test_bad_use_is_one_sentence_and_exit_2(
-    practice: Path, args: tuple[str, ...], words: str
+    practice: Path, args: tuple[str, ...], words: str, box23: Callable[..., Ran]
 ) -> None:
     bad = box23(practice, *args)
     assert bad.returncode == 2 and words in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_a_day_needing_two_numbers_says_the_claim_must_be_split(practice: Path) -> None:
+def test_a_day_needing_two_numbers_says_the_claim_must_be_split(
+    practice: Path, box23: Callable[..., Ran]
+) -> None:
     t = Tracker(Store(practice, user="alice"), today=dt.date(2026, 11, 23))
     data = t.data()
     kid = data.client_with_id("C7")

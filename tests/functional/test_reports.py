@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -26,14 +25,11 @@ from priorauth.model import (
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
 from sync.writing.report_export import ReportExportError, write_report
+from tests.helpers.cli import Ran, run_main
 from tests.unit.test_notify import CIGNA, auth, client, service, world
 
 D = dt.date
 TODAY = D(2026, 11, 23)
-
-
-# "today" pinned for every command: no outcome may depend on the real date.
-AUTHTRACK = [sys.executable, "-m", "authtrack", "--today", "2026-11-23"]
 
 
 def days(n: int) -> dt.date:
@@ -250,8 +246,11 @@ def test_workbook_has_real_dates_percents_and_no_formulas(tmp_path: Path) -> Non
 # --- the CLI ------------------------------------------------------------------------------------
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*AUTHTRACK, *args], capture_output=True, text=True, timeout=120)
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
+    """`authtrack --today 2026-11-23 ARGS...` in process: "today" pinned for every command, no
+    outcome may depend on the real date."""
+    return lambda *args: run_main(capsys, "--today", "2026-11-23", *args)
 
 
 @pytest.fixture
@@ -281,7 +280,7 @@ def practice_file(db_path: Path) -> Path:
     return db_path
 
 
-def test_cli_report_json(practice_file: Path) -> None:
+def test_cli_report_json(practice_file: Path, cli: Callable[..., Ran]) -> None:
     base = ("--db", str(practice_file), "report")
     result = cli(*base, "expiring", "--days", "12", "--today", "2026-11-23", "--json")
     assert result.returncode == 0, result.stderr
@@ -309,7 +308,9 @@ def test_cli_report_json(practice_file: Path) -> None:
     assert [r["request_by"] for r in renew["renewals"]] == ["2026-11-25"]
 
 
-def test_cli_report_text_and_xlsx(practice_file: Path, tmp_path: Path) -> None:
+def test_cli_report_text_and_xlsx(
+    practice_file: Path, tmp_path: Path, cli: Callable[..., Ran]
+) -> None:
     target = tmp_path / "renewals.xlsx"
     result = cli(
         "--db",
@@ -335,7 +336,9 @@ def test_cli_report_text_and_xlsx(practice_file: Path, tmp_path: Path) -> None:
     assert empty.returncode == 0 and "(none)" in empty.stdout
 
 
-def test_cli_report_usage_errors(practice_file: Path, tmp_path: Path) -> None:
+def test_cli_report_usage_errors(
+    practice_file: Path, tmp_path: Path, cli: Callable[..., Ran]
+) -> None:
     base = ("--db", str(practice_file), "report")
     assert cli(*base, "utilization", "--days", "3").returncode == 2
     assert cli(*base, "expiring", "--days", "-1").returncode == 2
@@ -345,7 +348,7 @@ def test_cli_report_usage_errors(practice_file: Path, tmp_path: Path) -> None:
 
 
 def test_cli_report_names_the_practice_and_its_clinicians(
-    practice_file: Path, tmp_path: Path
+    practice_file: Path, tmp_path: Path, cli: Callable[..., Ran]
 ) -> None:
     """The system config's practice_name heads the report and signs every page; its [clinicians]
     table names clinicians instead of their logins (the practice's settings: root's config, as

@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.message import Message
 
 from priorauth import notify
@@ -21,6 +22,14 @@ from tui.rows import client_rows
 
 TODAY = dt.date(2026, 11, 23)
 SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def _no_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests count the snapshots an app's first read posts. The once-a-second poll would
+    add a whole-file check's snapshot to them whenever an app outlives its first second (its
+    first poll on a file read line by line: Store.recheck_due), as on a busy machine."""
+    monkeypatch.setattr("tui.app.POLL_SECONDS", 3600.0)
 
 
 async def _shown(db: Path) -> tuple[list[Any], list[Any], list[bool]]:

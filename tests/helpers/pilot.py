@@ -21,7 +21,9 @@ async def settle(pilot: Pilot[Any], rounds: int = 20) -> None:
     app = pilot.app
     for _ in range(rounds):
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        # every message queued so far handled (a zero pause waits for the screen's queues,
+        # not for the process to look idle): the check below sees what the workers left
+        await pilot.pause(0)
         busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
         if not busy and not getattr(app, "_loading", False):
             await pilot.pause()
