@@ -1,8 +1,9 @@
 """`authtrack restore [BACKUP] [--list]`: list the data file's backups, or put one back.
 
 The list shows each backup's time, account, size and whether it reads back as a data file.
-Restoring needs the admin role, saves the current file as a backup first, keeps the audit's
-history and records the restore in it. Exit status 0; 2 for a backup that cannot be used.
+Restoring needs the admin role, saves the current file as a backup first (a file that cannot
+be read, cut short or damaged, is kept byte for byte as NAME.STAMP.unreadable.json), keeps the
+audit's history and records the restore in it. Exit status 0; 2 for a backup that cannot be used.
 """
 
 from __future__ import annotations

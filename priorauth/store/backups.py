@@ -38,7 +38,7 @@ from priorauth.errors import AuthTrackError, DataFileError
 from priorauth.store import safefile
 from priorauth.store.layout import META_TABLE
 from priorauth.store.storage import LockedJSONStorage
-from priorauth.store.writing import stamp_of
+from priorauth.store.writing import atomic_write, stamp_of
 
 if TYPE_CHECKING:
     from priorauth.store.datafile import Store
@@ -227,15 +227,45 @@ def restore(store: Store, backup: Path, retention: Retention | None = None) -> P
     if problem:
         raise BackupError(f"{backup} cannot be restored: {problem}")
     tables = _reader(backup, store).tables()
+    summary = f"restored the data file from the backup {backup.name}"
+    aside = _set_aside_unreadable(store, backup)
+    if aside is not None:
+        summary += f" (the file before could not be read; it is kept as {aside.name})"
     with store.storage.transaction():  # one lock: the file saved first is the file replaced
         before = make_backup(store, "before-restore", retention)
         with store.transaction() as tx:
             tx.replace_tables(
                 {name: table for name, table in tables.items() if name != META_TABLE},
-                summary=f"restored the data file from the backup {backup.name}",
+                summary=summary,
             )
     assert before is not None
-    return before
+    return aside if aside is not None else before
+
+
+def _set_aside_unreadable(store: Store, backup: Path) -> Path | None:
+    """When the data file cannot be read as one (cut short, damaged, hand-edited badly), keep a
+    copy of it in the backups folder (``NAME.STAMP.unreadable.json``) and put the backup's file
+    in its place, all under the data file's lock; None when the file reads (or is not there).
+    Nothing is lost: the data file is replaced only once its copy is written and reads back
+    byte for byte. A file that cannot be opened at all (no permission) is not set aside: its
+    copy cannot be made, and the error says why."""
+    path = store.path
+    with store.storage.locked_unread():
+        if not path.exists() or not verify(path, store).startswith("it does not read back"):
+            return None
+        original = path.read_bytes()
+        folder = _safe_folder(path)
+        aside = folder / f"{path.stem}.{dt.datetime.now().strftime(_STAMP)}.unreadable{path.suffix}"
+        try:
+            safefile.write_atomic(
+                aside, lambda out: out.write(original), doing="keeping the file", personal=True
+            )
+            if aside.read_bytes() != original:
+                raise DataFileError(f"{aside}: the copy of {path} does not read back.")
+            atomic_write(path, backup.read_bytes())
+        except AuthTrackError as e:
+            raise DataFileError(str(e)) from None
+    return aside
 
 
 def _reader(backup: Path, store: Store | None) -> LockedJSONStorage:

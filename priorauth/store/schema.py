@@ -247,7 +247,8 @@ def parse_whole(path: Path, raw: bytes, check_version: Callable[[Any], None]) ->
     except (ValueError, RecursionError) as e:
         raise DataFileError(
             f"{path} is not a readable authtrack data file (JSON error: {e}); it has been left "
-            "untouched — restore it from a backup or move it aside."
+            "untouched — restore it from a backup (`authtrack restore` lists them) or move it "
+            "aside."
         ) from None
     if not isinstance(data, dict):
         raise DataFileError(

@@ -402,6 +402,21 @@ class LockedJSONStorage(Storage):
                     self._dirty = False
 
     @contextlib.contextmanager
+    def locked_unread(self) -> Iterator[None]:
+        """Hold the data file's lock without reading the file (a transaction reads it first and
+        refuses one it cannot read): for setting aside a file that cannot be read, which only a
+        restore does (:func:`priorauth.store.backups.restore`). Never inside a transaction; the
+        next read comes from disk."""
+        with self._thread_lock:
+            assert not self._in_transaction, "locked_unread inside a transaction"
+            with self._write_lock.held():
+                try:
+                    yield
+                finally:
+                    self._tables, self._stamp = None, None
+                    self._keyed = False
+
+    @contextlib.contextmanager
     def locked_if_free(self) -> Iterator[bool]:
         """Hold the data file's lock if nobody holds it (True), without waiting (False): for
         writing a file derived from the data (:mod:`priorauth.store.derived`), which a writer's

@@ -106,6 +106,35 @@ def test_restore_puts_a_backup_back_and_audits_it(
     assert "Added Later" in {p.name for p in Store(db).snapshot().payers.values()}
 
 
+def test_restore_over_a_damaged_data_file_keeps_it_and_puts_the_backup_back(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The message for a data file that cannot be read says to restore it from a backup:
+    `restore` does, keeping the damaged file byte for byte beside the backups (it refused
+    before, reading the file first)."""
+    saved = Store(db).backup("import")
+    assert saved is not None
+    wanted = Store(db).snapshot()
+    damaged = db.read_bytes()[:5000]  # cut short, as a full disk or a bad hand edit leaves it
+    db.write_bytes(damaged)
+    code, _, err = _cli(capsys, "--db", str(db), "notifications")
+    assert code == 2 and "restore it from a backup" in err
+    code, out, err = _cli(capsys, "--db", str(db), "restore", saved.name)
+    assert code == 0, err
+    kept = [b for b in backups.list_backups(db) if b.reason == "unreadable"]
+    assert len(kept) == 1 and kept[0].path.read_bytes() == damaged and not kept[0].verified
+    assert f"The file as it was is kept as {kept[0].path}." in out
+    data = Store(db).snapshot()
+    assert len(data.authorizations) == len(wanted.authorizations)
+    assert {c.name for c in data.clients.values()} == {c.name for c in wanted.clients.values()}
+    last = Store(db).audit()[-1]
+    assert last.action == "restore" and kept[0].path.name in last.summary
+    # a file that reads is never set aside: the next restore keeps a before-restore copy only
+    assert _cli(capsys, "--db", str(db), "restore", saved.name)[0] == 0
+    reasons = [b.reason for b in backups.list_backups(db)]
+    assert reasons.count("unreadable") == 1 and reasons.count("before-restore") == 2
+
+
 def test_an_unusable_backup_is_refused_with_exit_2(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
