@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from authtrack.context import Context, UsageError
 from priorauth import reports
 from priorauth.errors import DataFileError
+from priorauth.report_tables import NO_NUMBER
 from priorauth.reports import Column, Report
 
 
@@ -114,6 +115,8 @@ def write_text(out: TextIO, report: Report) -> None:
 
 def _cell(column: Column, value: object) -> str:
     if value is None or value == "":
+        if column.key == "auth_number":
+            return NO_NUMBER  # (as the app says it; --json and the workbook keep the blank)
         return "-" if column.kind in ("int", "percent") else ""
     if isinstance(value, dt.date):
         return f"{value:%m/%d/%Y}"

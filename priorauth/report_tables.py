@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+NO_NUMBER = "(no number)"  # a blank auth number, as the screens and the text report say it
+
 
 @dataclass(frozen=True)
 class Column:

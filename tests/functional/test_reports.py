@@ -375,3 +375,20 @@ def test_cli_report_names_the_practice_and_its_clinicians(
     book = openpyxl.load_workbook(export)
     assert book["Authorizations"].oddFooter.left.text == "Riverside Family Therapy && Wellness"
     assert book["Authorizations"]["X2"].value == "alice"  # the export keeps the login (round trip)
+
+
+def test_the_text_report_says_no_number_for_a_blank_auth_number() -> None:
+    """`authtrack report` prints a blank auth number "(no number)", as the app does; --json and
+    the workbook keep the blank (the report's own values are left alone)."""
+    import io
+
+    from authtrack.cmd_report import write_text
+    from priorauth.report_tables import Column, Report, Table
+
+    columns = (Column("auth_number", "Auth Number"), Column("units_remaining", "Left", "int"))
+    table = Table("expiring", "Expiring", columns, (("", 220), ("A-1", None)))
+    out = io.StringIO()
+    write_text(out, Report("expiring", "Expiring", dt.date(2026, 11, 23), (table,)))
+    lines = out.getvalue().splitlines()
+    assert lines[4].split() == ["(no", "number)", "220"] and lines[5].split() == ["A-1", "-"]
+    assert table.rows[0][0] == ""

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from priorauth import reports
 from priorauth.errors import AuthTrackError
+from priorauth.report_tables import NO_NUMBER
 from priorauth.reports import Column, Report
 from tui import fmt
 from tui.screens.base import BaseScreen
@@ -51,9 +52,6 @@ LAYOUT: dict[str, tuple[str, int, int, str, int]] = {
     "request_by": ("Ask by", 8, 0, "", 0),
     "turnaround_days": ("Turnaround", 4, 0, "Turn", 0),
 }
-
-
-NO_NUMBER = "(no number)"  # as every other screen says a blank auth number
 
 
 def cell_text(column: Column, value: object) -> str:
