@@ -432,5 +432,22 @@ def read_log(
     services.split_names(table)
     numbers.finish(table)
     undated.settle(table)
+    if sheet.unread:
+        _cells_not_read(table, sheet)
     progress(total, total, "reading rows")
     return table
+
+
+def _cells_not_read(table: LogTable, sheet: RawSheet) -> None:
+    """An error for each data row whose read column holds a cell calamine read as blank that
+    is not (an error value, a formula never calculated): the row is not what the sheet shows."""
+    at: dict[int, list[int]] = {}
+    for i, row in enumerate(table.rows):
+        at.setdefault(row, []).append(i)
+    for (row, col), _ in sorted(sheet.unread.items()):
+        j = col - sheet.first_col
+        problem = sheet.unread_problem(row, col)
+        for i in at.get(row, ()):
+            used = next((c for c in table.values if table.column_index(c, i) == j), None)
+            if used is not None and problem is not None:
+                table.error(i, used, problem)
