@@ -19,7 +19,7 @@ from defusedxml import ElementTree
 
 from priorauth.deflate import crc32, decompressobj
 from sync.errors import WorkbookError, reason
-from sync.reading.unread import CellScan
+from sync.reading.unread import CellScan, col_number
 
 # a cell in column AA or beyond, or in row 100,000 or beyond (one search, literal prefix "r=")
 # a chunk inflated and then searched while it is still in the core's cache (1 MB of L2 here): a
@@ -81,13 +81,6 @@ def xlsx_layout(path: Path) -> tuple[dict[str, str], bool]:
 
 def worksheet_parts(names: set[str]) -> list[str]:
     return sorted(n for n in names if "worksheets/" in n and n.endswith(".xml"))
-
-
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
 
 
 # a reference past column Z (group 1), or in row 100,000 or beyond (group 2, the row number)
@@ -398,7 +391,7 @@ def _measure(
         rows.add(int(digits))
     if not rows:
         return None, (0, 0), unread.cells
-    numbers = [_col_number(c) for c in cols]
+    numbers = [col_number(c) for c in cols]
     return None, (max(rows) - min(rows) + 1, max(numbers) - min(numbers) + 1), unread.cells
 
 

@@ -30,7 +30,8 @@ _SHARED_ALONE = re.compile(rb"/></c>")
 _TEXT_TYPES = frozenset({b"str", b"inlineStr", b"s"})  # (an empty text is a result)
 
 
-def _col_number(letters: bytes) -> int:
+def col_number(letters: bytes) -> int:
+    """A column's number (A: 1) from its letters in a cell reference."""
     n = 0
     for ch in letters:
         n = n * 26 + ch - 64
@@ -119,5 +120,5 @@ class CellScan:
         ):
             shown = UNCALCULATED
         if shown is not None:
-            self.cells[(int(ref.group(2)), _col_number(ref.group(1)))] = shown
+            self.cells[(int(ref.group(2)), col_number(ref.group(1)))] = shown
         return m.end()

@@ -68,6 +68,29 @@ def test_a_formula_never_calculated_in_a_read_column_is_named(tmp_path: Path) ->
     ]
 
 
+def test_a_remaining_formula_never_calculated_is_a_warning_where_used_is_read(
+    tmp_path: Path,
+) -> None:
+    """(as the sample front desk log, written by openpyxl: Remaining =I-J, never calculated)"""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Log"
+    ws.append([*LOG_HEADER, "Remaining"])
+    ws.append([*log_row("Lee, Ann", "A-1"), "=I2-J2"])
+    ws.append([*log_row("Roe, Bo", "A-2", used=None), "=I3-J3"])
+    wb.save(tmp_path / "left.xlsx")
+    plan = plan_import(tmp_path / "left.xlsx", Data(), today=TODAY)
+    assert [str(e) for e in plan.errors] == [
+        'sheet "Log", row 3, column "Remaining" (K3): holds a formula that was never '
+        "calculated; open the file in Excel or LibreOffice, save it, and import again."
+    ]
+    assert [w for w in plan.warnings if "never calculated" in w] == [
+        'Sheet "Log", column "Remaining": K2 holds a formula that was never calculated; not '
+        "read (the rows' used counts are read instead). Open the file in Excel or LibreOffice "
+        "and save it to have them checked."
+    ]
+
+
 def test_the_workbook_carries_what_each_cell_shows(tmp_path: Path) -> None:
     path = _log(tmp_path / "both.xlsx", {(2, 3): "#NAME?", (3, UNITS): "#N/A"})
     wb = Workbook()
