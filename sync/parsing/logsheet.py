@@ -18,6 +18,7 @@ from priorauth.grammar import DateOrder
 from priorauth.model import RequestStatus
 from sync.parsing import cells, colparse, measures, notes, payers_on_row, services, undated
 from sync.progress import Progress, no_progress
+from sync.reading.unread import UNCALCULATED
 from sync.reading.workbook import RawSheet
 from sync.recognising import chrome
 from sync.recognising.columns import DERIVED_HEADERS, Col, column_letter
@@ -432,5 +433,48 @@ def read_log(
     services.split_names(table)
     numbers.finish(table)
     undated.settle(table)
+    if sheet.unread:
+        _cells_not_read(table, sheet)
     progress(total, total, "reading rows")
     return table
+
+
+# a remaining count, worked out by a formula from the used one: never calculated, it is not
+# needed where the row's used count is read (the import only checks one against the other)
+_CHECKED_BY = {Col.UNITS_LEFT: Col.UNITS_USED, Col.VISITS_LEFT: Col.VISITS_USED}
+
+
+def _cells_not_read(table: LogTable, sheet: RawSheet) -> None:
+    """An error for each data row whose read column holds a cell calamine read as blank that
+    is not (an error value, a formula never calculated): the row is not what the sheet shows.
+    A remaining count's formula never calculated, on a row whose used count is read, is told
+    once a column, as a warning (the record is the same without it)."""
+    at: dict[int, list[int]] = {}
+    for i, row in enumerate(table.rows):
+        at.setdefault(row, []).append(i)
+    spared: dict[Col, list[str]] = {}
+    for row, col in sorted(sheet.unread):
+        j = col - sheet.first_col
+        problem = sheet.unread_problem(row, col)
+        for i in at.get(row, ()):
+            used = next((c for c in table.values if table.column_index(c, i) == j), None)
+            if used is None or problem is None:
+                continue
+            by = _CHECKED_BY.get(used)
+            if (
+                by is not None
+                and sheet.unread[row, col] == UNCALCULATED
+                and table.values.get(by, ())[i : i + 1] not in ([], [None])
+            ):
+                spared.setdefault(used, []).append(table.cell_ref(used, i))
+                continue
+            table.error(i, used, problem)
+    for col, refs in spared.items():
+        cells = (
+            f"{refs[0]} and {len(refs) - 1:,} more cells hold" if refs[1:] else f"{refs[0]} holds"
+        )
+        table.warnings.append(
+            f'Sheet "{table.sheet}", column "{table.column_name(col)}": {cells} a '
+            "formula that was never calculated; not read (the rows' used counts are read "
+            "instead). Open the file in Excel or LibreOffice and save it to have them checked."
+        )

@@ -19,6 +19,7 @@ from defusedxml import ElementTree
 
 from priorauth.deflate import crc32, decompressobj
 from sync.errors import WorkbookError, reason
+from sync.reading.unread import CellScan, col_number
 
 # a cell in column AA or beyond, or in row 100,000 or beyond (one search, literal prefix "r=")
 # a chunk inflated and then searched while it is still in the core's cache (1 MB of L2 here): a
@@ -80,13 +81,6 @@ def xlsx_layout(path: Path) -> tuple[dict[str, str], bool]:
 
 def worksheet_parts(names: set[str]) -> list[str]:
     return sorted(n for n in names if "worksheets/" in n and n.endswith(".xml"))
-
-
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
 
 
 # a reference past column Z (group 1), or in row 100,000 or beyond (group 2, the row number)
@@ -314,7 +308,7 @@ def _last_value(text: bytes) -> re.Match[bytes] | None:
 
 def measure(
     zf: zipfile.ZipFile, part: str, limit: int | None = None
-) -> tuple[tuple[int, int, int] | None, tuple[int, int]]:
+) -> tuple[tuple[int, int, int] | None, tuple[int, int], dict[tuple[int, int], str]]:
     """What the guard needs to know of a worksheet part, from one inflation of its XML:
 
     - the **empty stretch**: (rows the sheet declares, the row where its first long empty
@@ -332,7 +326,11 @@ def measure(
       carry just a style, which calamine skips: Gnumeric and LibreOffice write those down to
       row 1,048,576).
 
-    The two searches read the same chunks (they once inflated the part twice, and three times
+    - the **unread cells**: (row, column) -> what the cell shows, for the cells calamine reads
+      as blank although they hold an error value or a formula never calculated
+      (:class:`sync.reading.unread.CellScan`; empty when the sheet is refused).
+
+    The searches read the same chunks (they once inflated the part twice, and three times
     for a part above 40 MB: a 100,000-row appointment list's 54 MB, 270 -> ~150 ms).
     """
     try:
@@ -346,52 +344,55 @@ def _measure(
     part: str,
     limit: int | None,
     chunks: Callable[[zipfile.ZipFile, str], Iterator[bytes]],
-) -> tuple[tuple[int, int, int] | None, tuple[int, int]]:
+) -> tuple[tuple[int, int, int] | None, tuple[int, int], dict[tuple[int, int], str]]:
     """:func:`measure` with the part's XML read by ``chunks``."""
     try:
         big = zf.getinfo(part).file_size > _BIG_PART
     except KeyError:
-        return None, (0, 0)
+        return None, (0, 0), {}
     far, stretch = _FarScan(limit, count_values=False), _StretchScan(big)
+    unread, whole = CellScan(), True
     try:
         for chunk in chunks(zf, part):
             if not stretch.done:
                 stretch.feed(chunk)
                 if stretch.found is not None:
-                    return stretch.found, (0, 0)  # (refused for it: the grid is not asked)
+                    return stretch.found, (0, 0), {}  # (refused for it: the grid is not asked)
             if not far.done:
                 far.feed(chunk)
+            unread.feed(chunk)
             if far.done and stretch.done:
+                whole = False  # (the part is read whole below: its unread cells sought there)
                 break
         stretch.finish()
         if stretch.found is not None:
-            return stretch.found, (0, 0)
+            return stretch.found, (0, 0), {}
         if not far.far_column and not far.far_row:
             if not big:
-                return None, (0, 0)
+                return None, (0, 0), unread.cells
             # no far cells, but maybe very many near: counted in a pass of their own (counting
             # along in the pass above costs a 54 MB list ~80 ms, and is rarely needed)
             _, _, values = _scan_far(zf, part, limit=limit, count_values=True)
-            return None, ((values, 1) if values else (0, 0))
+            return None, ((values, 1) if values else (0, 0)), unread.cells
         if not far.far_column and limit is not None and far.far_row * _WIDEST <= limit:
-            return None, (
-                0,
-                0,
-            )  # (as the scan below, cells that do not name their place are unseen)
+            return None, (0, 0), unread.cells  # (as the scan below: cells without a place unseen)
         xml = zf.read(part)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
         raise WorkbookError(
             f"{zf.filename} is damaged ({reason(e)}); re-save it in Excel and try again."
         ) from None
+    if not whole:
+        unread = CellScan()
+        unread.feed(xml)
     rows: set[int] = set()
     cols: set[bytes] = set()
     for letters, digits in _VALUE_CELL.findall(xml):
         cols.add(letters)
         rows.add(int(digits))
     if not rows:
-        return None, (0, 0)
-    numbers = [_col_number(c) for c in cols]
-    return None, (max(rows) - min(rows) + 1, max(numbers) - min(numbers) + 1)
+        return None, (0, 0), unread.cells
+    numbers = [col_number(c) for c in cols]
+    return None, (max(rows) - min(rows) + 1, max(numbers) - min(numbers) + 1), unread.cells
 
 
 _ODS_TOKEN = re.compile(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import python_calamine as calamine
 from sync.errors import SheetChoiceError, WorkbookError, reason
 from sync.reading import grids, xlsguard
 from sync.reading.sniff import password_message, sniff
+from sync.reading.unread import UNCALCULATED
 
 MAX_CELLS = 3_000_000  # cells in the grid calamine allocates for one sheet (~100 MB)
 
@@ -34,13 +35,32 @@ class RawSheet:
     """A sheet's cell values as calamine gives them, and where they sit in the spreadsheet.
 
     ``rows[i][j]`` is the cell in spreadsheet row ``first_row + i`` and column ``first_col + j``
-    (both 1-based). Empty cells are ``""``.
+    (both 1-based). Empty cells are ``""``. ``unread`` holds the cells read as ``""`` that are
+    not empty (.xlsx): (row, column), 1-based, -> the error value the cell shows, or
+    :data:`~sync.reading.unread.UNCALCULATED` for a formula saved without its result.
     """
 
     name: str
     rows: list[list[Any]]
     first_row: int = 1
     first_col: int = 1
+    unread: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def unread_problem(self, row: int, col: int) -> str | None:
+        """Why the cell at spreadsheet ``row`` and ``col`` (1-based) holds no value it could
+        read although it is not empty, as the end of a sentence; None for any other cell."""
+        shown = self.unread.get((row, col)) if self.unread else None
+        if shown is None:
+            return None
+        if shown == UNCALCULATED:
+            return (
+                "holds a formula that was never calculated; open the file in Excel or "
+                "LibreOffice, save it, and import again."
+            )
+        return (
+            f"shows {shown}, an error in the workbook, not a value; correct the formula in the "
+            "workbook or clear the cell."
+        )
 
 
 class Workbook:
@@ -55,6 +75,7 @@ class Workbook:
         self._parts: dict[str, str] = {}  # sheet name -> worksheet part (xlsx)
         self._xls_grids: dict[str, tuple[int, int]] | None = None
         self._zip_path: Path | None = None
+        self._unread: dict[str, dict[tuple[int, int], str]] = {}  # sheet name -> its cells
 
     @property
     def sheet_names(self) -> list[str]:
@@ -94,7 +115,13 @@ class Workbook:
             ) from None
         if start is None:
             return RawSheet(name, [])
-        return RawSheet(name, rows, first_row=start[0] + 1, first_col=start[1] + 1)
+        return RawSheet(
+            name,
+            rows,
+            first_row=start[0] + 1,
+            first_col=start[1] + 1,
+            unread=self._unread.get(name, {}),
+        )
 
     def close(self) -> None:
         try:
@@ -134,7 +161,7 @@ class Workbook:
             names = set(zf.namelist())
             parts = [part] if part in names else grids.worksheet_parts(names)
             for p in parts:
-                stretch, (rows, cols) = grids.measure(zf, p, MAX_CELLS)
+                stretch, (rows, cols), unread = grids.measure(zf, p, MAX_CELLS)
                 if stretch is not None:
                     declared, row, length = stretch
                     where = f"from row {row:,} on " if row else ""
@@ -152,6 +179,8 @@ class Workbook:
                         "cells far below or right of the table (Ctrl+End shows them) and save "
                         "again."
                     )
+                if p == part:  # (a part not known for the sheet: its cells cannot be placed)
+                    self._unread[name] = unread
 
 
 def open_workbook(path: str | Path) -> Workbook:

@@ -319,6 +319,21 @@ def _usual_rows(
 _FIRST = operator.itemgetter(0)
 
 
+def _cells_not_read(
+    table: AppointmentList, raw: RawSheet, rows: list[tuple[int, list[Any]]], bad: set[int]
+) -> None:
+    """An error for each data row whose read column holds a cell calamine read as blank that
+    is not (an error value, a formula never calculated): the row is not what the sheet shows."""
+    at = {row: i for i, (row, _) in enumerate(rows)}
+    by_index = {j: col for col, j in table.header.columns.items()}
+    for row, col in sorted(raw.unread):
+        i, used = at.get(row), by_index.get(col - raw.first_col)
+        problem = raw.unread_problem(row, col)
+        if i is not None and used is not None and problem is not None and i not in bad:
+            table.error(row, used, problem)
+            bad.add(i)
+
+
 def _parsers(epoch_1904: bool, orders: dict[A, DateOrder]) -> dict[A, Any]:
     dob, day = orders.get(A.DOB, "mdy"), orders.get(A.DATE, "mdy")
     return {
@@ -422,6 +437,8 @@ def read_list(
                     table.error(rows[i][0], col, wrong[value])
                     bad.add(i)
         parsed[col] = list(map(meaning.__getitem__, values))
+    if raw.unread:
+        _cells_not_read(table, raw, rows, bad)
     blank = [None] * len(rows)
     texts = [""] * len(rows)
 
