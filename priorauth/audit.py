@@ -126,11 +126,20 @@ def _day(value: Any) -> str | None:
         return None
 
 
+# the fields that name a record of these tables as staff know it: (words, day, Client.id)
+_NAMING = {
+    "services": ("procedure_code", "date", "client"),
+    "authorizations": ("auth_number", "start_date", "client"),
+}
+
+
 class RecordNames:
-    """Names a service as a person knows it — its code, day and client ("the 90832 service of
-    12/04/2026") — rather than by its record id, which staff see nowhere else. The audit's
-    summaries keep the id ("deleted service #409"): the service's values are those it has
-    now, else those it had when it was created or deleted (a bulk import's keep none)."""
+    """Names a service or an authorization as a person knows it — a service by its code, day and
+    client ("the 90832 service of 12/04/2026"), an authorization without a number by its start
+    ("authorization (no number) from 01/01/2027") — rather than by its record id, which staff
+    see nowhere else. The audit's summaries keep the id ("deleted service #409"): the record's
+    values are those it has now, else those it had when it was created or deleted (a bulk
+    import's keep none)."""
 
     def __init__(
         self, entries: Iterable[AuditEntry], data: Data, names: dict[int, str] | None = None
@@ -138,62 +147,64 @@ class RecordNames:
         """``names``: Client.id -> name, deleted clients too (:func:`client_names`)."""
         self.data = data
         self.names = names if names is not None else {c.id: c.name for c in data.clients.values()}
-        self.kept: dict[int, dict[str, Any]] = {}
+        self.kept: dict[tuple[str, int], dict[str, Any]] = {}
         for entry in entries:
             if (
-                entry.table == "services"
+                entry.table in _NAMING
                 and entry.action in ("create", "delete")
                 and entry.changes
                 and not entry.record_ids
             ):
                 side = 0 if entry.action == "delete" else 1
-                self.kept[entry.record_id] = {k: v[side] for k, v in entry.changes.items()}
+                kept = {k: v[side] for k, v in entry.changes.items()}
+                self.kept[entry.table, entry.record_id] = kept
 
-    def _service(self, service_id: int) -> tuple[str, dt.date | None, int | None] | None:
-        """(code, day, Client.id) of a service, or None when nothing says."""
-        current = self.data.services.get(service_id)
+    def _found(self, table: str, record_id: int) -> tuple[str, dt.date | None, int | None] | None:
+        """(words, day, Client.id) naming a record of ``table``, or None when nothing says."""
+        words, day, client = _NAMING[table]
+        current = getattr(self.data, table).get(record_id)
         if current is not None:
-            return current.procedure_code, current.date, current.client
-        kept = self.kept.get(service_id)
+            return getattr(current, words) or "", getattr(current, day), getattr(current, client)
+        kept = self.kept.get((table, record_id))
         if kept is None:
             return None
-        client, day = kept.get("client"), kept.get("date")
+        owner, when = kept.get(client), kept.get(day)
         try:
-            date = dt.date.fromisoformat(day) if isinstance(day, str) else None
+            date = dt.date.fromisoformat(when) if isinstance(when, str) else None
         except ValueError:
             date = None
-        return (
-            str(kept.get("procedure_code") or ""),
-            date,
-            client if isinstance(client, int) else None,
-        )
+        return str(kept.get(words) or ""), date, owner if isinstance(owner, int) else None
 
     def record(self, entry: AuditEntry, *, with_client: bool = False, short: bool = False) -> str:
         """The record an entry is about: "the 90832 service of 12/04/2026", "... (Lee, Ann)"
-        ``with_client``, "service 90832, 12/04/26" ``short`` (a table's column); any other
-        record as stored ("authorization #12")."""
+        ``with_client``, "service 90832, 12/04/26" ``short`` (a table's column); "authorization
+        (no number) from 01/01/2027"; any other record as stored ("payer #3")."""
         word = f"{record_word(entry)} #{entry.record_id}"
-        if entry.table != "services" or entry.record_ids:
+        if entry.table not in _NAMING or entry.record_ids:
             return word
-        found = self._service(entry.record_id)
+        found = self._found(entry.table, entry.record_id)
         if found is None:
             return word
-        code, day, owner = found
-        if short:
-            name = " ".join(p for p in ("service", code) if p)
+        text, day, owner = found
+        if entry.table == "authorizations":
+            name = f"authorization {text or '(no number)'}"
+            if not text and day:
+                name += f" from {day:%m/%d/%y}" if short else f" from {day:%m/%d/%Y}"
+        elif short:
+            name = " ".join(p for p in ("service", text) if p)
             name += f", {day:%m/%d/%y}" if day else ""
         else:
-            name = " ".join(p for p in ("the", code, "service") if p)
+            name = " ".join(p for p in ("the", text, "service") if p)
             name += f" of {day:%m/%d/%Y}" if day else ""
         person = self.names.get(owner) if with_client and owner is not None else None
         return f"{name} ({person})" if person else name
 
     def summary(self, entry: AuditEntry, *, with_client: bool = False, short: bool = False) -> str:
-        """The entry's summary with its service named by :meth:`record`."""
+        """The entry's summary with its service or authorization named by :meth:`record`."""
         text = entry.summary or f"{entry.action} {record_word(entry)}"
-        if entry.table != "services":
+        if entry.table not in _NAMING:
             return text
-        word = re.compile(rf"\bservice #{entry.record_id}\b")
+        word = re.compile(rf"\b{record_word(entry)} #{entry.record_id}\b")
         name = self.record(entry, with_client=with_client, short=short)
         return word.sub(lambda _: name, text, count=1)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from authtrack.cli import main
-from priorauth.model import Authorization, Client, Service
+from priorauth.model import AuditEntry, Authorization, Client, Service
 from priorauth.services.tracker import Tracker
 from priorauth.store.datafile import Store
 
@@ -191,3 +191,42 @@ def test_doctor_finds_and_explains_problems(tmp_path: Path, capsys, monkeypatch)
 def test_doctor_without_data_file(tmp_path: Path, capsys) -> None:
     code, out, _ = _run(capsys, "--db", str(tmp_path / "none.json"), "doctor")
     assert code == 1 and "does not exist yet" in out
+
+
+def test_audit_names_an_authorization_by_its_number_or_its_start() -> None:
+    """An authorization created without a number was "authorization #12" in the audit (an id
+    staff see nowhere else): it reads by its start, from the record or, once deleted, from what
+    its entries kept; one with a number reads by it, also where its summary was written first."""
+    from priorauth.audit import RecordNames
+    from priorauth.data import Data
+
+    later = Authorization(id=7, client=1, payer=1, auth_number="", start_date=dt.date(2027, 1, 4))
+    numbered = dataclasses.replace(later, id=8, auth_number="A-55")
+    created = _entry("create", "authorizations", 9, "created authorization #9")
+    created.changes.update(client=[None, 1], start_date=[None, "2026-11-02"])
+    deleted = _entry("delete", "authorizations", 9, "deleted authorization #9")
+    entries = [
+        _entry("create", "authorizations", 7, "created authorization #7"),
+        _entry("update", "authorizations", 8, "changed authorization #8"),
+        created,
+        deleted,
+    ]
+    data = Data(authorizations={7: later, 8: numbered})
+    named = RecordNames(entries, data, {1: "Lee, Ann"})
+    said = [named.summary(e) for e in entries]
+    assert said == [
+        "created authorization (no number) from 01/04/2027",
+        "changed authorization A-55",
+        "created authorization (no number) from 11/02/2026",
+        "deleted authorization (no number) from 11/02/2026",
+    ]
+    assert named.record(entries[0], short=True) == "authorization (no number) from 01/04/27"
+    assert named.record(entries[1], with_client=True) == "authorization A-55 (Lee, Ann)"
+    payer = _entry("update", "payers", 3, "changed payer #3")
+    assert named.summary(payer) == "changed payer #3"
+
+
+def _entry(action: str, table: str, record_id: int, summary: str) -> AuditEntry:
+    return AuditEntry(
+        at="t", user="ann", action=action, table=table, record_id=record_id, summary=summary
+    )
