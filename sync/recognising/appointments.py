@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import operator
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +38,7 @@ from sync.parsing.appointment_cells import (
 from sync.parsing.colparse import one_order
 from sync.parsing.logsheet import RowError
 from sync.reading.workbook import RawSheet
+from sync.recognising.appointment_rows import data_rows
 from sync.recognising.columns import column_letter
 from sync.recognising.headers import HEADER_SEARCH_ROWS, words
 
@@ -243,82 +242,6 @@ class AppointmentList:
         self.errors.append(RowError(self.sheet, row, self.column_name(col), message, cell))
 
 
-_TOTAL = re.compile(r"^\s*(?:grand\s+)?(?:totals?|sum|subtotals?|count)\b", re.IGNORECASE)
-
-
-def _data_rows(raw: RawSheet, header: ListHeader, width: int) -> list[tuple[int, list[Any]]]:
-    """(spreadsheet row, values padded to ``width``) of the rows under the header that hold an
-    appointment: blank, total and repeated-header rows left out."""
-    names = {j: text.casefold() for j, text in header.names.items()}
-    repeats = set(names.values())
-    usual = _usual_rows(raw, header, width, repeats)
-    return usual if usual is not None else _rows_one_by_one(raw, header, width, names, repeats)
-
-
-def _rows_one_by_one(
-    raw: RawSheet, header: ListHeader, width: int, names: dict[int, str], repeats: set[str]
-) -> list[tuple[int, list[Any]]]:
-    """:func:`_data_rows`, each row through every test (``names``: the header's headings by
-    column, case-folded; ``repeats``: the set of them)."""
-    out = []
-    total = _TOTAL.match
-    for i in range(header.index + 1, len(raw.rows)):
-        values = raw.rows[i]
-        if len(values) < width:
-            values = [*values, *([""] * (width - len(values)))]
-        # (the usual row, told at its first cell: a value that is neither blank, nor a total's
-        # word, nor a heading of the header; the others go through every test below)
-        first = values[0] if values else ""
-        if not (first == "" or first is None):
-            if not isinstance(first, str):
-                out.append((raw.first_row + i, values))
-                continue
-            if not total(first) and first.strip() and first.strip().casefold() not in repeats:
-                out.append((raw.first_row + i, values))
-                continue
-        filled = [v for v in values if not (v == "" or v is None)]
-        if not filled or (
-            type(filled[0]) is str
-            and not filled[0].strip()
-            and all(isinstance(v, str) and not v.strip() for v in filled)
-        ):
-            continue
-        first = filled[0]
-        if isinstance(first, str) and _TOTAL.match(first) and len(filled) <= 3:
-            continue
-        if (
-            isinstance(first, str)
-            and first.strip().casefold() in repeats
-            and all(cells.text(values[j]).casefold() == t for j, t in names.items() if j < width)
-        ):
-            continue  # the header repeated (a print layout)
-        out.append((raw.first_row + i, values))
-    return out
-
-
-def _usual_rows(
-    raw: RawSheet, header: ListHeader, width: int, repeats: set[str]
-) -> list[tuple[int, list[Any]]] | None:
-    """:func:`_data_rows` when every row under the header is a usual one, told a column at a
-    time (None when one is not: the rows then go through every test one by one): each row as
-    wide as the header, its first cell a text that is neither blank, nor a total's word, nor a
-    heading of the header."""
-    body = raw.rows[header.index + 1 :]
-    if not body or min(map(len, body)) < width:
-        return None
-    firsts = list(map(_FIRST, body))
-    if set(map(type, firsts)) != {str} or any(map(_TOTAL.match, firsts)):
-        return None
-    stripped = list(map(str.strip, firsts))
-    if not all(stripped) or not repeats.isdisjoint(map(str.casefold, stripped)):
-        return None
-    start = raw.first_row + header.index + 1
-    return list(zip(range(start, start + len(body)), body, strict=True))
-
-
-_FIRST = operator.itemgetter(0)
-
-
 def _cells_not_read(
     table: AppointmentList, raw: RawSheet, rows: list[tuple[int, list[Any]]], bad: set[int]
 ) -> None:
@@ -408,7 +331,7 @@ def read_list(
         table.error(0, None, "the list has no client column (a client id, or the client's name).")
         return table
     width = max(cols.values()) + 1
-    rows = _data_rows(raw, header, width)
+    rows = data_rows(raw, header, width)
     numbers = [r for r, _ in rows]
     bad: set[int] = set()
     parsed: dict[A, list[Any]] = {}

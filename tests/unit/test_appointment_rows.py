@@ -1,5 +1,5 @@
 """Which rows of an appointment list hold an appointment: the quick look at a row's first cell
-(:func:`sync.recognising.appointments._data_rows`) keeps exactly the rows the full tests keep."""
+(:func:`sync.recognising.appointment_rows.data_rows`) keeps exactly the rows the full tests keep."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 
 from sync.parsing import cells
 from sync.reading.workbook import RawSheet
-from sync.recognising.appointments import _TOTAL, _data_rows, _usual_rows, find_header
+from sync.recognising.appointment_rows import TOTAL as _TOTAL
+from sync.recognising.appointment_rows import data_rows as _data_rows
+from sync.recognising.appointment_rows import usual_rows as _usual_rows
+from sync.recognising.appointments import find_header
 
 HEADER = ["Appt ID", "Client ID", "Date of Service", "CPT", "Status"]
 
